@@ -1,0 +1,1 @@
+"""inspectnet: the linked network of party inspection offices as one GraphQL service."""

@@ -1,0 +1,1 @@
+"""User accounts bound to persons, and the roles they hold in offices."""

@@ -1,0 +1,41 @@
+"""Queries over accounts and role grants."""
+
+from __future__ import annotations
+
+from sqlalchemy import Select, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from inspectnet.accounts.models import RoleGrant, UserAccount
+from inspectnet.authz.actor import Actor
+from inspectnet.authz.scopes import readable
+
+
+async def account_for_sign_in(session: AsyncSession, username: str) -> UserAccount | None:
+    """The active account a token names (unscoped: nobody is signed in yet)."""
+    return await session.scalar(
+        select(UserAccount).where(UserAccount.username == username, UserAccount.active.is_(True))
+    )
+
+
+async def account_by_username(session: AsyncSession, username: str) -> UserAccount | None:
+    return await session.scalar(select(UserAccount).where(UserAccount.username == username))
+
+
+def grants_of_offices(actor: Actor, office_ids: list[int]) -> Select[tuple[RoleGrant, int]]:
+    """Readable role grants in each office: rows of (grant, office id)."""
+    return readable(actor, RoleGrant).add_columns(RoleGrant.office_id.label("parent_id")).where(
+        RoleGrant.office_id.in_(office_ids)
+    )
+
+
+def grants_of_user(user_id: int) -> Select[tuple[RoleGrant]]:
+    """The signed-in account's own grants (everyone may read their own roles)."""
+    return select(RoleGrant).where(RoleGrant.user_id == user_id).order_by(RoleGrant.id)
+
+
+async def find_grant(session: AsyncSession, user_id: int, office_id: int, role: str) -> RoleGrant | None:
+    return await session.scalar(
+        select(RoleGrant).where(
+            RoleGrant.user_id == user_id, RoleGrant.office_id == office_id, RoleGrant.role == role
+        )
+    )

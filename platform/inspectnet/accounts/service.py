@@ -1,0 +1,74 @@
+"""Use cases on accounts and role grants. A grant changes the policy: the request reloads it."""
+
+from __future__ import annotations
+
+import re
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from inspectnet.accounts import repository
+from inspectnet.accounts.models import Role, RoleGrant, UserAccount
+from inspectnet.audit.service import record
+from inspectnet.authz.actor import Actor
+from inspectnet.authz.checks import get_readable, require, require_in
+from inspectnet.errors import Conflict, ValidationFailed
+from inspectnet.ids import global_id_of
+from inspectnet.network.models import Office
+from inspectnet.people.models import Person
+
+_USERNAME = re.compile(r"^[a-z][a-z0-9_.\-]{2,63}$")
+
+
+async def create_account(
+    session: AsyncSession, actor: Actor, *, person_id: int, username: str
+) -> UserAccount:
+    """Open a sign-in account for a person, in the office that keeps the person's record."""
+    person = await get_readable(session, actor, Person, person_id)
+    await require_in(session, actor, "create", UserAccount, person.office_id)
+    if not _USERNAME.match(username):
+        raise ValidationFailed(
+            "用户名须以小写字母开头，由3至64位小写字母、数字、点、下划线或连字符组成",
+            code="INVALID_USERNAME",
+            field="username",
+        )
+    if await repository.account_by_username(session, username) is not None:
+        raise Conflict(f"用户名 {username} 已被使用", code="USERNAME_TAKEN", field="username")
+    account = UserAccount(office_id=person.office_id, person_id=person.id, username=username)
+    session.add(account)
+    await session.flush()
+    await record(session, actor, "user_account.create", office_id=person.office_id, object_id=global_id_of(account))
+    return account
+
+
+async def grant_role(
+    session: AsyncSession, actor: Actor, *, user_id: int, office_id: int, role: Role
+) -> RoleGrant:
+    """Give an account a role in an office."""
+    office = await get_readable(session, actor, Office, office_id)
+    await require_in(session, actor, "create", RoleGrant, office.id)
+    account = await get_readable(session, actor, UserAccount, user_id)
+    if await repository.find_grant(session, account.id, office.id, role) is not None:
+        raise Conflict("该账号已有此角色", code="ROLE_ALREADY_GRANTED", field="role")
+    grant = RoleGrant(user_id=account.id, office_id=office.id, role=role)
+    session.add(grant)
+    await session.flush()
+    await record(
+        session, actor, "role_grant.create", office_id=office.id,
+        object_id=global_id_of(grant), detail={"user": global_id_of(account), "role": role.value},
+    )
+    actor.policy_changed = True
+    return grant
+
+
+async def revoke_role(session: AsyncSession, actor: Actor, *, grant_id: int) -> RoleGrant:
+    """Take a role away; the account loses what it gave at once."""
+    grant = await get_readable(session, actor, RoleGrant, grant_id)
+    await require(session, actor, "delete", grant)
+    await session.delete(grant)
+    await session.flush()
+    await record(
+        session, actor, "role_grant.delete", office_id=grant.office_id,
+        object_id=global_id_of(grant), detail={"user_id": grant.user_id, "role": grant.role.value},
+    )
+    actor.policy_changed = True
+    return grant

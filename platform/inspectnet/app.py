@@ -1,0 +1,55 @@
+"""create_app(): FastAPI with the GraphQL endpoint and health routes. No logic here."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse, Response
+
+from inspectnet.authz.store import PolicyStore
+from inspectnet.db import Database, make_engine
+from inspectnet.graphql import endpoint
+from inspectnet.graphql.schema import build_schema
+from inspectnet.health import readiness
+from inspectnet.logs import configure_logging
+from inspectnet.settings import Settings, get_settings
+
+
+def create_app(settings: Settings | None = None, database: Database | None = None) -> FastAPI:
+    """The ASGI app; tests pass their own settings and a connection-bound database."""
+    settings = settings or get_settings()
+    configure_logging(settings.log_level)
+    database = database or Database(make_engine(settings))
+    service = endpoint.GraphQLService(
+        schema=build_schema(development=settings.development),
+        database=database,
+        policy=PolicyStore(settings.policy_dir),
+        settings=settings,
+    )
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        async with database.session() as session:
+            await service.policy.reload(session)
+        yield
+        await database.dispose()
+
+    app = FastAPI(title="inspectnet", docs_url=None, redoc_url=None, openapi_url=None, lifespan=lifespan)
+    app.state.graphql = service
+
+    @app.api_route("/graphql", methods=["GET", "POST"])
+    async def graphql(request: Request) -> Response:
+        return await endpoint.handle(service, request)
+
+    @app.get("/healthz")
+    async def healthz() -> dict[str, str]:
+        return {"status": "ok"}
+
+    @app.get("/readyz")
+    async def readyz() -> Response:
+        ready, checks = await readiness(service)
+        return JSONResponse({"ready": ready, "checks": checks}, status_code=200 if ready else 503)
+
+    return app

@@ -1,0 +1,75 @@
+"""GraphQL read side of the audit log (auditors of an office only)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import strawberry
+from sqlalchemy import literal
+
+from inspectnet.audit.models import AuditEntry, Outcome
+from inspectnet.authz.scopes import readable
+from inspectnet.graphql.context import Info
+from inspectnet.graphql.nodes import register_node
+from inspectnet.graphql.relay import Connection, Node, connection
+from inspectnet.ids import expect_global_id, global_id
+
+OutcomeEnum = strawberry.enum(Outcome, name="AuditOutcome", description="What came of it (结果)")
+
+
+@strawberry.type(name="AuditEntry", description="Audit log entry (审计日志)")
+class AuditEntryType(Node):
+    at: datetime
+    actor_name: str
+    actor_id: strawberry.ID | None
+    action: str
+    object_id: str | None = strawberry.field(description="Global ID of the object concerned")
+    request_id: str | None
+    outcome: Outcome
+    hash: str = strawberry.field(description="Chain hash over this entry and the one before")
+
+    @classmethod
+    def from_row(cls, row: AuditEntry) -> AuditEntryType:
+        return cls(
+            id=strawberry.ID(global_id("AuditEntry", row.id)),
+            at=row.at,
+            actor_name=row.actor_name,
+            actor_id=strawberry.ID(global_id("UserAccount", row.actor_user_id))
+            if row.actor_user_id
+            else None,
+            action=row.action,
+            object_id=row.object_id,
+            request_id=row.request_id,
+            outcome=row.outcome,
+            hash=row.hash,
+        )
+
+
+register_node("AuditEntry", AuditEntry, AuditEntryType.from_row)
+
+
+@strawberry.type
+class AuditQuery:
+    @strawberry.field(description="An office's audit log, newest last (审计日志)")
+    def audit_log(
+        self,
+        info: Info,
+        office_id: strawberry.ID,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+    ) -> Connection[AuditEntryType]:
+        actor = info.context.actor
+        office_pk = expect_global_id(office_id, "Office", field="officeId")
+        return connection(  # type: ignore[return-value]
+            info,
+            key=f"audit_log.{office_pk}",
+            parent_id=0,
+            query=lambda _ids: readable(actor, AuditEntry)
+            .where(AuditEntry.office_id == office_pk)
+            .add_columns(literal(0).label("parent_id")),
+            model=AuditEntry,
+            convert=AuditEntryType.from_row,
+            first=first, after=after, last=last, before=before,
+        )

@@ -1,0 +1,71 @@
+"""Who is acting: a signed-in account (with the policy snapshot of its request) or the system."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from inspectnet.authz.compiled import CompiledPolicy
+
+DOMAIN_PREFIX = "office:"
+
+
+def office_domain(office_id: int) -> str:
+    """The Casbin domain naming an office."""
+    return f"{DOMAIN_PREFIX}{office_id}"
+
+
+def office_of_domain(domain: str) -> int | None:
+    """The office id a domain names, or None for anything else (e.g. ``*``)."""
+    if domain.startswith(DOMAIN_PREFIX) and domain[len(DOMAIN_PREFIX) :].isdigit():
+        return int(domain[len(DOMAIN_PREFIX) :])
+    return None
+
+
+def user_subject(user_id: int) -> str:
+    return f"user:{user_id}"
+
+
+@dataclass(frozen=True)
+class Denial:
+    """An access refused during a request, written to the audit log after it ends."""
+
+    action: str
+    object_type: str
+    object_id: str | None
+    office_id: int | None
+    code: str
+
+
+@dataclass
+class Actor:
+    """The acting account for one request or command.
+
+    ``policy`` is the compiled policy in force when the request began, so one request sees one
+    consistent policy even while another request changes it.
+    """
+
+    username: str
+    policy: CompiledPolicy
+    user_id: int | None = None
+    person_id: int | None = None
+    home_office_id: int | None = None
+    request_id: str = ""
+    is_system: bool = False
+    denials: list[Denial] = field(default_factory=list)
+    policy_changed: bool = False
+
+    @property
+    def subject(self) -> str:
+        return user_subject(self.user_id) if self.user_id is not None else f"system:{self.username}"
+
+    def office_ids(self) -> set[int]:
+        """Offices where the actor holds a role or a row names it directly."""
+        offices = (office_of_domain(d) for d in self.policy.domains_of(self.subject))
+        return {o for o in offices if o is not None}
+
+    @classmethod
+    def system(cls, policy: CompiledPolicy, name: str = "cli", request_id: str = "") -> Actor:
+        """The platform itself (CLI, demo loader): passes every check, still audited."""
+        return cls(username=name, policy=policy, is_system=True, request_id=request_id)

@@ -1,0 +1,59 @@
+"""Why a user may or may not act on an object: every path, the rows behind it, and Casbin's word."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from inspectnet.authz.actor import office_domain, user_subject
+from inspectnet.authz.compiled import Explanation
+from inspectnet.authz.policy import build_reference_enforcer
+from inspectnet.authz.relations import relations_to
+from inspectnet.authz.resources import office_of, type_of
+from inspectnet.authz.store import PolicyStore
+
+
+@dataclass(frozen=True)
+class PathExplanation:
+    """One (office, relation) through which the request was weighed."""
+
+    office_id: int
+    relation: str
+    explanation: Explanation
+    casbin_allows: bool
+
+
+@dataclass(frozen=True)
+class AccessExplanation:
+    request: tuple[str, str, str, str]  # subject, type, object id, action
+    allowed: bool
+    paths: list[PathExplanation]
+
+
+async def explain_access(
+    session: AsyncSession, store: PolicyStore, user_id: int, action: str, obj: Any
+) -> AccessExplanation:
+    """Weigh ``action`` on ``obj`` for the user along every path, by both engines."""
+    snapshot = store.snapshot
+    compiled = snapshot.compiled
+    enforcer = build_reference_enforcer(snapshot.lines, store.model_path)
+    subject, typ, oid = user_subject(user_id), type_of(type(obj)), str(obj.id)
+    offices = {
+        int(d.removeprefix("office:")) for d in compiled.domains_of(subject) if d.startswith("office:")
+    }
+    paths = []
+    for office_id, relations in sorted((await relations_to(session, office_of(obj), offices)).items()):
+        for relation in sorted(relations):
+            request = (subject, office_domain(office_id), relation.value, typ, oid, action)
+            paths.append(
+                PathExplanation(
+                    office_id=office_id,
+                    relation=relation.value,
+                    explanation=compiled.explain(*request),
+                    casbin_allows=bool(enforcer.enforce(*request)),
+                )
+            )
+    allowed = any(p.explanation.allowed for p in paths)
+    return AccessExplanation((subject, typ, oid, action), allowed, paths)

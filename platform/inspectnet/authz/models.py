@@ -1,0 +1,30 @@
+"""Policy rows kept in the database beside the base policy file."""
+
+from __future__ import annotations
+
+from sqlalchemy import String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from inspectnet.db import Base, Timestamped
+
+
+class PolicyRule(Base, Timestamped):
+    """A Casbin row (``p`` or ``g``) added at run time, e.g. a deny for one user in one office."""
+
+    __tablename__ = "policy_rules"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ptype: Mapped[str] = mapped_column(String(2))
+    v0: Mapped[str] = mapped_column(String(120))
+    v1: Mapped[str] = mapped_column(String(120))
+    v2: Mapped[str] = mapped_column(String(120))
+    v3: Mapped[str] = mapped_column(String(120), default="")
+    v4: Mapped[str] = mapped_column(String(120), default="")
+    v5: Mapped[str] = mapped_column(String(120), default="")
+    v6: Mapped[str] = mapped_column(String(120), default="")
+    note: Mapped[str] = mapped_column(String(200), default="")
+
+    def values(self) -> tuple[str, ...]:
+        """The row's non-empty columns in order, as Casbin reads them."""
+        columns = (self.v0, self.v1, self.v2, self.v3, self.v4, self.v5, self.v6)
+        return tuple(v for v in columns if v != "")

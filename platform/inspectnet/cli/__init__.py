@@ -1,0 +1,1 @@
+"""Typer commands: each builds an Actor, opens a session, calls services and commits."""

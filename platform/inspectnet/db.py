@@ -1,0 +1,137 @@
+"""Persistence plumbing: declarative base, the office-scoped mixin, engines and sessions.
+
+The request (or CLI command) owns the transaction: services flush, never commit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import DateTime, ForeignKey, Integer, MetaData, event
+from sqlalchemy.engine import Engine
+from sqlalchemy.ext.asyncio import (
+    AsyncConnection,
+    AsyncEngine,
+    AsyncSession,
+    async_sessionmaker,
+    create_async_engine,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column
+from sqlalchemy.types import TypeDecorator
+
+from inspectnet import clock
+from inspectnet.settings import Settings
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Timezone-aware UTC datetimes on SQLite and PostgreSQL alike."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTCDateTime column")
+        return value.astimezone(clock.UTC)
+
+    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=clock.UTC) if value.tzinfo is None else value
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class Timestamped:
+    """Creation and update instants, set from the injectable clock."""
+
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now, onupdate=clock.now)
+
+
+class OfficeScoped:
+    """A tenant-owned row: every such row names the office (tenant) that owns it."""
+
+    @declared_attr
+    def office_id(cls) -> Mapped[int]:  # noqa: N805 - declared_attr receives the class
+        return mapped_column(
+            Integer, ForeignKey("offices.id", ondelete="RESTRICT"), index=True, nullable=False
+        )
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    # pysqlite's own transaction handling breaks SAVEPOINT; SQLAlchemy emits BEGIN itself.
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.close()
+
+
+def _sqlite_begin(connection: Any) -> None:
+    connection.exec_driver_sql("BEGIN")
+
+
+def make_engine(settings: Settings) -> AsyncEngine:
+    """The async engine for the configured URL, with SQLite made to behave."""
+    kwargs: dict[str, Any] = {"echo": settings.db_echo}
+    if not settings.is_sqlite:
+        kwargs |= {
+            "pool_size": settings.db_pool_size,
+            "max_overflow": settings.db_max_overflow,
+            "pool_timeout": settings.db_pool_timeout,
+            "pool_pre_ping": True,
+        }
+    engine = create_async_engine(settings.database_url, **kwargs)
+    if settings.is_sqlite:
+        event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
+        event.listen(engine.sync_engine, "begin", _sqlite_begin)
+    return engine
+
+
+class Database:
+    """Sessions for requests and commands.
+
+    Normally bound to an engine; tests bind it to one connection inside an outer transaction so
+    that every "commit" is a savepoint rolled back at the end of the test.
+    """
+
+    def __init__(self, bind: AsyncEngine | AsyncConnection) -> None:
+        self.bind = bind
+        options: dict[str, Any] = {"expire_on_commit": False, "autoflush": True}
+        if isinstance(bind, AsyncConnection):
+            options["join_transaction_mode"] = "create_savepoint"
+        self._sessions = async_sessionmaker(bind=bind, **options)
+
+    @property
+    def sync_engine(self) -> Engine:
+        return self.bind.sync_engine if isinstance(self.bind, AsyncEngine) else self.bind.engine.sync_engine
+
+    def session(self) -> AsyncSession:
+        return self._sessions()
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[AsyncSession]:
+        """One unit of work: committed when the block ends, rolled back if it raises."""
+        async with self._sessions() as session, session.begin():
+            yield session
+
+    async def dispose(self) -> None:
+        if isinstance(self.bind, AsyncEngine):
+            await self.bind.dispose()

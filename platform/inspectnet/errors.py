@@ -1,0 +1,76 @@
+"""Typed domain errors, declared once.
+
+Every refusal the platform makes carries a stable English ``code`` (what clients switch on),
+a Chinese ``message`` (what officials read) and, where it is about one input, the ``field``.
+Rule-based refusals also carry the rule id and article they enforce.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+
+class DomainError(Exception):
+    """An expected refusal: shown to the client as it is, never masked."""
+
+    default_code: ClassVar[str] = "DOMAIN_ERROR"
+    default_message: ClassVar[str] = "操作未能完成"
+
+    def __init__(
+        self,
+        message: str | None = None,
+        *,
+        code: str | None = None,
+        field: str | None = None,
+        rule_id: str | None = None,
+        article: str | None = None,
+    ) -> None:
+        self.code = code or self.default_code
+        self.message = message or self.default_message
+        self.field = field
+        self.rule_id = rule_id
+        self.article = article
+        super().__init__(f"{self.code}: {self.message}")
+
+    def extensions(self) -> dict[str, str]:
+        """The error's machine-readable part, as put in GraphQL ``extensions``."""
+        ext = {"code": self.code}
+        if self.field:
+            ext["field"] = self.field
+        if self.rule_id:
+            ext["rule"] = self.rule_id
+        if self.article:
+            ext["article"] = self.article
+        return ext
+
+
+class Unauthenticated(DomainError):
+    default_code = "UNAUTHENTICATED"
+    default_message = "未登录或登录凭证无效"
+
+
+class Forbidden(DomainError):
+    default_code = "FORBIDDEN"
+    default_message = "无权执行此操作"
+
+
+class NotFound(DomainError):
+    default_code = "NOT_FOUND"
+    default_message = "对象不存在或无权查看"
+
+
+class ValidationFailed(DomainError):
+    default_code = "VALIDATION"
+    default_message = "输入不符合要求"
+
+
+class Conflict(DomainError):
+    default_code = "CONFLICT"
+    default_message = "与现有数据冲突"
+
+
+class RuleViolation(DomainError):
+    """A refusal that enforces an article of a ruleset (e.g. ``PLAN_NOT_APPROVED (qh-zrzyt §3)``)."""
+
+    default_code = "RULE_VIOLATION"
+    default_message = "违反规定"

@@ -1,0 +1,1 @@
+"""GraphQL assembly: schema, context, Relay plumbing, errors. Resolvers stay thin."""

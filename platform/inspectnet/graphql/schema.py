@@ -1,0 +1,61 @@
+"""The schema: every domain's queries and mutations, merged. Assembly only."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import strawberry
+from strawberry.extensions import DisableIntrospection, ParserCache, ValidationCache
+from strawberry.tools import merge_types
+
+from inspectnet.accounts.graphql import AccountsMutation, AccountsQuery
+from inspectnet.audit.graphql import AuditQuery
+from inspectnet.graphql.context import Info
+from inspectnet.graphql.nodes import resolve_node
+from inspectnet.graphql.relay import Node
+from inspectnet.network.graphql import NetworkMutation, NetworkQuery
+from inspectnet.people.graphql import PeopleMutation
+from inspectnet.targets.graphql import TargetsMutation
+
+
+@strawberry.type
+class NodeQuery:
+    @strawberry.field(description="Any object by its global ID, if the viewer may read it")
+    async def node(self, info: Info, id: strawberry.ID) -> Node:
+        return await resolve_node(info, id)  # type: ignore[no-any-return]
+
+
+Query = merge_types("Query", (NodeQuery, AccountsQuery, NetworkQuery, AuditQuery))
+Mutation = merge_types("Mutation", (NetworkMutation, PeopleMutation, TargetsMutation, AccountsMutation))
+
+
+class InspectnetSchema(strawberry.Schema):
+    def process_errors(self, errors: Any, execution_context: Any = None) -> None:
+        """The HTTP endpoint masks and logs errors itself, with the request id."""
+
+
+def build_schema(*, development: bool = True) -> strawberry.Schema:
+    """The schema; introspection is refused unless ``development``."""
+    from inspectnet.accounts.graphql import RoleGrantType, UserAccountType
+    from inspectnet.audit.graphql import AuditEntryType
+    from inspectnet.network.graphql import OfficeType
+    from inspectnet.people.graphql import (
+        EmploymentRecordType,
+        InterestTieType,
+        PersonType,
+        PoolMembershipType,
+    )
+    from inspectnet.targets.graphql import LeadershipPostType, TargetType
+
+    extensions: list[Any] = [ParserCache(maxsize=512), ValidationCache(maxsize=512)]
+    if not development:
+        extensions.append(DisableIntrospection)
+    return InspectnetSchema(
+        query=Query,
+        mutation=Mutation,
+        extensions=extensions,
+        types=[
+            OfficeType, PersonType, EmploymentRecordType, InterestTieType, PoolMembershipType,
+            TargetType, LeadershipPostType, UserAccountType, RoleGrantType, AuditEntryType,
+        ],
+    )

@@ -1,0 +1,43 @@
+"""Alembic driven from code: the only way a schema is made, for the CLI and the tests alike."""
+
+from __future__ import annotations
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy.engine import Connection
+
+from inspectnet.settings import Settings
+
+
+def alembic_config(settings: Settings, connection: Connection | None = None) -> Config:
+    """An Alembic config for the settings' database (or for an open sync connection)."""
+    config = Config()
+    config.set_main_option("script_location", str(settings.migrations_dir))
+    config.set_main_option("path_separator", "os")
+    config.attributes["database_url"] = settings.database_url
+    if connection is not None:
+        config.attributes["connection"] = connection
+    return config
+
+
+def upgrade(settings: Settings, revision: str = "head") -> None:
+    command.upgrade(alembic_config(settings), revision)
+
+
+def downgrade(settings: Settings, revision: str) -> None:
+    command.downgrade(alembic_config(settings), revision)
+
+
+def upgrade_connection(settings: Settings, connection: Connection, revision: str = "head") -> None:
+    """Upgrade through an already open connection (tests, readiness checks)."""
+    command.upgrade(alembic_config(settings, connection), revision)
+
+
+def head_revisions(settings: Settings) -> set[str]:
+    return set(ScriptDirectory.from_config(alembic_config(settings)).get_heads())
+
+
+def current_revisions(connection: Connection) -> set[str]:
+    return set(MigrationContext.configure(connection).get_current_heads())

@@ -1,0 +1,25 @@
+"""Every domain's models imported in one place, so mappers and Alembic see them all."""
+
+from inspectnet.accounts.models import RoleGrant, UserAccount
+from inspectnet.audit.models import AuditEntry
+from inspectnet.authz.models import PolicyRule
+from inspectnet.db import Base
+from inspectnet.network.models import Office, OfficeLink
+from inspectnet.people.models import EmploymentRecord, InterestTie, Person, PoolMembership
+from inspectnet.targets.models import LeadershipPost, Target
+
+__all__ = [
+    "AuditEntry",
+    "Base",
+    "EmploymentRecord",
+    "InterestTie",
+    "LeadershipPost",
+    "Office",
+    "OfficeLink",
+    "Person",
+    "PolicyRule",
+    "PoolMembership",
+    "RoleGrant",
+    "Target",
+    "UserAccount",
+]

@@ -1,0 +1,1 @@
+"""Offices (the tenants) and the links between them."""

@@ -1,0 +1,62 @@
+"""Walking the network's lines in SQL: recursive CTEs, so a walk is one statement at any size."""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable
+
+from sqlalchemy import CTE, Integer, Select, literal_column, select
+from sqlalchemy.orm import aliased
+
+from inspectnet.network.models import LinkKind, OfficeLink
+
+
+class Direction(enum.StrEnum):
+    DOWN = "DOWN"  # towards subordinates
+    UP = "UP"  # towards superiors
+
+
+def reachable(
+    roots: Iterable[int] | Select[tuple[int]],
+    kind: LinkKind,
+    direction: Direction,
+    *,
+    max_depth: int | None = None,
+    name: str | None = None,
+) -> CTE:
+    """Offices reachable from ``roots`` along one line: columns ``root_id, office_id, depth``.
+
+    Depth 1 is a direct link. Lines are kept acyclic, so the recursion ends; ``max_depth``
+    bounds it further.
+    """
+    # Anonymous names by default, so one statement can hold several walks.
+    first = aliased(OfficeLink)
+    src, dst = _ends(first, direction)
+    base = select(
+        src.label("root_id"),
+        dst.label("office_id"),
+        literal_column("1", Integer).label("depth"),
+    ).where(first.kind == kind, src.in_(roots))
+    cte = base.cte(name, recursive=True)
+    step_link = aliased(OfficeLink)
+    step_src, step_dst = _ends(step_link, direction)
+    step = select(cte.c.root_id, step_dst, cte.c.depth + 1).where(
+        step_link.kind == kind, step_src == cte.c.office_id
+    )
+    if max_depth is not None:
+        step = step.where(cte.c.depth < max_depth)
+    return cte.union(step)
+
+
+def reachable_ids(
+    roots: Iterable[int] | Select[tuple[int]], kind: LinkKind, direction: Direction
+) -> Select[tuple[int]]:
+    """Just the office ids reachable from ``roots`` (for ``IN`` predicates)."""
+    cte = reachable(roots, kind, direction)
+    return select(cte.c.office_id)
+
+
+def _ends(link: type[OfficeLink], direction: Direction):  # type: ignore[no-untyped-def]
+    if direction is Direction.DOWN:
+        return link.superior_id, link.subordinate_id
+    return link.subordinate_id, link.superior_id

@@ -1,0 +1,273 @@
+"""GraphQL types, inputs and thin resolvers for offices and the network."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Annotated
+
+import strawberry
+from sqlalchemy import literal
+
+from inspectnet.graphql.context import Info
+from inspectnet.graphql.errors import UserError
+from inspectnet.graphql.mutations import run_mutation
+from inspectnet.graphql.nodes import register_node
+from inspectnet.graphql.relay import Connection, Node, connection
+from inspectnet.ids import expect_global_id, global_id
+from inspectnet.network import repository, service
+from inspectnet.network.graph import Direction
+from inspectnet.network.models import LinkKind, Office, OfficeKind, OfficeLink
+
+if TYPE_CHECKING:
+    from inspectnet.accounts.graphql import RoleGrantType
+    from inspectnet.people.graphql import PersonType
+    from inspectnet.targets.graphql import TargetType
+
+MAX_DEPTH = 10
+
+OfficeKindEnum = strawberry.enum(OfficeKind, name="OfficeKind", description="Kind of office (机构类型)")
+LinkKindEnum = strawberry.enum(
+    LinkKind, name="LinkKind", description="Line of the network: leadership/filing (报备报批) or guidance (业务指导)"
+)
+
+
+@strawberry.type(name="Office", description="Inspection office (巡视巡察机构), a tenant of the network")
+class OfficeType(Node):
+    code: str = strawberry.field(description="Stable short code")
+    name: str = strawberry.field(description="Name (名称)")
+    kind: OfficeKind = strawberry.field(description="Kind of office (机构类型)")
+    region_code: str = strawberry.field(description="Administrative region code (行政区划代码)")
+    ruleset_id: str = strawberry.field(description="Ruleset the office works under (适用规定)")
+    pk: strawberry.Private[int]
+
+    @classmethod
+    def from_row(cls, row: Office) -> OfficeType:
+        return cls(
+            id=strawberry.ID(global_id("Office", row.id)),
+            pk=row.id,
+            code=row.code,
+            name=row.name,
+            kind=row.kind,
+            region_code=row.region_code,
+            ruleset_id=row.ruleset_id,
+        )
+
+    @strawberry.field(description="Offices directly above on a line (上级)")
+    def superiors(
+        self,
+        info: Info,
+        kind: LinkKind = LinkKind.LEADERSHIP,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+    ) -> Connection[OfficeType]:
+        actor = info.context.actor
+        return connection(  # type: ignore[return-value]
+            info,
+            key=f"office.superiors.{kind.value}",
+            parent_id=self.pk,
+            query=lambda ids: repository.related_offices(actor, ids, kind, Direction.UP, 1),
+            model=Office,
+            convert=OfficeType.from_row,
+            first=first, after=after, last=last, before=before,
+        )
+
+    @strawberry.field(description="Offices below on a line, down to `depth` links (下级)")
+    def subordinates(
+        self,
+        info: Info,
+        depth: int = 1,
+        kind: LinkKind = LinkKind.LEADERSHIP,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+    ) -> Connection[OfficeType]:
+        from inspectnet.errors import ValidationFailed
+
+        if not 1 <= depth <= MAX_DEPTH:
+            raise ValidationFailed(f"depth 应在1到{MAX_DEPTH}之间", code="DEPTH_OUT_OF_RANGE", field="depth")
+        actor = info.context.actor
+        return connection(  # type: ignore[return-value]
+            info,
+            key=f"office.subordinates.{kind.value}.{depth}",
+            parent_id=self.pk,
+            query=lambda ids: repository.related_offices(actor, ids, kind, Direction.DOWN, depth),
+            model=Office,
+            convert=OfficeType.from_row,
+            first=first, after=after, last=last, before=before,
+        )
+
+    @strawberry.field(description="Targets the office covers (巡视巡察对象)")
+    def targets(
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+    ) -> Connection[Annotated[TargetType, strawberry.lazy("inspectnet.targets.graphql")]]:
+        from inspectnet.targets.graphql import office_targets
+
+        return office_targets(info, self.pk, first, after, last, before)
+
+    @strawberry.field(description="Persons whose records the office keeps (干部)")
+    def people(
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+    ) -> Connection[Annotated[PersonType, strawberry.lazy("inspectnet.people.graphql")]]:
+        from inspectnet.people.graphql import office_people
+
+        return office_people(info, self.pk, first, after, last, before)
+
+    @strawberry.field(description="Roles held in the office (角色授予)")
+    def role_grants(
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+    ) -> Connection[Annotated[RoleGrantType, strawberry.lazy("inspectnet.accounts.graphql")]]:
+        from inspectnet.accounts.graphql import office_role_grants
+
+        return office_role_grants(info, self.pk, first, after, last, before)
+
+
+register_node("Office", Office, OfficeType.from_row)
+
+
+@strawberry.type(name="OfficeLink", description="A superior → subordinate link on one line (上下级联系)")
+class OfficeLinkType:
+    kind: LinkKind
+    superior_id: strawberry.ID
+    subordinate_id: strawberry.ID
+
+    @classmethod
+    def from_row(cls, row: OfficeLink) -> OfficeLinkType:
+        return cls(
+            kind=row.kind,
+            superior_id=strawberry.ID(global_id("Office", row.superior_id)),
+            subordinate_id=strawberry.ID(global_id("Office", row.subordinate_id)),
+        )
+
+
+@strawberry.input(description="A new office, placed under a superior on the leadership line")
+class CreateOfficeInput:
+    superior_id: strawberry.ID = strawberry.field(description="The office it files to (上级)")
+    code: str
+    name: str
+    kind: OfficeKind
+    region_code: str
+    ruleset_id: str
+
+
+@strawberry.type(description="Result of createOffice")
+class CreateOfficePayload:
+    office: OfficeType | None
+    user_errors: list[UserError]
+
+
+@strawberry.input(description="Changes to an office")
+class UpdateOfficeInput:
+    office_id: strawberry.ID
+    name: str | None = None
+    region_code: str | None = None
+
+
+@strawberry.type(description="Result of updateOffice")
+class UpdateOfficePayload:
+    office: OfficeType | None
+    user_errors: list[UserError]
+
+
+@strawberry.input(description="A new link between two offices on one line")
+class LinkOfficesInput:
+    kind: LinkKind
+    superior_id: strawberry.ID
+    subordinate_id: strawberry.ID
+
+
+@strawberry.type(description="Result of linkOffices")
+class LinkOfficesPayload:
+    link: OfficeLinkType | None
+    user_errors: list[UserError]
+
+
+@strawberry.type
+class NetworkQuery:
+    @strawberry.field(description="One office by global ID, if readable")
+    async def office(self, info: Info, id: strawberry.ID) -> OfficeType:
+        from inspectnet.authz.checks import get_readable
+
+        pk = expect_global_id(id, "Office")
+        return OfficeType.from_row(await get_readable(info.context.session, info.context.actor, Office, pk))
+
+    @strawberry.field(description="Every office the viewer can see (可见的机构)")
+    def offices(
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+    ) -> Connection[OfficeType]:
+        actor = info.context.actor
+        return connection(  # type: ignore[return-value]
+            info,
+            key="offices",
+            parent_id=0,
+            query=lambda _ids: repository.offices(actor).add_columns(literal(0).label("parent_id")),
+            model=Office,
+            convert=OfficeType.from_row,
+            first=first, after=after, last=last, before=before,
+        )
+
+
+@strawberry.type
+class NetworkMutation:
+    @strawberry.mutation(description="Create an office under a superior (新建机构)")
+    async def create_office(self, info: Info, input: CreateOfficeInput) -> CreateOfficePayload:
+        ctx = info.context
+
+        async def call() -> Office:
+            return await service.create_office(
+                ctx.session, ctx.actor,
+                superior_id=expect_global_id(input.superior_id, "Office", field="superiorId"),
+                code=input.code, name=input.name, kind=input.kind,
+                region_code=input.region_code, ruleset_id=input.ruleset_id,
+            )
+
+        office, errors = await run_mutation(info, "office.create", call)
+        return CreateOfficePayload(office=office and OfficeType.from_row(office), user_errors=errors)
+
+    @strawberry.mutation(description="Rename an office or correct its region (修改机构)")
+    async def update_office(self, info: Info, input: UpdateOfficeInput) -> UpdateOfficePayload:
+        ctx = info.context
+
+        async def call() -> Office:
+            return await service.update_office(
+                ctx.session, ctx.actor, expect_global_id(input.office_id, "Office", field="officeId"),
+                name=input.name, region_code=input.region_code,
+            )
+
+        office, errors = await run_mutation(info, "office.update", call)
+        return UpdateOfficePayload(office=office and OfficeType.from_row(office), user_errors=errors)
+
+    @strawberry.mutation(description="Link two offices on a line; loops are refused (建立上下级联系)")
+    async def link_offices(self, info: Info, input: LinkOfficesInput) -> LinkOfficesPayload:
+        ctx = info.context
+
+        async def call() -> OfficeLink:
+            return await service.link_offices(
+                ctx.session, ctx.actor, kind=input.kind,
+                superior_id=expect_global_id(input.superior_id, "Office", field="superiorId"),
+                subordinate_id=expect_global_id(input.subordinate_id, "Office", field="subordinateId"),
+            )
+
+        link, errors = await run_mutation(info, "office.link", call)
+        return LinkOfficesPayload(link=link and OfficeLinkType.from_row(link), user_errors=errors)

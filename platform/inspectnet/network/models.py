@@ -1,0 +1,58 @@
+"""Offices (tenants) and the two kinds of line that link them."""
+
+from __future__ import annotations
+
+import enum
+
+from sqlalchemy import CheckConstraint, Enum, ForeignKey, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from inspectnet.db import Base, Timestamped
+
+
+class OfficeKind(enum.StrEnum):
+    """What an office is in the network."""
+
+    REGIONAL_OFFICE = "REGIONAL_OFFICE"  # 自治区/省委巡视办
+    LIAISON_BODY = "LIAISON_BODY"  # 盟市巡视工作联络组及其办公室
+    PATROL_OFFICE = "PATROL_OFFICE"  # 盟市/旗县巡察办
+    DEPARTMENTAL_PATROL_OFFICE = "DEPARTMENTAL_PATROL_OFFICE"  # 厅党组巡察办
+
+
+class LinkKind(enum.StrEnum):
+    """The two lines of the network; each must stay free of cycles."""
+
+    LEADERSHIP = "LEADERSHIP"  # whom it files to and is approved by (报备/报批)
+    GUIDANCE = "GUIDANCE"  # 业务指导 (nmg-2016 §8(10), §16)
+
+
+class Office(Base, Timestamped):
+    """An inspection office: the tenant every owned row points at."""
+
+    __tablename__ = "offices"
+    __authz_type__ = "office"
+    __authz_office_column__ = "id"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[OfficeKind] = mapped_column(Enum(OfficeKind, native_enum=False, length=40))
+    region_code: Mapped[str] = mapped_column(String(12), index=True)
+    ruleset_id: Mapped[str] = mapped_column(String(40))
+
+
+class OfficeLink(Base, Timestamped):
+    """A superior → subordinate edge on one line of the network."""
+
+    __tablename__ = "office_links"
+    __table_args__ = (
+        UniqueConstraint("kind", "superior_id", "subordinate_id"),
+        CheckConstraint("superior_id <> subordinate_id", name="not_self"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[LinkKind] = mapped_column(Enum(LinkKind, native_enum=False, length=20))
+    superior_id: Mapped[int] = mapped_column(ForeignKey("offices.id", ondelete="CASCADE"), index=True)
+    subordinate_id: Mapped[int] = mapped_column(
+        ForeignKey("offices.id", ondelete="CASCADE"), index=True
+    )

@@ -1,0 +1,322 @@
+"""GraphQL types, inputs and thin resolvers for persons and their records."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from typing import TYPE_CHECKING, Annotated, Any
+
+import strawberry
+from sqlalchemy import Select
+
+from inspectnet.graphql.context import Info
+from inspectnet.graphql.errors import UserError
+from inspectnet.graphql.mutations import run_mutation
+from inspectnet.graphql.nodes import register_node
+from inspectnet.graphql.relay import Connection, Node, connection
+from inspectnet.ids import expect_global_id, global_id
+from inspectnet.network.loaders import office_by_id
+from inspectnet.people import repository, service
+from inspectnet.people.models import (
+    EmploymentRecord,
+    Expertise,
+    InterestTie,
+    Person,
+    PoolKind,
+    PoolMembership,
+    TieKind,
+)
+
+if TYPE_CHECKING:
+    from inspectnet.authz.actor import Actor
+    from inspectnet.network.graphql import OfficeType
+
+ExpertiseEnum = strawberry.enum(Expertise, name="Expertise", description="Expertise (专业领域, qh-zrzyt §9)")
+TieKindEnum = strawberry.enum(TieKind, name="TieKind", description="Kind of tie (亲属或利害关系)")
+PoolKindEnum = strawberry.enum(PoolKind, name="PoolKind", description="Leader pool (组长库) or talent pool (人才库)")
+
+
+@strawberry.type(name="EmploymentRecord", description="A post held (任职经历)")
+class EmploymentRecordType(Node):
+    organisation: str
+    post: str
+    region_code: str | None
+    target_id: strawberry.ID | None
+    started_on: date
+    ended_on: date | None
+
+    @classmethod
+    def from_row(cls, row: EmploymentRecord) -> EmploymentRecordType:
+        return cls(
+            id=strawberry.ID(global_id("EmploymentRecord", row.id)),
+            organisation=row.organisation,
+            post=row.post,
+            region_code=row.region_code,
+            target_id=strawberry.ID(global_id("Target", row.target_id)) if row.target_id else None,
+            started_on=row.started_on,
+            ended_on=row.ended_on,
+        )
+
+
+@strawberry.type(name="InterestTie", description="Declared kin or interest tie (亲属及利害关系)")
+class InterestTieType(Node):
+    kind: TieKind
+    organisation: str
+    relation: str
+    target_id: strawberry.ID | None
+
+    @classmethod
+    def from_row(cls, row: InterestTie) -> InterestTieType:
+        return cls(
+            id=strawberry.ID(global_id("InterestTie", row.id)),
+            kind=row.kind,
+            organisation=row.organisation,
+            relation=row.relation,
+            target_id=strawberry.ID(global_id("Target", row.target_id)) if row.target_id else None,
+        )
+
+
+@strawberry.type(name="PoolMembership", description="Membership of a leader or talent pool (组长库/人才库)")
+class PoolMembershipType(Node):
+    pool: PoolKind
+    since: date
+    office_id: strawberry.ID
+
+    @classmethod
+    def from_row(cls, row: PoolMembership) -> PoolMembershipType:
+        return cls(
+            id=strawberry.ID(global_id("PoolMembership", row.id)),
+            pool=row.pool,
+            since=row.since,
+            office_id=strawberry.ID(global_id("Office", row.office_id)),
+        )
+
+
+def _child_connection(
+    info: Info,
+    key: str,
+    parent: int,
+    query: Callable[[Actor, list[int]], Select[Any]],
+    model: type[Any],
+    convert: Callable[[Any], Any],
+    page: tuple[int | None, str | None, int | None, str | None],
+) -> Any:
+    actor = info.context.actor
+    first, after, last, before = page
+    return connection(
+        info, key=key, parent_id=parent, query=lambda ids: query(actor, ids), model=model,
+        convert=convert, first=first, after=after, last=last, before=before,
+    )
+
+
+@strawberry.type(name="Person", description="Cadre (干部)")
+class PersonType(Node):
+    name: str = strawberry.field(description="Name (姓名)")
+    unit: str = strawberry.field(description="Unit (工作单位)")
+    rank: str = strawberry.field(description="Rank (职级)")
+    home_region_code: str = strawberry.field(description="Home region code (籍贯)")
+    expertise: list[Expertise] = strawberry.field(description="Expertise (专业领域)")
+    pk: strawberry.Private[int]
+    office_pk: strawberry.Private[int]
+
+    @classmethod
+    def from_row(cls, row: Person) -> PersonType:
+        return cls(
+            id=strawberry.ID(global_id("Person", row.id)),
+            pk=row.id,
+            office_pk=row.office_id,
+            name=row.name,
+            unit=row.unit,
+            rank=row.rank,
+            home_region_code=row.home_region_code,
+            expertise=[Expertise(e) for e in row.expertise],
+        )
+
+    @strawberry.field(description="The office keeping the record (管理机构)")
+    async def office(
+        self, info: Info
+    ) -> Annotated[OfficeType, strawberry.lazy("inspectnet.network.graphql")] | None:
+        return await office_by_id(info, self.office_pk)
+
+    @strawberry.field(description="Career (任职经历)")
+    def employment(
+        self, info: Info, first: int | None = None, after: str | None = None,
+        last: int | None = None, before: str | None = None,
+    ) -> Connection[EmploymentRecordType]:
+        return _child_connection(  # type: ignore[no-any-return]
+            info, "person.employment", self.pk, repository.employment_of, EmploymentRecord,
+            EmploymentRecordType.from_row, (first, after, last, before),
+        )
+
+    @strawberry.field(description="Declared kin and interest ties (亲属及利害关系)")
+    def ties(
+        self, info: Info, first: int | None = None, after: str | None = None,
+        last: int | None = None, before: str | None = None,
+    ) -> Connection[InterestTieType]:
+        return _child_connection(  # type: ignore[no-any-return]
+            info, "person.ties", self.pk, repository.ties_of, InterestTie,
+            InterestTieType.from_row, (first, after, last, before),
+        )
+
+    @strawberry.field(description="Pool memberships (组长库/人才库)")
+    def pools(
+        self, info: Info, first: int | None = None, after: str | None = None,
+        last: int | None = None, before: str | None = None,
+    ) -> Connection[PoolMembershipType]:
+        return _child_connection(  # type: ignore[no-any-return]
+            info, "person.pools", self.pk, repository.pools_of, PoolMembership,
+            PoolMembershipType.from_row, (first, after, last, before),
+        )
+
+
+for _name, _model, _type in (
+    ("Person", Person, PersonType),
+    ("EmploymentRecord", EmploymentRecord, EmploymentRecordType),
+    ("InterestTie", InterestTie, InterestTieType),
+    ("PoolMembership", PoolMembership, PoolMembershipType),
+):
+    register_node(_name, _model, _type.from_row)
+
+
+def office_people(
+    info: Info, office_pk: int, first: int | None, after: str | None, last: int | None, before: str | None
+) -> Connection[PersonType]:
+    """The ``Office.people`` connection."""
+    return _child_connection(  # type: ignore[no-any-return]
+        info, "office.people", office_pk, repository.persons_of_offices, Person,
+        PersonType.from_row, (first, after, last, before),
+    )
+
+
+@strawberry.input(description="A new person in an office's files")
+class CreatePersonInput:
+    office_id: strawberry.ID
+    name: str
+    unit: str
+    rank: str
+    home_region_code: str
+    expertise: list[Expertise] = strawberry.field(default_factory=list)
+
+
+@strawberry.type(description="Result of createPerson")
+class CreatePersonPayload:
+    person: PersonType | None
+    user_errors: list[UserError]
+
+
+@strawberry.input(description="A post held by a person")
+class AddEmploymentRecordInput:
+    person_id: strawberry.ID
+    organisation: str
+    post: str
+    started_on: date
+    ended_on: date | None = None
+    region_code: str | None = None
+    target_id: strawberry.ID | None = None
+
+
+@strawberry.type(description="Result of addEmploymentRecord")
+class AddEmploymentRecordPayload:
+    record: EmploymentRecordType | None
+    user_errors: list[UserError]
+
+
+@strawberry.input(description="A kin or interest tie declared by a person")
+class AddInterestTieInput:
+    person_id: strawberry.ID
+    kind: TieKind
+    organisation: str
+    relation: str
+    target_id: strawberry.ID | None = None
+
+
+@strawberry.type(description="Result of addInterestTie")
+class AddInterestTiePayload:
+    tie: InterestTieType | None
+    user_errors: list[UserError]
+
+
+@strawberry.input(description="A person joining the office's leader or talent pool")
+class AddToPoolInput:
+    person_id: strawberry.ID
+    pool: PoolKind
+    since: date
+
+
+@strawberry.type(description="Result of addToPool")
+class AddToPoolPayload:
+    membership: PoolMembershipType | None
+    user_errors: list[UserError]
+
+
+def _optional_target(value: strawberry.ID | None) -> int | None:
+    return expect_global_id(value, "Target", field="targetId") if value else None
+
+
+@strawberry.type
+class PeopleMutation:
+    @strawberry.mutation(description="Record a person (新增干部)")
+    async def create_person(self, info: Info, input: CreatePersonInput) -> CreatePersonPayload:
+        ctx = info.context
+
+        async def call() -> Person:
+            return await service.create_person(
+                ctx.session, ctx.actor,
+                office_id=expect_global_id(input.office_id, "Office", field="officeId"),
+                name=input.name, unit=input.unit, rank=input.rank,
+                home_region_code=input.home_region_code, expertise=list(input.expertise),
+            )
+
+        person, errors = await run_mutation(info, "person.create", call)
+        return CreatePersonPayload(person=person and PersonType.from_row(person), user_errors=errors)
+
+    @strawberry.mutation(description="Add a post to a person's career (增加任职经历)")
+    async def add_employment_record(
+        self, info: Info, input: AddEmploymentRecordInput
+    ) -> AddEmploymentRecordPayload:
+        ctx = info.context
+
+        async def call() -> EmploymentRecord:
+            return await service.add_employment(
+                ctx.session, ctx.actor,
+                person_id=expect_global_id(input.person_id, "Person", field="personId"),
+                organisation=input.organisation, post=input.post, started_on=input.started_on,
+                ended_on=input.ended_on, region_code=input.region_code,
+                target_id=_optional_target(input.target_id),
+            )
+
+        record, errors = await run_mutation(info, "person.employment.add", call)
+        return AddEmploymentRecordPayload(
+            record=record and EmploymentRecordType.from_row(record), user_errors=errors
+        )
+
+    @strawberry.mutation(description="Declare a kin or interest tie (申报亲属及利害关系)")
+    async def add_interest_tie(self, info: Info, input: AddInterestTieInput) -> AddInterestTiePayload:
+        ctx = info.context
+
+        async def call() -> InterestTie:
+            return await service.add_interest_tie(
+                ctx.session, ctx.actor,
+                person_id=expect_global_id(input.person_id, "Person", field="personId"),
+                kind=input.kind, organisation=input.organisation, relation=input.relation,
+                target_id=_optional_target(input.target_id),
+            )
+
+        tie, errors = await run_mutation(info, "person.tie.add", call)
+        return AddInterestTiePayload(tie=tie and InterestTieType.from_row(tie), user_errors=errors)
+
+    @strawberry.mutation(description="Put a person in a leader or talent pool (入库)")
+    async def add_to_pool(self, info: Info, input: AddToPoolInput) -> AddToPoolPayload:
+        ctx = info.context
+
+        async def call() -> PoolMembership:
+            return await service.add_to_pool(
+                ctx.session, ctx.actor,
+                person_id=expect_global_id(input.person_id, "Person", field="personId"),
+                pool=input.pool, since=input.since,
+            )
+
+        membership, errors = await run_mutation(info, "person.pool.add", call)
+        return AddToPoolPayload(
+            membership=membership and PoolMembershipType.from_row(membership), user_errors=errors
+        )

@@ -1,0 +1,89 @@
+"""Persons and what recusal and team forming need to know about them."""
+
+from __future__ import annotations
+
+import enum
+from datetime import date
+
+from sqlalchemy import JSON, Date, Enum, ForeignKey, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from inspectnet.db import Base, OfficeScoped, Timestamped
+
+
+class Expertise(enum.StrEnum):
+    """Expertise a pool draws on (qh-zrzyt §9)."""
+
+    PARTY_BUILDING = "PARTY_BUILDING"  # 基层党建
+    DISCIPLINE = "DISCIPLINE"  # 纪检监察
+    PERSONNEL = "PERSONNEL"  # 组织人事
+    FINANCE_AUDIT = "FINANCE_AUDIT"  # 财务审计
+    NATURAL_RESOURCES = "NATURAL_RESOURCES"  # 自然资源管理
+    POLICY_LAW = "POLICY_LAW"  # 相关政策法规
+
+
+class TieKind(enum.StrEnum):
+    KIN = "KIN"  # 亲属关系
+    INTEREST = "INTEREST"  # 其他利害关系
+
+
+class PoolKind(enum.StrEnum):
+    LEADER = "LEADER"  # 组长库 (nmg-2016 §9)
+    TALENT = "TALENT"  # 人才库 (nmg-2016 §13, qh-zrzyt §9)
+
+
+class Person(Base, OfficeScoped, Timestamped):
+    """A cadre, kept by the office that holds the record."""
+
+    __tablename__ = "persons"
+    __authz_type__ = "person"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(100))
+    unit: Mapped[str] = mapped_column(String(200))
+    rank: Mapped[str] = mapped_column(String(40))
+    home_region_code: Mapped[str] = mapped_column(String(12))
+    expertise: Mapped[list[str]] = mapped_column(JSON, default=list)
+
+
+class EmploymentRecord(Base, OfficeScoped, Timestamped):
+    """One post held (任职经历): the basis of post and region recusal."""
+
+    __tablename__ = "employment_records"
+    __authz_type__ = "person"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("persons.id", ondelete="CASCADE"), index=True)
+    organisation: Mapped[str] = mapped_column(String(200))
+    target_id: Mapped[int | None] = mapped_column(ForeignKey("targets.id", ondelete="SET NULL"))
+    region_code: Mapped[str | None] = mapped_column(String(12))
+    post: Mapped[str] = mapped_column(String(100))
+    started_on: Mapped[date] = mapped_column(Date)
+    ended_on: Mapped[date | None] = mapped_column(Date)
+
+
+class InterestTie(Base, OfficeScoped, Timestamped):
+    """A declared kin or interest tie to an organisation: the basis of official recusal."""
+
+    __tablename__ = "interest_ties"
+    __authz_type__ = "person"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("persons.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[TieKind] = mapped_column(Enum(TieKind, native_enum=False, length=20))
+    organisation: Mapped[str] = mapped_column(String(200))
+    target_id: Mapped[int | None] = mapped_column(ForeignKey("targets.id", ondelete="SET NULL"))
+    relation: Mapped[str] = mapped_column(String(100))
+
+
+class PoolMembership(Base, OfficeScoped, Timestamped):
+    """Membership of an office's leader pool or talent pool."""
+
+    __tablename__ = "pool_memberships"
+    __table_args__ = (UniqueConstraint("office_id", "person_id", "pool"),)
+    __authz_type__ = "person"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("persons.id", ondelete="CASCADE"), index=True)
+    pool: Mapped[PoolKind] = mapped_column(Enum(PoolKind, native_enum=False, length=20))
+    since: Mapped[date] = mapped_column(Date)

@@ -1,0 +1,159 @@
+"""Use cases on persons: records, careers, ties and pool memberships."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from inspectnet.audit.service import record
+from inspectnet.authz.actor import Actor
+from inspectnet.authz.checks import get_readable, require, require_in
+from inspectnet.errors import Conflict, ValidationFailed
+from inspectnet.ids import global_id_of
+from inspectnet.network.models import Office
+from inspectnet.people import repository
+from inspectnet.people.models import (
+    EmploymentRecord,
+    Expertise,
+    InterestTie,
+    Person,
+    PoolKind,
+    PoolMembership,
+    TieKind,
+)
+from inspectnet.targets.models import Target
+
+_REGION = re.compile(r"^\d{6}$")
+
+
+def _required(value: str, field: str) -> str:
+    if not value.strip():
+        raise ValidationFailed("此项不能为空", code="REQUIRED", field=field)
+    return value.strip()
+
+
+def _check_period(started_on: date, ended_on: date | None) -> None:
+    if ended_on is not None and ended_on < started_on:
+        raise ValidationFailed("结束日期不能早于开始日期", code="INVALID_PERIOD", field="endedOn")
+
+
+async def create_person(
+    session: AsyncSession,
+    actor: Actor,
+    *,
+    office_id: int,
+    name: str,
+    unit: str,
+    rank: str,
+    home_region_code: str,
+    expertise: list[Expertise],
+) -> Person:
+    """Record a cadre in an office's files."""
+    office = await get_readable(session, actor, Office, office_id)
+    await require_in(session, actor, "create", Person, office.id)
+    if not _REGION.match(home_region_code):
+        raise ValidationFailed("籍贯行政区划代码应为6位数字", code="INVALID_REGION_CODE", field="homeRegionCode")
+    person = Person(
+        office_id=office.id,
+        name=_required(name, "name"),
+        unit=_required(unit, "unit"),
+        rank=_required(rank, "rank"),
+        home_region_code=home_region_code,
+        expertise=sorted({e.value for e in expertise}),
+    )
+    session.add(person)
+    await session.flush()
+    await record(session, actor, "person.create", office_id=office.id, object_id=global_id_of(person))
+    return person
+
+
+async def _editable_person(session: AsyncSession, actor: Actor, person_id: int) -> Person:
+    person = await get_readable(session, actor, Person, person_id)
+    await require(session, actor, "update", person)
+    return person
+
+
+async def _linked_target(
+    session: AsyncSession, actor: Actor, target_id: int | None
+) -> Target | None:
+    return None if target_id is None else await get_readable(session, actor, Target, target_id)
+
+
+async def add_employment(
+    session: AsyncSession,
+    actor: Actor,
+    *,
+    person_id: int,
+    organisation: str,
+    post: str,
+    started_on: date,
+    ended_on: date | None,
+    region_code: str | None,
+    target_id: int | None,
+) -> EmploymentRecord:
+    """Add a post to a person's career (the basis of post and region recusal)."""
+    person = await _editable_person(session, actor, person_id)
+    target = await _linked_target(session, actor, target_id)
+    _check_period(started_on, ended_on)
+    if region_code is not None and not _REGION.match(region_code):
+        raise ValidationFailed("行政区划代码应为6位数字", code="INVALID_REGION_CODE", field="regionCode")
+    entry = EmploymentRecord(
+        office_id=person.office_id,
+        person_id=person.id,
+        organisation=_required(organisation, "organisation"),
+        post=_required(post, "post"),
+        started_on=started_on,
+        ended_on=ended_on,
+        region_code=region_code,
+        target_id=target.id if target else None,
+    )
+    session.add(entry)
+    await session.flush()
+    await record(session, actor, "person.employment.add", office_id=person.office_id, object_id=global_id_of(person))
+    return entry
+
+
+async def add_interest_tie(
+    session: AsyncSession,
+    actor: Actor,
+    *,
+    person_id: int,
+    kind: TieKind,
+    organisation: str,
+    relation: str,
+    target_id: int | None,
+) -> InterestTie:
+    """Declare a kin or interest tie (the basis of official recusal)."""
+    person = await _editable_person(session, actor, person_id)
+    target = await _linked_target(session, actor, target_id)
+    tie = InterestTie(
+        office_id=person.office_id,
+        person_id=person.id,
+        kind=kind,
+        organisation=_required(organisation, "organisation"),
+        relation=_required(relation, "relation"),
+        target_id=target.id if target else None,
+    )
+    session.add(tie)
+    await session.flush()
+    await record(session, actor, "person.tie.add", office_id=person.office_id, object_id=global_id_of(person))
+    return tie
+
+
+async def add_to_pool(
+    session: AsyncSession, actor: Actor, *, person_id: int, pool: PoolKind, since: date
+) -> PoolMembership:
+    """Put a person in the office's leader pool or talent pool."""
+    person = await _editable_person(session, actor, person_id)
+    if await repository.pool_membership(session, person.office_id, person.id, pool) is not None:
+        raise Conflict("此人已在该库中", code="ALREADY_IN_POOL", field="pool")
+    membership = PoolMembership(office_id=person.office_id, person_id=person.id, pool=pool, since=since)
+    session.add(membership)
+    await session.flush()
+    await record(
+        session, actor, "person.pool.add", office_id=person.office_id,
+        object_id=global_id_of(person), detail={"pool": pool.value},
+    )
+    return membership

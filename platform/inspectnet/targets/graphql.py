@@ -1,0 +1,165 @@
+"""GraphQL types, inputs and thin resolvers for targets and their rosters."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import TYPE_CHECKING, Annotated
+
+import strawberry
+
+from inspectnet.graphql.context import Info
+from inspectnet.graphql.errors import UserError
+from inspectnet.graphql.mutations import run_mutation
+from inspectnet.graphql.nodes import register_node
+from inspectnet.graphql.relay import Connection, Node, connection
+from inspectnet.ids import expect_global_id, global_id
+from inspectnet.network.loaders import office_by_id
+from inspectnet.targets import repository, service
+from inspectnet.targets.models import LeadershipPost, Target
+
+if TYPE_CHECKING:
+    from inspectnet.network.graphql import OfficeType
+
+
+@strawberry.type(name="LeadershipPost", description="Member of a target's leadership roster (领导班子成员)")
+class LeadershipPostType(Node):
+    person_id: strawberry.ID = strawberry.field(description="The person holding the post")
+    post: str = strawberry.field(description="Post (职务)")
+    started_on: date
+    ended_on: date | None
+
+    @classmethod
+    def from_row(cls, row: LeadershipPost) -> LeadershipPostType:
+        return cls(
+            id=strawberry.ID(global_id("LeadershipPost", row.id)),
+            person_id=strawberry.ID(global_id("Person", row.person_id)),
+            post=row.post,
+            started_on=row.started_on,
+            ended_on=row.ended_on,
+        )
+
+
+@strawberry.type(name="Target", description="Target organisation's leadership team (巡视巡察对象)")
+class TargetType(Node):
+    name: str = strawberry.field(description="Name (名称)")
+    region_code: str = strawberry.field(description="Administrative region code (行政区划代码)")
+    pk: strawberry.Private[int]
+    office_pk: strawberry.Private[int]
+
+    @classmethod
+    def from_row(cls, row: Target) -> TargetType:
+        return cls(
+            id=strawberry.ID(global_id("Target", row.id)),
+            pk=row.id,
+            office_pk=row.office_id,
+            name=row.name,
+            region_code=row.region_code,
+        )
+
+    @strawberry.field(description="The office that covers the target (负责机构)")
+    async def office(
+        self, info: Info
+    ) -> Annotated[OfficeType, strawberry.lazy("inspectnet.network.graphql")] | None:
+        return await office_by_id(info, self.office_pk)
+
+    @strawberry.field(description="Leadership roster (领导班子)")
+    def roster(
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+    ) -> Connection[LeadershipPostType]:
+        actor = info.context.actor
+        return connection(  # type: ignore[return-value]
+            info,
+            key="target.roster",
+            parent_id=self.pk,
+            query=lambda ids: repository.roster_of(actor, ids),
+            model=LeadershipPost,
+            convert=LeadershipPostType.from_row,
+            first=first, after=after, last=last, before=before,
+        )
+
+
+register_node("Target", Target, TargetType.from_row)
+register_node("LeadershipPost", LeadershipPost, LeadershipPostType.from_row)
+
+
+def office_targets(
+    info: Info, office_pk: int, first: int | None, after: str | None, last: int | None, before: str | None
+) -> Connection[TargetType]:
+    """The ``Office.targets`` connection."""
+    actor = info.context.actor
+    return connection(  # type: ignore[return-value]
+        info,
+        key="office.targets",
+        parent_id=office_pk,
+        query=lambda ids: repository.targets_of_offices(actor, ids),
+        model=Target,
+        convert=TargetType.from_row,
+        first=first, after=after, last=last, before=before,
+    )
+
+
+@strawberry.input(description="A new target for an office")
+class CreateTargetInput:
+    office_id: strawberry.ID
+    name: str
+    region_code: str
+
+
+@strawberry.type(description="Result of createTarget")
+class CreateTargetPayload:
+    target: TargetType | None
+    user_errors: list[UserError]
+
+
+@strawberry.input(description="A new member of a target's leadership roster")
+class AddLeadershipPostInput:
+    target_id: strawberry.ID
+    person_id: strawberry.ID
+    post: str
+    started_on: date
+    ended_on: date | None = None
+
+
+@strawberry.type(description="Result of addLeadershipPost")
+class AddLeadershipPostPayload:
+    post: LeadershipPostType | None
+    user_errors: list[UserError]
+
+
+@strawberry.type
+class TargetsMutation:
+    @strawberry.mutation(description="Add a target to an office's list (新增巡视巡察对象)")
+    async def create_target(self, info: Info, input: CreateTargetInput) -> CreateTargetPayload:
+        ctx = info.context
+
+        async def call() -> Target:
+            return await service.create_target(
+                ctx.session, ctx.actor,
+                office_id=expect_global_id(input.office_id, "Office", field="officeId"),
+                name=input.name, region_code=input.region_code,
+            )
+
+        target, errors = await run_mutation(info, "target.create", call)
+        return CreateTargetPayload(target=target and TargetType.from_row(target), user_errors=errors)
+
+    @strawberry.mutation(description="Add a member to a target's leadership roster (增加班子成员)")
+    async def add_leadership_post(
+        self, info: Info, input: AddLeadershipPostInput
+    ) -> AddLeadershipPostPayload:
+        ctx = info.context
+
+        async def call() -> LeadershipPost:
+            return await service.add_leadership_post(
+                ctx.session, ctx.actor,
+                target_id=expect_global_id(input.target_id, "Target", field="targetId"),
+                person_id=expect_global_id(input.person_id, "Person", field="personId"),
+                post=input.post, started_on=input.started_on, ended_on=input.ended_on,
+            )
+
+        post, errors = await run_mutation(info, "target.roster.add", call)
+        return AddLeadershipPostPayload(post=post and LeadershipPostType.from_row(post), user_errors=errors)

@@ -1,0 +1,35 @@
+"""Targets and their leadership rosters."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import Date, ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from inspectnet.db import Base, OfficeScoped, Timestamped
+
+
+class Target(Base, OfficeScoped, Timestamped):
+    """A party organisation's leadership team covered by an office (nmg-2016 §17, qh-zrzyt §10)."""
+
+    __tablename__ = "targets"
+    __authz_type__ = "target"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    region_code: Mapped[str] = mapped_column(String(12))
+
+
+class LeadershipPost(Base, OfficeScoped, Timestamped):
+    """One member of a target's leadership roster (领导班子成员), with the post's dates."""
+
+    __tablename__ = "leadership_posts"
+    __authz_type__ = "target"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    target_id: Mapped[int] = mapped_column(ForeignKey("targets.id", ondelete="CASCADE"), index=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("persons.id", ondelete="RESTRICT"), index=True)
+    post: Mapped[str] = mapped_column(String(100))
+    started_on: Mapped[date] = mapped_column(Date)
+    ended_on: Mapped[date | None] = mapped_column(Date)
