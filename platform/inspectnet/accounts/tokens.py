@@ -49,7 +49,12 @@ def verify_token(settings: Settings, token: str) -> str:
             audience=settings.jwt_audience,
             issuer=settings.jwt_issuer,
             # PyJWT reads the system time; the injectable clock decides instead (below).
-            options={"require": ["exp", "sub"], "verify_exp": False, "verify_nbf": False},
+            options={
+                "require": ["exp", "sub"],
+                "verify_exp": False,
+                "verify_nbf": False,
+                "verify_iat": False,
+            },
         )
     except (jwt.PyJWTError, ValueError):
         raise Unauthenticated("登录凭证无效", code="UNAUTHENTICATED") from None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
 import strawberry
@@ -21,7 +22,7 @@ from inspectnet.targets.graphql import TargetsMutation
 @strawberry.type
 class NodeQuery:
     @strawberry.field(description="Any object by its global ID, if the viewer may read it")
-    async def node(self, info: Info, id: strawberry.ID) -> Node:
+    async def node(self, info: Info, id: strawberry.ID) -> Node | None:
         return await resolve_node(info, id)  # type: ignore[no-any-return]
 
 
@@ -34,6 +35,7 @@ class InspectnetSchema(strawberry.Schema):
         """The HTTP endpoint masks and logs errors itself, with the request id."""
 
 
+@lru_cache(maxsize=2)
 def build_schema(*, development: bool = True) -> strawberry.Schema:
     """The schema; introspection is refused unless ``development``."""
     from inspectnet.accounts.graphql import RoleGrantType, UserAccountType
@@ -47,7 +49,7 @@ def build_schema(*, development: bool = True) -> strawberry.Schema:
     )
     from inspectnet.targets.graphql import LeadershipPostType, TargetType
 
-    extensions: list[Any] = [ParserCache(maxsize=512), ValidationCache(maxsize=512)]
+    extensions: list[Any] = [lambda: ParserCache(maxsize=512), lambda: ValidationCache(maxsize=512)]
     if not development:
         extensions.append(DisableIntrospection)
     return InspectnetSchema(

@@ -201,7 +201,7 @@ class LinkOfficesPayload:
 @strawberry.type
 class NetworkQuery:
     @strawberry.field(description="One office by global ID, if readable")
-    async def office(self, info: Info, id: strawberry.ID) -> OfficeType:
+    async def office(self, info: Info, id: strawberry.ID) -> OfficeType | None:
         from inspectnet.authz.checks import get_readable
 
         pk = expect_global_id(id, "Office")

@@ -1,0 +1,100 @@
+"""Sign-in: a missing, expired or forged token is HTTP 401 with a GraphQL error body."""
+
+from __future__ import annotations
+
+import functools
+import json
+import threading
+from collections.abc import Iterator
+from datetime import timedelta
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import jwt
+import pytest
+from cryptography.hazmat.primitives.asymmetric import rsa
+
+from inspectnet import clock
+from inspectnet.accounts.tokens import issue_token, verify_token
+from inspectnet.errors import Unauthenticated
+from tests.conftest import Api, make_settings
+
+VIEWER = "{ viewer { username } }"
+
+
+async def _status(api: Api, authorization: str | None) -> tuple[int, dict]:  # type: ignore[type-arg]
+    headers = {"authorization": authorization} if authorization is not None else {}
+    response = await api.client.post("/graphql", json={"query": VIEWER}, headers=headers)
+    return response.status_code, response.json()
+
+
+async def test_a_valid_token_signs_the_user_in(api: Api) -> None:
+    status, body = await _status(api, f"Bearer {api.token('baotou_member')}")
+    assert (status, body) == (200, {"data": {"viewer": {"username": "baotou_member"}}})
+
+
+@pytest.mark.parametrize(
+    ("header", "code"),
+    [
+        (None, "UNAUTHENTICATED"),
+        ("Basic dXNlcjpwdw==", "UNAUTHENTICATED"),
+        ("Bearer not-a-jwt", "UNAUTHENTICATED"),
+    ],
+)
+async def test_missing_or_malformed_tokens_are_401(api: Api, header: str | None, code: str) -> None:
+    status, body = await _status(api, header)
+    assert status == 401
+    assert body["errors"][0]["extensions"]["code"] == code
+    assert "data" not in body
+
+
+async def test_an_expired_token_is_401(api: Api) -> None:
+    token = api.token("baotou_member", ttl=timedelta(minutes=5))
+    with clock.frozen(clock.now() + timedelta(minutes=6)):
+        status, body = await _status(api, f"Bearer {token}")
+    assert status == 401 and body["errors"][0]["extensions"]["code"] == "TOKEN_EXPIRED"
+
+
+async def test_a_token_signed_with_another_key_is_401(api: Api) -> None:
+    forged = jwt.encode(
+        {"sub": "region_admin", "exp": 4_102_444_800, "iss": "inspectnet", "aud": "inspectnet"},
+        "some-other-secret-some-other-secret!!", algorithm="HS256",
+    )
+    status, body = await _status(api, f"Bearer {forged}")
+    assert status == 401 and body["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+
+
+async def test_a_token_for_an_unknown_user_is_401(api: Api) -> None:
+    status, _ = await _status(api, f"Bearer {api.token('nobody')}")
+    assert status == 401
+
+
+@pytest.fixture
+def sso_key(tmp_path: Path) -> Iterator[tuple[rsa.RSAPrivateKey, str]]:
+    """An RSA key and the URL of a JWKS document naming it, served on loopback like an SSO's."""
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    jwk = json.loads(jwt.algorithms.RSAAlgorithm.to_jwk(key.public_key()))
+    jwk |= {"kid": "sso-1", "use": "sig", "alg": "RS256"}
+    (tmp_path / "jwks.json").write_text(json.dumps({"keys": [jwk]}))
+    handler = functools.partial(SimpleHTTPRequestHandler, directory=str(tmp_path))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield key, f"http://127.0.0.1:{server.server_port}/jwks.json"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_rs256_tokens_are_checked_against_the_sso_jwks(sso_key: tuple[rsa.RSAPrivateKey, str]) -> None:
+    key, url = sso_key
+    settings = make_settings("sqlite+aiosqlite:///:memory:", jwt_algorithm="RS256", jwt_jwks_url=url)
+    claims = {"sub": "qh_dnr_admin", "iss": "inspectnet", "aud": "inspectnet", "exp": int(clock.now().timestamp()) + 600}
+    good = jwt.encode(claims, key, algorithm="RS256", headers={"kid": "sso-1"})
+    assert verify_token(settings, good) == "qh_dnr_admin"
+    other = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    with pytest.raises(Unauthenticated):
+        verify_token(settings, jwt.encode(claims, other, algorithm="RS256", headers={"kid": "sso-1"}))
+    with pytest.raises(Unauthenticated):  # HS256 tokens are not accepted when RS256 is configured
+        verify_token(settings, issue_token(make_settings("sqlite+aiosqlite:///:memory:"), "x", timedelta(hours=1)))

@@ -1,0 +1,195 @@
+"""Databases migrated by Alembic (SQLite and PostgreSQL), a savepoint per test, the demo network.
+
+Each backend's database is migrated and loaded with the demo network once per run; every test
+runs inside an outer transaction that is rolled back, so tests never see each other's rows.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from inspectnet import clock, migrate
+from inspectnet.accounts.tokens import issue_token
+from inspectnet.app import create_app
+from inspectnet.authz.actor import Actor
+from inspectnet.authz.store import PolicyStore
+from inspectnet.db import Database, make_engine
+from inspectnet.demo import load_demo
+from inspectnet.settings import Settings
+from tests.support import skip_or_fail
+
+PG_ADMIN_URL = "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres"
+BACKENDS = ["sqlite", "postgresql"]
+FROZEN_AT = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
+
+
+def _in_thread(fn: Any, *args: Any) -> Any:
+    # Alembic's env runs its own event loop; keep it off pytest's.
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(fn, *args).result()
+
+
+def make_settings(database_url: str, **overrides: Any) -> Settings:
+    return Settings(
+        database_url=database_url,
+        jwt_secret="test-secret-that-is-long-enough-for-hs256",
+        development=True,
+        **overrides,
+    )
+
+
+async def _pg_available() -> bool:
+    import asyncpg
+
+    try:
+        conn = await asyncio.wait_for(
+            asyncpg.connect("postgresql://postgres@127.0.0.1:5432/postgres"), timeout=3
+        )
+    except (OSError, asyncio.TimeoutError, asyncpg.PostgresError):
+        return False
+    await conn.close()
+    return True
+
+
+async def _pg_admin(sql: str) -> None:
+    import asyncpg
+
+    conn = await asyncpg.connect("postgresql://postgres@127.0.0.1:5432/postgres")
+    try:
+        await conn.execute(sql)
+    finally:
+        await conn.close()
+
+
+@dataclass
+class Backend:
+    name: str
+    settings: Settings
+    engine: AsyncEngine
+
+
+@pytest.fixture(scope="session")
+def sqlite_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    path = tmp_path_factory.mktemp("db") / "inspectnet-test.db"
+    return f"sqlite+aiosqlite:///{path}"
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+async def backend(request: pytest.FixtureRequest, sqlite_url: str) -> AsyncIterator[Backend]:
+    """A migrated database holding the demo network, for each backend."""
+    dropped: str | None = None
+    if request.param == "sqlite":
+        url = sqlite_url
+    else:
+        if not await _pg_available():
+            skip_or_fail("PostgreSQL is not reachable on 127.0.0.1:5432")
+        dropped = f"inspectnet_test_{uuid.uuid4().hex[:12]}"
+        await _pg_admin(f'CREATE DATABASE "{dropped}"')
+        url = f"postgresql+asyncpg://postgres@127.0.0.1:5432/{dropped}"
+    settings = make_settings(url)
+    _in_thread(migrate.upgrade, settings)
+    engine = make_engine(settings)
+    database = Database(engine)
+    with clock.frozen(FROZEN_AT):
+        store = PolicyStore(settings.policy_dir)
+        async with database.transaction() as session:
+            await load_demo(session, Actor.system(store.compiled, name="demo"))
+    try:
+        yield Backend(request.param, settings, engine)
+    finally:
+        await engine.dispose()
+        if dropped:
+            await _pg_admin(f'DROP DATABASE IF EXISTS "{dropped}" WITH (FORCE)')
+
+
+@pytest.fixture
+def frozen_clock() -> Iterator[datetime]:
+    with clock.frozen(FROZEN_AT):
+        yield FROZEN_AT
+
+
+@pytest.fixture
+async def db(backend: Backend, frozen_clock: datetime) -> AsyncIterator[Database]:
+    """A Database whose every commit is a savepoint inside one transaction rolled back at the end."""
+    async with backend.engine.connect() as connection:
+        outer = await connection.begin()
+        try:
+            yield Database(connection)
+        finally:
+            await outer.rollback()
+
+
+@pytest.fixture
+def settings(backend: Backend) -> Settings:
+    return backend.settings
+
+
+@pytest.fixture
+async def policy(db: Database, settings: Settings) -> PolicyStore:
+    store = PolicyStore(settings.policy_dir)
+    async with db.session() as session:
+        await store.reload(session)
+    return store
+
+
+@pytest.fixture
+async def system(db: Database, policy: PolicyStore) -> AsyncIterator[tuple[Any, Actor]]:
+    """A session and the system actor, for arranging data (committed to the test's savepoint)."""
+    async with db.transaction() as session:
+        yield session, Actor.system(policy.compiled, name="test")
+
+
+class Api:
+    """Talks to the real FastAPI app over ASGI, as a signed-in demo user."""
+
+    def __init__(self, client: httpx.AsyncClient, settings: Settings, app: Any) -> None:
+        self.client, self.settings, self.app = client, settings, app
+
+    def token(self, username: str, ttl: timedelta = timedelta(hours=1)) -> str:
+        return issue_token(self.settings, username, ttl)
+
+    async def post(self, query: str, variables: dict[str, Any] | None = None, *, user: str | None) -> httpx.Response:
+        headers = {"authorization": f"Bearer {self.token(user)}"} if user else {}
+        return await self.client.post("/graphql", json={"query": query, "variables": variables}, headers=headers)
+
+    async def gql(self, query: str, variables: dict[str, Any] | None = None, *, user: str) -> dict[str, Any]:
+        response = await self.post(query, variables, user=user)
+        assert response.status_code == 200, response.text
+        return response.json()  # type: ignore[no-any-return]
+
+    async def reload_policy(self) -> None:
+        service = self.app.state.graphql
+        async with service.database.session() as session:
+            await service.policy.reload(session)
+
+
+@pytest.fixture
+async def api(db: Database, settings: Settings) -> AsyncIterator[Api]:
+    app = create_app(settings, database=db)
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
+        api = Api(client, settings, app)
+        await api.reload_policy()
+        yield api
+
+
+@pytest.fixture
+def repo_root() -> Path:
+    return Path(__file__).resolve().parents[1]
+
+
+async def office_id(db: Database, code: str) -> int:
+    async with db.session() as session:
+        return int((await session.execute(text("SELECT id FROM offices WHERE code = :c"), {"c": code})).scalar_one())
