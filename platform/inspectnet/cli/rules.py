@@ -1,0 +1,120 @@
+"""CLI adapters for rulesets and the working-day calendar.
+
+``inspectnet rules list [--ruleset R] [--kind K]`` prints the rules in force with their articles;
+``inspectnet calendar load FILE`` validates a year's holiday schedule and stores it. The main CLI
+registers ``rules_app`` and ``calendar_app``; the commands only call library and service code.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from inspectnet.db import Database, make_engine
+from inspectnet.errors import DomainError
+from inspectnet.rules.calendar import CalendarYearData, read_calendar_file
+from inspectnet.rules.models import CalendarYear
+from inspectnet.rules.registry import registry
+from inspectnet.rules.schema import RuleKind
+from inspectnet.rules.service import load_calendar_year
+from inspectnet.settings import load_settings
+
+rules_app = typer.Typer(help="Rulesets (巡视巡察工作规定) and their rules.", no_args_is_help=True)
+calendar_app = typer.Typer(help="Working-day calendar (法定节假日与调休).", no_args_is_help=True)
+
+console = Console()
+errors = Console(stderr=True)
+
+
+def _fail(error: DomainError) -> typer.Exit:
+    where = f" [{error.field}]" if error.field else ""
+    errors.print(f"[red]{error.code}[/red]{where} {error.message}", highlight=False)
+    return typer.Exit(code=1)
+
+
+@rules_app.callback()
+def _rules() -> None:
+    """Rulesets as cited data."""
+
+
+@calendar_app.callback()
+def _calendar() -> None:
+    """The Chinese statutory calendar used for working-day deadlines."""
+
+
+@rules_app.command("list")
+def list_rules(
+    ruleset: Annotated[
+        str | None, typer.Option("--ruleset", "-r", help="Only this ruleset, e.g. qh-zrzyt")
+    ] = None,
+    kind: Annotated[
+        RuleKind | None, typer.Option("--kind", "-k", help="Only rules of this kind")
+    ] = None,
+) -> None:
+    """Print the rules in force with their articles and quotes."""
+    try:
+        rulesets = [registry().get(ruleset)] if ruleset else list(registry().all())
+    except DomainError as error:
+        raise _fail(error) from None
+    for item in rulesets:
+        rules = item.of_kind(kind) if kind else item.rules
+        if not rules:
+            continue  # e.g. nmg-2016 sets no team size: an empty table says nothing
+        table = Table(title=f"{item.id} — {item.title}", title_justify="left", show_lines=False)
+        table.add_column("id", no_wrap=True)
+        table.add_column("kind", no_wrap=True)
+        table.add_column("article", no_wrap=True)
+        table.add_column("quote")
+        for rule in rules:
+            table.add_row(rule.id, rule.kind, rule.article, rule.quote)
+        console.print(table)
+
+
+async def _load(path: Path, database_url: str | None) -> CalendarYear:
+    """Validate ``path`` and store its year in one transaction."""
+    data: CalendarYearData = read_calendar_file(path)
+    settings = load_settings()
+    if database_url:
+        settings = settings.model_copy(update={"database_url": database_url})
+    engine = make_engine(settings)
+    database = Database(engine)
+    try:
+        async with database.transaction() as session:
+            return await load_calendar_year(
+                session,
+                year=data.year,
+                holidays=data.holidays,
+                workdays=data.workdays,
+                source=data.source,
+                loaded_by_user_id=None,
+            )
+    finally:
+        await database.dispose()
+
+
+@calendar_app.command("load")
+def load(
+    file: Annotated[
+        Path,
+        typer.Argument(exists=True, dir_okay=False, readable=True, help="YAML or JSON year file"),
+    ],
+    database_url: Annotated[
+        str | None,
+        typer.Option("--database-url", help="Overrides INSPECTNET_DATABASE_URL"),
+    ] = None,
+) -> None:
+    """Load one year's holidays and make-up working days (调休) from FILE."""
+    try:
+        row = asyncio.run(_load(file, database_url))
+    except DomainError as error:
+        raise _fail(error) from None
+    console.print(
+        f"已加载 {row.year} 年节假日安排：{len(row.holidays)} 个节假日，"
+        f"{len(row.workdays)} 个调休工作日（来源：{row.source}）",
+        highlight=False,
+    )

@@ -1,0 +1,157 @@
+"""GraphQL read types of rulesets, rules and deadlines, and pure converters to them.
+
+Every field is a plain attribute filled by the converters (no per-field resolvers on the hot
+path); ``Ruleset.rules(kind:)`` filters an already built list.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import strawberry
+from strawberry.scalars import JSON
+
+from inspectnet.rules.calendar import PeriodUnit
+from inspectnet.rules.deadlines import Colour, Deadline, DeadlineStatus
+from inspectnet.rules.schema import Event, RuleBase, RuleKind, Ruleset
+
+RuleKindEnum = strawberry.enum(RuleKind, name="RuleKind", description="Kind of rule (规则类别)")
+DeadlineStatusEnum = strawberry.enum(
+    DeadlineStatus, name="DeadlineStatus", description="Status of a deadline (期限状态)"
+)
+DeadlineColourEnum = strawberry.enum(
+    Colour, name="DeadlineColour", description="Three-colour warning (三色预警)"
+)
+DeadlineEventEnum = strawberry.enum(
+    Event, name="DeadlineEvent", description="Event that starts or ends a deadline (起止事件)"
+)
+PeriodUnitEnum = strawberry.enum(
+    PeriodUnit, name="PeriodUnit", description="How a period is counted (期间计算单位)"
+)
+
+
+@strawberry.type(name="Rule", description="Rule of a ruleset, citing its article (规则及条款依据)")
+class RuleType:
+    id: str = strawberry.field(description="Stable id, the same concept in every ruleset")
+    kind: RuleKind
+    name: str = strawberry.field(description="Chinese name (名称)")
+    article: str = strawberry.field(description="Article cited, e.g. 'qh-zrzyt §19' (条款)")
+    quote: str = strawberry.field(description="Verbatim quote from the article (原文)")
+    params: JSON = strawberry.field(description="Typed parameters of the rule's kind")
+
+
+@strawberry.type(
+    name="WarningThresholds", description="Three-colour warning thresholds (三色预警阈值)"
+)
+class WarningThresholdsType:
+    yellow_days: int = strawberry.field(description="Yellow at most this many days left")
+    red_days: int = strawberry.field(description="Red at most this many days left")
+
+
+@strawberry.type(name="Ruleset", description="Ruleset (巡视巡察工作规定): one regulation's rules")
+class RulesetType:
+    id: str
+    title: str = strawberry.field(description="Title of the regulation (文件名称)")
+    issuer: str = strawberry.field(description="Issuing body (制定机关)")
+    in_force_from: date | None = strawberry.field(description="Date in force (施行日期)")
+    warning: WarningThresholdsType
+    all_rules: strawberry.Private[tuple[RuleType, ...]]
+
+    @strawberry.field(description="Rules in file order, optionally of one kind")
+    def rules(self, kind: RuleKind | None = None) -> list[RuleType]:
+        if kind is None:
+            return list(self.all_rules)
+        return [rule for rule in self.all_rules if rule.kind == kind]
+
+
+@strawberry.type(name="Deadline", description="Deadline set by a rule (期限), with its article")
+class DeadlineType:
+    ruleset_id: str = strawberry.field(description="Ruleset of the rule (规则集)")
+    rule_id: str = strawberry.field(description="Id of the rule that sets it")
+    name: str = strawberry.field(description="Chinese name of the rule (名称)")
+    article: str = strawberry.field(description="Article that sets it (条款)")
+    quote: str = strawberry.field(description="Verbatim quote of the article (原文)")
+    start_event: Event
+    end_event: Event
+    unit: PeriodUnit
+    amount: int
+    started_at: datetime | None = strawberry.field(description="When the start event happened")
+    met_at: datetime | None = strawberry.field(description="When the end event happened")
+    due_on: date | None = strawberry.field(description="Last day, a Beijing date (截止日期)")
+    earliest_on: date | None = strawberry.field(
+        description="Earliest day of a window such as 20～40个工作日"
+    )
+    status: DeadlineStatus
+    colour: Colour | None
+    days_left: int | None = strawberry.field(description="Calendar days left, 0 on the due day")
+    days_late: int | None = strawberry.field(description="Days late: overdue, or met late")
+    provisional: bool = strawberry.field(
+        description="True when the holiday schedule of a year it spans is not yet loaded"
+    )
+
+
+def rule_type(rule: RuleBase) -> RuleType:
+    """The GraphQL value of one rule."""
+    params = getattr(rule, "params", None)
+    return RuleType(
+        id=rule.id,
+        kind=rule.rule_kind,
+        name=rule.name,
+        article=rule.article,
+        quote=rule.quote,
+        params=params.model_dump(mode="json") if params is not None else {},
+    )
+
+
+def ruleset_type(ruleset: Ruleset) -> RulesetType:
+    """The GraphQL value of a ruleset, with all its rules."""
+    return RulesetType(
+        id=ruleset.id,
+        title=ruleset.title,
+        issuer=ruleset.issuer,
+        in_force_from=ruleset.in_force_from,
+        warning=WarningThresholdsType(
+            yellow_days=ruleset.warning.yellow_days, red_days=ruleset.warning.red_days
+        ),
+        all_rules=tuple(rule_type(rule) for rule in ruleset.rules),
+    )
+
+
+def deadline_type(deadline: Deadline) -> DeadlineType:
+    """The GraphQL value of a computed deadline."""
+    return DeadlineType(
+        ruleset_id=deadline.ruleset_id,
+        rule_id=deadline.rule_id,
+        name=deadline.name,
+        article=deadline.article,
+        quote=deadline.quote,
+        start_event=deadline.start_event,
+        end_event=deadline.end_event,
+        unit=deadline.unit,
+        amount=deadline.amount,
+        started_at=deadline.started_at,
+        met_at=deadline.met_at,
+        due_on=deadline.due_on,
+        earliest_on=deadline.earliest_on,
+        status=deadline.status,
+        colour=deadline.colour,
+        days_left=deadline.days_left,
+        days_late=deadline.days_late,
+        provisional=deadline.provisional,
+    )
+
+
+__all__ = [
+    "DeadlineColourEnum",
+    "DeadlineEventEnum",
+    "DeadlineStatusEnum",
+    "DeadlineType",
+    "PeriodUnitEnum",
+    "RuleKindEnum",
+    "RuleType",
+    "RulesetType",
+    "WarningThresholdsType",
+    "deadline_type",
+    "rule_type",
+    "ruleset_type",
+]

@@ -1,0 +1,51 @@
+"""Use cases of the calendar: load a year, build the working-day calendar in force.
+
+Services flush, never commit: the request or CLI command owns the transaction. Who may load a
+year (the regional office's administrators) is checked by the caller before calling here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from inspectnet import clock
+from inspectnet.rules import repository
+from inspectnet.rules.calendar import WorkingDayCalendar, validate_calendar_year
+from inspectnet.rules.models import CalendarYear
+
+
+async def load_calendar_year(
+    session: AsyncSession,
+    *,
+    year: int,
+    holidays: Iterable[date | str],
+    workdays: Iterable[date | str],
+    source: str,
+    loaded_by_user_id: int | None,
+) -> CalendarYear:
+    """Validate one year's schedule and insert or replace it (CALENDAR_INVALID if bad)."""
+    data = validate_calendar_year(year, holidays, workdays, source=source)
+    row = await repository.get_calendar_year(session, data.year)
+    if row is None:
+        row = CalendarYear(year=data.year)
+        session.add(row)
+    row.holidays = [d.isoformat() for d in data.holidays]
+    row.workdays = [d.isoformat() for d in data.workdays]
+    row.source = source[:200]
+    row.loaded_at = clock.now()
+    row.loaded_by_user_id = loaded_by_user_id
+    await session.flush()
+    return row
+
+
+async def calendar_from_db(session: AsyncSession) -> WorkingDayCalendar:
+    """The packaged calendar with every loaded year laid over it (one statement)."""
+    calendar = WorkingDayCalendar.from_chinese_calendar()
+    for row in await repository.list_calendar_years(session):
+        calendar = calendar.with_year(
+            row.year, holidays=row.holiday_dates, workdays=row.workday_dates, source=row.source
+        )
+    return calendar
