@@ -53,11 +53,14 @@ ENV PATH=/opt/venv/bin:$PATH \
     PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
     INSPECTNET_DEVELOPMENT=false \
-    INSPECTNET_POLICY_DIR=/app/policies
+    INSPECTNET_POLICY_DIR=/app/policies \
+    INSPECTNET_MIGRATIONS_DIR=/app/migrations
 
 COPY --from=build /opt/venv /opt/venv
 
-# Alembic's configuration and scripts and the default Casbin policy; read-only, owned by root.
+# The Alembic scripts and configuration and the default Casbin policy; read-only, owned by root.
+# The package is installed into site-packages, so their repository-relative defaults do not
+# apply: INSPECTNET_MIGRATIONS_DIR and INSPECTNET_POLICY_DIR (above) point here.
 WORKDIR /app
 COPY alembic.ini ./
 COPY migrations ./migrations

@@ -208,6 +208,10 @@ def test_image_carries_migrations_and_policies(
     policy_copy = next(parts for parts in copies if parts[0] == "policies")
     policy_target = str(Path(workdir) / policy_copy[1])
     assert f"INSPECTNET_POLICY_DIR={Path(policy_target)}" in env
+    # `inspectnet db upgrade` finds the Alembic scripts through INSPECTNET_MIGRATIONS_DIR: the
+    # package's repository-relative default does not exist in an installed image.
+    migrations_copy = next(parts for parts in copies if parts[0] == "migrations")
+    assert f"INSPECTNET_MIGRATIONS_DIR={Path(workdir) / migrations_copy[1]}" in env
     assert "INSPECTNET_DEVELOPMENT=false" in env
     assert "PYTHONDONTWRITEBYTECODE=1" in env  # the root filesystem is read-only in the cluster
 
