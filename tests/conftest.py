@@ -57,7 +57,7 @@ async def _pg_available() -> bool:
         conn = await asyncio.wait_for(
             asyncpg.connect("postgresql://postgres@127.0.0.1:5432/postgres"), timeout=3
         )
-    except (OSError, asyncio.TimeoutError, asyncpg.PostgresError):
+    except (TimeoutError, OSError, asyncpg.PostgresError):
         return False
     await conn.close()
     return True
@@ -160,11 +160,17 @@ class Api:
     def token(self, username: str, ttl: timedelta = timedelta(hours=1)) -> str:
         return issue_token(self.settings, username, ttl)
 
-    async def post(self, query: str, variables: dict[str, Any] | None = None, *, user: str | None) -> httpx.Response:
+    async def post(
+        self, query: str, variables: dict[str, Any] | None = None, *, user: str | None
+    ) -> httpx.Response:
         headers = {"authorization": f"Bearer {self.token(user)}"} if user else {}
-        return await self.client.post("/graphql", json={"query": query, "variables": variables}, headers=headers)
+        return await self.client.post(
+            "/graphql", json={"query": query, "variables": variables}, headers=headers
+        )
 
-    async def gql(self, query: str, variables: dict[str, Any] | None = None, *, user: str) -> dict[str, Any]:
+    async def gql(
+        self, query: str, variables: dict[str, Any] | None = None, *, user: str
+    ) -> dict[str, Any]:
         response = await self.post(query, variables, user=user)
         assert response.status_code == 200, response.text
         return response.json()  # type: ignore[no-any-return]
@@ -192,4 +198,8 @@ def repo_root() -> Path:
 
 async def office_id(db: Database, code: str) -> int:
     async with db.session() as session:
-        return int((await session.execute(text("SELECT id FROM offices WHERE code = :c"), {"c": code})).scalar_one())
+        return int(
+            (
+                await session.execute(text("SELECT id FROM offices WHERE code = :c"), {"c": code})
+            ).scalar_one()
+        )

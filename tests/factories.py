@@ -30,12 +30,20 @@ async def make_office(
 ) -> Office:
     n = next(_serial)
     return await network.create_office(
-        session, actor, code=f"test.o{n}", name=name or f"测试机构{n}", kind=kind,
-        region_code="150000", ruleset_id=ruleset_id, superior_id=superior.id if superior else None,
+        session,
+        actor,
+        code=f"test.o{n}",
+        name=name or f"测试机构{n}",
+        kind=kind,
+        region_code="150000",
+        ruleset_id=ruleset_id,
+        superior_id=superior.id if superior else None,
     )
 
 
-async def make_network(session: AsyncSession, actor: Actor, size: int, fanout: int = 12) -> list[Office]:
+async def make_network(
+    session: AsyncSession, actor: Actor, size: int, fanout: int = 12
+) -> list[Office]:
     """A root and ``size - 1`` offices below it, breadth first, ``fanout`` per office."""
     root = await make_office(session, actor, kind=OfficeKind.REGIONAL_OFFICE)
     offices, frontier = [root], [root]
@@ -48,16 +56,28 @@ async def make_network(session: AsyncSession, actor: Actor, size: int, fanout: i
     return offices
 
 
-async def make_person(session: AsyncSession, actor: Actor, office: Office, name: str | None = None) -> Person:
+async def make_person(
+    session: AsyncSession, actor: Actor, office: Office, name: str | None = None
+) -> Person:
     n = next(_serial)
     return await people.create_person(
-        session, actor, office_id=office.id, name=name or f"干部{n}", unit="测试单位", rank="正处级",
-        home_region_code="150100", expertise=[],
+        session,
+        actor,
+        office_id=office.id,
+        name=name or f"干部{n}",
+        unit="测试单位",
+        rank="正处级",
+        home_region_code="150100",
+        expertise=[],
     )
 
 
 async def make_user(
-    session: AsyncSession, actor: Actor, office: Office, role: Role = Role.OFFICE_ADMIN, username: str | None = None
+    session: AsyncSession,
+    actor: Actor,
+    office: Office,
+    role: Role = Role.OFFICE_ADMIN,
+    username: str | None = None,
 ) -> UserAccount:
     person = await make_person(session, actor, office)
     account = await accounts.create_account(
@@ -67,9 +87,15 @@ async def make_user(
     return account
 
 
-async def make_target(session: AsyncSession, actor: Actor, office: Office, name: str | None = None) -> None:
+async def make_target(
+    session: AsyncSession, actor: Actor, office: Office, name: str | None = None
+) -> None:
     await targets.create_target(
-        session, actor, office_id=office.id, name=name or f"对象{next(_serial)}", region_code="150000"
+        session,
+        actor,
+        office_id=office.id,
+        name=name or f"对象{next(_serial)}",
+        region_code="150000",
     )
 
 

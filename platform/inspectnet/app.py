@@ -36,7 +36,9 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         yield
         await database.dispose()
 
-    app = FastAPI(title="inspectnet", docs_url=None, redoc_url=None, openapi_url=None, lifespan=lifespan)
+    app = FastAPI(
+        title="inspectnet", docs_url=None, redoc_url=None, openapi_url=None, lifespan=lifespan
+    )
     app.state.graphql = service
 
     @app.api_route("/graphql", methods=["GET", "POST"])

@@ -68,7 +68,7 @@ class OfficeScoped:
     """A tenant-owned row: every such row names the office (tenant) that owns it."""
 
     @declared_attr
-    def office_id(cls) -> Mapped[int]:  # noqa: N805 - declared_attr receives the class
+    def office_id(cls) -> Mapped[int]:
         return mapped_column(
             Integer, ForeignKey("offices.id", ondelete="RESTRICT"), index=True, nullable=False
         )
@@ -121,7 +121,11 @@ class Database:
 
     @property
     def sync_engine(self) -> Engine:
-        return self.bind.sync_engine if isinstance(self.bind, AsyncEngine) else self.bind.engine.sync_engine
+        return (
+            self.bind.sync_engine
+            if isinstance(self.bind, AsyncEngine)
+            else self.bind.engine.sync_engine
+        )
 
     def session(self) -> AsyncSession:
         return self._sessions()

@@ -59,8 +59,17 @@ _LEAGUES = [
     ("alxa", "阿拉善盟", "152900"),
 ]
 _COUNTIES = {
-    "baotou": [("donghe", "东河区", "150202"), ("kundulun", "昆都仑区", "150203"), ("tumedyouqi", "土默特右旗", "150221"), ("guyang", "固阳县", "150222")],
-    "chifeng": [("hongshan", "红山区", "150402"), ("ningcheng", "宁城县", "150429"), ("balinzuoqi", "巴林左旗", "150422")],
+    "baotou": [
+        ("donghe", "东河区", "150202"),
+        ("kundulun", "昆都仑区", "150203"),
+        ("tumedyouqi", "土默特右旗", "150221"),
+        ("guyang", "固阳县", "150222"),
+    ],
+    "chifeng": [
+        ("hongshan", "红山区", "150402"),
+        ("ningcheng", "宁城县", "150429"),
+        ("balinzuoqi", "巴林左旗", "150422"),
+    ],
 }
 _REGION_DEPARTMENTS = [
     ("nmg.drc", "自治区发展和改革委员会党组巡察办", "自治区发展和改革委员会直属单位党组织领导班子"),
@@ -73,8 +82,12 @@ def demo_offices() -> list[DemoOffice]:
     """Every office of the demo, superiors before subordinates."""
     offices = [
         DemoOffice(
-            "nmg.region", "内蒙古自治区党委巡视工作领导小组办公室", OfficeKind.REGIONAL_OFFICE,
-            "150000", NMG, None,
+            "nmg.region",
+            "内蒙古自治区党委巡视工作领导小组办公室",
+            OfficeKind.REGIONAL_OFFICE,
+            "150000",
+            NMG,
+            None,
             targets=tuple((f"{name}委领导班子", code) for _, name, code in _LEAGUES),
         )
     ]
@@ -82,32 +95,61 @@ def demo_offices() -> list[DemoOffice]:
         counties = _COUNTIES.get(slug, [])
         offices.append(
             DemoOffice(
-                f"nmg.{slug}", f"{name}巡视工作联络组办公室", OfficeKind.LIAISON_BODY, code, NMG,
-                "nmg.region", guided_by="nmg.region",
-                targets=tuple((f"{c_name}委领导班子", c_code) for _, c_name, c_code in counties)
-                + ((f"{name}教育局党组领导班子", code),),
+                f"nmg.{slug}",
+                f"{name}巡视工作联络组办公室",
+                OfficeKind.LIAISON_BODY,
+                code,
+                NMG,
+                "nmg.region",
+                guided_by="nmg.region",
+                targets=(
+                    *((f"{c_name}委领导班子", c_code) for _, c_name, c_code in counties),
+                    (f"{name}教育局党组领导班子", code),
+                ),
             )
         )
         for c_slug, c_name, c_code in counties:
             offices.append(
                 DemoOffice(
-                    f"nmg.{slug}.{c_slug}", f"{c_name}委巡察工作领导小组办公室", OfficeKind.PATROL_OFFICE,
-                    c_code, NMG, f"nmg.{slug}",
+                    f"nmg.{slug}.{c_slug}",
+                    f"{c_name}委巡察工作领导小组办公室",
+                    OfficeKind.PATROL_OFFICE,
+                    c_code,
+                    NMG,
+                    f"nmg.{slug}",
                     targets=((f"{c_name}人民政府党组领导班子", c_code),),
                 )
             )
     for code, name, target in _REGION_DEPARTMENTS:
         offices.append(
-            DemoOffice(code, name, OfficeKind.DEPARTMENTAL_PATROL_OFFICE, "150000", NMG, "nmg.region",
-                       targets=((target, "150000"),))
+            DemoOffice(
+                code,
+                name,
+                OfficeKind.DEPARTMENTAL_PATROL_OFFICE,
+                "150000",
+                NMG,
+                "nmg.region",
+                targets=((target, "150000"),),
+            )
         )
     offices.append(
-        DemoOffice("qh.province", "青海省委巡视工作领导小组办公室", OfficeKind.REGIONAL_OFFICE, "630000", QH, None)
+        DemoOffice(
+            "qh.province",
+            "青海省委巡视工作领导小组办公室",
+            OfficeKind.REGIONAL_OFFICE,
+            "630000",
+            QH,
+            None,
+        )
     )
     offices.append(
         DemoOffice(
-            "qh.dnr", "青海省自然资源厅党组巡察工作领导小组办公室", OfficeKind.DEPARTMENTAL_PATROL_OFFICE,
-            "630000", QH, "qh.province",
+            "qh.dnr",
+            "青海省自然资源厅党组巡察工作领导小组办公室",
+            OfficeKind.DEPARTMENTAL_PATROL_OFFICE,
+            "630000",
+            QH,
+            "qh.province",
             targets=(
                 ("青海省地质矿产勘查开发局党委领导班子", "630000"),
                 ("青海省自然资源综合调查监测院党委领导班子", "630000"),
@@ -124,23 +166,88 @@ DEMO_USERS = [
     DemoUser("region_admin", "nmg.region", Role.OFFICE_ADMIN, "乌云其木格", "自治区巡视办管理员"),
     DemoUser("region_auditor", "nmg.region", Role.AUDITOR, "王建国", "自治区巡视办审计员"),
     DemoUser("baotou_admin", "nmg.baotou", Role.OFFICE_ADMIN, "李志强", "包头市联络组办公室管理员"),
-    DemoUser("baotou_member", "nmg.baotou", Role.OFFICE_MEMBER, "张丽华", "包头市联络组办公室工作人员"),
-    DemoUser("chifeng_admin", "nmg.chifeng", Role.OFFICE_ADMIN, "巴特尔", "赤峰市联络组办公室管理员"),
-    DemoUser("qh_province_admin", "qh.province", Role.OFFICE_ADMIN, "马海燕", "青海省委巡视办管理员"),
+    DemoUser(
+        "baotou_member", "nmg.baotou", Role.OFFICE_MEMBER, "张丽华", "包头市联络组办公室工作人员"
+    ),
+    DemoUser(
+        "chifeng_admin", "nmg.chifeng", Role.OFFICE_ADMIN, "巴特尔", "赤峰市联络组办公室管理员"
+    ),
+    DemoUser(
+        "qh_province_admin", "qh.province", Role.OFFICE_ADMIN, "马海燕", "青海省委巡视办管理员"
+    ),
     DemoUser("qh_dnr_admin", "qh.dnr", Role.OFFICE_ADMIN, "韩明", "自然资源厅党组巡察办管理员"),
 ]
 
 _PEOPLE = {
-    "nmg.region": [("乌云其木格", "自治区党委巡视办", "正厅级", "150100", [Expertise.DISCIPLINE], PoolKind.LEADER),
-                   ("王建国", "自治区党委巡视办", "正处级", "150200", [Expertise.FINANCE_AUDIT], PoolKind.TALENT)],
-    "nmg.baotou": [("李志强", "包头市纪委监委", "副厅级", "150200", [Expertise.DISCIPLINE, Expertise.PERSONNEL], PoolKind.LEADER),
-                   ("张丽华", "包头市委组织部", "正科级", "150203", [Expertise.PERSONNEL], PoolKind.TALENT)],
-    "nmg.chifeng": [("巴特尔", "赤峰市纪委监委", "副厅级", "150400", [Expertise.DISCIPLINE], PoolKind.LEADER),
-                    ("刘秀英", "赤峰市审计局", "正科级", "150402", [Expertise.FINANCE_AUDIT], PoolKind.TALENT)],
-    "qh.province": [("马海燕", "青海省委巡视办", "正处级", "630100", [Expertise.PARTY_BUILDING], PoolKind.TALENT)],
-    "qh.dnr": [("韩明", "青海省自然资源厅直属机关纪委", "正处级", "630100", [Expertise.NATURAL_RESOURCES, Expertise.DISCIPLINE], PoolKind.LEADER),
-               ("才让东主", "青海省自然资源厅财务处", "副处级", "632200", [Expertise.FINANCE_AUDIT], PoolKind.TALENT),
-               ("赵文静", "青海省自然资源厅法规处", "四级调研员", "630100", [Expertise.POLICY_LAW], PoolKind.TALENT)],
+    "nmg.region": [
+        (
+            "乌云其木格",
+            "自治区党委巡视办",
+            "正厅级",
+            "150100",
+            [Expertise.DISCIPLINE],
+            PoolKind.LEADER,
+        ),
+        (
+            "王建国",
+            "自治区党委巡视办",
+            "正处级",
+            "150200",
+            [Expertise.FINANCE_AUDIT],
+            PoolKind.TALENT,
+        ),
+    ],
+    "nmg.baotou": [
+        (
+            "李志强",
+            "包头市纪委监委",
+            "副厅级",
+            "150200",
+            [Expertise.DISCIPLINE, Expertise.PERSONNEL],
+            PoolKind.LEADER,
+        ),
+        ("张丽华", "包头市委组织部", "正科级", "150203", [Expertise.PERSONNEL], PoolKind.TALENT),
+    ],
+    "nmg.chifeng": [
+        ("巴特尔", "赤峰市纪委监委", "副厅级", "150400", [Expertise.DISCIPLINE], PoolKind.LEADER),
+        ("刘秀英", "赤峰市审计局", "正科级", "150402", [Expertise.FINANCE_AUDIT], PoolKind.TALENT),
+    ],
+    "qh.province": [
+        (
+            "马海燕",
+            "青海省委巡视办",
+            "正处级",
+            "630100",
+            [Expertise.PARTY_BUILDING],
+            PoolKind.TALENT,
+        )
+    ],
+    "qh.dnr": [
+        (
+            "韩明",
+            "青海省自然资源厅直属机关纪委",
+            "正处级",
+            "630100",
+            [Expertise.NATURAL_RESOURCES, Expertise.DISCIPLINE],
+            PoolKind.LEADER,
+        ),
+        (
+            "才让东主",
+            "青海省自然资源厅财务处",
+            "副处级",
+            "632200",
+            [Expertise.FINANCE_AUDIT],
+            PoolKind.TALENT,
+        ),
+        (
+            "赵文静",
+            "青海省自然资源厅法规处",
+            "四级调研员",
+            "630100",
+            [Expertise.POLICY_LAW],
+            PoolKind.TALENT,
+        ),
+    ],
 }
 
 
@@ -154,41 +261,75 @@ async def load_demo(session: AsyncSession, actor: Actor) -> int:
         if spec.code not in by_code:
             superior = by_code[spec.superior].id if spec.superior else None
             by_code[spec.code] = await network.create_office(
-                session, actor, code=spec.code, name=spec.name, kind=spec.kind,
-                region_code=spec.region_code, ruleset_id=spec.ruleset_id, superior_id=superior,
+                session,
+                actor,
+                code=spec.code,
+                name=spec.name,
+                kind=spec.kind,
+                region_code=spec.region_code,
+                ruleset_id=spec.ruleset_id,
+                superior_id=superior,
             )
             created += 1
         office = by_code[spec.code]
         if spec.guided_by and not await _linked(session, by_code[spec.guided_by].id, office.id):
             await network.link_offices(
-                session, actor, kind=LinkKind.GUIDANCE,
-                superior_id=by_code[spec.guided_by].id, subordinate_id=office.id,
+                session,
+                actor,
+                kind=LinkKind.GUIDANCE,
+                superior_id=by_code[spec.guided_by].id,
+                subordinate_id=office.id,
             )
             created += 1
-        existing = set((await session.execute(select(Target.name).where(Target.office_id == office.id))).scalars())
+        existing = set(
+            (
+                await session.execute(select(Target.name).where(Target.office_id == office.id))
+            ).scalars()
+        )
         for name, region in spec.targets:
             if name not in existing:
-                await targets.create_target(session, actor, office_id=office.id, name=name, region_code=region)
+                await targets.create_target(
+                    session, actor, office_id=office.id, name=name, region_code=region
+                )
                 created += 1
     persons: dict[str, Person] = {}
     for code, entries in _PEOPLE.items():
         office = by_code[code]
         for name, unit, rank, home, expertise, pool in entries:
-            person = await session.scalar(select(Person).where(Person.office_id == office.id, Person.name == name))
+            person = await session.scalar(
+                select(Person).where(Person.office_id == office.id, Person.name == name)
+            )
             if person is None:
                 person = await people.create_person(
-                    session, actor, office_id=office.id, name=name, unit=unit, rank=rank,
-                    home_region_code=home, expertise=expertise,
+                    session,
+                    actor,
+                    office_id=office.id,
+                    name=name,
+                    unit=unit,
+                    rank=rank,
+                    home_region_code=home,
+                    expertise=expertise,
                 )
                 await people.add_employment(
-                    session, actor, person_id=person.id, organisation=unit, post="干部",
-                    started_on=date(2018, 3, 1), ended_on=None, region_code=home, target_id=None,
+                    session,
+                    actor,
+                    person_id=person.id,
+                    organisation=unit,
+                    post="干部",
+                    started_on=date(2018, 3, 1),
+                    ended_on=None,
+                    region_code=home,
+                    target_id=None,
                 )
-                await people.add_to_pool(session, actor, person_id=person.id, pool=pool, since=date(2024, 1, 1))
+                await people.add_to_pool(
+                    session, actor, person_id=person.id, pool=pool, since=date(2024, 1, 1)
+                )
                 created += 3
             persons[name] = person
     for user in DEMO_USERS:
-        account = await session.scalar(select(UserAccount).where(UserAccount.username == user.username))
+        account = await session.scalar(
+            select(UserAccount).where(UserAccount.username == user.username)
+        )
         if account is None:
             account = await accounts.create_account(
                 session, actor, person_id=persons[user.person].id, username=user.username
@@ -197,11 +338,15 @@ async def load_demo(session: AsyncSession, actor: Actor) -> int:
         office = by_code[user.office]
         grant = await session.scalar(
             select(RoleGrant).where(
-                RoleGrant.user_id == account.id, RoleGrant.office_id == office.id, RoleGrant.role == user.role
+                RoleGrant.user_id == account.id,
+                RoleGrant.office_id == office.id,
+                RoleGrant.role == user.role,
             )
         )
         if grant is None:
-            await accounts.grant_role(session, actor, user_id=account.id, office_id=office.id, role=user.role)
+            await accounts.grant_role(
+                session, actor, user_id=account.id, office_id=office.id, role=user.role
+            )
             created += 1
     return created
 

@@ -22,7 +22,9 @@ async def readiness(service: GraphQLService) -> tuple[bool, dict[str, str]]:
             current = await connection.run_sync(lambda sync: migrate.current_revisions(sync))
         checks["database"] = "ok"
         heads = migrate.head_revisions(service.settings)
-        checks["migrations"] = "ok" if current == heads else f"at {sorted(current)}, head {sorted(heads)}"
+        checks["migrations"] = (
+            "ok" if current == heads else f"at {sorted(current)}, head {sorted(heads)}"
+        )
     except Exception as error:  # readiness reports, it never raises
         checks["database"] = f"unreachable: {type(error).__name__}"
         checks["migrations"] = "unknown"

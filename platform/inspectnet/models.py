@@ -6,11 +6,13 @@ from inspectnet.authz.models import PolicyRule
 from inspectnet.db import Base
 from inspectnet.network.models import Office, OfficeLink
 from inspectnet.people.models import EmploymentRecord, InterestTie, Person, PoolMembership
+from inspectnet.rules.models import CalendarYear
 from inspectnet.targets.models import LeadershipPost, Target
 
 __all__ = [
     "AuditEntry",
     "Base",
+    "CalendarYear",
     "EmploymentRecord",
     "InterestTie",
     "LeadershipPost",

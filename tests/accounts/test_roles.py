@@ -15,16 +15,28 @@ async def test_roles_in_two_offices_give_the_union_and_nothing_more(api: Api, sy
     from inspectnet.accounts import service
     from inspectnet.network.models import Office
 
-    baotou = await session.get(Office, await office_id(api.app.state.graphql.database, "nmg.baotou"))
+    baotou = await session.get(
+        Office, await office_id(api.app.state.graphql.database, "nmg.baotou")
+    )
     qh_dnr = await office_id(api.app.state.graphql.database, "qh.dnr")
     user = await make_user(session, actor, baotou, Role.OFFICE_MEMBER)
-    await service.grant_role(session, actor, user_id=user.id, office_id=qh_dnr, role=Role.OFFICE_MEMBER)
+    await service.grant_role(
+        session, actor, user_id=user.id, office_id=qh_dnr, role=Role.OFFICE_MEMBER
+    )
     await session.commit()
     await api.reload_policy()
-    codes = {n["code"] for n in (await api.gql(OFFICES, user=user.username))["data"]["offices"]["nodes"]}
+    codes = {
+        n["code"] for n in (await api.gql(OFFICES, user=user.username))["data"]["offices"]["nodes"]
+    }
     assert codes == {
-        "nmg.region", "nmg.baotou", "nmg.baotou.donghe", "nmg.baotou.kundulun", "nmg.baotou.tumedyouqi",
-        "nmg.baotou.guyang", "qh.province", "qh.dnr",
+        "nmg.region",
+        "nmg.baotou",
+        "nmg.baotou.donghe",
+        "nmg.baotou.kundulun",
+        "nmg.baotou.tumedyouqi",
+        "nmg.baotou.guyang",
+        "qh.province",
+        "qh.dnr",
     }
 
 
@@ -32,13 +44,17 @@ async def test_a_revoked_grant_stops_working_at_once(api: Api) -> None:
     baotou = await office_id(api.app.state.graphql.database, "nmg.baotou")
     grants = await api.gql(
         "query($id: ID!) { office(id: $id) { roleGrants { nodes { id role userId } } } }",
-        {"id": global_id("Office", baotou)}, user="baotou_admin",
+        {"id": global_id("Office", baotou)},
+        user="baotou_admin",
     )
-    member = next(g for g in grants["data"]["office"]["roleGrants"]["nodes"] if g["role"] == "OFFICE_MEMBER")
+    member = next(
+        g for g in grants["data"]["office"]["roleGrants"]["nodes"] if g["role"] == "OFFICE_MEMBER"
+    )
     assert (await api.gql(OFFICES, user="baotou_member"))["data"]["offices"]["totalCount"] == 6
     revoked = await api.gql(
         "mutation($input: RevokeRoleInput!) { revokeRole(input: $input) { revokedGrantId userErrors { code } } }",
-        {"input": {"grantId": member["id"]}}, user="baotou_admin",
+        {"input": {"grantId": member["id"]}},
+        user="baotou_admin",
     )
     assert revoked["data"]["revokeRole"] == {"revokedGrantId": member["id"], "userErrors": []}
     assert (await api.gql(OFFICES, user="baotou_member"))["data"]["offices"]["totalCount"] == 0
@@ -49,7 +65,13 @@ async def test_a_member_cannot_grant_roles(api: Api) -> None:
     viewer = await api.gql("{ viewer { userId } }", user="baotou_member")
     result = await api.gql(
         "mutation($input: GrantRoleInput!) { grantRole(input: $input) { grant { id } userErrors { code } } }",
-        {"input": {"userId": viewer["data"]["viewer"]["userId"], "officeId": global_id("Office", baotou), "role": "OFFICE_ADMIN"}},
+        {
+            "input": {
+                "userId": viewer["data"]["viewer"]["userId"],
+                "officeId": global_id("Office", baotou),
+                "role": "OFFICE_ADMIN",
+            }
+        },
         user="baotou_member",
     )
     assert result["data"]["grantRole"] == {"grant": None, "userErrors": [{"code": "FORBIDDEN"}]}

@@ -58,7 +58,8 @@ async def test_an_expired_token_is_401(api: Api) -> None:
 async def test_a_token_signed_with_another_key_is_401(api: Api) -> None:
     forged = jwt.encode(
         {"sub": "region_admin", "exp": 4_102_444_800, "iss": "inspectnet", "aud": "inspectnet"},
-        "some-other-secret-some-other-secret!!", algorithm="HS256",
+        "some-other-secret-some-other-secret!!",
+        algorithm="HS256",
     )
     status, body = await _status(api, f"Bearer {forged}")
     assert status == 401 and body["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
@@ -87,14 +88,28 @@ def sso_key(tmp_path: Path) -> Iterator[tuple[rsa.RSAPrivateKey, str]]:
         server.server_close()
 
 
-def test_rs256_tokens_are_checked_against_the_sso_jwks(sso_key: tuple[rsa.RSAPrivateKey, str]) -> None:
+def test_rs256_tokens_are_checked_against_the_sso_jwks(
+    sso_key: tuple[rsa.RSAPrivateKey, str],
+) -> None:
     key, url = sso_key
-    settings = make_settings("sqlite+aiosqlite:///:memory:", jwt_algorithm="RS256", jwt_jwks_url=url)
-    claims = {"sub": "qh_dnr_admin", "iss": "inspectnet", "aud": "inspectnet", "exp": int(clock.now().timestamp()) + 600}
+    settings = make_settings(
+        "sqlite+aiosqlite:///:memory:", jwt_algorithm="RS256", jwt_jwks_url=url
+    )
+    claims = {
+        "sub": "qh_dnr_admin",
+        "iss": "inspectnet",
+        "aud": "inspectnet",
+        "exp": int(clock.now().timestamp()) + 600,
+    }
     good = jwt.encode(claims, key, algorithm="RS256", headers={"kid": "sso-1"})
     assert verify_token(settings, good) == "qh_dnr_admin"
     other = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     with pytest.raises(Unauthenticated):
-        verify_token(settings, jwt.encode(claims, other, algorithm="RS256", headers={"kid": "sso-1"}))
+        verify_token(
+            settings, jwt.encode(claims, other, algorithm="RS256", headers={"kid": "sso-1"})
+        )
     with pytest.raises(Unauthenticated):  # HS256 tokens are not accepted when RS256 is configured
-        verify_token(settings, issue_token(make_settings("sqlite+aiosqlite:///:memory:"), "x", timedelta(hours=1)))
+        verify_token(
+            settings,
+            issue_token(make_settings("sqlite+aiosqlite:///:memory:"), "x", timedelta(hours=1)),
+        )

@@ -19,8 +19,13 @@ CREATE_PERSON = """mutation($input: CreatePersonInput!) { createPerson(input: $i
 def _person_input(office: int, **overrides: object) -> dict[str, object]:
     return {
         "input": {
-            "officeId": global_id("Office", office), "name": "高娃", "unit": "包头市纪委监委",
-            "rank": "正科级", "homeRegionCode": "150200", "expertise": ["DISCIPLINE"], **overrides,
+            "officeId": global_id("Office", office),
+            "name": "高娃",
+            "unit": "包头市纪委监委",
+            "rank": "正科级",
+            "homeRegionCode": "150200",
+            "expertise": ["DISCIPLINE"],
+            **overrides,
         }
     }
 
@@ -58,9 +63,10 @@ async def test_a_refused_mutation_changes_nothing_and_is_audited(api: Api) -> No
     before = await _count(api, Person)
     result = await api.gql(CREATE_PERSON, _person_input(chifeng), user="baotou_admin")
     payload = result["data"]["createPerson"]
-    assert payload == {"person": None, "userErrors": [
-        {"field": None, "code": "NOT_FOUND", "message": "对象不存在或无权查看"}
-    ]}
+    assert payload == {
+        "person": None,
+        "userErrors": [{"field": None, "code": "NOT_FOUND", "message": "对象不存在或无权查看"}],
+    }
     assert await _count(api, Person) == before
     [refusal] = await _entries(api, "person.create")
     assert refusal.outcome is Outcome.DENIED
@@ -68,12 +74,20 @@ async def test_a_refused_mutation_changes_nothing_and_is_audited(api: Api) -> No
     assert denial.outcome is Outcome.DENIED and denial.object_id == global_id("Office", chifeng)
 
 
-async def test_invalid_input_is_refused_with_field_and_code_and_leaves_no_partial_rows(api: Api) -> None:
+async def test_invalid_input_is_refused_with_field_and_code_and_leaves_no_partial_rows(
+    api: Api,
+) -> None:
     baotou = await office_id(api.app.state.graphql.database, "nmg.baotou")
     before = await _count(api, Person)
-    result = await api.gql(CREATE_PERSON, _person_input(baotou, homeRegionCode="包头"), user="baotou_admin")
+    result = await api.gql(
+        CREATE_PERSON, _person_input(baotou, homeRegionCode="包头"), user="baotou_admin"
+    )
     assert result["data"]["createPerson"]["userErrors"] == [
-        {"field": ["input", "homeRegionCode"], "code": "INVALID_REGION_CODE", "message": "籍贯行政区划代码应为6位数字"}
+        {
+            "field": ["input", "homeRegionCode"],
+            "code": "INVALID_REGION_CODE",
+            "message": "籍贯行政区划代码应为6位数字",
+        }
     ]
     assert await _count(api, Person) == before
     [entry] = await _entries(api, "person.create")
@@ -85,20 +99,39 @@ async def test_a_later_failure_rolls_back_earlier_writes_of_the_same_mutation(ap
     region = await office_id(api.app.state.graphql.database, "nmg.region")
     query = """mutation($input: CreateOfficeInput!) { createOffice(input: $input) {
       office { id } userErrors { code field } } }"""
-    variables = {"input": {"superiorId": global_id("Office", region), "code": "nmg.baotou", "name": "重复",
-                           "kind": "PATROL_OFFICE", "regionCode": "150200", "rulesetId": "nmg-2016"}}
+    variables = {
+        "input": {
+            "superiorId": global_id("Office", region),
+            "code": "nmg.baotou",
+            "name": "重复",
+            "kind": "PATROL_OFFICE",
+            "regionCode": "150200",
+            "rulesetId": "nmg-2016",
+        }
+    }
     offices_before = await _count(api, AuditEntry.__table__.metadata.tables["offices"])
     result = await api.gql(query, variables, user="region_admin")
-    assert result["data"]["createOffice"] == {"office": None, "userErrors": [{"code": "CODE_TAKEN", "field": ["input", "code"]}]}
+    assert result["data"]["createOffice"] == {
+        "office": None,
+        "userErrors": [{"code": "CODE_TAKEN", "field": ["input", "code"]}],
+    }
     assert await _count(api, AuditEntry.__table__.metadata.tables["offices"]) == offices_before
 
 
 async def test_a_denied_single_read_is_audited(api: Api) -> None:
     chifeng = await office_id(api.app.state.graphql.database, "nmg.chifeng")
-    result = await api.gql("query($id: ID!) { node(id: $id) { id } }", {"id": global_id("Office", chifeng)}, user="baotou_member")
+    result = await api.gql(
+        "query($id: ID!) { node(id: $id) { id } }",
+        {"id": global_id("Office", chifeng)},
+        user="baotou_member",
+    )
     assert result["errors"][0]["extensions"]["code"] == "NOT_FOUND"
     [denial] = await _entries(api, "office.read")
-    assert (denial.outcome, denial.actor_name, denial.object_id) == (Outcome.DENIED, "baotou_member", global_id("Office", chifeng))
+    assert (denial.outcome, denial.actor_name, denial.object_id) == (
+        Outcome.DENIED,
+        "baotou_member",
+        global_id("Office", chifeng),
+    )
 
 
 async def test_the_auditor_reads_its_own_offices_log_and_nobody_else_does(api: Api) -> None:
@@ -124,11 +157,18 @@ async def test_the_hash_chain_verifies_and_shows_where_it_was_broken(api: Api) -
         assert await verify_chain(session) is None
         # Tampering needs the trigger gone first (as a DBA could); the chain still tells.
         backend = session.bind.dialect.name
-        victim = await session.scalar(select(AuditEntry.id).order_by(AuditEntry.id).offset(3).limit(1))
+        victim = await session.scalar(
+            select(AuditEntry.id).order_by(AuditEntry.id).offset(3).limit(1)
+        )
         if backend == "sqlite":
             await session.execute(text("DROP TRIGGER audit_entries_no_update"))
         else:
-            await session.execute(text("ALTER TABLE audit_entries DISABLE TRIGGER audit_entries_no_change"))
-        await session.execute(text("UPDATE audit_entries SET actor_name = 'someone else' WHERE id = :id"), {"id": victim})
+            await session.execute(
+                text("ALTER TABLE audit_entries DISABLE TRIGGER audit_entries_no_change")
+            )
+        await session.execute(
+            text("UPDATE audit_entries SET actor_name = 'someone else' WHERE id = :id"),
+            {"id": victim},
+        )
         assert await verify_chain(session) == victim
         await session.rollback()

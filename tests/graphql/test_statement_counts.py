@@ -35,13 +35,17 @@ async def _measure(api: Api, system, size: int) -> tuple[int, dict]:  # type: ig
     await api.reload_policy()
     engine = api.app.state.graphql.database.sync_engine
     with count_statements(engine) as statements:
-        result = await api.gql(NETWORK, {"id": global_id("Office", offices[0].id)}, user=admin.username)
+        result = await api.gql(
+            NETWORK, {"id": global_id("Office", offices[0].id)}, user=admin.username
+        )
     assert "errors" not in result, result
     return statements.count, result["data"]["office"]
 
 
 @pytest.mark.parametrize("size", [13, 200])
-async def test_whole_network_in_a_constant_number_of_statements(api: Api, system, size: int) -> None:  # type: ignore[no-untyped-def]
+async def test_whole_network_in_a_constant_number_of_statements(
+    api: Api, system, size: int
+) -> None:  # type: ignore[no-untyped-def]
     count, office = await _measure(api, system, size)
     subordinates = office["subordinates"]
     assert subordinates["totalCount"] == size - 1

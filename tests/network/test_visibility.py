@@ -21,14 +21,18 @@ async def _first_of(api: Api, code: str, table: str) -> str:
     async with database.session() as session:
         pk = (
             await session.execute(
-                text(f"SELECT t.id FROM {table} t JOIN offices o ON o.id = t.office_id WHERE o.code = :c ORDER BY t.id LIMIT 1"),
+                text(
+                    f"SELECT t.id FROM {table} t JOIN offices o ON o.id = t.office_id WHERE o.code = :c ORDER BY t.id LIMIT 1"
+                ),
                 {"c": code},
             )
         ).scalar_one()
     return global_id("Target" if table == "targets" else "Person", pk)
 
 
-@pytest.mark.parametrize("code", ["nmg.baotou", "nmg.region", "nmg.baotou.donghe", "nmg.baotou.guyang"])
+@pytest.mark.parametrize(
+    "code", ["nmg.baotou", "nmg.region", "nmg.baotou.donghe", "nmg.baotou.guyang"]
+)
 async def test_own_superior_and_subordinate_offices_are_readable(api: Api, code: str) -> None:
     result = await api.gql(NODE, {"id": await _gid(api, code)}, user="baotou_member")
     assert result.get("errors") is None
@@ -37,9 +41,16 @@ async def test_own_superior_and_subordinate_offices_are_readable(api: Api, code:
 
 @pytest.mark.parametrize(
     ("code", "table"),
-    [("nmg.chifeng", "targets"), ("nmg.chifeng", "persons"), ("nmg.chifeng", None), ("nmg.chifeng.hongshan", None)],
+    [
+        ("nmg.chifeng", "targets"),
+        ("nmg.chifeng", "persons"),
+        ("nmg.chifeng", None),
+        ("nmg.chifeng.hongshan", None),
+    ],
 )
-async def test_sibling_objects_look_like_they_do_not_exist(api: Api, code: str, table: str | None) -> None:
+async def test_sibling_objects_look_like_they_do_not_exist(
+    api: Api, code: str, table: str | None
+) -> None:
     gid = await _first_of(api, code, table) if table else await _gid(api, code)
     result = await api.gql(NODE, {"id": gid}, user="baotou_member")
     assert result["data"] == {"node": None}
@@ -47,7 +58,9 @@ async def test_sibling_objects_look_like_they_do_not_exist(api: Api, code: str, 
 
 
 async def test_a_hidden_object_and_a_missing_one_answer_the_same(api: Api) -> None:
-    hidden = await api.gql(NODE, {"id": await _first_of(api, "nmg.chifeng", "persons")}, user="baotou_member")
+    hidden = await api.gql(
+        NODE, {"id": await _first_of(api, "nmg.chifeng", "persons")}, user="baotou_member"
+    )
     missing = await api.gql(NODE, {"id": global_id("Person", 999_999)}, user="baotou_member")
     assert hidden["errors"][0]["message"] == missing["errors"][0]["message"]
     assert hidden["errors"][0]["extensions"] == missing["errors"][0]["extensions"]
@@ -60,8 +73,12 @@ async def test_lists_and_counts_hold_only_what_is_readable(api: Api) -> None:
     offices = result["data"]["offices"]
     codes = {node["code"] for node in offices["nodes"]}
     assert codes == {
-        "nmg.region", "nmg.baotou", "nmg.baotou.donghe", "nmg.baotou.kundulun",
-        "nmg.baotou.tumedyouqi", "nmg.baotou.guyang",
+        "nmg.region",
+        "nmg.baotou",
+        "nmg.baotou.donghe",
+        "nmg.baotou.kundulun",
+        "nmg.baotou.tumedyouqi",
+        "nmg.baotou.guyang",
     }
     assert offices["totalCount"] == len(codes)
 
@@ -72,7 +89,9 @@ async def test_nested_fields_do_not_leak_a_siblings_people_or_targets(api: Api) 
         people { totalCount }
         subordinates(depth: 3, first: 100) { totalCount nodes { code targets { totalCount } people { totalCount } } }
     } }"""
-    region = (await api.gql(query, {"id": await _gid(api, "nmg.region")}, user="baotou_member"))["data"]["office"]
+    region = (await api.gql(query, {"id": await _gid(api, "nmg.region")}, user="baotou_member"))[
+        "data"
+    ]["office"]
     # The region's own targets and people are its own business, not a subordinate's.
     assert region["targets"] == {"totalCount": 0, "nodes": []}
     assert region["people"] == {"totalCount": 0}
@@ -86,5 +105,7 @@ async def test_nested_fields_do_not_leak_a_siblings_people_or_targets(api: Api) 
 
 async def test_a_superior_sees_subordinates_targets_but_not_their_people(api: Api) -> None:
     query = "query($id: ID!) { office(id: $id) { targets { totalCount } people { totalCount } } }"
-    chifeng = (await api.gql(query, {"id": await _gid(api, "nmg.chifeng")}, user="region_admin"))["data"]["office"]
+    chifeng = (await api.gql(query, {"id": await _gid(api, "nmg.chifeng")}, user="region_admin"))[
+        "data"
+    ]["office"]
     assert chifeng == {"targets": {"totalCount": 4}, "people": {"totalCount": 0}}

@@ -9,8 +9,10 @@ from sqlalchemy import create_engine, select
 from sqlalchemy.orm import Session
 from typer.testing import CliRunner
 
+from inspectnet import migrate
 from inspectnet.cli.rules import calendar_app, rules_app
 from inspectnet.rules.models import CalendarYear
+from tests.conftest import make_settings
 
 FIXTURES = Path(__file__).parent / "fixtures"
 runner = CliRunner()
@@ -41,9 +43,7 @@ def test_rules_list_unknown_ruleset() -> None:
 @pytest.fixture
 def database(tmp_path: Path) -> str:
     path = tmp_path / "inspectnet.db"
-    engine = create_engine(f"sqlite:///{path}")
-    CalendarYear.__table__.create(engine)
-    engine.dispose()
+    migrate.upgrade(make_settings(f"sqlite+aiosqlite:///{path}"))
     return str(path)
 
 

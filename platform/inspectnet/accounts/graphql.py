@@ -65,7 +65,12 @@ register_node("UserAccount", UserAccount, UserAccountType.from_row)
 
 
 def office_role_grants(
-    info: Info, office_pk: int, first: int | None, after: str | None, last: int | None, before: str | None
+    info: Info,
+    office_pk: int,
+    first: int | None,
+    after: str | None,
+    last: int | None,
+    before: str | None,
 ) -> Connection[RoleGrantType]:
     """The ``Office.roleGrants`` connection."""
     actor = info.context.actor
@@ -76,7 +81,10 @@ def office_role_grants(
         query=lambda ids: repository.grants_of_offices(actor, ids),
         model=RoleGrant,
         convert=RoleGrantType.from_row,
-        first=first, after=after, last=last, before=before,
+        first=first,
+        after=after,
+        last=last,
+        before=before,
     )
 
 
@@ -89,7 +97,9 @@ class ViewerType:
 
     @strawberry.field(description="Roles the viewer holds (我的角色)")
     async def roles(self, info: Info) -> list[RoleGrantType]:
-        rows = (await info.context.session.execute(repository.grants_of_user(self.user_pk))).scalars()
+        rows = (
+            await info.context.session.execute(repository.grants_of_user(self.user_pk))
+        ).scalars()
         return [RoleGrantType.from_row(row) for row in rows]
 
 
@@ -138,7 +148,9 @@ class AccountsQuery:
         return ViewerType(
             username=actor.username,
             user_id=strawberry.ID(global_id("UserAccount", actor.user_id)),
-            person_id=strawberry.ID(global_id("Person", actor.person_id)) if actor.person_id else None,
+            person_id=strawberry.ID(global_id("Person", actor.person_id))
+            if actor.person_id
+            else None,
             user_pk=actor.user_id,
         )
 
@@ -153,7 +165,8 @@ class AccountsMutation:
 
         async def call() -> UserAccount:
             return await service.create_account(
-                ctx.session, ctx.actor,
+                ctx.session,
+                ctx.actor,
                 person_id=expect_global_id(input.person_id, "Person", field="personId"),
                 username=input.username,
             )
@@ -169,7 +182,8 @@ class AccountsMutation:
 
         async def call() -> RoleGrant:
             return await service.grant_role(
-                ctx.session, ctx.actor,
+                ctx.session,
+                ctx.actor,
                 user_id=expect_global_id(input.user_id, "UserAccount", field="userId"),
                 office_id=expect_global_id(input.office_id, "Office", field="officeId"),
                 role=input.role,
@@ -184,7 +198,8 @@ class AccountsMutation:
 
         async def call() -> RoleGrant:
             return await service.revoke_role(
-                ctx.session, ctx.actor,
+                ctx.session,
+                ctx.actor,
                 grant_id=expect_global_id(input.grant_id, "RoleGrant", field="grantId"),
             )
 

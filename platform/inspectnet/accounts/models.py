@@ -40,7 +40,9 @@ class RoleGrant(Base, OfficeScoped, Timestamped):
     __authz_type__ = "role_grant"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("user_accounts.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("user_accounts.id", ondelete="CASCADE"), index=True
+    )
     role: Mapped[Role] = mapped_column(
         Enum(Role, native_enum=False, length=40, values_callable=lambda e: [m.value for m in e])
     )

@@ -23,8 +23,10 @@ async def account_by_username(session: AsyncSession, username: str) -> UserAccou
 
 def grants_of_offices(actor: Actor, office_ids: list[int]) -> Select[tuple[RoleGrant, int]]:
     """Readable role grants in each office: rows of (grant, office id)."""
-    return readable(actor, RoleGrant).add_columns(RoleGrant.office_id.label("parent_id")).where(
-        RoleGrant.office_id.in_(office_ids)
+    return (
+        readable(actor, RoleGrant)
+        .add_columns(RoleGrant.office_id.label("parent_id"))
+        .where(RoleGrant.office_id.in_(office_ids))
     )
 
 
@@ -33,7 +35,9 @@ def grants_of_user(user_id: int) -> Select[tuple[RoleGrant]]:
     return select(RoleGrant).where(RoleGrant.user_id == user_id).order_by(RoleGrant.id)
 
 
-async def find_grant(session: AsyncSession, user_id: int, office_id: int, role: str) -> RoleGrant | None:
+async def find_grant(
+    session: AsyncSession, user_id: int, office_id: int, role: str
+) -> RoleGrant | None:
     return await session.scalar(
         select(RoleGrant).where(
             RoleGrant.user_id == user_id, RoleGrant.office_id == office_id, RoleGrant.role == role

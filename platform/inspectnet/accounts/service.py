@@ -36,7 +36,13 @@ async def create_account(
     account = UserAccount(office_id=person.office_id, person_id=person.id, username=username)
     session.add(account)
     await session.flush()
-    await record(session, actor, "user_account.create", office_id=person.office_id, object_id=global_id_of(account))
+    await record(
+        session,
+        actor,
+        "user_account.create",
+        office_id=person.office_id,
+        object_id=global_id_of(account),
+    )
     return account
 
 
@@ -53,8 +59,12 @@ async def grant_role(
     session.add(grant)
     await session.flush()
     await record(
-        session, actor, "role_grant.create", office_id=office.id,
-        object_id=global_id_of(grant), detail={"user": global_id_of(account), "role": role.value},
+        session,
+        actor,
+        "role_grant.create",
+        office_id=office.id,
+        object_id=global_id_of(grant),
+        detail={"user": global_id_of(account), "role": role.value},
     )
     actor.policy_changed = True
     return grant
@@ -67,8 +77,12 @@ async def revoke_role(session: AsyncSession, actor: Actor, *, grant_id: int) -> 
     await session.delete(grant)
     await session.flush()
     await record(
-        session, actor, "role_grant.delete", office_id=grant.office_id,
-        object_id=global_id_of(grant), detail={"user_id": grant.user_id, "role": grant.role.value},
+        session,
+        actor,
+        "role_grant.delete",
+        office_id=grant.office_id,
+        object_id=global_id_of(grant),
+        detail={"user_id": grant.user_id, "role": grant.role.value},
     )
     actor.policy_changed = True
     return grant

@@ -66,10 +66,15 @@ class AuditQuery:
             info,
             key=f"audit_log.{office_pk}",
             parent_id=0,
-            query=lambda _ids: readable(actor, AuditEntry)
-            .where(AuditEntry.office_id == office_pk)
-            .add_columns(literal(0).label("parent_id")),
+            query=lambda _ids: (
+                readable(actor, AuditEntry)
+                .where(AuditEntry.office_id == office_pk)
+                .add_columns(literal(0).label("parent_id"))
+            ),
             model=AuditEntry,
             convert=AuditEntryType.from_row,
-            first=first, after=after, last=last, before=before,
+            first=first,
+            after=after,
+            last=last,
+            before=before,
         )

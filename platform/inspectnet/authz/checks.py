@@ -33,7 +33,9 @@ async def allowed_in(
     if not offices:
         return False
     decide = actor.policy.decide
-    if office_id in offices and decide(actor.subject, office_domain(office_id), "self", typ, oid, action):
+    if office_id in offices and decide(
+        actor.subject, office_domain(office_id), "self", typ, oid, action
+    ):
         return True
     for actor_office, relations in (await relations_to(session, office_id, offices)).items():
         for relation in relations:
@@ -42,7 +44,9 @@ async def allowed_in(
     return False
 
 
-def _deny(actor: Actor, action: str, typ: str, oid: str | None, office_id: int | None, code: str) -> None:
+def _deny(
+    actor: Actor, action: str, typ: str, oid: str | None, office_id: int | None, code: str
+) -> None:
     actor.denials.append(Denial(action, typ, oid, office_id, code))
 
 
@@ -75,10 +79,19 @@ async def get_readable(session: AsyncSession, actor: Actor, model: type[M], pk: 
 
     An existing object hidden by the scope is a denied read, and is audited as one.
     """
-    found = (await session.execute(readable(actor, model).where(model.id == pk))).scalar_one_or_none()  # type: ignore[attr-defined]
+    found = (
+        await session.execute(readable(actor, model).where(model.id == pk))
+    ).scalar_one_or_none()  # type: ignore[attr-defined]
     if found is not None:
         return found
     exists = await session.scalar(select(model.id).where(model.id == pk))  # type: ignore[attr-defined]
     if exists is not None:
-        _deny(actor, "read", type_of(model), global_id(model.__name__, pk), None, NotFound.default_code)
+        _deny(
+            actor,
+            "read",
+            type_of(model),
+            global_id(model.__name__, pk),
+            None,
+            NotFound.default_code,
+        )
     raise NotFound()

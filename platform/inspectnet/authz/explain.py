@@ -41,10 +41,14 @@ async def explain_access(
     enforcer = build_reference_enforcer(snapshot.lines, store.model_path)
     subject, typ, oid = user_subject(user_id), type_of(type(obj)), str(obj.id)
     offices = {
-        int(d.removeprefix("office:")) for d in compiled.domains_of(subject) if d.startswith("office:")
+        int(d.removeprefix("office:"))
+        for d in compiled.domains_of(subject)
+        if d.startswith("office:")
     }
     paths = []
-    for office_id, relations in sorted((await relations_to(session, office_of(obj), offices)).items()):
+    for office_id, relations in sorted(
+        (await relations_to(session, office_of(obj), offices)).items()
+    ):
         for relation in sorted(relations):
             request = (subject, office_domain(office_id), relation.value, typ, oid, action)
             paths.append(

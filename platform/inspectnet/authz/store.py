@@ -65,7 +65,9 @@ class PolicyStore:
 
 async def database_lines(session: AsyncSession) -> list[PolicyLine]:
     """Role grants as ``g`` lines and run-time policy rows as they are."""
-    grants = (await session.execute(select(RoleGrant.user_id, RoleGrant.role, RoleGrant.office_id))).all()
+    grants = (
+        await session.execute(select(RoleGrant.user_id, RoleGrant.role, RoleGrant.office_id))
+    ).all()
     lines = [
         PolicyLine("g", (user_subject(user_id), role, office_domain(office_id)))
         for user_id, role, office_id in grants

@@ -15,7 +15,9 @@ from inspectnet.cli.policy import policy_app
 from inspectnet.cli.rules import calendar_app, rules_app
 from inspectnet.settings import ConfigurationError, get_settings
 
-app = typer.Typer(help="inspectnet: the linked network of inspection offices.", no_args_is_help=True)
+app = typer.Typer(
+    help="inspectnet: the linked network of inspection offices.", no_args_is_help=True
+)
 db_app = typer.Typer(help="Database schema (Alembic migrations).", no_args_is_help=True)
 demo_app = typer.Typer(help="The demo network.", no_args_is_help=True)
 token_app = typer.Typer(help="Bearer tokens.", no_args_is_help=True)
@@ -99,7 +101,9 @@ def db_current() -> None:
 
     now = asyncio.run(current())
     heads = migrate.head_revisions(settings)
-    console.print(f"current: {', '.join(sorted(now)) or '(empty)'}; head: {', '.join(sorted(heads))}")
+    console.print(
+        f"current: {', '.join(sorted(now)) or '(empty)'}; head: {', '.join(sorted(heads))}"
+    )
 
 
 def _ensure_sqlite_dir(url: str) -> None:
@@ -115,9 +119,8 @@ def demo_load() -> None:
     from inspectnet.demo import load_demo
 
     async def run() -> int:
-        async with runtime(_settings()) as rt:
-            async with system_transaction(rt, "demo") as (session, actor):
-                return await load_demo(session, actor)
+        async with runtime(_settings()) as rt, system_transaction(rt, "demo") as (session, actor):
+            return await load_demo(session, actor)
 
     created = asyncio.run(run())
     console.print(f"demo network loaded ({created} new objects)")
@@ -132,7 +135,9 @@ def demo_tokens(ttl: Annotated[str, typer.Option(help="e.g. 8h, 30m, 7d")] = "8h
     settings = _settings()
     for user in DEMO_USERS:
         token = issue_token(settings, user.username, parse_ttl(ttl))
-        console.print(f"[bold]{user.username}[/bold] ({user.description})\n  {token}", highlight=False)
+        console.print(
+            f"[bold]{user.username}[/bold] ({user.description})\n  {token}", highlight=False
+        )
 
 
 @token_app.command("issue")
@@ -155,7 +160,9 @@ def parse_ttl(text: str) -> timedelta:
 
 
 @schema_app.command("export")
-def schema_export(path: Annotated[Path, typer.Option(help="Where to write the SDL")] = SCHEMA_FILE) -> None:
+def schema_export(
+    path: Annotated[Path, typer.Option(help="Where to write the SDL")] = SCHEMA_FILE,
+) -> None:
     """Write the GraphQL schema (SDL) to ``schema/schema.graphql``."""
     from inspectnet.graphql.sdl import export_sdl
 

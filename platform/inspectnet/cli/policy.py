@@ -22,6 +22,46 @@ def _policy() -> None:
     """Authorization policy tools."""
 
 
+@policy_app.command("add")
+def add(
+    row: Annotated[
+        str, typer.Argument(help='e.g. "p, user:5, office:3, self, person, 12, read, deny"')
+    ],
+    note: Annotated[str, typer.Option(help="Why the row exists")] = "",
+) -> None:
+    """Add a run-time policy row (a deny for one user, say); audited."""
+    from inspectnet.authz.rows import add_row, parse_row
+    from inspectnet.cli.runtime import runtime, system_transaction
+    from inspectnet.errors import DomainError
+
+    async def run() -> int:
+        async with runtime() as rt, system_transaction(rt, "policy") as (session, actor):
+            return (await add_row(session, actor, parse_row(row), note)).id
+
+    try:
+        row_id = asyncio.run(run())
+    except DomainError as error:
+        raise typer.BadParameter(error.message, param_hint="ROW") from None
+    console.print(f"added policy row {row_id}: {row}", highlight=False)
+
+
+@policy_app.command("list")
+def list_() -> None:
+    """Print the run-time policy rows (the base rows are in policies/base.csv)."""
+    from inspectnet.authz.rows import list_rows
+    from inspectnet.cli.runtime import runtime
+
+    async def run() -> list[str]:
+        async with runtime() as rt, rt.database.transaction() as session:
+            return [
+                f"{r.id}: {r.ptype}, {', '.join(r.values())}  # {r.note}"
+                for r in await list_rows(session)
+            ]
+
+    for line in asyncio.run(run()):
+        console.print(line, highlight=False)
+
+
 @policy_app.command("explain")
 def explain(
     user: Annotated[str, typer.Option("--user", help="Username")],
@@ -41,7 +81,9 @@ def explain(
             model = getattr(models, type_name, None)
             found = await session.get(model, pk) if model is not None else None
             if found is None:
-                raise typer.BadParameter(f"no object {obj} ({type_name}:{pk})", param_hint="--object")
+                raise typer.BadParameter(
+                    f"no object {obj} ({type_name}:{pk})", param_hint="--object"
+                )
             return await explain_access(session, rt.policy, account.id, action, found)
 
     try:
@@ -55,6 +97,8 @@ def explain(
         console.print("  no office of this user stands in any relation to the object's office")
     for path in result.paths:
         casbin = "allow" if path.casbin_allows else "deny"
-        console.print(f"  via office:{path.office_id} as {path.relation} (casbin enforce: {casbin})")
+        console.print(
+            f"  via office:{path.office_id} as {path.relation} (casbin enforce: {casbin})"
+        )
         for line in path.explanation.describe():
             console.print(f"    {line}", highlight=False)

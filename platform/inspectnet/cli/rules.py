@@ -15,13 +15,13 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from inspectnet.db import Database, make_engine
+from inspectnet.cli.runtime import runtime, system_transaction
 from inspectnet.errors import DomainError
 from inspectnet.rules.calendar import CalendarYearData, read_calendar_file
 from inspectnet.rules.models import CalendarYear
 from inspectnet.rules.registry import registry
 from inspectnet.rules.schema import RuleKind
-from inspectnet.rules.service import load_calendar_year
+from inspectnet.rules.service import load_calendar_year_as_platform
 from inspectnet.settings import load_settings
 
 rules_app = typer.Typer(help="Rulesets (巡视巡察工作规定) and their rules.", no_args_is_help=True)
@@ -76,25 +76,20 @@ def list_rules(
 
 
 async def _load(path: Path, database_url: str | None) -> CalendarYear:
-    """Validate ``path`` and store its year in one transaction."""
+    """Validate ``path`` and store its year in one audited transaction."""
     data: CalendarYearData = read_calendar_file(path)
     settings = load_settings()
     if database_url:
         settings = settings.model_copy(update={"database_url": database_url})
-    engine = make_engine(settings)
-    database = Database(engine)
-    try:
-        async with database.transaction() as session:
-            return await load_calendar_year(
-                session,
-                year=data.year,
-                holidays=data.holidays,
-                workdays=data.workdays,
-                source=data.source,
-                loaded_by_user_id=None,
-            )
-    finally:
-        await database.dispose()
+    async with runtime(settings) as rt, system_transaction(rt, "calendar") as (session, actor):
+        return await load_calendar_year_as_platform(
+            session,
+            actor,
+            year=data.year,
+            holidays=data.holidays,
+            workdays=data.workdays,
+            source=data.source,
+        )
 
 
 @calendar_app.command("load")

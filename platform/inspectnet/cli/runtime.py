@@ -36,7 +36,9 @@ async def runtime(settings: Settings | None = None) -> AsyncIterator[Runtime]:
 
 
 @asynccontextmanager
-async def system_transaction(rt: Runtime, name: str = "cli") -> AsyncIterator[tuple[AsyncSession, Actor]]:
+async def system_transaction(
+    rt: Runtime, name: str = "cli"
+) -> AsyncIterator[tuple[AsyncSession, Actor]]:
     """One committed unit of work done by the platform itself (audited as ``name``)."""
     async with rt.database.transaction() as session:
         yield session, Actor.system(rt.policy.compiled, name=name)

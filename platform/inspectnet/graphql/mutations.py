@@ -44,7 +44,9 @@ async def run_mutation(
     except BaseException:
         await savepoint.rollback()
         forget_chain_position(ctx.session)
-        await record(ctx.session, ctx.actor, action, outcome=Outcome.FAILED, detail={"code": "INTERNAL"})
+        await record(
+            ctx.session, ctx.actor, action, outcome=Outcome.FAILED, detail={"code": "INTERNAL"}
+        )
         raise
     await savepoint.commit()
     return result, []

@@ -27,4 +27,3 @@ async def resolve_node(info: Info, global_id: str) -> Any:
     model, convert = entry
     row = await get_readable(info.context.session, info.context.actor, model, pk)
     return convert(row)
-

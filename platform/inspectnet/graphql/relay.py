@@ -89,7 +89,9 @@ class PageArgs:
         cls, first: int | None, after: str | None, last: int | None, before: str | None
     ) -> PageArgs:
         if first is not None and last is not None:
-            raise ValidationFailed("first 与 last 不能同时使用", code="INVALID_PAGINATION", field="last")
+            raise ValidationFailed(
+                "first 与 last 不能同时使用", code="INVALID_PAGINATION", field="last"
+            )
         for name, value in (("first", first), ("last", last)):
             if value is not None and not 0 <= value <= MAX_PAGE_SIZE:
                 raise ValidationFailed(
@@ -129,7 +131,9 @@ async def fetch_pages(
         query = query.where(model.id < page.before)
     order = model.id.desc() if page.backwards else model.id.asc()
     inner = query.add_columns(
-        func.row_number().over(partition_by=query.selected_columns.parent_id, order_by=order).label("rn")
+        func.row_number()
+        .over(partition_by=query.selected_columns.parent_id, order_by=order)
+        .label("rn")
     ).subquery()
     entity = aliased(model, inner)
     stmt = (

@@ -16,6 +16,7 @@ from inspectnet.graphql.nodes import resolve_node
 from inspectnet.graphql.relay import Node
 from inspectnet.network.graphql import NetworkMutation, NetworkQuery
 from inspectnet.people.graphql import PeopleMutation
+from inspectnet.rules.graphql import RulesMutation, RulesQuery
 from inspectnet.targets.graphql import TargetsMutation
 
 
@@ -26,8 +27,11 @@ class NodeQuery:
         return await resolve_node(info, id)  # type: ignore[no-any-return]
 
 
-Query = merge_types("Query", (NodeQuery, AccountsQuery, NetworkQuery, AuditQuery))
-Mutation = merge_types("Mutation", (NetworkMutation, PeopleMutation, TargetsMutation, AccountsMutation))
+Query = merge_types("Query", (NodeQuery, AccountsQuery, NetworkQuery, AuditQuery, RulesQuery))
+Mutation = merge_types(
+    "Mutation",
+    (NetworkMutation, PeopleMutation, TargetsMutation, AccountsMutation, RulesMutation),
+)
 
 
 class InspectnetSchema(strawberry.Schema):

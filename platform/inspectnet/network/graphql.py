@@ -16,21 +16,29 @@ from inspectnet.ids import expect_global_id, global_id
 from inspectnet.network import repository, service
 from inspectnet.network.graph import Direction
 from inspectnet.network.models import LinkKind, Office, OfficeKind, OfficeLink
+from inspectnet.rules.registry import registry as rulesets
 
 if TYPE_CHECKING:
     from inspectnet.accounts.graphql import RoleGrantType
     from inspectnet.people.graphql import PersonType
+    from inspectnet.rules.graphql import RulesetType
     from inspectnet.targets.graphql import TargetType
 
 MAX_DEPTH = 10
 
-OfficeKindEnum = strawberry.enum(OfficeKind, name="OfficeKind", description="Kind of office (机构类型)")
+OfficeKindEnum = strawberry.enum(
+    OfficeKind, name="OfficeKind", description="Kind of office (机构类型)"
+)
 LinkKindEnum = strawberry.enum(
-    LinkKind, name="LinkKind", description="Line of the network: leadership/filing (报备报批) or guidance (业务指导)"
+    LinkKind,
+    name="LinkKind",
+    description="Line of the network: leadership/filing (报备报批) or guidance (业务指导)",
 )
 
 
-@strawberry.type(name="Office", description="Inspection office (巡视巡察机构), a tenant of the network")
+@strawberry.type(
+    name="Office", description="Inspection office (巡视巡察机构), a tenant of the network"
+)
 class OfficeType(Node):
     code: str = strawberry.field(description="Stable short code")
     name: str = strawberry.field(description="Name (名称)")
@@ -51,6 +59,12 @@ class OfficeType(Node):
             ruleset_id=row.ruleset_id,
         )
 
+    @strawberry.field(description="The ruleset the office works under, with its rules (适用规定)")
+    def ruleset(self) -> Annotated[RulesetType, strawberry.lazy("inspectnet.rules.graphql")]:
+        from inspectnet.rules.graphql import ruleset_type
+
+        return ruleset_type(rulesets().get(self.ruleset_id))
+
     @strawberry.field(description="Offices directly above on a line (上级)")
     def superiors(
         self,
@@ -69,7 +83,10 @@ class OfficeType(Node):
             query=lambda ids: repository.related_offices(actor, ids, kind, Direction.UP, 1),
             model=Office,
             convert=OfficeType.from_row,
-            first=first, after=after, last=last, before=before,
+            first=first,
+            after=after,
+            last=last,
+            before=before,
         )
 
     @strawberry.field(description="Offices below on a line, down to `depth` links (下级)")
@@ -86,7 +103,9 @@ class OfficeType(Node):
         from inspectnet.errors import ValidationFailed
 
         if not 1 <= depth <= MAX_DEPTH:
-            raise ValidationFailed(f"depth 应在1到{MAX_DEPTH}之间", code="DEPTH_OUT_OF_RANGE", field="depth")
+            raise ValidationFailed(
+                f"depth 应在1到{MAX_DEPTH}之间", code="DEPTH_OUT_OF_RANGE", field="depth"
+            )
         actor = info.context.actor
         return connection(  # type: ignore[return-value]
             info,
@@ -95,7 +114,10 @@ class OfficeType(Node):
             query=lambda ids: repository.related_offices(actor, ids, kind, Direction.DOWN, depth),
             model=Office,
             convert=OfficeType.from_row,
-            first=first, after=after, last=last, before=before,
+            first=first,
+            after=after,
+            last=last,
+            before=before,
         )
 
     @strawberry.field(description="Targets the office covers (巡视巡察对象)")
@@ -141,7 +163,9 @@ class OfficeType(Node):
 register_node("Office", Office, OfficeType.from_row)
 
 
-@strawberry.type(name="OfficeLink", description="A superior → subordinate link on one line (上下级联系)")
+@strawberry.type(
+    name="OfficeLink", description="A superior → subordinate link on one line (上下级联系)"
+)
 class OfficeLinkType:
     kind: LinkKind
     superior_id: strawberry.ID
@@ -205,7 +229,9 @@ class NetworkQuery:
         from inspectnet.authz.checks import get_readable
 
         pk = expect_global_id(id, "Office")
-        return OfficeType.from_row(await get_readable(info.context.session, info.context.actor, Office, pk))
+        return OfficeType.from_row(
+            await get_readable(info.context.session, info.context.actor, Office, pk)
+        )
 
     @strawberry.field(description="Every office the viewer can see (可见的机构)")
     def offices(
@@ -224,7 +250,10 @@ class NetworkQuery:
             query=lambda _ids: repository.offices(actor).add_columns(literal(0).label("parent_id")),
             model=Office,
             convert=OfficeType.from_row,
-            first=first, after=after, last=last, before=before,
+            first=first,
+            after=after,
+            last=last,
+            before=before,
         )
 
 
@@ -236,14 +265,20 @@ class NetworkMutation:
 
         async def call() -> Office:
             return await service.create_office(
-                ctx.session, ctx.actor,
+                ctx.session,
+                ctx.actor,
                 superior_id=expect_global_id(input.superior_id, "Office", field="superiorId"),
-                code=input.code, name=input.name, kind=input.kind,
-                region_code=input.region_code, ruleset_id=input.ruleset_id,
+                code=input.code,
+                name=input.name,
+                kind=input.kind,
+                region_code=input.region_code,
+                ruleset_id=input.ruleset_id,
             )
 
         office, errors = await run_mutation(info, "office.create", call)
-        return CreateOfficePayload(office=office and OfficeType.from_row(office), user_errors=errors)
+        return CreateOfficePayload(
+            office=office and OfficeType.from_row(office), user_errors=errors
+        )
 
     @strawberry.mutation(description="Rename an office or correct its region (修改机构)")
     async def update_office(self, info: Info, input: UpdateOfficeInput) -> UpdateOfficePayload:
@@ -251,22 +286,33 @@ class NetworkMutation:
 
         async def call() -> Office:
             return await service.update_office(
-                ctx.session, ctx.actor, expect_global_id(input.office_id, "Office", field="officeId"),
-                name=input.name, region_code=input.region_code,
+                ctx.session,
+                ctx.actor,
+                expect_global_id(input.office_id, "Office", field="officeId"),
+                name=input.name,
+                region_code=input.region_code,
             )
 
         office, errors = await run_mutation(info, "office.update", call)
-        return UpdateOfficePayload(office=office and OfficeType.from_row(office), user_errors=errors)
+        return UpdateOfficePayload(
+            office=office and OfficeType.from_row(office), user_errors=errors
+        )
 
-    @strawberry.mutation(description="Link two offices on a line; loops are refused (建立上下级联系)")
+    @strawberry.mutation(
+        description="Link two offices on a line; loops are refused (建立上下级联系)"
+    )
     async def link_offices(self, info: Info, input: LinkOfficesInput) -> LinkOfficesPayload:
         ctx = info.context
 
         async def call() -> OfficeLink:
             return await service.link_offices(
-                ctx.session, ctx.actor, kind=input.kind,
+                ctx.session,
+                ctx.actor,
+                kind=input.kind,
                 superior_id=expect_global_id(input.superior_id, "Office", field="superiorId"),
-                subordinate_id=expect_global_id(input.subordinate_id, "Office", field="subordinateId"),
+                subordinate_id=expect_global_id(
+                    input.subordinate_id, "Office", field="subordinateId"
+                ),
             )
 
         link, errors = await run_mutation(info, "office.link", call)

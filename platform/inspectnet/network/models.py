@@ -52,7 +52,9 @@ class OfficeLink(Base, Timestamped):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[LinkKind] = mapped_column(Enum(LinkKind, native_enum=False, length=20))
-    superior_id: Mapped[int] = mapped_column(ForeignKey("offices.id", ondelete="CASCADE"), index=True)
+    superior_id: Mapped[int] = mapped_column(
+        ForeignKey("offices.id", ondelete="CASCADE"), index=True
+    )
     subordinate_id: Mapped[int] = mapped_column(
         ForeignKey("offices.id", ondelete="CASCADE"), index=True
     )

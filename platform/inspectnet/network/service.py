@@ -23,7 +23,9 @@ def _check_office_fields(*, name: str, region_code: str) -> None:
     if not name.strip():
         raise ValidationFailed("名称不能为空", code="REQUIRED", field="name")
     if not _REGION.match(region_code):
-        raise ValidationFailed("行政区划代码应为6位数字", code="INVALID_REGION_CODE", field="regionCode")
+        raise ValidationFailed(
+            "行政区划代码应为6位数字", code="INVALID_REGION_CODE", field="regionCode"
+        )
 
 
 async def create_office(
@@ -40,9 +42,13 @@ async def create_office(
     """Create an office, linked under ``superior_id`` on the leadership line."""
     _check_office_fields(name=name, region_code=region_code)
     if not _CODE.match(code):
-        raise ValidationFailed("代码只能包含小写字母、数字、点和连字符", code="INVALID_CODE", field="code")
+        raise ValidationFailed(
+            "代码只能包含小写字母、数字、点和连字符", code="INVALID_CODE", field="code"
+        )
     if ruleset_id not in rulesets():
-        raise ValidationFailed(f"未知的规则集 {ruleset_id}", code="UNKNOWN_RULESET", field="rulesetId")
+        raise ValidationFailed(
+            f"未知的规则集 {ruleset_id}", code="RULESET_UNKNOWN", field="rulesetId"
+        )
     superior = None
     if superior_id is not None:
         superior = await get_readable(session, actor, Office, superior_id)
@@ -51,17 +57,28 @@ async def create_office(
         raise Forbidden("只有平台可以创建顶层办公室", code="FORBIDDEN", field="superiorId")
     if await repository.office_by_code(session, code) is not None:
         raise Conflict(f"代码 {code} 已被使用", code="CODE_TAKEN", field="code")
-    office = Office(code=code, name=name.strip(), kind=kind, region_code=region_code, ruleset_id=ruleset_id)
+    office = Office(
+        code=code, name=name.strip(), kind=kind, region_code=region_code, ruleset_id=ruleset_id
+    )
     session.add(office)
     await session.flush()
     if superior is not None:
-        session.add(OfficeLink(kind=LinkKind.LEADERSHIP, superior_id=superior.id, subordinate_id=office.id))
-    await record(session, actor, "office.create", office_id=office.id, object_id=global_id_of(office))
+        session.add(
+            OfficeLink(kind=LinkKind.LEADERSHIP, superior_id=superior.id, subordinate_id=office.id)
+        )
+    await record(
+        session, actor, "office.create", office_id=office.id, object_id=global_id_of(office)
+    )
     return office
 
 
 async def update_office(
-    session: AsyncSession, actor: Actor, office_id: int, *, name: str | None, region_code: str | None
+    session: AsyncSession,
+    actor: Actor,
+    office_id: int,
+    *,
+    name: str | None,
+    region_code: str | None,
 ) -> Office:
     """Rename an office or correct its region code."""
     office = await get_readable(session, actor, Office, office_id)
@@ -72,7 +89,9 @@ async def update_office(
     if region_code is not None:
         office.region_code = region_code
     await session.flush()
-    await record(session, actor, "office.update", office_id=office.id, object_id=global_id_of(office))
+    await record(
+        session, actor, "office.update", office_id=office.id, object_id=global_id_of(office)
+    )
     return office
 
 

@@ -31,9 +31,13 @@ if TYPE_CHECKING:
     from inspectnet.authz.actor import Actor
     from inspectnet.network.graphql import OfficeType
 
-ExpertiseEnum = strawberry.enum(Expertise, name="Expertise", description="Expertise (专业领域, qh-zrzyt §9)")
+ExpertiseEnum = strawberry.enum(
+    Expertise, name="Expertise", description="Expertise (专业领域, qh-zrzyt §9)"
+)
 TieKindEnum = strawberry.enum(TieKind, name="TieKind", description="Kind of tie (亲属或利害关系)")
-PoolKindEnum = strawberry.enum(PoolKind, name="PoolKind", description="Leader pool (组长库) or talent pool (人才库)")
+PoolKindEnum = strawberry.enum(
+    PoolKind, name="PoolKind", description="Leader pool (组长库) or talent pool (人才库)"
+)
 
 
 @strawberry.type(name="EmploymentRecord", description="A post held (任职经历)")
@@ -76,7 +80,9 @@ class InterestTieType(Node):
         )
 
 
-@strawberry.type(name="PoolMembership", description="Membership of a leader or talent pool (组长库/人才库)")
+@strawberry.type(
+    name="PoolMembership", description="Membership of a leader or talent pool (组长库/人才库)"
+)
 class PoolMembershipType(Node):
     pool: PoolKind
     since: date
@@ -104,8 +110,16 @@ def _child_connection(
     actor = info.context.actor
     first, after, last, before = page
     return connection(
-        info, key=key, parent_id=parent, query=lambda ids: query(actor, ids), model=model,
-        convert=convert, first=first, after=after, last=last, before=before,
+        info,
+        key=key,
+        parent_id=parent,
+        query=lambda ids: query(actor, ids),
+        model=model,
+        convert=convert,
+        first=first,
+        after=after,
+        last=last,
+        before=before,
     )
 
 
@@ -140,32 +154,59 @@ class PersonType(Node):
 
     @strawberry.field(description="Career (任职经历)")
     def employment(
-        self, info: Info, first: int | None = None, after: str | None = None,
-        last: int | None = None, before: str | None = None,
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
     ) -> Connection[EmploymentRecordType]:
         return _child_connection(  # type: ignore[no-any-return]
-            info, "person.employment", self.pk, repository.employment_of, EmploymentRecord,
-            EmploymentRecordType.from_row, (first, after, last, before),
+            info,
+            "person.employment",
+            self.pk,
+            repository.employment_of,
+            EmploymentRecord,
+            EmploymentRecordType.from_row,
+            (first, after, last, before),
         )
 
     @strawberry.field(description="Declared kin and interest ties (亲属及利害关系)")
     def ties(
-        self, info: Info, first: int | None = None, after: str | None = None,
-        last: int | None = None, before: str | None = None,
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
     ) -> Connection[InterestTieType]:
         return _child_connection(  # type: ignore[no-any-return]
-            info, "person.ties", self.pk, repository.ties_of, InterestTie,
-            InterestTieType.from_row, (first, after, last, before),
+            info,
+            "person.ties",
+            self.pk,
+            repository.ties_of,
+            InterestTie,
+            InterestTieType.from_row,
+            (first, after, last, before),
         )
 
     @strawberry.field(description="Pool memberships (组长库/人才库)")
     def pools(
-        self, info: Info, first: int | None = None, after: str | None = None,
-        last: int | None = None, before: str | None = None,
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
     ) -> Connection[PoolMembershipType]:
         return _child_connection(  # type: ignore[no-any-return]
-            info, "person.pools", self.pk, repository.pools_of, PoolMembership,
-            PoolMembershipType.from_row, (first, after, last, before),
+            info,
+            "person.pools",
+            self.pk,
+            repository.pools_of,
+            PoolMembership,
+            PoolMembershipType.from_row,
+            (first, after, last, before),
         )
 
 
@@ -179,12 +220,22 @@ for _name, _model, _type in (
 
 
 def office_people(
-    info: Info, office_pk: int, first: int | None, after: str | None, last: int | None, before: str | None
+    info: Info,
+    office_pk: int,
+    first: int | None,
+    after: str | None,
+    last: int | None,
+    before: str | None,
 ) -> Connection[PersonType]:
     """The ``Office.people`` connection."""
     return _child_connection(  # type: ignore[no-any-return]
-        info, "office.people", office_pk, repository.persons_of_offices, Person,
-        PersonType.from_row, (first, after, last, before),
+        info,
+        "office.people",
+        office_pk,
+        repository.persons_of_offices,
+        Person,
+        PersonType.from_row,
+        (first, after, last, before),
     )
 
 
@@ -261,14 +312,20 @@ class PeopleMutation:
 
         async def call() -> Person:
             return await service.create_person(
-                ctx.session, ctx.actor,
+                ctx.session,
+                ctx.actor,
                 office_id=expect_global_id(input.office_id, "Office", field="officeId"),
-                name=input.name, unit=input.unit, rank=input.rank,
-                home_region_code=input.home_region_code, expertise=list(input.expertise),
+                name=input.name,
+                unit=input.unit,
+                rank=input.rank,
+                home_region_code=input.home_region_code,
+                expertise=list(input.expertise),
             )
 
         person, errors = await run_mutation(info, "person.create", call)
-        return CreatePersonPayload(person=person and PersonType.from_row(person), user_errors=errors)
+        return CreatePersonPayload(
+            person=person and PersonType.from_row(person), user_errors=errors
+        )
 
     @strawberry.mutation(description="Add a post to a person's career (增加任职经历)")
     async def add_employment_record(
@@ -278,10 +335,14 @@ class PeopleMutation:
 
         async def call() -> EmploymentRecord:
             return await service.add_employment(
-                ctx.session, ctx.actor,
+                ctx.session,
+                ctx.actor,
                 person_id=expect_global_id(input.person_id, "Person", field="personId"),
-                organisation=input.organisation, post=input.post, started_on=input.started_on,
-                ended_on=input.ended_on, region_code=input.region_code,
+                organisation=input.organisation,
+                post=input.post,
+                started_on=input.started_on,
+                ended_on=input.ended_on,
+                region_code=input.region_code,
                 target_id=_optional_target(input.target_id),
             )
 
@@ -291,14 +352,19 @@ class PeopleMutation:
         )
 
     @strawberry.mutation(description="Declare a kin or interest tie (申报亲属及利害关系)")
-    async def add_interest_tie(self, info: Info, input: AddInterestTieInput) -> AddInterestTiePayload:
+    async def add_interest_tie(
+        self, info: Info, input: AddInterestTieInput
+    ) -> AddInterestTiePayload:
         ctx = info.context
 
         async def call() -> InterestTie:
             return await service.add_interest_tie(
-                ctx.session, ctx.actor,
+                ctx.session,
+                ctx.actor,
                 person_id=expect_global_id(input.person_id, "Person", field="personId"),
-                kind=input.kind, organisation=input.organisation, relation=input.relation,
+                kind=input.kind,
+                organisation=input.organisation,
+                relation=input.relation,
                 target_id=_optional_target(input.target_id),
             )
 
@@ -311,9 +377,11 @@ class PeopleMutation:
 
         async def call() -> PoolMembership:
             return await service.add_to_pool(
-                ctx.session, ctx.actor,
+                ctx.session,
+                ctx.actor,
                 person_id=expect_global_id(input.person_id, "Person", field="personId"),
-                pool=input.pool, since=input.since,
+                pool=input.pool,
+                since=input.since,
             )
 
         membership, errors = await run_mutation(info, "person.pool.add", call)

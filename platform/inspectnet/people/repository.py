@@ -18,27 +18,35 @@ from inspectnet.people.models import (
 
 def persons_of_offices(actor: Actor, office_ids: list[int]) -> Select[tuple[Person, int]]:
     """Readable persons of each office: rows of (person, office id)."""
-    return readable(actor, Person).add_columns(Person.office_id.label("parent_id")).where(
-        Person.office_id.in_(office_ids)
+    return (
+        readable(actor, Person)
+        .add_columns(Person.office_id.label("parent_id"))
+        .where(Person.office_id.in_(office_ids))
     )
 
 
 def employment_of(actor: Actor, person_ids: list[int]) -> Select[tuple[EmploymentRecord, int]]:
-    return readable(actor, EmploymentRecord).add_columns(
-        EmploymentRecord.person_id.label("parent_id")
-    ).where(EmploymentRecord.person_id.in_(person_ids))
+    return (
+        readable(actor, EmploymentRecord)
+        .add_columns(EmploymentRecord.person_id.label("parent_id"))
+        .where(EmploymentRecord.person_id.in_(person_ids))
+    )
 
 
 def ties_of(actor: Actor, person_ids: list[int]) -> Select[tuple[InterestTie, int]]:
-    return readable(actor, InterestTie).add_columns(InterestTie.person_id.label("parent_id")).where(
-        InterestTie.person_id.in_(person_ids)
+    return (
+        readable(actor, InterestTie)
+        .add_columns(InterestTie.person_id.label("parent_id"))
+        .where(InterestTie.person_id.in_(person_ids))
     )
 
 
 def pools_of(actor: Actor, person_ids: list[int]) -> Select[tuple[PoolMembership, int]]:
-    return readable(actor, PoolMembership).add_columns(
-        PoolMembership.person_id.label("parent_id")
-    ).where(PoolMembership.person_id.in_(person_ids))
+    return (
+        readable(actor, PoolMembership)
+        .add_columns(PoolMembership.person_id.label("parent_id"))
+        .where(PoolMembership.person_id.in_(person_ids))
+    )
 
 
 async def pool_membership(

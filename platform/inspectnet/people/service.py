@@ -54,7 +54,9 @@ async def create_person(
     office = await get_readable(session, actor, Office, office_id)
     await require_in(session, actor, "create", Person, office.id)
     if not _REGION.match(home_region_code):
-        raise ValidationFailed("籍贯行政区划代码应为6位数字", code="INVALID_REGION_CODE", field="homeRegionCode")
+        raise ValidationFailed(
+            "籍贯行政区划代码应为6位数字", code="INVALID_REGION_CODE", field="homeRegionCode"
+        )
     person = Person(
         office_id=office.id,
         name=_required(name, "name"),
@@ -65,7 +67,9 @@ async def create_person(
     )
     session.add(person)
     await session.flush()
-    await record(session, actor, "person.create", office_id=office.id, object_id=global_id_of(person))
+    await record(
+        session, actor, "person.create", office_id=office.id, object_id=global_id_of(person)
+    )
     return person
 
 
@@ -98,7 +102,9 @@ async def add_employment(
     target = await _linked_target(session, actor, target_id)
     _check_period(started_on, ended_on)
     if region_code is not None and not _REGION.match(region_code):
-        raise ValidationFailed("行政区划代码应为6位数字", code="INVALID_REGION_CODE", field="regionCode")
+        raise ValidationFailed(
+            "行政区划代码应为6位数字", code="INVALID_REGION_CODE", field="regionCode"
+        )
     entry = EmploymentRecord(
         office_id=person.office_id,
         person_id=person.id,
@@ -111,7 +117,13 @@ async def add_employment(
     )
     session.add(entry)
     await session.flush()
-    await record(session, actor, "person.employment.add", office_id=person.office_id, object_id=global_id_of(person))
+    await record(
+        session,
+        actor,
+        "person.employment.add",
+        office_id=person.office_id,
+        object_id=global_id_of(person),
+    )
     return entry
 
 
@@ -138,7 +150,9 @@ async def add_interest_tie(
     )
     session.add(tie)
     await session.flush()
-    await record(session, actor, "person.tie.add", office_id=person.office_id, object_id=global_id_of(person))
+    await record(
+        session, actor, "person.tie.add", office_id=person.office_id, object_id=global_id_of(person)
+    )
     return tie
 
 
@@ -149,11 +163,17 @@ async def add_to_pool(
     person = await _editable_person(session, actor, person_id)
     if await repository.pool_membership(session, person.office_id, person.id, pool) is not None:
         raise Conflict("此人已在该库中", code="ALREADY_IN_POOL", field="pool")
-    membership = PoolMembership(office_id=person.office_id, person_id=person.id, pool=pool, since=since)
+    membership = PoolMembership(
+        office_id=person.office_id, person_id=person.id, pool=pool, since=since
+    )
     session.add(membership)
     await session.flush()
     await record(
-        session, actor, "person.pool.add", office_id=person.office_id,
-        object_id=global_id_of(person), detail={"pool": pool.value},
+        session,
+        actor,
+        "person.pool.add",
+        office_id=person.office_id,
+        object_id=global_id_of(person),
+        detail={"pool": pool.value},
     )
     return membership

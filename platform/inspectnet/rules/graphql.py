@@ -11,8 +11,15 @@ from datetime import date, datetime
 import strawberry
 from strawberry.scalars import JSON
 
+from inspectnet.graphql.context import Info
+from inspectnet.graphql.errors import UserError
+from inspectnet.graphql.mutations import run_mutation
+from inspectnet.ids import expect_global_id
+from inspectnet.rules import service
 from inspectnet.rules.calendar import PeriodUnit
 from inspectnet.rules.deadlines import Colour, Deadline, DeadlineStatus
+from inspectnet.rules.models import CalendarYear
+from inspectnet.rules.registry import registry
 from inspectnet.rules.schema import Event, RuleBase, RuleKind, Ruleset
 
 RuleKindEnum = strawberry.enum(RuleKind, name="RuleKind", description="Kind of rule (规则类别)")
@@ -155,3 +162,72 @@ __all__ = [
     "rule_type",
     "ruleset_type",
 ]
+
+
+@strawberry.type(
+    name="CalendarYear", description="A loaded year of the statutory calendar (法定节假日安排)"
+)
+class CalendarYearType:
+    year: int = strawberry.field(description="Year (年份)")
+    holidays: list[date] = strawberry.field(description="Days off (放假日)")
+    workdays: list[date] = strawberry.field(description="Make-up working days (调休上班日)")
+    source: str = strawberry.field(description="Where the schedule came from (来源)")
+
+
+@strawberry.input(description="One year's holiday schedule, as published by the State Council")
+class LoadCalendarYearInput:
+    office_id: strawberry.ID = strawberry.field(
+        description="The regional office loading it (巡视办)"
+    )
+    year: int
+    holidays: list[date]
+    workdays: list[date]
+    source: str
+
+
+@strawberry.type(description="Result of loadCalendarYear")
+class LoadCalendarYearPayload:
+    calendar_year: CalendarYearType | None
+    user_errors: list[UserError]
+
+
+@strawberry.type
+class RulesQuery:
+    @strawberry.field(description="Every ruleset in force (适用规定)")
+    def rulesets(self) -> list[RulesetType]:
+        return [ruleset_type(r) for r in registry().all()]
+
+
+@strawberry.type
+class RulesMutation:
+    @strawberry.mutation(
+        description="Load a further year of the statutory calendar (加载节假日安排)"
+    )
+    async def load_calendar_year(
+        self, info: Info, input: LoadCalendarYearInput
+    ) -> LoadCalendarYearPayload:
+        ctx = info.context
+
+        async def call() -> CalendarYear:
+            return await service.load_calendar_year_for_network(
+                ctx.session,
+                ctx.actor,
+                office_id=expect_global_id(input.office_id, "Office", field="officeId"),
+                year=input.year,
+                holidays=input.holidays,
+                workdays=input.workdays,
+                source=input.source,
+            )
+
+        row, errors = await run_mutation(info, "calendar.load", call)
+        return LoadCalendarYearPayload(
+            calendar_year=CalendarYearType(
+                year=row.year,
+                holidays=row.holiday_dates,
+                workdays=row.workday_dates,
+                source=row.source,
+            )
+            if row
+            else None,
+            user_errors=errors,
+        )

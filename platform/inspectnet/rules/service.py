@@ -12,6 +12,11 @@ from datetime import date
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from inspectnet import clock
+from inspectnet.audit.service import record
+from inspectnet.authz.actor import Actor
+from inspectnet.authz.checks import get_readable, require
+from inspectnet.errors import Forbidden
+from inspectnet.network.models import Office, OfficeKind
 from inspectnet.rules import repository
 from inspectnet.rules.calendar import WorkingDayCalendar, validate_calendar_year
 from inspectnet.rules.models import CalendarYear
@@ -49,3 +54,67 @@ async def calendar_from_db(session: AsyncSession) -> WorkingDayCalendar:
             row.year, holidays=row.holiday_dates, workdays=row.workday_dates, source=row.source
         )
     return calendar
+
+
+async def load_calendar_year_for_network(
+    session: AsyncSession,
+    actor: Actor,
+    *,
+    office_id: int,
+    year: int,
+    holidays: Iterable[date | str],
+    workdays: Iterable[date | str],
+    source: str,
+) -> CalendarYear:
+    """A regional office (巡视办) loads a further year of the statutory calendar for everyone."""
+    office = await get_readable(session, actor, Office, office_id)
+    await require(session, actor, "load_calendar", office)
+    if office.kind is not OfficeKind.REGIONAL_OFFICE:
+        raise Forbidden("只有自治区/省委巡视办可以加载工作日历", code="FORBIDDEN", field="officeId")
+    row = await load_calendar_year(
+        session,
+        year=year,
+        holidays=holidays,
+        workdays=workdays,
+        source=source,
+        loaded_by_user_id=actor.user_id,
+    )
+    await record(
+        session,
+        actor,
+        "calendar.load",
+        office_id=office.id,
+        object_id=f"CalendarYear:{row.year}",
+        detail={"source": row.source},
+    )
+    return row
+
+
+async def load_calendar_year_as_platform(
+    session: AsyncSession,
+    actor: Actor,
+    *,
+    year: int,
+    holidays: Iterable[date | str],
+    workdays: Iterable[date | str],
+    source: str,
+) -> CalendarYear:
+    """The CLI's path (``inspectnet calendar load``): the platform itself, audited."""
+    if not actor.is_system:
+        raise Forbidden()
+    row = await load_calendar_year(
+        session,
+        year=year,
+        holidays=holidays,
+        workdays=workdays,
+        source=source,
+        loaded_by_user_id=None,
+    )
+    await record(
+        session,
+        actor,
+        "calendar.load",
+        object_id=f"CalendarYear:{row.year}",
+        detail={"source": row.source},
+    )
+    return row

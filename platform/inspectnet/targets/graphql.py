@@ -21,7 +21,9 @@ if TYPE_CHECKING:
     from inspectnet.network.graphql import OfficeType
 
 
-@strawberry.type(name="LeadershipPost", description="Member of a target's leadership roster (领导班子成员)")
+@strawberry.type(
+    name="LeadershipPost", description="Member of a target's leadership roster (领导班子成员)"
+)
 class LeadershipPostType(Node):
     person_id: strawberry.ID = strawberry.field(description="The person holding the post")
     post: str = strawberry.field(description="Post (职务)")
@@ -79,7 +81,10 @@ class TargetType(Node):
             query=lambda ids: repository.roster_of(actor, ids),
             model=LeadershipPost,
             convert=LeadershipPostType.from_row,
-            first=first, after=after, last=last, before=before,
+            first=first,
+            after=after,
+            last=last,
+            before=before,
         )
 
 
@@ -88,7 +93,12 @@ register_node("LeadershipPost", LeadershipPost, LeadershipPostType.from_row)
 
 
 def office_targets(
-    info: Info, office_pk: int, first: int | None, after: str | None, last: int | None, before: str | None
+    info: Info,
+    office_pk: int,
+    first: int | None,
+    after: str | None,
+    last: int | None,
+    before: str | None,
 ) -> Connection[TargetType]:
     """The ``Office.targets`` connection."""
     actor = info.context.actor
@@ -99,7 +109,10 @@ def office_targets(
         query=lambda ids: repository.targets_of_offices(actor, ids),
         model=Target,
         convert=TargetType.from_row,
-        first=first, after=after, last=last, before=before,
+        first=first,
+        after=after,
+        last=last,
+        before=before,
     )
 
 
@@ -139,13 +152,17 @@ class TargetsMutation:
 
         async def call() -> Target:
             return await service.create_target(
-                ctx.session, ctx.actor,
+                ctx.session,
+                ctx.actor,
                 office_id=expect_global_id(input.office_id, "Office", field="officeId"),
-                name=input.name, region_code=input.region_code,
+                name=input.name,
+                region_code=input.region_code,
             )
 
         target, errors = await run_mutation(info, "target.create", call)
-        return CreateTargetPayload(target=target and TargetType.from_row(target), user_errors=errors)
+        return CreateTargetPayload(
+            target=target and TargetType.from_row(target), user_errors=errors
+        )
 
     @strawberry.mutation(description="Add a member to a target's leadership roster (增加班子成员)")
     async def add_leadership_post(
@@ -155,11 +172,16 @@ class TargetsMutation:
 
         async def call() -> LeadershipPost:
             return await service.add_leadership_post(
-                ctx.session, ctx.actor,
+                ctx.session,
+                ctx.actor,
                 target_id=expect_global_id(input.target_id, "Target", field="targetId"),
                 person_id=expect_global_id(input.person_id, "Person", field="personId"),
-                post=input.post, started_on=input.started_on, ended_on=input.ended_on,
+                post=input.post,
+                started_on=input.started_on,
+                ended_on=input.ended_on,
             )
 
         post, errors = await run_mutation(info, "target.roster.add", call)
-        return AddLeadershipPostPayload(post=post and LeadershipPostType.from_row(post), user_errors=errors)
+        return AddLeadershipPostPayload(
+            post=post and LeadershipPostType.from_row(post), user_errors=errors
+        )

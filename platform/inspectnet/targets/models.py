@@ -29,7 +29,9 @@ class LeadershipPost(Base, OfficeScoped, Timestamped):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     target_id: Mapped[int] = mapped_column(ForeignKey("targets.id", ondelete="CASCADE"), index=True)
-    person_id: Mapped[int] = mapped_column(ForeignKey("persons.id", ondelete="RESTRICT"), index=True)
+    person_id: Mapped[int] = mapped_column(
+        ForeignKey("persons.id", ondelete="RESTRICT"), index=True
+    )
     post: Mapped[str] = mapped_column(String(100))
     started_on: Mapped[date] = mapped_column(Date)
     ended_on: Mapped[date | None] = mapped_column(Date)

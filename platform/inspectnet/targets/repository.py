@@ -11,13 +11,17 @@ from inspectnet.targets.models import LeadershipPost, Target
 
 def targets_of_offices(actor: Actor, office_ids: list[int]) -> Select[tuple[Target, int]]:
     """Readable targets covered by each office: rows of (target, office id)."""
-    return readable(actor, Target).add_columns(Target.office_id.label("parent_id")).where(
-        Target.office_id.in_(office_ids)
+    return (
+        readable(actor, Target)
+        .add_columns(Target.office_id.label("parent_id"))
+        .where(Target.office_id.in_(office_ids))
     )
 
 
 def roster_of(actor: Actor, target_ids: list[int]) -> Select[tuple[LeadershipPost, int]]:
     """Readable leadership posts of each target: rows of (post, target id)."""
-    return readable(actor, LeadershipPost).add_columns(
-        LeadershipPost.target_id.label("parent_id")
-    ).where(LeadershipPost.target_id.in_(target_ids))
+    return (
+        readable(actor, LeadershipPost)
+        .add_columns(LeadershipPost.target_id.label("parent_id"))
+        .where(LeadershipPost.target_id.in_(target_ids))
+    )

@@ -28,11 +28,15 @@ async def create_target(
     if not name.strip():
         raise ValidationFailed("名称不能为空", code="REQUIRED", field="name")
     if not _REGION.match(region_code):
-        raise ValidationFailed("行政区划代码应为6位数字", code="INVALID_REGION_CODE", field="regionCode")
+        raise ValidationFailed(
+            "行政区划代码应为6位数字", code="INVALID_REGION_CODE", field="regionCode"
+        )
     target = Target(office_id=office.id, name=name.strip(), region_code=region_code)
     session.add(target)
     await session.flush()
-    await record(session, actor, "target.create", office_id=office.id, object_id=global_id_of(target))
+    await record(
+        session, actor, "target.create", office_id=office.id, object_id=global_id_of(target)
+    )
     return target
 
 
@@ -64,5 +68,11 @@ async def add_leadership_post(
     )
     session.add(entry)
     await session.flush()
-    await record(session, actor, "target.roster.add", office_id=target.office_id, object_id=global_id_of(target))
+    await record(
+        session,
+        actor,
+        "target.roster.add",
+        office_id=target.office_id,
+        object_id=global_id_of(target),
+    )
     return entry

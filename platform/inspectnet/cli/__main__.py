@@ -1,0 +1,5 @@
+"""``python -m inspectnet.cli``."""
+
+from inspectnet.cli.main import app
+
+app()
