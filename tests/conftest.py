@@ -42,12 +42,11 @@ def _in_thread(fn: Any, *args: Any) -> Any:
 
 
 def make_settings(database_url: str, **overrides: Any) -> Settings:
-    return Settings(
-        database_url=database_url,
-        jwt_secret="test-secret-that-is-long-enough-for-hs256",
-        development=True,
-        **overrides,
-    )
+    values: dict[str, Any] = {
+        "jwt_secret": "test-secret-that-is-long-enough-for-hs256",
+        "development": True,
+    }
+    return Settings(database_url=database_url, **(values | overrides))
 
 
 async def _pg_available() -> bool:

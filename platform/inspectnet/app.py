@@ -1,4 +1,4 @@
-"""create_app(): FastAPI with the GraphQL endpoint and health routes. No logic here."""
+"""create_app(): FastAPI with the GraphQL endpoint, health and metrics routes. No logic here."""
 
 from __future__ import annotations
 
@@ -13,33 +13,56 @@ from inspectnet.db import Database, make_engine
 from inspectnet.graphql import endpoint
 from inspectnet.graphql.schema import build_schema
 from inspectnet.health import readiness
-from inspectnet.logs import configure_logging
+from inspectnet.observability import metrics
+from inspectnet.observability.logs import configure_logging
+from inspectnet.observability.middleware import RequestContext
 from inspectnet.settings import Settings, get_settings
 
 
-def create_app(settings: Settings | None = None, database: Database | None = None) -> FastAPI:
-    """The ASGI app; tests pass their own settings and a connection-bound database."""
+def create_app(
+    settings: Settings | None = None,
+    database: Database | None = None,
+    *,
+    watch_policy: bool | None = None,
+) -> FastAPI:
+    """The ASGI app; tests pass their own settings and a connection-bound database.
+
+    ``watch_policy`` (default: on for PostgreSQL) listens for other replicas' policy changes.
+    """
     settings = settings or get_settings()
-    configure_logging(settings.log_level)
+    configure_logging(settings.log_level, json=not settings.development)
     database = database or Database(make_engine(settings))
+    metrics.POOLS.register("primary", database.sync_engine.pool)
     service = endpoint.GraphQLService(
         schema=build_schema(development=settings.development),
         database=database,
         policy=PolicyStore(settings.policy_dir),
         settings=settings,
     )
+    watch = (not settings.is_sqlite) if watch_policy is None else watch_policy
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         async with database.session() as session:
             await service.policy.reload(session)
-        yield
-        await database.dispose()
+        watcher = None
+        if watch:
+            from inspectnet.authz.watcher import PolicyWatcher
+
+            watcher = PolicyWatcher(settings.database_url, service.policy, database)
+            await watcher.start()
+        try:
+            yield
+        finally:
+            if watcher is not None:
+                await watcher.stop()
+            await database.dispose()
 
     app = FastAPI(
         title="inspectnet", docs_url=None, redoc_url=None, openapi_url=None, lifespan=lifespan
     )
     app.state.graphql = service
+    app.add_middleware(RequestContext)
 
     @app.api_route("/graphql", methods=["GET", "POST"])
     async def graphql(request: Request) -> Response:
@@ -53,5 +76,9 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     async def readyz() -> Response:
         ready, checks = await readiness(service)
         return JSONResponse({"ready": ready, "checks": checks}, status_code=200 if ready else 503)
+
+    @app.get("/metrics")
+    async def prometheus() -> Response:
+        return Response(metrics.exposition(), media_type=metrics.CONTENT_TYPE)
 
     return app

@@ -2,7 +2,7 @@
 
 from inspectnet.accounts.models import RoleGrant, UserAccount
 from inspectnet.audit.models import AuditEntry
-from inspectnet.authz.models import PolicyRule
+from inspectnet.authz.models import PolicyRule, PolicyState
 from inspectnet.db import Base
 from inspectnet.network.models import Office, OfficeLink
 from inspectnet.people.models import EmploymentRecord, InterestTie, Person, PoolMembership
@@ -20,6 +20,7 @@ __all__ = [
     "OfficeLink",
     "Person",
     "PolicyRule",
+    "PolicyState",
     "PoolMembership",
     "RoleGrant",
     "Target",

@@ -7,14 +7,28 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from inspectnet.accounts.models import RoleGrant, UserAccount
 from inspectnet.authz.actor import Actor
+from inspectnet.authz.models import PolicyState
 from inspectnet.authz.scopes import readable
 
 
-async def account_for_sign_in(session: AsyncSession, username: str) -> UserAccount | None:
-    """The active account a token names (unscoped: nobody is signed in yet)."""
-    return await session.scalar(
-        select(UserAccount).where(UserAccount.username == username, UserAccount.active.is_(True))
-    )
+async def account_for_sign_in(
+    session: AsyncSession, username: str
+) -> tuple[UserAccount | None, int]:
+    """The active account a token names (unscoped: nobody is signed in yet) and the policy
+    version, in one statement."""
+    version = select(PolicyState.version).where(PolicyState.id == 1).scalar_subquery()
+    found = (
+        await session.execute(
+            select(version, UserAccount)
+            .select_from(PolicyState)
+            .outerjoin(
+                UserAccount,
+                (UserAccount.username == username) & UserAccount.active.is_(True),
+            )
+            .where(PolicyState.id == 1)
+        )
+    ).one()
+    return found[1], int(found[0])
 
 
 async def account_by_username(session: AsyncSession, username: str) -> UserAccount | None:

@@ -10,6 +10,7 @@ from inspectnet.accounts import repository
 from inspectnet.accounts.models import Role, RoleGrant, UserAccount
 from inspectnet.audit.service import record
 from inspectnet.authz.actor import Actor
+from inspectnet.authz.changes import policy_changed
 from inspectnet.authz.checks import get_readable, require, require_in
 from inspectnet.errors import Conflict, ValidationFailed
 from inspectnet.ids import global_id_of
@@ -66,7 +67,7 @@ async def grant_role(
         object_id=global_id_of(grant),
         detail={"user": global_id_of(account), "role": role.value},
     )
-    actor.policy_changed = True
+    await policy_changed(session, actor)
     return grant
 
 
@@ -84,5 +85,5 @@ async def revoke_role(session: AsyncSession, actor: Actor, *, grant_id: int) -> 
         object_id=global_id_of(grant),
         detail={"user_id": grant.user_id, "role": grant.role.value},
     )
-    actor.policy_changed = True
+    await policy_changed(session, actor)
     return grant

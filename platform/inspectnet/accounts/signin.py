@@ -7,31 +7,36 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from inspectnet.accounts.repository import account_for_sign_in
 from inspectnet.accounts.tokens import verify_token
 from inspectnet.authz.actor import Actor
-from inspectnet.authz.compiled import CompiledPolicy
+from inspectnet.authz.store import PolicyStore
 from inspectnet.errors import Unauthenticated
+from inspectnet.observability.logs import bind
 from inspectnet.settings import Settings
 
 
 async def actor_for_token(
     session: AsyncSession,
     settings: Settings,
-    policy: CompiledPolicy,
+    policy: PolicyStore,
     authorization: str | None,
     request_id: str,
 ) -> Actor:
-    """The Actor an ``Authorization: Bearer …`` header names (one statement), or UNAUTHENTICATED."""
+    """The Actor an ``Authorization: Bearer …`` header names, or UNAUTHENTICATED.
+
+    One statement, unless the policy changed elsewhere since this process last loaded it.
+    """
     if not authorization:
         raise Unauthenticated("请提供登录凭证（Authorization: Bearer）", code="UNAUTHENTICATED")
     scheme, _, token = authorization.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         raise Unauthenticated("登录凭证格式应为 Bearer 令牌", code="UNAUTHENTICATED")
     username = verify_token(settings, token.strip())
-    account = await account_for_sign_in(session, username)
+    account, version = await account_for_sign_in(session, username)
     if account is None:
         raise Unauthenticated("账号不存在或已停用", code="UNAUTHENTICATED")
+    bind(user=account.username, office=account.office_id)
     return Actor(
         username=account.username,
-        policy=policy,
+        policy=await policy.current(session, version),
         user_id=account.id,
         person_id=account.person_id,
         home_office_id=account.office_id,

@@ -18,6 +18,7 @@ from inspectnet.authz.resources import office_of, type_of
 from inspectnet.authz.scopes import readable
 from inspectnet.errors import Forbidden, NotFound
 from inspectnet.ids import global_id
+from inspectnet.observability.metrics import AUTHZ_DECISIONS
 
 M = TypeVar("M")
 ANY_OBJECT = "*"
@@ -54,6 +55,7 @@ async def require(session: AsyncSession, actor: Actor, action: str, obj: Any) ->
     """Refuse ``action`` on ``obj`` unless the policy allows it (FORBIDDEN or NOT_FOUND)."""
     typ, office_id, oid = type_of(type(obj)), office_of(obj), str(obj.id)
     if await allowed_in(session, actor, action, typ, office_id, oid):
+        AUTHZ_DECISIONS.labels(action, "allowed").inc()
         return
     gid = global_id(type(obj).__name__, obj.id)
     if action != "read" and await allowed_in(session, actor, "read", typ, office_id, oid):
@@ -69,6 +71,7 @@ async def require_in(
     """Refuse ``action`` on a new or any object of ``model`` in ``office_id`` unless allowed."""
     typ = type_of(model)
     if await allowed_in(session, actor, action, typ, office_id, ANY_OBJECT):
+        AUTHZ_DECISIONS.labels(action, "allowed").inc()
         return
     _deny(actor, action, typ, None, office_id, Forbidden.default_code)
     raise Forbidden()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import String
+from sqlalchemy import Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from inspectnet.db import Base, Timestamped
@@ -28,3 +28,16 @@ class PolicyRule(Base, Timestamped):
         """The row's non-empty columns in order, as Casbin reads them."""
         columns = (self.v0, self.v1, self.v2, self.v3, self.v4, self.v5, self.v6)
         return tuple(v for v in columns if v != "")
+
+
+class PolicyState(Base):
+    """One row: the policy's version, bumped in the transaction of every change to it.
+
+    Sign-in reads it in the same statement as the account, so a replica (or worker) that has
+    not yet heard of a change reloads before it decides anything.
+    """
+
+    __tablename__ = "policy_state"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    version: Mapped[int] = mapped_column(Integer, default=1)

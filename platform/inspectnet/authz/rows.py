@@ -7,6 +7,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from inspectnet.audit.service import record
 from inspectnet.authz.actor import Actor
+from inspectnet.authz.changes import policy_changed
 from inspectnet.authz.models import PolicyRule
 from inspectnet.authz.policy import PolicyLine, parse_csv
 from inspectnet.errors import Forbidden, ValidationFailed
@@ -46,7 +47,7 @@ async def add_row(session: AsyncSession, actor: Actor, line: PolicyLine, note: s
         object_id=f"PolicyRule:{row.id}",
         detail={"row": str(line), "note": note},
     )
-    actor.policy_changed = True
+    await policy_changed(session, actor)
     return row
 
 

@@ -7,6 +7,7 @@ is built from the same lines on demand, as the reference (``policy explain``, pr
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from inspectnet.accounts.models import RoleGrant
 from inspectnet.authz.actor import office_domain, user_subject
 from inspectnet.authz.compiled import CompiledPolicy
-from inspectnet.authz.models import PolicyRule
+from inspectnet.authz.models import PolicyRule, PolicyState
 from inspectnet.authz.policy import PolicyLine, parse_csv
 
 BASE_POLICY_FILE = "base.csv"
@@ -29,7 +30,7 @@ class PolicySnapshot:
 
     lines: tuple[PolicyLine, ...]
     compiled: CompiledPolicy
-    version: int
+    version: int  # the database's policy_state.version it was loaded at; 0 before any load
 
 
 class PolicyStore:
@@ -41,6 +42,8 @@ class PolicyStore:
         self.base_lines = tuple(parse_csv((policy_dir / BASE_POLICY_FILE).read_text("utf-8")))
         self._snapshot = PolicySnapshot(self.base_lines, CompiledPolicy.compile(self.base_lines), 0)
         self._lock = asyncio.Lock()
+        # Set when other replicas listen (authz.watcher): tells them a change was committed.
+        self.announce: Callable[[], Awaitable[None]] | None = None
 
     @property
     def snapshot(self) -> PolicySnapshot:
@@ -55,12 +58,25 @@ class PolicyStore:
         return self._snapshot.version > 0
 
     async def reload(self, session: AsyncSession) -> PolicySnapshot:
-        """Read the database rows and swap in a freshly compiled policy (two statements)."""
+        """Read the database rows and swap in a freshly compiled policy (three statements)."""
         async with self._lock:
+            version = await session.scalar(select(PolicyState.version).where(PolicyState.id == 1))
             lines = self.base_lines + tuple(await database_lines(session))
             compiled = CompiledPolicy.compile(lines)
-            self._snapshot = PolicySnapshot(lines, compiled, self._snapshot.version + 1)
+            self._snapshot = PolicySnapshot(lines, compiled, int(version or 1))
             return self._snapshot
+
+    async def changed_here(self, session: AsyncSession) -> None:
+        """After this process committed a change: reload, and tell the other replicas."""
+        await self.reload(session)
+        if self.announce is not None:
+            await self.announce()
+
+    async def current(self, session: AsyncSession, database_version: int) -> CompiledPolicy:
+        """The compiled policy, reloaded first if the database has moved past it."""
+        if database_version > self._snapshot.version:
+            await self.reload(session)
+        return self._snapshot.compiled
 
 
 async def database_lines(session: AsyncSession) -> list[PolicyLine]:

@@ -188,11 +188,10 @@ async def _execute(
     request_id: str,
     media_type: str,
 ) -> tuple[dict[str, Any], int]:
-    snapshot = service.policy.snapshot
     async with service.database.session() as session:
         async with session.begin():
             actor = await actor_for_token(
-                session, service.settings, snapshot.compiled,
+                session, service.settings, service.policy,
                 request.headers.get("authorization"), request_id,
             )
             context = Context(session=session, actor=actor, settings=service.settings, request_id=request_id)
@@ -204,7 +203,7 @@ async def _execute(
             )
             await record_denials(session, actor)
         if actor.policy_changed:
-            await service.policy.reload(session)
+            await service.policy.changed_here(session)
     body: dict[str, Any] = {}
     if result.errors:
         body["errors"] = [format_error(e, request_id) for e in result.errors]

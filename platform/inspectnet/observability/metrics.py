@@ -1,0 +1,89 @@
+"""Prometheus metrics: per-operation latency and counts, errors by code, authorization
+decisions, database pool use. One registry per process."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+
+from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
+from prometheus_client.core import GaugeMetricFamily
+from prometheus_client.registry import Collector
+from sqlalchemy.pool import QueuePool
+
+REGISTRY = CollectorRegistry(auto_describe=True)
+CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
+
+GRAPHQL_REQUESTS = Counter(
+    "inspectnet_graphql_requests_total",
+    "GraphQL requests by operation name and HTTP status.",
+    ["operation", "status"],
+    registry=REGISTRY,
+)
+GRAPHQL_LATENCY = Histogram(
+    "inspectnet_graphql_request_seconds",
+    "GraphQL request latency by operation name.",
+    ["operation"],
+    buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10),
+    registry=REGISTRY,
+)
+GRAPHQL_ERRORS = Counter(
+    "inspectnet_graphql_errors_total",
+    "Errors in GraphQL responses (top-level and userErrors) by code.",
+    ["code"],
+    registry=REGISTRY,
+)
+AUTHZ_DECISIONS = Counter(
+    "inspectnet_authz_decisions_total",
+    "Authorization checks on single objects, by action and outcome.",
+    ["action", "outcome"],
+    registry=REGISTRY,
+)
+HTTP_REQUESTS = Counter(
+    "inspectnet_http_requests_total",
+    "HTTP requests by route and status.",
+    ["route", "status"],
+    registry=REGISTRY,
+)
+
+
+def observe_graphql(
+    operation: str, status: int, seconds: float, error_codes: Iterable[str]
+) -> None:
+    """Record one GraphQL request (called by the endpoint when it has answered)."""
+    GRAPHQL_REQUESTS.labels(operation, str(status)).inc()
+    GRAPHQL_LATENCY.labels(operation).observe(seconds)
+    for code in error_codes:
+        GRAPHQL_ERRORS.labels(code).inc()
+
+
+class PoolCollector(Collector):
+    """Connections checked out of and idle in each registered engine's pool."""
+
+    def __init__(self) -> None:
+        self._pools: dict[str, QueuePool] = {}
+
+    def register(self, name: str, pool: object) -> None:
+        if isinstance(pool, QueuePool):
+            self._pools[name] = pool
+
+    def collect(self) -> Iterator[GaugeMetricFamily]:
+        used = GaugeMetricFamily(
+            "inspectnet_db_pool_checked_out", "Connections in use.", labels=["pool"]
+        )
+        idle = GaugeMetricFamily(
+            "inspectnet_db_pool_idle", "Connections idle in the pool.", labels=["pool"]
+        )
+        for name, pool in self._pools.items():
+            used.add_metric([name], pool.checkedout())
+            idle.add_metric([name], pool.checkedin())
+        yield used
+        yield idle
+
+
+POOLS = PoolCollector()
+REGISTRY.register(POOLS)
+
+
+def exposition() -> bytes:
+    """The text a Prometheus scrape reads."""
+    return generate_latest(REGISTRY)

@@ -1,0 +1,91 @@
+"""Operations: liveness, readiness, and Prometheus metrics a scrape can read."""
+
+from __future__ import annotations
+
+import json
+import logging
+
+import pytest
+
+from tests.conftest import Api
+
+
+async def test_healthz_answers_while_the_process_is_up(api: Api) -> None:
+    response = await api.client.get("/healthz")
+    assert (response.status_code, response.json()) == (200, {"status": "ok"})
+
+
+async def test_readyz_checks_database_migrations_and_policy(api: Api) -> None:
+    response = await api.client.get("/readyz")
+    assert response.status_code == 200
+    assert response.json() == {
+        "ready": True,
+        "checks": {"database": "ok", "migrations": "ok", "policy": "ok"},
+    }
+
+
+async def test_readyz_is_503_before_the_policy_is_loaded(api: Api) -> None:
+    from inspectnet.authz.store import PolicyStore
+
+    api.app.state.graphql.policy = PolicyStore(api.settings.policy_dir)
+    response = await api.client.get("/readyz")
+    assert response.status_code == 503
+    assert response.json()["checks"]["policy"] == "not loaded"
+
+
+def _sample(text: str, name: str, **labels: str) -> float:
+    wanted = ",".join(f'{k}="{v}"' for k, v in sorted(labels.items()))
+    for line in text.splitlines():
+        if line.startswith(f"{name}{{"):
+            found = line[len(name) + 1 : line.index("}")]
+            if ",".join(sorted(found.split(","))) == wanted:
+                return float(line.rsplit(" ", 1)[1])
+    return 0.0
+
+
+async def test_metrics_count_requests_and_authorization_decisions(api: Api) -> None:
+    before = (await api.client.get("/metrics")).text
+    await api.gql(
+        'mutation { revokeRole(input: {grantId: "Um9sZUdyYW50Ojk5OTk"}) { userErrors { code } } }',
+        user="baotou_admin",
+    )
+    after = await api.client.get("/metrics")
+    assert after.headers["content-type"].startswith("text/plain")
+    text = after.text
+    assert _sample(text, "inspectnet_http_requests_total", route="/graphql", status="200") == (
+        _sample(before, "inspectnet_http_requests_total", route="/graphql", status="200") + 1
+    )
+    assert "inspectnet_db_pool_checked_out" in text
+
+
+async def test_every_response_carries_its_request_id(api: Api) -> None:
+    given = await api.client.get("/healthz", headers={"x-request-id": "abc123"})
+    assert given.headers["x-request-id"] == "abc123"
+    made = await api.client.get("/healthz")
+    assert len(made.headers["x-request-id"]) == 32
+
+
+def test_logs_are_json_with_request_context_and_never_a_token(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    import structlog
+
+    from inspectnet.observability.logs import bind, configure_logging
+
+    configure_logging("INFO", json=True)
+    bind(request_id="req-43", user="baotou_member", authorization="Bearer secret-token")
+    structlog.get_logger("inspectnet.test").info("checked", token="secret-token")
+    logging.getLogger("inspectnet.stdlib").warning("plain stdlib line")
+    structlog.contextvars.clear_contextvars()
+    err = capsys.readouterr().err
+    lines = [json.loads(line) for line in err.splitlines() if line.startswith("{")]
+    checked = next(line for line in lines if line["event"] == "checked")
+    assert (checked["request_id"], checked["user"], checked["level"]) == (
+        "req-43",
+        "baotou_member",
+        "info",
+    )
+    assert checked["token"] == checked["authorization"] == "[redacted]"
+    stdlib = next(line for line in lines if line["event"] == "plain stdlib line")
+    assert stdlib["request_id"] == "req-43" and stdlib["logger"] == "inspectnet.stdlib"
+    assert "secret-token" not in err
