@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, Response
@@ -16,6 +17,7 @@ from inspectnet.health import readiness
 from inspectnet.observability import metrics
 from inspectnet.observability.logs import configure_logging
 from inspectnet.observability.middleware import RequestContext
+from inspectnet.observability.tracing import configure_tracing
 from inspectnet.settings import Settings, get_settings
 
 
@@ -24,10 +26,12 @@ def create_app(
     database: Database | None = None,
     *,
     watch_policy: bool | None = None,
+    span_exporter: Any = None,
 ) -> FastAPI:
     """The ASGI app; tests pass their own settings and a connection-bound database.
 
-    ``watch_policy`` (default: on for PostgreSQL) listens for other replicas' policy changes.
+    ``watch_policy`` (default: on for PostgreSQL) listens for other replicas' policy changes;
+    ``span_exporter`` replaces the OTLP exporter when tracing is on (tests).
     """
     settings = settings or get_settings()
     configure_logging(settings.log_level, json=not settings.development)
@@ -63,6 +67,7 @@ def create_app(
     )
     app.state.graphql = service
     app.add_middleware(RequestContext)
+    configure_tracing(app, settings, database.sync_engine, span_exporter)
 
     @app.api_route("/graphql", methods=["GET", "POST"])
     async def graphql(request: Request) -> Response:

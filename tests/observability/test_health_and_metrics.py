@@ -89,3 +89,24 @@ def test_logs_are_json_with_request_context_and_never_a_token(
     stdlib = next(line for line in lines if line["event"] == "plain stdlib line")
     assert stdlib["request_id"] == "req-43" and stdlib["logger"] == "inspectnet.stdlib"
     assert "secret-token" not in err
+
+
+async def test_tracing_is_off_by_default_and_spans_requests_and_sql_when_on(db, settings) -> None:  # type: ignore[no-untyped-def]
+    import httpx
+    from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
+
+    from inspectnet.app import create_app
+
+    assert settings.otel_enabled is False
+    exporter = InMemorySpanExporter()
+    app = create_app(
+        settings.model_copy(update={"otel_enabled": True}), database=db, span_exporter=exporter
+    )
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app), base_url="http://t"
+    ) as client:
+        await client.get("/readyz")
+        await client.post("/graphql", json={"query": "{ viewer { username } }"})
+    names = [span.name for span in exporter.get_finished_spans()]
+    assert any(name.startswith("POST /graphql") for name in names)
+    assert not any("readyz" in name for name in names)
