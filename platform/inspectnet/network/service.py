@@ -6,6 +6,7 @@ import re
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from inspectnet import validation
 from inspectnet.audit.service import record
 from inspectnet.authz.actor import Actor
 from inspectnet.authz.checks import get_readable, require
@@ -16,16 +17,6 @@ from inspectnet.network.models import LinkKind, Office, OfficeKind, OfficeLink
 from inspectnet.rules.registry import registry as rulesets
 
 _CODE = re.compile(r"^[a-z0-9][a-z0-9.\-]{1,63}$")
-_REGION = re.compile(r"^\d{6}$")
-
-
-def _check_office_fields(*, name: str, region_code: str) -> None:
-    if not name.strip():
-        raise ValidationFailed("名称不能为空", code="REQUIRED", field="name")
-    if not _REGION.match(region_code):
-        raise ValidationFailed(
-            "行政区划代码应为6位数字", code="INVALID_REGION_CODE", field="regionCode"
-        )
 
 
 async def create_office(
@@ -40,7 +31,8 @@ async def create_office(
     superior_id: int | None,
 ) -> Office:
     """Create an office, linked under ``superior_id`` on the leadership line."""
-    _check_office_fields(name=name, region_code=region_code)
+    name = validation.required(name, "name")
+    validation.region_code(region_code, "regionCode")
     if not _CODE.match(code):
         raise ValidationFailed(
             "代码只能包含小写字母、数字、点和连字符", code="INVALID_CODE", field="code"
@@ -57,9 +49,7 @@ async def create_office(
         raise Forbidden("只有平台可以创建顶层办公室", code="FORBIDDEN", field="superiorId")
     if await repository.office_by_code(session, code) is not None:
         raise Conflict(f"代码 {code} 已被使用", code="CODE_TAKEN", field="code")
-    office = Office(
-        code=code, name=name.strip(), kind=kind, region_code=region_code, ruleset_id=ruleset_id
-    )
+    office = Office(code=code, name=name, kind=kind, region_code=region_code, ruleset_id=ruleset_id)
     session.add(office)
     await session.flush()
     if superior is not None:
@@ -83,11 +73,10 @@ async def update_office(
     """Rename an office or correct its region code."""
     office = await get_readable(session, actor, Office, office_id)
     await require(session, actor, "update", office)
-    _check_office_fields(name=name or office.name, region_code=region_code or office.region_code)
     if name is not None:
-        office.name = name.strip()
+        office.name = validation.required(name, "name")
     if region_code is not None:
-        office.region_code = region_code
+        office.region_code = validation.region_code(region_code, "regionCode")
     await session.flush()
     await record(
         session, actor, "office.update", office_id=office.id, object_id=global_id_of(office)

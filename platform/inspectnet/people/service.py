@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-import re
 from datetime import date
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from inspectnet import validation
 from inspectnet.audit.service import record
 from inspectnet.authz.actor import Actor
 from inspectnet.authz.checks import get_readable, require, require_in
-from inspectnet.errors import Conflict, ValidationFailed
+from inspectnet.errors import Conflict
 from inspectnet.ids import global_id_of
 from inspectnet.network.models import Office
 from inspectnet.people import repository
@@ -24,19 +24,6 @@ from inspectnet.people.models import (
     TieKind,
 )
 from inspectnet.targets.models import Target
-
-_REGION = re.compile(r"^\d{6}$")
-
-
-def _required(value: str, field: str) -> str:
-    if not value.strip():
-        raise ValidationFailed("此项不能为空", code="REQUIRED", field=field)
-    return value.strip()
-
-
-def _check_period(started_on: date, ended_on: date | None) -> None:
-    if ended_on is not None and ended_on < started_on:
-        raise ValidationFailed("结束日期不能早于开始日期", code="INVALID_PERIOD", field="endedOn")
 
 
 async def create_person(
@@ -53,15 +40,12 @@ async def create_person(
     """Record a cadre in an office's files."""
     office = await get_readable(session, actor, Office, office_id)
     await require_in(session, actor, "create", Person, office.id)
-    if not _REGION.match(home_region_code):
-        raise ValidationFailed(
-            "籍贯行政区划代码应为6位数字", code="INVALID_REGION_CODE", field="homeRegionCode"
-        )
+    validation.region_code(home_region_code, "homeRegionCode")
     person = Person(
         office_id=office.id,
-        name=_required(name, "name"),
-        unit=_required(unit, "unit"),
-        rank=_required(rank, "rank"),
+        name=validation.required(name, "name"),
+        unit=validation.required(unit, "unit"),
+        rank=validation.required(rank, "rank"),
         home_region_code=home_region_code,
         expertise=sorted({e.value for e in expertise}),
     )
@@ -100,16 +84,14 @@ async def add_employment(
     """Add a post to a person's career (the basis of post and region recusal)."""
     person = await _editable_person(session, actor, person_id)
     target = await _linked_target(session, actor, target_id)
-    _check_period(started_on, ended_on)
-    if region_code is not None and not _REGION.match(region_code):
-        raise ValidationFailed(
-            "行政区划代码应为6位数字", code="INVALID_REGION_CODE", field="regionCode"
-        )
+    validation.period(started_on, ended_on)
+    if region_code is not None:
+        validation.region_code(region_code, "regionCode")
     entry = EmploymentRecord(
         office_id=person.office_id,
         person_id=person.id,
-        organisation=_required(organisation, "organisation"),
-        post=_required(post, "post"),
+        organisation=validation.required(organisation, "organisation"),
+        post=validation.required(post, "post"),
         started_on=started_on,
         ended_on=ended_on,
         region_code=region_code,
@@ -144,8 +126,8 @@ async def add_interest_tie(
         office_id=person.office_id,
         person_id=person.id,
         kind=kind,
-        organisation=_required(organisation, "organisation"),
-        relation=_required(relation, "relation"),
+        organisation=validation.required(organisation, "organisation"),
+        relation=validation.required(relation, "relation"),
         target_id=target.id if target else None,
     )
     session.add(tie)

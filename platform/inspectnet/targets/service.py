@@ -2,21 +2,18 @@
 
 from __future__ import annotations
 
-import re
 from datetime import date
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from inspectnet import validation
 from inspectnet.audit.service import record
 from inspectnet.authz.actor import Actor
 from inspectnet.authz.checks import get_readable, require, require_in
-from inspectnet.errors import ValidationFailed
 from inspectnet.ids import global_id_of
 from inspectnet.network.models import Office
 from inspectnet.people.models import Person
 from inspectnet.targets.models import LeadershipPost, Target
-
-_REGION = re.compile(r"^\d{6}$")
 
 
 async def create_target(
@@ -25,13 +22,11 @@ async def create_target(
     """Put a leadership team on an office's list of targets."""
     office = await get_readable(session, actor, Office, office_id)
     await require_in(session, actor, "create", Target, office.id)
-    if not name.strip():
-        raise ValidationFailed("名称不能为空", code="REQUIRED", field="name")
-    if not _REGION.match(region_code):
-        raise ValidationFailed(
-            "行政区划代码应为6位数字", code="INVALID_REGION_CODE", field="regionCode"
-        )
-    target = Target(office_id=office.id, name=name.strip(), region_code=region_code)
+    target = Target(
+        office_id=office.id,
+        name=validation.required(name, "name"),
+        region_code=validation.region_code(region_code, "regionCode"),
+    )
     session.add(target)
     await session.flush()
     await record(
@@ -54,15 +49,12 @@ async def add_leadership_post(
     target = await get_readable(session, actor, Target, target_id)
     await require(session, actor, "update", target)
     person = await get_readable(session, actor, Person, person_id)
-    if not post.strip():
-        raise ValidationFailed("职务不能为空", code="REQUIRED", field="post")
-    if ended_on is not None and ended_on < started_on:
-        raise ValidationFailed("结束日期不能早于开始日期", code="INVALID_PERIOD", field="endedOn")
+    validation.period(started_on, ended_on)
     entry = LeadershipPost(
         office_id=target.office_id,
         target_id=target.id,
         person_id=person.id,
-        post=post.strip(),
+        post=validation.required(post, "post"),
         started_on=started_on,
         ended_on=ended_on,
     )
