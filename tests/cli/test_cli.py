@@ -157,3 +157,10 @@ def test_a_deny_row_overrides_the_allow_and_explain_names_both(env: Path) -> Non
 def test_a_user_row_for_every_office_is_refused(env: Path) -> None:
     result = runner.invoke(app, ["policy", "add", "p, user:1, *, self, person, *, read, allow"])
     assert result.exit_code == 2 and "须指明办公室" in result.output
+
+
+def test_demo_tokens_are_printed_whole_one_per_line(env: Path) -> None:
+    result = runner.invoke(app, ["demo", "tokens"], terminal_width=60)
+    tokens = [line.strip() for line in result.output.splitlines() if line.startswith("  ")]
+    assert len(tokens) == 7
+    assert verify_token(get_settings(), tokens[0]) == "region_admin"

@@ -135,9 +135,8 @@ def demo_tokens(ttl: Annotated[str, typer.Option(help="e.g. 8h, 30m, 7d")] = "8h
     settings = _settings()
     for user in DEMO_USERS:
         token = issue_token(settings, user.username, parse_ttl(ttl))
-        console.print(
-            f"[bold]{user.username}[/bold] ({user.description})\n  {token}", highlight=False
-        )
+        # Plain output: a wrapped token cannot be pasted into a header.
+        typer.echo(f"{user.username} ({user.description})\n  {token}")
 
 
 @token_app.command("issue")
