@@ -79,7 +79,6 @@ def office_role_grants(
         key="office.role_grants",
         parent_id=office_pk,
         query=lambda ids: repository.grants_of_offices(actor, ids),
-        model=RoleGrant,
         convert=RoleGrantType.from_row,
         first=first,
         after=after,

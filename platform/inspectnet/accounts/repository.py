@@ -9,6 +9,7 @@ from inspectnet.accounts.models import RoleGrant, UserAccount
 from inspectnet.authz.actor import Actor
 from inspectnet.authz.models import PolicyState
 from inspectnet.authz.scopes import readable
+from inspectnet.paging import Children, children
 
 
 async def account_for_sign_in(
@@ -35,12 +36,12 @@ async def account_by_username(session: AsyncSession, username: str) -> UserAccou
     return await session.scalar(select(UserAccount).where(UserAccount.username == username))
 
 
-def grants_of_offices(actor: Actor, office_ids: list[int]) -> Select[tuple[RoleGrant, int]]:
+def grants_of_offices(actor: Actor, office_ids: list[int]) -> Children:
     """Readable role grants in each office: rows of (grant, office id)."""
-    return (
-        readable(actor, RoleGrant)
-        .add_columns(RoleGrant.office_id.label("parent_id"))
-        .where(RoleGrant.office_id.in_(office_ids))
+    return children(
+        readable(actor, RoleGrant).where(RoleGrant.office_id.in_(office_ids)),
+        RoleGrant,
+        RoleGrant.office_id,
     )
 
 

@@ -6,7 +6,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from inspectnet.accounts.repository import account_for_sign_in
 from inspectnet.accounts.tokens import verify_token
-from inspectnet.authz.actor import Actor
+from inspectnet.authz.actor import Actor, user_subject
 from inspectnet.authz.store import PolicyStore
 from inspectnet.errors import Unauthenticated
 from inspectnet.observability.logs import bind
@@ -34,9 +34,11 @@ async def actor_for_token(
     if account is None:
         raise Unauthenticated("账号不存在或已停用", code="UNAUTHENTICATED")
     bind(user=account.username, office=account.office_id)
+    snapshot = await policy.current(session, version)
     return Actor(
         username=account.username,
-        policy=await policy.current(session, version),
+        policy=snapshot.compiled,
+        scope_cache=snapshot.scopes_of(user_subject(account.id)),
         user_id=account.id,
         person_id=account.person_id,
         home_office_id=account.office_id,

@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import datetime
 
 import strawberry
-from sqlalchemy import literal
 
 from inspectnet.audit.models import AuditEntry, Outcome
 from inspectnet.authz.scopes import readable
@@ -13,6 +12,7 @@ from inspectnet.graphql.context import Info
 from inspectnet.graphql.nodes import register_node
 from inspectnet.graphql.relay import Connection, Node, connection
 from inspectnet.ids import expect_global_id, global_id
+from inspectnet.paging import top_level
 
 OutcomeEnum = strawberry.enum(Outcome, name="AuditOutcome", description="What came of it (结果)")
 
@@ -66,12 +66,9 @@ class AuditQuery:
             info,
             key=f"audit_log.{office_pk}",
             parent_id=0,
-            query=lambda _ids: (
-                readable(actor, AuditEntry)
-                .where(AuditEntry.office_id == office_pk)
-                .add_columns(literal(0).label("parent_id"))
+            query=lambda _ids: top_level(
+                readable(actor, AuditEntry).where(AuditEntry.office_id == office_pk), AuditEntry
             ),
-            model=AuditEntry,
             convert=AuditEntryType.from_row,
             first=first,
             after=after,

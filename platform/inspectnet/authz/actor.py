@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from inspectnet.authz.compiled import CompiledPolicy
@@ -55,6 +55,9 @@ class Actor:
     is_system: bool = False
     denials: list[Denial] = field(default_factory=list)
     policy_changed: bool = False
+    # readable() predicates by (model, action); shared with the policy snapshot the actor's
+    # policy came from (see PolicySnapshot.scopes), or private to the actor.
+    scope_cache: dict[tuple[type, str], Any] = field(default_factory=dict, repr=False)
 
     @property
     def subject(self) -> str:

@@ -24,6 +24,14 @@ def readable_filter(actor: Actor, model: type[Any], action: str = "read") -> Col
     """A WHERE clause true exactly for the rows of ``model`` the actor may ``action``."""
     if actor.is_system:
         return true()
+    key = (model, action)
+    found = actor.scope_cache.get(key)
+    if found is None:
+        found = actor.scope_cache[key] = _build_filter(actor, model, action)
+    return found  # type: ignore[no-any-return]
+
+
+def _build_filter(actor: Actor, model: type[Any], action: str) -> ColumnElement[bool]:
     typ = type_of(model)
     office_col = office_column(model)
     id_col = model.id

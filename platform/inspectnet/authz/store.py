@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 from pathlib import Path
 
 from sqlalchemy import select
@@ -31,6 +32,12 @@ class PolicySnapshot:
     lines: tuple[PolicyLine, ...]
     compiled: CompiledPolicy
     version: int  # the database's policy_state.version it was loaded at; 0 before any load
+    # readable() predicates by subject, then (model, action). They depend on nothing but this
+    # policy, so they live and die with it; building one costs more than running the query.
+    scopes: dict[str, dict[Any, Any]] = field(default_factory=dict, compare=False, repr=False)
+
+    def scopes_of(self, subject: str) -> dict[Any, Any]:
+        return self.scopes.setdefault(subject, {})
 
 
 class PolicyStore:
@@ -72,11 +79,11 @@ class PolicyStore:
         if self.announce is not None:
             await self.announce()
 
-    async def current(self, session: AsyncSession, database_version: int) -> CompiledPolicy:
-        """The compiled policy, reloaded first if the database has moved past it."""
+    async def current(self, session: AsyncSession, database_version: int) -> PolicySnapshot:
+        """The policy in force, reloaded first if the database has moved past it."""
         if database_version > self._snapshot.version:
             await self.reload(session)
-        return self._snapshot.compiled
+        return self._snapshot
 
 
 async def database_lines(session: AsyncSession) -> list[PolicyLine]:

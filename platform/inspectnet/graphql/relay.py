@@ -1,30 +1,25 @@
-"""Relay plumbing: the Node interface, connections with keyset cursors and a ``totalCount``.
-
-Nested connections are loaded for all parents at once: one windowed SELECT for the pages
-(``row_number() OVER (PARTITION BY parent)``) and one grouped COUNT, whatever the number of
-parents, so a request's statement count does not grow with the data.
-"""
+"""Relay plumbing: the Node interface and connections with keyset cursors and a ``totalCount``,
+batched across sibling parents by per-request loaders (the SQL side is ``inspectnet.paging``)."""
 
 from __future__ import annotations
 
-import base64
-import binascii
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
 import strawberry
-from sqlalchemy import Select, func, select
-from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import aliased
+from sqlalchemy import Select
 
-from inspectnet.errors import ValidationFailed
 from inspectnet.graphql.context import Info
+from inspectnet.paging import (
+    Children,
+    Page,
+    PageArgs,
+    count_by_parent,
+    encode_cursor,
+    fetch_pages,
+)
 
 NodeT = TypeVar("NodeT")
-MAX_PAGE_SIZE = 100
-DEFAULT_PAGE_SIZE = 20
-_CURSOR_PREFIX = "cursor:"
 
 
 @strawberry.interface(description="An object with a global ID (Relay 节点)")
@@ -61,113 +56,12 @@ class Connection(Generic[NodeT]):
         return [edge.node for edge in self.edges]
 
 
-def encode_cursor(pk: int) -> str:
-    return base64.urlsafe_b64encode(f"{_CURSOR_PREFIX}{pk}".encode()).decode()
-
-
-def decode_cursor(cursor: str, field: str) -> int:
-    try:
-        text = base64.urlsafe_b64decode(cursor.encode()).decode()
-        if text.startswith(_CURSOR_PREFIX) and text[len(_CURSOR_PREFIX) :].isdigit():
-            return int(text[len(_CURSOR_PREFIX) :])
-    except (binascii.Error, UnicodeDecodeError, ValueError):
-        pass
-    raise ValidationFailed("无效的分页游标", code="INVALID_CURSOR", field=field)
-
-
-@dataclass(frozen=True)
-class PageArgs:
-    """Validated ``first/after/last/before``; hashable, so it can key a DataLoader."""
-
-    first: int | None
-    after: int | None
-    last: int | None
-    before: int | None
-
-    @classmethod
-    def parse(
-        cls, first: int | None, after: str | None, last: int | None, before: str | None
-    ) -> PageArgs:
-        if first is not None and last is not None:
-            raise ValidationFailed(
-                "first 与 last 不能同时使用", code="INVALID_PAGINATION", field="last"
-            )
-        for name, value in (("first", first), ("last", last)):
-            if value is not None and not 0 <= value <= MAX_PAGE_SIZE:
-                raise ValidationFailed(
-                    f"{name} 应在0到{MAX_PAGE_SIZE}之间", code="PAGE_SIZE_OUT_OF_RANGE", field=name
-                )
-        if first is None and last is None:
-            first = DEFAULT_PAGE_SIZE
-        return cls(
-            first=first,
-            after=decode_cursor(after, "after") if after else None,
-            last=last,
-            before=decode_cursor(before, "before") if before else None,
-        )
-
-    @property
-    def backwards(self) -> bool:
-        return self.last is not None
-
-    @property
-    def size(self) -> int:
-        return self.last if self.last is not None else (self.first or 0)
-
-
-@dataclass(frozen=True)
-class Page:
-    rows: list[Any]
-    has_more: bool
-
-
-async def fetch_pages(
-    session: AsyncSession, query: Select[Any], model: type[Any], page: PageArgs
-) -> dict[Any, Page]:
-    """Pages of ``query`` (rows of ``(model, parent_id)``) for every parent, in one statement."""
-    if page.after is not None:
-        query = query.where(model.id > page.after)
-    if page.before is not None:
-        query = query.where(model.id < page.before)
-    order = model.id.desc() if page.backwards else model.id.asc()
-    inner = query.add_columns(
-        func.row_number()
-        .over(partition_by=query.selected_columns.parent_id, order_by=order)
-        .label("rn")
-    ).subquery()
-    entity = aliased(model, inner)
-    stmt = (
-        select(entity, inner.c.parent_id)
-        .where(inner.c.rn <= page.size + 1)
-        .order_by(inner.c.parent_id, inner.c.rn)
-    )
-    grouped: dict[Any, list[Any]] = {}
-    for row, parent_id in (await session.execute(stmt)).all():
-        grouped.setdefault(parent_id, []).append(row)
-    pages: dict[Any, Page] = {}
-    for parent_id, rows in grouped.items():
-        has_more = len(rows) > page.size
-        rows = rows[: page.size]
-        if page.backwards:
-            rows.reverse()
-        pages[parent_id] = Page(rows, has_more)
-    return pages
-
-
-async def count_by_parent(session: AsyncSession, query: Select[Any]) -> dict[Any, int]:
-    """``COUNT(*)`` of ``query`` per parent, in one statement."""
-    inner = query.subquery()
-    stmt = select(inner.c.parent_id, func.count()).group_by(inner.c.parent_id)
-    return {parent: count for parent, count in (await session.execute(stmt)).all()}
-
-
 def connection(
     info: Info,
     *,
     key: str,
     parent_id: Any,
-    query: Callable[[list[Any]], Select[Any]],
-    model: type[Any],
+    query: Callable[[list[Any]], Children],
     convert: Callable[[Any], NodeT],
     first: int | None,
     after: str | None,
@@ -176,14 +70,14 @@ def connection(
 ) -> Awaitable[Connection[NodeT]]:
     """A connection of ``parent_id``'s items, batched with every sibling parent's.
 
-    ``query(parent_ids)`` gives the readable rows as ``(model, parent_id)``; ``key`` names the
+    ``query(parent_ids)`` gives the readable children of those parents; ``key`` names the
     relation so that loaders are shared exactly between identical fields.
     """
     ctx = info.context
     page = PageArgs.parse(first, after, last, before)
 
     async def load_pages(parent_ids: list[Any]) -> list[Page]:
-        pages = await fetch_pages(ctx.session, query(parent_ids), model, page)
+        pages = await fetch_pages(ctx.session, query(parent_ids), page)
         return [pages.get(p, Page([], False)) for p in parent_ids]
 
     async def load_counts(parent_ids: list[Any]) -> list[int]:

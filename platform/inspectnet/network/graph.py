@@ -5,10 +5,11 @@ from __future__ import annotations
 import enum
 from collections.abc import Iterable
 
-from sqlalchemy import CTE, Integer, Select, literal_column, select
-from sqlalchemy.orm import aliased
+from sqlalchemy import CTE, Alias, ColumnElement, Integer, Select, Table, literal_column, select
 
 from inspectnet.network.models import LinkKind, OfficeLink
+
+_LINKS: Table = OfficeLink.__table__  # type: ignore[assignment]
 
 
 class Direction(enum.StrEnum):
@@ -29,19 +30,20 @@ def reachable(
     Depth 1 is a direct link. Lines are kept acyclic, so the recursion ends; ``max_depth``
     bounds it further.
     """
-    # Anonymous names by default, so one statement can hold several walks.
-    first = aliased(OfficeLink)
+    # Core aliases (cheap to build, unlike ORM ones), anonymous so one statement can hold
+    # several walks.
+    first = _LINKS.alias()
     src, dst = _ends(first, direction)
     base = select(
         src.label("root_id"),
         dst.label("office_id"),
         literal_column("1", Integer).label("depth"),
-    ).where(first.kind == kind, src.in_(roots))
+    ).where(first.c.kind == kind.value, src.in_(roots))
     cte = base.cte(name, recursive=True)
-    step_link = aliased(OfficeLink)
+    step_link = _LINKS.alias()
     step_src, step_dst = _ends(step_link, direction)
     step = select(cte.c.root_id, step_dst, cte.c.depth + 1).where(
-        step_link.kind == kind, step_src == cte.c.office_id
+        step_link.c.kind == kind.value, step_src == cte.c.office_id
     )
     if max_depth is not None:
         step = step.where(cte.c.depth < max_depth)
@@ -56,7 +58,7 @@ def reachable_ids(
     return select(cte.c.office_id)
 
 
-def _ends(link: type[OfficeLink], direction: Direction):  # type: ignore[no-untyped-def]
+def _ends(link: Alias, direction: Direction) -> tuple[ColumnElement[int], ColumnElement[int]]:
     if direction is Direction.DOWN:
-        return link.superior_id, link.subordinate_id
-    return link.subordinate_id, link.superior_id
+        return link.c.superior_id, link.c.subordinate_id
+    return link.c.subordinate_id, link.c.superior_id

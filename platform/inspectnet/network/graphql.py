@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Annotated
 
 import strawberry
-from sqlalchemy import literal
 
 from inspectnet.graphql.context import Info
 from inspectnet.graphql.errors import UserError
@@ -16,6 +15,7 @@ from inspectnet.ids import expect_global_id, global_id
 from inspectnet.network import repository, service
 from inspectnet.network.graph import Direction
 from inspectnet.network.models import LinkKind, Office, OfficeKind, OfficeLink
+from inspectnet.paging import top_level
 from inspectnet.rules.registry import registry as rulesets
 
 if TYPE_CHECKING:
@@ -81,7 +81,6 @@ class OfficeType(Node):
             key=f"office.superiors.{kind.value}",
             parent_id=self.pk,
             query=lambda ids: repository.related_offices(actor, ids, kind, Direction.UP, 1),
-            model=Office,
             convert=OfficeType.from_row,
             first=first,
             after=after,
@@ -112,7 +111,6 @@ class OfficeType(Node):
             key=f"office.subordinates.{kind.value}.{depth}",
             parent_id=self.pk,
             query=lambda ids: repository.related_offices(actor, ids, kind, Direction.DOWN, depth),
-            model=Office,
             convert=OfficeType.from_row,
             first=first,
             after=after,
@@ -247,8 +245,7 @@ class NetworkQuery:
             info,
             key="offices",
             parent_id=0,
-            query=lambda _ids: repository.offices(actor).add_columns(literal(0).label("parent_id")),
-            model=Office,
+            query=lambda _ids: top_level(repository.offices(actor), Office),
             convert=OfficeType.from_row,
             first=first,
             after=after,

@@ -9,6 +9,7 @@ from inspectnet.authz.actor import Actor
 from inspectnet.authz.scopes import readable, readable_filter
 from inspectnet.network.graph import Direction, reachable
 from inspectnet.network.models import LinkKind, Office, OfficeLink
+from inspectnet.paging import Children, children
 
 
 def offices(actor: Actor) -> Select[tuple[Office]]:
@@ -18,16 +19,13 @@ def offices(actor: Actor) -> Select[tuple[Office]]:
 
 def related_offices(
     actor: Actor, parent_ids: list[int], kind: LinkKind, direction: Direction, depth: int
-) -> Select[tuple[Office, int]]:
-    """Readable offices within ``depth`` links of each parent: rows of (office, parent id)."""
+) -> Children:
+    """Readable offices within ``depth`` links of each parent."""
     walk = reachable(parent_ids, kind, direction, max_depth=depth)
     # A DAG may reach an office by two paths: keep one row per (parent, office).
     pairs = select(walk.c.root_id, walk.c.office_id).distinct().subquery()
-    return (
-        select(Office, pairs.c.root_id.label("parent_id"))
-        .join(pairs, Office.id == pairs.c.office_id)
-        .where(readable_filter(actor, Office))
-    )
+    query = select(Office).join(pairs, Office.id == pairs.c.office_id)
+    return children(query.where(readable_filter(actor, Office)), Office, pairs.c.root_id)
 
 
 async def would_cycle(

@@ -7,7 +7,6 @@ from datetime import date
 from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
-from sqlalchemy import Select
 
 from inspectnet.graphql.context import Info
 from inspectnet.graphql.errors import UserError
@@ -16,6 +15,7 @@ from inspectnet.graphql.nodes import register_node
 from inspectnet.graphql.relay import Connection, Node, connection
 from inspectnet.ids import expect_global_id, global_id
 from inspectnet.network.loaders import office_by_id
+from inspectnet.paging import Children
 from inspectnet.people import repository, service
 from inspectnet.people.models import (
     EmploymentRecord,
@@ -102,8 +102,7 @@ def _child_connection(
     info: Info,
     key: str,
     parent: int,
-    query: Callable[[Actor, list[int]], Select[Any]],
-    model: type[Any],
+    query: Callable[[Actor, list[int]], Children],
     convert: Callable[[Any], Any],
     page: tuple[int | None, str | None, int | None, str | None],
 ) -> Any:
@@ -114,7 +113,6 @@ def _child_connection(
         key=key,
         parent_id=parent,
         query=lambda ids: query(actor, ids),
-        model=model,
         convert=convert,
         first=first,
         after=after,
@@ -166,7 +164,6 @@ class PersonType(Node):
             "person.employment",
             self.pk,
             repository.employment_of,
-            EmploymentRecord,
             EmploymentRecordType.from_row,
             (first, after, last, before),
         )
@@ -185,7 +182,6 @@ class PersonType(Node):
             "person.ties",
             self.pk,
             repository.ties_of,
-            InterestTie,
             InterestTieType.from_row,
             (first, after, last, before),
         )
@@ -204,7 +200,6 @@ class PersonType(Node):
             "person.pools",
             self.pk,
             repository.pools_of,
-            PoolMembership,
             PoolMembershipType.from_row,
             (first, after, last, before),
         )
@@ -233,7 +228,6 @@ def office_people(
         "office.people",
         office_pk,
         repository.persons_of_offices,
-        Person,
         PersonType.from_row,
         (first, after, last, before),
     )

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Select, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from inspectnet.authz.actor import Actor
 from inspectnet.authz.scopes import readable
+from inspectnet.paging import Children, children
 from inspectnet.people.models import (
     EmploymentRecord,
     InterestTie,
@@ -16,36 +17,34 @@ from inspectnet.people.models import (
 )
 
 
-def persons_of_offices(actor: Actor, office_ids: list[int]) -> Select[tuple[Person, int]]:
+def persons_of_offices(actor: Actor, office_ids: list[int]) -> Children:
     """Readable persons of each office: rows of (person, office id)."""
-    return (
-        readable(actor, Person)
-        .add_columns(Person.office_id.label("parent_id"))
-        .where(Person.office_id.in_(office_ids))
+    return children(
+        readable(actor, Person).where(Person.office_id.in_(office_ids)), Person, Person.office_id
     )
 
 
-def employment_of(actor: Actor, person_ids: list[int]) -> Select[tuple[EmploymentRecord, int]]:
-    return (
-        readable(actor, EmploymentRecord)
-        .add_columns(EmploymentRecord.person_id.label("parent_id"))
-        .where(EmploymentRecord.person_id.in_(person_ids))
+def employment_of(actor: Actor, person_ids: list[int]) -> Children:
+    return children(
+        readable(actor, EmploymentRecord).where(EmploymentRecord.person_id.in_(person_ids)),
+        EmploymentRecord,
+        EmploymentRecord.person_id,
     )
 
 
-def ties_of(actor: Actor, person_ids: list[int]) -> Select[tuple[InterestTie, int]]:
-    return (
-        readable(actor, InterestTie)
-        .add_columns(InterestTie.person_id.label("parent_id"))
-        .where(InterestTie.person_id.in_(person_ids))
+def ties_of(actor: Actor, person_ids: list[int]) -> Children:
+    return children(
+        readable(actor, InterestTie).where(InterestTie.person_id.in_(person_ids)),
+        InterestTie,
+        InterestTie.person_id,
     )
 
 
-def pools_of(actor: Actor, person_ids: list[int]) -> Select[tuple[PoolMembership, int]]:
-    return (
-        readable(actor, PoolMembership)
-        .add_columns(PoolMembership.person_id.label("parent_id"))
-        .where(PoolMembership.person_id.in_(person_ids))
+def pools_of(actor: Actor, person_ids: list[int]) -> Children:
+    return children(
+        readable(actor, PoolMembership).where(PoolMembership.person_id.in_(person_ids)),
+        PoolMembership,
+        PoolMembership.person_id,
     )
 
 
