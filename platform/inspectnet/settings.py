@@ -46,19 +46,19 @@ class Settings(BaseSettings):
     otel_service_name: str = "inspectnet"
 
     # GraphQL limits and budgets: docs/graphql.md explains each one and the cost formula.
-    graphql_max_body_bytes: int = Field(default=1_000_000, ge=1_000, description="Largest request body")
-    graphql_max_tokens: int = Field(default=5_000, ge=100, description="Lexical tokens in a document")
-    graphql_max_depth: int = Field(default=12, ge=2, description="Nesting of fields in an operation")
-    graphql_max_aliases: int = Field(default=30, ge=0, description="Aliased fields in a document")
+    graphql_max_body_bytes: int = Field(default=1_000_000, ge=1_000, description="Request body")
+    graphql_max_tokens: int = Field(default=5_000, ge=100, description="Tokens in a document")
+    graphql_max_depth: int = Field(default=12, ge=2, description="Nesting of fields")
+    graphql_max_aliases: int = Field(default=30, ge=0, description="Aliases in a document")
     graphql_max_query_cost: int = Field(default=10_000, ge=1, description="Cost of one request")
-    graphql_cost_budget: int = Field(default=20_000, ge=1, description="Per-user bucket of cost points")
-    graphql_cost_restore_rate: float = Field(default=1_000.0, gt=0, description="Points restored a second")
-    graphql_document_cache_size: int = Field(default=512, ge=0, description="Parsed and validated documents")
+    graphql_cost_budget: int = Field(default=20_000, ge=1, description="Per-user bucket")
+    graphql_cost_restore_rate: float = Field(default=1_000.0, gt=0, description="Points a second")
+    graphql_document_cache_size: int = Field(default=512, ge=0, description="Cached documents")
     graphql_apq: bool = Field(default=True, description="Apollo automatic persisted queries")
-    graphql_apq_cache_size: int = Field(default=2_000, ge=1, description="Documents registered by APQ")
-    graphql_persisted_only: bool = Field(default=False, description="Run only registered documents")
+    graphql_apq_cache_size: int = Field(default=2_000, ge=1, description="Documents APQ keeps")
+    graphql_persisted_only: bool = Field(default=False, description="Only registered documents")
     graphql_persisted_manifest: Path | None = Field(
-        default=None, description="Persisted query manifest (Apollo's JSON format)"
+        default=None, description="Persisted query manifest (Apollo's or Relay's JSON format)"
     )
     graphql_batching: bool = Field(default=False, description="Accept a JSON array of requests")
     graphql_batch_max: int = Field(default=10, ge=1, le=100, description="Requests in one batch")
@@ -83,9 +83,9 @@ class Settings(BaseSettings):
             raise ValueError("INSPECTNET_JWT_JWKS_URL: required when INSPECTNET_JWT_ALGORITHM=RS256")
         if self.graphql_max_query_cost > self.graphql_cost_budget:
             # A request dearer than the whole bucket could never run: refuse the configuration.
-            raise ValueError("INSPECTNET_GRAPHQL_MAX_QUERY_COST: must not exceed INSPECTNET_GRAPHQL_COST_BUDGET")
+            raise ValueError("INSPECTNET_GRAPHQL_MAX_QUERY_COST: must not exceed the cost budget")
         if self.graphql_persisted_only and self.graphql_persisted_manifest is None:
-            raise ValueError("INSPECTNET_GRAPHQL_PERSISTED_MANIFEST: required when persisted-only is on")
+            raise ValueError("INSPECTNET_GRAPHQL_PERSISTED_MANIFEST: required when persisted-only")
         return self
 
     @property

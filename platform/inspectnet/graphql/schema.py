@@ -6,12 +6,13 @@ from functools import lru_cache
 from typing import Any
 
 import strawberry
-from strawberry.extensions import DisableIntrospection, ParserCache, ValidationCache
+from strawberry.extensions import DisableIntrospection
 from strawberry.tools import merge_types
 
 from inspectnet.accounts.graphql import AccountsMutation, AccountsQuery
 from inspectnet.audit.graphql import AuditQuery
 from inspectnet.graphql.context import Info
+from inspectnet.graphql.documents import PreparedDocument
 from inspectnet.graphql.nodes import resolve_node
 from inspectnet.graphql.relay import Node
 from inspectnet.network.graphql import NetworkMutation, NetworkQuery
@@ -32,6 +33,9 @@ Mutation = merge_types(
     "Mutation",
     (NetworkMutation, PeopleMutation, TargetsMutation, AccountsMutation, RulesMutation),
 )
+# merge_types takes no description; the merged definitions are ours to describe.
+Query.__strawberry_definition__.description = "Reading the network (查询)"  # type: ignore[attr-defined]
+Mutation.__strawberry_definition__.description = "Changing the network (变更)"  # type: ignore[attr-defined]
 
 
 class InspectnetSchema(strawberry.Schema):
@@ -41,7 +45,12 @@ class InspectnetSchema(strawberry.Schema):
 
 @lru_cache(maxsize=2)
 def build_schema(*, development: bool = True) -> strawberry.Schema:
-    """The schema; introspection is refused unless ``development``."""
+    """The schema; introspection is refused unless ``development``.
+
+    The endpoint parses, validates and caches documents itself before signing the caller in
+    (documents.py); ``PreparedDocument`` hands its work to strawberry so nothing is done twice.
+    ``DisableIntrospection`` only matters to callers that execute the schema directly.
+    """
     from inspectnet.accounts.graphql import RoleGrantType, UserAccountType
     from inspectnet.audit.graphql import AuditEntryType
     from inspectnet.network.graphql import OfficeType
@@ -53,7 +62,7 @@ def build_schema(*, development: bool = True) -> strawberry.Schema:
     )
     from inspectnet.targets.graphql import LeadershipPostType, TargetType
 
-    extensions: list[Any] = [lambda: ParserCache(maxsize=512), lambda: ValidationCache(maxsize=512)]
+    extensions: list[Any] = [PreparedDocument]
     if not development:
         extensions.append(DisableIntrospection)
     return InspectnetSchema(

@@ -1,0 +1,226 @@
+"""The API's conventions, checked on the live schema (CONVENTIONS.md, "API").
+
+Each test lists every offender at once, so one run shows all the work left.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from graphql import (
+    GraphQLEnumType,
+    GraphQLInputObjectType,
+    GraphQLInterfaceType,
+    GraphQLNamedType,
+    GraphQLNonNull,
+    GraphQLObjectType,
+    GraphQLScalarType,
+    get_named_type,
+    get_nullable_type,
+    is_list_type,
+)
+
+from inspectnet.graphql.schema import build_schema
+from inspectnet.ids import parse_global_id
+from inspectnet.paging import MAX_PAGE_SIZE
+from tests.conftest import Api
+from tests.graphql.apps import post, refused
+
+SCHEMA = build_schema(development=True)._schema
+CJK = re.compile(r"[\u4e00-\u9fff]")
+PLUMBING = {"PageInfo", "Viewer", "UserError", "Query", "Mutation"}
+# Value objects without an identity of their own may be exempted here, by decision.
+EXEMPT_FROM_NODE: set[str] = set()
+CATEGORY_FIELD = re.compile(
+    r"^(kind|state|status|role|outcome|category|pool)$|(Kind|Status|State)$"
+)
+
+
+def own_types() -> list[GraphQLNamedType]:
+    return [
+        t
+        for name, t in sorted(SCHEMA.type_map.items())
+        if not name.startswith("__") and name not in ("String", "Int", "Float", "Boolean", "ID")
+    ]
+
+
+def is_connection(type_: GraphQLNamedType) -> bool:
+    return isinstance(type_, GraphQLObjectType) and {"edges", "pageInfo", "totalCount"} <= set(
+        type_.fields
+    )
+
+
+def is_edge(type_: GraphQLNamedType) -> bool:
+    return isinstance(type_, GraphQLObjectType) and set(type_.fields) == {"cursor", "node"}
+
+
+def is_payload(type_: GraphQLNamedType) -> bool:
+    return isinstance(type_, GraphQLObjectType) and type_.name.endswith("Payload")
+
+
+def objects() -> list[GraphQLObjectType]:
+    return [t for t in own_types() if isinstance(t, GraphQLObjectType)]
+
+
+def test_every_object_is_a_node_with_an_opaque_id() -> None:
+    node = SCHEMA.get_type("Node")
+    offenders = [
+        t.name
+        for t in objects()
+        if not (is_connection(t) or is_edge(t) or is_payload(t))
+        and t.name not in PLUMBING | EXEMPT_FROM_NODE
+        and node not in t.interfaces
+    ]
+    assert offenders == [], f"object types that do not implement Node: {offenders}"
+
+
+def test_node_ids_are_non_null_ids() -> None:
+    node = SCHEMA.get_type("Node")
+    assert isinstance(node, GraphQLInterfaceType)
+    assert str(node.fields["id"].type) == "ID!"
+
+
+def test_every_list_of_nodes_is_a_connection() -> None:
+    node = SCHEMA.get_type("Node")
+    offenders = []
+    for type_ in objects():
+        if is_connection(type_) or is_edge(type_):
+            continue
+        for name, field in type_.fields.items():
+            item = get_named_type(field.type)
+            if is_list_type(get_nullable_type(field.type)) and (
+                item is node or (isinstance(item, GraphQLObjectType) and node in item.interfaces)
+            ):
+                offenders.append(f"{type_.name}.{name}")
+    assert offenders == [], f"lists of nodes that are not connections: {offenders}"
+
+
+def test_every_connection_pages_with_first_last_after_before() -> None:
+    offenders = []
+    for type_ in objects():
+        for name, field in type_.fields.items():
+            if not is_connection(get_named_type(field.type)):
+                continue
+            args = {a: str(field.args[a].type) for a in field.args}
+            wanted = {"first": "Int", "last": "Int", "after": "String", "before": "String"}
+            if any(args.get(a) != t for a, t in wanted.items()):
+                offenders.append(f"{type_.name}.{name}{args}")
+    assert offenders == [], f"connections without first/last/after/before: {offenders}"
+
+
+def test_every_connection_type_has_edges_page_info_and_total_count() -> None:
+    offenders = []
+    for type_ in objects():
+        if not type_.name.endswith("Connection"):
+            continue
+        shape = {name: str(field.type) for name, field in type_.fields.items()}
+        edge = type_.name.removesuffix("Connection") + "Edge"
+        if (
+            shape.get("pageInfo") != "PageInfo!"
+            or shape.get("totalCount") != "Int!"
+            or shape.get("edges") != f"[{edge}!]!"
+        ):
+            offenders.append(f"{type_.name}: {shape}")
+    assert offenders == [], f"connections without edges, pageInfo and totalCount: {offenders}"
+
+
+def test_every_mutation_takes_one_input_and_returns_a_payload_with_user_errors() -> None:
+    assert SCHEMA.mutation_type is not None
+    offenders = []
+    for name, field in SCHEMA.mutation_type.fields.items():
+        payload = get_named_type(field.type)
+        input_ok = (
+            list(field.args) == ["input"]
+            and isinstance(field.args["input"].type, GraphQLNonNull)
+            and isinstance(get_named_type(field.args["input"].type), GraphQLInputObjectType)
+        )
+        errors = (
+            payload.fields.get("userErrors") if isinstance(payload, GraphQLObjectType) else None
+        )
+        payload_ok = (
+            isinstance(field.type, GraphQLNonNull)
+            and isinstance(payload, GraphQLObjectType)
+            and payload.name.endswith("Payload")
+            and errors is not None
+            and str(errors.type) == "[UserError!]!"
+            and len(payload.fields) >= 2  # the changed object (or its id) beside userErrors
+        )
+        if not (input_ok and payload_ok):
+            offenders.append(name)
+    assert offenders == [], f"mutations not of the form f(input: X!): XPayload!: {offenders}"
+
+
+def test_user_errors_have_field_code_and_message() -> None:
+    user_error = SCHEMA.get_type("UserError")
+    assert isinstance(user_error, GraphQLObjectType)
+    assert {n: str(f.type) for n, f in user_error.fields.items()} == {
+        "field": "[String!]",
+        "code": "String!",
+        "message": "String!",
+    }
+
+
+def test_states_and_categories_are_enums() -> None:
+    offenders = []
+    for type_ in own_types():
+        if not isinstance(type_, (GraphQLObjectType, GraphQLInputObjectType)):
+            continue
+        for name, field in type_.fields.items():
+            if CATEGORY_FIELD.search(name) and not isinstance(
+                get_named_type(field.type), GraphQLEnumType
+            ):
+                offenders.append(f"{type_.name}.{name}")
+    assert offenders == [], f"state or category fields that are not enums: {offenders}"
+
+
+def test_every_type_and_field_is_described_with_the_chinese_term() -> None:
+    gaps: list[str] = []
+    for type_ in own_types():
+        if not type_.description:
+            gaps.append(f"type {type_.name}: no description")
+        elif not (
+            CJK.search(type_.description)
+            or isinstance(type_, GraphQLScalarType)
+            or is_connection(type_)
+            or is_edge(type_)
+            or type_.name in ("Query", "Mutation")
+        ):
+            gaps.append(f"type {type_.name}: no Chinese term in {type_.description!r}")
+        if isinstance(type_, (GraphQLObjectType, GraphQLInterfaceType, GraphQLInputObjectType)):
+            gaps += [
+                f"field {type_.name}.{name}: no description"
+                for name, field in type_.fields.items()
+                if not field.description
+            ]
+    assert gaps == [], f"{len(gaps)} description gaps:\n" + "\n".join(gaps)
+
+
+async def test_global_ids_are_opaque_and_resolve_through_node(api: Api) -> None:
+    listing = await post(api, {"query": "{ offices(first: 3) { nodes { id name } } }"})
+    for office in listing.json()["data"]["offices"]["nodes"]:
+        assert parse_global_id(office["id"])[0] == "Office"
+        assert not office["id"].isdigit()
+        found = await post(
+            api,
+            {
+                "query": "query($id: ID!) { node(id: $id) { id ... on Office { name } } }",
+                "variables": {"id": office["id"]},
+            },
+        )
+        assert found.json()["data"]["node"] == office
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "{ offices(first: %d) { totalCount } }",
+        "{ offices(last: %d) { totalCount } }",
+        "{ offices(first: 1) { nodes { subordinates(first: %d) { totalCount } } } }",
+        "{ offices(first: 1) { nodes { targets(last: %d) { totalCount } } } }",
+    ],
+)
+async def test_a_page_over_100_is_refused_and_100_is_served(api: Api, query: str) -> None:
+    refused(await post(api, {"query": query % (MAX_PAGE_SIZE + 1)}), 200, "PAGE_SIZE_OUT_OF_RANGE")
+    served = await post(api, {"query": query % MAX_PAGE_SIZE})
+    assert served.status_code == 200 and "errors" not in served.json(), served.text
