@@ -56,5 +56,10 @@ bench: $(STAMP)
 schema: $(STAMP)
 	$(BIN)/inspectnet schema export
 
+# Breaking changes of the schema against another branch's SDL; removals must be deprecated first.
+SCHEMA_BASE ?= main
+schema-check: $(STAMP)
+	$(BIN)/python -m inspectnet.graphql.breaking --base $(SCHEMA_BASE)
+
 clean:
 	rm -rf $(VENV) $(CHECKOV_VENV) var .pytest_cache .ruff_cache .hypothesis

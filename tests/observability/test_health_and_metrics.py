@@ -110,3 +110,25 @@ async def test_tracing_is_off_by_default_and_spans_requests_and_sql_when_on(db, 
     names = [span.name for span in exporter.get_finished_spans()]
     assert any(name.startswith("POST /graphql") for name in names)
     assert not any("readyz" in name for name in names)
+
+
+async def test_metrics_show_latency_per_operation_name(api: Api) -> None:
+    for _ in range(3):
+        response = await api.post("query NetworkOverview { offices(first: 5) { totalCount } }", user="baotou_member")
+        assert response.status_code == 200
+    await api.post("query Broken { nosuchfield }", user="baotou_member")
+    text = (await api.client.get("/metrics")).text
+    assert _sample(text, "inspectnet_graphql_request_seconds_count", operation="NetworkOverview") >= 3
+    assert _sample(text, "inspectnet_graphql_request_seconds_sum", operation="NetworkOverview") > 0
+    assert _sample(text, "inspectnet_graphql_requests_total", operation="NetworkOverview", status="200") >= 3
+    assert _sample(text, "inspectnet_graphql_errors_total", code="GRAPHQL_VALIDATION_FAILED") >= 1
+
+
+def test_operation_labels_stay_bounded() -> None:
+    from inspectnet.observability import metrics
+
+    assert metrics.operation_label(None) == "anonymous"
+    assert metrics.operation_label("drop table; --") == "invalid"
+    for n in range(metrics.MAX_OPERATION_LABELS + 5):
+        metrics.operation_label(f"Op{n}")
+    assert metrics.operation_label("OneMoreNewName") == "other"

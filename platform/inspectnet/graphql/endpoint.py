@@ -27,6 +27,7 @@ from __future__ import annotations
 import json
 import logging
 import re
+import time
 import uuid
 from dataclasses import dataclass, field
 from typing import Any
@@ -57,6 +58,8 @@ from inspectnet.graphql.documents import Documents, Prepared, done_executing, ex
 from inspectnet.graphql.persisted import MemoryDocuments, PersistedQueries, load_manifest
 from inspectnet.graphql.ratelimit import BudgetStore, MemoryBudgets
 from inspectnet.graphql.refusals import Refusal
+from inspectnet.observability.logs import bind
+from inspectnet.observability.metrics import observe_graphql, operation_label
 from inspectnet.settings import Settings
 
 log = logging.getLogger("inspectnet.graphql")
@@ -114,6 +117,7 @@ class Attempt:
 
     request_id: str
     username: str | None = None
+    operation: str | None = None  # the operation's name, once the document is parsed
     cost: CostReport = field(default_factory=CostReport)
 
 
@@ -140,15 +144,32 @@ async def handle(service: GraphQLService, request: Request) -> Response:
         return _respond(_refused(refusal, Attempt(request_id), media_type), media_type, headers)
     if isinstance(payload, list):
         answers = [
-            await _serve(service, request, item, media_type, f"{request_id}-{index}")
+            await _observed(service, request, item, media_type, f"{request_id}-{index}")
             for index, item in enumerate(payload)
         ]
         # One status cannot describe several results: a batch is 200, each body says the rest.
         return JSONResponse(
             [a.body for a in answers], media_type=_content_type(media_type), headers=headers
         )
-    answer = await _serve(service, request, payload, media_type, request_id)
+    answer = await _observed(service, request, payload, media_type, request_id)
     return _respond(answer, media_type, headers)
+
+
+async def _observed(
+    service: GraphQLService, request: Request, payload: Any, media_type: str, request_id: str
+) -> Answer:
+    """``_serve``, timed and counted per operation name for /metrics and the logs."""
+    attempt = Attempt(request_id)
+    started = time.perf_counter()
+    answer = await _serve(service, request, payload, media_type, attempt)
+    codes = [
+        str(error.get("extensions", {}).get("code", "UNKNOWN"))
+        for error in answer.body.get("errors", [])
+        if isinstance(error, dict)
+    ]
+    seconds = time.perf_counter() - started
+    observe_graphql(operation_label(attempt.operation), answer.status, seconds, codes)
+    return answer
 
 
 def _wants_graphiql(settings: Settings, request: Request) -> bool:
@@ -274,10 +295,9 @@ def _parameters(payload: Any) -> GraphQLRequest:
 
 
 async def _serve(
-    service: GraphQLService, request: Request, payload: Any, media_type: str, request_id: str
+    service: GraphQLService, request: Request, payload: Any, media_type: str, attempt: Attempt
 ) -> Answer:
     """One GraphQL request, answered: its result, or the refusal that stopped it."""
-    attempt = Attempt(request_id)
     try:
         result = await _run(service, request, payload, attempt)
     except Refusal as refusal:
@@ -293,9 +313,9 @@ async def _serve(
         return _refused(refusal, attempt, media_type)
     except Exception:
         # The database or a bug, outside any resolver: masked, logged with the request id.
-        log.exception("unexpected error serving request %s", request_id)
+        log.exception("unexpected error serving request %s", attempt.request_id)
         refusal = Refusal("INTERNAL_SERVER_ERROR", MASKED_MESSAGE, status=500)
-        refusal.errors[0]["extensions"]["requestId"] = request_id
+        refusal.errors[0]["extensions"]["requestId"] = attempt.request_id
         return _refused(refusal, attempt, media_type)
     return _answer(result, attempt, media_type, hide_suggestions=not service.settings.development)
 
@@ -309,6 +329,8 @@ async def _run(
     resolved = await service.persisted.resolve(params.query, params.extensions)
     document = service.documents.parse(resolved.query)
     operation = _operation(document, params.operation_name)
+    attempt.operation = operation.name.value if operation.name else None
+    bind(operation=operation_label(attempt.operation))
     if request.method == "GET" and operation.operation is not OperationType.QUERY:
         raise Refusal(
             "METHOD_NOT_ALLOWED",

@@ -3,6 +3,7 @@ decisions, database pool use. One registry per process."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
 
 from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
@@ -44,6 +45,25 @@ HTTP_REQUESTS = Counter(
     ["route", "status"],
     registry=REGISTRY,
 )
+
+
+_OPERATION_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,63}$")
+MAX_OPERATION_LABELS = 200
+_labels: set[str] = set()
+
+
+def operation_label(name: str | None) -> str:
+    """The metric label for an operation name. Names are chosen by clients, so the label set
+    is bounded: anonymous operations, odd names and names past the first 200 share a label."""
+    if not name:
+        return "anonymous"
+    if not _OPERATION_NAME.match(name):
+        return "invalid"
+    if name not in _labels:
+        if len(_labels) >= MAX_OPERATION_LABELS:
+            return "other"
+        _labels.add(name)
+    return name
 
 
 def observe_graphql(
