@@ -24,7 +24,7 @@ from tests.conftest import _in_thread, _pg_admin, _pg_available, make_settings
 from tests.support import skip_or_fail
 
 OFFICES = "{ offices { totalCount } }"
-GRANTS = "{ viewer { roles { id role } } }"
+GRANTS = "{ viewer { roles { nodes { id role } } } }"
 
 
 @pytest.fixture
@@ -81,7 +81,9 @@ async def test_a_revoked_grant_is_denied_on_the_other_instance_within_a_second(
         assert (await _ask(b, settings, "baotou_member", OFFICES))["data"]["offices"][
             "totalCount"
         ] == 6
-        [grant] = (await _ask(a, settings, "baotou_member", GRANTS))["data"]["viewer"]["roles"]
+        [grant] = (await _ask(a, settings, "baotou_member", GRANTS))["data"]["viewer"]["roles"][
+            "nodes"
+        ]
         version_on_second = second.state.graphql.policy.snapshot.version
 
         revoked_at = time.monotonic()

@@ -31,7 +31,13 @@ SCHEMA = build_schema(development=True)._schema
 CJK = re.compile(r"[\u4e00-\u9fff]")
 PLUMBING = {"PageInfo", "Viewer", "UserError", "Query", "Mutation"}
 # Value objects without an identity of their own may be exempted here, by decision.
-EXEMPT_FROM_NODE: set[str] = set()
+EXEMPT_FROM_NODE: set[str] = {
+    "CalendarYear",  # the State Council's schedule for a year, known by its `year` field
+    "OfficeLink",  # an edge, known by (kind, superiorId, subordinateId); nothing refetches it
+    "Rule",  # loaded from rules/data/*.yaml, a string id shared across rulesets, no row
+    "Ruleset",  # loaded from rules/data/*.yaml, a string id (nmg-2016), no row
+    "WarningThresholds",  # two numbers inside a Ruleset
+}
 CATEGORY_FIELD = re.compile(
     r"^(kind|state|status|role|outcome|category|pool)$|(Kind|Status|State)$"
 )

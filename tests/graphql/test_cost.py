@@ -39,8 +39,10 @@ def cost_of(query: str, variables: dict[str, Any] | None = None, data: Any = ...
     [
         ("{ __typename }", None, 0),
         ("{ viewer { username userId } }", None, 1),
-        # a plain list of objects is assumed to hold 10: 1 + 10 × (1 + office 1)
-        ("{ viewer { roles { role office { name } } } }", None, 21),
+        # a plain list of objects is assumed to hold 10: 10 × (1 + warning 1)
+        ("{ rulesets { title warning { redDays } } }", None, 20),
+        # 1 + roles (1 + 20 × (1 + office 1))
+        ("{ viewer { roles { nodes { role office { name } } } } }", None, 42),
         # default page 20; pageInfo, totalCount and cursors are free
         ("{ offices { totalCount pageInfo { hasNextPage } edges { cursor } } }", None, 1),
         ("{ offices { edges { node { name } } } }", None, 21),

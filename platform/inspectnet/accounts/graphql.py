@@ -24,8 +24,8 @@ RoleEnum = strawberry.enum(Role, name="Role", description="Role in an office (�
 
 @strawberry.type(name="RoleGrant", description="A role held by an account in an office (角色授予)")
 class RoleGrantType(Node):
-    role: Role
-    user_id: strawberry.ID
+    role: Role = strawberry.field(description="Role held (角色)")
+    user_id: strawberry.ID = strawberry.field(description="The account holding it (用户账号)")
     office_pk: strawberry.Private[int]
 
     @classmethod
@@ -37,7 +37,7 @@ class RoleGrantType(Node):
             office_pk=row.office_id,
         )
 
-    @strawberry.field(description="The office the role is held in")
+    @strawberry.field(description="The office the role is held in (机构)")
     async def office(
         self, info: Info
     ) -> Annotated[OfficeType, strawberry.lazy("inspectnet.network.graphql")] | None:
@@ -46,9 +46,9 @@ class RoleGrantType(Node):
 
 @strawberry.type(name="UserAccount", description="Sign-in account bound to a person (用户账号)")
 class UserAccountType(Node):
-    username: str
-    active: bool
-    person_id: strawberry.ID
+    username: str = strawberry.field(description="Sign-in name (用户名)")
+    active: bool = strawberry.field(description="Whether the account may sign in (启用)")
+    person_id: strawberry.ID = strawberry.field(description="The person it belongs to (干部)")
 
     @classmethod
     def from_row(cls, row: UserAccount) -> UserAccountType:
@@ -89,53 +89,75 @@ def office_role_grants(
 
 @strawberry.type(name="Viewer", description="The signed-in account (当前用户)")
 class ViewerType:
-    username: str
-    user_id: strawberry.ID
-    person_id: strawberry.ID | None
+    username: str = strawberry.field(description="Sign-in name (用户名)")
+    user_id: strawberry.ID = strawberry.field(description="The viewer's account (用户账号)")
+    person_id: strawberry.ID | None = strawberry.field(
+        description="The person the account belongs to, if any (干部)"
+    )
     user_pk: strawberry.Private[int]
 
     @strawberry.field(description="Roles the viewer holds (我的角色)")
-    async def roles(self, info: Info) -> list[RoleGrantType]:
-        rows = (
-            await info.context.session.execute(repository.grants_of_user(self.user_pk))
-        ).scalars()
-        return [RoleGrantType.from_row(row) for row in rows]
+    def roles(
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+    ) -> Connection[RoleGrantType]:
+        return connection(  # type: ignore[return-value]
+            info,
+            key="viewer.roles",
+            parent_id=self.user_pk,
+            query=repository.grants_of_users,
+            convert=RoleGrantType.from_row,
+            first=first,
+            after=after,
+            last=last,
+            before=before,
+        )
 
 
-@strawberry.input(description="A new account for a person")
+@strawberry.input(description="A new account for a person (开通账号)")
 class CreateUserAccountInput:
-    person_id: strawberry.ID
-    username: str
+    person_id: strawberry.ID = strawberry.field(description="The person it is for (干部)")
+    username: str = strawberry.field(description="Sign-in name (用户名)")
 
 
-@strawberry.type(description="Result of createUserAccount")
+@strawberry.type(description="Result of createUserAccount (开通账号结果)")
 class CreateUserAccountPayload:
-    account: UserAccountType | None
-    user_errors: list[UserError]
+    account: UserAccountType | None = strawberry.field(
+        description="The new account, unless refused (用户账号)"
+    )
+    user_errors: list[UserError] = strawberry.field(description="Why it was refused (输入错误)")
 
 
-@strawberry.input(description="A role to give an account in an office")
+@strawberry.input(description="A role to give an account in an office (授予角色)")
 class GrantRoleInput:
-    user_id: strawberry.ID
-    office_id: strawberry.ID
-    role: Role
+    user_id: strawberry.ID = strawberry.field(description="The account to receive it (用户账号)")
+    office_id: strawberry.ID = strawberry.field(description="The office it is held in (机构)")
+    role: Role = strawberry.field(description="Role to give (角色)")
 
 
-@strawberry.type(description="Result of grantRole")
+@strawberry.type(description="Result of grantRole (授予角色结果)")
 class GrantRolePayload:
-    grant: RoleGrantType | None
-    user_errors: list[UserError]
+    grant: RoleGrantType | None = strawberry.field(
+        description="The new role grant, unless refused (角色授予)"
+    )
+    user_errors: list[UserError] = strawberry.field(description="Why it was refused (输入错误)")
 
 
-@strawberry.input(description="A role grant to take away")
+@strawberry.input(description="A role grant to take away (撤销角色)")
 class RevokeRoleInput:
-    grant_id: strawberry.ID
+    grant_id: strawberry.ID = strawberry.field(description="The role grant to revoke (角色授予)")
 
 
-@strawberry.type(description="Result of revokeRole")
+@strawberry.type(description="Result of revokeRole (撤销角色结果)")
 class RevokeRolePayload:
-    revoked_grant_id: strawberry.ID | None
-    user_errors: list[UserError]
+    revoked_grant_id: strawberry.ID | None = strawberry.field(
+        description="ID of the revoked role grant, unless refused (角色授予)"
+    )
+    user_errors: list[UserError] = strawberry.field(description="Why it was refused (输入错误)")
 
 
 @strawberry.type

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Select, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from inspectnet.accounts.models import RoleGrant, UserAccount
@@ -45,9 +45,17 @@ def grants_of_offices(actor: Actor, office_ids: list[int]) -> Children:
     )
 
 
-def grants_of_user(user_id: int) -> Select[tuple[RoleGrant]]:
-    """The signed-in account's own grants (everyone may read their own roles)."""
-    return select(RoleGrant).where(RoleGrant.user_id == user_id).order_by(RoleGrant.id)
+def grants_of_users(user_ids: list[int]) -> Children:
+    """Each account's own role grants: rows of (grant, user id).
+
+    Not narrowed by ``readable()``: only ``Viewer.roles`` uses it, for the signed-in account's
+    own grants, and everyone may read their own roles.
+    """
+    return children(
+        select(RoleGrant).where(RoleGrant.user_id.in_(user_ids)),
+        RoleGrant,
+        RoleGrant.user_id,
+    )
 
 
 async def find_grant(

@@ -19,13 +19,15 @@ OutcomeEnum = strawberry.enum(Outcome, name="AuditOutcome", description="What ca
 
 @strawberry.type(name="AuditEntry", description="Audit log entry (审计日志)")
 class AuditEntryType(Node):
-    at: datetime
-    actor_name: str
-    actor_id: strawberry.ID | None
-    action: str
+    at: datetime = strawberry.field(description="When it happened (时间)")
+    actor_name: str = strawberry.field(description="Who acted, by name (操作人)")
+    actor_id: strawberry.ID | None = strawberry.field(
+        description="The acting account, if any (用户账号)"
+    )
+    action: str = strawberry.field(description="What was done, e.g. office.create (操作)")
     object_id: str | None = strawberry.field(description="Global ID of the object concerned")
-    request_id: str | None
-    outcome: Outcome
+    request_id: str | None = strawberry.field(description="Request it happened in (请求编号)")
+    outcome: Outcome = strawberry.field(description="What came of it (结果)")
     hash: str = strawberry.field(description="Chain hash over this entry and the one before")
 
     @classmethod

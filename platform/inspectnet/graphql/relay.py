@@ -29,22 +29,26 @@ class Node:
 
 @strawberry.type(description="Where a page stands in its list (分页信息)")
 class PageInfo:
-    has_next_page: bool
-    has_previous_page: bool
-    start_cursor: str | None
-    end_cursor: str | None
+    has_next_page: bool = strawberry.field(description="More items after this page (有下一页)")
+    has_previous_page: bool = strawberry.field(description="More items before this page (有上一页)")
+    start_cursor: str | None = strawberry.field(
+        description="Cursor of the page's first item, none when empty (起始游标)"
+    )
+    end_cursor: str | None = strawberry.field(
+        description="Cursor of the page's last item, none when empty (结束游标)"
+    )
 
 
 @strawberry.type(description="One item of a connection with its cursor")
 class Edge(Generic[NodeT]):
-    cursor: str
-    node: NodeT
+    cursor: str = strawberry.field(description="Opaque cursor for after/before (游标)")
+    node: NodeT = strawberry.field(description="The item (节点)")
 
 
 @strawberry.type(description="A page of a list, with the total over the whole list")
 class Connection(Generic[NodeT]):
-    edges: list[Edge[NodeT]]
-    page_info: PageInfo
+    edges: list[Edge[NodeT]] = strawberry.field(description="The page's items with cursors")
+    page_info: PageInfo = strawberry.field(description="Where the page stands (分页信息)")
     _count: strawberry.Private[Callable[[], Awaitable[int]]]
 
     @strawberry.field(description="Items in the whole list, after authorization (总数)")

@@ -165,9 +165,9 @@ register_node("Office", Office, OfficeType.from_row)
     name="OfficeLink", description="A superior → subordinate link on one line (上下级联系)"
 )
 class OfficeLinkType:
-    kind: LinkKind
-    superior_id: strawberry.ID
-    subordinate_id: strawberry.ID
+    kind: LinkKind = strawberry.field(description="Line of the link (领导或业务指导关系)")
+    superior_id: strawberry.ID = strawberry.field(description="The superior office (上级)")
+    subordinate_id: strawberry.ID = strawberry.field(description="The subordinate office (下级)")
 
     @classmethod
     def from_row(cls, row: OfficeLink) -> OfficeLinkType:
@@ -178,46 +178,56 @@ class OfficeLinkType:
         )
 
 
-@strawberry.input(description="A new office, placed under a superior on the leadership line")
+@strawberry.input(
+    description="A new office, placed under a superior on the leadership line (新建机构)"
+)
 class CreateOfficeInput:
     superior_id: strawberry.ID = strawberry.field(description="The office it files to (上级)")
-    code: str
-    name: str
-    kind: OfficeKind
-    region_code: str
-    ruleset_id: str
+    code: str = strawberry.field(description="Stable short code")
+    name: str = strawberry.field(description="Name (名称)")
+    kind: OfficeKind = strawberry.field(description="Kind of office (机构类型)")
+    region_code: str = strawberry.field(description="Administrative region code (行政区划代码)")
+    ruleset_id: str = strawberry.field(description="Ruleset the office works under (适用规定)")
 
 
-@strawberry.type(description="Result of createOffice")
+@strawberry.type(description="Result of createOffice (新建机构结果)")
 class CreateOfficePayload:
-    office: OfficeType | None
-    user_errors: list[UserError]
+    office: OfficeType | None = strawberry.field(
+        description="The new office, unless refused (机构)"
+    )
+    user_errors: list[UserError] = strawberry.field(description="Why it was refused (输入错误)")
 
 
-@strawberry.input(description="Changes to an office")
+@strawberry.input(description="Changes to an office (修改机构)")
 class UpdateOfficeInput:
-    office_id: strawberry.ID
-    name: str | None = None
-    region_code: str | None = None
+    office_id: strawberry.ID = strawberry.field(description="The office to change (机构)")
+    name: str | None = strawberry.field(default=None, description="New name, if it changes (名称)")
+    region_code: str | None = strawberry.field(
+        default=None, description="New region code, if it changes (行政区划代码)"
+    )
 
 
-@strawberry.type(description="Result of updateOffice")
+@strawberry.type(description="Result of updateOffice (修改机构结果)")
 class UpdateOfficePayload:
-    office: OfficeType | None
-    user_errors: list[UserError]
+    office: OfficeType | None = strawberry.field(
+        description="The office as changed, unless refused (机构)"
+    )
+    user_errors: list[UserError] = strawberry.field(description="Why it was refused (输入错误)")
 
 
-@strawberry.input(description="A new link between two offices on one line")
+@strawberry.input(description="A new link between two offices on one line (建立上下级联系)")
 class LinkOfficesInput:
-    kind: LinkKind
-    superior_id: strawberry.ID
-    subordinate_id: strawberry.ID
+    kind: LinkKind = strawberry.field(description="Line of the link (领导或业务指导关系)")
+    superior_id: strawberry.ID = strawberry.field(description="The superior office (上级)")
+    subordinate_id: strawberry.ID = strawberry.field(description="The subordinate office (下级)")
 
 
-@strawberry.type(description="Result of linkOffices")
+@strawberry.type(description="Result of linkOffices (建立上下级联系结果)")
 class LinkOfficesPayload:
-    link: OfficeLinkType | None
-    user_errors: list[UserError]
+    link: OfficeLinkType | None = strawberry.field(
+        description="The new link, unless refused (上下级联系)"
+    )
+    user_errors: list[UserError] = strawberry.field(description="Why it was refused (输入错误)")
 
 
 @strawberry.type

@@ -42,12 +42,18 @@ PoolKindEnum = strawberry.enum(
 
 @strawberry.type(name="EmploymentRecord", description="A post held (任职经历)")
 class EmploymentRecordType(Node):
-    organisation: str
-    post: str
-    region_code: str | None
-    target_id: strawberry.ID | None
-    started_on: date
-    ended_on: date | None
+    organisation: str = strawberry.field(description="Organisation served in (任职单位)")
+    post: str = strawberry.field(description="Post (职务)")
+    region_code: str | None = strawberry.field(
+        description="Administrative region code of the post, if known (行政区划代码)"
+    )
+    target_id: strawberry.ID | None = strawberry.field(
+        description="The organisation as a target, if it is one (巡视巡察对象)"
+    )
+    started_on: date = strawberry.field(description="Start of the post (起始日期)")
+    ended_on: date | None = strawberry.field(
+        description="End of the post, none while held (终止日期)"
+    )
 
     @classmethod
     def from_row(cls, row: EmploymentRecord) -> EmploymentRecordType:
@@ -64,10 +70,12 @@ class EmploymentRecordType(Node):
 
 @strawberry.type(name="InterestTie", description="Declared kin or interest tie (亲属及利害关系)")
 class InterestTieType(Node):
-    kind: TieKind
-    organisation: str
-    relation: str
-    target_id: strawberry.ID | None
+    kind: TieKind = strawberry.field(description="Kin or interest (亲属或利害关系)")
+    organisation: str = strawberry.field(description="Organisation the tie leads to (单位)")
+    relation: str = strawberry.field(description="Relation, e.g. spouse (关系)")
+    target_id: strawberry.ID | None = strawberry.field(
+        description="The organisation as a target, if it is one (巡视巡察对象)"
+    )
 
     @classmethod
     def from_row(cls, row: InterestTie) -> InterestTieType:
@@ -84,9 +92,9 @@ class InterestTieType(Node):
     name="PoolMembership", description="Membership of a leader or talent pool (组长库/人才库)"
 )
 class PoolMembershipType(Node):
-    pool: PoolKind
-    since: date
-    office_id: strawberry.ID
+    pool: PoolKind = strawberry.field(description="Leader pool or talent pool (组长库/人才库)")
+    since: date = strawberry.field(description="Date joined (入库日期)")
+    office_id: strawberry.ID = strawberry.field(description="The office keeping the pool (机构)")
 
     @classmethod
     def from_row(cls, row: PoolMembership) -> PoolMembershipType:
@@ -233,65 +241,85 @@ def office_people(
     )
 
 
-@strawberry.input(description="A new person in an office's files")
+@strawberry.input(description="A new person in an office's files (新增干部)")
 class CreatePersonInput:
-    office_id: strawberry.ID
-    name: str
-    unit: str
-    rank: str
-    home_region_code: str
-    expertise: list[Expertise] = strawberry.field(default_factory=list)
+    office_id: strawberry.ID = strawberry.field(
+        description="The office keeping the record (管理机构)"
+    )
+    name: str = strawberry.field(description="Name (姓名)")
+    unit: str = strawberry.field(description="Unit (工作单位)")
+    rank: str = strawberry.field(description="Rank (职级)")
+    home_region_code: str = strawberry.field(description="Home region code (籍贯)")
+    expertise: list[Expertise] = strawberry.field(
+        default_factory=list, description="Expertise (专业领域)"
+    )
 
 
-@strawberry.type(description="Result of createPerson")
+@strawberry.type(description="Result of createPerson (新增干部结果)")
 class CreatePersonPayload:
-    person: PersonType | None
-    user_errors: list[UserError]
+    person: PersonType | None = strawberry.field(
+        description="The new person, unless refused (干部)"
+    )
+    user_errors: list[UserError] = strawberry.field(description="Why it was refused (输入错误)")
 
 
-@strawberry.input(description="A post held by a person")
+@strawberry.input(description="A post held by a person (增加任职经历)")
 class AddEmploymentRecordInput:
-    person_id: strawberry.ID
-    organisation: str
-    post: str
-    started_on: date
-    ended_on: date | None = None
-    region_code: str | None = None
-    target_id: strawberry.ID | None = None
+    person_id: strawberry.ID = strawberry.field(description="The person who held it (干部)")
+    organisation: str = strawberry.field(description="Organisation served in (任职单位)")
+    post: str = strawberry.field(description="Post (职务)")
+    started_on: date = strawberry.field(description="Start of the post (起始日期)")
+    ended_on: date | None = strawberry.field(
+        default=None, description="End of the post, none while held (终止日期)"
+    )
+    region_code: str | None = strawberry.field(
+        default=None, description="Administrative region code of the post (行政区划代码)"
+    )
+    target_id: strawberry.ID | None = strawberry.field(
+        default=None, description="The organisation as a target, if it is one (巡视巡察对象)"
+    )
 
 
-@strawberry.type(description="Result of addEmploymentRecord")
+@strawberry.type(description="Result of addEmploymentRecord (增加任职经历结果)")
 class AddEmploymentRecordPayload:
-    record: EmploymentRecordType | None
-    user_errors: list[UserError]
+    record: EmploymentRecordType | None = strawberry.field(
+        description="The new employment record, unless refused (任职经历)"
+    )
+    user_errors: list[UserError] = strawberry.field(description="Why it was refused (输入错误)")
 
 
-@strawberry.input(description="A kin or interest tie declared by a person")
+@strawberry.input(description="A kin or interest tie declared by a person (申报亲属及利害关系)")
 class AddInterestTieInput:
-    person_id: strawberry.ID
-    kind: TieKind
-    organisation: str
-    relation: str
-    target_id: strawberry.ID | None = None
+    person_id: strawberry.ID = strawberry.field(description="The person declaring it (干部)")
+    kind: TieKind = strawberry.field(description="Kin or interest (亲属或利害关系)")
+    organisation: str = strawberry.field(description="Organisation the tie leads to (单位)")
+    relation: str = strawberry.field(description="Relation, e.g. spouse (关系)")
+    target_id: strawberry.ID | None = strawberry.field(
+        default=None, description="The organisation as a target, if it is one (巡视巡察对象)"
+    )
 
 
-@strawberry.type(description="Result of addInterestTie")
+@strawberry.type(description="Result of addInterestTie (申报亲属及利害关系结果)")
 class AddInterestTiePayload:
-    tie: InterestTieType | None
-    user_errors: list[UserError]
+    tie: InterestTieType | None = strawberry.field(
+        description="The declared tie, unless refused (亲属及利害关系)"
+    )
+    user_errors: list[UserError] = strawberry.field(description="Why it was refused (输入错误)")
 
 
-@strawberry.input(description="A person joining the office's leader or talent pool")
+@strawberry.input(description="A person joining the office's leader or talent pool (入库)")
 class AddToPoolInput:
-    person_id: strawberry.ID
-    pool: PoolKind
-    since: date
+    person_id: strawberry.ID = strawberry.field(description="The person joining (干部)")
+    pool: PoolKind = strawberry.field(description="Leader pool or talent pool (组长库/人才库)")
+    since: date = strawberry.field(description="Date joined (入库日期)")
 
 
-@strawberry.type(description="Result of addToPool")
+@strawberry.type(description="Result of addToPool (入库结果)")
 class AddToPoolPayload:
-    membership: PoolMembershipType | None
-    user_errors: list[UserError]
+    membership: PoolMembershipType | None = strawberry.field(
+        description="The new pool membership, unless refused (组长库/人才库)"
+    )
+    user_errors: list[UserError] = strawberry.field(description="Why it was refused (输入错误)")
 
 
 def _optional_target(value: strawberry.ID | None) -> int | None:

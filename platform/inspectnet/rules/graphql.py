@@ -40,7 +40,7 @@ PeriodUnitEnum = strawberry.enum(
 @strawberry.type(name="Rule", description="Rule of a ruleset, citing its article (规则及条款依据)")
 class RuleType:
     id: str = strawberry.field(description="Stable id, the same concept in every ruleset")
-    kind: RuleKind
+    kind: RuleKind = strawberry.field(description="Kind of rule (规则类别)")
     name: str = strawberry.field(description="Chinese name (名称)")
     article: str = strawberry.field(description="Article cited, e.g. 'qh-zrzyt §19' (条款)")
     quote: str = strawberry.field(description="Verbatim quote from the article (原文)")
@@ -57,11 +57,13 @@ class WarningThresholdsType:
 
 @strawberry.type(name="Ruleset", description="Ruleset (巡视巡察工作规定): one regulation's rules")
 class RulesetType:
-    id: str
+    id: str = strawberry.field(description="Stable id, e.g. 'nmg-2016' (规定编号)")
     title: str = strawberry.field(description="Title of the regulation (文件名称)")
     issuer: str = strawberry.field(description="Issuing body (制定机关)")
     in_force_from: date | None = strawberry.field(description="Date in force (施行日期)")
-    warning: WarningThresholdsType
+    warning: WarningThresholdsType = strawberry.field(
+        description="Three-colour warning thresholds (三色预警阈值)"
+    )
     all_rules: strawberry.Private[tuple[RuleType, ...]]
 
     @strawberry.field(description="Rules in file order, optionally of one kind")
@@ -78,18 +80,22 @@ class DeadlineType:
     name: str = strawberry.field(description="Chinese name of the rule (名称)")
     article: str = strawberry.field(description="Article that sets it (条款)")
     quote: str = strawberry.field(description="Verbatim quote of the article (原文)")
-    start_event: Event
-    end_event: Event
-    unit: PeriodUnit
-    amount: int
+    start_event: Event = strawberry.field(description="Event that starts it (起算事件)")
+    end_event: Event = strawberry.field(description="Event that meets it (终止事件)")
+    unit: PeriodUnit = strawberry.field(description="How the period is counted (期间计算单位)")
+    amount: int = strawberry.field(
+        description="Length of the period in units; a window's upper bound (期间)"
+    )
     started_at: datetime | None = strawberry.field(description="When the start event happened")
     met_at: datetime | None = strawberry.field(description="When the end event happened")
     due_on: date | None = strawberry.field(description="Last day, a Beijing date (截止日期)")
     earliest_on: date | None = strawberry.field(
         description="Earliest day of a window such as 20～40个工作日"
     )
-    status: DeadlineStatus
-    colour: Colour | None
+    status: DeadlineStatus = strawberry.field(description="Status of the deadline (期限状态)")
+    colour: Colour | None = strawberry.field(
+        description="Three-colour warning; none before the start and once met (三色预警)"
+    )
     days_left: int | None = strawberry.field(description="Calendar days left, 0 on the due day")
     days_late: int | None = strawberry.field(description="Days late: overdue, or met late")
     provisional: bool = strawberry.field(
@@ -174,21 +180,25 @@ class CalendarYearType:
     source: str = strawberry.field(description="Where the schedule came from (来源)")
 
 
-@strawberry.input(description="One year's holiday schedule, as published by the State Council")
+@strawberry.input(
+    description="One year's holiday schedule, as published by the State Council (节假日安排)"
+)
 class LoadCalendarYearInput:
     office_id: strawberry.ID = strawberry.field(
         description="The regional office loading it (巡视办)"
     )
-    year: int
-    holidays: list[date]
-    workdays: list[date]
-    source: str
+    year: int = strawberry.field(description="Year (年份)")
+    holidays: list[date] = strawberry.field(description="Days off (放假日)")
+    workdays: list[date] = strawberry.field(description="Make-up working days (调休上班日)")
+    source: str = strawberry.field(description="Where the schedule came from (来源)")
 
 
-@strawberry.type(description="Result of loadCalendarYear")
+@strawberry.type(description="Result of loadCalendarYear (加载节假日安排结果)")
 class LoadCalendarYearPayload:
-    calendar_year: CalendarYearType | None
-    user_errors: list[UserError]
+    calendar_year: CalendarYearType | None = strawberry.field(
+        description="The loaded year, unless refused (法定节假日安排)"
+    )
+    user_errors: list[UserError] = strawberry.field(description="Why it was refused (输入错误)")
 
 
 @strawberry.type

@@ -27,8 +27,10 @@ if TYPE_CHECKING:
 class LeadershipPostType(Node):
     person_id: strawberry.ID = strawberry.field(description="The person holding the post")
     post: str = strawberry.field(description="Post (职务)")
-    started_on: date
-    ended_on: date | None
+    started_on: date = strawberry.field(description="Start of the post (起始日期)")
+    ended_on: date | None = strawberry.field(
+        description="End of the post, none while held (终止日期)"
+    )
 
     @classmethod
     def from_row(cls, row: LeadershipPost) -> LeadershipPostType:
@@ -114,32 +116,38 @@ def office_targets(
     )
 
 
-@strawberry.input(description="A new target for an office")
+@strawberry.input(description="A new target for an office (新增巡视巡察对象)")
 class CreateTargetInput:
-    office_id: strawberry.ID
-    name: str
-    region_code: str
+    office_id: strawberry.ID = strawberry.field(description="The office that covers it (负责机构)")
+    name: str = strawberry.field(description="Name (名称)")
+    region_code: str = strawberry.field(description="Administrative region code (行政区划代码)")
 
 
-@strawberry.type(description="Result of createTarget")
+@strawberry.type(description="Result of createTarget (新增巡视巡察对象结果)")
 class CreateTargetPayload:
-    target: TargetType | None
-    user_errors: list[UserError]
+    target: TargetType | None = strawberry.field(
+        description="The new target, unless refused (巡视巡察对象)"
+    )
+    user_errors: list[UserError] = strawberry.field(description="Why it was refused (输入错误)")
 
 
-@strawberry.input(description="A new member of a target's leadership roster")
+@strawberry.input(description="A new member of a target's leadership roster (增加班子成员)")
 class AddLeadershipPostInput:
-    target_id: strawberry.ID
-    person_id: strawberry.ID
-    post: str
-    started_on: date
-    ended_on: date | None = None
+    target_id: strawberry.ID = strawberry.field(description="The target (巡视巡察对象)")
+    person_id: strawberry.ID = strawberry.field(description="The person holding the post (干部)")
+    post: str = strawberry.field(description="Post (职务)")
+    started_on: date = strawberry.field(description="Start of the post (起始日期)")
+    ended_on: date | None = strawberry.field(
+        default=None, description="End of the post, none while held (终止日期)"
+    )
 
 
-@strawberry.type(description="Result of addLeadershipPost")
+@strawberry.type(description="Result of addLeadershipPost (增加班子成员结果)")
 class AddLeadershipPostPayload:
-    post: LeadershipPostType | None
-    user_errors: list[UserError]
+    post: LeadershipPostType | None = strawberry.field(
+        description="The new roster member, unless refused (领导班子成员)"
+    )
+    user_errors: list[UserError] = strawberry.field(description="Why it was refused (输入错误)")
 
 
 @strawberry.type
