@@ -304,6 +304,8 @@ async def _serve(
         await _fill_throttle(service, attempt)
         return _refused(refusal, attempt, media_type)
     except Unauthenticated as error:
+        # Logged, not audited: without an account anyone could fill the audit log at will.
+        log.warning("sign-in refused: %s (request %s)", error.code, attempt.request_id)
         refusal = Refusal(
             error.code,
             error.message,
