@@ -41,3 +41,22 @@ def head_revisions(settings: Settings) -> set[str]:
 
 def current_revisions(connection: Connection) -> set[str]:
     return set(MigrationContext.configure(connection).get_current_heads())
+
+
+async def pending_message(settings: Settings) -> str | None:
+    """Why the database is not ready to serve (not at the migrations' head), or None."""
+    from inspectnet.db import make_engine
+
+    engine = make_engine(settings)
+    try:
+        async with engine.connect() as connection:
+            current = await connection.run_sync(current_revisions)
+    finally:
+        await engine.dispose()
+    heads = head_revisions(settings)
+    if current == heads:
+        return None
+    return (
+        f"database is at {', '.join(sorted(current)) or 'no revision'}, migrations at "
+        f"{', '.join(sorted(heads))}: run `inspectnet db upgrade` first"
+    )

@@ -100,3 +100,22 @@ def test_serve_with_two_workers_answers_and_stops_cleanly(tmp_path: Path) -> Non
         server.send_signal(signal.SIGTERM)
         output, _ = server.communicate(timeout=40)
     assert server.returncode == 0, output.decode(errors="replace")[-2000:]
+
+
+def test_serve_refuses_a_database_behind_the_migrations(tmp_path: Path) -> None:
+    url = f"sqlite+aiosqlite:///{tmp_path / 'old.db'}"
+    migrate.upgrade(make_settings(url, jwt_secret=SECRET), "20261125_0001")
+    env = os.environ | {"INSPECTNET_DATABASE_URL": url, "INSPECTNET_JWT_SECRET": SECRET}
+    result = subprocess.run(
+        [sys.executable, "-m", "inspectnet.cli", "serve", "--port", str(_free_port())],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 2
+    [head] = migrate.head_revisions(make_settings(url))
+    assert result.stderr.strip().splitlines() == [
+        f"not serving: database is at 20261125_0001, migrations at {head}: run `inspectnet db upgrade` first"
+    ]

@@ -50,7 +50,14 @@ def serve(
     """Serve the GraphQL API with uvicorn."""
     import uvicorn
 
+    from inspectnet import migrate
+
     settings = _settings()
+    _ensure_sqlite_dir(settings.database_url)
+    problem = asyncio.run(migrate.pending_message(settings))
+    if problem:
+        print(f"not serving: {problem}", file=sys.stderr)
+        raise typer.Exit(2)
     uvicorn.run(
         "inspectnet.asgi:app",
         host=host or settings.host,
