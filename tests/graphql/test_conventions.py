@@ -37,6 +37,7 @@ EXEMPT_FROM_NODE: set[str] = {
     "Rule",  # loaded from rules/data/*.yaml, a string id shared across rulesets, no row
     "Ruleset",  # loaded from rules/data/*.yaml, a string id (nmg-2016), no row
     "WarningThresholds",  # two numbers inside a Ruleset
+    "Deadline",  # computed from a rule and a start event, never stored
 }
 CATEGORY_FIELD = re.compile(
     r"^(kind|state|status|role|outcome|category|pool)$|(Kind|Status|State)$"

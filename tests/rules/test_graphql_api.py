@@ -65,3 +65,55 @@ async def test_a_bad_schedule_is_refused_naming_the_field(api: Api) -> None:
     result = await api.gql(LOAD, variables, user="region_admin")
     [error] = result["data"]["loadCalendarYear"]["userErrors"]
     assert error["code"] == "CALENDAR_INVALID"
+
+
+DEADLINE = """query($office: ID!, $rule: String!, $start: DateTime) {
+  deadline(officeId: $office, ruleId: $rule, startedAt: $start) {
+    ruleId article startEvent dueOn status colour daysLeft provisional } }"""
+
+
+async def test_a_deadline_names_its_rule_article_and_start_event(api: Api) -> None:
+    qh = global_id("Office", await office_id(api.app.state.graphql.database, "qh.dnr"))
+    # Feedback signed for on 2026-10-20: the report is due 2 months later (qh-zrzyt §19);
+    # the clock is frozen on 2026-11-25, 26 days before it.
+    result = await api.gql(
+        DEADLINE,
+        {"office": qh, "rule": "deadline.rectification_report", "start": "2026-10-20T02:00:00Z"},
+        user="qh_dnr_admin",
+    )
+    assert result["data"]["deadline"] == {
+        "ruleId": "deadline.rectification_report",
+        "article": result["data"]["deadline"]["article"],
+        "startEvent": "FEEDBACK_DELIVERED",
+        "dueOn": "2026-12-20",
+        "status": "ON_TIME",
+        "colour": "GREEN",
+        "daysLeft": 25,
+        "provisional": False,
+    }
+    assert result["data"]["deadline"]["article"].startswith("qh-zrzyt §19")
+
+
+async def test_working_days_in_an_unloaded_year_are_provisional_until_the_year_is_loaded(
+    api: Api,
+) -> None:
+    region = await office_id(api.app.state.graphql.database, "nmg.region")
+    qh = global_id("Office", await office_id(api.app.state.graphql.database, "qh.dnr"))
+    variables = {"office": qh, "rule": "deadline.site_duration", "start": "2026-12-20T02:00:00Z"}
+    before = (await api.gql(DEADLINE, variables, user="qh_dnr_admin"))["data"]["deadline"]
+    assert before["provisional"] is True
+    loaded = await api.gql(LOAD, _year_2027(region), user="region_admin")
+    assert loaded["data"]["loadCalendarYear"]["userErrors"] == []
+    after = (await api.gql(DEADLINE, variables, user="qh_dnr_admin"))["data"]["deadline"]
+    assert after["provisional"] is False
+    # 2027-01-01 is a holiday in the loaded schedule, so the loaded calendar ends a day later.
+    assert after["dueOn"] > before["dueOn"]
+
+
+async def test_a_rule_the_offices_ruleset_lacks_is_not_found(api: Api) -> None:
+    nmg = global_id("Office", await office_id(api.app.state.graphql.database, "nmg.baotou"))
+    result = await api.gql(
+        DEADLINE, {"office": nmg, "rule": "deadline.hearing"}, user="baotou_admin"
+    )
+    assert result["data"] == {"deadline": None}
+    assert result["errors"][0]["extensions"]["code"] == "RULE_NOT_IN_RULESET"

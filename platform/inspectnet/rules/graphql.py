@@ -7,6 +7,7 @@ path); ``Ruleset.rules(kind:)`` filters an already built list.
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Annotated
 
 import strawberry
 from strawberry.scalars import JSON
@@ -206,6 +207,36 @@ class RulesQuery:
     @strawberry.field(description="Every ruleset in force (适用规定)")
     def rulesets(self) -> list[RulesetType]:
         return [ruleset_type(r) for r in registry().all()]
+
+    @strawberry.field(
+        description="A deadline of an office's ruleset from its start event (期限测算), "
+        "on the loaded working-day calendar"
+    )
+    async def deadline(
+        self,
+        info: Info,
+        office_id: Annotated[
+            strawberry.ID, strawberry.argument(description="The office whose ruleset applies")
+        ],
+        rule_id: Annotated[
+            str, strawberry.argument(description="e.g. deadline.rectification_report")
+        ],
+        started_at: Annotated[
+            datetime | None, strawberry.argument(description="When the start event happened")
+        ] = None,
+        met_at: Annotated[
+            datetime | None, strawberry.argument(description="When it was met, if it was")
+        ] = None,
+    ) -> DeadlineType | None:
+        deadline = await service.deadline_for_office(
+            info.context.session,
+            info.context.actor,
+            office_id=expect_global_id(office_id, "Office", field="officeId"),
+            rule_id=rule_id,
+            started_at=started_at,
+            met_at=met_at,
+        )
+        return deadline_type(deadline)
 
 
 @strawberry.type

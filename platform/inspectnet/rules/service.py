@@ -7,7 +7,7 @@ year (the regional office's administrators) is checked by the caller before call
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -19,7 +19,9 @@ from inspectnet.errors import Forbidden
 from inspectnet.network.models import Office, OfficeKind
 from inspectnet.rules import repository
 from inspectnet.rules.calendar import WorkingDayCalendar, validate_calendar_year
+from inspectnet.rules.deadlines import Deadline, compute_deadline
 from inspectnet.rules.models import CalendarYear
+from inspectnet.rules.registry import registry
 
 
 async def load_calendar_year(
@@ -118,3 +120,25 @@ async def load_calendar_year_as_platform(
         detail={"source": row.source},
     )
     return row
+
+
+async def deadline_for_office(
+    session: AsyncSession,
+    actor: Actor,
+    *,
+    office_id: int,
+    rule_id: str,
+    started_at: datetime | None,
+    met_at: datetime | None,
+) -> Deadline:
+    """A deadline of the office's ruleset, from its start event, on the loaded calendar."""
+    office = await get_readable(session, actor, Office, office_id)
+    ruleset = registry().get(office.ruleset_id)
+    return compute_deadline(
+        ruleset,
+        rule_id,
+        started_at=started_at,
+        met_at=met_at,
+        calendar=await calendar_from_db(session),
+        today=clock.today_in_china(),
+    )
