@@ -6,6 +6,8 @@ from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
+from inspectnet.authz.checks import get_readable
+from inspectnet.errors import ValidationFailed
 from inspectnet.graphql.context import Info
 from inspectnet.graphql.errors import UserError
 from inspectnet.graphql.mutations import run_mutation
@@ -99,8 +101,6 @@ class OfficeType(Node):
         last: int | None = None,
         before: str | None = None,
     ) -> Connection[OfficeType]:
-        from inspectnet.errors import ValidationFailed
-
         if not 1 <= depth <= MAX_DEPTH:
             raise ValidationFailed(
                 f"depth 应在1到{MAX_DEPTH}之间", code="DEPTH_OUT_OF_RANGE", field="depth"
@@ -234,8 +234,6 @@ class LinkOfficesPayload:
 class NetworkQuery:
     @strawberry.field(description="One office by global ID, if readable")
     async def office(self, info: Info, id: strawberry.ID) -> OfficeType | None:
-        from inspectnet.authz.checks import get_readable
-
         pk = expect_global_id(id, "Office")
         return OfficeType.from_row(
             await get_readable(info.context.session, info.context.actor, Office, pk)

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
@@ -15,7 +14,6 @@ from inspectnet.graphql.nodes import register_node
 from inspectnet.graphql.relay import Connection, Node, connection
 from inspectnet.ids import expect_global_id, global_id
 from inspectnet.network.loaders import office_by_id
-from inspectnet.paging import Children
 from inspectnet.people import repository, service
 from inspectnet.people.models import (
     EmploymentRecord,
@@ -28,7 +26,6 @@ from inspectnet.people.models import (
 )
 
 if TYPE_CHECKING:
-    from inspectnet.authz.actor import Actor
     from inspectnet.network.graphql import OfficeType
 
 ExpertiseEnum = strawberry.enum(
@@ -106,29 +103,6 @@ class PoolMembershipType(Node):
         )
 
 
-def _child_connection(
-    info: Info,
-    key: str,
-    parent: int,
-    query: Callable[[Actor, list[int]], Children],
-    convert: Callable[[Any], Any],
-    page: tuple[int | None, str | None, int | None, str | None],
-) -> Any:
-    actor = info.context.actor
-    first, after, last, before = page
-    return connection(
-        info,
-        key=key,
-        parent_id=parent,
-        query=lambda ids: query(actor, ids),
-        convert=convert,
-        first=first,
-        after=after,
-        last=last,
-        before=before,
-    )
-
-
 @strawberry.type(name="Person", description="Cadre (干部)")
 class PersonType(Node):
     name: str = strawberry.field(description="Name (姓名)")
@@ -167,13 +141,16 @@ class PersonType(Node):
         last: int | None = None,
         before: str | None = None,
     ) -> Connection[EmploymentRecordType]:
-        return _child_connection(  # type: ignore[no-any-return]
+        return connection(  # type: ignore[return-value]
             info,
-            "person.employment",
-            self.pk,
-            repository.employment_of,
-            EmploymentRecordType.from_row,
-            (first, after, last, before),
+            key="person.employment",
+            parent_id=self.pk,
+            query=lambda ids: repository.employment_of(info.context.actor, ids),
+            convert=EmploymentRecordType.from_row,
+            first=first,
+            after=after,
+            last=last,
+            before=before,
         )
 
     @strawberry.field(description="Declared kin and interest ties (亲属及利害关系)")
@@ -185,13 +162,16 @@ class PersonType(Node):
         last: int | None = None,
         before: str | None = None,
     ) -> Connection[InterestTieType]:
-        return _child_connection(  # type: ignore[no-any-return]
+        return connection(  # type: ignore[return-value]
             info,
-            "person.ties",
-            self.pk,
-            repository.ties_of,
-            InterestTieType.from_row,
-            (first, after, last, before),
+            key="person.ties",
+            parent_id=self.pk,
+            query=lambda ids: repository.ties_of(info.context.actor, ids),
+            convert=InterestTieType.from_row,
+            first=first,
+            after=after,
+            last=last,
+            before=before,
         )
 
     @strawberry.field(description="Pool memberships (组长库/人才库)")
@@ -203,13 +183,16 @@ class PersonType(Node):
         last: int | None = None,
         before: str | None = None,
     ) -> Connection[PoolMembershipType]:
-        return _child_connection(  # type: ignore[no-any-return]
+        return connection(  # type: ignore[return-value]
             info,
-            "person.pools",
-            self.pk,
-            repository.pools_of,
-            PoolMembershipType.from_row,
-            (first, after, last, before),
+            key="person.pools",
+            parent_id=self.pk,
+            query=lambda ids: repository.pools_of(info.context.actor, ids),
+            convert=PoolMembershipType.from_row,
+            first=first,
+            after=after,
+            last=last,
+            before=before,
         )
 
 
@@ -231,13 +214,16 @@ def office_people(
     before: str | None,
 ) -> Connection[PersonType]:
     """The ``Office.people`` connection."""
-    return _child_connection(  # type: ignore[no-any-return]
+    return connection(  # type: ignore[return-value]
         info,
-        "office.people",
-        office_pk,
-        repository.persons_of_offices,
-        PersonType.from_row,
-        (first, after, last, before),
+        key="office.people",
+        parent_id=office_pk,
+        query=lambda ids: repository.persons_of_offices(info.context.actor, ids),
+        convert=PersonType.from_row,
+        first=first,
+        after=after,
+        last=last,
+        before=before,
     )
 
 
