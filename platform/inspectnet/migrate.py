@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
@@ -36,7 +38,16 @@ def upgrade_connection(settings: Settings, connection: Connection, revision: str
 
 
 def head_revisions(settings: Settings) -> set[str]:
-    return set(ScriptDirectory.from_config(alembic_config(settings)).get_heads())
+    """The migrations' heads; read from disk once per directory (readiness asks every probe)."""
+    return set(_heads(str(settings.migrations_dir)))
+
+
+@lru_cache(maxsize=4)
+def _heads(migrations_dir: str) -> tuple[str, ...]:
+    config = Config()
+    config.set_main_option("script_location", migrations_dir)
+    config.set_main_option("path_separator", "os")
+    return tuple(ScriptDirectory.from_config(config).get_heads())
 
 
 def current_revisions(connection: Connection) -> set[str]:
