@@ -20,7 +20,7 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from inspectnet import clock, migrate
+from inspectnet import clock, keyring, migrate
 from inspectnet.accounts.tokens import issue_token
 from inspectnet.app import create_app
 from inspectnet.authz.actor import Actor
@@ -77,6 +77,14 @@ class Backend:
     name: str
     settings: Settings
     engine: AsyncEngine
+
+
+@pytest.fixture(scope="session", autouse=True)
+def development_keyring() -> keyring.Keyring:
+    """Every test runs with the development keyring unless it installs another."""
+    ring = keyring.Keyring.load(None, {}, development=True)
+    keyring.install(ring)
+    return ring
 
 
 @pytest.fixture(scope="session")

@@ -9,6 +9,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, Response
 
+from inspectnet import keyring
 from inspectnet.authz.store import PolicyStore
 from inspectnet.db import Database, make_engine
 from inspectnet.graphql import endpoint
@@ -35,6 +36,7 @@ def create_app(
     """
     settings = settings or get_settings()
     configure_logging(settings.log_level, json=not settings.development)
+    keyring.install(keyring.Keyring.load(settings.keys_dir, development=settings.development))
     database = database or Database(make_engine(settings))
     metrics.POOLS.register("primary", database.sync_engine.pool)
     service = endpoint.GraphQLService(

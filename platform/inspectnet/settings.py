@@ -35,6 +35,9 @@ class Settings(BaseSettings):
     jwt_issuer: str = "inspectnet"
     jwt_audience: str = "inspectnet"
     jwt_default_ttl_seconds: int = Field(default=8 * 3600, ge=60)
+    keys_dir: Path | None = Field(
+        default=None, description="Mounted keyring: one VERSION:BASE64 file per purpose"
+    )
 
     development: bool = Field(default=False, description="GraphiQL and introspection on")
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from inspectnet import keyring
 from inspectnet.authz.actor import Actor
 from inspectnet.authz.store import PolicyStore
 from inspectnet.db import Database, make_engine
@@ -25,6 +26,7 @@ class Runtime:
 async def runtime(settings: Settings | None = None) -> AsyncIterator[Runtime]:
     """Settings, database and a loaded policy, disposed of at the end."""
     settings = settings or get_settings()
+    keyring.install(keyring.Keyring.load(settings.keys_dir, development=settings.development))
     database = Database(make_engine(settings))
     policy = PolicyStore(settings.policy_dir)
     try:
