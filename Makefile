@@ -59,7 +59,7 @@ schema: $(STAMP)
 # Breaking changes of the schema against another branch's SDL; removals must be deprecated first.
 SCHEMA_BASE ?= main
 schema-check: $(STAMP)
-	$(BIN)/python -m inspectnet.graphql.breaking --base $(SCHEMA_BASE)
+	$(BIN)/python -m inspectnet.breaking --base $(SCHEMA_BASE)
 
 clean:
 	rm -rf $(VENV) $(CHECKOV_VENV) var .pytest_cache .ruff_cache .hypothesis

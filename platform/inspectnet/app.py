@@ -12,13 +12,13 @@ from fastapi.responses import JSONResponse, Response
 from inspectnet import keyring
 from inspectnet.authz.store import PolicyStore
 from inspectnet.db import Database, make_engine
-from inspectnet.graphql import endpoint
-from inspectnet.graphql.schema import build_schema
 from inspectnet.health import readiness
+from inspectnet.http import endpoint
 from inspectnet.observability import metrics
 from inspectnet.observability.logs import configure_logging
 from inspectnet.observability.middleware import RequestContext
 from inspectnet.observability.tracing import configure_tracing
+from inspectnet.schema import build_schema
 from inspectnet.settings import Settings, get_settings
 
 

@@ -9,7 +9,7 @@ from sqlalchemy import text
 from inspectnet import migrate
 
 if TYPE_CHECKING:
-    from inspectnet.graphql.endpoint import GraphQLService
+    from inspectnet.http.endpoint import GraphQLService
 
 
 async def readiness(service: GraphQLService) -> tuple[bool, dict[str, str]]:

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from inspectnet.graphql.breaking import compare, main
-from inspectnet.graphql.sdl import export_sdl
+from inspectnet.breaking import compare, main
+from inspectnet.schema import export_sdl
 
 BASE = """
 type Query {

@@ -21,11 +21,11 @@ from graphql import (
     is_list_type,
 )
 
-from inspectnet.graphql.schema import build_schema
 from inspectnet.ids import parse_global_id
 from inspectnet.paging import MAX_PAGE_SIZE
+from inspectnet.schema import build_schema
 from tests.conftest import Api
-from tests.graphql.apps import post, refused
+from tests.http.apps import post, refused
 
 SCHEMA = build_schema(development=True)._schema
 CJK = re.compile(r"[\u4e00-\u9fff]")

@@ -20,10 +20,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from inspectnet.db import Database
-from inspectnet.graphql.schema import build_schema
+from inspectnet.schema import build_schema
 from inspectnet.settings import Settings
 from tests.conftest import Api
-from tests.graphql.apps import COST_KEYS, serve
+from tests.http.apps import COST_KEYS, serve
 from tests.support import services_required
 
 try:

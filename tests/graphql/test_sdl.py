@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from inspectnet.graphql.sdl import export_sdl
+from inspectnet.schema import export_sdl
 
 
 def test_schema_graphql_is_current(repo_root: Path) -> None:

@@ -170,7 +170,7 @@ def schema_export(
     path: Annotated[Path, typer.Option(help="Where to write the SDL")] = SCHEMA_FILE,
 ) -> None:
     """Write the GraphQL schema (SDL) to ``schema/schema.graphql``."""
-    from inspectnet.graphql.sdl import export_sdl
+    from inspectnet.schema import export_sdl
 
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(export_sdl(), encoding="utf-8")

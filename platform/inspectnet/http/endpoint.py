@@ -53,11 +53,11 @@ from inspectnet.authz.store import PolicyStore
 from inspectnet.db import Database
 from inspectnet.errors import DomainError, Unauthenticated
 from inspectnet.graphql.context import Context
-from inspectnet.graphql.cost import CostReport, actual_cost, requested_cost
-from inspectnet.graphql.documents import Documents, Prepared, done_executing, executing
-from inspectnet.graphql.persisted import MemoryDocuments, PersistedQueries, load_manifest
-from inspectnet.graphql.ratelimit import BudgetStore, MemoryBudgets
-from inspectnet.graphql.refusals import Refusal
+from inspectnet.http.cost import CostReport, actual_cost, requested_cost
+from inspectnet.http.documents import Documents, Prepared, done_executing, executing
+from inspectnet.http.persisted import MemoryDocuments, PersistedQueries, load_manifest
+from inspectnet.http.ratelimit import BudgetStore, MemoryBudgets
+from inspectnet.http.refusals import Refusal
 from inspectnet.observability.logs import bind
 from inspectnet.observability.metrics import observe_graphql, operation_label
 from inspectnet.settings import Settings

@@ -6,7 +6,7 @@ value), or, for a type, if every field, argument and input field using it was. A
 breaking (a type changed, a required argument added, a nullable field made non-null in an
 input, …) fails: deprecate first, remove in a later release.
 
-    python -m inspectnet.graphql.breaking [--base main] [--base-file old.graphql]
+    python -m inspectnet.breaking [--base main] [--base-file old.graphql]
 """
 
 from __future__ import annotations
@@ -125,7 +125,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.schema_file:
         new_sdl = args.schema_file.read_text("utf-8")
     else:
-        from inspectnet.graphql.sdl import export_sdl
+        from inspectnet.schema import export_sdl
 
         new_sdl = export_sdl()
     report = compare(old_sdl, new_sdl)

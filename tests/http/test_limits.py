@@ -7,7 +7,7 @@ import time
 import pytest
 
 from tests.conftest import Api
-from tests.graphql.apps import post, refused, sql
+from tests.http.apps import post, refused, sql
 
 
 def nested(levels: int, page: str = "") -> str:

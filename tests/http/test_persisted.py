@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 
 from inspectnet.db import Database
-from inspectnet.graphql.persisted import load_manifest, sha256_of
+from inspectnet.http.persisted import load_manifest, sha256_of
 from inspectnet.settings import Settings
 from tests.conftest import Api
-from tests.graphql.apps import PREFLIGHT, auth, post, refused, serve, sql
+from tests.http.apps import PREFLIGHT, auth, post, refused, serve, sql
 
 VIEWER = "query Viewer { viewer { username } }"
 OTHER = "query Other { viewer { userId } }"
@@ -150,7 +150,7 @@ async def test_documents_are_parsed_and_validated_once(
 ) -> None:
     import strawberry.schema.schema as strawberry_schema
 
-    from inspectnet.graphql import documents
+    from inspectnet.http import documents
 
     def forbidden(*_args: object, **_kwargs: object) -> None:
         raise AssertionError("strawberry parsed or validated a document the endpoint prepared")

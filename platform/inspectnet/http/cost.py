@@ -54,8 +54,8 @@ from graphql import (
     is_list_type,
 )
 
-from inspectnet.graphql.ratelimit import Throttle
-from inspectnet.graphql.refusals import Refusal
+from inspectnet.http.ratelimit import Throttle
+from inspectnet.http.refusals import Refusal
 from inspectnet.paging import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
 
 

@@ -12,9 +12,9 @@ from strawberry.tools import merge_types
 from inspectnet.accounts.graphql import AccountsMutation, AccountsQuery
 from inspectnet.audit.graphql import AuditQuery
 from inspectnet.graphql.context import Info
-from inspectnet.graphql.documents import PreparedDocument
 from inspectnet.graphql.nodes import resolve_node
 from inspectnet.graphql.relay import Node
+from inspectnet.http.documents import PreparedDocument
 from inspectnet.network.graphql import NetworkMutation, NetworkQuery
 from inspectnet.people.graphql import PeopleMutation
 from inspectnet.rules.graphql import RulesMutation, RulesQuery
@@ -70,7 +70,20 @@ def build_schema(*, development: bool = True) -> strawberry.Schema:
         mutation=Mutation,
         extensions=extensions,
         types=[
-            OfficeType, PersonType, EmploymentRecordType, InterestTieType, PoolMembershipType,
-            TargetType, LeadershipPostType, UserAccountType, RoleGrantType, AuditEntryType,
+            OfficeType,
+            PersonType,
+            EmploymentRecordType,
+            InterestTieType,
+            PoolMembershipType,
+            TargetType,
+            LeadershipPostType,
+            UserAccountType,
+            RoleGrantType,
+            AuditEntryType,
         ],
     )
+
+
+def export_sdl() -> str:
+    """The schema as SDL, as checked in at ``schema/schema.graphql``."""
+    return build_schema(development=True).as_str() + "\n"

@@ -8,11 +8,11 @@ from collections.abc import AsyncIterator
 
 import pytest
 
+from inspectnet import schema as schema_module
 from inspectnet.db import Database
-from inspectnet.graphql import schema as schema_module
 from inspectnet.settings import Settings
 from tests.conftest import Api
-from tests.graphql.apps import post, refused, serve, sql
+from tests.http.apps import post, refused, serve, sql
 
 
 @pytest.fixture
@@ -112,7 +112,7 @@ async def test_graphiql_only_in_development(api: Api, production: Api) -> None:
 async def test_a_failure_outside_resolvers_is_a_masked_500(
     api: Api, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
-    from inspectnet.graphql import endpoint
+    from inspectnet.http import endpoint
 
     async def database_down(*_args: object) -> None:
         raise ConnectionError("could not connect to postgres://secret@db")

@@ -29,8 +29,8 @@ from strawberry.extensions import SchemaExtension
 from strawberry.schema.validation_rules.maybe_null import MaybeNullValidationRule
 from strawberry.schema.validation_rules.one_of import OneOfInputValidationRule
 
-from inspectnet.graphql.limits import ShapeLimits, check_shape
-from inspectnet.graphql.refusals import Refusal
+from inspectnet.http.limits import ShapeLimits, check_shape
+from inspectnet.http.refusals import Refusal
 from inspectnet.settings import Settings
 
 T = TypeVar("T")

@@ -9,7 +9,7 @@ import pytest
 from inspectnet.db import Database
 from inspectnet.settings import Settings
 from tests.conftest import Api
-from tests.graphql.apps import COST_KEYS, PREFLIGHT, auth, post, refused, serve, sql
+from tests.http.apps import COST_KEYS, PREFLIGHT, auth, post, refused, serve, sql
 
 GRAPHQL_RESPONSE = "application/graphql-response+json"
 VIEWER = "{ viewer { username } }"

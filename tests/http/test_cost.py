@@ -15,12 +15,12 @@ from graphql import get_operation_ast, parse
 
 from inspectnet import clock
 from inspectnet.db import Database
-from inspectnet.graphql.cost import actual_cost, requested_cost
-from inspectnet.graphql.schema import build_schema
+from inspectnet.http.cost import actual_cost, requested_cost
 from inspectnet.ids import global_id
+from inspectnet.schema import build_schema
 from inspectnet.settings import Settings
 from tests.conftest import Api, office_id
-from tests.graphql.apps import COST_KEYS, post, refused, serve, sql
+from tests.http.apps import COST_KEYS, post, refused, serve, sql
 
 SCHEMA = build_schema(development=True)._schema
 

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
-from inspectnet.graphql.refusals import Refusal
+from inspectnet.http.refusals import Refusal
 
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
 

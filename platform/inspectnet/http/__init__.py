@@ -1,0 +1,1 @@
+"""The HTTP gateway: GraphQL-over-HTTP, limits, cost, persisted queries, budgets."""
