@@ -16,12 +16,11 @@ from pathlib import Path
 import httpx
 from tests.sqlcount import count_statements
 
-from inspectnet import migrate
+from inspectnet import domains, migrate
 from inspectnet.accounts.models import Role
 from inspectnet.accounts.tokens import issue_token
 from inspectnet.app import create_app
 from inspectnet.authz.actor import Actor
-from inspectnet.authz.store import PolicyStore
 from inspectnet.db import Database, make_engine
 from inspectnet.ids import global_id
 from inspectnet.settings import Settings
@@ -46,7 +45,7 @@ async def _prepare(path: Path, size: int) -> tuple[Settings, int, str]:
     await asyncio.to_thread(migrate.upgrade, settings)
     database = Database(make_engine(settings))
     async with database.transaction() as session:
-        actor = Actor.system(PolicyStore(settings.policy_dir).compiled, name="bench")
+        actor = Actor.system(domains.policy_store(settings.policy_dir).compiled, name="bench")
         offices = await make_network(session, actor, size)
         for office in offices:
             await make_target(session, actor, office)

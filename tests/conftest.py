@@ -20,7 +20,7 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from inspectnet import clock, keyring, migrate
+from inspectnet import clock, domains, keyring, migrate
 from inspectnet.accounts.tokens import issue_token
 from inspectnet.app import create_app
 from inspectnet.authz.actor import Actor
@@ -110,7 +110,7 @@ async def backend(request: pytest.FixtureRequest, sqlite_url: str) -> AsyncItera
     engine = make_engine(settings)
     database = Database(engine)
     with clock.frozen(FROZEN_AT):
-        store = PolicyStore(settings.policy_dir)
+        store = domains.policy_store(settings.policy_dir)
         async with database.transaction() as session:
             await load_demo(session, Actor.system(store.compiled, name="demo"))
     try:
@@ -145,7 +145,7 @@ def settings(backend: Backend) -> Settings:
 
 @pytest.fixture
 async def policy(db: Database, settings: Settings) -> PolicyStore:
-    store = PolicyStore(settings.policy_dir)
+    store = domains.policy_store(settings.policy_dir)
     async with db.session() as session:
         await store.reload(session)
     return store

@@ -9,8 +9,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, Response
 
-from inspectnet import keyring
-from inspectnet.authz.store import PolicyStore
+from inspectnet import domains, keyring
 from inspectnet.db import Database, make_engine
 from inspectnet.health import readiness
 from inspectnet.http import endpoint
@@ -42,7 +41,7 @@ def create_app(
     service = endpoint.GraphQLService(
         schema=build_schema(development=settings.development),
         database=database,
-        policy=PolicyStore(settings.policy_dir),
+        policy=domains.policy_store(settings.policy_dir),
         settings=settings,
     )
     watch = (not settings.is_sqlite) if watch_policy is None else watch_policy

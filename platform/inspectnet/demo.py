@@ -11,6 +11,7 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from inspectnet import domains
 from inspectnet.accounts import service as accounts
 from inspectnet.accounts.models import Role, RoleGrant, UserAccount
 from inspectnet.authz.actor import Actor
@@ -348,6 +349,16 @@ async def load_demo(session: AsyncSession, actor: Actor) -> int:
                 session, actor, user_id=account.id, office_id=office.id, role=user.role
             )
             created += 1
+    return created + await _domain_demos(session, actor)
+
+
+async def _domain_demos(session: AsyncSession, actor: Actor) -> int:
+    """Each registered domain's own demo data (its ``demo.load``), after the network exists."""
+    created = 0
+    for domain in domains.installed():
+        module = domain.module("demo")
+        if module is not None:
+            created += int(await module.load(session, actor) or 0)
     return created
 
 

@@ -1,28 +1,14 @@
-"""Every domain's models imported in one place, so mappers and Alembic see them all."""
+"""Every mapped model, found through the domain registry, so mappers and Alembic see them all."""
 
-from inspectnet.accounts.models import RoleGrant, UserAccount
-from inspectnet.audit.models import AuditEntry
-from inspectnet.authz.models import PolicyRule, PolicyState
+from __future__ import annotations
+
+from inspectnet import domains
+from inspectnet.authz import models as _door  # noqa: F401 - the door's own tables
 from inspectnet.db import Base
-from inspectnet.network.models import Office, OfficeLink
-from inspectnet.people.models import EmploymentRecord, InterestTie, Person, PoolMembership
-from inspectnet.rules.models import CalendarYear
-from inspectnet.targets.models import LeadershipPost, Target
 
-__all__ = [
-    "AuditEntry",
-    "Base",
-    "CalendarYear",
-    "EmploymentRecord",
-    "InterestTie",
-    "LeadershipPost",
-    "Office",
-    "OfficeLink",
-    "Person",
-    "PolicyRule",
-    "PolicyState",
-    "PoolMembership",
-    "RoleGrant",
-    "Target",
-    "UserAccount",
-]
+domains.load_models()
+
+
+def mapped() -> dict[str, type]:
+    """Every mapped model class by its name (the name its global IDs carry)."""
+    return {mapper.class_.__name__: mapper.class_ for mapper in Base.registry.mappers}

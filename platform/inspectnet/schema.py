@@ -1,4 +1,4 @@
-"""The schema: every domain's queries and mutations, merged. Assembly only."""
+"""The assembly: the strawberry schema built from the registered domains' parts. Nothing else."""
 
 from __future__ import annotations
 
@@ -9,16 +9,12 @@ import strawberry
 from strawberry.extensions import DisableIntrospection
 from strawberry.tools import merge_types
 
-from inspectnet.accounts.graphql import AccountsMutation, AccountsQuery
-from inspectnet.audit.graphql import AuditQuery
+from inspectnet import domains
 from inspectnet.graphql.context import Info
 from inspectnet.graphql.nodes import resolve_node
+from inspectnet.graphql.parts import SchemaPart, TypeField
 from inspectnet.graphql.relay import Node
 from inspectnet.http.documents import PreparedDocument
-from inspectnet.network.graphql import NetworkMutation, NetworkQuery
-from inspectnet.people.graphql import PeopleMutation
-from inspectnet.rules.graphql import RulesMutation, RulesQuery
-from inspectnet.targets.graphql import TargetsMutation
 
 
 @strawberry.type
@@ -28,19 +24,43 @@ class NodeQuery:
         return await resolve_node(info, id)  # type: ignore[no-any-return]
 
 
-Query = merge_types("Query", (NodeQuery, AccountsQuery, NetworkQuery, AuditQuery, RulesQuery))
-Mutation = merge_types(
-    "Mutation",
-    (NetworkMutation, PeopleMutation, TargetsMutation, AccountsMutation, RulesMutation),
-)
-# merge_types takes no description; the merged definitions are ours to describe.
-Query.__strawberry_definition__.description = "Reading the network (查询)"  # type: ignore[attr-defined]
-Mutation.__strawberry_definition__.description = "Changing the network (变更)"  # type: ignore[attr-defined]
-
-
 class InspectnetSchema(strawberry.Schema):
     def process_errors(self, errors: Any, execution_context: Any = None) -> None:
         """The HTTP endpoint masks and logs errors itself, with the request id."""
+
+
+def parts() -> list[SchemaPart]:
+    """Every registered domain's contribution, in registration order."""
+    return [part for d in domains.installed() if (part := d.schema_part()) is not None]
+
+
+def _graphql_name(cls: type) -> str:
+    return str(cls.__strawberry_definition__.name)  # type: ignore[attr-defined]
+
+
+def attach(fields: list[TypeField], types: list[type]) -> None:
+    """Put each domain's fields on the types other domains own (once per process)."""
+    by_name = {_graphql_name(t): t for t in types}
+    for extra in fields:
+        owner = by_name.get(extra.on)
+        if owner is None:
+            raise LookupError(f"field {extra.on}.{extra.name}: no registered type {extra.on}")
+        definition = owner.__strawberry_definition__  # type: ignore[attr-defined]
+        existing = {f.python_name for f in definition.fields}
+        if extra.name in existing:
+            continue
+        extra.field.python_name = extra.name
+        extra.field.origin = owner
+        definition.fields.append(extra.field)
+
+
+def _merged(name: str, description: str, roots: list[type]) -> type | None:
+    if not roots:
+        return None
+    merged = merge_types(name, tuple(roots))
+    # merge_types takes no description; the merged definitions are ours to describe.
+    merged.__strawberry_definition__.description = description  # type: ignore[attr-defined]
+    return merged
 
 
 @lru_cache(maxsize=2)
@@ -48,39 +68,29 @@ def build_schema(*, development: bool = True) -> strawberry.Schema:
     """The schema; introspection is refused unless ``development``.
 
     The endpoint parses, validates and caches documents itself before signing the caller in
-    (documents.py); ``PreparedDocument`` hands its work to strawberry so nothing is done twice.
-    ``DisableIntrospection`` only matters to callers that execute the schema directly.
+    (http/documents.py); ``PreparedDocument`` hands its work to strawberry so nothing is done
+    twice. ``DisableIntrospection`` only matters to callers that execute the schema directly.
     """
-    from inspectnet.accounts.graphql import RoleGrantType, UserAccountType
-    from inspectnet.audit.graphql import AuditEntryType
-    from inspectnet.network.graphql import OfficeType
-    from inspectnet.people.graphql import (
-        EmploymentRecordType,
-        InterestTieType,
-        PersonType,
-        PoolMembershipType,
-    )
-    from inspectnet.targets.graphql import LeadershipPostType, TargetType
-
+    found = parts()
+    types = [t for part in found for t in part.types]
+    attach([f for part in found for f in part.fields], types)
     extensions: list[Any] = [PreparedDocument]
     if not development:
         extensions.append(DisableIntrospection)
     return InspectnetSchema(
-        query=Query,
-        mutation=Mutation,
+        query=_merged(
+            "Query", "Reading the network (查询)", [NodeQuery, *(p.query for p in found if p.query)]
+        ),
+        mutation=_merged(
+            "Mutation", "Changing the network (变更)", [p.mutation for p in found if p.mutation]
+        ),
+        subscription=_merged(
+            "Subscription",
+            "Live updates (订阅)",
+            [p.subscription for p in found if p.subscription],
+        ),
         extensions=extensions,
-        types=[
-            OfficeType,
-            PersonType,
-            EmploymentRecordType,
-            InterestTieType,
-            PoolMembershipType,
-            TargetType,
-            LeadershipPostType,
-            UserAccountType,
-            RoleGrantType,
-            AuditEntryType,
-        ],
+        types=types,
     )
 
 

@@ -22,7 +22,7 @@ def test_base_policy_roles_are_the_role_enum(repo_root: Path) -> None:
 def test_base_policy_types_and_relations_exist(repo_root: Path) -> None:
     model_types = {
         getattr(model, "__authz_type__", None)
-        for model in vars(models).values()
+        for model in models.mapped().values()
         if isinstance(model, type)
     }
     rows = _rows(repo_root)

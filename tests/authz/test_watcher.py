@@ -12,11 +12,10 @@ from datetime import timedelta
 import httpx
 import pytest
 
-from inspectnet import migrate
+from inspectnet import domains, migrate
 from inspectnet.accounts.tokens import issue_token
 from inspectnet.app import create_app
 from inspectnet.authz.actor import Actor
-from inspectnet.authz.store import PolicyStore
 from inspectnet.db import Database, make_engine
 from inspectnet.demo import load_demo
 from inspectnet.settings import Settings
@@ -42,7 +41,7 @@ async def shared_database() -> AsyncIterator[Settings]:
         database = Database(make_engine(settings))
         async with database.transaction() as session:
             await load_demo(
-                session, Actor.system(PolicyStore(settings.policy_dir).compiled, name="demo")
+                session, Actor.system(domains.policy_store(settings.policy_dir).compiled, name="demo")
             )
         await database.dispose()
         yield settings

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 import pytest
 
 from tests.conftest import Api
@@ -51,15 +49,13 @@ async def test_a_thousand_aliases_are_refused_without_sql(api: Api) -> None:
     assert statements.count == 0
 
 
-async def test_a_100k_token_document_is_refused_quickly_without_sql(api: Api) -> None:
+async def test_a_100k_token_document_is_refused_without_sql(api: Api) -> None:
+    # The lexer stops at the limit; how fast that is belongs in bench/, not here.
     query = "{ viewer { " + "username " * 100_000 + "} }"
-    started = time.perf_counter()
     with sql(api) as statements:
         response = await post(api, {"query": query})
-    elapsed = time.perf_counter() - started
     refused(response, 200, "TOO_MANY_TOKENS")
     assert statements.count == 0
-    assert elapsed < 2.0  # the lexer stops at the limit; generous for slow CI machines
 
 
 @pytest.mark.parametrize(
@@ -88,13 +84,12 @@ async def test_a_page_size_over_100_is_refused_without_sql(
 
 async def test_a_field_repeated_at_one_level_is_refused_before_validation(api: Api) -> None:
     # graphql-core compares every pair of same-named fields: 300 copies take about a second.
+    # The code shows the shape check answered, not validation (speed belongs in bench/).
     query = "{ " + " ".join(["offices { nodes { name } }"] * 300) + " }"
-    started = time.perf_counter()
     with sql(api) as statements:
         response = await post(api, {"query": query})
     refused(response, 200, "TOO_MANY_REPEATED_FIELDS")
     assert statements.count == 0
-    assert time.perf_counter() - started < 0.5
 
 
 async def test_a_query_over_the_cost_maximum_is_refused_without_sql(api: Api) -> None:

@@ -25,9 +25,9 @@ async def test_readyz_checks_database_migrations_and_policy(api: Api) -> None:
 
 
 async def test_readyz_is_503_before_the_policy_is_loaded(api: Api) -> None:
-    from inspectnet.authz.store import PolicyStore
+    from inspectnet import domains
 
-    api.app.state.graphql.policy = PolicyStore(api.settings.policy_dir)
+    api.app.state.graphql.policy = domains.policy_store(api.settings.policy_dir)
     response = await api.client.get("/readyz")
     assert response.status_code == 503
     assert response.json()["checks"]["policy"] == "not loaded"

@@ -10,8 +10,10 @@ from inspectnet.accounts import repository, service
 from inspectnet.accounts.models import Role, RoleGrant, UserAccount
 from inspectnet.graphql.context import Info
 from inspectnet.graphql.errors import UserError
+from inspectnet.graphql.fields import connection_field
 from inspectnet.graphql.mutations import run_mutation
 from inspectnet.graphql.nodes import register_node
+from inspectnet.graphql.parts import SchemaPart, TypeField
 from inspectnet.graphql.relay import Connection, Node, connection
 from inspectnet.ids import expect_global_id, global_id
 from inspectnet.network.loaders import office_by_id
@@ -62,29 +64,6 @@ class UserAccountType(Node):
 
 register_node("RoleGrant", RoleGrant, RoleGrantType.from_row)
 register_node("UserAccount", UserAccount, UserAccountType.from_row)
-
-
-def office_role_grants(
-    info: Info,
-    office_pk: int,
-    first: int | None,
-    after: str | None,
-    last: int | None,
-    before: str | None,
-) -> Connection[RoleGrantType]:
-    """The ``Office.roleGrants`` connection."""
-    actor = info.context.actor
-    return connection(  # type: ignore[return-value]
-        info,
-        key="office.role_grants",
-        parent_id=office_pk,
-        query=lambda ids: repository.grants_of_offices(actor, ids),
-        convert=RoleGrantType.from_row,
-        first=first,
-        after=after,
-        last=last,
-        before=before,
-    )
 
 
 @strawberry.type(name="Viewer", description="The signed-in account (当前用户)")
@@ -229,3 +208,21 @@ class AccountsMutation:
             revoked_grant_id=strawberry.ID(global_id("RoleGrant", grant.id)) if grant else None,
             user_errors=errors,
         )
+
+
+SCHEMA = SchemaPart(
+    query=AccountsQuery,
+    mutation=AccountsMutation,
+    types=(UserAccountType, RoleGrantType),
+    fields=(
+        TypeField(
+            "Office",
+            "roleGrants",
+            connection_field(
+                repository.grants_of_offices,
+                RoleGrantType,
+                description="Roles held in the office (角色授予)",
+            ),
+        ),
+    ),
+)

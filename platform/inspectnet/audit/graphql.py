@@ -6,13 +6,13 @@ from datetime import datetime
 
 import strawberry
 
+from inspectnet.audit import repository
 from inspectnet.audit.models import AuditEntry, Outcome
-from inspectnet.authz.scopes import readable
 from inspectnet.graphql.context import Info
 from inspectnet.graphql.nodes import register_node
+from inspectnet.graphql.parts import SchemaPart
 from inspectnet.graphql.relay import Connection, Node, connection
 from inspectnet.ids import expect_global_id, global_id
-from inspectnet.paging import top_level
 
 OutcomeEnum = strawberry.enum(Outcome, name="AuditOutcome", description="What came of it (结果)")
 
@@ -68,12 +68,13 @@ class AuditQuery:
             info,
             key=f"audit_log.{office_pk}",
             parent_id=0,
-            query=lambda _ids: top_level(
-                readable(actor, AuditEntry).where(AuditEntry.office_id == office_pk), AuditEntry
-            ),
+            query=lambda _ids: repository.office_log(actor, office_pk),
             convert=AuditEntryType.from_row,
             first=first,
             after=after,
             last=last,
             before=before,
         )
+
+
+SCHEMA = SchemaPart(query=AuditQuery, types=(AuditEntryType,))

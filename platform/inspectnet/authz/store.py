@@ -7,7 +7,7 @@ is built from the same lines on demand, as the reference (``policy explain``, pr
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -43,10 +43,12 @@ class PolicySnapshot:
 class PolicyStore:
     """Holds the current snapshot; ``reload`` swaps in a new one atomically."""
 
-    def __init__(self, policy_dir: Path) -> None:
+    def __init__(self, policy_dir: Path, extra_policies: Iterable[str] = ()) -> None:
+        """``extra_policies``: further CSV texts of base lines (the domains' own policy files)."""
         self.policy_dir = policy_dir
         self.model_path = policy_dir / MODEL_FILE
-        self.base_lines = tuple(parse_csv((policy_dir / BASE_POLICY_FILE).read_text("utf-8")))
+        texts = [(policy_dir / BASE_POLICY_FILE).read_text("utf-8"), *extra_policies]
+        self.base_lines = tuple(line for text in texts for line in parse_csv(text))
         self._snapshot = PolicySnapshot(self.base_lines, CompiledPolicy.compile(self.base_lines), 0)
         self._lock = asyncio.Lock()
         # Set when other replicas listen (authz.watcher): tells them a change was committed.

@@ -78,7 +78,7 @@ def explain(
             if account is None:
                 raise typer.BadParameter(f"no user {user!r}", param_hint="--user")
             type_name, pk = parse_global_id(obj, field="object")
-            model = getattr(models, type_name, None)
+            model = models.mapped().get(type_name)
             found = await session.get(model, pk) if model is not None else None
             if found is None:
                 raise typer.BadParameter(

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from inspectnet import keyring
+from inspectnet import domains, keyring
 from inspectnet.authz.actor import Actor
 from inspectnet.authz.store import PolicyStore
 from inspectnet.db import Database, make_engine
@@ -28,7 +28,7 @@ async def runtime(settings: Settings | None = None) -> AsyncIterator[Runtime]:
     settings = settings or get_settings()
     keyring.install(keyring.Keyring.load(settings.keys_dir, development=settings.development))
     database = Database(make_engine(settings))
-    policy = PolicyStore(settings.policy_dir)
+    policy = domains.policy_store(settings.policy_dir)
     try:
         async with database.session() as session:
             await policy.reload(session)

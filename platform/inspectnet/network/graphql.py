@@ -12,6 +12,7 @@ from inspectnet.graphql.context import Info
 from inspectnet.graphql.errors import UserError
 from inspectnet.graphql.mutations import run_mutation
 from inspectnet.graphql.nodes import register_node
+from inspectnet.graphql.parts import SchemaPart
 from inspectnet.graphql.relay import Connection, Node, connection
 from inspectnet.ids import expect_global_id, global_id
 from inspectnet.network import repository, service
@@ -21,10 +22,7 @@ from inspectnet.paging import top_level
 from inspectnet.rules.registry import registry as rulesets
 
 if TYPE_CHECKING:
-    from inspectnet.accounts.graphql import RoleGrantType
-    from inspectnet.people.graphql import PersonType
     from inspectnet.rules.graphql import RulesetType
-    from inspectnet.targets.graphql import TargetType
 
 MAX_DEPTH = 10
 
@@ -117,45 +115,6 @@ class OfficeType(Node):
             last=last,
             before=before,
         )
-
-    @strawberry.field(description="Targets the office covers (巡视巡察对象)")
-    def targets(
-        self,
-        info: Info,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
-    ) -> Connection[Annotated[TargetType, strawberry.lazy("inspectnet.targets.graphql")]]:
-        from inspectnet.targets.graphql import office_targets
-
-        return office_targets(info, self.pk, first, after, last, before)
-
-    @strawberry.field(description="Persons whose records the office keeps (干部)")
-    def people(
-        self,
-        info: Info,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
-    ) -> Connection[Annotated[PersonType, strawberry.lazy("inspectnet.people.graphql")]]:
-        from inspectnet.people.graphql import office_people
-
-        return office_people(info, self.pk, first, after, last, before)
-
-    @strawberry.field(description="Roles held in the office (角色授予)")
-    def role_grants(
-        self,
-        info: Info,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
-    ) -> Connection[Annotated[RoleGrantType, strawberry.lazy("inspectnet.accounts.graphql")]]:
-        from inspectnet.accounts.graphql import office_role_grants
-
-        return office_role_grants(info, self.pk, first, after, last, before)
 
 
 register_node("Office", Office, OfficeType.from_row)
@@ -322,3 +281,6 @@ class NetworkMutation:
 
         link, errors = await run_mutation(info, "office.link", call)
         return LinkOfficesPayload(link=link and OfficeLinkType.from_row(link), user_errors=errors)
+
+
+SCHEMA = SchemaPart(query=NetworkQuery, mutation=NetworkMutation, types=(OfficeType,))

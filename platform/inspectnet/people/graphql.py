@@ -9,8 +9,10 @@ import strawberry
 
 from inspectnet.graphql.context import Info
 from inspectnet.graphql.errors import UserError
+from inspectnet.graphql.fields import connection_field
 from inspectnet.graphql.mutations import run_mutation
 from inspectnet.graphql.nodes import register_node
+from inspectnet.graphql.parts import SchemaPart, TypeField
 from inspectnet.graphql.relay import Connection, Node, connection
 from inspectnet.ids import expect_global_id, global_id
 from inspectnet.network.loaders import office_by_id
@@ -205,28 +207,6 @@ for _name, _model, _type in (
     register_node(_name, _model, _type.from_row)
 
 
-def office_people(
-    info: Info,
-    office_pk: int,
-    first: int | None,
-    after: str | None,
-    last: int | None,
-    before: str | None,
-) -> Connection[PersonType]:
-    """The ``Office.people`` connection."""
-    return connection(  # type: ignore[return-value]
-        info,
-        key="office.people",
-        parent_id=office_pk,
-        query=lambda ids: repository.persons_of_offices(info.context.actor, ids),
-        convert=PersonType.from_row,
-        first=first,
-        after=after,
-        last=last,
-        before=before,
-    )
-
-
 @strawberry.input(description="A new person in an office's files (新增干部)")
 class CreatePersonInput:
     office_id: strawberry.ID = strawberry.field(
@@ -396,3 +376,20 @@ class PeopleMutation:
         return AddToPoolPayload(
             membership=membership and PoolMembershipType.from_row(membership), user_errors=errors
         )
+
+
+SCHEMA = SchemaPart(
+    mutation=PeopleMutation,
+    types=(PersonType, EmploymentRecordType, InterestTieType, PoolMembershipType),
+    fields=(
+        TypeField(
+            "Office",
+            "people",
+            connection_field(
+                repository.persons_of_offices,
+                PersonType,
+                description="Persons whose records the office keeps (干部)",
+            ),
+        ),
+    ),
+)

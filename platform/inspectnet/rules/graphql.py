@@ -15,6 +15,7 @@ from strawberry.scalars import JSON
 from inspectnet.graphql.context import Info
 from inspectnet.graphql.errors import UserError
 from inspectnet.graphql.mutations import run_mutation
+from inspectnet.graphql.parts import SchemaPart
 from inspectnet.ids import expect_global_id
 from inspectnet.rules import service
 from inspectnet.rules.calendar import PeriodUnit
@@ -272,3 +273,6 @@ class RulesMutation:
             else None,
             user_errors=errors,
         )
+
+
+SCHEMA = SchemaPart(query=RulesQuery, mutation=RulesMutation)

@@ -9,8 +9,10 @@ import strawberry
 
 from inspectnet.graphql.context import Info
 from inspectnet.graphql.errors import UserError
+from inspectnet.graphql.fields import connection_field
 from inspectnet.graphql.mutations import run_mutation
 from inspectnet.graphql.nodes import register_node
+from inspectnet.graphql.parts import SchemaPart, TypeField
 from inspectnet.graphql.relay import Connection, Node, connection
 from inspectnet.ids import expect_global_id, global_id
 from inspectnet.network.loaders import office_by_id
@@ -93,29 +95,6 @@ register_node("Target", Target, TargetType.from_row)
 register_node("LeadershipPost", LeadershipPost, LeadershipPostType.from_row)
 
 
-def office_targets(
-    info: Info,
-    office_pk: int,
-    first: int | None,
-    after: str | None,
-    last: int | None,
-    before: str | None,
-) -> Connection[TargetType]:
-    """The ``Office.targets`` connection."""
-    actor = info.context.actor
-    return connection(  # type: ignore[return-value]
-        info,
-        key="office.targets",
-        parent_id=office_pk,
-        query=lambda ids: repository.targets_of_offices(actor, ids),
-        convert=TargetType.from_row,
-        first=first,
-        after=after,
-        last=last,
-        before=before,
-    )
-
-
 @strawberry.input(description="A new target for an office (新增巡视巡察对象)")
 class CreateTargetInput:
     office_id: strawberry.ID = strawberry.field(description="The office that covers it (负责机构)")
@@ -191,3 +170,20 @@ class TargetsMutation:
         return AddLeadershipPostPayload(
             post=post and LeadershipPostType.from_row(post), user_errors=errors
         )
+
+
+SCHEMA = SchemaPart(
+    mutation=TargetsMutation,
+    types=(TargetType, LeadershipPostType),
+    fields=(
+        TypeField(
+            "Office",
+            "targets",
+            connection_field(
+                repository.targets_of_offices,
+                TargetType,
+                description="Targets the office covers (巡视巡察对象)",
+            ),
+        ),
+    ),
+)
