@@ -5,6 +5,7 @@ from __future__ import annotations
 from inspectnet import domains
 from inspectnet.authz import models as _door  # noqa: F401 - the door's own tables
 from inspectnet.db import Base
+from inspectnet.http import models as _gateway  # noqa: F401 - idempotency keys
 
 domains.load_models()
 

@@ -65,6 +65,9 @@ class Settings(BaseSettings):
     )
     graphql_batching: bool = Field(default=False, description="Accept a JSON array of requests")
     graphql_batch_max: int = Field(default=10, ge=1, le=100, description="Requests in one batch")
+    graphql_idempotency_ttl_hours: int = Field(
+        default=24, ge=1, le=24 * 30, description="How long an Idempotency-Key's answer is kept"
+    )
 
     @field_validator("database_url")
     @classmethod

@@ -30,6 +30,7 @@ import re
 import time
 import uuid
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any
 
 from fastapi import Request
@@ -53,6 +54,7 @@ from inspectnet.authz.store import PolicyStore
 from inspectnet.db import Database
 from inspectnet.errors import DomainError, Unauthenticated
 from inspectnet.graphql.context import Context
+from inspectnet.http import idempotency
 from inspectnet.http.cost import CostReport, actual_cost, requested_cost
 from inspectnet.http.documents import Documents, Prepared, done_executing, executing
 from inspectnet.http.persisted import MemoryDocuments, PersistedQueries, load_manifest
@@ -324,7 +326,7 @@ async def _serve(
 
 async def _run(
     service: GraphQLService, request: Request, payload: Any, attempt: Attempt
-) -> ExecutionResult:
+) -> ExecutionResult | Replayed:
     params = _parameters(payload)
     _require_preflight(request)
     attempt.username = _token_subject(service.settings, request.headers.get("authorization"))
@@ -340,6 +342,9 @@ async def _run(
             status=405,
             headers={"allow": "POST"},
         )
+    key = None
+    if operation.operation is OperationType.MUTATION:
+        key = idempotency.key_from(request.headers.get(idempotency.HEADER))
     prepared = service.documents.validate(resolved.query, document)
     await service.persisted.learn(resolved)
     variables = _coerce_variables(service, operation, params.variables)
@@ -348,7 +353,7 @@ async def _run(
     _check_cost(service.settings, requested)
     await _take_budget(service, attempt.username, requested, attempt)
     try:
-        result = await _execute(service, request, prepared, params, attempt.request_id)
+        result = await _execute(service, request, prepared, params, attempt.request_id, key)
     except Unauthenticated:
         # Nothing ran (the account is gone or inactive): give the points back.
         attempt.cost.throttle = await service.budgets.settle(attempt.username, requested)
@@ -450,7 +455,8 @@ async def _execute(
     prepared: Prepared,
     params: GraphQLRequest,
     request_id: str,
-) -> ExecutionResult:
+    idempotency_key: str | None = None,
+) -> ExecutionResult | Replayed:
     """Sign in and execute in one transaction (the first SQL the request issues)."""
     async with service.database.session() as session:
         async with session.begin():
@@ -461,6 +467,17 @@ async def _execute(
                 request.headers.get("authorization"),
                 request_id,
             )
+            claimed = None
+            if idempotency_key is not None and actor.user_id is not None:
+                digest = idempotency.request_hash(
+                    prepared.query, params.variables, params.operation_name
+                )
+                ttl = timedelta(hours=service.settings.graphql_idempotency_ttl_hours)
+                claimed = await idempotency.claim(
+                    session, actor.user_id, idempotency_key, digest, ttl
+                )
+                if claimed.replay is not None:
+                    return Replayed(claimed.replay.get("data"), claimed.replay.get("errors", []))
             context = Context(
                 session=session, actor=actor, settings=service.settings, request_id=request_id
             )
@@ -474,6 +491,9 @@ async def _execute(
                 )
             finally:
                 done_executing(token)
+            if claimed is not None and actor.user_id is not None:
+                first = {"data": result.data, "errors": _formatted_errors(result, request_id)}
+                await idempotency.remember(session, actor.user_id, claimed, 200, first)
             await record_denials(session, actor)
         if actor.policy_changed:
             await service.policy.changed_here(session)
@@ -510,10 +530,32 @@ def format_error(
     return masked
 
 
+@dataclass
+class Replayed:
+    """The first answer to an idempotency key, given again instead of executing."""
+
+    data: Any
+    errors: list[dict[str, Any]]
+
+
+def _formatted_errors(result: ExecutionResult, request_id: str) -> list[dict[str, Any]]:
+    return [format_error(e, request_id) for e in result.errors or ()]
+
+
 def _answer(
-    result: ExecutionResult, attempt: Attempt, media_type: str, *, hide_suggestions: bool
+    result: ExecutionResult | Replayed,
+    attempt: Attempt,
+    media_type: str,
+    *,
+    hide_suggestions: bool,
 ) -> Answer:
     body: dict[str, Any] = {}
+    if isinstance(result, Replayed):
+        if result.errors:
+            body["errors"] = result.errors
+        body["data"] = result.data
+        body["extensions"] = {"cost": attempt.cost.as_json(), "idempotentReplay": True}
+        return Answer(body, 200)
     if result.errors:
         body["errors"] = [
             format_error(e, attempt.request_id, hide_suggestions=hide_suggestions)
