@@ -18,9 +18,9 @@ from rich.table import Table
 from inspectnet.cli.runtime import runtime, system_transaction
 from inspectnet.errors import DomainError
 from inspectnet.rules.calendar import CalendarYearData, read_calendar_file
+from inspectnet.rules.format import RuleKind
 from inspectnet.rules.models import CalendarYear
 from inspectnet.rules.registry import registry
-from inspectnet.rules.schema import RuleKind
 from inspectnet.rules.service import load_calendar_year_as_platform
 from inspectnet.settings import load_settings
 

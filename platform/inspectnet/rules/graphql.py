@@ -19,9 +19,9 @@ from inspectnet.ids import expect_global_id
 from inspectnet.rules import service
 from inspectnet.rules.calendar import PeriodUnit
 from inspectnet.rules.deadlines import Colour, Deadline, DeadlineStatus
+from inspectnet.rules.format import Event, RuleBase, RuleKind, Ruleset
 from inspectnet.rules.models import CalendarYear
 from inspectnet.rules.registry import registry
-from inspectnet.rules.schema import Event, RuleBase, RuleKind, Ruleset
 
 RuleKindEnum = strawberry.enum(RuleKind, name="RuleKind", description="Kind of rule (规则类别)")
 DeadlineStatusEnum = strawberry.enum(

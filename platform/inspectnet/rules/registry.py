@@ -19,7 +19,7 @@ import yaml
 from pydantic import ValidationError
 
 from inspectnet.errors import NotFound, ValidationFailed
-from inspectnet.rules.schema import RuleProblem, Ruleset
+from inspectnet.rules.format import RuleProblem, Ruleset
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 RULESET_INVALID = "RULESET_INVALID"
