@@ -2,7 +2,7 @@
 
 from inspectnet.accounts.models import RoleGrant, UserAccount
 from inspectnet.audit.models import AuditEntry
-from inspectnet.authz.models import PolicyRule, PolicyState
+from inspectnet.authz.models import PlatformGrant, PolicyRule, PolicyState
 from inspectnet.db import Base
 from inspectnet.network.models import Office, OfficeLink
 from inspectnet.people.models import EmploymentRecord, InterestTie, Person, PoolMembership
@@ -19,6 +19,7 @@ __all__ = [
     "Office",
     "OfficeLink",
     "Person",
+    "PlatformGrant",
     "PolicyRule",
     "PolicyState",
     "PoolMembership",

@@ -11,6 +11,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
+from inspectnet.cli.platform import platform_app
 from inspectnet.cli.policy import policy_app
 from inspectnet.cli.rules import calendar_app, rules_app
 from inspectnet.settings import ConfigurationError, get_settings
@@ -28,6 +29,7 @@ app.add_typer(token_app, name="token")
 app.add_typer(policy_app, name="policy")
 app.add_typer(rules_app, name="rules")
 app.add_typer(calendar_app, name="calendar")
+app.add_typer(platform_app, name="platform")
 app.add_typer(schema_app, name="schema")
 console = Console()
 SCHEMA_FILE = Path("schema/schema.graphql")

@@ -145,6 +145,17 @@ class WorkingDayCalendar:
         """Whether ``year``'s statutory schedule is known."""
         return year in self._sources
 
+    def year_schedule(self, year: int) -> CalendarYearData | None:
+        """The holidays and make-up working days of ``year``, or None when not covered."""
+        if year not in self._sources:
+            return None
+        return CalendarYearData(
+            year=year,
+            holidays=tuple(sorted(d for d in self._holidays if d.year == year)),
+            workdays=tuple(sorted(d for d in self._workdays if d.year == year)),
+            source=self._sources[year],
+        )
+
     def is_workday(self, day: date) -> bool:
         """Whether ``day`` is a working day (weekends alone for years not covered)."""
         if day in self._workdays:
