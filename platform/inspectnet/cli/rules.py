@@ -22,7 +22,7 @@ from inspectnet.errors import DomainError
 from inspectnet.rules.calendar import CalendarYearData, read_calendar_file
 from inspectnet.rules.calendar_checks import CalendarProblem
 from inspectnet.rules.format import RuleKind
-from inspectnet.rules.registry import registry
+from inspectnet.rules.registry import configure, registry
 from inspectnet.rules.service import CalendarLoad, load_calendar_year
 from inspectnet.settings import load_settings
 
@@ -62,6 +62,7 @@ def list_rules(
     ] = None,
 ) -> None:
     """Print the rules in force with their articles and quotes."""
+    configure(load_settings().rulesets_dir)
     try:
         rulesets = [registry().get(ruleset)] if ruleset else list(registry().all())
     except DomainError as error:
