@@ -232,3 +232,39 @@ async def test_a_malformed_schedule_is_refused_naming_the_field(api: Api, system
     assert (error["code"], error["field"]) == ("CALENDAR_INVALID", ["input", "workdays"])
     async with api.app.state.graphql.database.session() as session:
         assert await session.scalar(select(func.count()).select_from(CalendarYear)) == 0
+
+
+UNLOAD = """mutation($input: UnloadCalendarYearInput!) { unloadCalendarYear(input: $input) {
+  diff { replaces holidaysRemoved workdaysRemoved statusChanged summary }
+  userErrors { field code } } }"""
+
+
+async def test_an_operator_unloads_a_wrong_year_and_the_deadlines_are_provisional_again(
+    api: Api, system: Any
+) -> None:
+    operator = await _operator(api, system)
+    before = await _qinghai_deadline(api)
+    await api.gql(LOAD, _full_2027(), user=operator)
+
+    refused = await api.gql(UNLOAD, {"input": {"year": 2027}}, user="region_admin")
+    assert [e["code"] for e in refused["data"]["unloadCalendarYear"]["userErrors"]] == ["FORBIDDEN"]
+    assert [year for year, _ in await _loaded_years(api)] == [2027]
+
+    result = (await api.gql(UNLOAD, {"input": {"year": 2027}}, user=operator))["data"][
+        "unloadCalendarYear"
+    ]
+    assert result["userErrors"] == []
+    assert result["diff"]["replaces"] == "国务院办公厅通知（测试）"
+    assert len(result["diff"]["holidaysRemoved"]) == 29
+    assert len(result["diff"]["statusChanged"]) == 21
+    assert await _loaded_years(api) == []
+    assert await _qinghai_deadline(api) == before
+
+    again = (await api.gql(UNLOAD, {"input": {"year": 2027}}, user=operator))["data"]
+    assert again["unloadCalendarYear"]["userErrors"] == [
+        {"field": ["input", "year"], "code": "CALENDAR_YEAR_NOT_LOADED"}
+    ]
+    async with api.app.state.graphql.database.session() as session:
+        query = select(AuditEntry.outcome).where(AuditEntry.action == "calendar.unload")
+        outcomes = list((await session.scalars(query.order_by(AuditEntry.id))).all())
+    assert outcomes == [Outcome.DENIED, Outcome.SUCCESS, Outcome.FAILED]

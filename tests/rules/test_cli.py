@@ -136,3 +136,14 @@ def test_calendar_load_refuses_a_bad_file_and_stores_nothing(database: str, tmp_
     assert result.exit_code == 1
     assert "CALENDAR_INVALID" in result.output
     assert rows(database) == []
+
+
+def test_calendar_unload_removes_a_loaded_year_and_prints_the_diff(database: str) -> None:
+    assert _load(database, str(FIXTURES / "calendar-2027-full.yaml")).exit_code == 0
+    url = f"sqlite+aiosqlite:///{database}"
+    result = runner.invoke(calendar_app, ["unload", "2027", "--database-url", url])
+    assert result.exit_code == 0, result.output
+    assert "取消节假日 29 天" in result.output
+    assert rows(database) == []
+    missing = runner.invoke(calendar_app, ["unload", "2027", "--database-url", url])
+    assert missing.exit_code == 1 and "CALENDAR_YEAR_NOT_LOADED" in missing.output

@@ -3,7 +3,8 @@
 ``inspectnet rules list [--ruleset R] [--kind K]`` prints the rules in force with their articles;
 ``inspectnet calendar load FILE [--replace]`` validates a year's holiday schedule, checks it is
 plausible against the shipped years, prints what it changes and stores it (a year already known
-needs ``--replace``). The CLI acts as the platform itself, the calendar's owner. The main CLI
+needs ``--replace``); ``inspectnet calendar unload YEAR`` removes a loaded year. The CLI acts as
+the platform itself, the calendar's owner. The main CLI
 registers ``rules_app`` and ``calendar_app``; the commands only call library and service code.
 """
 
@@ -20,10 +21,10 @@ from rich.table import Table
 from inspectnet.cli.runtime import runtime, system_transaction
 from inspectnet.errors import DomainError
 from inspectnet.rules.calendar import CalendarYearData, read_calendar_file
-from inspectnet.rules.calendar_checks import CalendarProblem
+from inspectnet.rules.calendar_checks import CalendarDiff, CalendarProblem
 from inspectnet.rules.format import RuleKind
 from inspectnet.rules.registry import configure, registry
-from inspectnet.rules.service import CalendarLoad, load_calendar_year
+from inspectnet.rules.service import CalendarLoad, load_calendar_year, unload_calendar_year
 from inspectnet.settings import load_settings
 
 rules_app = typer.Typer(help="Rulesets (巡视巡察工作规定) and their rules.", no_args_is_help=True)
@@ -134,3 +135,28 @@ def load(
     ):
         if days:
             console.print(f"  {label}：{'、'.join(d.isoformat() for d in days)}", highlight=False)
+
+
+async def _unload(year: int, database_url: str | None) -> CalendarDiff:
+    settings = load_settings()
+    if database_url:
+        settings = settings.model_copy(update={"database_url": database_url})
+    async with runtime(settings) as rt, system_transaction(rt, "calendar") as (session, actor):
+        return await unload_calendar_year(session, actor, year=year)
+
+
+@calendar_app.command("unload")
+def unload(
+    year: Annotated[int, typer.Argument(help="The loaded year to remove")],
+    database_url: Annotated[
+        str | None,
+        typer.Option("--database-url", help="Overrides INSPECTNET_DATABASE_URL"),
+    ] = None,
+) -> None:
+    """Remove a loaded year: the shipped schedule (or weekends alone) applies again."""
+    try:
+        diff = asyncio.run(_unload(year, database_url))
+    except DomainError as error:
+        raise _fail(error) from None
+    console.print(f"已撤销 {year} 年加载的节假日安排", highlight=False)
+    console.print(diff.summary(), highlight=False)

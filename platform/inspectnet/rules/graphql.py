@@ -244,6 +244,19 @@ class LoadCalendarYearPayload:
     )
 
 
+@strawberry.input(description="A loaded year to remove (撤销节假日安排)")
+class UnloadCalendarYearInput:
+    year: int = strawberry.field(description="Year (年份)")
+
+
+@strawberry.type(description="Result of unloadCalendarYear (撤销节假日安排结果)")
+class UnloadCalendarYearPayload:
+    diff: CalendarDiffType | None = strawberry.field(
+        description="What the removal changed, unless refused (节假日安排变更)"
+    )
+    user_errors: list[UserError] = strawberry.field(description="Why it was refused (输入错误)")
+
+
 @strawberry.type
 class RulesQuery:
     @strawberry.field(description="Every ruleset in force (适用规定)")
@@ -325,4 +338,21 @@ class RulesMutation:
             ),
             diff=calendar_diff_type(loaded.diff),
             user_errors=errors,
+        )
+
+    @strawberry.mutation(
+        description="Remove a loaded year: the shipped schedule, or none, applies again "
+        "(撤销节假日安排); platform operators only (平台运维)"
+    )
+    async def unload_calendar_year(
+        self, info: Info, input: UnloadCalendarYearInput
+    ) -> UnloadCalendarYearPayload:
+        ctx = info.context
+
+        async def call() -> CalendarDiff:
+            return await service.unload_calendar_year(ctx.session, ctx.actor, year=input.year)
+
+        diff, errors = await run_mutation(info, "calendar.unload", call)
+        return UnloadCalendarYearPayload(
+            diff=calendar_diff_type(diff) if diff is not None else None, user_errors=errors
         )

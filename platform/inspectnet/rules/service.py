@@ -1,4 +1,4 @@
-"""Use cases of the calendar: load a year, build the working-day calendar in force.
+"""Use cases of the calendar: load or unload a year, build the working-day calendar in force.
 
 Services flush, never commit: the request or CLI command owns the transaction. The statutory
 calendar is the platform's, shared by every office: only a platform operator (or the platform
@@ -18,7 +18,7 @@ from inspectnet.audit.service import record
 from inspectnet.authz.actor import Actor
 from inspectnet.authz.checks import get_readable
 from inspectnet.authz.platform import require_platform
-from inspectnet.errors import Conflict
+from inspectnet.errors import Conflict, NotFound
 from inspectnet.network.models import Office
 from inspectnet.rules import repository
 from inspectnet.rules.calendar import CalendarYearData, WorkingDayCalendar, validate_calendar_year
@@ -82,6 +82,34 @@ async def load_calendar_year(
         detail={"source": row.source, "summary": diff.summary(), "diff": diff.as_detail()},
     )
     return CalendarLoad(row, diff)
+
+
+async def unload_calendar_year(session: AsyncSession, actor: Actor, *, year: int) -> CalendarDiff:
+    """A platform operator removes a loaded year: the shipped schedule, or none, applies again.
+
+    The way back from a wrong load (e.g. one made before loads were checked): the diff says
+    what returns, and the removal is audited with it.
+    """
+    require_platform(actor, "unload", CalendarYear.__authz_type__, str(year))
+    row = await repository.get_calendar_year(session, year)
+    if row is None:
+        raise NotFound(
+            f"{year} 年没有加载的节假日安排", code="CALENDAR_YEAR_NOT_LOADED", field="year"
+        )
+    before = _schedule_of(row)
+    # A year the package does not know falls back to weekends alone: an empty schedule.
+    after = _shipped_schedule(year) or CalendarYearData(year, (), (), source="")
+    diff = diff_years(before, after)
+    await session.delete(row)
+    await session.flush()
+    await record(
+        session,
+        actor,
+        "calendar.unload",
+        object_id=f"CalendarYear:{year}",
+        detail={"source": before.source, "summary": diff.summary(), "diff": diff.as_detail()},
+    )
+    return diff
 
 
 def _schedule_of(row: CalendarYear) -> CalendarYearData:
