@@ -17,6 +17,7 @@ from inspectnet.observability import metrics
 from inspectnet.observability.logs import configure_logging
 from inspectnet.observability.middleware import RequestContext
 from inspectnet.observability.tracing import configure_tracing
+from inspectnet.rules.registry import configure as configure_rulesets
 from inspectnet.schema import build_schema
 from inspectnet.settings import Settings, get_settings
 
@@ -36,6 +37,7 @@ def create_app(
     settings = settings or get_settings()
     configure_logging(settings.log_level, json=not settings.development)
     keyring.install(keyring.Keyring.load(settings.keys_dir, development=settings.development))
+    configure_rulesets(settings.rulesets_dir)  # a broken ruleset file stops start-up here
     database = database or Database(make_engine(settings))
     metrics.POOLS.register("primary", database.sync_engine.pool)
     service = endpoint.GraphQLService(

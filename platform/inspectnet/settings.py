@@ -42,6 +42,9 @@ class Settings(BaseSettings):
     development: bool = Field(default=False, description="GraphiQL and introspection on")
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     policy_dir: Path = Field(default=REPO_ROOT / "policies")
+    rulesets_dir: Path | None = Field(
+        default=None, description="Extra ruleset files (*.yaml) beside the built-in ones"
+    )
     migrations_dir: Path = Field(default=REPO_ROOT / "migrations")
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=1, le=65535)
@@ -74,6 +77,13 @@ class Settings(BaseSettings):
     def _known_driver(cls, value: str) -> str:
         if not value.startswith(("sqlite+aiosqlite://", "postgresql+asyncpg://")):
             raise ValueError("must start with sqlite+aiosqlite:// or postgresql+asyncpg://")
+        return value
+
+    @field_validator("rulesets_dir")
+    @classmethod
+    def _a_directory(cls, value: Path | None) -> Path | None:
+        if value is not None and not value.is_dir():
+            raise ValueError(f"not a directory: {value}")
         return value
 
     @field_validator("log_level", mode="before")

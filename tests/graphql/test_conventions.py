@@ -38,6 +38,7 @@ EXEMPT_FROM_NODE: set[str] = {
     "Ruleset",  # loaded from rules/data/*.yaml, a string id (nmg-2016), no row
     "WarningThresholds",  # two numbers inside a Ruleset
     "Deadline",  # computed from a rule and a start event, never stored
+    "CalendarDiff",  # what one calendar load changed, returned once in its payload
 }
 CATEGORY_FIELD = re.compile(
     r"^(kind|state|status|role|outcome|category|pool)$|(Kind|Status|State)$"

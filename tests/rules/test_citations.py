@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from inspectnet.rules.format import RuleBase, Ruleset
 from inspectnet.rules.registry import registry
-from inspectnet.rules.schema import RuleBase, Ruleset
 from tests.support import skip_or_fail
 
 # ../shared/seeds beside the checkout; INSPECTNET_SEEDS_DIR points elsewhere if needed.

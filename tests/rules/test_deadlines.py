@@ -11,8 +11,8 @@ from chinese_calendar import constants as chinese_calendar
 from inspectnet import clock
 from inspectnet.rules.calendar import WorkingDayCalendar, read_calendar_file
 from inspectnet.rules.deadlines import Colour, DeadlineStatus, compute_deadline
+from inspectnet.rules.format import Event
 from inspectnet.rules.registry import RulesetRegistry, registry
-from inspectnet.rules.schema import Event
 
 FIXTURES = Path(__file__).parent / "fixtures"
 CALENDAR = WorkingDayCalendar.from_chinese_calendar()

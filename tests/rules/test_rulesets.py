@@ -9,15 +9,7 @@ import pytest
 import yaml
 
 from inspectnet.errors import NotFound
-from inspectnet.rules.registry import (
-    RulesetInvalid,
-    RulesetRegistry,
-    packaged_files,
-    parse_ruleset,
-    read_ruleset_file,
-    registry,
-)
-from inspectnet.rules.schema import (
+from inspectnet.rules.format import (
     CategoryParams,
     DeadlineRule,
     Event,
@@ -30,6 +22,14 @@ from inspectnet.rules.schema import (
     Ruleset,
     TeamSizeRule,
     TransferRouteRule,
+)
+from inspectnet.rules.registry import (
+    RulesetInvalid,
+    RulesetRegistry,
+    packaged_files,
+    parse_ruleset,
+    read_ruleset_file,
+    registry,
 )
 
 FIXTURES = Path(__file__).parent / "fixtures"

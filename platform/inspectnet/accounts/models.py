@@ -16,6 +16,8 @@ class Role(enum.StrEnum):
     OFFICE_ADMIN = "office_admin"  # 办公室管理员
     OFFICE_MEMBER = "office_member"  # 工作人员
     AUDITOR = "auditor"  # 审计员
+    # 平台运维: held in the Casbin domain ``platform`` only (authz/platform.py), never in an office.
+    PLATFORM_OPERATOR = "platform_operator"
 
 
 class UserAccount(Base, OfficeScoped, Timestamped):

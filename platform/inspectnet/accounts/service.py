@@ -51,6 +51,8 @@ async def grant_role(
     session: AsyncSession, actor: Actor, *, user_id: int, office_id: int, role: Role
 ) -> RoleGrant:
     """Give an account a role in an office."""
+    if role is Role.PLATFORM_OPERATOR:  # a platform role, granted by the platform (authz.platform)
+        raise ValidationFailed("平台角色不能在机构内授予", code="NOT_AN_OFFICE_ROLE", field="role")
     office = await get_readable(session, actor, Office, office_id)
     await require_in(session, actor, "create", RoleGrant, office.id)
     account = await get_readable(session, actor, UserAccount, user_id)

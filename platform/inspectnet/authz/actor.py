@@ -9,6 +9,9 @@ if TYPE_CHECKING:
     from inspectnet.authz.compiled import CompiledPolicy
 
 DOMAIN_PREFIX = "office:"
+# The Casbin domain of roles held over the whole platform (e.g. the statutory calendar), which
+# no office's role reaches: office roles are granted in ``office:N`` domains only.
+PLATFORM_DOMAIN = "platform"
 
 
 def office_domain(office_id: int) -> str:

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Integer, String
+from sqlalchemy import Enum, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
+from inspectnet.accounts.models import Role
 from inspectnet.db import Base, Timestamped
 
 
@@ -41,3 +42,21 @@ class PolicyState(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     version: Mapped[int] = mapped_column(Integer, default=1)
+
+
+class PlatformGrant(Base, Timestamped):
+    """A role held over the whole platform (Casbin: ``g, user:ID, role, platform``).
+
+    Not a ``RoleGrant``: those name an office, and an office's admin manages them; a platform
+    role is granted by the platform itself (``inspectnet platform grant-operator``).
+    """
+
+    __tablename__ = "platform_grants"
+    __table_args__ = (UniqueConstraint("user_id", "role"),)
+    __authz_type__ = "platform_grant"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_accounts.id", ondelete="CASCADE"))
+    role: Mapped[Role] = mapped_column(
+        Enum(Role, native_enum=False, length=40, values_callable=lambda e: [m.value for m in e])
+    )

@@ -12,13 +12,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import null, select, union_all
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from inspectnet.accounts.models import RoleGrant
-from inspectnet.authz.actor import office_domain, user_subject
+from inspectnet.accounts.models import Role, RoleGrant
+from inspectnet.authz.actor import PLATFORM_DOMAIN, office_domain, user_subject
 from inspectnet.authz.compiled import CompiledPolicy
-from inspectnet.authz.models import PolicyRule, PolicyState
+from inspectnet.authz.models import PlatformGrant, PolicyRule, PolicyState
 from inspectnet.authz.policy import PolicyLine, parse_csv
 
 BASE_POLICY_FILE = "base.csv"
@@ -89,14 +89,29 @@ class PolicyStore:
 
 
 async def database_lines(session: AsyncSession) -> list[PolicyLine]:
-    """Role grants as ``g`` lines and run-time policy rows as they are."""
+    """Office and platform role grants as ``g`` lines, run-time policy rows as they are."""
     grants = (
-        await session.execute(select(RoleGrant.user_id, RoleGrant.role, RoleGrant.office_id))
+        await session.execute(
+            union_all(
+                select(RoleGrant.user_id, RoleGrant.role, RoleGrant.office_id),
+                select(PlatformGrant.user_id, PlatformGrant.role, null().label("office_id")),
+            )
+        )
     ).all()
     lines = [
-        PolicyLine("g", (user_subject(user_id), role, office_domain(office_id)))
+        PolicyLine("g", (user_subject(user_id), role, _grant_domain(role, office_id)))
         for user_id, role, office_id in grants
+        if (office_id is None) == (role in PLATFORM_ROLES)
     ]
     rules = (await session.execute(select(PolicyRule).order_by(PolicyRule.id))).scalars()
     lines.extend(PolicyLine(rule.ptype, rule.values()) for rule in rules)
     return lines
+
+
+# Roles that mean something only in the platform domain. A grant of one in an office (or of an
+# office role over the platform) would read as more than it gives, so it yields no g line.
+PLATFORM_ROLES = frozenset({Role.PLATFORM_OPERATOR.value})
+
+
+def _grant_domain(role: str, office_id: int | None) -> str:
+    return PLATFORM_DOMAIN if office_id is None else office_domain(office_id)

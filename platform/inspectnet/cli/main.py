@@ -11,8 +11,10 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
+from inspectnet.cli.platform import platform_app
 from inspectnet.cli.policy import policy_app
 from inspectnet.cli.rules import calendar_app, rules_app
+from inspectnet.rules.registry import configure as configure_rulesets
 from inspectnet.settings import ConfigurationError, get_settings
 
 app = typer.Typer(
@@ -28,6 +30,7 @@ app.add_typer(token_app, name="token")
 app.add_typer(policy_app, name="policy")
 app.add_typer(rules_app, name="rules")
 app.add_typer(calendar_app, name="calendar")
+app.add_typer(platform_app, name="platform")
 app.add_typer(schema_app, name="schema")
 console = Console()
 SCHEMA_FILE = Path("schema/schema.graphql")
@@ -53,6 +56,11 @@ def serve(
     from inspectnet import migrate
 
     settings = _settings()
+    try:  # each worker loads them again in create_app; a broken file should not get that far
+        configure_rulesets(settings.rulesets_dir)
+    except ConfigurationError as error:
+        print(error.code, file=sys.stderr)
+        raise typer.Exit(2) from None
     _ensure_sqlite_dir(settings.database_url)
     problem = asyncio.run(migrate.pending_message(settings))
     if problem:

@@ -1,7 +1,10 @@
 """CLI adapters for rulesets and the working-day calendar.
 
 ``inspectnet rules list [--ruleset R] [--kind K]`` prints the rules in force with their articles;
-``inspectnet calendar load FILE`` validates a year's holiday schedule and stores it. The main CLI
+``inspectnet calendar load FILE [--replace]`` validates a year's holiday schedule, checks it is
+plausible against the shipped years, prints what it changes and stores it (a year already known
+needs ``--replace``); ``inspectnet calendar unload YEAR`` removes a loaded year. The CLI acts as
+the platform itself, the calendar's owner. The main CLI
 registers ``rules_app`` and ``calendar_app``; the commands only call library and service code.
 """
 
@@ -18,10 +21,10 @@ from rich.table import Table
 from inspectnet.cli.runtime import runtime, system_transaction
 from inspectnet.errors import DomainError
 from inspectnet.rules.calendar import CalendarYearData, read_calendar_file
-from inspectnet.rules.models import CalendarYear
-from inspectnet.rules.registry import registry
-from inspectnet.rules.schema import RuleKind
-from inspectnet.rules.service import load_calendar_year_as_platform
+from inspectnet.rules.calendar_checks import CalendarDiff, CalendarProblem
+from inspectnet.rules.format import RuleKind
+from inspectnet.rules.registry import configure, registry
+from inspectnet.rules.service import CalendarLoad, load_calendar_year, unload_calendar_year
 from inspectnet.settings import load_settings
 
 rules_app = typer.Typer(help="Rulesets (巡视巡察工作规定) and their rules.", no_args_is_help=True)
@@ -34,6 +37,9 @@ errors = Console(stderr=True)
 def _fail(error: DomainError) -> typer.Exit:
     where = f" [{error.field}]" if error.field else ""
     errors.print(f"[red]{error.code}[/red]{where} {error.message}", highlight=False)
+    for problem in getattr(error, "problems", ()):
+        if isinstance(problem, CalendarProblem):
+            errors.print(f"  [red]{problem.code}[/red] [{problem.field}] {problem.message}")
     return typer.Exit(code=1)
 
 
@@ -57,6 +63,7 @@ def list_rules(
     ] = None,
 ) -> None:
     """Print the rules in force with their articles and quotes."""
+    configure(load_settings().rulesets_dir)
     try:
         rulesets = [registry().get(ruleset)] if ruleset else list(registry().all())
     except DomainError as error:
@@ -75,20 +82,21 @@ def list_rules(
         console.print(table)
 
 
-async def _load(path: Path, database_url: str | None) -> CalendarYear:
+async def _load(path: Path, database_url: str | None, replace: bool) -> CalendarLoad:
     """Validate ``path`` and store its year in one audited transaction."""
     data: CalendarYearData = read_calendar_file(path)
     settings = load_settings()
     if database_url:
         settings = settings.model_copy(update={"database_url": database_url})
     async with runtime(settings) as rt, system_transaction(rt, "calendar") as (session, actor):
-        return await load_calendar_year_as_platform(
+        return await load_calendar_year(
             session,
             actor,
             year=data.year,
             holidays=data.holidays,
             workdays=data.workdays,
             source=data.source,
+            replace=replace,
         )
 
 
@@ -98,6 +106,10 @@ def load(
         Path,
         typer.Argument(exists=True, dir_okay=False, readable=True, help="YAML or JSON year file"),
     ],
+    replace: Annotated[
+        bool,
+        typer.Option("--replace", help="Overwrite a year already known (shipped or loaded)"),
+    ] = False,
     database_url: Annotated[
         str | None,
         typer.Option("--database-url", help="Overrides INSPECTNET_DATABASE_URL"),
@@ -105,11 +117,46 @@ def load(
 ) -> None:
     """Load one year's holidays and make-up working days (调休) from FILE."""
     try:
-        row = asyncio.run(_load(file, database_url))
+        loaded = asyncio.run(_load(file, database_url, replace))
     except DomainError as error:
         raise _fail(error) from None
+    row, diff = loaded.row, loaded.diff
     console.print(
         f"已加载 {row.year} 年节假日安排：{len(row.holidays)} 个节假日，"
         f"{len(row.workdays)} 个调休工作日（来源：{row.source}）",
         highlight=False,
     )
+    console.print(diff.summary(), highlight=False)
+    for label, days in (
+        ("+ 节假日", diff.holidays_added),
+        ("- 节假日", diff.holidays_removed),
+        ("+ 调休上班日", diff.workdays_added),
+        ("- 调休上班日", diff.workdays_removed),
+    ):
+        if days:
+            console.print(f"  {label}：{'、'.join(d.isoformat() for d in days)}", highlight=False)
+
+
+async def _unload(year: int, database_url: str | None) -> CalendarDiff:
+    settings = load_settings()
+    if database_url:
+        settings = settings.model_copy(update={"database_url": database_url})
+    async with runtime(settings) as rt, system_transaction(rt, "calendar") as (session, actor):
+        return await unload_calendar_year(session, actor, year=year)
+
+
+@calendar_app.command("unload")
+def unload(
+    year: Annotated[int, typer.Argument(help="The loaded year to remove")],
+    database_url: Annotated[
+        str | None,
+        typer.Option("--database-url", help="Overrides INSPECTNET_DATABASE_URL"),
+    ] = None,
+) -> None:
+    """Remove a loaded year: the shipped schedule (or weekends alone) applies again."""
+    try:
+        diff = asyncio.run(_unload(year, database_url))
+    except DomainError as error:
+        raise _fail(error) from None
+    console.print(f"已撤销 {year} 年加载的节假日安排", highlight=False)
+    console.print(diff.summary(), highlight=False)

@@ -12,6 +12,7 @@ from inspectnet import domains, keyring
 from inspectnet.authz.actor import Actor
 from inspectnet.authz.store import PolicyStore
 from inspectnet.db import Database, make_engine
+from inspectnet.rules.registry import configure as configure_rulesets
 from inspectnet.settings import Settings, get_settings
 
 
@@ -27,6 +28,7 @@ async def runtime(settings: Settings | None = None) -> AsyncIterator[Runtime]:
     """Settings, database and a loaded policy, disposed of at the end."""
     settings = settings or get_settings()
     keyring.install(keyring.Keyring.load(settings.keys_dir, development=settings.development))
+    configure_rulesets(settings.rulesets_dir)
     database = Database(make_engine(settings))
     policy = domains.policy_store(settings.policy_dir)
     try:

@@ -24,6 +24,14 @@ from inspectnet.rules.calendar import (
     validate_calendar_year,
 )
 from inspectnet.rules.deadlines import Colour, Deadline, DeadlineStatus, compute_deadline, evaluate
+from inspectnet.rules.format import (
+    DeadlineRule,
+    Event,
+    RuleBase,
+    RuleKind,
+    Ruleset,
+    WarningThresholds,
+)
 from inspectnet.rules.registry import (
     RULESET_INVALID,
     Problem,
@@ -32,14 +40,6 @@ from inspectnet.rules.registry import (
     get_ruleset,
     read_ruleset_file,
     registry,
-)
-from inspectnet.rules.schema import (
-    DeadlineRule,
-    Event,
-    RuleBase,
-    RuleKind,
-    Ruleset,
-    WarningThresholds,
 )
 
 __all__ = [

@@ -12,7 +12,7 @@ Two ways of counting appear in the regulations:
   days 调休 that fall on a weekend. Again the start day itself is not counted.
 
 The statutory calendar comes from the ``chinesecalendar`` package (years 2004 to its release) and
-from years an administrator loads. A working-day count that touches a year known to neither is
+from years a platform operator loads. A working-day count that touches a year known to neither is
 made on weekends alone and flagged ``provisional``, never silently presented as exact.
 
 Calendar file format (``inspectnet calendar load FILE``), YAML or JSON, one year per file::
@@ -27,7 +27,8 @@ Calendar file format (``inspectnet calendar load FILE``), YAML or JSON, one year
 
 Every date must lie in ``year``, no date may be both a holiday and a workday, and ``holidays``
 may not be empty (every Chinese year has statutory holidays: an empty list is a mistake, and
-would make the year look exact while being wrong).
+would make the year look exact while being wrong). A well-formed year is then held to the
+shipped years (``calendar_checks``: plausibility, the diff of what it replaces) before it loads.
 """
 
 from __future__ import annotations
@@ -144,6 +145,17 @@ class WorkingDayCalendar:
     def covers(self, year: int) -> bool:
         """Whether ``year``'s statutory schedule is known."""
         return year in self._sources
+
+    def year_schedule(self, year: int) -> CalendarYearData | None:
+        """The holidays and make-up working days of ``year``, or None when not covered."""
+        if year not in self._sources:
+            return None
+        return CalendarYearData(
+            year=year,
+            holidays=tuple(sorted(d for d in self._holidays if d.year == year)),
+            workdays=tuple(sorted(d for d in self._workdays if d.year == year)),
+            source=self._sources[year],
+        )
 
     def is_workday(self, day: date) -> bool:
         """Whether ``day`` is a working day (weekends alone for years not covered)."""

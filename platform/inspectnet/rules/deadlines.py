@@ -24,7 +24,7 @@ from enum import StrEnum
 
 from inspectnet import clock
 from inspectnet.rules.calendar import PeriodEnd, PeriodUnit, WorkingDayCalendar
-from inspectnet.rules.schema import DeadlineRule, Event, Ruleset, WarningThresholds
+from inspectnet.rules.format import DeadlineRule, Event, Ruleset, WarningThresholds
 
 
 class DeadlineStatus(StrEnum):

@@ -1,4 +1,4 @@
-"""Persistence of the working-day calendar: years an administrator loaded (节假日安排)."""
+"""Persistence of the working-day calendar: years a platform operator loaded (节假日安排)."""
 
 from __future__ import annotations
 
@@ -15,10 +15,13 @@ class CalendarYear(Base):
     """One year's statutory holidays and make-up working days (调休), loaded from a file.
 
     Not tenant-owned: the State Council's schedule is the same for every office, so the row has
-    no ``office_id``. A loaded year replaces what the ``chinesecalendar`` package says about it.
+    no ``office_id``; only the platform loads it. A loaded year replaces what the
+    ``chinesecalendar`` package says about it.
     """
 
     __tablename__ = "calendar_years"
+    # Loading is a platform action (authz.platform): policies/base.csv names this type.
+    __authz_type__ = "calendar_year"
 
     year: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     # ISO dates ("2027-01-01"), sorted; JSON keeps SQLite and PostgreSQL alike.

@@ -1,9 +1,12 @@
-"""The rulesets in force: the packaged files plus any extra files, validated all at once.
+"""The rulesets in force: the built-in files plus those of a configured directory, all at once.
 
 A load is all or nothing. Every file is parsed and validated before anything changes; if one is
 bad the registry raises ``RulesetInvalid`` (naming the file, the rule id and the field) and the
-rules in force stay exactly as they were. A third region is added by dropping its YAML file into
-``inspectnet/rules/data/`` (or passing it as an extra file): no code changes.
+rules in force stay exactly as they were. A third region is added by a YAML file alone: put it
+in the directory ``INSPECTNET_RULESETS_DIR`` names (the built-in ones stay in
+``inspectnet/rules/data/``). ``configure`` runs at start-up (``create_app``, every CLI command):
+a broken file stops start-up with one line (ConfigurationError) instead of reaching a request,
+and a file may not redefine a built-in ruleset's id.
 """
 
 from __future__ import annotations
@@ -19,7 +22,8 @@ import yaml
 from pydantic import ValidationError
 
 from inspectnet.errors import NotFound, ValidationFailed
-from inspectnet.rules.schema import RuleProblem, Ruleset
+from inspectnet.rules.format import RuleProblem, Ruleset
+from inspectnet.settings import ConfigurationError
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 RULESET_INVALID = "RULESET_INVALID"
@@ -64,6 +68,15 @@ class RulesetInvalid(ValidationFailed):
 def packaged_files() -> list[Path]:
     """The ruleset files shipped with the package, in name order."""
     return sorted(DATA_DIR.glob("*.yaml"))
+
+
+def directory_files(directory: Path) -> list[Path]:
+    """The ruleset files of a configured directory (``*.yaml``, ``*.yml``), in name order."""
+    return sorted(
+        path
+        for path in directory.iterdir()
+        if path.suffix.lower() in (".yaml", ".yml") and path.is_file()
+    )
 
 
 def _rule_id_at(data: Any, index: object) -> str | None:
@@ -138,12 +151,15 @@ class RulesetRegistry:
         self._lock = threading.Lock()
         self._rulesets: Mapping[str, Ruleset] = MappingProxyType({r.id: r for r in rulesets})
         self._files: tuple[Path, ...] = ()
+        # What ``configure`` loaded: (file, mtime, size) of each, to skip an unchanged reload.
+        self.stamp: tuple[tuple[str, int, int], ...] | None = None
 
     def load(self, extra: Iterable[Path] = (), *, packaged: bool = True) -> None:
         """Validate packaged and ``extra`` files together; put them in force or change nothing."""
-        files = [*(packaged_files() if packaged else []), *extra]
+        built_in = packaged_files() if packaged else []
+        files = [*built_in, *extra]
         loaded: dict[str, Ruleset] = {}
-        origin: dict[str, str] = {}
+        origin: dict[str, Path] = {}
         problems: list[Problem] = []
         for path in files:
             try:
@@ -152,11 +168,17 @@ class RulesetRegistry:
                 problems.extend(error.problems)
                 continue
             if ruleset.id in loaded:
-                clash = f"规则集 {ruleset.id} 已由 {origin[ruleset.id]} 定义"
+                first = origin[ruleset.id]
+                if first in built_in:
+                    clash = (
+                        f"规则集 {ruleset.id} 是内置规则集（{first.name}），不能由其他文件重新定义"
+                    )
+                else:
+                    clash = f"规则集 {ruleset.id} 已由 {first.name} 定义"
                 problems.append(Problem(path.name, None, "id", clash))
                 continue
             loaded[ruleset.id] = ruleset
-            origin[ruleset.id] = path.name
+            origin[ruleset.id] = path
         if problems:
             raise RulesetInvalid(problems)
         with self._lock:
@@ -211,3 +233,42 @@ def registry() -> RulesetRegistry:
 def get_ruleset(ruleset_id: str) -> Ruleset:
     """The ruleset in force with this id (process-wide registry)."""
     return registry().get(ruleset_id)
+
+
+def configure(rulesets_dir: Path | None) -> RulesetRegistry:
+    """Put the built-in rulesets and those of ``rulesets_dir`` in force for this process.
+
+    A bad file, an unreadable directory or a clash with a built-in id raises ConfigurationError:
+    one line naming the file, the rule id and the field, and nothing is put in force.
+    """
+    global _default
+    fresh = RulesetRegistry()
+    try:
+        extra = directory_files(rulesets_dir) if rulesets_dir is not None else []
+        stamp = _stamp([*packaged_files(), *extra])
+        current = _default
+        if current is not None and current.stamp == stamp:
+            return current  # the same files, unchanged: parsing them again costs ~0.1 s
+        fresh.load(extra)
+        fresh.stamp = stamp
+    except RulesetInvalid as error:
+        raise ConfigurationError(
+            f"configuration error: INSPECTNET_RULESETS_DIR: {_one_line(error.message)}"
+        ) from None
+    except OSError as error:
+        raise ConfigurationError(
+            f"configuration error: INSPECTNET_RULESETS_DIR: {rulesets_dir}: {error.strerror}"
+        ) from None
+    with _default_lock:
+        _default = fresh
+    return fresh
+
+
+def _stamp(files: Sequence[Path]) -> tuple[tuple[str, int, int], ...]:
+    stats = ((path, path.stat()) for path in files)
+    return tuple((str(path), stat.st_mtime_ns, stat.st_size) for path, stat in stats)
+
+
+def _one_line(text: str) -> str:
+    # A YAML parser's message spans lines; start-up errors are one line for the operator's log.
+    return " ".join(text.split())

@@ -1,8 +1,8 @@
 """Queries on loaded calendar years.
 
 Calendar years are national reference data, not tenant rows, so these queries do not start from
-``authz.scopes.readable``: every office may read them; only loading them is restricted (by the
-caller of ``service.load_calendar_year``).
+``authz.scopes.readable``: every office may read them; only loading them is restricted (to the
+platform's operators, by ``service.load_calendar_year``).
 """
 
 from __future__ import annotations
