@@ -55,6 +55,7 @@ from inspectnet.errors import DomainError, Unauthenticated
 from inspectnet.graphql.context import Context
 from inspectnet.graphql.cost import CostReport, actual_cost, requested_cost
 from inspectnet.graphql.documents import Documents, Prepared, done_executing, executing
+from inspectnet.graphql.errors import split
 from inspectnet.graphql.persisted import MemoryDocuments, PersistedQueries, load_manifest
 from inspectnet.graphql.ratelimit import BudgetStore, MemoryBudgets
 from inspectnet.graphql.refusals import Refusal
@@ -516,8 +517,9 @@ def _answer(
     body: dict[str, Any] = {}
     if result.errors:
         body["errors"] = [
-            format_error(e, attempt.request_id, hide_suggestions=hide_suggestions)
+            format_error(part, attempt.request_id, hide_suggestions=hide_suggestions)
             for e in result.errors
+            for part in split(e)
         ]
     # Execution began, so ``data`` is present even if null, unless strawberry stopped first.
     if not isinstance(result, PreExecutionError):
