@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from sqlalchemy import func, select
@@ -10,6 +9,7 @@ from sqlalchemy import func, select
 from inspectnet.ids import global_id
 from inspectnet.people.models import EmploymentRecord, Person
 from tests.conftest import Api, office_id
+from tests.inputs import post_ascii
 
 CREATE = """mutation($input: CreatePersonInput!) { createPerson(input: $input) {
   person { id name unit rank homeRegionCode } userErrors { field code message } } }"""
@@ -37,22 +37,8 @@ async def _count(api: Api, model: type) -> int:
         return int(await session.scalar(select(func.count()).select_from(model)) or 0)
 
 
-async def gql(api: Api, document: str, variables: dict[str, Any]) -> dict[str, Any]:
-    """``api.gql`` with the body as ASCII JSON: httpx cannot encode a lone surrogate otherwise."""
-    response = await api.client.post(
-        "/graphql",
-        content=json.dumps({"query": document, "variables": variables}),
-        headers={
-            "authorization": f"Bearer {api.token('baotou_admin')}",
-            "content-type": "application/json",
-        },
-    )
-    assert response.status_code == 200, response.text
-    return response.json()  # type: ignore[no-any-return]
-
-
 async def _refused(api: Api, document: str, variables: dict[str, Any], name: str) -> list[dict]:
-    result = await gql(api, document, variables)
+    result = await post_ascii(api, document, variables, user="baotou_admin")
     assert "errors" not in result, result
     payload = result["data"][name]
     assert payload[next(k for k in payload if k != "userErrors")] is None
@@ -194,3 +180,33 @@ async def test_far_past_and_far_future_dates_are_refused(api: Api) -> None:
         ("endedOn", "DATE_OUT_OF_RANGE"),
     ]
     assert await _count(api, EmploymentRecord) == before
+
+
+TIE = """mutation($input: AddInterestTieInput!) { addInterestTie(input: $input) {
+  tie { id organisation relation } userErrors { field code } } }"""
+POOL = """mutation($input: AddToPoolInput!) { addToPool(input: $input) {
+  membership { id since } userErrors { field code } } }"""
+
+
+async def test_an_interest_tie_reports_both_bad_fields_at_once(api: Api) -> None:
+    person = await _a_person(api)
+    variables = {
+        "input": {
+            "personId": person,
+            "kind": "KIN",
+            "organisation": "\u200b",
+            "relation": "配偶" * 51,
+        }
+    }
+    errors = await _refused(api, TIE, variables, "addInterestTie")
+    assert [(e["field"], e["code"]) for e in errors] == [
+        (["input", "organisation"], "INVALID_CHARACTERS"),
+        (["input", "relation"], "TOO_LONG"),
+    ]
+
+
+async def test_a_pool_membership_from_year_9999_is_refused(api: Api) -> None:
+    person = await _a_person(api)
+    variables = {"input": {"personId": person, "pool": "TALENT", "since": "9999-01-01"}}
+    errors = await _refused(api, POOL, variables, "addToPool")
+    assert [(e["field"], e["code"]) for e in errors] == [(["input", "since"], "DATE_OUT_OF_RANGE")]

@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from fastapi import Request
-from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.responses import HTMLResponse, Response
 from graphql import (
     DocumentNode,
     GraphQLError,
@@ -55,6 +55,7 @@ from inspectnet.errors import DomainError, Unauthenticated
 from inspectnet.graphql.context import Context
 from inspectnet.graphql.cost import CostReport, actual_cost, requested_cost
 from inspectnet.graphql.documents import Documents, Prepared, done_executing, executing
+from inspectnet.graphql.encoding import JSONBody
 from inspectnet.graphql.errors import split
 from inspectnet.graphql.persisted import MemoryDocuments, PersistedQueries, load_manifest
 from inspectnet.graphql.ratelimit import BudgetStore, MemoryBudgets
@@ -149,7 +150,7 @@ async def handle(service: GraphQLService, request: Request) -> Response:
             for index, item in enumerate(payload)
         ]
         # One status cannot describe several results: a batch is 200, each body says the rest.
-        return JSONResponse(
+        return JSONBody(
             [a.body for a in answers], media_type=_content_type(media_type), headers=headers
         )
     answer = await _observed(service, request, payload, media_type, request_id)
@@ -539,7 +540,7 @@ def _content_type(media_type: str) -> str:
 
 
 def _respond(answer: Answer, media_type: str, headers: dict[str, str]) -> Response:
-    return JSONResponse(
+    return JSONBody(
         answer.body,
         status_code=answer.status,
         media_type=_content_type(media_type),

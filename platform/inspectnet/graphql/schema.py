@@ -7,6 +7,7 @@ from typing import Any
 
 import strawberry
 from strawberry.extensions import DisableIntrospection
+from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 
 from inspectnet.accounts.graphql import AccountsMutation, AccountsQuery
@@ -15,6 +16,7 @@ from inspectnet.graphql.context import Info
 from inspectnet.graphql.documents import PreparedDocument
 from inspectnet.graphql.nodes import resolve_node
 from inspectnet.graphql.relay import Node
+from inspectnet.graphql.scalars import SCALAR_MAP
 from inspectnet.network.graphql import NetworkMutation, NetworkQuery
 from inspectnet.people.graphql import PeopleMutation
 from inspectnet.rules.graphql import RulesMutation, RulesQuery
@@ -69,6 +71,7 @@ def build_schema(*, development: bool = True) -> strawberry.Schema:
         query=Query,
         mutation=Mutation,
         extensions=extensions,
+        config=StrawberryConfig(scalar_map=SCALAR_MAP),
         types=[
             OfficeType,
             PersonType,
