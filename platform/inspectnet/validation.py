@@ -152,22 +152,26 @@ def forbidden_characters(kind: TextKind | None, value: str) -> bool:
 
 
 def normalise(kind: TextKind, value: str) -> str:
-    """``value`` as text of ``kind`` is stored (before its characters are checked)."""
+    """``value`` in the normal form text of ``kind`` is stored in, before trimming.
+
+    Characters are checked on this form, before trimming, so that a control character at
+    the end of a name is refused rather than silently dropped.
+    """
     if kind is FREE_TEXT:
-        return unicodedata.normalize("NFC", value.replace("\r\n", "\n").replace("\r", "\n")).strip()
+        return unicodedata.normalize("NFC", value.replace("\r\n", "\n").replace("\r", "\n"))
     if kind is REGION_CODE:
-        return value.strip()
-    return unicodedata.normalize("NFKC", value).strip()
+        return value  # six ASCII digits or refused: nothing to normalise
+    return unicodedata.normalize("NFKC", value)
 
 
 def text_problem(
     kind: TextKind | None, value: str, *, field: str, max_length: int | None
 ) -> ValidationFailed | None:
     """What is wrong with an already normalised ``value`` (None when nothing is)."""
+    if kind is REGION_CODE:
+        return None if _REGION_CODE.fullmatch(value) else _bad_region_code(field)
     if forbidden_characters(kind, value):
         return bad_characters(field, kind)
-    if kind is REGION_CODE and not _REGION_CODE.fullmatch(value):
-        return _bad_region_code(field)
     if max_length is not None and len(value) > max_length:
         return _too_long(field, max_length)
     return None
@@ -215,7 +219,13 @@ class Inputs:
         if not isinstance(column.type, String) or kind is None:
             raise TypeError(f"{attribute} declares no text kind")
         name = field or camel(attribute.key)
-        cleaned = None if value is None else normalise(kind, value)
+        cleaned = None
+        if value is not None:
+            normal = normalise(kind, value)
+            if kind is not REGION_CODE and forbidden_characters(kind, normal):
+                self._problems.append(bad_characters(name, kind))
+                return value
+            cleaned = normal.strip()
         if not cleaned:
             if not column.nullable:
                 self._problems.append(_required(name))
