@@ -17,10 +17,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import date
+from functools import cache
 from typing import Any
 
 from sqlalchemy import JSON, Column, event, inspect
-from sqlalchemy.orm import Session, UOWTransaction
+from sqlalchemy.orm import Mapper, Session, UOWTransaction
 from sqlalchemy.types import Date, DateTime, Enum, String, TypeDecorator, TypeEngine
 
 from inspectnet import validation
@@ -64,20 +65,34 @@ def column_problem(column: Column[Any], value: Any, field: str) -> ValidationFai
     return None
 
 
+def _is_checked(column: Column[Any]) -> bool:
+    base = _base_type(column)
+    return isinstance(base, String | Date | DateTime | JSON) and not isinstance(base, Enum)
+
+
+@cache
+def _checked_columns(mapper: Mapper[Any]) -> dict[str, tuple[Column[Any], str]]:
+    """The attributes of a mapped class the guard looks at: key → (column, GraphQL name)."""
+    checked: dict[str, tuple[Column[Any], str]] = {}
+    for attribute in mapper.column_attrs:
+        column = attribute.columns[0]
+        if isinstance(column, Column) and _is_checked(column):
+            checked[attribute.key] = (column, validation.camel(attribute.key))
+    return checked
+
+
 def _problems(session: Session) -> Iterator[ValidationFailed]:
-    for obj in (*session.new, *session.dirty):
-        state = inspect(obj)
-        for attribute in state.mapper.column_attrs:
-            column = attribute.columns[0]
-            if not isinstance(column, Column) or attribute.key not in state.dict:
-                continue
-            if not state.attrs[attribute.key].history.has_changes():
-                continue
-            problem = column_problem(
-                column, state.dict[attribute.key], validation.camel(attribute.key)
-            )
-            if problem is not None:
-                yield problem
+    for objects, changed in ((session.new, False), (session.dirty, True)):
+        for obj in objects:
+            state = inspect(obj)
+            columns = _checked_columns(state.mapper)
+            # A pending row's every set value is new; a persistent row's are the ones changed.
+            keys = state.committed_state if changed else state.dict
+            for key, (column, field) in columns.items():
+                if key in keys:
+                    problem = column_problem(column, state.dict.get(key), field)
+                    if problem is not None:
+                        yield problem
 
 
 def check_flush(session: Session, _context: UOWTransaction, _instances: Any) -> None:
