@@ -150,3 +150,14 @@ def test_every_string_input_is_stored_in_a_column_that_declares_its_kind(
         assert validation.camel(key) == name
         column = model.__table__.columns[key]
         assert validation.kind_of(column) in (NAME, CODE, REGION_CODE, FREE_TEXT), name
+
+
+def test_a_combined_refusal_lists_every_field_in_its_one_line_message() -> None:
+    combined = ValidationFailed.of(
+        [
+            ValidationFailed("此项不能为空", code="REQUIRED", field="name"),
+            ValidationFailed("不能超过200个字符", code="TOO_LONG", field="unit"),
+        ]
+    )
+    assert combined.message == "输入有2处错误：name：此项不能为空；unit：不能超过200个字符"
+    assert combined.extensions() == {"code": "VALIDATION"}

@@ -78,8 +78,11 @@ class ValidationFailed(DomainError):
             raise ValueError("ValidationFailed.of needs at least one problem")
         if len(problems) == 1:
             return problems[0]
-        combined = cls(f"输入有{len(problems)}处错误", code=cls.default_code)
-        combined._parts = tuple(part for problem in problems for part in problem.errors)
+        parts = tuple(part for problem in problems for part in problem.errors)
+        # The message lists every part too, for callers that show one line (the CLI, logs).
+        listed = "；".join(f"{p.field}：{p.message}" if p.field else p.message for p in parts)
+        combined = cls(f"输入有{len(parts)}处错误：{listed}", code=cls.default_code)
+        combined._parts = parts
         return combined
 
 
