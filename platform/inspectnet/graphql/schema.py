@@ -73,15 +73,7 @@ def build_schema(*, development: bool = True) -> strawberry.Schema:
         extensions=extensions,
         config=StrawberryConfig(scalar_map=SCALAR_MAP),
         types=[
-            OfficeType,
-            PersonType,
-            EmploymentRecordType,
-            InterestTieType,
-            PoolMembershipType,
-            TargetType,
-            LeadershipPostType,
-            UserAccountType,
-            RoleGrantType,
-            AuditEntryType,
+            OfficeType, PersonType, EmploymentRecordType, InterestTieType, PoolMembershipType,
+            TargetType, LeadershipPostType, UserAccountType, RoleGrantType, AuditEntryType,
         ],
     )
