@@ -161,3 +161,15 @@ def test_a_combined_refusal_lists_every_field_in_its_one_line_message() -> None:
     )
     assert combined.message == "输入有2处错误：name：此项不能为空；unit：不能超过200个字符"
     assert combined.extensions() == {"code": "VALIDATION"}
+
+
+def test_an_input_field_describes_the_rule_of_its_column() -> None:
+    schema = build_schema(development=True)._schema
+    person = schema.type_map["CreatePersonInput"]
+    assert isinstance(person, GraphQLInputObjectType)
+    assert person.fields["rank"].description == (
+        "Rank (职级); one line, at most 40 characters once normalised (最多40字)"
+    )
+    assert person.fields["homeRegionCode"].description == (
+        "Home region code (籍贯); six ASCII digits (6位半角数字)"
+    )

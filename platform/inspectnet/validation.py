@@ -84,6 +84,19 @@ def kind_of(column: Column[Any]) -> TextKind | None:
     return TextKind(kind) if kind is not None else None
 
 
+def described(text: str, attribute: QueryableAttribute[Any]) -> str:
+    """A GraphQL input field's description, with the rule of the column it is stored in."""
+    column = _column(attribute)
+    kind = kind_of(column)
+    if kind is REGION_CODE:
+        return f"{text}; six ASCII digits (6位半角数字)"
+    length = column.type.length if isinstance(column.type, String) else None
+    if kind is None or length is None:
+        raise TypeError(f"{attribute} declares no text kind or length")
+    lines = "several lines" if kind is FREE_TEXT else "one line"
+    return f"{text}; {lines}, at most {length} characters once normalised (最多{length}字)"
+
+
 def camel(key: str) -> str:
     """``home_region_code`` → ``homeRegionCode``: a column's name as the GraphQL input names it."""
     head, *rest = key.split("_")
