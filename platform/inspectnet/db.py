@@ -22,7 +22,7 @@ from sqlalchemy.ext.asyncio import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column
 from sqlalchemy.types import TypeDecorator
 
-from inspectnet import clock
+from inspectnet import clock, flush_guard
 from inspectnet.settings import Settings
 
 NAMING_CONVENTION = {
@@ -32,6 +32,10 @@ NAMING_CONVENTION = {
     "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
 }
+
+
+# Every session refuses to write a value its column cannot hold (too long, NUL, out of range).
+flush_guard.install()
 
 
 class UTCDateTime(TypeDecorator[datetime]):

@@ -7,6 +7,7 @@ Rule-based refusals also carry the rule id and article they enforce.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import ClassVar
 
 
@@ -30,7 +31,13 @@ class DomainError(Exception):
         self.field = field
         self.rule_id = rule_id
         self.article = article
+        self._parts: tuple[DomainError, ...] = ()
         super().__init__(f"{self.code}: {self.message}")
+
+    @property
+    def errors(self) -> tuple[DomainError, ...]:
+        """The single refusals this one stands for: itself, or each bad field of an input."""
+        return self._parts or (self,)
 
     def extensions(self) -> dict[str, str]:
         """The error's machine-readable part, as put in GraphQL ``extensions``."""
@@ -62,6 +69,21 @@ class NotFound(DomainError):
 class ValidationFailed(DomainError):
     default_code = "VALIDATION"
     default_message = "输入不符合要求"
+
+    @classmethod
+    def of(cls, problems: Sequence[ValidationFailed]) -> ValidationFailed:
+        """One refusal for every bad field of an input: the problem itself when there is one,
+        else a VALIDATION error carrying them all (``errors``), each with its code and field."""
+        if not problems:
+            raise ValueError("ValidationFailed.of needs at least one problem")
+        if len(problems) == 1:
+            return problems[0]
+        parts = tuple(part for problem in problems for part in problem.errors)
+        # The message lists every part too, for callers that show one line (the CLI, logs).
+        listed = "；".join(f"{p.field}：{p.message}" if p.field else p.message for p in parts)
+        combined = cls(f"输入有{len(parts)}处错误：{listed}", code=cls.default_code)
+        combined._parts = parts
+        return combined
 
 
 class Conflict(DomainError):

@@ -7,6 +7,7 @@ from typing import Any
 
 import strawberry
 from strawberry.extensions import DisableIntrospection
+from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 
 from inspectnet import domains
@@ -14,6 +15,7 @@ from inspectnet.graphql.context import Info
 from inspectnet.graphql.nodes import resolve_node
 from inspectnet.graphql.parts import SchemaPart, TypeField
 from inspectnet.graphql.relay import Node
+from inspectnet.graphql.scalars import SCALAR_MAP
 from inspectnet.http.documents import PreparedDocument
 
 
@@ -90,6 +92,7 @@ def build_schema(*, development: bool = True) -> strawberry.Schema:
             [p.subscription for p in found if p.subscription],
         ),
         extensions=extensions,
+        config=StrawberryConfig(scalar_map=SCALAR_MAP),
         types=types,
     )
 

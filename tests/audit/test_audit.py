@@ -86,7 +86,7 @@ async def test_invalid_input_is_refused_with_field_and_code_and_leaves_no_partia
         {
             "field": ["input", "homeRegionCode"],
             "code": "INVALID_REGION_CODE",
-            "message": "行政区划代码应为6位数字",
+            "message": "行政区划代码应为6位半角数字",
         }
     ]
     assert await _count(api, Person) == before

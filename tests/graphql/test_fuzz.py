@@ -82,10 +82,14 @@ def strategy(ids: list[str]) -> st.SearchStrategy[str]:
         "Int": st.one_of(
             *[st.integers(0, 5)] * 4, st.integers(0, 100), st.integers(-(2**31), 2**31 - 1)
         ).map(nodes.Int),
-        "Date": st.dates(date(2020, 1, 1), date(2030, 12, 31)).map(
+        # mostly plausible dates, sometimes any year the type can hold (9999 overflowed)
+        "Date": st.one_of(*[st.dates(date(2020, 1, 1), date(2030, 12, 31))] * 3, st.dates()).map(
             lambda d: _string(d.isoformat())
         ),
-        "DateTime": st.datetimes(timezones=st.just(UTC)).map(lambda d: _string(d.isoformat())),
+        # aware and naive (what a browser's datetime-local sends), any year
+        "DateTime": st.datetimes(timezones=st.one_of(st.just(UTC), st.none())).map(
+            lambda d: _string(d.isoformat())
+        ),
         "JSON": st.sampled_from(["{}", "[]", "1"]).map(_string),
     }
     return st.one_of(

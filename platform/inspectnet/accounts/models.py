@@ -8,6 +8,7 @@ from sqlalchemy import Boolean, Enum, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from inspectnet.db import Base, OfficeScoped, Timestamped
+from inspectnet.validation import CODE, text_kind
 
 
 class Role(enum.StrEnum):
@@ -27,7 +28,7 @@ class UserAccount(Base, OfficeScoped, Timestamped):
     __authz_type__ = "user_account"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    username: Mapped[str] = mapped_column(String(64), unique=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True, info=text_kind(CODE))
     person_id: Mapped[int] = mapped_column(
         ForeignKey("persons.id", ondelete="RESTRICT"), unique=True
     )

@@ -34,7 +34,7 @@ async def run_mutation(
     except DomainError as error:
         await savepoint.rollback()
         await _record_refusal(info, action, error)
-        return None, [UserError.from_error(error)]
+        return None, UserError.list_from(error)
     except IntegrityError:
         # A race the service's own checks could not see (e.g. two creates of one code).
         await savepoint.rollback()

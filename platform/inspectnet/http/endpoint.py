@@ -34,7 +34,7 @@ from datetime import timedelta
 from typing import Any
 
 from fastapi import Request
-from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.responses import HTMLResponse, Response
 from graphql import (
     DocumentNode,
     GraphQLError,
@@ -54,6 +54,8 @@ from inspectnet.authz.store import PolicyStore
 from inspectnet.db import Database
 from inspectnet.errors import DomainError, Unauthenticated
 from inspectnet.graphql.context import Context
+from inspectnet.graphql.encoding import JSONBody
+from inspectnet.graphql.errors import split
 from inspectnet.http import idempotency
 from inspectnet.http.cost import CostReport, actual_cost, requested_cost
 from inspectnet.http.documents import Documents, Prepared, done_executing, executing
@@ -150,7 +152,7 @@ async def handle(service: GraphQLService, request: Request) -> Response:
             for index, item in enumerate(payload)
         ]
         # One status cannot describe several results: a batch is 200, each body says the rest.
-        return JSONResponse(
+        return JSONBody(
             [a.body for a in answers], media_type=_content_type(media_type), headers=headers
         )
     answer = await _observed(service, request, payload, media_type, request_id)
@@ -558,8 +560,9 @@ def _answer(
         return Answer(body, 200)
     if result.errors:
         body["errors"] = [
-            format_error(e, attempt.request_id, hide_suggestions=hide_suggestions)
+            format_error(part, attempt.request_id, hide_suggestions=hide_suggestions)
             for e in result.errors
+            for part in split(e)
         ]
     # Execution began, so ``data`` is present even if null, unless strawberry stopped first.
     if not isinstance(result, PreExecutionError):
@@ -579,7 +582,7 @@ def _content_type(media_type: str) -> str:
 
 
 def _respond(answer: Answer, media_type: str, headers: dict[str, str]) -> Response:
-    return JSONResponse(
+    return JSONBody(
         answer.body,
         status_code=answer.status,
         media_type=_content_type(media_type),

@@ -8,6 +8,7 @@ from sqlalchemy import CheckConstraint, Enum, ForeignKey, String, UniqueConstrai
 from sqlalchemy.orm import Mapped, mapped_column
 
 from inspectnet.db import Base, Timestamped
+from inspectnet.validation import CODE, NAME, REGION_CODE, text_kind
 
 
 class OfficeKind(enum.StrEnum):
@@ -34,11 +35,11 @@ class Office(Base, Timestamped):
     __authz_office_column__ = "id"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    code: Mapped[str] = mapped_column(String(64), unique=True)
-    name: Mapped[str] = mapped_column(String(200))
+    code: Mapped[str] = mapped_column(String(64), unique=True, info=text_kind(CODE))
+    name: Mapped[str] = mapped_column(String(200), info=text_kind(NAME))
     kind: Mapped[OfficeKind] = mapped_column(Enum(OfficeKind, native_enum=False, length=40))
-    region_code: Mapped[str] = mapped_column(String(12), index=True)
-    ruleset_id: Mapped[str] = mapped_column(String(40))
+    region_code: Mapped[str] = mapped_column(String(12), index=True, info=text_kind(REGION_CODE))
+    ruleset_id: Mapped[str] = mapped_column(String(40), info=text_kind(CODE))
 
 
 class OfficeLink(Base, Timestamped):

@@ -26,6 +26,7 @@ from inspectnet.people.models import (
     PoolMembership,
     TieKind,
 )
+from inspectnet.validation import described
 
 if TYPE_CHECKING:
     from inspectnet.network.graphql import OfficeType
@@ -212,10 +213,12 @@ class CreatePersonInput:
     office_id: strawberry.ID = strawberry.field(
         description="The office keeping the record (管理机构)"
     )
-    name: str = strawberry.field(description="Name (姓名)")
-    unit: str = strawberry.field(description="Unit (工作单位)")
-    rank: str = strawberry.field(description="Rank (职级)")
-    home_region_code: str = strawberry.field(description="Home region code (籍贯)")
+    name: str = strawberry.field(description=described("Name (姓名)", Person.name))
+    unit: str = strawberry.field(description=described("Unit (工作单位)", Person.unit))
+    rank: str = strawberry.field(description=described("Rank (职级)", Person.rank))
+    home_region_code: str = strawberry.field(
+        description=described("Home region code (籍贯)", Person.home_region_code)
+    )
     expertise: list[Expertise] = strawberry.field(
         default_factory=list, description="Expertise (专业领域)"
     )
@@ -232,14 +235,19 @@ class CreatePersonPayload:
 @strawberry.input(description="A post held by a person (增加任职经历)")
 class AddEmploymentRecordInput:
     person_id: strawberry.ID = strawberry.field(description="The person who held it (干部)")
-    organisation: str = strawberry.field(description="Organisation served in (任职单位)")
-    post: str = strawberry.field(description="Post (职务)")
+    organisation: str = strawberry.field(
+        description=described("Organisation served in (任职单位)", EmploymentRecord.organisation)
+    )
+    post: str = strawberry.field(description=described("Post (职务)", EmploymentRecord.post))
     started_on: date = strawberry.field(description="Start of the post (起始日期)")
     ended_on: date | None = strawberry.field(
         default=None, description="End of the post, none while held (终止日期)"
     )
     region_code: str | None = strawberry.field(
-        default=None, description="Administrative region code of the post (行政区划代码)"
+        default=None,
+        description=described(
+            "Administrative region code of the post (行政区划代码)", EmploymentRecord.region_code
+        ),
     )
     target_id: strawberry.ID | None = strawberry.field(
         default=None, description="The organisation as a target, if it is one (巡视巡察对象)"
@@ -258,8 +266,12 @@ class AddEmploymentRecordPayload:
 class AddInterestTieInput:
     person_id: strawberry.ID = strawberry.field(description="The person declaring it (干部)")
     kind: TieKind = strawberry.field(description="Kin or interest (亲属或利害关系)")
-    organisation: str = strawberry.field(description="Organisation the tie leads to (单位)")
-    relation: str = strawberry.field(description="Relation, e.g. spouse (关系)")
+    organisation: str = strawberry.field(
+        description=described("Organisation the tie leads to (单位)", InterestTie.organisation)
+    )
+    relation: str = strawberry.field(
+        description=described("Relation, e.g. spouse (关系)", InterestTie.relation)
+    )
     target_id: strawberry.ID | None = strawberry.field(
         default=None, description="The organisation as a target, if it is one (巡视巡察对象)"
     )

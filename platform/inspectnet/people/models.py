@@ -9,6 +9,7 @@ from sqlalchemy import JSON, Date, Enum, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from inspectnet.db import Base, OfficeScoped, Timestamped
+from inspectnet.validation import NAME, REGION_CODE, text_kind
 
 
 class Expertise(enum.StrEnum):
@@ -39,10 +40,10 @@ class Person(Base, OfficeScoped, Timestamped):
     __authz_type__ = "person"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str] = mapped_column(String(100))
-    unit: Mapped[str] = mapped_column(String(200))
-    rank: Mapped[str] = mapped_column(String(40))
-    home_region_code: Mapped[str] = mapped_column(String(12))
+    name: Mapped[str] = mapped_column(String(100), info=text_kind(NAME))
+    unit: Mapped[str] = mapped_column(String(200), info=text_kind(NAME))
+    rank: Mapped[str] = mapped_column(String(40), info=text_kind(NAME))
+    home_region_code: Mapped[str] = mapped_column(String(12), info=text_kind(REGION_CODE))
     expertise: Mapped[list[str]] = mapped_column(JSON, default=list)
 
 
@@ -54,10 +55,10 @@ class EmploymentRecord(Base, OfficeScoped, Timestamped):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     person_id: Mapped[int] = mapped_column(ForeignKey("persons.id", ondelete="CASCADE"), index=True)
-    organisation: Mapped[str] = mapped_column(String(200))
+    organisation: Mapped[str] = mapped_column(String(200), info=text_kind(NAME))
     target_id: Mapped[int | None] = mapped_column(ForeignKey("targets.id", ondelete="SET NULL"))
-    region_code: Mapped[str | None] = mapped_column(String(12))
-    post: Mapped[str] = mapped_column(String(100))
+    region_code: Mapped[str | None] = mapped_column(String(12), info=text_kind(REGION_CODE))
+    post: Mapped[str] = mapped_column(String(100), info=text_kind(NAME))
     started_on: Mapped[date] = mapped_column(Date)
     ended_on: Mapped[date | None] = mapped_column(Date)
 
@@ -71,9 +72,9 @@ class InterestTie(Base, OfficeScoped, Timestamped):
     id: Mapped[int] = mapped_column(primary_key=True)
     person_id: Mapped[int] = mapped_column(ForeignKey("persons.id", ondelete="CASCADE"), index=True)
     kind: Mapped[TieKind] = mapped_column(Enum(TieKind, native_enum=False, length=20))
-    organisation: Mapped[str] = mapped_column(String(200))
+    organisation: Mapped[str] = mapped_column(String(200), info=text_kind(NAME))
     target_id: Mapped[int | None] = mapped_column(ForeignKey("targets.id", ondelete="SET NULL"))
-    relation: Mapped[str] = mapped_column(String(100))
+    relation: Mapped[str] = mapped_column(String(100), info=text_kind(NAME))
 
 
 class PoolMembership(Base, OfficeScoped, Timestamped):

@@ -40,15 +40,16 @@ async def create_person(
     """Record a cadre in an office's files."""
     office = await get_readable(session, actor, Office, office_id)
     await require_in(session, actor, "create", Person, office.id)
-    validation.region_code(home_region_code, "homeRegionCode")
+    inputs = validation.Inputs()
     person = Person(
         office_id=office.id,
-        name=validation.required(name, "name"),
-        unit=validation.required(unit, "unit"),
-        rank=validation.required(rank, "rank"),
-        home_region_code=home_region_code,
+        name=inputs.text(Person.name, name),
+        unit=inputs.text(Person.unit, unit),
+        rank=inputs.text(Person.rank, rank),
+        home_region_code=inputs.text(Person.home_region_code, home_region_code),
         expertise=sorted({e.value for e in expertise}),
     )
+    inputs.done()
     session.add(person)
     await session.flush()
     await record(
@@ -84,19 +85,19 @@ async def add_employment(
     """Add a post to a person's career (the basis of post and region recusal)."""
     person = await _editable_person(session, actor, person_id)
     target = await _linked_target(session, actor, target_id)
-    validation.period(started_on, ended_on)
-    if region_code is not None:
-        validation.region_code(region_code, "regionCode")
+    inputs = validation.Inputs()
     entry = EmploymentRecord(
         office_id=person.office_id,
         person_id=person.id,
-        organisation=validation.required(organisation, "organisation"),
-        post=validation.required(post, "post"),
+        organisation=inputs.text(EmploymentRecord.organisation, organisation),
+        post=inputs.text(EmploymentRecord.post, post),
+        region_code=inputs.text(EmploymentRecord.region_code, region_code),
         started_on=started_on,
         ended_on=ended_on,
-        region_code=region_code,
         target_id=target.id if target else None,
     )
+    inputs.period(started_on, ended_on)
+    inputs.done()
     session.add(entry)
     await session.flush()
     await record(
@@ -122,14 +123,16 @@ async def add_interest_tie(
     """Declare a kin or interest tie (the basis of official recusal)."""
     person = await _editable_person(session, actor, person_id)
     target = await _linked_target(session, actor, target_id)
+    inputs = validation.Inputs()
     tie = InterestTie(
         office_id=person.office_id,
         person_id=person.id,
         kind=kind,
-        organisation=validation.required(organisation, "organisation"),
-        relation=validation.required(relation, "relation"),
+        organisation=inputs.text(InterestTie.organisation, organisation),
+        relation=inputs.text(InterestTie.relation, relation),
         target_id=target.id if target else None,
     )
+    inputs.done()
     session.add(tie)
     await session.flush()
     await record(
@@ -143,6 +146,9 @@ async def add_to_pool(
 ) -> PoolMembership:
     """Put a person in the office's leader pool or talent pool."""
     person = await _editable_person(session, actor, person_id)
+    inputs = validation.Inputs()
+    inputs.date(since, "since")
+    inputs.done()
     if await repository.pool_membership(session, person.office_id, person.id, pool) is not None:
         raise Conflict("此人已在该库中", code="ALREADY_IN_POOL", field="pool")
     membership = PoolMembership(

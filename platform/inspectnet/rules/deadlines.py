@@ -22,7 +22,8 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime
 from enum import StrEnum
 
-from inspectnet import clock
+from inspectnet import clock, validation
+from inspectnet.errors import ValidationFailed
 from inspectnet.rules.calendar import PeriodEnd, PeriodUnit, WorkingDayCalendar
 from inspectnet.rules.format import DeadlineRule, Event, Ruleset, WarningThresholds
 
@@ -77,6 +78,26 @@ def _china_date(instant: datetime, name: str) -> date:
     return instant.astimezone(clock.CHINA).date()
 
 
+def instant_problems(
+    started_at: datetime | None, met_at: datetime | None
+) -> list[ValidationFailed]:
+    """Why the start and end instants cannot be counted: a year outside the range the
+    calendar arithmetic is meant for (year 9999 overflowed it), or an end before the start.
+
+    Checked on the instants as given, before any conversion to Beijing time, which could itself
+    overflow. Fields are named as the API names them.
+    """
+    inputs = validation.Inputs()
+    inputs.date(started_at, "startedAt")
+    inputs.date(met_at, "metAt")
+    problems = list(inputs)
+    if not problems and started_at is not None and met_at is not None and met_at < started_at:
+        problems.append(
+            ValidationFailed("完成时间不能早于起算时间", code="MET_BEFORE_START", field="metAt")
+        )
+    return problems
+
+
 def period_end(rule: DeadlineRule, start: date, calendar: WorkingDayCalendar) -> PeriodEnd:
     """The due date of ``rule`` for a start event on ``start`` (a Beijing date)."""
     return calendar.end_of_period(start, rule.params.unit, rule.params.amount)
@@ -126,6 +147,12 @@ def evaluate(
         if met_at is not None:
             raise ValueError(f"{rule.id}: met_at given without started_at")
         return shell
+    for name, instant in (("started_at", started_at), ("met_at", met_at)):
+        if instant is not None and instant.tzinfo is None:
+            raise ValueError(f"{name} must be timezone-aware")
+    problems = instant_problems(started_at, met_at)
+    if problems:
+        raise ValidationFailed.of(problems)
     start = _china_date(started_at, "started_at")
     due = calendar.end_of_period(start, params.unit, params.amount)
     earliest: date | None = None

@@ -6,12 +6,15 @@ path); ``Ruleset.rules(kind:)`` filters an already built list.
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 from typing import Annotated
 
 import strawberry
 from strawberry.scalars import JSON
 
+from inspectnet import validation
+from inspectnet.errors import ValidationFailed
 from inspectnet.graphql.context import Info
 from inspectnet.graphql.errors import UserError
 from inspectnet.graphql.mutations import run_mutation
@@ -20,8 +23,8 @@ from inspectnet.ids import expect_global_id
 from inspectnet.rules import service
 from inspectnet.rules.calendar import PeriodUnit
 from inspectnet.rules.calendar_checks import CalendarDiff, CalendarImplausible, CalendarProblem
-from inspectnet.rules.deadlines import Colour, Deadline, DeadlineStatus
-from inspectnet.rules.format import Event, RuleBase, RuleKind, Ruleset
+from inspectnet.rules.deadlines import Colour, Deadline, DeadlineStatus, instant_problems
+from inspectnet.rules.format import RULE_ID_PATTERN, Event, RuleBase, RuleKind, Ruleset
 from inspectnet.rules.registry import registry
 
 RuleKindEnum = strawberry.enum(RuleKind, name="RuleKind", description="Kind of rule (规则类别)")
@@ -258,6 +261,28 @@ class UnloadCalendarYearPayload:
     user_errors: list[UserError] = strawberry.field(description="Why it was refused (输入错误)")
 
 
+_RULE_ID = re.compile(RULE_ID_PATTERN)
+
+
+def _check_deadline_arguments(
+    rule_id: str, started_at: datetime | None, met_at: datetime | None
+) -> None:
+    """Every bad argument of ``deadline`` at once, before anything is looked up."""
+    inputs = validation.Inputs()
+    # A rule id is repeated in the NOT_FOUND answer: only a well-formed one is looked up.
+    if len(rule_id) > 80 or not _RULE_ID.fullmatch(rule_id):
+        inputs.add(ValidationFailed("规则编号格式无效", code="INVALID_RULE_ID", field="ruleId"))
+    if met_at is not None and started_at is None:
+        inputs.add(
+            ValidationFailed(
+                "给出完成时间时须给出起算时间", code="MET_WITHOUT_START", field="metAt"
+            )
+        )
+    for problem in instant_problems(started_at, met_at):
+        inputs.add(problem)
+    inputs.done()
+
+
 @strawberry.type
 class RulesQuery:
     @strawberry.field(description="Every ruleset in force (适用规定)")
@@ -284,6 +309,7 @@ class RulesQuery:
             datetime | None, strawberry.argument(description="When it was met, if it was")
         ] = None,
     ) -> DeadlineType | None:
+        _check_deadline_arguments(rule_id, started_at, met_at)
         deadline = await service.deadline_for_office(
             info.context.session,
             info.context.actor,

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from inspectnet import clock
 from inspectnet.db import Base, UTCDateTime
+from inspectnet.validation import FREE_TEXT, text_kind
 
 
 class CalendarYear(Base):
@@ -27,7 +28,7 @@ class CalendarYear(Base):
     # ISO dates ("2027-01-01"), sorted; JSON keeps SQLite and PostgreSQL alike.
     holidays: Mapped[list[str]] = mapped_column(JSON)
     workdays: Mapped[list[str]] = mapped_column(JSON)
-    source: Mapped[str] = mapped_column(String(200))
+    source: Mapped[str] = mapped_column(String(200), info=text_kind(FREE_TEXT))
     loaded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
     # No foreign key yet: accounts arrive in a later revision.
     loaded_by_user_id: Mapped[int | None] = mapped_column(Integer, nullable=True)

@@ -18,6 +18,7 @@ from inspectnet.ids import expect_global_id, global_id
 from inspectnet.network.loaders import office_by_id
 from inspectnet.targets import repository, service
 from inspectnet.targets.models import LeadershipPost, Target
+from inspectnet.validation import described
 
 if TYPE_CHECKING:
     from inspectnet.network.graphql import OfficeType
@@ -98,8 +99,10 @@ register_node("LeadershipPost", LeadershipPost, LeadershipPostType.from_row)
 @strawberry.input(description="A new target for an office (新增巡视巡察对象)")
 class CreateTargetInput:
     office_id: strawberry.ID = strawberry.field(description="The office that covers it (负责机构)")
-    name: str = strawberry.field(description="Name (名称)")
-    region_code: str = strawberry.field(description="Administrative region code (行政区划代码)")
+    name: str = strawberry.field(description=described("Name (名称)", Target.name))
+    region_code: str = strawberry.field(
+        description=described("Administrative region code (行政区划代码)", Target.region_code)
+    )
 
 
 @strawberry.type(description="Result of createTarget (新增巡视巡察对象结果)")
@@ -114,7 +117,7 @@ class CreateTargetPayload:
 class AddLeadershipPostInput:
     target_id: strawberry.ID = strawberry.field(description="The target (巡视巡察对象)")
     person_id: strawberry.ID = strawberry.field(description="The person holding the post (干部)")
-    post: str = strawberry.field(description="Post (职务)")
+    post: str = strawberry.field(description=described("Post (职务)", LeadershipPost.post))
     started_on: date = strawberry.field(description="Start of the post (起始日期)")
     ended_on: date | None = strawberry.field(
         default=None, description="End of the post, none while held (终止日期)"

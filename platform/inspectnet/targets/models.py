@@ -8,6 +8,7 @@ from sqlalchemy import Date, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from inspectnet.db import Base, OfficeScoped, Timestamped
+from inspectnet.validation import NAME, REGION_CODE, text_kind
 
 
 class Target(Base, OfficeScoped, Timestamped):
@@ -17,8 +18,8 @@ class Target(Base, OfficeScoped, Timestamped):
     __authz_type__ = "target"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str] = mapped_column(String(200))
-    region_code: Mapped[str] = mapped_column(String(12))
+    name: Mapped[str] = mapped_column(String(200), info=text_kind(NAME))
+    region_code: Mapped[str] = mapped_column(String(12), info=text_kind(REGION_CODE))
 
 
 class LeadershipPost(Base, OfficeScoped, Timestamped):
@@ -32,6 +33,6 @@ class LeadershipPost(Base, OfficeScoped, Timestamped):
     person_id: Mapped[int] = mapped_column(
         ForeignKey("persons.id", ondelete="RESTRICT"), index=True
     )
-    post: Mapped[str] = mapped_column(String(100))
+    post: Mapped[str] = mapped_column(String(100), info=text_kind(NAME))
     started_on: Mapped[date] = mapped_column(Date)
     ended_on: Mapped[date | None] = mapped_column(Date)

@@ -22,11 +22,13 @@ async def create_target(
     """Put a leadership team on an office's list of targets."""
     office = await get_readable(session, actor, Office, office_id)
     await require_in(session, actor, "create", Target, office.id)
+    inputs = validation.Inputs()
     target = Target(
         office_id=office.id,
-        name=validation.required(name, "name"),
-        region_code=validation.region_code(region_code, "regionCode"),
+        name=inputs.text(Target.name, name),
+        region_code=inputs.text(Target.region_code, region_code),
     )
+    inputs.done()
     session.add(target)
     await session.flush()
     await record(
@@ -49,15 +51,17 @@ async def add_leadership_post(
     target = await get_readable(session, actor, Target, target_id)
     await require(session, actor, "update", target)
     person = await get_readable(session, actor, Person, person_id)
-    validation.period(started_on, ended_on)
+    inputs = validation.Inputs()
     entry = LeadershipPost(
         office_id=target.office_id,
         target_id=target.id,
         person_id=person.id,
-        post=validation.required(post, "post"),
+        post=inputs.text(LeadershipPost.post, post),
         started_on=started_on,
         ended_on=ended_on,
     )
+    inputs.period(started_on, ended_on)
+    inputs.done()
     session.add(entry)
     await session.flush()
     await record(
