@@ -7,19 +7,25 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 from fastapi import FastAPI, Request
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import FileResponse, JSONResponse, Response
+from starlette.middleware.cors import CORSMiddleware
 
-from inspectnet import keyring
+from inspectnet import keyring, origins
 from inspectnet.authz.store import PolicyStore
 from inspectnet.db import Database, make_engine
-from inspectnet.graphql import endpoint
+from inspectnet.graphql import endpoint, graphiql
 from inspectnet.graphql.schema import build_schema
 from inspectnet.health import readiness
 from inspectnet.observability import metrics
 from inspectnet.observability.logs import configure_logging
 from inspectnet.observability.middleware import RequestContext
 from inspectnet.observability.tracing import configure_tracing
-from inspectnet.settings import Settings, get_settings
+from inspectnet.settings import (
+    ConfigurationError,
+    Settings,
+    get_settings,
+    refuse_development_defaults,
+)
 
 
 def create_app(
@@ -36,7 +42,12 @@ def create_app(
     """
     settings = settings or get_settings()
     configure_logging(settings.log_level, json=not settings.development)
-    keyring.install(keyring.Keyring.load(settings.keys_dir, development=settings.development))
+    try:
+        ring = keyring.Keyring.load(settings.keys_dir, development=settings.development)
+    except keyring.KeyringError as error:
+        raise ConfigurationError(f"configuration error: INSPECTNET_KEYS_DIR: {error}") from None
+    refuse_development_defaults(settings, ring)
+    keyring.install(ring)
     database = database or Database(make_engine(settings))
     metrics.POOLS.register("primary", database.sync_engine.pool)
     service = endpoint.GraphQLService(
@@ -48,26 +59,44 @@ def create_app(
     watch = (not settings.is_sqlite) if watch_policy is None else watch_policy
 
     @asynccontextmanager
-    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         async with database.session() as session:
             await service.policy.reload(session)
         watcher = None
         if watch:
-            from inspectnet.authz.watcher import PolicyWatcher
+            from inspectnet.authz.watcher import PolicyWatcher, WatcherUnavailable
 
-            watcher = PolicyWatcher(settings.database_url, service.policy, database)
-            await watcher.start()
+            watcher = PolicyWatcher(service.policy, database)
+            try:
+                await watcher.start()
+            except WatcherUnavailable as error:
+                # Fail fast with one line instead of serving with replicas out of step.
+                await database.dispose()
+                raise ConfigurationError(str(error)) from None
+        app.state.policy_watcher = watcher
         try:
             yield
         finally:
             if watcher is not None:
                 await watcher.stop()
             await database.dispose()
+            metrics.worker_stopped()
 
     app = FastAPI(
         title="inspectnet", docs_url=None, redoc_url=None, openapi_url=None, lifespan=lifespan
     )
     app.state.graphql = service
+    if settings.cors_origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_origins,
+            allow_credentials=True,  # the refresh cookie
+            allow_methods=origins.ALLOWED_METHODS,
+            allow_headers=origins.ALLOWED_HEADERS,
+            expose_headers=("x-request-id",),
+            max_age=600,
+        )
+    app.add_middleware(origins.WebSocketOrigin, allowed=settings.cors_origins)
     app.add_middleware(RequestContext)
     configure_tracing(app, settings, database.sync_engine, span_exporter)
 
@@ -85,7 +114,25 @@ def create_app(
         return JSONResponse({"ready": ready, "checks": checks}, status_code=200 if ready else 503)
 
     @app.get("/metrics")
-    async def prometheus() -> Response:
+    async def prometheus(request: Request) -> Response:
+        authorization = request.headers.get("authorization")
+        if not metrics.scrape_allowed(settings.metrics_token, settings.development, authorization):
+            if settings.metrics_token is None:
+                return Response(status_code=404)  # not served at all without a token
+            return Response(status_code=401, headers={"www-authenticate": "Bearer"})
         return Response(metrics.exposition(), media_type=metrics.CONTENT_TYPE)
+
+    if settings.development:
+
+        @app.get("/graphiql/static/{name}")
+        async def graphiql_asset(name: str) -> Response:
+            path = graphiql.asset_path(name)
+            if path is None:
+                return Response(status_code=404)
+            return FileResponse(
+                path,
+                media_type=graphiql.ASSETS[name],
+                headers={"cache-control": "public, max-age=3600"},
+            )
 
     return app
