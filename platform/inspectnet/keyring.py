@@ -92,8 +92,9 @@ class Keyring:
         return [p for p in Purpose if p not in self._keys]
 
     def development_derived(self) -> list[Purpose]:
-        """Purposes whose current key was derived from the published development seed."""
-        return [p for p, keys in self._keys.items() if keys[0].derived_for_development]
+        """Purposes holding a key derived from the published development seed (any version:
+        an old one would still let anyone forge what it verifies)."""
+        return [p for p, keys in self._keys.items() if any(k.derived_for_development for k in keys)]
 
     @classmethod
     def load(
@@ -143,7 +144,9 @@ def parse_entries(purpose: Purpose, text: str) -> list[Key]:
             )
         if version in found:
             raise KeyringError(f"{purpose.value}: key version {version} appears twice")
-        found[version] = Key(purpose, version, secret)
+        # The published development key pasted into a Secret is no better than none.
+        published = hmac.compare_digest(secret, development_key(purpose).secret)
+        found[version] = Key(purpose, version, secret, derived_for_development=published)
     if not found:
         raise KeyringError(f"{purpose.value}: the key source holds no key")
     return list(found.values())
