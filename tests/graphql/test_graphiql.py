@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import fnmatch
 import re
+import tomllib
 from collections.abc import AsyncIterator
+from pathlib import Path
 
 import pytest
 
@@ -56,6 +59,15 @@ async def test_every_asset_the_page_names_is_served_with_its_type(api: Api) -> N
 )
 async def test_nothing_else_is_served_from_the_assets(api: Api, path: str) -> None:
     assert (await api.client.get(path)).status_code == 404
+
+
+def test_every_asset_and_licence_is_package_data(repo_root: Path) -> None:
+    config = tomllib.loads((repo_root / "pyproject.toml").read_text(encoding="utf-8"))
+    patterns = config["tool"]["setuptools"]["package-data"]["inspectnet"]
+    package = STATIC_DIR.parents[1]
+    for path in STATIC_DIR.iterdir():
+        relative = path.relative_to(package).as_posix()
+        assert any(fnmatch.fnmatch(relative, pattern) for pattern in patterns), relative
 
 
 def test_the_assets_ship_with_their_licences() -> None:
