@@ -15,9 +15,13 @@ from contextlib import contextmanager
 from datetime import timedelta
 from pathlib import Path
 
+import pytest
+from typer.testing import CliRunner
+
 from inspectnet import migrate
 from inspectnet.accounts.tokens import issue_token
-from inspectnet.settings import DEVELOPMENT_JWT_SECRET
+from inspectnet.cli.main import app
+from inspectnet.settings import DEVELOPMENT_JWT_SECRET, get_settings
 from tests.conftest import make_settings
 from tests.keys import production_keys_dir
 
@@ -203,4 +207,33 @@ def test_serve_refuses_a_database_behind_the_migrations(tmp_path: Path) -> None:
     [head] = migrate.head_revisions(make_settings(url))
     assert result.stderr.strip().splitlines() == [
         f"not serving: database is at 20261125_0001, migrations at {head}: run `inspectnet db upgrade` first"
+    ]
+
+
+def test_serve_stops_with_one_line_when_workers_could_not_listen_for_policy_changes(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from inspectnet import migrate as migrate_module
+    from inspectnet.authz.watcher import PolicyWatcher
+
+    async def migrated(_settings: object) -> None:
+        return None
+
+    async def refused(_self: object) -> None:
+        raise ConnectionRefusedError("connection refused")
+
+    for name, value in _production_env("postgresql+asyncpg://app:pw@db.invalid/x").items():
+        if name.startswith("INSPECTNET_"):
+            monkeypatch.setenv(name, value)
+    monkeypatch.setattr(migrate_module, "pending_message", migrated)
+    monkeypatch.setattr(PolicyWatcher, "_listen", refused)
+    get_settings.cache_clear()
+    try:
+        result = CliRunner().invoke(app, ["serve", "--port", str(_free_port())])
+    finally:
+        get_settings.cache_clear()
+    assert result.exit_code == 2
+    assert result.output.splitlines() == [
+        "not serving: policy watcher: cannot LISTEN on the database: "
+        "ConnectionRefusedError: connection refused"
     ]

@@ -17,7 +17,7 @@ from rich.console import Console
 from inspectnet.cli.keys import keys_app
 from inspectnet.cli.policy import policy_app
 from inspectnet.cli.rules import calendar_app, rules_app
-from inspectnet.settings import ConfigurationError, get_settings
+from inspectnet.settings import ConfigurationError, Settings, get_settings
 
 app = typer.Typer(
     help="inspectnet: the linked network of inspection offices.", no_args_is_help=True
@@ -74,6 +74,12 @@ def serve(
     if problem:
         print(f"not serving: {problem}", file=sys.stderr)
         raise typer.Exit(2)
+    if not settings.is_sqlite:
+        # Each worker listens for policy changes; say once, before starting them, if it cannot.
+        problem = asyncio.run(_listen_problem(settings))
+        if problem:
+            print(f"not serving: {problem}", file=sys.stderr)
+            raise typer.Exit(2)
     metrics_dir, made_here = None, False
     if workers > 1 or os.environ.get(MULTIPROC_ENV):
         # Each worker counts in its own process: they share their counts through files that
@@ -96,6 +102,24 @@ def serve(
 
 
 MULTIPROC_ENV = "PROMETHEUS_MULTIPROC_DIR"
+
+
+async def _listen_problem(settings: Settings) -> str | None:
+    """Why the policy watcher could not listen on the database, or None when it can."""
+    from inspectnet.authz.store import PolicyStore
+    from inspectnet.authz.watcher import PolicyWatcher, WatcherUnavailable
+    from inspectnet.db import Database, make_engine
+
+    database = Database(make_engine(settings))
+    watcher = PolicyWatcher(PolicyStore(settings.policy_dir), database)
+    try:
+        await watcher.start()
+    except WatcherUnavailable as error:
+        return str(error)
+    finally:
+        await watcher.stop()
+        await database.dispose()
+    return None
 
 
 def _prepare_metrics_dir() -> tuple[Path, bool]:
