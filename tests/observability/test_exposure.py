@@ -3,7 +3,10 @@ the configured origins, and WebSocket upgrades from foreign origins refused."""
 
 from __future__ import annotations
 
+import os
+import subprocess
 from collections.abc import AsyncIterator
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -178,3 +181,24 @@ async def test_the_app_lets_its_own_origin_upgrade(api: Api) -> None:
     # No websocket route yet: the router, not the origin check, closes it (code 1000).
     sent, _ = await _upgrade(api.app, "http://testserver")
     assert sent == [{"type": "websocket.close", "code": 1000, "reason": ""}]
+
+
+def test_a_dead_workers_live_gauges_leave_the_sums_and_its_counters_stay(tmp_path: Path) -> None:
+    from inspectnet.observability.metrics import forget_dead_workers
+
+    dead = _dead_pid()
+    alive = os.getpid()
+    for pid in (dead, alive):
+        for kind in ("gauge_livesum", "counter"):
+            (tmp_path / f"{kind}_{pid}.db").write_bytes(b"")
+    forget_dead_workers(str(tmp_path))
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
+        [f"counter_{dead}.db", f"counter_{alive}.db", f"gauge_livesum_{alive}.db"]
+    )
+
+
+def _dead_pid() -> int:
+    """The pid of a process that has exited and been reaped."""
+    child = subprocess.Popen(["true"])
+    child.wait()
+    return child.pid

@@ -15,6 +15,7 @@ import os
 import re
 import weakref
 from collections.abc import Iterable
+from pathlib import Path
 from typing import Any
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
@@ -142,9 +143,25 @@ def exposition() -> bytes:
     """The text a Prometheus scrape reads: every worker's values in multiprocess mode."""
     if not MULTIPROCESS:
         return generate_latest(REGISTRY)
+    forget_dead_workers(os.environ["PROMETHEUS_MULTIPROC_DIR"])
     registry = CollectorRegistry()
     _multiprocess.MultiProcessCollector(registry)
     return generate_latest(registry)
+
+
+def forget_dead_workers(directory: str) -> None:
+    """Take the live gauges of workers that died without shutting down (killed, crashed and
+    restarted by the supervisor) out of the sums; their counters stay, as counters must."""
+    for path in Path(directory).glob("gauge_live*_*.db"):
+        pid_text = path.stem.rsplit("_", 1)[1]
+        if not pid_text.isdigit():
+            continue
+        try:
+            os.kill(int(pid_text), 0)
+        except ProcessLookupError:
+            _multiprocess.mark_process_dead(int(pid_text), directory)
+        except PermissionError:
+            pass  # alive, owned by someone else
 
 
 def worker_stopped() -> None:
