@@ -7,7 +7,7 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 from fastapi import FastAPI, Request
-from fastapi.responses import FileResponse, JSONResponse, Response
+from fastapi.responses import JSONResponse, Response
 from starlette.middleware.cors import CORSMiddleware
 
 from inspectnet import keyring, origins
@@ -59,7 +59,7 @@ def create_app(
     watch = (not settings.is_sqlite) if watch_policy is None else watch_policy
 
     @asynccontextmanager
-    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+    async def lifespan(running: FastAPI) -> AsyncIterator[None]:
         async with database.session() as session:
             await service.policy.reload(session)
         watcher = None
@@ -73,7 +73,7 @@ def create_app(
                 # Fail fast with one line instead of serving with replicas out of step.
                 await database.dispose()
                 raise ConfigurationError(str(error)) from None
-        app.state.policy_watcher = watcher
+        running.state.policy_watcher = watcher
         try:
             yield
         finally:
@@ -115,24 +115,14 @@ def create_app(
 
     @app.get("/metrics")
     async def prometheus(request: Request) -> Response:
-        authorization = request.headers.get("authorization")
-        if not metrics.scrape_allowed(settings.metrics_token, settings.development, authorization):
-            if settings.metrics_token is None:
-                return Response(status_code=404)  # not served at all without a token
-            return Response(status_code=401, headers={"www-authenticate": "Bearer"})
-        return Response(metrics.exposition(), media_type=metrics.CONTENT_TYPE)
+        return metrics.scrape(
+            settings.metrics_token, settings.development, request.headers.get("authorization")
+        )
 
     if settings.development:
 
         @app.get("/graphiql/static/{name}")
         async def graphiql_asset(name: str) -> Response:
-            path = graphiql.asset_path(name)
-            if path is None:
-                return Response(status_code=404)
-            return FileResponse(
-                path,
-                media_type=graphiql.ASSETS[name],
-                headers={"cache-control": "public, max-age=3600"},
-            )
+            return graphiql.asset(name)
 
     return app

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from starlette.responses import FileResponse, Response
+
 STATIC_DIR = Path(__file__).resolve().parent.parent / "static" / "graphiql"
 STATIC_PREFIX = "/graphiql/static/"
 
@@ -68,6 +70,12 @@ _PAGE = """<!doctype html>
 PAGE = _PAGE.replace("{prefix}", STATIC_PREFIX)
 
 
-def asset_path(name: str) -> Path | None:
-    """The file behind ``/graphiql/static/<name>``, or None for a name not in ``ASSETS``."""
-    return STATIC_DIR / name if name in ASSETS else None
+def asset(name: str) -> Response:
+    """``/graphiql/static/<name>``: a file of ``ASSETS`` with its type, anything else 404."""
+    if name not in ASSETS:
+        return Response(status_code=404)
+    return FileResponse(
+        STATIC_DIR / name,
+        media_type=ASSETS[name],
+        headers={"cache-control": "public, max-age=3600"},
+    )

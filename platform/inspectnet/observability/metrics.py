@@ -23,6 +23,7 @@ from prometheus_client import multiprocess as _multiprocess
 from prometheus_client import values as _values
 from sqlalchemy import event
 from sqlalchemy.pool import QueuePool
+from starlette.responses import Response
 
 # The value class is fixed when prometheus_client is imported: the variable set later changes nothing.
 MULTIPROCESS = _values.ValueClass.__name__ != "MutexValue"
@@ -168,6 +169,16 @@ def worker_stopped() -> None:
     """Take this worker's live gauges out of the sums (its counters keep counting)."""
     if MULTIPROCESS:
         _multiprocess.mark_process_dead(os.getpid())
+
+
+def scrape(token: str | None, development: bool, authorization: str | None) -> Response:
+    """The answer to ``GET /metrics``: 404 when not served (no token, not development), 401
+    without the right bearer token, else the exposition."""
+    if not scrape_allowed(token, development, authorization):
+        if token is None:
+            return Response(status_code=404)
+        return Response(status_code=401, headers={"www-authenticate": "Bearer"})
+    return Response(exposition(), media_type=CONTENT_TYPE)
 
 
 def scrape_allowed(token: str | None, development: bool, authorization: str | None) -> bool:
