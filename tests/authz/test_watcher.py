@@ -181,3 +181,26 @@ async def test_start_up_fails_fast_with_one_line_when_it_cannot_listen() -> None
     message = str(raised.value)
     assert message.startswith("policy watcher: cannot LISTEN on the database: ")
     assert "\n" not in message and "postgres@" not in message
+
+
+async def test_a_failed_notify_on_the_listening_connection_goes_through_the_pool(
+    shared_database: Settings,
+) -> None:
+    class Busy:
+        def is_closed(self) -> bool:
+            return False
+
+        async def execute(self, *_args: object) -> None:
+            raise ConnectionError("the listening connection is busy")
+
+    settings = shared_database
+    with keyring_restored():
+        first = create_app(settings, watch_policy=True)
+        second = create_app(settings, watch_policy=True)
+        async with first.router.lifespan_context(first), second.router.lifespan_context(second):
+            watcher = first.state.policy_watcher
+            listening, watcher._driver = watcher._driver, Busy()
+            try:
+                await _revoke_reaches(first, second, settings)
+            finally:
+                watcher._driver = listening

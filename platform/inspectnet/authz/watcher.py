@@ -57,6 +57,7 @@ class PolicyWatcher:
         self._driver: Any = None
         self._lost = asyncio.Event()
         self._changed = asyncio.Event()
+        self._notify_lock = asyncio.Lock()  # one query at a time on the listening connection
         self._tasks: list[asyncio.Task[None]] = []
         self.reconnects = 0
 
@@ -77,6 +78,18 @@ class PolicyWatcher:
 
     async def announce(self) -> None:
         """Tell the other workers a change was committed (NOTIFY through the app's engine)."""
+        driver = self._driver
+        if driver is not None and not driver.is_closed():
+            # The listening connection is already open and outside any transaction: one round
+            # trip, where a pooled one costs a pre-ping, BEGIN, the NOTIFY and COMMIT.
+            try:
+                async with self._notify_lock:
+                    await driver.execute("SELECT pg_notify($1, $2)", CHANNEL, self._id)
+                return
+            except Exception as error:
+                log.warning(
+                    "policy watcher: NOTIFY on the listening connection failed (%s)", _reason(error)
+                )
         async with self._engine.connect() as connection:
             await connection.execute(
                 text("SELECT pg_notify(:channel, :sender)"),
