@@ -122,6 +122,13 @@ def test_production_refuses_a_keyring_missing_a_purpose(tmp_path: Path, purpose:
     )
 
 
+def test_production_names_a_keys_dir_that_is_not_there(tmp_path: Path) -> None:
+    message = _refusal(_production(tmp_path, keys_dir=tmp_path / "not-mounted"))
+    assert message == (
+        f"configuration error: INSPECTNET_KEYS_DIR: {tmp_path / 'not-mounted'} is not a directory"
+    )
+
+
 def test_production_refuses_no_keyring_at_all(tmp_path: Path) -> None:
     message = _refusal(_production(tmp_path, keys_dir=None))
     assert message.startswith(

@@ -171,7 +171,9 @@ def refuse_development_defaults(settings: Settings, ring: Keyring) -> None:
             "production (set a secret, or INSPECTNET_DEVELOPMENT=true)"
         )
     missing = [purpose.value for purpose in ring.missing()]
-    if missing:
+    if settings.keys_dir is not None and not settings.keys_dir.is_dir():
+        problems.append(f"INSPECTNET_KEYS_DIR: {settings.keys_dir} is not a directory")
+    elif missing:
         problems.append(
             f"INSPECTNET_KEYS_DIR: no key for {', '.join(missing)} "
             "(mount the keyring or set INSPECTNET_KEY_<PURPOSE>; `inspectnet keys init`)"
