@@ -2,7 +2,10 @@
 #
 # inspectnet service image.
 #   docker build -t inspectnet:0.1.0 .
-#   docker run --rm -p 8000:8000 -e INSPECTNET_DATABASE_URL=… -e INSPECTNET_JWT_SECRET=… inspectnet:0.1.0
+#   inspectnet keys init --dir keys      # once, offline: the keyring (docs/deploy.md)
+#   docker run --rm -p 8000:8000 -e INSPECTNET_DATABASE_URL=… -e INSPECTNET_JWT_SECRET=… \
+#     -v "$PWD/keys:/etc/inspectnet/keys:ro" -e INSPECTNET_KEYS_DIR=/etc/inspectnet/keys inspectnet:0.1.0
+# Outside development the server refuses to start without the keyring or with the default secret.
 # The same image runs the migrations: `docker run … inspectnet:0.1.0 db upgrade`.
 #
 # Two stages: `build` installs the package and its dependencies into a virtualenv (wheels only,

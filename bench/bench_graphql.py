@@ -16,7 +16,7 @@ from pathlib import Path
 import httpx
 from tests.sqlcount import count_statements
 
-from inspectnet import domains, migrate
+from inspectnet import domains, keyring, migrate
 from inspectnet.accounts.models import Role
 from inspectnet.accounts.tokens import issue_token
 from inspectnet.app import create_app
@@ -34,9 +34,13 @@ REQUESTS = 150
 async def _prepare(path: Path, size: int) -> tuple[Settings, int, str]:
     from tests.factories import make_network, make_target, make_user  # same builders as the tests
 
+    keys_dir = path.parent / f"keys-{size}"
+    if not keys_dir.exists():
+        keyring.init(keys_dir)  # production refuses the development keyring
     settings = Settings(
         database_url=f"sqlite+aiosqlite:///{path}",
         jwt_secret="bench-secret-bench-secret-bench-secret!",
+        keys_dir=keys_dir,
         log_level="WARNING",
         # Measure the app, not the per-user budget that would throttle a tight loop.
         graphql_cost_budget=10**9,

@@ -8,9 +8,11 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, Response
+from starlette.middleware.cors import CORSMiddleware
 
-from inspectnet import domains, keyring
+from inspectnet import domains, keyring, origins
 from inspectnet.db import Database, make_engine
+from inspectnet.graphql import graphiql
 from inspectnet.health import readiness
 from inspectnet.http import endpoint
 from inspectnet.observability import metrics
@@ -19,7 +21,12 @@ from inspectnet.observability.middleware import RequestContext
 from inspectnet.observability.tracing import configure_tracing
 from inspectnet.rules.registry import configure as configure_rulesets
 from inspectnet.schema import build_schema
-from inspectnet.settings import Settings, get_settings
+from inspectnet.settings import (
+    ConfigurationError,
+    Settings,
+    get_settings,
+    refuse_development_defaults,
+)
 
 
 def create_app(
@@ -36,7 +43,12 @@ def create_app(
     """
     settings = settings or get_settings()
     configure_logging(settings.log_level, json=not settings.development)
-    keyring.install(keyring.Keyring.load(settings.keys_dir, development=settings.development))
+    try:
+        ring = keyring.Keyring.load(settings.keys_dir, development=settings.development)
+    except keyring.KeyringError as error:
+        raise ConfigurationError(f"configuration error: INSPECTNET_KEYS_DIR: {error}") from None
+    refuse_development_defaults(settings, ring)
+    keyring.install(ring)
     configure_rulesets(settings.rulesets_dir)  # a broken ruleset file stops start-up here
     database = database or Database(make_engine(settings))
     metrics.POOLS.register("primary", database.sync_engine.pool)
@@ -49,26 +61,44 @@ def create_app(
     watch = (not settings.is_sqlite) if watch_policy is None else watch_policy
 
     @asynccontextmanager
-    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+    async def lifespan(running: FastAPI) -> AsyncIterator[None]:
         async with database.session() as session:
             await service.policy.reload(session)
         watcher = None
         if watch:
-            from inspectnet.authz.watcher import PolicyWatcher
+            from inspectnet.authz.watcher import PolicyWatcher, WatcherUnavailable
 
-            watcher = PolicyWatcher(settings.database_url, service.policy, database)
-            await watcher.start()
+            watcher = PolicyWatcher(service.policy, database)
+            try:
+                await watcher.start()
+            except WatcherUnavailable as error:
+                # Fail fast with one line instead of serving with replicas out of step.
+                await database.dispose()
+                raise ConfigurationError(str(error)) from None
+        running.state.policy_watcher = watcher
         try:
             yield
         finally:
             if watcher is not None:
                 await watcher.stop()
             await database.dispose()
+            metrics.worker_stopped()
 
     app = FastAPI(
         title="inspectnet", docs_url=None, redoc_url=None, openapi_url=None, lifespan=lifespan
     )
     app.state.graphql = service
+    if settings.cors_origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_origins,
+            allow_credentials=True,  # the refresh cookie
+            allow_methods=origins.ALLOWED_METHODS,
+            allow_headers=origins.ALLOWED_HEADERS,
+            expose_headers=("x-request-id",),
+            max_age=600,
+        )
+    app.add_middleware(origins.WebSocketOrigin, allowed=settings.cors_origins)
     app.add_middleware(RequestContext)
     configure_tracing(app, settings, database.sync_engine, span_exporter)
 
@@ -86,7 +116,15 @@ def create_app(
         return JSONResponse({"ready": ready, "checks": checks}, status_code=200 if ready else 503)
 
     @app.get("/metrics")
-    async def prometheus() -> Response:
-        return Response(metrics.exposition(), media_type=metrics.CONTENT_TYPE)
+    async def prometheus(request: Request) -> Response:
+        return metrics.scrape(
+            settings.metrics_token, settings.development, request.headers.get("authorization")
+        )
+
+    if settings.development:
+
+        @app.get("/graphiql/static/{name}")
+        async def graphiql_asset(name: str) -> Response:
+            return graphiql.asset(name)
 
     return app

@@ -12,11 +12,13 @@ from __future__ import annotations
 
 import base64
 import binascii
+import contextlib
 import enum
 import hashlib
 import hmac
 import os
 import secrets
+import tempfile
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -90,8 +92,9 @@ class Keyring:
         return [p for p in Purpose if p not in self._keys]
 
     def development_derived(self) -> list[Purpose]:
-        """Purposes whose current key was derived from the published development seed."""
-        return [p for p, keys in self._keys.items() if keys[0].derived_for_development]
+        """Purposes holding a key derived from the published development seed (any version:
+        an old one would still let anyone forge what it verifies)."""
+        return [p for p, keys in self._keys.items() if any(k.derived_for_development for k in keys)]
 
     @classmethod
     def load(
@@ -141,7 +144,9 @@ def parse_entries(purpose: Purpose, text: str) -> list[Key]:
             )
         if version in found:
             raise KeyringError(f"{purpose.value}: key version {version} appears twice")
-        found[version] = Key(purpose, version, secret)
+        # The published development key pasted into a Secret is no better than none.
+        published = hmac.compare_digest(secret, development_key(purpose).secret)
+        found[version] = Key(purpose, version, secret, derived_for_development=published)
     if not found:
         raise KeyringError(f"{purpose.value}: the key source holds no key")
     return list(found.values())
@@ -157,6 +162,70 @@ def new_entry(existing: Iterable[Key]) -> str:
     """A fresh random key one version above ``existing``, as a ``VERSION:BASE64`` line."""
     version = max((k.version for k in existing if not k.derived_for_development), default=0) + 1
     return f"{version}:{base64.b64encode(secrets.token_bytes(MIN_KEY_BYTES)).decode()}"
+
+
+KEY_FILE_MODE = 0o600
+
+
+def rotate(keys_dir: Path, purpose: Purpose) -> Key:
+    """Add a new current version to ``keys_dir``'s file for ``purpose``, keeping the old ones."""
+    path = keys_dir / purpose.value
+    text = path.read_text("utf-8") if path.is_file() else ""
+    existing = parse_entries(purpose, text) if text.strip() else []
+    entry = new_entry(existing)
+    body = text if not text or text.endswith("\n") else text + "\n"
+    write_key_file(path, body + entry + "\n")
+    return parse_entries(purpose, entry)[0]
+
+
+def init(keys_dir: Path) -> list[Key]:
+    """A first key for every purpose; refuses (changing nothing) if any purpose already has a file."""
+    present = [p.value for p in Purpose if (keys_dir / p.value).exists()]
+    if present:
+        raise KeyringError(
+            f"{', '.join(present)}: a key file already exists in {keys_dir} "
+            "(use `inspectnet keys rotate`)"
+        )
+    keys_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+    return [rotate(keys_dir, purpose) for purpose in Purpose]
+
+
+def write_key_file(path: Path, text: str) -> None:
+    """Replace ``path`` atomically with ``text``, readable by its owner only (mode 0600)."""
+    descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    try:
+        # mkstemp already creates 0600; say so explicitly in case a umask or platform differs.
+        os.fchmod(descriptor, KEY_FILE_MODE)
+        with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(temporary)
+        raise
+    # The rename is durable only once the directory entry is on disk too.
+    directory = os.open(path.parent, os.O_RDONLY)
+    try:
+        os.fsync(directory)
+    finally:
+        os.close(directory)
+
+
+def sources(keys_dir: Path | None, environ: Mapping[str, str] | None = None) -> dict[Purpose, str]:
+    """Where each purpose's keys come from: the file, the variable, or nowhere (``""``)."""
+    environ = os.environ if environ is None else environ
+    found = {}
+    for purpose in Purpose:
+        variable = f"{ENV_PREFIX}{purpose.value.upper()}"
+        if keys_dir is not None and (keys_dir / purpose.value).is_file():
+            found[purpose] = str(keys_dir / purpose.value)
+        elif variable in environ:
+            found[purpose] = variable
+        else:
+            found[purpose] = ""
+    return found
 
 
 _active: Keyring | None = None

@@ -4,12 +4,18 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Annotated, Literal
+from urllib.parse import urlsplit
 
 from pydantic import Field, ValidationError, field_validator, model_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+if TYPE_CHECKING:
+    from inspectnet.keyring import Keyring
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
+# Published in this file, so it signs nothing outside development.
+DEVELOPMENT_JWT_SECRET = "inspectnet-development-secret-change-me"
 
 
 class Settings(BaseSettings):
@@ -28,7 +34,7 @@ class Settings(BaseSettings):
 
     jwt_algorithm: Literal["HS256", "RS256"] = "HS256"
     jwt_secret: str = Field(
-        default="inspectnet-development-secret-change-me",
+        default=DEVELOPMENT_JWT_SECRET,
         description="HS256 signing secret (at least 32 characters)",
     )
     jwt_jwks_url: str | None = Field(default=None, description="JWKS URL for RS256 tokens (SSO)")
@@ -72,6 +78,18 @@ class Settings(BaseSettings):
         default=24, ge=1, le=24 * 30, description="How long an Idempotency-Key's answer is kept"
     )
 
+    # Operations (docs/deploy.md).
+    metrics_token: str | None = Field(
+        default=None,
+        description="Bearer token a scrape of /metrics must send; without one /metrics is "
+        "served only in development",
+    )
+    cors_origins: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        description="Origins (scheme://host[:port], comma-separated) allowed to call the API "
+        "from a browser, with credentials; also checked on WebSocket upgrades",
+    )
+
     @field_validator("database_url")
     @classmethod
     def _known_driver(cls, value: str) -> str:
@@ -84,6 +102,37 @@ class Settings(BaseSettings):
     def _a_directory(cls, value: Path | None) -> Path | None:
         if value is not None and not value.is_dir():
             raise ValueError(f"not a directory: {value}")
+        return value
+
+    @field_validator("cors_origins", mode="before")
+    @classmethod
+    def _split_origins(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [item.strip() for item in value.split(",") if item.strip()]
+        return value
+
+    @field_validator("cors_origins")
+    @classmethod
+    def _origins_are_origins(cls, value: list[str]) -> list[str]:
+        for origin in value:
+            parts = urlsplit(origin)
+            # A browser sends exactly scheme://host[:port]: anything else would never match.
+            if (
+                parts.scheme not in ("http", "https")
+                or not parts.hostname
+                or parts.path
+                or parts.query
+                or parts.fragment
+                or "*" in origin
+            ):
+                raise ValueError(f"{origin!r} is not an origin like https://app.example.org")
+        return [origin.rstrip("/").lower() for origin in value]
+
+    @field_validator("metrics_token")
+    @classmethod
+    def _long_token(cls, value: str | None) -> str | None:
+        if value is not None and len(value) < 32:
+            raise ValueError("must be at least 32 characters")
         return value
 
     @field_validator("log_level", mode="before")
@@ -122,6 +171,34 @@ def describe(error: ValidationError) -> str:
         message = item["msg"].removeprefix("Value error, ")
         lines.append(f"{name}: {message}" if name and not message.startswith("INSPECTNET_") else message)
     return "; ".join(lines)
+
+
+def refuse_development_defaults(settings: Settings, ring: Keyring) -> None:
+    """Outside development, stop start-up (one line naming the variable) on a published default."""
+    if settings.development:
+        return
+    problems = []
+    if settings.jwt_algorithm == "HS256" and settings.jwt_secret == DEVELOPMENT_JWT_SECRET:
+        problems.append(
+            "INSPECTNET_JWT_SECRET: the published development default signs nothing in "
+            "production (set a secret, or INSPECTNET_DEVELOPMENT=true)"
+        )
+    missing = [purpose.value for purpose in ring.missing()]
+    if settings.keys_dir is not None and not settings.keys_dir.is_dir():
+        problems.append(f"INSPECTNET_KEYS_DIR: {settings.keys_dir} is not a directory")
+    elif missing:
+        problems.append(
+            f"INSPECTNET_KEYS_DIR: no key for {', '.join(missing)} "
+            "(mount the keyring or set INSPECTNET_KEY_<PURPOSE>; `inspectnet keys init`)"
+        )
+    derived = [purpose.value for purpose in ring.development_derived()]
+    if derived:
+        problems.append(
+            f"INSPECTNET_KEYS_DIR: the development key is in use for {', '.join(derived)} "
+            "(mount real keys, or INSPECTNET_DEVELOPMENT=true)"
+        )
+    if problems:
+        raise ConfigurationError(f"configuration error: {'; '.join(problems)}")
 
 
 def load_settings() -> Settings:

@@ -4,6 +4,8 @@ within a second, because the other hears of it (LISTEN/NOTIFY) and reloads by it
 from __future__ import annotations
 
 import asyncio
+import multiprocessing
+import socket
 import time
 import uuid
 from collections.abc import AsyncIterator
@@ -11,15 +13,18 @@ from datetime import timedelta
 
 import httpx
 import pytest
+from fastapi import FastAPI
 
 from inspectnet import domains, migrate
 from inspectnet.accounts.tokens import issue_token
 from inspectnet.app import create_app
 from inspectnet.authz.actor import Actor
+from inspectnet.authz.watcher import START_TIMEOUT_SECONDS, PolicyWatcher, WatcherUnavailable
 from inspectnet.db import Database, make_engine
 from inspectnet.demo import load_demo
 from inspectnet.settings import Settings
 from tests.conftest import _in_thread, _pg_admin, _pg_available, make_settings
+from tests.keys import keyring_restored, production_keys_dir
 from tests.support import skip_or_fail
 
 OFFICES = "{ offices { totalCount } }"
@@ -34,7 +39,9 @@ async def shared_database() -> AsyncIterator[Settings]:
     name = f"inspectnet_watch_{uuid.uuid4().hex[:12]}"
     await _pg_admin(f'CREATE DATABASE "{name}"')
     settings = make_settings(
-        f"postgresql+asyncpg://postgres@127.0.0.1:5432/{name}", development=False
+        f"postgresql+asyncpg://postgres@127.0.0.1:5432/{name}",
+        development=False,
+        keys_dir=production_keys_dir(),
     )
     try:
         _in_thread(migrate.upgrade, settings)
@@ -66,14 +73,12 @@ async def _ask(
     return response.json()  # type: ignore[no-any-return]
 
 
-async def test_a_revoked_grant_is_denied_on_the_other_instance_within_a_second(
-    shared_database: Settings,
-) -> None:
-    settings = shared_database
-    first, second = create_app(settings, watch_policy=True), create_app(settings, watch_policy=True)
+REVOKE = "mutation($input: RevokeRoleInput!) { revokeRole(input: $input) { userErrors { code } } }"
+
+
+async def _revoke_reaches(first: FastAPI, second: FastAPI, settings: Settings) -> None:
+    """Revoke baotou_member's grant through ``first``; ``second`` must reload within 1 s."""
     async with (
-        first.router.lifespan_context(first),
-        second.router.lifespan_context(second),
         httpx.AsyncClient(transport=httpx.ASGITransport(app=first), base_url="http://a") as a,
         httpx.AsyncClient(transport=httpx.ASGITransport(app=second), base_url="http://b") as b,
     ):
@@ -87,11 +92,7 @@ async def test_a_revoked_grant_is_denied_on_the_other_instance_within_a_second(
 
         revoked_at = time.monotonic()
         result = await _ask(
-            a,
-            settings,
-            "baotou_admin",
-            "mutation($input: RevokeRoleInput!) { revokeRole(input: $input) { userErrors { code } } }",
-            {"input": {"grantId": grant["id"]}},
+            a, settings, "baotou_admin", REVOKE, {"input": {"grantId": grant["id"]}}
         )
         assert result["data"]["revokeRole"]["userErrors"] == []
         # No request reaches the second instance meanwhile: it must hear of the change itself.
@@ -104,3 +105,101 @@ async def test_a_revoked_grant_is_denied_on_the_other_instance_within_a_second(
         assert (await _ask(b, settings, "baotou_member", OFFICES))["data"]["offices"][
             "totalCount"
         ] == 0
+
+
+async def test_a_revoked_grant_is_denied_on_the_other_instance_within_a_second(
+    shared_database: Settings,
+) -> None:
+    settings = shared_database
+    with keyring_restored():
+        first = create_app(settings, watch_policy=True)
+        second = create_app(settings, watch_policy=True)
+        async with first.router.lifespan_context(first), second.router.lifespan_context(second):
+            await _revoke_reaches(first, second, settings)
+
+
+async def test_the_watcher_uses_the_urls_own_options(shared_database: Settings) -> None:
+    # The host is only in ?host=: the old watcher rebuilt a URL from the netloc and lost it.
+    settings = shared_database
+    url = settings.database_url.replace("@127.0.0.1:5432/", "@unreachable.invalid:5432/")
+    elsewhere = settings.model_copy(update={"database_url": url + "?host=127.0.0.1"})
+    with keyring_restored():
+        first = create_app(settings, watch_policy=True)
+        second = create_app(elsewhere, watch_policy=True)
+        async with first.router.lifespan_context(first), second.router.lifespan_context(second):
+            await _revoke_reaches(first, second, settings)
+
+
+async def test_the_watcher_runs_in_the_worker_on_the_apps_engine(
+    shared_database: Settings,
+) -> None:
+    before = {child.pid for child in multiprocessing.active_children()}
+    with keyring_restored():
+        app = create_app(shared_database, watch_policy=True)
+        async with app.router.lifespan_context(app):
+            watcher = app.state.policy_watcher
+            # No helper process; the listening connection is one of the app engine's.
+            assert {child.pid for child in multiprocessing.active_children()} == before
+            pool = app.state.graphql.database.sync_engine.pool
+            assert pool.checkedout() == 1
+            assert watcher.reconnects == 0
+
+
+async def test_the_watcher_reconnects_after_losing_its_connection(
+    shared_database: Settings,
+) -> None:
+    settings = shared_database
+    with keyring_restored():
+        first = create_app(settings, watch_policy=True)
+        second = create_app(settings, watch_policy=True)
+        async with first.router.lifespan_context(first), second.router.lifespan_context(second):
+            watcher = second.state.policy_watcher
+            backend = watcher._driver.get_server_pid()
+            await _pg_admin(f"SELECT pg_terminate_backend({backend})")
+            deadline = time.monotonic() + 5
+            while watcher.reconnects == 0:
+                assert time.monotonic() < deadline, "the watcher did not reconnect"
+                await asyncio.sleep(0.02)
+            assert watcher._driver.get_server_pid() != backend
+            await _revoke_reaches(first, second, settings)
+
+
+async def test_start_up_fails_fast_with_one_line_when_it_cannot_listen() -> None:
+    # Nothing listens on this port: the old watcher's child process hung start-up for a minute.
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    settings = make_settings(f"postgresql+asyncpg://postgres@127.0.0.1:{port}/nothing")
+    database = Database(make_engine(settings))
+    watcher = PolicyWatcher(domains.policy_store(settings.policy_dir), database)
+    started = time.monotonic()
+    with pytest.raises(WatcherUnavailable) as raised:
+        await watcher.start()
+    await database.dispose()
+    assert time.monotonic() - started < START_TIMEOUT_SECONDS + 1
+    message = str(raised.value)
+    assert message.startswith("policy watcher: cannot LISTEN on the database: ")
+    assert "\n" not in message and "postgres@" not in message
+
+
+async def test_a_failed_notify_on_the_listening_connection_goes_through_the_pool(
+    shared_database: Settings,
+) -> None:
+    class Busy:
+        def is_closed(self) -> bool:
+            return False
+
+        async def execute(self, *_args: object) -> None:
+            raise ConnectionError("the listening connection is busy")
+
+    settings = shared_database
+    with keyring_restored():
+        first = create_app(settings, watch_policy=True)
+        second = create_app(settings, watch_policy=True)
+        async with first.router.lifespan_context(first), second.router.lifespan_context(second):
+            watcher = first.state.policy_watcher
+            listening, watcher._driver = watcher._driver, Busy()
+            try:
+                await _revoke_reaches(first, second, settings)
+            finally:
+                watcher._driver = listening

@@ -8,6 +8,7 @@ A missing tool skips its tests with the reason, or fails them when INSPECTNET_RE
 
 from __future__ import annotations
 
+import base64
 import copy
 import os
 import shutil
@@ -25,13 +26,21 @@ RELEASE = "inspectnet"
 NAMESPACE = "inspectnet"
 KUBE_VERSIONS = ("1.30.0", "latest")
 
-# The minimum an install needs: the chart refuses to render without a database URL and, for
-# HS256, a JWT secret (or secrets.existingSecret).
+# Keyring files as `inspectnet keys init` writes them (test-only values, never real keys).
+KEY_PURPOSES = ("audit", "identity", "links", "ids")
+KEYRING_FILES = {
+    purpose: f"1:{base64.b64encode(purpose.encode() * 8).decode()}\n" for purpose in KEY_PURPOSES
+}
+METRICS_TOKEN = "metrics-token-for-chart-tests-0123456789"
+
+# The minimum an install needs: the chart refuses to render without a database URL, for HS256 a
+# JWT secret (or secrets.existingSecret), and the keyring (or keyring.existingSecret).
 REQUIRED: dict[str, Any] = {
     "secrets": {
         "databaseUrl": "postgresql+asyncpg://inspectnet:pw@db.example.internal:5432/inspectnet",
         "jwtSecret": "0123456789abcdef0123456789abcdef-test-only",
-    }
+    },
+    "keyring": {"files": dict(KEYRING_FILES)},
 }
 
 VALUE_SETS: dict[str, dict[str, Any]] = {
@@ -45,7 +54,17 @@ VALUE_SETS: dict[str, dict[str, Any]] = {
     },
     "hpa": {"autoscaling": {"enabled": True, "targetMemoryUtilizationPercentage": 80}},
     "existing-secret": {
-        "secrets": {"existingSecret": "inspectnet-prod", "databaseUrl": "", "jwtSecret": ""}
+        "secrets": {"existingSecret": "inspectnet-prod", "databaseUrl": "", "jwtSecret": ""},
+        "keyring": {
+            "existingSecret": "inspectnet-keyring",
+            "files": {purpose: "" for purpose in KEY_PURPOSES},
+        },
+        "metrics": {"serviceMonitor": {"enabled": True}},
+    },
+    "service-monitor": {
+        "secrets": {"metricsToken": METRICS_TOKEN},
+        "config": {"corsOrigins": ["https://console.example.org", "http://localhost:5173"]},
+        "metrics": {"serviceMonitor": {"enabled": True, "labels": {"release": "prometheus"}}},
     },
     "trial-postgresql": {
         "secrets": {"databaseUrl": ""},

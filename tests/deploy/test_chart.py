@@ -25,7 +25,10 @@ import pytest
 from tests.deploy.conftest import (
     CANARY,
     CHART_DIR,
+    KEY_PURPOSES,
+    KEYRING_FILES,
     KUBE_VERSIONS,
+    METRICS_TOKEN,
     NAMESPACE,
     RELEASE,
     REPO,
@@ -117,6 +120,8 @@ def test_every_value_set_renders_expected_kinds(rendered: dict[str, Rendered]) -
     assert "HorizontalPodAutoscaler" in kinds["hpa"]
     assert "StatefulSet" in kinds["trial-postgresql"]
     assert "StatefulSet" not in kinds["defaults"]
+    assert "ServiceMonitor" in kinds["service-monitor"]
+    assert "ServiceMonitor" not in kinds["defaults"]
 
 
 def test_every_object_is_namespaced_and_labelled(rendered: dict[str, Rendered]) -> None:
@@ -161,6 +166,14 @@ def test_bare_defaults_refuse_to_render_without_a_database(chart: Any, helm: Mod
             r"/postgresql/auth/password",  # the schema catches it before the template does
         ),
         ({"serviceAccount": {"create": False, "name": ""}}, r"serviceAccount\.name is required"),
+        (
+            {"keyring": {"files": {"links": ""}}},
+            r"keyring\.files\.links is required unless keyring\.existingSecret is set",
+        ),
+        (
+            {"metrics": {"serviceMonitor": {"enabled": True}}},
+            r"metrics\.serviceMonitor\.enabled needs secrets\.metricsToken",
+        ),
     ],
     ids=[
         "hs256-without-secret",
@@ -168,6 +181,8 @@ def test_bare_defaults_refuse_to_render_without_a_database(chart: Any, helm: Mod
         "trial-db-and-existing-secret",
         "trial-db-without-password",
         "no-serviceaccount-name",
+        "keyring-missing-a-purpose",
+        "service-monitor-without-token",
     ],
 )
 def test_inconsistent_values_fail_to_render(
@@ -205,6 +220,12 @@ BAD_VALUES_FILES = {
     "ingress-path-relative": "ingress:\n  paths: [graphql]\n",
     "bad-existing-secret-name": "secrets:\n  existingSecret: Not_A_Name\n",
     "service-type": "service:\n  type: ExternalName\n",
+    "keyring-not-versioned": "keyring:\n  files:\n    audit: c2VjcmV0\n",
+    "keyring-unknown-purpose": "keyring:\n  files:\n    jwt: '1:c2VjcmV0'\n",
+    "short-metrics-token": "secrets:\n  metricsToken: short\n",
+    "cors-wildcard": "config:\n  corsOrigins: ['*']\n",
+    "cors-with-path": "config:\n  corsOrigins: ['https://x.org/app']\n",
+    "metrics-pod-annotations": "metrics:\n  podAnnotations: true\n",
     "trial-password-not-url-safe": (
         "postgresql:\n  enabled: true\n  auth:\n    password: 'p@ss word/with:specials'\n"
     ),
@@ -267,6 +288,8 @@ def test_objects_match_kubernetes_schemas(
     latest = kubernetes_validate.latest_version()
     errors = []
     for obj in rendered[value_set].manifests():
+        if obj["apiVersion"] == "monitoring.coreos.com/v1":
+            continue  # a CRD of the Prometheus Operator: test_service_monitor_scrapes_with_the_token
         for version in KUBE_VERSIONS:
             wanted = latest if version == "latest" else version
             try:
@@ -430,11 +453,9 @@ def test_server_container_contract(rendered: dict[str, Rendered], value_set: str
     volumes = {v["name"]: v for v in pod["volumes"]}
     assert "emptyDir" in volumes[mounts["/tmp"]["name"]]
 
-    # Metrics are scraped from the server port.
+    # /metrics needs a token, which prometheus.io/* annotations cannot carry: none are set.
     annotations = deployment["spec"]["template"]["metadata"]["annotations"]
-    assert annotations["prometheus.io/scrape"] == "true"
-    assert annotations["prometheus.io/port"] == "8000"
-    assert annotations["prometheus.io/path"] == "/metrics"
+    assert not [key for key in annotations if key.startswith("prometheus.io/")]
 
 
 @pytest.mark.parametrize("value_set", list(VALUE_SETS))
@@ -483,6 +504,32 @@ def test_configuration_reaches_the_app(rendered: dict[str, Rendered], value_set:
     assert volume["configMap"]["name"] == expected_cm
     assert {i["path"] for i in volume["configMap"]["items"]} == {"model.conf", "base.csv"}
 
+    # The keyring: a Secret's four files, projected read-only where INSPECTNET_KEYS_DIR points.
+    keys_dir = env["INSPECTNET_KEYS_DIR"]["value"]
+    (mount,) = [m for m in server_container(result)["volumeMounts"] if m["mountPath"] == keys_dir]
+    assert mount["readOnly"] is True and "subPath" not in mount
+    volume = next(v for v in pod["volumes"] if v["name"] == mount["name"])
+    assert volume["projected"]["defaultMode"] == 0o440
+    (source,) = volume["projected"]["sources"]
+    keyring_secret = values["keyring"].get("existingSecret") or f"{RELEASE}-keyring"
+    assert source["secret"]["name"] == keyring_secret
+    assert source["secret"]["items"] == [{"key": p, "path": p} for p in KEY_PURPOSES]
+
+    # The metrics token, when the Secret holds one; /metrics is not served without it.
+    assert env["INSPECTNET_METRICS_TOKEN"]["valueFrom"]["secretKeyRef"] == {
+        "name": secret_name,
+        "key": "metrics-token",
+        "optional": True,
+    }
+    cors = values.get("config", {}).get("corsOrigins", [])
+    if cors:
+        assert env["INSPECTNET_CORS_ORIGINS"]["value"] == ",".join(cors)
+    else:
+        assert "INSPECTNET_CORS_ORIGINS" not in env
+    # The migration Job holds no key: it needs none.
+    job_env = env_of(migrate_job(result)["spec"]["template"]["spec"]["containers"][0])
+    assert not {"INSPECTNET_KEYS_DIR", "INSPECTNET_METRICS_TOKEN"} & set(job_env)
+
 
 def test_chart_secret_holds_the_database_url(rendered: dict[str, Rendered]) -> None:
     import base64
@@ -501,9 +548,11 @@ def test_chart_secret_holds_the_database_url(rendered: dict[str, Rendered]) -> N
 
 
 def test_existing_secret_is_referenced_not_created(rendered: dict[str, Rendered]) -> None:
+    assert rendered["existing-secret"].of_kind("Secret") == []
     for name in ("existing-secret", "rs256-digest"):
         result = rendered[name]
-        assert result.of_kind("Secret") == [], f"{name}: the chart must not create a Secret"
+        names = [s["metadata"]["name"] for s in result.of_kind("Secret")]
+        assert f"{RELEASE}-secrets" not in names, f"{name}: the chart must not create it"
         job_env = env_of(migrate_job(result)["spec"]["template"]["spec"]["containers"][0])
         assert job_env["INSPECTNET_DATABASE_URL"]["valueFrom"]["secretKeyRef"]["name"] == (
             "inspectnet-prod"
@@ -521,6 +570,111 @@ def test_secret_changes_roll_the_pods(chart: Any, yaml_mod: ModuleType) -> None:
 
     rotated = deep_merge(REQUIRED, {"secrets": {"jwtSecret": "a-new-secret-of-at-least-32-chars!"}})
     assert checksum(REQUIRED) != checksum(rotated)
+
+
+def test_chart_keyring_secret_holds_the_files(rendered: dict[str, Rendered]) -> None:
+    import base64
+
+    secret = rendered["defaults"].one("Secret", f"{RELEASE}-keyring")
+    data = {k: base64.b64decode(v).decode() for k, v in secret["data"].items()}
+    assert data == KEYRING_FILES
+    assert rendered["existing-secret"].of_kind("Secret") == []
+    assert 'Secret "inspectnet-keyring"' in rendered["existing-secret"].notes()
+
+
+def test_a_rotated_keyring_rolls_the_pods(chart: Any, yaml_mod: ModuleType) -> None:
+    def checksum(values: dict[str, Any]) -> str:
+        text = chart.render(values, name=RELEASE, namespace=NAMESPACE)[
+            "inspectnet/templates/deployment.yaml"
+        ]
+        deployment = yaml_mod.safe_load(text)
+        return deployment["spec"]["template"]["metadata"]["annotations"]["checksum/keyring"]
+
+    rotated_audit = KEYRING_FILES["audit"] + "2:" + "QUJD" * 11 + "\n"
+    rotated = deep_merge(REQUIRED, {"keyring": {"files": {"audit": rotated_audit}}})
+    assert checksum(REQUIRED) != checksum(rotated)
+
+
+# What the chart relies on in the Prometheus Operator's ServiceMonitor CRD (monitoring.coreos.com/v1),
+# strict: kubernetes-validate has no schema for custom resources.
+SERVICE_MONITOR_SPEC = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["selector", "endpoints"],
+    "properties": {
+        "selector": {
+            "type": "object",
+            "additionalProperties": False,
+            "properties": {"matchLabels": {"type": "object"}},
+        },
+        "namespaceSelector": {
+            "type": "object",
+            "additionalProperties": False,
+            "properties": {"matchNames": {"type": "array", "items": {"type": "string"}}},
+        },
+        "endpoints": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "additionalProperties": False,
+                "properties": {
+                    "port": {"type": "string"},
+                    "path": {"type": "string"},
+                    "interval": {"type": "string", "pattern": "^[0-9]+(ms|s|m|h)$"},
+                    "scrapeTimeout": {"type": "string", "pattern": "^[0-9]+(ms|s|m|h)$"},
+                    "authorization": {
+                        "type": "object",
+                        "additionalProperties": False,
+                        "required": ["type", "credentials"],
+                        "properties": {
+                            "type": {"const": "Bearer"},
+                            "credentials": {
+                                "type": "object",
+                                "additionalProperties": False,
+                                "required": ["name", "key"],
+                                "properties": {
+                                    "name": {"type": "string"},
+                                    "key": {"type": "string"},
+                                },
+                            },
+                        },
+                    },
+                },
+            },
+        },
+    },
+}
+
+
+@pytest.mark.parametrize("value_set", ["service-monitor", "existing-secret"])
+def test_service_monitor_scrapes_with_the_token(
+    rendered: dict[str, Rendered], value_set: str
+) -> None:
+    import jsonschema
+
+    result = rendered[value_set]
+    monitor = result.one("ServiceMonitor", RELEASE)
+    jsonschema.validate(monitor["spec"], SERVICE_MONITOR_SPEC)
+    service = result.one("Service", RELEASE)
+    assert selects(monitor["spec"]["selector"]["matchLabels"], service["metadata"]["labels"])
+    assert monitor["spec"]["namespaceSelector"] == {"matchNames": [NAMESPACE]}
+    (endpoint,) = monitor["spec"]["endpoints"]
+    assert endpoint["port"] == service["spec"]["ports"][0]["name"] == "http"
+    assert endpoint["path"] == "/metrics"
+    secret_name = values_for(value_set)["secrets"].get("existingSecret") or f"{RELEASE}-secrets"
+    assert endpoint["authorization"] == {
+        "type": "Bearer",
+        "credentials": {"name": secret_name, "key": "metrics-token"},
+    }
+    # The pods read the token from the same place the scraper does.
+    env = env_of(server_container(result))
+    assert env["INSPECTNET_METRICS_TOKEN"]["valueFrom"]["secretKeyRef"]["name"] == secret_name
+    if value_set == "service-monitor":
+        import base64
+
+        secret = result.one("Secret", secret_name)
+        assert base64.b64decode(secret["data"]["metrics-token"]).decode() == METRICS_TOKEN
+        assert monitor["metadata"]["labels"]["release"] == "prometheus"
 
 
 def test_migrations_run_once_as_a_hook_before_the_pods(rendered: dict[str, Rendered]) -> None:
@@ -709,7 +863,15 @@ def test_no_template_leaves_unrendered_markers(rendered: dict[str, Rendered]) ->
 def test_deploy_guide_covers_the_operations(yaml_mod: ModuleType) -> None:
     text = (REPO / "docs" / "deploy.md").read_text(encoding="utf-8")
     headings = [line.lower() for line in text.splitlines() if line.startswith("## ")]
-    for topic in ("install", "upgrade", "roll back", "rotate jwt", "back up"):
+    for topic in (
+        "install",
+        "upgrade",
+        "roll back",
+        "rotate jwt",
+        "rotate keys",
+        "metrics",
+        "back up",
+    ):
         assert any(topic in heading for heading in headings), topic
     # Every `--set key=…` in the guide names a real value.
     values = yaml_mod.safe_load((CHART_DIR / "values.yaml").read_text(encoding="utf-8"))

@@ -12,6 +12,7 @@ from inspectnet.app import create_app
 from inspectnet.db import Database
 from inspectnet.settings import Settings
 from tests.conftest import Api
+from tests.keys import keyring_restored, production_keys_dir
 from tests.sqlcount import Statements, count_statements
 
 COST_KEYS = {"requestedQueryCost", "actualQueryCost", "throttleStatus"}
@@ -21,12 +22,17 @@ PREFLIGHT = {"graphql-require-preflight": "1"}
 @asynccontextmanager
 async def serve(db: Database, settings: Settings, **overrides: Any) -> AsyncIterator[Api]:
     """The real app on ``db`` with some settings changed (e.g. ``development=False``)."""
-    app = create_app(settings.model_copy(update=overrides), database=db)
-    transport = httpx.ASGITransport(app=app)
-    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
-        api = Api(client, settings, app)
-        await api.reload_policy()
-        yield api
+    changed = settings.model_copy(update=overrides)
+    if not changed.development and changed.keys_dir is None:
+        # Production refuses the development keyring.
+        changed = changed.model_copy(update={"keys_dir": production_keys_dir()})
+    with keyring_restored():
+        app = create_app(changed, database=db)
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
+            api = Api(client, settings, app)
+            await api.reload_policy()
+            yield api
 
 
 @contextmanager

@@ -68,6 +68,16 @@ Call with (dict "image" .Values.image "default" .Chart.AppVersion).
 {{- default (printf "%s-secrets" (include "inspectnet.fullname" .)) .Values.secrets.existingSecret }}
 {{- end }}
 
+{{/* The keyring Secret: the chart's own (from keyring.files) or an existing one. */}}
+{{- define "inspectnet.keyringSecretName" -}}
+{{- default (printf "%s-keyring" (include "inspectnet.fullname" .)) .Values.keyring.existingSecret }}
+{{- end }}
+
+{{/* The purposes the keyring holds, one file each (inspectnet.keyring.Purpose). */}}
+{{- define "inspectnet.keyPurposes" -}}
+audit identity links ids
+{{- end }}
+
 {{- define "inspectnet.policyConfigMapName" -}}
 {{- default (printf "%s-policy" (include "inspectnet.fullname" .)) .Values.policy.existingConfigMap }}
 {{- end }}
@@ -100,6 +110,16 @@ postgresql.enabled, else secrets.databaseUrl (required).
 {{- end }}
 {{- if and (not .Values.secrets.existingSecret) (eq .Values.config.jwt.algorithm "HS256") (lt (len .Values.secrets.jwtSecret) 32) }}
 {{- fail "secrets.jwtSecret must be at least 32 characters when config.jwt.algorithm is HS256 (or use secrets.existingSecret)" }}
+{{- end }}
+{{- if not .Values.keyring.existingSecret }}
+{{- range $purpose := splitList " " (include "inspectnet.keyPurposes" .) }}
+{{- if not (index $.Values.keyring.files $purpose) }}
+{{- fail (printf "keyring.files.%s is required unless keyring.existingSecret is set: the server refuses to start without every key (`inspectnet keys init --dir keys`, then --set-file keyring.files.%s=keys/%s)" $purpose $purpose $purpose) }}
+{{- end }}
+{{- end }}
+{{- end }}
+{{- if and .Values.metrics.serviceMonitor.enabled (not .Values.secrets.existingSecret) (not .Values.secrets.metricsToken) }}
+{{- fail "metrics.serviceMonitor.enabled needs secrets.metricsToken (or its key in secrets.existingSecret): /metrics is not served without a token" }}
 {{- end }}
 {{- end }}
 

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import os
+import shutil
 import sys
+import tempfile
 from datetime import timedelta
 from pathlib import Path
 from typing import Annotated
@@ -11,11 +14,12 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
+from inspectnet.cli.keys import keys_app
 from inspectnet.cli.platform import platform_app
 from inspectnet.cli.policy import policy_app
 from inspectnet.cli.rules import calendar_app, rules_app
 from inspectnet.rules.registry import configure as configure_rulesets
-from inspectnet.settings import ConfigurationError, get_settings
+from inspectnet.settings import ConfigurationError, Settings, get_settings
 
 app = typer.Typer(
     help="inspectnet: the linked network of inspection offices.", no_args_is_help=True
@@ -32,6 +36,7 @@ app.add_typer(rules_app, name="rules")
 app.add_typer(calendar_app, name="calendar")
 app.add_typer(platform_app, name="platform")
 app.add_typer(schema_app, name="schema")
+app.add_typer(keys_app, name="keys")
 console = Console()
 SCHEMA_FILE = Path("schema/schema.graphql")
 
@@ -53,11 +58,18 @@ def serve(
     """Serve the GraphQL API with uvicorn."""
     import uvicorn
 
-    from inspectnet import migrate
+    from inspectnet import keyring, migrate
+    from inspectnet.settings import refuse_development_defaults
 
     settings = _settings()
-    try:  # each worker loads them again in create_app; a broken file should not get that far
+    try:
+        # The workers would refuse too, one by one: say it once, before any of them starts.
         configure_rulesets(settings.rulesets_dir)
+        ring = keyring.Keyring.load(settings.keys_dir, development=settings.development)
+        refuse_development_defaults(settings, ring)
+    except keyring.KeyringError as error:
+        print(f"configuration error: INSPECTNET_KEYS_DIR: {error}", file=sys.stderr)
+        raise typer.Exit(2) from None
     except ConfigurationError as error:
         print(error.code, file=sys.stderr)
         raise typer.Exit(2) from None
@@ -66,15 +78,65 @@ def serve(
     if problem:
         print(f"not serving: {problem}", file=sys.stderr)
         raise typer.Exit(2)
-    uvicorn.run(
-        "inspectnet.asgi:app",
-        host=host or settings.host,
-        port=port or settings.port,
-        workers=workers,
-        log_level=settings.log_level.lower(),
-        proxy_headers=True,
-        timeout_graceful_shutdown=30,
-    )
+    if not settings.is_sqlite:
+        # Each worker listens for policy changes; say once, before starting them, if it cannot.
+        problem = asyncio.run(_listen_problem(settings))
+        if problem:
+            print(f"not serving: {problem}", file=sys.stderr)
+            raise typer.Exit(2)
+    metrics_dir, made_here = None, False
+    if workers > 1 or os.environ.get(MULTIPROC_ENV):
+        # Each worker counts in its own process: they share their counts through files that
+        # whichever worker answers a scrape adds up (prometheus_client's multiprocess mode).
+        metrics_dir, made_here = _prepare_metrics_dir()
+        os.environ[MULTIPROC_ENV] = str(metrics_dir)
+    try:
+        uvicorn.run(
+            "inspectnet.asgi:app",
+            host=host or settings.host,
+            port=port or settings.port,
+            workers=workers,
+            log_level=settings.log_level.lower(),
+            proxy_headers=True,
+            timeout_graceful_shutdown=30,
+        )
+    finally:
+        if made_here and metrics_dir is not None:
+            shutil.rmtree(metrics_dir, ignore_errors=True)
+
+
+MULTIPROC_ENV = "PROMETHEUS_MULTIPROC_DIR"
+
+
+async def _listen_problem(settings: Settings) -> str | None:
+    """Why the policy watcher could not listen on the database, or None when it can."""
+    from inspectnet import domains
+    from inspectnet.authz.watcher import PolicyWatcher, WatcherUnavailable
+    from inspectnet.db import Database, make_engine
+
+    database = Database(make_engine(settings))
+    watcher = PolicyWatcher(domains.policy_store(settings.policy_dir), database)
+    try:
+        await watcher.start()
+    except WatcherUnavailable as error:
+        return str(error)
+    finally:
+        await watcher.stop()
+        await database.dispose()
+    return None
+
+
+def _prepare_metrics_dir() -> tuple[Path, bool]:
+    """The workers' shared metrics directory, emptied of a previous run's files (they would add
+    stale counts); made under the temporary directory unless PROMETHEUS_MULTIPROC_DIR names one."""
+    given = os.environ.get(MULTIPROC_ENV)
+    if not given:
+        return Path(tempfile.mkdtemp(prefix="inspectnet-metrics-")), True
+    directory = Path(given)
+    directory.mkdir(parents=True, exist_ok=True)
+    for stale in directory.glob("*.db"):
+        stale.unlink()
+    return directory, False
 
 
 @db_app.command("upgrade")

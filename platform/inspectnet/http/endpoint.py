@@ -44,7 +44,6 @@ from graphql import (
     get_variable_values,
 )
 from strawberry import Schema
-from strawberry.http.ides import get_graphql_ide_html
 from strawberry.types.execution import ExecutionResult, PreExecutionError
 
 from inspectnet.accounts.signin import actor_for_token
@@ -53,6 +52,7 @@ from inspectnet.audit.service import record_denials
 from inspectnet.authz.store import PolicyStore
 from inspectnet.db import Database
 from inspectnet.errors import DomainError, Unauthenticated
+from inspectnet.graphql import graphiql
 from inspectnet.graphql.context import Context
 from inspectnet.graphql.encoding import JSONBody
 from inspectnet.graphql.errors import split
@@ -137,7 +137,10 @@ async def handle(service: GraphQLService, request: Request) -> Response:
     request_id = request.headers.get("x-request-id") or uuid.uuid4().hex
     headers = {"x-request-id": request_id}
     if _wants_graphiql(service.settings, request):
-        return HTMLResponse(get_graphql_ide_html(graphql_ide="graphiql"), headers=headers)
+        return HTMLResponse(
+            graphiql.PAGE,
+            headers=headers | {"content-security-policy": graphiql.CONTENT_SECURITY_POLICY},
+        )
     media_type = negotiate(request.headers.get("accept"))
     if media_type is None:
         refusal = Refusal("NOT_ACCEPTABLE", f"只能以 {GRAPHQL_RESPONSE} 或 {JSON} 应答", status=406)

@@ -1,15 +1,32 @@
 """Prometheus metrics: per-operation latency and counts, errors by code, authorization
-decisions, database pool use. One registry per process."""
+decisions, database pool use.
+
+With several worker processes (``inspectnet serve --workers N``) each worker writes its values
+to files in ``PROMETHEUS_MULTIPROC_DIR`` (prometheus_client's multiprocess mode, chosen when
+the variable is set before this module is first imported) and a scrape, whichever worker
+answers it, reads and sums them all. A scrape needs the bearer token ``INSPECTNET_METRICS_TOKEN``
+unless the server runs in development.
+"""
 
 from __future__ import annotations
 
+import hmac
+import os
 import re
-from collections.abc import Iterable, Iterator
+import weakref
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
 
-from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
-from prometheus_client.core import GaugeMetricFamily
-from prometheus_client.registry import Collector
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
+from prometheus_client import multiprocess as _multiprocess
+from prometheus_client import values as _values
+from sqlalchemy import event
 from sqlalchemy.pool import QueuePool
+from starlette.responses import Response
+
+# The value class is fixed when prometheus_client is imported: the variable set later changes nothing.
+MULTIPROCESS = _values.ValueClass.__name__ != "MutexValue"
 
 REGISTRY = CollectorRegistry(auto_describe=True)
 CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
@@ -76,34 +93,100 @@ def observe_graphql(
         GRAPHQL_ERRORS.labels(code).inc()
 
 
-class PoolCollector(Collector):
-    """Connections checked out of and idle in each registered engine's pool."""
+# Summed over the live workers; a worker that has stopped is taken out by ``worker_stopped``.
+POOL_CHECKED_OUT = Gauge(
+    "inspectnet_db_pool_checked_out",
+    "Connections in use.",
+    ["pool"],
+    multiprocess_mode="livesum",
+    registry=REGISTRY,
+)
+POOL_IDLE = Gauge(
+    "inspectnet_db_pool_idle",
+    "Connections idle in the pool.",
+    ["pool"],
+    multiprocess_mode="livesum",
+    registry=REGISTRY,
+)
+
+
+class PoolGauges:
+    """Keeps the pool gauges current from the pools' own checkout and checkin events, so a
+    scrape answered by one worker still sees every worker's connections."""
 
     def __init__(self) -> None:
-        self._pools: dict[str, QueuePool] = {}
+        self._registered: weakref.WeakKeyDictionary[QueuePool, set[str]] = (
+            weakref.WeakKeyDictionary()
+        )
 
     def register(self, name: str, pool: object) -> None:
-        if isinstance(pool, QueuePool):
-            self._pools[name] = pool
+        if not isinstance(pool, QueuePool) or name in self._registered.get(pool, set()):
+            return
+        self._registered.setdefault(pool, set()).add(name)
 
-    def collect(self) -> Iterator[GaugeMetricFamily]:
-        used = GaugeMetricFamily(
-            "inspectnet_db_pool_checked_out", "Connections in use.", labels=["pool"]
-        )
-        idle = GaugeMetricFamily(
-            "inspectnet_db_pool_idle", "Connections idle in the pool.", labels=["pool"]
-        )
-        for name, pool in self._pools.items():
-            used.add_metric([name], pool.checkedout())
-            idle.add_metric([name], pool.checkedin())
-        yield used
-        yield idle
+        def update(*_args: Any, returning: int = 0) -> None:
+            POOL_CHECKED_OUT.labels(name).set(pool.checkedout() - returning)
+            POOL_IDLE.labels(name).set(pool.checkedin() + returning)
+
+        def checkin(*_args: Any) -> None:
+            # SQLAlchemy fires checkin just before the connection goes back into the queue.
+            update(returning=1)
+
+        event.listen(pool, "checkout", update)
+        event.listen(pool, "checkin", checkin)
+        update()
 
 
-POOLS = PoolCollector()
-REGISTRY.register(POOLS)
+POOLS = PoolGauges()
 
 
 def exposition() -> bytes:
-    """The text a Prometheus scrape reads."""
-    return generate_latest(REGISTRY)
+    """The text a Prometheus scrape reads: every worker's values in multiprocess mode."""
+    if not MULTIPROCESS:
+        return generate_latest(REGISTRY)
+    forget_dead_workers(os.environ["PROMETHEUS_MULTIPROC_DIR"])
+    registry = CollectorRegistry()
+    _multiprocess.MultiProcessCollector(registry)
+    return generate_latest(registry)
+
+
+def forget_dead_workers(directory: str) -> None:
+    """Take the live gauges of workers that died without shutting down (killed, crashed and
+    restarted by the supervisor) out of the sums; their counters stay, as counters must."""
+    for path in Path(directory).glob("gauge_live*_*.db"):
+        pid_text = path.stem.rsplit("_", 1)[1]
+        if not pid_text.isdigit():
+            continue
+        try:
+            os.kill(int(pid_text), 0)
+        except ProcessLookupError:
+            _multiprocess.mark_process_dead(int(pid_text), directory)
+        except PermissionError:
+            pass  # alive, owned by someone else
+
+
+def worker_stopped() -> None:
+    """Take this worker's live gauges out of the sums (its counters keep counting)."""
+    if MULTIPROCESS:
+        _multiprocess.mark_process_dead(os.getpid())
+
+
+def scrape(token: str | None, development: bool, authorization: str | None) -> Response:
+    """The answer to ``GET /metrics``: 404 when not served (no token, not development), 401
+    without the right bearer token, else the exposition."""
+    if not scrape_allowed(token, development, authorization):
+        if token is None:
+            return Response(status_code=404)
+        return Response(status_code=401, headers={"www-authenticate": "Bearer"})
+    return Response(exposition(), media_type=CONTENT_TYPE)
+
+
+def scrape_allowed(token: str | None, development: bool, authorization: str | None) -> bool:
+    """Whether a request for /metrics is answered: with the bearer token when one is configured
+    (compared in constant time), without one only in development."""
+    if token is None:
+        return development
+    scheme, _, sent = (authorization or "").partition(" ")
+    if scheme.lower() != "bearer":
+        return False
+    return hmac.compare_digest(sent.strip().encode(), token.encode())
