@@ -7,7 +7,10 @@ runs inside an outer transaction that is rolled back, so tests never see each ot
 from __future__ import annotations
 
 import asyncio
+import base64
 import concurrent.futures
+import functools
+import tempfile
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
@@ -41,10 +44,24 @@ def _in_thread(fn: Any, *args: Any) -> Any:
         return pool.submit(fn, *args).result()
 
 
+@functools.cache
+def test_keys_dir() -> Path:
+    """A mounted-style keyring holding the development keys' secrets, for apps built with
+    development off (which derive no keys): what they seal, the development keyring verifies."""
+    directory = Path(tempfile.mkdtemp(prefix="inspectnet-test-keys-"))
+    for purpose in keyring.Purpose:
+        secret = keyring.development_key(purpose).secret
+        (directory / purpose.value).write_text(f"1:{base64.b64encode(secret).decode()}\n")
+    return directory
+
+
 def make_settings(database_url: str, **overrides: Any) -> Settings:
     values: dict[str, Any] = {
         "jwt_secret": "test-secret-that-is-long-enough-for-hs256",
         "development": True,
+        "keys_dir": test_keys_dir(),
+        "audit_outbox_dir": test_keys_dir().parent / f"{test_keys_dir().name}-outbox",
+        "audit_checkpoint_dir": test_keys_dir().parent / f"{test_keys_dir().name}-checkpoints",
     }
     return Settings(database_url=database_url, **(values | overrides))
 

@@ -10,6 +10,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, Response
 
 from inspectnet import keyring
+from inspectnet.audit.checkpoint import Checkpointer
 from inspectnet.authz.store import PolicyStore
 from inspectnet.db import Database, make_engine
 from inspectnet.graphql import endpoint
@@ -57,9 +58,16 @@ def create_app(
 
             watcher = PolicyWatcher(settings.database_url, service.policy, database)
             await watcher.start()
+        checkpointer = Checkpointer(
+            database, settings.audit_checkpoint_dir, settings.audit_checkpoint_seconds
+        )
+        await service.outbox.start()
+        checkpointer.start()
         try:
             yield
         finally:
+            await checkpointer.stop()
+            await service.outbox.stop()
             if watcher is not None:
                 await watcher.stop()
             await database.dispose()

@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 from inspectnet import migrate
 from inspectnet.cli.rules import calendar_app, rules_app
 from inspectnet.rules.models import CalendarYear
-from tests.conftest import make_settings
+from tests.conftest import make_settings, test_keys_dir
 
 FIXTURES = Path(__file__).parent / "fixtures"
 runner = CliRunner()
@@ -61,7 +61,9 @@ def rows(path: str) -> list[tuple[int, int, int, str]]:
 def test_calendar_load_stores_the_year(database: str) -> None:
     url = f"sqlite+aiosqlite:///{database}"
     result = runner.invoke(
-        calendar_app, ["load", str(FIXTURES / "calendar-2027.yaml"), "--database-url", url]
+        calendar_app,
+        ["load", str(FIXTURES / "calendar-2027.yaml"), "--database-url", url],
+        env={"INSPECTNET_KEYS_DIR": str(test_keys_dir())},
     )
     assert result.exit_code == 0, result.output
     assert "2027" in result.output
