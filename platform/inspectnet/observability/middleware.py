@@ -30,6 +30,8 @@ def item_request_id(request_id: str, index: int) -> str:
     """The id of one request in a batch, within the same bound as any request id."""
     suffix = f"-{index}"
     return request_id[: REQUEST_ID_MAX - len(suffix)] + suffix
+
+
 _ROUTES = {"/graphql", "/healthz", "/readyz", "/metrics"}
 
 
