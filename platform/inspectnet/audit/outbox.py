@@ -20,7 +20,6 @@ lock is free), counts what they accepted but never settled, logs it and keeps th
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import fcntl
 import json
 import logging
@@ -286,6 +285,7 @@ class Outbox:
     _lock: asyncio.Lock = field(default_factory=asyncio.Lock, init=False)
     _task: asyncio.Task[None] | None = field(default=None, init=False)
     _spool: Spool | None = field(default=None, init=False)
+    _stopping: bool = field(default=False, init=False)
 
     @classmethod
     def from_settings(cls, database: Database, settings: Settings) -> Outbox:
@@ -320,14 +320,15 @@ class Outbox:
         if self.spool_dir is not None:
             Spool.recover(self.spool_dir)
             self._spool = Spool(self.spool_dir)
+        self._stopping = False
         self._task = asyncio.create_task(self._run(), name="audit-outbox")
 
     async def stop(self) -> None:
-        """Stop the writer and write what is left."""
+        """Let the writer finish what it is writing (never cut a write short), then write the rest."""
         if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
+            self._stopping = True
+            self._wake.set()
+            await self._task
             self._task = None
         await self.flush()
         if self._spool is not None:
@@ -335,10 +336,11 @@ class Outbox:
             self._spool = None
 
     async def _run(self) -> None:
-        while True:
+        while not self._stopping:
             await self._wake.wait()
-            # A short wait gathers the refusals of concurrent requests into one write.
-            await asyncio.sleep(self.linger)
+            if not self._stopping:
+                # A short wait gathers the refusals of concurrent requests into one write.
+                await asyncio.sleep(self.linger)
             self._wake.clear()
             try:
                 await self.flush()
