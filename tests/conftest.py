@@ -45,7 +45,7 @@ def _in_thread(fn: Any, *args: Any) -> Any:
 
 
 @functools.cache
-def test_keys_dir() -> Path:
+def mounted_keys_dir() -> Path:
     """A mounted-style keyring holding the development keys' secrets, for apps built with
     development off (which derive no keys): what they seal, the development keyring verifies."""
     directory = Path(tempfile.mkdtemp(prefix="inspectnet-test-keys-"))
@@ -56,12 +56,13 @@ def test_keys_dir() -> Path:
 
 
 def make_settings(database_url: str, **overrides: Any) -> Settings:
+    keys = mounted_keys_dir()
     values: dict[str, Any] = {
         "jwt_secret": "test-secret-that-is-long-enough-for-hs256",
         "development": True,
-        "keys_dir": test_keys_dir(),
-        "audit_outbox_dir": test_keys_dir().parent / f"{test_keys_dir().name}-outbox",
-        "audit_checkpoint_dir": test_keys_dir().parent / f"{test_keys_dir().name}-checkpoints",
+        "keys_dir": keys,
+        "audit_outbox_dir": keys.with_name(f"{keys.name}-outbox"),
+        "audit_checkpoint_dir": keys.with_name(f"{keys.name}-checkpoints"),
     }
     return Settings(database_url=database_url, **(values | overrides))
 

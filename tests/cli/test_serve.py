@@ -15,7 +15,7 @@ from pathlib import Path
 
 from inspectnet import migrate
 from inspectnet.accounts.tokens import issue_token
-from tests.conftest import make_settings, test_keys_dir
+from tests.conftest import make_settings, mounted_keys_dir
 
 SECRET = "serve-test-secret-serve-test-secret-serve"
 
@@ -45,7 +45,7 @@ def test_serve_with_two_workers_answers_and_stops_cleanly(tmp_path: Path) -> Non
         "INSPECTNET_DATABASE_URL": url,
         "INSPECTNET_JWT_SECRET": SECRET,
         "INSPECTNET_LOG_LEVEL": "WARNING",
-        "INSPECTNET_KEYS_DIR": str(test_keys_dir()),
+        "INSPECTNET_KEYS_DIR": str(mounted_keys_dir()),
         "INSPECTNET_AUDIT_OUTBOX_DIR": str(tmp_path / "outbox"),
         "INSPECTNET_AUDIT_CHECKPOINT_DIR": str(tmp_path / "checkpoints"),
     }

@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 from inspectnet import migrate
 from inspectnet.cli.rules import calendar_app, rules_app
 from inspectnet.rules.models import CalendarYear
-from tests.conftest import make_settings, test_keys_dir
+from tests.conftest import make_settings, mounted_keys_dir
 
 FIXTURES = Path(__file__).parent / "fixtures"
 runner = CliRunner()
@@ -63,7 +63,7 @@ def test_calendar_load_stores_the_year(database: str) -> None:
     result = runner.invoke(
         calendar_app,
         ["load", str(FIXTURES / "calendar-2027.yaml"), "--database-url", url],
-        env={"INSPECTNET_KEYS_DIR": str(test_keys_dir())},
+        env={"INSPECTNET_KEYS_DIR": str(mounted_keys_dir())},
     )
     assert result.exit_code == 0, result.output
     assert "2027" in result.output

@@ -44,7 +44,7 @@ def verify_command(
 
     async def run() -> tuple[Report, dict[int, str]] | None:
         async with runtime() as rt, rt.database.session() as session:
-            codes = dict((await session.execute(select(Office.id, Office.code))).tuples().all())
+            codes = {pk: code for pk, code in await session.execute(select(Office.id, Office.code))}
             chain = None
             if office is not None:
                 found = [pk for pk, code in codes.items() if code == office]
