@@ -49,9 +49,8 @@ _SQLITE_TRIGGERS = [
 _PG_TRIGGER_NAMES = ("audit_entries_no_change", "audit_entries_no_truncate")
 
 
-def _entries() -> sa.TableClause:
-    return sa.table(
-        "audit_entries",
+def _entries(*, keyed: bool = True) -> sa.TableClause:
+    columns = [
         sa.column("id", sa.Integer()),
         sa.column("at", UTCDateTime()),
         sa.column("actor_user_id", sa.Integer()),
@@ -62,12 +61,16 @@ def _entries() -> sa.TableClause:
         sa.column("request_id", sa.String()),
         sa.column("outcome", sa.String()),
         sa.column("detail", sa.JSON()),
-        sa.column("chain", sa.Integer()),
-        sa.column("seq", sa.Integer()),
-        sa.column("key_version", sa.Integer()),
         sa.column("prev_hash", sa.String()),
         sa.column("hash", sa.String()),
-    )
+    ]
+    if keyed:
+        columns += [
+            sa.column("chain", sa.Integer()),
+            sa.column("seq", sa.Integer()),
+            sa.column("key_version", sa.Integer()),
+        ]
+    return sa.table("audit_entries", *columns)
 
 
 def _content(row: Any) -> dict[str, Any]:
@@ -109,8 +112,8 @@ def _protect(dialect: str) -> None:
 
 
 def _reseal(bind: sa.Connection) -> None:
-    table = _entries()
-    rows = bind.execute(sa.select(table).order_by(table.c.id)).all()
+    table, legacy = _entries(), _entries(keyed=False)
+    rows = bind.execute(sa.select(legacy).order_by(legacy.c.id)).all()
     if not rows:
         return
     prev = GENESIS
@@ -141,7 +144,7 @@ def _reseal(bind: sa.Connection) -> None:
 
 
 def _rechain_legacy(bind: sa.Connection) -> None:
-    table = _entries()
+    table = _entries(keyed=False)
     prev = GENESIS
     for row in bind.execute(sa.select(table).order_by(table.c.id)).all():
         digest = _legacy_hash(prev, _content(row))
