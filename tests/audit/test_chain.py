@@ -7,9 +7,11 @@ the database's superuser could; the test's transaction is rolled back afterwards
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import hmac
 import json
+import os
 from pathlib import Path
 from typing import Any
 
@@ -18,9 +20,11 @@ from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from inspectnet import keyring
+from inspectnet.app import create_app
 from inspectnet.audit.chain import Break, content
 from inspectnet.audit.checkpoint import (
     CheckpointError,
+    checkpoint,
     latest_checkpoint,
     verify,
     write_checkpoint,
@@ -30,7 +34,12 @@ from inspectnet.audit.service import record
 from inspectnet.authz.actor import Actor
 from inspectnet.db import Database
 from inspectnet.keyring import Key, Keyring, Purpose
-from inspectnet.observability.metrics import AUDIT_LAST_VERIFIED, AUDIT_VERIFICATION_FAILURES
+from inspectnet.observability.metrics import (
+    AUDIT_LAST_CHECKPOINT,
+    AUDIT_LAST_VERIFIED,
+    AUDIT_VERIFICATION_FAILURES,
+    exposition,
+)
 from tests.conftest import office_id
 
 ENTRIES = 6
@@ -272,3 +281,95 @@ async def test_rotating_the_audit_key_keeps_old_entries_verifiable(
         assert broken.reason == f"audit key version {v1.version} is not in the keyring"
     finally:
         keyring.install(old)
+
+
+async def test_on_postgresql_writers_lock_only_their_own_chain(backend: Any) -> None:
+    if backend.name != "postgresql":
+        pytest.skip("SQLite serialises every writer by itself")
+    held, free = 3, 4  # two offices' chains
+
+    async def writer(office: int) -> tuple[Any, Any]:
+        connection = await backend.engine.connect()
+        transaction = await connection.begin()
+        session = AsyncSession(bind=connection)
+        actor = Actor.system(_policy(), name="lock-test")
+        await record(session, actor, "lock.test", office_id=office)
+        await session.flush()
+        return connection, transaction
+
+    first = await writer(held)
+    try:
+        # Another office's chain is free while the first one's is held...
+        other = await asyncio.wait_for(writer(free), timeout=5)
+        await other[1].rollback()
+        await other[0].close()
+        # ...and the held chain's next writer waits for the first to finish.
+        same = asyncio.create_task(writer(held))
+        await asyncio.sleep(0.5)
+        assert not same.done()
+    finally:
+        await first[1].rollback()
+        await first[0].close()
+    connection, transaction = await asyncio.wait_for(same, timeout=5)
+    await transaction.rollback()
+    await connection.close()
+
+
+def _policy() -> Any:
+    from inspectnet.authz.store import PolicyStore
+    from inspectnet.settings import REPO_ROOT
+
+    return PolicyStore(REPO_ROOT / "policies").compiled
+
+
+async def test_the_periodic_checkpoint_verifies_first_and_writes_nothing_over_a_broken_chain(
+    db: Database, system: tuple[AsyncSession, Actor], checkpoints: Path
+) -> None:
+    session, _ = system
+    chain = await _chain(db, system)
+    await session.commit()
+    report = await checkpoint(db, checkpoints)
+    assert report.ok
+    first = latest_checkpoint(checkpoints)
+    assert first is not None and first.heads[chain].seq == report.heads[chain].seq
+    assert AUDIT_LAST_CHECKPOINT._value.get() == first.written_at.timestamp()
+    async with db.transaction() as tampering:
+        await _drop_triggers(tampering)
+        await tampering.execute(
+            text("UPDATE audit_entries SET action = 'x' WHERE chain = :c AND seq = :s"),
+            {"c": chain, "s": first.heads[chain].seq},
+        )
+        report = await checkpoint(db, checkpoints)
+        assert [(b.chain, b.seq) for b in report.breaks] == [(chain, first.heads[chain].seq)]
+        assert report.breaks[0].reason.startswith("content does not match its hash")
+        # The evidence stays pinned: no new checkpoint over the broken chain.
+        assert len([n for n in os.listdir(checkpoints) if n.startswith("checkpoint-")]) == 1
+        await tampering.rollback()
+
+
+async def test_the_app_checkpoints_at_its_interval_and_exposes_the_audit_metrics(
+    db: Database, settings: Any, tmp_path: Path
+) -> None:
+    directory = tmp_path / "interval"
+    app = create_app(
+        settings.model_copy(
+            update={"audit_checkpoint_dir": directory, "audit_checkpoint_seconds": 0.2}
+        ),
+        database=db,
+        watch_policy=False,
+    )
+    async with app.router.lifespan_context(app):
+        for _ in range(50):
+            await asyncio.sleep(0.1)
+            if latest_checkpoint(directory) is not None:
+                break
+    written = latest_checkpoint(directory)
+    assert written is not None and written.heads
+    text_format = exposition().decode()
+    for name in (
+        "inspectnet_audit_last_verified_timestamp_seconds",
+        "inspectnet_audit_last_checkpoint_timestamp_seconds",
+        "inspectnet_audit_denials_lost_total",
+        "inspectnet_audit_outbox_pending",
+    ):
+        assert name in text_format

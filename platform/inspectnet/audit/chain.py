@@ -142,13 +142,16 @@ async def verify_chain(
     keys: dict[int, Key] = {}
     prev = start or Head(0, GENESIS)
     if start is not None and start.seq > 0:
-        at_start = await session.scalar(
-            select(AuditEntry.hash).where(AuditEntry.chain == chain, AuditEntry.seq == start.seq)
+        pinned = await session.scalar(
+            select(AuditEntry).where(AuditEntry.chain == chain, AuditEntry.seq == start.seq)
         )
-        if at_start is None:
+        if pinned is None:
             return prev, Break(chain, start.seq, "checkpointed entry is missing")
-        if not _equal(at_start, start.hash):
+        if not _equal(pinned.hash, start.hash):
             return prev, Break(chain, start.seq, "checkpointed entry's hash has changed")
+        problem = check_entry(pinned, Head(start.seq - 1, pinned.prev_hash), keys)
+        if problem is not None:
+            return prev, Break(chain, *problem)
     async for entry in _entries(session, chain, prev.seq):
         problem = check_entry(entry, prev, keys)
         if problem is not None:
