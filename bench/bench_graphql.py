@@ -16,7 +16,8 @@ from pathlib import Path
 import httpx
 from tests.sqlcount import count_statements
 
-from inspectnet import migrate
+from bench.bench_hidden import keys_dir
+from inspectnet import keyring, migrate
 from inspectnet.accounts.models import Role
 from inspectnet.accounts.tokens import issue_token
 from inspectnet.app import create_app
@@ -42,7 +43,9 @@ async def _prepare(path: Path, size: int) -> tuple[Settings, int, str]:
         # Measure the app, not the per-user budget that would throttle a tight loop.
         graphql_cost_budget=10**9,
         graphql_cost_restore_rate=10**9,
+        keys_dir=keys_dir(path.parent / f"keys{size}"),  # the audit chain is keyed
     )
+    keyring.install(keyring.Keyring.load(settings.keys_dir, development=False))
     await asyncio.to_thread(migrate.upgrade, settings)
     database = Database(make_engine(settings))
     async with database.transaction() as session:

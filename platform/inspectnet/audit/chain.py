@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import UTC
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from inspectnet import keyring
@@ -128,7 +128,8 @@ async def _entries(session: AsyncSession, chain: int, after_seq: int) -> AsyncIt
         if len(page) < _BATCH:
             return
         last = page[-1].seq
-        session.expunge_all()
+        for entry in page:
+            session.expunge(entry)  # a long chain is read in pages, not held in memory
 
 
 async def verify_chain(
@@ -163,18 +164,3 @@ async def verify_chain(
 async def chains(session: AsyncSession) -> list[int]:
     """Every chain the table holds."""
     return list((await session.execute(select(AuditEntry.chain).distinct())).scalars())
-
-
-async def heads(session: AsyncSession) -> dict[int, Head]:
-    """Each chain's last entry, read in one statement (one snapshot)."""
-    last = (
-        select(AuditEntry.chain, func.max(AuditEntry.seq).label("seq"))
-        .group_by(AuditEntry.chain)
-        .subquery()
-    )
-    rows = await session.execute(
-        select(AuditEntry.chain, AuditEntry.seq, AuditEntry.hash).join(
-            last, (AuditEntry.chain == last.c.chain) & (AuditEntry.seq == last.c.seq)
-        )
-    )
-    return {chain: Head(seq, digest) for chain, seq, digest in rows}

@@ -27,7 +27,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from inspectnet import clock, keyring
-from inspectnet.audit.chain import Break, Head, chains, heads, verify_chain
+from inspectnet.audit.chain import Break, Head, chains, verify_chain
 from inspectnet.audit.models import AuditEntry
 from inspectnet.db import Database
 from inspectnet.keyring import KeyringError, Purpose
@@ -189,10 +189,8 @@ async def checkpoint(database: Database, checkpoint_dir: Path) -> Report:
     """Verify what was added since the last checkpoint and, if it holds, checkpoint the heads."""
     async with database.session() as session:
         report = await verify(session, checkpoint_dir, from_checkpoint=True)
-        if report.ok:
-            found = report.heads or await heads(session)
-            if found:
-                write_checkpoint(checkpoint_dir, found)
+        if report.ok and report.heads:
+            write_checkpoint(checkpoint_dir, report.heads)
     return report
 
 

@@ -233,26 +233,40 @@ class Spool:
             return 0
         lost = 0
         for path in sorted(directory.glob("outbox-*.spool")):
-            with path.open("r+", encoding="utf-8") as handle:
+            try:
+                handle = path.open("r+", encoding="utf-8")
+            except FileNotFoundError:
+                continue  # another starting worker took it
+            with handle:
                 try:
                     fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
                 except BlockingIOError:
-                    continue  # its worker is alive
+                    continue  # its worker is alive, or another worker is taking it
+                if not _same_file(path, handle):
+                    continue  # taken and renamed while we waited for the lock
                 unsettled = _unsettled(handle.read())
-            if unsettled:
-                lost += len(unsettled)
-                kept = path.with_suffix(".crashed")
-                path.rename(kept)
-                log.error(
-                    "audit outbox: a worker stopped with %d denials unwritten; kept in %s",
-                    len(unsettled),
-                    kept,
-                )
-            else:
-                path.unlink(missing_ok=True)
+                # Renamed or removed while locked, so no other worker counts it again.
+                if unsettled:
+                    lost += len(unsettled)
+                    kept = path.with_suffix(".crashed")
+                    path.rename(kept)
+                    log.error(
+                        "audit outbox: a worker stopped with %d denials unwritten; kept in %s",
+                        len(unsettled),
+                        kept,
+                    )
+                else:
+                    path.unlink(missing_ok=True)
         if lost:
             AUDIT_DENIALS_LOST.labels("crash").inc(lost)
         return lost
+
+
+def _same_file(path: Path, handle: IO[str]) -> bool:
+    try:
+        return os.stat(path).st_ino == os.fstat(handle.fileno()).st_ino
+    except FileNotFoundError:
+        return False
 
 
 def _unsettled(text: str) -> list[str]:

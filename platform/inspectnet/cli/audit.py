@@ -25,7 +25,9 @@ def _audit() -> None:
 
 
 def _describe(broken: Break, codes: dict[int, str]) -> str:
-    office = "platform" if broken.chain == PLATFORM_CHAIN else codes.get(broken.chain, "?")
+    if broken.seq == 0:
+        return broken.reason  # the checkpoint itself, not a link of a chain
+    office = codes.get(broken.chain, "?")
     where = f"office {office}" if broken.chain != PLATFORM_CHAIN else "platform chain"
     return f"{where} (chain {broken.chain}), seq {broken.seq}: {broken.reason}"
 
