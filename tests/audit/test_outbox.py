@@ -189,3 +189,18 @@ async def test_stopping_writes_what_is_queued_and_removes_a_settled_spool(
     assert len(outbox) == 0
     assert await _denied(db, "stop.test") == 1
     assert os.listdir(tmp_path) == []
+
+
+async def test_a_spool_that_cannot_be_written_does_not_fail_the_request(
+    db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    outbox = Outbox(db, spool_dir=tmp_path, linger=0)
+    await outbox.start()
+
+    def full_disk(self: Spool, item: Pending) -> int:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(Spool, "accept", full_disk)
+    outbox.put([Pending(_draft("spool.full"))])
+    await outbox.stop()
+    assert await _denied(db, "spool.full") == 1

@@ -320,14 +320,25 @@ class Outbox:
                     json.dumps(item.as_json(), ensure_ascii=False, default=_json_default),
                 )
                 continue
-            seq = self._spool.accept(item) if self._spool is not None else 0
-            self._items.append((seq, item))
+            self._items.append((self._spooled(item), item))
             AUDIT_OUTBOX_PENDING.inc()
         if self._items:
             self._wake.set()
 
     def __len__(self) -> int:
         return len(self._items)
+
+    def _spooled(self, item: Pending) -> int:
+        """The item's spool sequence number; 0 if there is no spool or it cannot be written."""
+        if self._spool is None:
+            return 0
+        try:
+            return self._spool.accept(item)
+        except OSError:
+            # A full disk must not fail the request: the item is still written, only a crash
+            # before then would go uncounted.
+            log.exception("audit outbox: spool not writable")
+            return 0
 
     async def start(self) -> None:
         """Count what crashed workers left, open this worker's spool, start the writer."""
@@ -376,7 +387,10 @@ class Outbox:
                 retry_delay=self.retry_delay,
             )
             if self._spool is not None:
-                self._spool.settle(batch[-1][0])
+                try:
+                    self._spool.settle(max(seq for seq, _ in batch))
+                except OSError:
+                    log.exception("audit outbox: spool not writable")
             return written
 
 
