@@ -72,7 +72,7 @@ class Settings(BaseSettings):
     audit_outbox_retries: int = Field(default=5, ge=0, le=20, description="Retries of a write")
     audit_outbox_dir: Path | None = Field(
         default=Path("./var/audit-outbox"),
-        description="Per-worker spools counting what a crash loses (unset: not counted)",
+        description="Per-worker spools counting what a crash loses",
     )
     audit_checkpoint_dir: Path = Field(
         default=Path("./var/audit-checkpoints"),
