@@ -46,6 +46,7 @@ async def _prepare(path: Path, size: int) -> tuple[Settings, int, str]:
         graphql_cost_budget=10**9,
         graphql_cost_restore_rate=10**9,
     )
+    keyring.install(keyring.Keyring.load(settings.keys_dir, development=False))
     await asyncio.to_thread(migrate.upgrade, settings)
     database = Database(make_engine(settings))
     async with database.transaction() as session:

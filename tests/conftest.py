@@ -7,7 +7,10 @@ runs inside an outer transaction that is rolled back, so tests never see each ot
 from __future__ import annotations
 
 import asyncio
+import base64
 import concurrent.futures
+import functools
+import tempfile
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
@@ -41,10 +44,25 @@ def _in_thread(fn: Any, *args: Any) -> Any:
         return pool.submit(fn, *args).result()
 
 
+@functools.cache
+def mounted_keys_dir() -> Path:
+    """A mounted-style keyring holding the development keys' secrets, for apps built with
+    development off (which derive no keys): what they seal, the development keyring verifies."""
+    directory = Path(tempfile.mkdtemp(prefix="inspectnet-test-keys-"))
+    for purpose in keyring.Purpose:
+        secret = keyring.development_key(purpose).secret
+        (directory / purpose.value).write_text(f"1:{base64.b64encode(secret).decode()}\n")
+    return directory
+
+
 def make_settings(database_url: str, **overrides: Any) -> Settings:
+    keys = mounted_keys_dir()
     values: dict[str, Any] = {
         "jwt_secret": "test-secret-that-is-long-enough-for-hs256",
         "development": True,
+        "keys_dir": keys,
+        "audit_outbox_dir": keys.with_name(f"{keys.name}-outbox"),
+        "audit_checkpoint_dir": keys.with_name(f"{keys.name}-checkpoints"),
     }
     return Settings(database_url=database_url, **(values | overrides))
 
@@ -181,6 +199,10 @@ class Api:
         response = await self.post(query, variables, user=user)
         assert response.status_code == 200, response.text
         return response.json()  # type: ignore[no-any-return]
+
+    async def flush_audit(self) -> int:
+        """Write the refusals the outbox holds (the app writes them after each response)."""
+        return int(await self.app.state.graphql.outbox.flush())
 
     async def reload_policy(self) -> None:
         service = self.app.state.graphql

@@ -11,6 +11,7 @@ from fastapi.responses import JSONResponse, Response
 from starlette.middleware.cors import CORSMiddleware
 
 from inspectnet import domains, keyring, origins
+from inspectnet.audit.checkpoint import Checkpointer
 from inspectnet.db import Database, make_engine
 from inspectnet.graphql import graphiql
 from inspectnet.health import readiness
@@ -76,9 +77,16 @@ def create_app(
                 await database.dispose()
                 raise ConfigurationError(str(error)) from None
         running.state.policy_watcher = watcher
+        checkpointer = Checkpointer(
+            database, settings.audit_checkpoint_dir, settings.audit_checkpoint_seconds
+        )
+        await service.outbox.start()
+        checkpointer.start()
         try:
             yield
         finally:
+            await checkpointer.stop()
+            await service.outbox.stop()
             if watcher is not None:
                 await watcher.stop()
             await database.dispose()

@@ -90,6 +90,22 @@ class Settings(BaseSettings):
         "from a browser, with credentials; also checked on WebSocket upgrades",
     )
 
+    audit_outbox_capacity: int = Field(
+        default=10_000, ge=1, description="Refusals waiting to be written, per worker"
+    )
+    audit_outbox_retries: int = Field(default=5, ge=0, le=20, description="Retries of a write")
+    audit_outbox_dir: Path | None = Field(
+        default=Path("./var/audit-outbox"),
+        description="Per-worker spools counting what a crash loses",
+    )
+    audit_checkpoint_dir: Path = Field(
+        default=Path("./var/audit-checkpoints"),
+        description="Signed checkpoints of the audit chains' heads, outside the database",
+    )
+    audit_checkpoint_seconds: float = Field(
+        default=300.0, ge=0, description="Verify and checkpoint the chains this often (0: never)"
+    )
+
     @field_validator("database_url")
     @classmethod
     def _known_driver(cls, value: str) -> str:

@@ -13,6 +13,7 @@ from inspectnet.accounts.tokens import verify_token
 from inspectnet.cli.main import app
 from inspectnet.ids import global_id
 from inspectnet.settings import get_settings
+from tests.conftest import mounted_keys_dir
 
 runner = CliRunner()
 
@@ -23,6 +24,7 @@ def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("INSPECTNET_DATABASE_URL", f"sqlite+aiosqlite:///{path}")
         mp.setenv("INSPECTNET_JWT_SECRET", "cli-test-secret-cli-test-secret-cli-test")
+        mp.setenv("INSPECTNET_KEYS_DIR", str(mounted_keys_dir()))
         get_settings.cache_clear()
         for args in (["db", "upgrade"], ["demo", "load"]):
             result = runner.invoke(app, args)
@@ -35,6 +37,7 @@ def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
 def env(demo_db: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     monkeypatch.setenv("INSPECTNET_DATABASE_URL", f"sqlite+aiosqlite:///{demo_db}")
     monkeypatch.setenv("INSPECTNET_JWT_SECRET", "cli-test-secret-cli-test-secret-cli-test")
+    monkeypatch.setenv("INSPECTNET_KEYS_DIR", str(mounted_keys_dir()))
     get_settings.cache_clear()
     yield demo_db
     get_settings.cache_clear()

@@ -12,6 +12,7 @@ from typer.testing import CliRunner
 
 from inspectnet.cli.main import app
 from inspectnet.settings import get_settings
+from tests.conftest import mounted_keys_dir
 
 runner = CliRunner()
 
@@ -21,6 +22,7 @@ def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     path = tmp_path / "platform.db"
     monkeypatch.setenv("INSPECTNET_DATABASE_URL", f"sqlite+aiosqlite:///{path}")
     monkeypatch.setenv("INSPECTNET_JWT_SECRET", "cli-test-secret-cli-test-secret-cli-test")
+    monkeypatch.setenv("INSPECTNET_KEYS_DIR", str(mounted_keys_dir()))
     get_settings.cache_clear()
     for args in (["db", "upgrade"], ["demo", "load"]):
         result = runner.invoke(app, args)

@@ -8,6 +8,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -57,6 +58,8 @@ def _production_env(url: str, **extra: str) -> dict[str, str]:
         "INSPECTNET_JWT_SECRET": SECRET,
         "INSPECTNET_KEYS_DIR": str(production_keys_dir()),
         "INSPECTNET_LOG_LEVEL": "WARNING",
+        "INSPECTNET_AUDIT_OUTBOX_DIR": tempfile.mkdtemp(prefix="inspectnet-outbox-"),
+        "INSPECTNET_AUDIT_CHECKPOINT_DIR": tempfile.mkdtemp(prefix="inspectnet-checkpoints-"),
         **extra,
     }
 

@@ -12,6 +12,7 @@ Both databases; 20 examples per field (300 under CI, or ``INSPECTNET_INPUT_FUZZ_
 from __future__ import annotations
 
 import itertools
+import json
 import os
 import re
 import unicodedata
@@ -251,7 +252,8 @@ async def test_any_text_is_stored_normalised_or_refused_on_its_field(
     db = api.app.state.graphql.database
     before = await _count(db, case.model)
     payload = await _send(api, case, ids, value)
-    expected = case.expect(value)
+    # What the server receives: JSON joins a high and a low surrogate escape into one character.
+    expected = case.expect(json.loads(json.dumps(value)))
     if isinstance(expected, tuple):
         assert payload[case.result] is None, (value, payload)
         assert [(e["field"], e["code"]) for e in payload["userErrors"]] == [

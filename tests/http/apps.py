@@ -23,8 +23,8 @@ PREFLIGHT = {"graphql-require-preflight": "1"}
 async def serve(db: Database, settings: Settings, **overrides: Any) -> AsyncIterator[Api]:
     """The real app on ``db`` with some settings changed (e.g. ``development=False``)."""
     changed = settings.model_copy(update=overrides)
-    if not changed.development and changed.keys_dir is None:
-        # Production refuses the development keyring.
+    if not changed.development and "keys_dir" not in overrides:
+        # Production refuses the development keyring (and its secrets mounted as files).
         changed = changed.model_copy(update={"keys_dir": production_keys_dir()})
     with keyring_restored():
         app = create_app(changed, database=db)

@@ -16,7 +16,7 @@ from inspectnet import migrate
 from inspectnet.audit.models import AuditEntry
 from inspectnet.cli.rules import calendar_app, rules_app
 from inspectnet.rules.models import CalendarYear
-from tests.conftest import make_settings
+from tests.conftest import make_settings, mounted_keys_dir
 
 FIXTURES = Path(__file__).parent / "fixtures"
 runner = CliRunner()
@@ -73,7 +73,11 @@ def rows(path: str) -> list[tuple[int, int, int, str]]:
 
 def _load(database: str, *args: str) -> Any:
     url = f"sqlite+aiosqlite:///{database}"
-    return runner.invoke(calendar_app, ["load", *args, "--database-url", url])
+    return runner.invoke(
+        calendar_app,
+        ["load", *args, "--database-url", url],
+        env={"INSPECTNET_KEYS_DIR": str(mounted_keys_dir())},
+    )
 
 
 def test_calendar_load_stores_the_year_and_prints_the_diff(database: str) -> None:
@@ -141,9 +145,17 @@ def test_calendar_load_refuses_a_bad_file_and_stores_nothing(database: str, tmp_
 def test_calendar_unload_removes_a_loaded_year_and_prints_the_diff(database: str) -> None:
     assert _load(database, str(FIXTURES / "calendar-2027-full.yaml")).exit_code == 0
     url = f"sqlite+aiosqlite:///{database}"
-    result = runner.invoke(calendar_app, ["unload", "2027", "--database-url", url])
+    result = runner.invoke(
+        calendar_app,
+        ["unload", "2027", "--database-url", url],
+        env={"INSPECTNET_KEYS_DIR": str(mounted_keys_dir())},
+    )
     assert result.exit_code == 0, result.output
     assert "取消节假日 29 天" in result.output
     assert rows(database) == []
-    missing = runner.invoke(calendar_app, ["unload", "2027", "--database-url", url])
+    missing = runner.invoke(
+        calendar_app,
+        ["unload", "2027", "--database-url", url],
+        env={"INSPECTNET_KEYS_DIR": str(mounted_keys_dir())},
+    )
     assert missing.exit_code == 1 and "CALENDAR_YEAR_NOT_LOADED" in missing.output

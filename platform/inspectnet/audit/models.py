@@ -1,4 +1,4 @@
-"""Audit entries, chained by hash so that a removed or altered row shows."""
+"""Audit entries, in per-office chains keyed by HMAC so that a removed or altered row shows."""
 
 from __future__ import annotations
 
@@ -6,11 +6,13 @@ import enum
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Enum, Integer, String
+from sqlalchemy import JSON, Enum, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from inspectnet import clock
 from inspectnet.db import Base, UTCDateTime
+
+PLATFORM_CHAIN = 0  # entries concerning no office (office_id NULL) chain here
 
 
 class Outcome(enum.StrEnum):
@@ -20,10 +22,16 @@ class Outcome(enum.StrEnum):
 
 
 class AuditEntry(Base):
-    """One thing that happened; rows are only ever inserted (triggers refuse the rest)."""
+    """One thing that happened; rows are only ever inserted (triggers refuse the rest).
+
+    Each office has its own chain (``chain`` is the office id, 0 the platform's), numbered by
+    ``seq`` from 1 without gaps; ``hash`` is the HMAC, under audit key ``key_version``, of the
+    previous entry's hash and this entry's content, chain and position.
+    """
 
     __tablename__ = "audit_entries"
     __authz_type__ = "audit_log"
+    __table_args__ = (UniqueConstraint("chain", "seq"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now, index=True)
@@ -36,8 +44,11 @@ class AuditEntry(Base):
     request_id: Mapped[str | None] = mapped_column(String(64))
     outcome: Mapped[Outcome] = mapped_column(Enum(Outcome, native_enum=False, length=12))
     detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    chain: Mapped[int] = mapped_column(Integer)
+    seq: Mapped[int] = mapped_column(Integer)
+    key_version: Mapped[int] = mapped_column(Integer)
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64), unique=True)
 
 
-__all__ = ["AuditEntry", "Outcome"]
+__all__ = ["PLATFORM_CHAIN", "AuditEntry", "Outcome"]

@@ -1,17 +1,19 @@
 """``require``: the check that runs after a scoped fetch, before a change.
 
 A refused read answers NOT_FOUND (no hint the object exists); a refused write on an object the
-actor can read answers FORBIDDEN. Every refusal is remembered on the actor and written to the
-audit log when the request ends, whatever becomes of its transaction.
+actor can read answers FORBIDDEN. Every refusal is remembered (on the actor, or for a read the
+scope hid, in the audit outbox) and written to the audit log after the request, whatever
+becomes of its transaction. Each check also notes the office the action concerns, so that a
+refused mutation is recorded in that office's chain.
 """
 
 from __future__ import annotations
 
 from typing import Any, TypeVar
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from inspectnet.audit.outbox import Concern, note_concern, refused_read
 from inspectnet.authz.actor import Actor, Denial, office_domain
 from inspectnet.authz.relations import relations_to
 from inspectnet.authz.resources import office_of, type_of
@@ -54,6 +56,7 @@ def _deny(
 async def require(session: AsyncSession, actor: Actor, action: str, obj: Any) -> None:
     """Refuse ``action`` on ``obj`` unless the policy allows it (FORBIDDEN or NOT_FOUND)."""
     typ, office_id, oid = type_of(type(obj)), office_of(obj), str(obj.id)
+    note_concern(session, Concern(office_id))
     if await allowed_in(session, actor, action, typ, office_id, oid):
         AUTHZ_DECISIONS.labels(action, "allowed").inc()
         return
@@ -70,6 +73,7 @@ async def require_in(
 ) -> None:
     """Refuse ``action`` on a new or any object of ``model`` in ``office_id`` unless allowed."""
     typ = type_of(model)
+    note_concern(session, Concern(office_id))
     if await allowed_in(session, actor, action, typ, office_id, ANY_OBJECT):
         AUTHZ_DECISIONS.labels(action, "allowed").inc()
         return
@@ -80,21 +84,20 @@ async def require_in(
 async def get_readable(session: AsyncSession, actor: Actor, model: type[M], pk: int) -> M:
     """One object by primary key through the actor's scope; NOT_FOUND if absent or hidden.
 
-    An existing object hidden by the scope is a denied read, and is audited as one.
+    One statement either way: whether a refused id names a hidden object (a denied read,
+    audited with its office) or nothing is for the audit outbox to find out after the
+    response, so hidden and missing look and cost the same.
     """
     found = (
-        await session.execute(readable(actor, model).where(model.id == pk))
-    ).scalar_one_or_none()  # type: ignore[attr-defined]
+        await session.execute(readable(actor, model).where(model.id == pk))  # type: ignore[attr-defined]
+    ).scalar_one_or_none()
     if found is not None:
-        return found
-    exists = await session.scalar(select(model.id).where(model.id == pk))  # type: ignore[attr-defined]
-    if exists is not None:
-        _deny(
-            actor,
-            "read",
-            type_of(model),
-            global_id(model.__name__, pk),
-            None,
-            NotFound.default_code,
-        )
+        note_concern(session, Concern(_office_or_none(found)))
+        return found  # type: ignore[no-any-return]
+    refused_read(session, actor, model, pk)
     raise NotFound()
+
+
+def _office_or_none(obj: Any) -> int | None:
+    office = getattr(obj, getattr(type(obj), "__authz_office_column__", "office_id"), None)
+    return None if office is None else int(office)

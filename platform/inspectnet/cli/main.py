@@ -14,6 +14,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
+from inspectnet.cli.audit import audit_app
 from inspectnet.cli.keys import keys_app
 from inspectnet.cli.platform import platform_app
 from inspectnet.cli.policy import policy_app
@@ -37,6 +38,7 @@ app.add_typer(calendar_app, name="calendar")
 app.add_typer(platform_app, name="platform")
 app.add_typer(schema_app, name="schema")
 app.add_typer(keys_app, name="keys")
+app.add_typer(audit_app, name="audit")
 console = Console()
 SCHEMA_FILE = Path("schema/schema.graphql")
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from inspectnet import domains, keyring
+from inspectnet.audit import outbox
 from inspectnet.authz.actor import Actor
 from inspectnet.authz.store import PolicyStore
 from inspectnet.db import Database, make_engine
@@ -44,5 +45,12 @@ async def system_transaction(
     rt: Runtime, name: str = "cli"
 ) -> AsyncIterator[tuple[AsyncSession, Actor]]:
     """One committed unit of work done by the platform itself (audited as ``name``)."""
-    async with rt.database.transaction() as session:
-        yield session, Actor.system(rt.policy.compiled, name=name)
+    actor = Actor.system(rt.policy.compiled, name=name)
+    session: AsyncSession | None = None
+    try:
+        async with rt.database.transaction() as session:
+            yield session, actor
+    finally:
+        if session is not None:
+            # No background writer in a command: its refusals are written before it exits.
+            await outbox.write(rt.database, outbox.take(session, actor))

@@ -28,7 +28,6 @@ import json
 import logging
 import re
 import time
-import uuid
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
@@ -48,7 +47,7 @@ from strawberry.types.execution import ExecutionResult, PreExecutionError
 
 from inspectnet.accounts.signin import actor_for_token
 from inspectnet.accounts.tokens import verify_token
-from inspectnet.audit.service import record_denials
+from inspectnet.audit import outbox as audit_outbox
 from inspectnet.authz.store import PolicyStore
 from inspectnet.db import Database
 from inspectnet.errors import DomainError, Unauthenticated
@@ -64,6 +63,7 @@ from inspectnet.http.ratelimit import BudgetStore, MemoryBudgets
 from inspectnet.http.refusals import Refusal
 from inspectnet.observability.logs import bind
 from inspectnet.observability.metrics import observe_graphql, operation_label
+from inspectnet.observability.middleware import item_request_id, request_id_from
 from inspectnet.settings import Settings
 
 log = logging.getLogger("inspectnet.graphql")
@@ -92,9 +92,11 @@ class GraphQLService:
     documents: Documents = field(init=False)
     persisted: PersistedQueries = field(init=False)
     budgets: BudgetStore = field(init=False)
+    outbox: audit_outbox.Outbox = field(init=False)
 
     def __post_init__(self) -> None:
         settings = self.settings
+        self.outbox = audit_outbox.Outbox.from_settings(self.database, settings)
         self.documents = Documents(self.schema._schema, settings)
         manifest_path = settings.graphql_persisted_manifest
         self.persisted = PersistedQueries(
@@ -134,7 +136,7 @@ class Answer:
 
 async def handle(service: GraphQLService, request: Request) -> Response:
     """Serve one GraphQL request (or, if enabled, one batch) over HTTP."""
-    request_id = request.headers.get("x-request-id") or uuid.uuid4().hex
+    request_id = request_id_from(request.headers.get("x-request-id"))
     headers = {"x-request-id": request_id}
     if _wants_graphiql(service.settings, request):
         return HTMLResponse(
@@ -151,7 +153,7 @@ async def handle(service: GraphQLService, request: Request) -> Response:
         return _respond(_refused(refusal, Attempt(request_id), media_type), media_type, headers)
     if isinstance(payload, list):
         answers = [
-            await _observed(service, request, item, media_type, f"{request_id}-{index}")
+            await _observed(service, request, item, media_type, item_request_id(request_id, index))
             for index, item in enumerate(payload)
         ]
         # One status cannot describe several results: a batch is 200, each body says the rest.
@@ -496,10 +498,11 @@ async def _execute(
                 )
             finally:
                 done_executing(token)
+                # Written after the response, in their own transactions (audit/outbox.py).
+                service.outbox.put(audit_outbox.take(session, actor))
             if claimed is not None and actor.user_id is not None:
                 first = {"data": result.data, "errors": _formatted_errors(result, request_id)}
                 await idempotency.remember(session, actor.user_id, claimed, 200, first)
-            await record_denials(session, actor)
         if actor.policy_changed:
             await service.policy.changed_here(session)
     return result

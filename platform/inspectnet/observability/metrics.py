@@ -27,6 +27,10 @@ from starlette.responses import Response
 
 # The value class is fixed when prometheus_client is imported: the variable set later changes nothing.
 MULTIPROCESS = _values.ValueClass.__name__ != "MutexValue"
+if MULTIPROCESS:
+    # A metric without labels opens its file at once: the directory must exist before the
+    # first one below, whichever module (a CLI command, a worker) imports this one first.
+    Path(os.environ["PROMETHEUS_MULTIPROC_DIR"]).mkdir(parents=True, exist_ok=True)
 
 REGISTRY = CollectorRegistry(auto_describe=True)
 CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
@@ -60,6 +64,40 @@ HTTP_REQUESTS = Counter(
     "inspectnet_http_requests_total",
     "HTTP requests by route and status.",
     ["route", "status"],
+    registry=REGISTRY,
+)
+AUDIT_DENIALS_WRITTEN = Counter(
+    "inspectnet_audit_denials_written_total",
+    "Refusals the audit outbox wrote to the log after their responses.",
+    registry=REGISTRY,
+)
+AUDIT_DENIALS_LOST = Counter(
+    "inspectnet_audit_denials_lost_total",
+    "Refusals never written to the audit log, by reason (overflow, write_failed, crash).",
+    ["reason"],
+    registry=REGISTRY,
+)
+AUDIT_OUTBOX_PENDING = Gauge(
+    "inspectnet_audit_outbox_pending",
+    "Refusals waiting in the audit outbox.",
+    registry=REGISTRY,
+    multiprocess_mode="livesum",
+)
+AUDIT_LAST_VERIFIED = Gauge(
+    "inspectnet_audit_last_verified_timestamp_seconds",
+    "When the audit chains were last verified without a broken link (Unix time).",
+    registry=REGISTRY,
+    multiprocess_mode="max",
+)
+AUDIT_LAST_CHECKPOINT = Gauge(
+    "inspectnet_audit_last_checkpoint_timestamp_seconds",
+    "When the last signed checkpoint of the audit chains' heads was written (Unix time).",
+    registry=REGISTRY,
+    multiprocess_mode="max",
+)
+AUDIT_VERIFICATION_FAILURES = Counter(
+    "inspectnet_audit_verification_failures_total",
+    "Verifications of the audit chains that found a broken link or a bad checkpoint.",
     registry=REGISTRY,
 )
 

@@ -1,0 +1,303 @@
+"""A hidden object and a missing one are indistinguishable: same status, body and headers,
+same statements (none of them a write), under concurrency on each database; and no denial of
+a hidden read is lost, each recorded in the chain of the office the object belongs to.
+
+Every ``Node`` implementation of the schema is walked, so a new type is covered when it is added.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import uuid
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+import httpx
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from inspectnet import clock, migrate
+from inspectnet.accounts.signin import actor_for_token
+from inspectnet.accounts.tokens import issue_token
+from inspectnet.app import create_app
+from inspectnet.audit.models import AuditEntry, Outcome
+from inspectnet.authz.actor import Actor
+from inspectnet.authz.resources import office_column
+from inspectnet.authz.scopes import readable
+from inspectnet.authz.store import PolicyStore
+from inspectnet.db import Database, make_engine
+from inspectnet.demo import load_demo
+from inspectnet.graphql.nodes import _NODES
+from inspectnet.ids import global_id
+from inspectnet.network.models import Office
+from inspectnet.observability.metrics import AUDIT_DENIALS_LOST
+from inspectnet.people import service as people
+from inspectnet.people.models import Person, TieKind
+from inspectnet.schema import build_schema
+from inspectnet.settings import Settings
+from inspectnet.targets import service as targets
+from inspectnet.targets.models import Target
+from tests.conftest import (
+    BACKENDS,
+    FROZEN_AT,
+    Api,
+    _in_thread,
+    _pg_admin,
+    _pg_available,
+    make_settings,
+)
+from tests.sqlcount import count_statements
+from tests.support import skip_or_fail
+
+NODE = "query($id: ID!) { node(id: $id) { id } }"
+READER = "baotou_member"
+CONCURRENT = 20
+
+
+def node_types() -> list[str]:
+    """The names of every type implementing ``Node`` in the schema."""
+    schema = build_schema(development=True)._schema
+    node = schema.get_type("Node")
+    names = sorted(t.name for t in schema.get_implementations(node).objects)  # type: ignore[arg-type]
+    assert names, "the schema has no Node types"
+    return names
+
+
+@dataclass(frozen=True)
+class Pair:
+    """One type's hidden object (with its office) and an id that names nothing."""
+
+    type_name: str
+    hidden: int
+    office_id: int | None
+    missing: int
+
+
+async def _add_hidden_rows(session: AsyncSession, actor: Actor) -> None:
+    """Rows of the types the demo network lacks, in an office the reader cannot see."""
+    qh = select(Office.id).where(Office.code.startswith("qh."))
+    person = await session.scalar(select(Person).where(Person.office_id.in_(qh)).limit(1))
+    target = await session.scalar(select(Target).where(Target.office_id.in_(qh)).limit(1))
+    assert person is not None and target is not None
+    await people.add_employment(
+        session,
+        actor,
+        person_id=person.id,
+        organisation="青海省自然资源厅",
+        post="处长",
+        started_on=date(2020, 1, 1),
+        ended_on=None,
+        region_code="630000",
+        target_id=None,
+    )
+    await people.add_interest_tie(
+        session,
+        actor,
+        person_id=person.id,
+        kind=TieKind.KIN,
+        organisation="西宁某公司",
+        relation="配偶",
+        target_id=None,
+    )
+    await targets.add_leadership_post(
+        session,
+        actor,
+        target_id=target.id,
+        person_id=person.id,
+        post="党委书记",
+        started_on=date(2021, 1, 1),
+        ended_on=None,
+    )
+
+
+async def pairs(session: AsyncSession, settings: Settings, policy: PolicyStore) -> list[Pair]:
+    """For each Node type: an object the reader cannot see, and an id past every row."""
+    reader = await actor_for_token(
+        session,
+        settings,
+        policy,
+        f"Bearer {issue_token(settings, READER, timedelta(hours=1))}",
+        "probe",
+    )
+    found = []
+    for name in node_types():
+        assert name in _NODES, f"{name} implements Node but node(id) cannot resolve it"
+        model, _ = _NODES[name]
+        visible = set((await session.execute(readable(reader, model))).scalars())
+        visible_ids = {row.id for row in visible}
+        hidden = await session.scalar(
+            select(model.id).where(model.id.not_in(visible_ids or {0})).order_by(model.id).limit(1)
+        )
+        assert hidden is not None, f"no {name} is hidden from {READER}"
+        office = await session.scalar(select(office_column(model)).where(model.id == hidden))
+        top = await session.scalar(select(func.max(model.id)))
+        found.append(Pair(name, hidden, office, int(top or 0) + 100_000))
+    return found
+
+
+def _comparable(response: httpx.Response) -> tuple[int, bytes, tuple[tuple[str, str], ...]]:
+    """The whole answer but the request id: status, body bytes, every other header."""
+    headers = sorted((k, v) for k, v in response.headers.items() if k.lower() != "x-request-id")
+    return response.status_code, response.content, tuple(headers)
+
+
+# --- on the shared, rolled-back database: statements per request ------------------------------
+
+
+async def test_a_hidden_read_and_a_missing_one_issue_the_same_statements_and_write_nothing(
+    api: Api, db: Database, system: tuple[AsyncSession, Actor], policy: PolicyStore
+) -> None:
+    session, actor = system
+    await _add_hidden_rows(session, actor)
+    await session.commit()
+    async with db.session() as reading:
+        found = await pairs(reading, api.settings, policy)
+    engine = api.app.state.graphql.database.sync_engine
+    for pair in found:
+        seen = []
+        for pk in (pair.hidden, pair.missing):
+            with count_statements(engine) as statements:
+                response = await api.post(NODE, {"id": global_id(pair.type_name, pk)}, user=READER)
+            assert response.json()["errors"][0]["extensions"]["code"] == "NOT_FOUND"
+            seen.append(statements.sql)
+        hidden, missing = seen
+        assert len(hidden) == len(missing) == 2, (pair.type_name, hidden, missing)
+        assert not any(s.lstrip().upper().startswith(("INSERT", "UPDATE")) for s in hidden)
+    # Nothing was written by the requests: the refusals wait in the outbox.
+    assert len(api.app.state.graphql.outbox) > 0
+
+
+# --- on a committed database per backend: concurrency and the outbox -------------------------
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+async def committed(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> AsyncIterator[Settings]:
+    """A migrated database of its own (real commits, real concurrency), dropped afterwards."""
+    dropped = None
+    directory = tmp_path_factory.mktemp("hidden")
+    if request.param == "sqlite":
+        url = f"sqlite+aiosqlite:///{directory / 'hidden.db'}"
+    else:
+        if not await _pg_available():
+            skip_or_fail("PostgreSQL is not reachable on 127.0.0.1:5432")
+        dropped = f"inspectnet_hidden_{uuid.uuid4().hex[:12]}"
+        await _pg_admin(f'CREATE DATABASE "{dropped}"')
+        url = f"postgresql+asyncpg://postgres@127.0.0.1:5432/{dropped}"
+    settings = make_settings(
+        url,
+        audit_outbox_dir=directory / "outbox",
+        audit_checkpoint_dir=directory / "checkpoints",
+        audit_checkpoint_seconds=0,
+        # A bucket that refills at once: the cost report is the same on every response.
+        graphql_cost_restore_rate=1e12,
+    )
+    _in_thread(migrate.upgrade, settings)
+    database = Database(make_engine(settings))
+    try:
+        with clock.frozen(FROZEN_AT):
+            actor = Actor.system(PolicyStore(settings.policy_dir).compiled, name="demo")
+            async with database.transaction() as session:
+                await load_demo(session, actor)
+                await _add_hidden_rows(session, actor)
+        await database.dispose()
+        yield settings
+    finally:
+        await database.dispose()
+        if dropped:
+            await _pg_admin(f'DROP DATABASE IF EXISTS "{dropped}" WITH (FORCE)')
+
+
+async def _pairs_of(settings: Settings) -> list[Pair]:
+    database = Database(make_engine(settings))
+    try:
+        policy = PolicyStore(settings.policy_dir)
+        async with database.session() as session:
+            await policy.reload(session)
+            return await pairs(session, settings, policy)
+    finally:
+        await database.dispose()
+
+
+async def _denials(settings: Settings, request_ids: set[str]) -> list[AuditEntry]:
+    database = Database(make_engine(settings))
+    try:
+        async with database.session() as session:
+            rows = await session.execute(
+                select(AuditEntry).where(AuditEntry.request_id.in_(request_ids))
+            )
+            return list(rows.scalars())
+    finally:
+        await database.dispose()
+
+
+async def test_hidden_and_missing_answer_alike_under_concurrency_and_no_denial_is_lost(
+    committed: Settings,
+) -> None:
+    settings = committed
+    found = await _pairs_of(settings)
+    lost_before = sum(
+        AUDIT_DENIALS_LOST.labels(r)._value.get() for r in ("overflow", "write_failed", "crash")
+    )
+    token = issue_token(settings, READER, timedelta(hours=1))
+    app = create_app(settings, watch_policy=False)
+    hidden_requests: dict[str, Pair] = {}
+    answers: dict[str, dict[str, list[tuple[Any, ...]]]] = {}
+    async with (
+        app.router.lifespan_context(app),
+        httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=app), base_url="http://testserver"
+        ) as client,
+    ):
+
+        async def ask(pair: Pair, kind: str, n: int) -> None:
+            request_id = f"{pair.type_name}.{kind}.{n}"
+            pk = pair.hidden if kind == "hidden" else pair.missing
+            response = await client.post(
+                "/graphql",
+                json={"query": NODE, "variables": {"id": global_id(pair.type_name, pk)}},
+                headers={"authorization": f"Bearer {token}", "x-request-id": request_id},
+            )
+            assert response.headers["x-request-id"] == request_id
+            answers.setdefault(pair.type_name, {}).setdefault(kind, []).append(
+                _comparable(response)
+            )
+            if kind == "hidden":
+                hidden_requests[request_id] = pair
+
+        for pair in found:
+            await asyncio.gather(
+                *(ask(pair, ("hidden", "missing")[n % 2], n) for n in range(CONCURRENT))
+            )
+    # Leaving the lifespan stopped the outbox's writer after it wrote what was left.
+    for pair in found:
+        hidden, missing = answers[pair.type_name]["hidden"], answers[pair.type_name]["missing"]
+        assert len(hidden) == len(missing) == CONCURRENT // 2
+        assert {*hidden, *missing} == {missing[0]}, pair.type_name
+        status, body, _ = missing[0]
+        assert status == 200 and b'"NOT_FOUND"' in body
+    rows = await _denials(
+        settings,
+        set(hidden_requests)
+        | {f"{p.type_name}.missing.{n}" for p in found for n in range(1, CONCURRENT, 2)},
+    )
+    assert sorted(r.request_id for r in rows) == sorted(hidden_requests)
+    for row in rows:
+        pair = hidden_requests[row.request_id or ""]
+        assert (row.outcome, row.object_id, row.office_id, row.actor_name) == (
+            Outcome.DENIED,
+            global_id(pair.type_name, pair.hidden),
+            pair.office_id,
+            READER,
+        )
+    lost_after = sum(
+        AUDIT_DENIALS_LOST.labels(r)._value.get() for r in ("overflow", "write_failed", "crash")
+    )
+    assert lost_after == lost_before
+    # The writer settled everything it accepted, so its spool is gone.
+    assert os.listdir(settings.audit_outbox_dir or "") == []
