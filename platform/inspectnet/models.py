@@ -4,7 +4,7 @@ from inspectnet.accounts.models import RoleGrant, UserAccount
 from inspectnet.audit.models import AuditEntry
 from inspectnet.authz.models import PolicyRule, PolicyState
 from inspectnet.db import Base
-from inspectnet.network.models import Office, OfficeLink
+from inspectnet.network.models import Office, OfficeLink, OfficeLinkProposal, OfficeReach
 from inspectnet.people.models import EmploymentRecord, InterestTie, Person, PoolMembership
 from inspectnet.rules.models import CalendarYear
 from inspectnet.targets.models import LeadershipPost, Target
@@ -18,6 +18,8 @@ __all__ = [
     "LeadershipPost",
     "Office",
     "OfficeLink",
+    "OfficeLinkProposal",
+    "OfficeReach",
     "Person",
     "PolicyRule",
     "PolicyState",

@@ -2,13 +2,13 @@
 
 A decision for one object is ``decide(user, office_domain(A), rel, type, id, action)`` for some
 office A where the actor holds a role; here the same decisions are turned into SQL over office
-ids (self, or a recursive walk of the network) and object-id allow/deny sets, so lists are
-filtered by the database and never by loading rows and dropping them in Python.
+ids (self, or the offices in a relation, from the network closure loaded with the policy
+snapshot) and object-id allow/deny sets, so lists are filtered by the database and never by
+loading rows and dropping them in Python; no statement walks the network.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
 from typing import Any, TypeVar
 
 from sqlalchemy import ColumnElement, Select, and_, false, or_, select, true
@@ -35,7 +35,8 @@ def _build_filter(actor: Actor, model: type[Any], action: str) -> ColumnElement[
     typ = type_of(model)
     office_col = office_column(model)
     id_col = model.id
-    plain: dict[Relation, list[int]] = defaultdict(list)
+    # Offices where every object is granted, whatever the relation that grants it.
+    plain: set[int] = set()
     special: list[ColumnElement[bool]] = []
     for office_id in sorted(actor.office_ids()):
         domain = office_domain(office_id)
@@ -44,16 +45,19 @@ def _build_filter(actor: Actor, model: type[Any], action: str) -> ColumnElement[
             if grant.is_empty:
                 continue
             if grant.all_objects and not grant.denied_oids:
-                plain[relation].append(office_id)
+                plain |= offices_in_relation(actor.network, relation, office_id)
                 continue
-            in_relation = office_col.in_(offices_in_relation(relation, [office_id]))
+            related = offices_in_relation(actor.network, relation, office_id)
+            if not related:
+                continue
+            in_relation = office_col.in_(sorted(related))
             if grant.all_objects:
                 ids = [int(o) for o in grant.denied_oids if o.isdigit()]
                 special.append(and_(in_relation, id_col.not_in(ids)))
             else:
                 ids = [int(o) for o in grant.allowed_oids - grant.denied_oids if o.isdigit()]
                 special.append(and_(in_relation, id_col.in_(ids)))
-    clauses = [office_col.in_(offices_in_relation(rel, roots)) for rel, roots in plain.items()]
+    clauses = [office_col.in_(sorted(plain))] if plain else []
     clauses.extend(special)
     return or_(*clauses) if clauses else false()
 
