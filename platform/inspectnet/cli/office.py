@@ -11,6 +11,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from inspectnet.authz.actor import Actor
 from inspectnet.cli.runtime import runtime
@@ -81,7 +82,8 @@ def create_region_command(
             )
         )
     except DomainError as error:
-        where = f" [{error.field}]" if error.field else ""
+        # Escaped: rich would take "[code]" for markup and drop it.
+        where = escape(f" [{error.field}]") if error.field else ""
         errors.print(f"[red]{error.code}[/red]{where} {error.message}", highlight=False)
         raise typer.Exit(code=1) from None
     console.print(f"已创建 {office.name}（{office.code}）：{global_id_of(office)}", highlight=False)
