@@ -350,3 +350,25 @@ async def test_a_taken_office_code_is_refused_without_saying_where_it_is_used(
             }
         ],
     }
+
+
+async def test_office_sets_past_the_bound_limit_are_looked_up_in_the_closure_with_one_answer(
+    api: Api, world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from inspectnet.authz import scopes
+    from tests.sqlcount import count_statements
+
+    query = """query { offices(first: 100) { nodes { id } } }"""
+    bound = await api.gql(query, user=world.top_admin)
+    monkeypatch.setattr(scopes, "MAX_BOUND_OFFICES", 1)
+    await api.reload_policy()  # a new snapshot: the predicates are built again
+    engine = api.app.state.graphql.database.sync_engine
+    with count_statements(engine) as statements:
+        looked_up = await api.gql(query, user=world.top_admin)
+    assert looked_up["data"] == bound["data"]
+    assert {n["id"] for n in bound["data"]["offices"]["nodes"]} == {
+        world.gid(o) for o in (world.top, world.a, world.b)
+    }
+    assert any("office_reach" in sql for sql in statements.sql)
+    assert await _targets_seen(api, world, world.top_admin) == 1
+    assert await _targets_seen(api, world, world.a_admin) == 0

@@ -12,7 +12,9 @@ from __future__ import annotations
 import enum
 from collections.abc import Iterable
 
-from inspectnet.network.graph import Direction, NetworkIndex
+from sqlalchemy import Select
+
+from inspectnet.network.graph import Direction, NetworkIndex, reach_query
 from inspectnet.network.models import LinkKind
 
 
@@ -39,6 +41,14 @@ def offices_in_relation(network: NetworkIndex, relation: Relation, root: int) ->
         return frozenset((root,))
     kind, direction = _WALKS[relation]
     return network.reach(root, kind, direction)
+
+
+def offices_in_relation_query(relation: Relation, root: int) -> Select[tuple[int]] | list[int]:
+    """The same offices looked up in the closure table: for sets too large to bind as values."""
+    if relation is Relation.SELF:
+        return [root]
+    kind, direction = _WALKS[relation]
+    return reach_query(root, kind, direction)
 
 
 def relations_to(

@@ -67,6 +67,12 @@ async def load_index(session: AsyncSession) -> NetworkIndex:
     return NetworkIndex.from_rows(rows.all())
 
 
+def reach_query(office_id: int, kind: LinkKind, direction: Direction) -> Select[tuple[int]]:
+    """``NetworkIndex.reach`` as a closure lookup in SQL (one index range, no walk)."""
+    query = reach_ids([office_id], kind, direction)
+    return query.with_only_columns(query.selected_columns.office_id)
+
+
 def reach_ids(
     roots: Iterable[int], kind: LinkKind, direction: Direction, *, max_depth: int | None = None
 ) -> Select[tuple[int, int]]:
