@@ -372,3 +372,15 @@ async def test_office_sets_past_the_bound_limit_are_looked_up_in_the_closure_wit
     assert any("office_reach" in sql for sql in statements.sql)
     assert await _targets_seen(api, world, world.top_admin) == 1
     assert await _targets_seen(api, world, world.a_admin) == 0
+
+
+async def test_a_proposal_is_a_node_its_addressee_reads_and_others_do_not_see(
+    api: Api, world: World
+) -> None:
+    proposal = await _propose(api, world)
+    query = """query($id: ID!) { node(id: $id) { id ... on OfficeLinkProposal { state } } }"""
+    seen = await api.gql(query, {"id": proposal}, user=world.b_admin)
+    assert seen["data"]["node"] == {"id": proposal, "state": "PROPOSED"}
+    hidden = await api.gql(query, {"id": proposal}, user="chifeng_admin")
+    assert hidden["data"] == {"node": None}
+    assert [e["extensions"]["code"] for e in hidden["errors"]] == ["NOT_FOUND"]

@@ -194,8 +194,7 @@ class OfficeLinkType:
     name="OfficeLinkProposal",
     description="One end's proposal of a link, answered by the other end (联系申请)",
 )
-class OfficeLinkProposalType:
-    id: strawberry.ID = strawberry.field(description="Global ID of the proposal")
+class OfficeLinkProposalType(Node):
     kind: LinkKind = strawberry.field(description="Line of the link (领导或业务指导关系)")
     superior_id: strawberry.ID = strawberry.field(description="The superior office (上级)")
     subordinate_id: strawberry.ID = strawberry.field(description="The subordinate office (下级)")
@@ -222,6 +221,11 @@ class OfficeLinkProposalType:
             decided_at=row.decided_at,
             reason=row.reason,
         )
+
+
+# node(id) reads through the addressee's scope; the proposing side lists its own proposals
+# with linkProposals(side: OUTGOING).
+register_node("OfficeLinkProposal", OfficeLinkProposal, OfficeLinkProposalType.from_row)
 
 
 @strawberry.enum(name="LinkProposalSide", description="Which proposals to list (申请方向)")
