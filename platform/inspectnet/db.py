@@ -98,8 +98,11 @@ def _sqlite_begin(connection: Any) -> None:
         connection.exec_driver_sql("BEGIN")
 
 
-def make_engine(settings: Settings) -> AsyncEngine:
-    """The async engine for the configured URL, with SQLite made to behave."""
+def make_engine(settings: Settings, *, statement_timeout: bool = True) -> AsyncEngine:
+    """The async engine for the configured URL, with SQLite made to behave.
+
+    ``statement_timeout=False`` is for migrations, whose DDL may rightly run for long.
+    """
     kwargs: dict[str, Any] = {"echo": settings.db_echo}
     if not settings.is_sqlite:
         kwargs |= {
@@ -107,11 +110,11 @@ def make_engine(settings: Settings) -> AsyncEngine:
             "max_overflow": settings.db_max_overflow,
             "pool_timeout": settings.db_pool_timeout,
             "pool_pre_ping": True,
-            # Every connection, so a runaway statement is cancelled instead of holding it.
-            "connect_args": {
-                "server_settings": {"statement_timeout": str(settings.db_statement_timeout_ms)}
-            },
         }
+        if statement_timeout:
+            # Every connection, so a runaway statement is cancelled instead of holding it.
+            timeout = str(settings.db_statement_timeout_ms)
+            kwargs["connect_args"] = {"server_settings": {"statement_timeout": timeout}}
     engine = create_async_engine(settings.database_url, **kwargs)
     if settings.is_sqlite:
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)

@@ -29,3 +29,12 @@ async def test_a_statement_past_the_configured_timeout_is_cancelled(committed: B
 async def test_the_default_timeout_is_fifteen_seconds(committed: Backend) -> None:
     async with committed.engine.connect() as connection:
         assert await connection.scalar(text("SHOW statement_timeout")) == "15s"
+
+
+async def test_migrations_connect_without_the_timeout(committed: Backend) -> None:
+    engine = make_engine(committed.settings, statement_timeout=False)
+    try:
+        async with engine.connect() as connection:
+            assert await connection.scalar(text("SHOW statement_timeout")) == "0"
+    finally:
+        await engine.dispose()
