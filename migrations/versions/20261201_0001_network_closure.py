@@ -138,6 +138,13 @@ def _fill_closure(reach: sa.Table) -> None:
             while queue:
                 node = queue.popleft()
                 for child in below.get(node, ()):
+                    if child == root:
+                        # A loop left by the race this revision closes: links are permissions,
+                        # so which one goes is the operators' decision, not a migration's.
+                        raise RuntimeError(
+                            f"office_links has a loop on the {kind} line through office {root}: "
+                            "remove one of its links, then upgrade again"
+                        )
                     if child not in seen:
                         seen[child] = seen[node] + 1
                         queue.append(child)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 import pytest
@@ -21,15 +22,12 @@ from tests.conftest import BACKENDS, Backend, _in_thread, _pg_admin, _pg_availab
 from tests.support import skip_or_fail
 
 
-@pytest.fixture(scope="module", params=BACKENDS)
-async def committed(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-) -> AsyncIterator[Backend]:
-    """A freshly migrated, empty database whose transactions commit for real."""
+@asynccontextmanager
+async def empty_database(name: str, directory: Path, revision: str) -> AsyncIterator[Backend]:
+    """A new database of backend ``name`` migrated to ``revision``, dropped at the end."""
     dropped: str | None = None
-    if request.param == "sqlite":
-        path: Path = tmp_path_factory.mktemp("committed") / "network.db"
-        url = f"sqlite+aiosqlite:///{path}"
+    if name == "sqlite":
+        url = f"sqlite+aiosqlite:///{directory / f'network-{uuid.uuid4().hex[:8]}.db'}"
     else:
         if not await _pg_available():
             skip_or_fail("PostgreSQL is not reachable on 127.0.0.1:5432")
@@ -37,14 +35,23 @@ async def committed(
         await _pg_admin(f'CREATE DATABASE "{dropped}"')
         url = f"postgresql+asyncpg://postgres@127.0.0.1:5432/{dropped}"
     settings = make_settings(url)
-    _in_thread(migrate.upgrade, settings)
+    _in_thread(migrate.upgrade, settings, revision)
     engine = make_engine(settings)
     try:
-        yield Backend(request.param, settings, engine)
+        yield Backend(name, settings, engine)
     finally:
         await engine.dispose()
         if dropped:
             await _pg_admin(f'DROP DATABASE IF EXISTS "{dropped}" WITH (FORCE)')
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+async def committed(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> AsyncIterator[Backend]:
+    """A freshly migrated, empty database whose transactions commit for real."""
+    async with empty_database(request.param, tmp_path_factory.mktemp("committed"), "head") as db:
+        yield db
 
 
 async def system_actor(database: Database, committed: Backend) -> Actor:
