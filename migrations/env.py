@@ -30,7 +30,7 @@ async def _run_async() -> None:
     url = context.config.attributes.get("database_url")
     if url:
         settings = settings.model_copy(update={"database_url": url})
-    engine = make_engine(settings)
+    engine = make_engine(settings, statement_timeout=False)
     async with engine.connect() as connection:
         await connection.run_sync(_run)
         await connection.commit()

@@ -88,12 +88,25 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+# Execution option marking a write transaction: on SQLite it begins ``BEGIN IMMEDIATE``.
+WRITE = "inspectnet_write"
+
+
 def _sqlite_begin(connection: Any) -> None:
-    connection.exec_driver_sql("BEGIN")
+    # A deferred BEGIN that reads and then writes fails with "database is locked" (or a busy
+    # snapshot) when another writer got in between; IMMEDIATE takes the write lock up front,
+    # so concurrent writers queue for busy_timeout instead.
+    if connection.get_execution_options().get(WRITE):
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+    else:
+        connection.exec_driver_sql("BEGIN")
 
 
-def make_engine(settings: Settings) -> AsyncEngine:
-    """The async engine for the configured URL, with SQLite made to behave."""
+def make_engine(settings: Settings, *, statement_timeout: bool = True) -> AsyncEngine:
+    """The async engine for the configured URL, with SQLite made to behave.
+
+    ``statement_timeout=False`` is for migrations, whose DDL may rightly run for long.
+    """
     kwargs: dict[str, Any] = {"echo": settings.db_echo}
     if not settings.is_sqlite:
         kwargs |= {
@@ -102,6 +115,10 @@ def make_engine(settings: Settings) -> AsyncEngine:
             "pool_timeout": settings.db_pool_timeout,
             "pool_pre_ping": True,
         }
+        if statement_timeout:
+            # Every connection, so a runaway statement is cancelled instead of holding it.
+            timeout = str(settings.db_statement_timeout_ms)
+            kwargs["connect_args"] = {"server_settings": {"statement_timeout": timeout}}
     engine = create_async_engine(settings.database_url, **kwargs)
     if settings.is_sqlite:
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
@@ -131,13 +148,16 @@ class Database:
             else self.bind.engine.sync_engine
         )
 
-    def session(self) -> AsyncSession:
+    def session(self, *, write: bool = False) -> AsyncSession:
+        """A session; ``write`` for work that changes rows (``BEGIN IMMEDIATE`` on SQLite)."""
+        if write and isinstance(self.bind, AsyncEngine):
+            return self._sessions(bind=self.bind.execution_options(**{WRITE: True}))
         return self._sessions()
 
     @asynccontextmanager
-    async def transaction(self) -> AsyncIterator[AsyncSession]:
+    async def transaction(self, *, write: bool = False) -> AsyncIterator[AsyncSession]:
         """One unit of work: committed when the block ends, rolled back if it raises."""
-        async with self._sessions() as session, session.begin():
+        async with self.session(write=write) as session, session.begin():
             yield session
 
     async def dispose(self) -> None:

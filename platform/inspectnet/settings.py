@@ -30,6 +30,12 @@ class Settings(BaseSettings):
     db_pool_size: int = Field(default=5, ge=1, le=200)
     db_max_overflow: int = Field(default=10, ge=0, le=500)
     db_pool_timeout: float = Field(default=30.0, gt=0)
+    db_statement_timeout_ms: int = Field(
+        default=15000,
+        ge=100,
+        le=3_600_000,
+        description="PostgreSQL statement_timeout on every connection, so no query starves others",
+    )
     db_echo: bool = False
 
     jwt_algorithm: Literal["HS256", "RS256"] = "HS256"

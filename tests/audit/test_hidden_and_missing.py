@@ -33,7 +33,8 @@ from inspectnet.db import Database, make_engine
 from inspectnet.demo import load_demo
 from inspectnet.graphql.nodes import _NODES
 from inspectnet.ids import global_id
-from inspectnet.network.models import Office
+from inspectnet.network import service as network
+from inspectnet.network.models import LinkKind, Office
 from inspectnet.observability.metrics import AUDIT_DENIALS_LOST
 from inspectnet.people import service as people
 from inspectnet.people.models import Person, TieKind
@@ -111,6 +112,17 @@ async def _add_hidden_rows(session: AsyncSession, actor: Actor) -> None:
         post="党委书记",
         started_on=date(2021, 1, 1),
         ended_on=None,
+    )
+    province = await session.scalar(select(Office).where(Office.code == "qh.province"))
+    department = await session.scalar(select(Office).where(Office.code == "qh.dnr"))
+    assert province is not None and department is not None
+    await network.propose_link(
+        session,
+        actor,
+        kind=LinkKind.GUIDANCE,
+        superior_id=province.id,
+        subordinate_id=department.id,
+        proposer_id=department.id,
     )
 
 

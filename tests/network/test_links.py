@@ -2,11 +2,22 @@
 
 from __future__ import annotations
 
+from sqlalchemy import func, select
+
 from inspectnet.ids import global_id
 from tests.conftest import Api, office_id
 
 LINK = """mutation($input: LinkOfficesInput!) { linkOffices(input: $input) {
   link { kind superiorId subordinateId } userErrors { field code message } } }"""
+PROPOSE = """mutation($input: ProposeOfficeLinkInput!) { proposeOfficeLink(input: $input) {
+  proposal { id state } userErrors { field code message } } }"""
+ACCEPT = """mutation($input: OfficeLinkProposalInput!) { acceptOfficeLink(input: $input) {
+  proposal { id state } link { kind } userErrors { field code message } } }"""
+
+
+async def _count(api: Api, model: type) -> int:
+    async with api.app.state.graphql.database.session() as session:
+        return int(await session.scalar(select(func.count()).select_from(model)) or 0)
 
 
 async def _ids(api: Api, *codes: str) -> list[str]:
@@ -37,7 +48,7 @@ async def test_linking_offices_one_does_not_lead_is_forbidden(api: Api) -> None:
 
 async def test_an_admin_cannot_put_its_office_above_its_own_superior(api: Api, system) -> None:  # type: ignore[no-untyped-def]
     from inspectnet.accounts.models import Role
-    from inspectnet.network.models import Office
+    from inspectnet.network.models import OfficeLink
     from tests.factories import make_office, make_user
 
     session, actor = system
@@ -45,9 +56,11 @@ async def test_an_admin_cannot_put_its_office_above_its_own_superior(api: Api, s
     middle = await make_office(session, actor, superior=top)
     bottom = await make_office(session, actor, superior=middle)
     admin = await make_user(session, actor, bottom, Role.OFFICE_ADMIN)
+    top_admin = await make_user(session, actor, top, Role.OFFICE_ADMIN)
     await session.commit()
     await api.reload_policy()
-    # bottom's admin links its own office above `top` on the leadership line: top → … → bottom → top.
+    links_before = await _count(api, OfficeLink)
+    # bottom's admin links its own office above `top`: it has no authority over `top`.
     variables = {
         "input": {
             "kind": "LEADERSHIP",
@@ -56,18 +69,25 @@ async def test_an_admin_cannot_put_its_office_above_its_own_superior(api: Api, s
         }
     }
     result = await api.gql(LINK, variables, user=admin.username)
-    assert result["data"]["linkOffices"]["userErrors"] == [
+    assert [e["code"] for e in result["data"]["linkOffices"]["userErrors"]] == ["FORBIDDEN"]
+    # Proposed instead, the loop is refused before `top` is even asked.
+    variables["input"]["proposerId"] = global_id("Office", bottom.id)
+    result = await api.gql(PROPOSE, variables, user=admin.username)
+    assert result["data"]["proposeOfficeLink"]["userErrors"] == [
         {
             "field": ["input", "subordinateId"],
             "code": "LINK_CYCLE",
             "message": "这条联系会在网络中形成环路",
         }
     ]
-    # The same pair on the other line is no loop.
+    # The same pair on the other line is no loop: proposed by bottom, accepted by top.
     variables["input"]["kind"] = "GUIDANCE"
-    result = await api.gql(LINK, variables, user=admin.username)
-    assert result["data"]["linkOffices"]["userErrors"] == []
-    assert isinstance(await session.get(Office, top.id), Office)
+    result = await api.gql(PROPOSE, variables, user=admin.username)
+    assert result["data"]["proposeOfficeLink"]["userErrors"] == []
+    proposal = result["data"]["proposeOfficeLink"]["proposal"]["id"]
+    accepted = await api.gql(ACCEPT, {"input": {"proposalId": proposal}}, user=top_admin.username)
+    assert accepted["data"]["acceptOfficeLink"]["userErrors"] == []
+    assert await _count(api, OfficeLink) == links_before + 1
 
 
 async def test_an_existing_link_is_a_conflict(api: Api) -> None:

@@ -39,6 +39,7 @@ async def actor_for_token(
         username=account.username,
         policy=snapshot.compiled,
         scope_cache=snapshot.scopes_of(user_subject(account.id)),
+        network=snapshot.network,
         user_id=account.id,
         person_id=account.person_id,
         home_office_id=account.office_id,

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from inspectnet.network.graph import NetworkIndex
+
 if TYPE_CHECKING:
     from inspectnet.authz.compiled import CompiledPolicy
 
@@ -61,6 +63,8 @@ class Actor:
     # readable() predicates by (model, action); shared with the policy snapshot the actor's
     # policy came from (see PolicySnapshot.scopes), or private to the actor.
     scope_cache: dict[tuple[type, str], Any] = field(default_factory=dict, repr=False)
+    # The network's closure loaded with the same policy snapshot (see PolicySnapshot.network).
+    network: NetworkIndex = field(default_factory=NetworkIndex, repr=False)
 
     @property
     def subject(self) -> str:

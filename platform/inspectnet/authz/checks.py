@@ -40,7 +40,7 @@ async def allowed_in(
         actor.subject, office_domain(office_id), "self", typ, oid, action
     ):
         return True
-    for actor_office, relations in (await relations_to(session, office_id, offices)).items():
+    for actor_office, relations in relations_to(actor.network, office_id, offices).items():
         for relation in relations:
             if decide(actor.subject, office_domain(actor_office), relation.value, typ, oid, action):
                 return True

@@ -47,7 +47,7 @@ async def explain_access(
     }
     paths = []
     for office_id, relations in sorted(
-        (await relations_to(session, office_of(obj), offices)).items()
+        relations_to(snapshot.network, office_of(obj), offices).items()
     ):
         for relation in sorted(relations):
             request = (subject, office_domain(office_id), relation.value, typ, oid, action)

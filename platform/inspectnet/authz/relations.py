@@ -2,6 +2,9 @@
 
 The relation is part of every Casbin request (``rel``), so that a policy row can say, e.g.,
 that an office admin reads the targets of subordinate offices but not their people.
+
+Relations are looked up in the network's closure (``network.graph.NetworkIndex``), loaded with
+the policy snapshot: no statement walks a line, and an actor's office sets are computed once.
 """
 
 from __future__ import annotations
@@ -9,10 +12,9 @@ from __future__ import annotations
 import enum
 from collections.abc import Iterable
 
-from sqlalchemy import ColumnElement, Select, literal, select, union_all
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy import Select
 
-from inspectnet.network.graph import Direction, reachable, reachable_ids
+from inspectnet.network.graph import Direction, NetworkIndex, reach_query
 from inspectnet.network.models import LinkKind
 
 
@@ -33,32 +35,27 @@ _WALKS: dict[Relation, tuple[LinkKind, Direction]] = {
 }
 
 
-def offices_in_relation(relation: Relation, roots: list[int]) -> Select[tuple[int]] | list[int]:
-    """The offices standing in ``relation`` to any of ``roots``: a list or a subquery."""
+def offices_in_relation(network: NetworkIndex, relation: Relation, root: int) -> frozenset[int]:
+    """The offices standing in ``relation`` to office ``root``."""
     if relation is Relation.SELF:
-        return roots
+        return frozenset((root,))
     kind, direction = _WALKS[relation]
-    return reachable_ids(roots, kind, direction)
+    return network.reach(root, kind, direction)
 
 
-async def relations_to(
-    session: AsyncSession, office_id: int, actor_offices: Iterable[int]
+def offices_in_relation_query(relation: Relation, root: int) -> Select[tuple[int]] | list[int]:
+    """The same offices looked up in the closure table: for sets too large to bind as values."""
+    if relation is Relation.SELF:
+        return [root]
+    kind, direction = _WALKS[relation]
+    return reach_query(root, kind, direction)
+
+
+def relations_to(
+    network: NetworkIndex, office_id: int, actor_offices: Iterable[int]
 ) -> dict[int, set[Relation]]:
-    """For each of the actor's offices, how ``office_id`` stands to it (one statement)."""
-    offices = set(actor_offices)
-    found: dict[int, set[Relation]] = {o: set() for o in offices}
-    if office_id in offices:
-        found[office_id].add(Relation.SELF)
-    others = offices - {office_id}
-    if not others:
-        return found
-    parts: list[Select[tuple[str, int]]] = []
-    for relation, (kind, direction) in _WALKS.items():
-        # The object's office is subordinate to A  <=>  A is reachable upwards from it.
-        back = Direction.UP if direction is Direction.DOWN else Direction.DOWN
-        cte = reachable([office_id], kind, back)
-        label: ColumnElement[str] = literal(relation.value)
-        parts.append(select(label, cte.c.office_id).where(cte.c.office_id.in_(others)))
-    for relation_value, actor_office in (await session.execute(union_all(*parts))).all():
-        found[actor_office].add(Relation(relation_value))
-    return found
+    """For each of the actor's offices, how ``office_id`` stands to it (no statement)."""
+    return {
+        office: {r for r in Relation if office_id in offices_in_relation(network, r, office)}
+        for office in set(actor_offices)
+    }

@@ -20,6 +20,7 @@ from inspectnet.authz.actor import PLATFORM_DOMAIN, office_domain, user_subject
 from inspectnet.authz.compiled import CompiledPolicy
 from inspectnet.authz.models import PlatformGrant, PolicyRule, PolicyState
 from inspectnet.authz.policy import PolicyLine, parse_csv
+from inspectnet.network.graph import NetworkIndex, load_index
 
 BASE_POLICY_FILE = "base.csv"
 MODEL_FILE = "model.conf"
@@ -32,6 +33,8 @@ class PolicySnapshot:
     lines: tuple[PolicyLine, ...]
     compiled: CompiledPolicy
     version: int  # the database's policy_state.version it was loaded at; 0 before any load
+    # The network's closure: links are permissions, so a link change bumps the version too.
+    network: NetworkIndex = field(default_factory=NetworkIndex, compare=False, repr=False)
     # readable() predicates by subject, then (model, action). They depend on nothing but this
     # policy, so they live and die with it; building one costs more than running the query.
     scopes: dict[str, dict[Any, Any]] = field(default_factory=dict, compare=False, repr=False)
@@ -67,12 +70,13 @@ class PolicyStore:
         return self._snapshot.version > 0
 
     async def reload(self, session: AsyncSession) -> PolicySnapshot:
-        """Read the database rows and swap in a freshly compiled policy (three statements)."""
+        """Read the database rows and the network and swap in a freshly compiled policy."""
         async with self._lock:
             version = await session.scalar(select(PolicyState.version).where(PolicyState.id == 1))
             lines = self.base_lines + tuple(await database_lines(session))
             compiled = CompiledPolicy.compile(lines)
-            self._snapshot = PolicySnapshot(lines, compiled, int(version or 1))
+            network = await load_index(session)
+            self._snapshot = PolicySnapshot(lines, compiled, int(version or 1), network)
             return self._snapshot
 
     async def changed_here(self, session: AsyncSession) -> None:

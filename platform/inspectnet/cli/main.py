@@ -16,6 +16,7 @@ from rich.console import Console
 
 from inspectnet.cli.audit import audit_app
 from inspectnet.cli.keys import keys_app
+from inspectnet.cli.office import office_app
 from inspectnet.cli.platform import platform_app
 from inspectnet.cli.policy import policy_app
 from inspectnet.cli.rules import calendar_app, rules_app
@@ -39,6 +40,7 @@ app.add_typer(platform_app, name="platform")
 app.add_typer(schema_app, name="schema")
 app.add_typer(keys_app, name="keys")
 app.add_typer(audit_app, name="audit")
+app.add_typer(office_app, name="office")
 console = Console()
 SCHEMA_FILE = Path("schema/schema.graphql")
 

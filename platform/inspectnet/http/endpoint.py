@@ -465,7 +465,12 @@ async def _execute(
     idempotency_key: str | None = None,
 ) -> ExecutionResult | Replayed:
     """Sign in and execute in one transaction (the first SQL the request issues)."""
-    async with service.database.session() as session:
+    async with service.database.session(
+        write=any(
+            getattr(d, "operation", None) is OperationType.MUTATION
+            for d in prepared.document.definitions
+        )
+    ) as session:
         async with session.begin():
             actor = await actor_for_token(
                 session,

@@ -17,7 +17,12 @@ from inspectnet.graphql.relay import Connection, Node, connection
 from inspectnet.ids import expect_global_id, global_id
 from inspectnet.network import repository, service
 from inspectnet.network.graph import Direction
-from inspectnet.network.models import LinkKind, Office, OfficeKind, OfficeLink
+from inspectnet.network.graphql_links import LinkMutation, LinkQuery
+from inspectnet.network.models import (
+    LinkKind,
+    Office,
+    OfficeKind,
+)
 from inspectnet.paging import top_level
 from inspectnet.rules.registry import registry as rulesets
 
@@ -28,11 +33,6 @@ MAX_DEPTH = 10
 
 OfficeKindEnum = strawberry.enum(
     OfficeKind, name="OfficeKind", description="Kind of office (机构类型)"
-)
-LinkKindEnum = strawberry.enum(
-    LinkKind,
-    name="LinkKind",
-    description="Line of the network: leadership/filing (报备报批) or guidance (业务指导)",
 )
 
 
@@ -120,23 +120,6 @@ class OfficeType(Node):
 register_node("Office", Office, OfficeType.from_row)
 
 
-@strawberry.type(
-    name="OfficeLink", description="A superior → subordinate link on one line (上下级联系)"
-)
-class OfficeLinkType:
-    kind: LinkKind = strawberry.field(description="Line of the link (领导或业务指导关系)")
-    superior_id: strawberry.ID = strawberry.field(description="The superior office (上级)")
-    subordinate_id: strawberry.ID = strawberry.field(description="The subordinate office (下级)")
-
-    @classmethod
-    def from_row(cls, row: OfficeLink) -> OfficeLinkType:
-        return cls(
-            kind=row.kind,
-            superior_id=strawberry.ID(global_id("Office", row.superior_id)),
-            subordinate_id=strawberry.ID(global_id("Office", row.subordinate_id)),
-        )
-
-
 @strawberry.input(
     description="A new office, placed under a superior on the leadership line (新建机构)"
 )
@@ -174,23 +157,8 @@ class UpdateOfficePayload:
     user_errors: list[UserError] = strawberry.field(description="Why it was refused (输入错误)")
 
 
-@strawberry.input(description="A new link between two offices on one line (建立上下级联系)")
-class LinkOfficesInput:
-    kind: LinkKind = strawberry.field(description="Line of the link (领导或业务指导关系)")
-    superior_id: strawberry.ID = strawberry.field(description="The superior office (上级)")
-    subordinate_id: strawberry.ID = strawberry.field(description="The subordinate office (下级)")
-
-
-@strawberry.type(description="Result of linkOffices (建立上下级联系结果)")
-class LinkOfficesPayload:
-    link: OfficeLinkType | None = strawberry.field(
-        description="The new link, unless refused (上下级联系)"
-    )
-    user_errors: list[UserError] = strawberry.field(description="Why it was refused (输入错误)")
-
-
 @strawberry.type
-class NetworkQuery:
+class NetworkQuery(LinkQuery):
     @strawberry.field(description="One office by global ID, if readable")
     async def office(self, info: Info, id: strawberry.ID) -> OfficeType | None:
         pk = expect_global_id(id, "Office")
@@ -222,7 +190,7 @@ class NetworkQuery:
 
 
 @strawberry.type
-class NetworkMutation:
+class NetworkMutation(LinkMutation):
     @strawberry.mutation(description="Create an office under a superior (新建机构)")
     async def create_office(self, info: Info, input: CreateOfficeInput) -> CreateOfficePayload:
         ctx = info.context
@@ -261,26 +229,6 @@ class NetworkMutation:
         return UpdateOfficePayload(
             office=office and OfficeType.from_row(office), user_errors=errors
         )
-
-    @strawberry.mutation(
-        description="Link two offices on a line; loops are refused (建立上下级联系)"
-    )
-    async def link_offices(self, info: Info, input: LinkOfficesInput) -> LinkOfficesPayload:
-        ctx = info.context
-
-        async def call() -> OfficeLink:
-            return await service.link_offices(
-                ctx.session,
-                ctx.actor,
-                kind=input.kind,
-                superior_id=expect_global_id(input.superior_id, "Office", field="superiorId"),
-                subordinate_id=expect_global_id(
-                    input.subordinate_id, "Office", field="subordinateId"
-                ),
-            )
-
-        link, errors = await run_mutation(info, "office.link", call)
-        return LinkOfficesPayload(link=link and OfficeLinkType.from_row(link), user_errors=errors)
 
 
 SCHEMA = SchemaPart(query=NetworkQuery, mutation=NetworkMutation, types=(OfficeType,))

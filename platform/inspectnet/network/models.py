@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import enum
+from datetime import datetime
 
-from sqlalchemy import CheckConstraint, Enum, ForeignKey, String, UniqueConstraint
+from sqlalchemy import CheckConstraint, Enum, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from inspectnet.db import Base, Timestamped
+from inspectnet.db import Base, Timestamped, UTCDateTime
 from inspectnet.validation import CODE, NAME, REGION_CODE, text_kind
 
 
@@ -59,3 +60,62 @@ class OfficeLink(Base, Timestamped):
     subordinate_id: Mapped[int] = mapped_column(
         ForeignKey("offices.id", ondelete="CASCADE"), index=True
     )
+
+
+class OfficeReach(Base):
+    """Closure of one line: ``descendant`` lies ``depth`` links below ``ancestor`` (shortest path).
+
+    Kept by the link mutations, so reads look a relation up instead of walking the line.
+    """
+
+    __tablename__ = "office_reach"
+
+    kind: Mapped[LinkKind] = mapped_column(
+        Enum(LinkKind, native_enum=False, length=20), primary_key=True
+    )
+    ancestor_id: Mapped[int] = mapped_column(
+        ForeignKey("offices.id", ondelete="CASCADE"), primary_key=True
+    )
+    descendant_id: Mapped[int] = mapped_column(
+        ForeignKey("offices.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    depth: Mapped[int] = mapped_column(Integer)
+
+
+class ProposalState(enum.StrEnum):
+    """Where a link proposal stands; only a PROPOSED one can still change."""
+
+    PROPOSED = "PROPOSED"
+    ACCEPTED = "ACCEPTED"
+    REFUSED = "REFUSED"
+    WITHDRAWN = "WITHDRAWN"
+
+
+class OfficeLinkProposal(Base, Timestamped):
+    """One end's request for a link, waiting for the other end's admin to accept or refuse it.
+
+    ``office_id`` is the end that must answer; the proposing end is ``proposer_office_id``.
+    """
+
+    __tablename__ = "office_link_proposals"
+    __authz_type__ = "link_proposal"
+    __table_args__ = (
+        CheckConstraint("superior_id <> subordinate_id", name="not_self"),
+        CheckConstraint("office_id <> proposer_office_id", name="two_ends"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[LinkKind] = mapped_column(Enum(LinkKind, native_enum=False, length=20))
+    superior_id: Mapped[int] = mapped_column(ForeignKey("offices.id", ondelete="CASCADE"))
+    subordinate_id: Mapped[int] = mapped_column(ForeignKey("offices.id", ondelete="CASCADE"))
+    office_id: Mapped[int] = mapped_column(ForeignKey("offices.id", ondelete="CASCADE"), index=True)
+    proposer_office_id: Mapped[int] = mapped_column(
+        ForeignKey("offices.id", ondelete="CASCADE"), index=True
+    )
+    state: Mapped[ProposalState] = mapped_column(
+        Enum(ProposalState, native_enum=False, length=20), default=ProposalState.PROPOSED
+    )
+    proposed_by: Mapped[str] = mapped_column(String(64))
+    decided_by: Mapped[str | None] = mapped_column(String(64), default=None)
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
+    reason: Mapped[str | None] = mapped_column(String(500), default=None)

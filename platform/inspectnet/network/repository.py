@@ -1,15 +1,24 @@
-"""Queries over offices and links; every one starts from the actor's readable scope."""
+"""Queries over offices, links and link proposals; every one starts from the actor's scope."""
 
 from __future__ import annotations
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import ColumnElement, Select, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from inspectnet.authz.actor import Actor
 from inspectnet.authz.scopes import readable, readable_filter
-from inspectnet.network.graph import Direction, reachable
-from inspectnet.network.models import LinkKind, Office, OfficeLink
+from inspectnet.network.graph import Direction, reach_ids
+from inspectnet.network.models import (
+    LinkKind,
+    Office,
+    OfficeLink,
+    OfficeLinkProposal,
+    ProposalState,
+)
 from inspectnet.paging import Children, children
+
+# What an admin may do for its office with proposals: propose (and withdraw) a link.
+PROPOSE = "propose_link"
 
 
 def offices(actor: Actor) -> Select[tuple[Office]]:
@@ -20,25 +29,10 @@ def offices(actor: Actor) -> Select[tuple[Office]]:
 def related_offices(
     actor: Actor, parent_ids: list[int], kind: LinkKind, direction: Direction, depth: int
 ) -> Children:
-    """Readable offices within ``depth`` links of each parent."""
-    walk = reachable(parent_ids, kind, direction, max_depth=depth)
-    # A DAG may reach an office by two paths: keep one row per (parent, office).
-    pairs = select(walk.c.root_id, walk.c.office_id).distinct().subquery()
+    """Readable offices within ``depth`` links of each parent (one closure lookup)."""
+    pairs = reach_ids(parent_ids, kind, direction, max_depth=depth).subquery()
     query = select(Office).join(pairs, Office.id == pairs.c.office_id)
     return children(query.where(readable_filter(actor, Office)), Office, pairs.c.root_id)
-
-
-async def would_cycle(
-    session: AsyncSession, kind: LinkKind, superior_id: int, subordinate_id: int
-) -> bool:
-    """Whether linking superior → subordinate closes a loop on that line."""
-    if superior_id == subordinate_id:
-        return True
-    below = reachable([subordinate_id], kind, Direction.DOWN)
-    hit = await session.scalar(
-        select(func.count()).select_from(below).where(below.c.office_id == superior_id)
-    )
-    return bool(hit)
 
 
 async def find_link(
@@ -56,3 +50,40 @@ async def find_link(
 async def office_by_code(session: AsyncSession, code: str) -> Office | None:
     """Unscoped lookup by code: for uniqueness checks and the demo loader only."""
     return await session.scalar(select(Office).where(Office.code == code))
+
+
+def proposals_filter(
+    actor: Actor, *, incoming: bool = True, outgoing: bool = True
+) -> ColumnElement[bool]:
+    """Proposals addressed to offices the actor answers for, or made by ones it proposes for."""
+    sides: list[ColumnElement[bool]] = []
+    if incoming:
+        sides.append(readable_filter(actor, OfficeLinkProposal))
+    if outgoing:
+        mine = select(Office.id).where(readable_filter(actor, Office, PROPOSE))
+        sides.append(OfficeLinkProposal.proposer_office_id.in_(mine))
+    return or_(*sides)
+
+
+def proposals(
+    actor: Actor, *, incoming: bool = True, outgoing: bool = True
+) -> Select[tuple[OfficeLinkProposal]]:
+    """The link proposals the actor sees, on either side."""
+    return select(OfficeLinkProposal).where(
+        proposals_filter(actor, incoming=incoming, outgoing=outgoing)
+    )
+
+
+async def pending_proposal(
+    session: AsyncSession, kind: LinkKind, superior_id: int, subordinate_id: int
+) -> OfficeLinkProposal | None:
+    """An open proposal for the same link, from either end (unscoped: for duplicates only)."""
+
+    return await session.scalar(
+        select(OfficeLinkProposal).where(
+            OfficeLinkProposal.kind == kind,
+            OfficeLinkProposal.superior_id == superior_id,
+            OfficeLinkProposal.subordinate_id == subordinate_id,
+            OfficeLinkProposal.state == ProposalState.PROPOSED,
+        )
+    )

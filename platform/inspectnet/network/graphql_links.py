@@ -1,0 +1,314 @@
+"""GraphQL for the network's links: direct links, unlinks and proposals (联系申请) with their answers.
+
+``graphql.py`` mounts ``LinkQuery`` and ``LinkMutation`` on the network's query and mutation types.
+"""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+import strawberry
+
+from inspectnet.graphql.context import Info
+from inspectnet.graphql.errors import UserError
+from inspectnet.graphql.mutations import run_mutation
+from inspectnet.graphql.nodes import register_node
+from inspectnet.graphql.relay import Connection, Node, connection
+from inspectnet.ids import expect_global_id, global_id
+from inspectnet.network import repository, service
+from inspectnet.network.models import LinkKind, OfficeLink, OfficeLinkProposal, ProposalState
+from inspectnet.paging import top_level
+
+ProposalStateEnum = strawberry.enum(
+    ProposalState, name="LinkProposalState", description="Where a link proposal stands (申请状态)"
+)
+LinkKindEnum = strawberry.enum(
+    LinkKind,
+    name="LinkKind",
+    description="Line of the network: leadership/filing (报备报批) or guidance (业务指导)",
+)
+
+
+@strawberry.type(
+    name="OfficeLink", description="A superior → subordinate link on one line (上下级联系)"
+)
+class OfficeLinkType:
+    kind: LinkKind = strawberry.field(description="Line of the link (领导或业务指导关系)")
+    superior_id: strawberry.ID = strawberry.field(description="The superior office (上级)")
+    subordinate_id: strawberry.ID = strawberry.field(description="The subordinate office (下级)")
+
+    @classmethod
+    def from_row(cls, row: OfficeLink) -> OfficeLinkType:
+        return cls(
+            kind=row.kind,
+            superior_id=strawberry.ID(global_id("Office", row.superior_id)),
+            subordinate_id=strawberry.ID(global_id("Office", row.subordinate_id)),
+        )
+
+
+@strawberry.type(
+    name="OfficeLinkProposal",
+    description="One end's proposal of a link, answered by the other end (联系申请)",
+)
+class OfficeLinkProposalType(Node):
+    kind: LinkKind = strawberry.field(description="Line of the link (领导或业务指导关系)")
+    superior_id: strawberry.ID = strawberry.field(description="The superior office (上级)")
+    subordinate_id: strawberry.ID = strawberry.field(description="The subordinate office (下级)")
+    proposer_id: strawberry.ID = strawberry.field(description="The end that proposed it (申请方)")
+    addressee_id: strawberry.ID = strawberry.field(description="The end that answers it (答复方)")
+    state: ProposalState = strawberry.field(description="Where it stands (申请状态)")
+    proposed_by: str = strawberry.field(description="Who proposed it (申请人)")
+    decided_by: str | None = strawberry.field(description="Who answered or withdrew it (处理人)")
+    decided_at: datetime | None = strawberry.field(description="When it was decided (处理时间)")
+    reason: str | None = strawberry.field(description="Why it was refused (不同意理由)")
+
+    @classmethod
+    def from_row(cls, row: OfficeLinkProposal) -> OfficeLinkProposalType:
+        return cls(
+            id=strawberry.ID(global_id("OfficeLinkProposal", row.id)),
+            kind=row.kind,
+            superior_id=strawberry.ID(global_id("Office", row.superior_id)),
+            subordinate_id=strawberry.ID(global_id("Office", row.subordinate_id)),
+            proposer_id=strawberry.ID(global_id("Office", row.proposer_office_id)),
+            addressee_id=strawberry.ID(global_id("Office", row.office_id)),
+            state=row.state,
+            proposed_by=row.proposed_by,
+            decided_by=row.decided_by,
+            decided_at=row.decided_at,
+            reason=row.reason,
+        )
+
+
+# node(id) reads through the addressee's scope; the proposing side lists its own proposals
+# with linkProposals(side: OUTGOING).
+register_node("OfficeLinkProposal", OfficeLinkProposal, OfficeLinkProposalType.from_row)
+
+
+@strawberry.enum(name="LinkProposalSide", description="Which proposals to list (申请方向)")
+class ProposalSide(enum.Enum):
+    INCOMING = "INCOMING"  # addressed to the viewer's offices (待我方答复)
+    OUTGOING = "OUTGOING"  # made by the viewer's offices (我方提出)
+    BOTH = "BOTH"
+
+
+@strawberry.input(description="A new link between two offices on one line (建立上下级联系)")
+class LinkOfficesInput:
+    kind: LinkKind = strawberry.field(description="Line of the link (领导或业务指导关系)")
+    superior_id: strawberry.ID = strawberry.field(description="The superior office (上级)")
+    subordinate_id: strawberry.ID = strawberry.field(description="The subordinate office (下级)")
+
+
+@strawberry.type(description="Result of linkOffices (建立上下级联系结果)")
+class LinkOfficesPayload:
+    link: OfficeLinkType | None = strawberry.field(
+        description="The new link, unless refused (上下级联系)"
+    )
+    user_errors: list[UserError] = strawberry.field(description="Why it was refused (输入错误)")
+
+
+@strawberry.input(description="A link proposed by one of its ends (提出联系申请)")
+class ProposeOfficeLinkInput:
+    kind: LinkKind = strawberry.field(description="Line of the link (领导或业务指导关系)")
+    superior_id: strawberry.ID = strawberry.field(description="The superior office (上级)")
+    subordinate_id: strawberry.ID = strawberry.field(description="The subordinate office (下级)")
+    proposer_id: strawberry.ID = strawberry.field(
+        description="The end proposing it, one the viewer administers (申请方)"
+    )
+
+
+@strawberry.input(description="A link proposal to answer or withdraw (联系申请)")
+class OfficeLinkProposalInput:
+    proposal_id: strawberry.ID = strawberry.field(description="The proposal (联系申请)")
+
+
+@strawberry.input(description="A refusal of a link proposal, with its reason (不同意联系申请)")
+class RefuseOfficeLinkInput:
+    proposal_id: strawberry.ID = strawberry.field(description="The proposal (联系申请)")
+    reason: str = strawberry.field(description="Why it is refused (不同意理由)")
+
+
+@strawberry.type(description="Result of a change to a link proposal (联系申请处理结果)")
+class OfficeLinkProposalPayload:
+    proposal: OfficeLinkProposalType | None = strawberry.field(
+        description="The proposal as it now stands, unless refused (联系申请)"
+    )
+    link: OfficeLinkType | None = strawberry.field(
+        description="The link made by an acceptance (上下级联系)"
+    )
+    user_errors: list[UserError] = strawberry.field(description="Why it was refused (输入错误)")
+
+
+@strawberry.input(description="A link to remove (解除上下级联系)")
+class UnlinkOfficesInput:
+    kind: LinkKind = strawberry.field(description="Line of the link (领导或业务指导关系)")
+    superior_id: strawberry.ID = strawberry.field(description="The superior office (上级)")
+    subordinate_id: strawberry.ID = strawberry.field(description="The subordinate office (下级)")
+
+
+@strawberry.type(description="Result of unlinkOffices (解除上下级联系结果)")
+class UnlinkOfficesPayload:
+    link: OfficeLinkType | None = strawberry.field(
+        description="The removed link, unless refused (上下级联系)"
+    )
+    user_errors: list[UserError] = strawberry.field(description="Why it was refused (输入错误)")
+
+
+@strawberry.type
+class LinkQuery:
+    @strawberry.field(
+        description="Link proposals addressed to or made by the viewer's offices (联系申请)"
+    )
+    def link_proposals(
+        self,
+        info: Info,
+        side: ProposalSide = ProposalSide.BOTH,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+    ) -> Connection[OfficeLinkProposalType]:
+        actor = info.context.actor
+        incoming = side is not ProposalSide.OUTGOING
+        outgoing = side is not ProposalSide.INCOMING
+        return connection(  # type: ignore[return-value]
+            info,
+            key=f"linkProposals.{side.value}",
+            parent_id=0,
+            query=lambda _ids: top_level(
+                repository.proposals(actor, incoming=incoming, outgoing=outgoing),
+                OfficeLinkProposal,
+            ),
+            convert=OfficeLinkProposalType.from_row,
+            first=first,
+            after=after,
+            last=last,
+            before=before,
+        )
+
+
+@strawberry.type
+class LinkMutation:
+    @strawberry.mutation(
+        description=(
+            "Link two offices directly, as an admin of a common superior of both ends;"
+            " loops are refused (建立上下级联系)"
+        )
+    )
+    async def link_offices(self, info: Info, input: LinkOfficesInput) -> LinkOfficesPayload:
+        ctx = info.context
+
+        async def call() -> OfficeLink:
+            return await service.link_offices(
+                ctx.session,
+                ctx.actor,
+                kind=input.kind,
+                superior_id=expect_global_id(input.superior_id, "Office", field="superiorId"),
+                subordinate_id=expect_global_id(
+                    input.subordinate_id, "Office", field="subordinateId"
+                ),
+            )
+
+        link, errors = await run_mutation(info, "office.link", call)
+        return LinkOfficesPayload(link=link and OfficeLinkType.from_row(link), user_errors=errors)
+
+    @strawberry.mutation(description="Propose a link on behalf of one end (提出联系申请)")
+    async def propose_office_link(
+        self, info: Info, input: ProposeOfficeLinkInput
+    ) -> OfficeLinkProposalPayload:
+        ctx = info.context
+
+        async def call() -> OfficeLinkProposal:
+            return await service.propose_link(
+                ctx.session,
+                ctx.actor,
+                kind=input.kind,
+                superior_id=expect_global_id(input.superior_id, "Office", field="superiorId"),
+                subordinate_id=expect_global_id(
+                    input.subordinate_id, "Office", field="subordinateId"
+                ),
+                proposer_id=expect_global_id(input.proposer_id, "Office", field="proposerId"),
+            )
+
+        proposal, errors = await run_mutation(info, "office.link.propose", call)
+        return _proposal_payload(proposal, None, errors)
+
+    @strawberry.mutation(
+        description="Accept a link proposal addressed to the viewer's office (同意联系申请)"
+    )
+    async def accept_office_link(
+        self, info: Info, input: OfficeLinkProposalInput
+    ) -> OfficeLinkProposalPayload:
+        ctx = info.context
+
+        async def call() -> tuple[OfficeLinkProposal, OfficeLink]:
+            return await service.accept_link(ctx.session, ctx.actor, _proposal_id(input))
+
+        done, errors = await run_mutation(info, "office.link.accept", call)
+        return _proposal_payload(done and done[0], done and done[1], errors)
+
+    @strawberry.mutation(
+        description="Refuse a link proposal addressed to the viewer's office (不同意联系申请)"
+    )
+    async def refuse_office_link(
+        self, info: Info, input: RefuseOfficeLinkInput
+    ) -> OfficeLinkProposalPayload:
+        ctx = info.context
+
+        async def call() -> OfficeLinkProposal:
+            return await service.refuse_link(
+                ctx.session, ctx.actor, _proposal_id(input), reason=input.reason
+            )
+
+        proposal, errors = await run_mutation(info, "office.link.refuse", call)
+        return _proposal_payload(proposal, None, errors)
+
+    @strawberry.mutation(
+        description="Withdraw a link proposal the viewer's office made (撤回联系申请)"
+    )
+    async def withdraw_office_link(
+        self, info: Info, input: OfficeLinkProposalInput
+    ) -> OfficeLinkProposalPayload:
+        ctx = info.context
+
+        async def call() -> OfficeLinkProposal:
+            return await service.withdraw_link(ctx.session, ctx.actor, _proposal_id(input))
+
+        proposal, errors = await run_mutation(info, "office.link.withdraw", call)
+        return _proposal_payload(proposal, None, errors)
+
+    @strawberry.mutation(
+        description=(
+            "Remove a link, as the superior end's admin or a common superior's (解除上下级联系)"
+        )
+    )
+    async def unlink_offices(self, info: Info, input: UnlinkOfficesInput) -> UnlinkOfficesPayload:
+        ctx = info.context
+
+        async def call() -> OfficeLink:
+            return await service.unlink_offices(
+                ctx.session,
+                ctx.actor,
+                kind=input.kind,
+                superior_id=expect_global_id(input.superior_id, "Office", field="superiorId"),
+                subordinate_id=expect_global_id(
+                    input.subordinate_id, "Office", field="subordinateId"
+                ),
+            )
+
+        link, errors = await run_mutation(info, "office.unlink", call)
+        return UnlinkOfficesPayload(link=link and OfficeLinkType.from_row(link), user_errors=errors)
+
+
+def _proposal_id(input: OfficeLinkProposalInput | RefuseOfficeLinkInput) -> int:
+    return expect_global_id(input.proposal_id, "OfficeLinkProposal", field="proposalId")
+
+
+def _proposal_payload(
+    proposal: OfficeLinkProposal | None, link: OfficeLink | None, errors: list[UserError]
+) -> OfficeLinkProposalPayload:
+    return OfficeLinkProposalPayload(
+        proposal=proposal and OfficeLinkProposalType.from_row(proposal),
+        link=link and OfficeLinkType.from_row(link),
+        user_errors=errors,
+    )
