@@ -32,8 +32,10 @@ async def create_account(
             code="INVALID_USERNAME",
             field="username",
         )
-    if await repository.account_by_username(session, username) is not None:
-        raise Conflict(f"用户名 {username} 已被使用", code="USERNAME_TAKEN", field="username")
+    # Usernames are per office (signing in names the office too), so another office's
+    # accounts are neither consulted nor revealed.
+    if await repository.account_by_username(session, person.office_id, username) is not None:
+        raise Conflict(f"本办公室已有用户名 {username}", code="USERNAME_TAKEN", field="username")
     account = UserAccount(office_id=person.office_id, person_id=person.id, username=username)
     session.add(account)
     await session.flush()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from datetime import timedelta
 from functools import lru_cache
 from typing import Any
@@ -58,9 +59,36 @@ def verify_token(settings: Settings, token: str) -> str:
         )
     except (jwt.PyJWTError, ValueError):
         raise Unauthenticated("登录凭证无效", code="UNAUTHENTICATED") from None
+    # PyJWT checks no claim it was told not to verify, so their types are checked here: a
+    # signed token may still carry "exp": "soon" or "sub": [1], and that is a bad token, not a 500.
+    exp = _instant(claims, "exp")
+    nbf = _instant(claims, "nbf")
+    _instant(claims, "iat")
+    subject = claims["sub"]
+    if not isinstance(subject, str) or not subject:
+        raise _invalid()
     now = clock.now().timestamp()
-    if int(claims["exp"]) <= now:
+    if exp is None or exp <= now:
         raise Unauthenticated("登录凭证已过期", code="TOKEN_EXPIRED")
-    if int(claims.get("nbf", 0)) > now + 30:
+    if nbf is not None and nbf > now + 30:
         raise Unauthenticated("登录凭证尚未生效", code="UNAUTHENTICATED")
-    return str(claims["sub"])
+    return subject
+
+
+def _invalid() -> Unauthenticated:
+    return Unauthenticated("登录凭证无效", code="UNAUTHENTICATED")
+
+
+def _instant(claims: dict[str, Any], name: str) -> int | float | None:
+    """A NumericDate claim (RFC 7519 §2): a finite JSON number, or absent.
+
+    Kept as the number it is: a huge integer compares fine but does not fit a float.
+    """
+    if name not in claims:
+        return None
+    value = claims[name]
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise _invalid()
+    if isinstance(value, float) and not math.isfinite(value):
+        raise _invalid()
+    return value

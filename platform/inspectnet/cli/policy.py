@@ -9,7 +9,8 @@ import typer
 from rich.console import Console
 
 import inspectnet.models as models
-from inspectnet.accounts.repository import account_by_username
+from inspectnet.accounts.names import parse_sign_in_name
+from inspectnet.accounts.repository import account_by_sign_in_name
 from inspectnet.authz.explain import AccessExplanation, explain_access
 from inspectnet.ids import parse_global_id
 
@@ -64,7 +65,7 @@ def list_() -> None:
 
 @policy_app.command("explain")
 def explain(
-    user: Annotated[str, typer.Option("--user", help="Username")],
+    user: Annotated[str, typer.Option("--user", help="The account, as officecode/username")],
     action: Annotated[str, typer.Option("--action", help="read, create, update, delete, link…")],
     obj: Annotated[str, typer.Option("--object", help="Global ID of the object")],
 ) -> None:
@@ -74,7 +75,8 @@ def explain(
 
     async def run() -> AccessExplanation:
         async with runtime() as rt, rt.database.transaction() as session:
-            account = await account_by_username(session, user)
+            name = parse_sign_in_name(user)
+            account = await account_by_sign_in_name(session, *name) if name else None
             if account is None:
                 raise typer.BadParameter(f"no user {user!r}", param_hint="--user")
             type_name, pk = parse_global_id(obj, field="object")
