@@ -15,6 +15,7 @@ from inspectnet.accounts.models import UserAccount
 from inspectnet.authz.actor import Actor, Denial, office_domain, user_subject
 from inspectnet.authz.checks import require
 from inspectnet.authz.compiled import CompiledPolicy
+from inspectnet.authz.explain import explain_access
 from inspectnet.authz.policy import PolicyLine
 from inspectnet.authz.resources import parent_of, type_of
 from inspectnet.authz.rows import add_row
@@ -244,3 +245,23 @@ async def test_require_on_a_child_follows_its_parent(
         Denial("update", "interest_tie", denied["a_tie"], office, "NOT_FOUND"),
         Denial("update", "interest_tie", denied["b_tie"], office, "FORBIDDEN"),
     ]
+
+
+async def test_policy_explain_names_the_parent_that_decides(
+    denied: dict[str, Any], db: Database, policy: PolicyStore, member_actor: Actor
+) -> None:
+    async with db.session() as session:
+        await policy.reload(session)
+        career = await session.get(EmploymentRecord, parse_global_id(denied["career"])[1])
+        assert career is not None and member_actor.user_id is not None
+        result = await explain_access(session, policy, member_actor.user_id, "read", career)
+    assert result.request[1:] == ("employment_record", str(career.id), "read")
+    assert any(p.explanation.allowed for p in result.paths)  # its own type allows it
+    [(parent, why)] = result.parent
+    assert isinstance(parent, Person) and parent.id == career.person_id
+    assert not why.allowed and not result.allowed
+    assert any(
+        line.startswith("denied by p, user:")
+        for p in why.paths
+        for line in p.explanation.describe()
+    )

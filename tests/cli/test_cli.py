@@ -176,3 +176,33 @@ def test_demo_tokens_are_printed_whole_one_per_line(env: Path) -> None:
     tokens = [line.strip() for line in result.output.splitlines() if line.startswith("  ")]
     assert len(tokens) == 7
     assert verify_token(get_settings(), tokens[0]) == "nmg.region/region_admin"
+
+
+def test_policy_explain_of_a_child_row_shows_its_parent(env: Path) -> None:
+    record, person = (
+        _id(
+            env,
+            f"SELECT e.{column} FROM employment_records e JOIN offices o ON o.id = e.office_id WHERE o.code = 'nmg.baotou' ORDER BY e.id LIMIT 1",
+        )
+        for column in ("id", "person_id")
+    )
+    result = runner.invoke(
+        app,
+        [
+            "policy",
+            "explain",
+            "--user",
+            "nmg.baotou/baotou_admin",
+            "--action",
+            "read",
+            "--object",
+            global_id("EmploymentRecord", record),
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[0].startswith("ALLOW user:") and lines[0].endswith(f"employment_record:{record}")
+    assert f"  and, as part of Person {global_id('Person', person)}:" in lines
+    assert any(
+        line.startswith("  ALLOW user:") and line.endswith(f"person:{person}") for line in lines
+    )
