@@ -4,13 +4,20 @@ from __future__ import annotations
 
 import base64
 import itertools
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import pytest
 
 from inspectnet import keyring
 from inspectnet.errors import NotFound, ValidationFailed
-from inspectnet.ids import MAX_PK, expect_global_id, global_id, parse_global_id
+from inspectnet.ids import (
+    MAX_PK,
+    cursor_of,
+    expect_global_id,
+    global_id,
+    key_of_cursor,
+    parse_global_id,
+)
 from inspectnet.keyring import Keyring, Purpose
 from tests.conftest import Api
 
@@ -187,3 +194,45 @@ async def test_an_id_wider_than_the_format_is_invalid_id_not_a_500(api: Api, val
     response = await api.post(NODE, {"id": value}, user="region_admin")
     assert response.status_code == 200
     assert response.json()["errors"][0]["extensions"] == {"code": "INVALID_ID", "field": "id"}
+
+
+def test_a_cursor_reads_back_to_its_row_and_shows_nothing_else() -> None:
+    for pk in (1, 2, 77, MAX_PK):
+        assert key_of_cursor(cursor_of(pk)) == pk
+    assert block_of(cursor_of(1)) > MAX_PK  # not the row id in the clear
+    assert cursor_of(5) != global_id("Target", 5)
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda: legacy_id("cursor:5"),  # the old plain form
+        lambda: legacy_id("cursor:2147483648"),
+        lambda: global_id("Target", 5),  # an ID is not a cursor
+        lambda: global_id("Cursor", 2**31),
+        lambda: global_id("Cursor", 2**63),
+        lambda: raw_id("Cursor", 1, b"\x00" * 9),
+        lambda: "",
+        lambda: "not a cursor",
+    ],
+)
+def test_anything_but_a_cursor_of_ours_names_no_row(make: Callable[[], str]) -> None:
+    assert key_of_cursor(make()) is None
+
+
+@pytest.mark.parametrize(
+    "make", [lambda: legacy_id("cursor:2147483648"), lambda: global_id("Cursor", 2**63)]
+)
+async def test_a_cursor_past_the_integer_range_is_invalid_cursor_not_a_500(
+    api: Api, make: Callable[[], str]
+) -> None:
+    response = await api.post(
+        "query($after: String) { offices(first: 2, after: $after) { totalCount } }",
+        {"after": make()},
+        user="region_admin",
+    )
+    assert response.status_code == 200
+    assert response.json()["errors"][0]["extensions"] == {
+        "code": "INVALID_CURSOR",
+        "field": "after",
+    }

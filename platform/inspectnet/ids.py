@@ -142,3 +142,23 @@ def expect_global_id(value: str, type_name: str, *, field: str = "id") -> int:
     if found != type_name:
         raise ValidationFailed(f"对象标识应指向 {type_name}", code="INVALID_ID", field=field)
     return _row_id(found, version, block)
+
+
+# Page cursors carry a row id too (keyset paging resumes after it), so they are made the same
+# way under a tweak of their own: a cursor tells no more than an ID does.
+_CURSOR = "Cursor"
+
+
+def cursor_of(pk: int) -> str:
+    """The opaque page cursor for the row ``pk``."""
+    return global_id(_CURSOR, pk)
+
+
+def key_of_cursor(cursor: str) -> int | None:
+    """The row id a cursor names; None for anything that is not a cursor this platform made
+    (malformed, an ID, a key version not held, or a row id no row can have)."""
+    try:
+        found, version, block = _split(cursor, "cursor")
+        return _row_id(found, version, block) if found == _CURSOR else None
+    except (ValidationFailed, NotFound):
+        return None
