@@ -19,7 +19,9 @@ async def account_for_sign_in(
     """The active account a token names (unscoped: nobody is signed in yet) and the policy
     version, in one statement."""
     version = select(PolicyState.version).where(PolicyState.id == 1).scalar_subquery()
+    # system scope: signing in, before there is an actor to scope by
     office = select(Office.id).where(Office.code == office_code).scalar_subquery()
+    # system scope: likewise, the account the token names
     found = (
         await session.execute(
             select(version, UserAccount)
@@ -40,6 +42,7 @@ async def account_by_username(
     session: AsyncSession, office_id: int, username: str
 ) -> UserAccount | None:
     """The account of that name in one office: usernames are unique per office only."""
+    # system scope: a name's uniqueness in the office the caller may already create accounts in
     return await session.scalar(
         select(UserAccount).where(
             UserAccount.office_id == office_id, UserAccount.username == username
@@ -51,6 +54,7 @@ async def account_by_sign_in_name(
     session: AsyncSession, office_code: str, username: str
 ) -> UserAccount | None:
     """The account ``office_code/username`` names, active or not (unscoped: for the CLI)."""
+    # system scope: the operator's command line names the account
     return await session.scalar(
         select(UserAccount)
         .join(Office, Office.id == UserAccount.office_id)

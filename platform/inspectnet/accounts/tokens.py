@@ -14,13 +14,14 @@ from inspectnet.errors import Unauthenticated
 from inspectnet.settings import Settings
 
 
-def issue_token(settings: Settings, username: str, ttl: timedelta) -> str:
-    """A signed HS256 token naming ``username`` (``inspectnet token issue``)."""
+def issue_token(settings: Settings, subject: str, ttl: timedelta) -> str:
+    """A signed HS256 token naming ``subject``, an account's ``officecode/username``
+    (``inspectnet token issue``)."""
     if settings.jwt_algorithm != "HS256":
         raise Unauthenticated("配置为RS256时由统一身份认证签发令牌", code="TOKEN_ISSUER_EXTERNAL")
     issued = clock.now()
     claims = {
-        "sub": username,
+        "sub": subject,
         "iss": settings.jwt_issuer,
         "aud": settings.jwt_audience,
         "iat": int(issued.timestamp()),
@@ -36,7 +37,8 @@ def _jwks_client(url: str) -> jwt.PyJWKClient:
 
 
 def verify_token(settings: Settings, token: str) -> str:
-    """The username a valid token names; UNAUTHENTICATED for a missing, expired or forged one."""
+    """The subject (``officecode/username``) a valid token names; UNAUTHENTICATED for a missing,
+    expired, forged or malformed one."""
     try:
         if settings.jwt_algorithm == "RS256":
             assert settings.jwt_jwks_url is not None  # settings validation guarantees it
