@@ -139,3 +139,15 @@ async def test_a_subordinates_auditor_does_not_read_its_superiors_log(api: Api) 
     # 赤峰 is the region's subordinate as well: its auditor reads both.
     region_view = await api.gql(AUDIT_LOG, {"office": chifeng}, user="region_auditor")
     assert region_view["data"]["auditLog"]["totalCount"] > 0
+
+
+async def test_a_superior_admin_cannot_make_itself_auditor_of_a_subordinate(api: Api) -> None:
+    before = await _auditor_grants_and_policy_version(api)
+    refused = await _grant(
+        api, "region_admin", "region_admin", await _office(api, "nmg.baotou"), "AUDITOR"
+    )
+    assert refused == {
+        "grant": None,
+        "userErrors": [{"field": ["input", "userId"], "code": "FORBIDDEN"}],
+    }
+    assert await _auditor_grants_and_policy_version(api) == before

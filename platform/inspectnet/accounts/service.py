@@ -12,7 +12,7 @@ from inspectnet.audit.service import record
 from inspectnet.authz.actor import Actor
 from inspectnet.authz.changes import policy_changed
 from inspectnet.authz.checks import get_readable, require, require_in
-from inspectnet.errors import Conflict, ValidationFailed
+from inspectnet.errors import Conflict, Forbidden, ValidationFailed
 from inspectnet.ids import global_id_of
 from inspectnet.network.models import Office
 from inspectnet.people.models import Person
@@ -68,6 +68,9 @@ async def grant_role(
     office = await get_readable(session, actor, Office, office_id)
     await require_in(session, actor, _grant_action(role, "create"), RoleGrant, office.id)
     account = await get_readable(session, actor, UserAccount, user_id)
+    if role is Role.AUDITOR and account.id == actor.user_id:
+        # Not even in a subordinate office: an auditor is always someone else's appointment.
+        raise Forbidden("不能任命自己为审计员", code=Forbidden.default_code, field="userId")
     if await repository.find_grant(session, account.id, office.id, role) is not None:
         raise Conflict("该账号已有此角色", code="ROLE_ALREADY_GRANTED", field="role")
     grant = RoleGrant(user_id=account.id, office_id=office.id, role=role)
