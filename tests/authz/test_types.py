@@ -19,6 +19,7 @@ from inspectnet.authz.explain import explain_access
 from inspectnet.authz.policy import PolicyLine
 from inspectnet.authz.resources import parent_of, type_of
 from inspectnet.authz.rows import add_row
+from inspectnet.authz.scopes import readable_filter
 from inspectnet.authz.store import PolicyStore
 from inspectnet.db import Base, Database
 from inspectnet.errors import Forbidden, NotFound
@@ -33,6 +34,8 @@ from inspectnet.people.models import (
     PoolMembership,
     TieKind,
 )
+from inspectnet.targets import service as targets
+from inspectnet.targets.models import Target
 from tests.conftest import Api, office_id
 from tests.factories import make_person
 
@@ -108,6 +111,17 @@ async def denied(api: Api) -> dict[str, Any]:
         )
         pool = await people.add_to_pool(
             session, system, person_id=a.id, pool=PoolKind.TALENT, since=date(2024, 1, 1)
+        )
+        target = await session.scalar(select(Target).where(Target.office_id == baotou.id))
+        assert target is not None
+        await targets.add_leadership_post(
+            session,
+            system,
+            target_id=target.id,
+            person_id=b.id,
+            post="书记",
+            started_on=date(2021, 1, 1),
+            ended_on=None,
         )
         # The reproduction's collision: a row of another type with the denied person's number.
         b_tie = InterestTie(
@@ -265,3 +279,28 @@ async def test_policy_explain_names_the_parent_that_decides(
         for p in why.paths
         for line in p.explanation.describe()
     )
+
+
+async def test_readable_and_require_agree_on_every_child_row(
+    denied: dict[str, Any], db: Database, member_actor: Actor
+) -> None:
+    """The list predicate and the single-object check give one answer per row, children too."""
+    children = [m for m in _mapped_models() if parent_of(m) is not None]
+    async with db.session() as session:
+        for model in children:
+            listed = set(
+                await session.scalars(select(model.id).where(readable_filter(member_actor, model)))
+            )
+            for row in (await session.scalars(select(model))).all():
+                try:
+                    await require(session, member_actor, "read", row)
+                    allowed = True
+                except NotFound:
+                    allowed = False
+                assert allowed == (row.id in listed), (model.__name__, row.id)
+            assert listed, f"{model.__name__}: nothing readable, the comparison proves nothing"
+    assert {(d.object_type, d.object_id) for d in member_actor.denials} >= {
+        ("employment_record", denied["career"]),
+        ("interest_tie", denied["a_tie"]),
+        ("pool_membership", denied["pool"]),
+    }
