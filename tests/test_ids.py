@@ -236,3 +236,14 @@ async def test_a_cursor_past_the_integer_range_is_invalid_cursor_not_a_500(
         "code": "INVALID_CURSOR",
         "field": "after",
     }
+
+
+async def test_an_id_of_an_unknown_type_answers_as_a_missing_row(api: Api) -> None:
+    missing = await api.post(NODE, {"id": global_id("Target", MAX_PK)}, user="region_admin")
+    for pk in (1, 5, MAX_PK):
+        unknown = await api.post(NODE, {"id": global_id("Gadget", pk)}, user="region_admin")
+        assert unknown.status_code == 200
+        assert (unknown.json()["data"], unknown.json()["errors"]) == (
+            missing.json()["data"],
+            missing.json()["errors"],
+        )
