@@ -39,8 +39,6 @@ async def _prepare(path: Path, size: int) -> tuple[Settings, int, str]:
     keys_dir = path.parent / f"keys-{size}"
     if not keys_dir.exists():
         keyring.init(keys_dir)  # production refuses the development keyring
-    # Object IDs are keyed: the rows made below need the keys before the app installs them.
-    keyring.install(keyring.Keyring.load(keys_dir, {}, development=False))
     settings = Settings(
         database_url=f"sqlite+aiosqlite:///{path}",
         jwt_secret="bench-secret-bench-secret-bench-secret!",

@@ -1,7 +1,7 @@
 """Usernames unique per office, not platform-wide: signing in names the office.
 
 Revision ID: 20261201_0003
-Revises: 20261201_0005
+Revises: 20261201_0002
 Create Date: 2026-12-01
 """
 
@@ -10,7 +10,7 @@ from __future__ import annotations
 from alembic import op
 
 revision = "20261201_0003"
-down_revision = "20261201_0005"
+down_revision = "20261201_0002"
 branch_labels = None
 depends_on = None
 
