@@ -36,7 +36,7 @@ deploy-tools: $(DEPLOY_STAMP) $(CHECKOV_STAMP)
 run: $(STAMP)
 	mkdir -p var
 	$(BIN)/inspectnet db upgrade
-	$(BIN)/inspectnet demo load
+	INSPECTNET_DEVELOPMENT=true $(BIN)/inspectnet demo load
 	$(BIN)/inspectnet demo tokens
 	INSPECTNET_DEVELOPMENT=true $(BIN)/inspectnet serve --host $(HOST) --port $(PORT)
 

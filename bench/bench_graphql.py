@@ -34,6 +34,8 @@ REQUESTS = 150
 async def _prepare(path: Path, size: int) -> tuple[Settings, int, str]:
     from tests.factories import make_network, make_target, make_user  # same builders as the tests
 
+    from inspectnet.accounts.names import sign_in_name
+
     keys_dir = path.parent / f"keys-{size}"
     if not keys_dir.exists():
         keyring.init(keys_dir)  # production refuses the development keyring
@@ -57,7 +59,7 @@ async def _prepare(path: Path, size: int) -> tuple[Settings, int, str]:
         admin = await make_user(
             session, actor, offices[0], Role.OFFICE_ADMIN, username=f"bench{size}"
         )
-        root, username = offices[0].id, admin.username
+        root, username = offices[0].id, sign_in_name(offices[0].code, admin.username)
     await database.dispose()
     return settings, root, username
 

@@ -31,6 +31,7 @@ from inspectnet.authz.store import PolicyStore
 from inspectnet.db import Database, make_engine
 from inspectnet.demo import load_demo
 from inspectnet.settings import Settings
+from tests.factories import sign_in_name_of
 from tests.support import skip_or_fail
 
 PG_ADMIN_URL = "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres"
@@ -182,8 +183,9 @@ class Api:
     def __init__(self, client: httpx.AsyncClient, settings: Settings, app: Any) -> None:
         self.client, self.settings, self.app = client, settings, app
 
-    def token(self, username: str, ttl: timedelta = timedelta(hours=1)) -> str:
-        return issue_token(self.settings, username, ttl)
+    def token(self, user: str, ttl: timedelta = timedelta(hours=1)) -> str:
+        """A token for ``user``: a demo or factory username, or ``officecode/username``."""
+        return issue_token(self.settings, sign_in_name_of(user), ttl)
 
     async def post(
         self, query: str, variables: dict[str, Any] | None = None, *, user: str | None

@@ -9,7 +9,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from inspectnet.accounts import service as accounts
 from inspectnet.accounts.models import Role, UserAccount
+from inspectnet.accounts.names import sign_in_name
 from inspectnet.authz.actor import Actor
+from inspectnet.demo import DEMO_USERS
 from inspectnet.network import service as network
 from inspectnet.network.models import Office, OfficeKind
 from inspectnet.people import service as people
@@ -84,7 +86,21 @@ async def make_user(
         session, actor, person_id=person.id, username=username or f"user{next(_serial)}"
     )
     await accounts.grant_role(session, actor, user_id=account.id, office_id=office.id, role=role)
+    _SIGN_IN_NAMES[account.username] = sign_in_name(office.code, account.username)
     return account
+
+
+# Tests name users by username, as people do; tokens name them as ``officecode/username``.
+_SIGN_IN_NAMES: dict[str, str] = {u.username: u.sign_in_name for u in DEMO_USERS}
+
+
+def sign_in_name_of(user: str) -> str:
+    """The ``officecode/username`` a token names for a demo or factory-made user.
+
+    A name with its office already is kept as it is; an unknown bare name too, so a test can
+    show that it does not sign in.
+    """
+    return user if "/" in user else _SIGN_IN_NAMES.get(user, user)
 
 
 async def make_target(

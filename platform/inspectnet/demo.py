@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from inspectnet import domains
 from inspectnet.accounts import service as accounts
 from inspectnet.accounts.models import Role, RoleGrant, UserAccount
+from inspectnet.accounts.names import sign_in_name
 from inspectnet.authz.actor import Actor
 from inspectnet.network import service as network
 from inspectnet.network.models import LinkKind, Office, OfficeKind, OfficeLink
@@ -38,10 +39,15 @@ class DemoOffice:
 @dataclass(frozen=True)
 class DemoUser:
     username: str
-    office: str
+    office: str  # code of the office where the role is held, which also keeps the person
     role: Role
     person: str
     description: str
+
+    @property
+    def sign_in_name(self) -> str:
+        """What a token names it by: ``officecode/username``."""
+        return sign_in_name(self.office, self.username)
 
 
 NMG, QH = "nmg-2016", "qh-zrzyt"
@@ -329,7 +335,10 @@ async def load_demo(session: AsyncSession, actor: Actor) -> int:
             persons[name] = person
     for user in DEMO_USERS:
         account = await session.scalar(
-            select(UserAccount).where(UserAccount.username == user.username)
+            select(UserAccount).where(
+                UserAccount.office_id == persons[user.person].office_id,
+                UserAccount.username == user.username,
+            )
         )
         if account is None:
             account = await accounts.create_account(

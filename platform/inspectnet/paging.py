@@ -7,8 +7,6 @@ parents, so a request's statement count does not grow with the data.
 
 from __future__ import annotations
 
-import base64
-import binascii
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,10 +14,10 @@ from sqlalchemy import ColumnElement, Select, func, literal, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from inspectnet.errors import ValidationFailed
+from inspectnet.ids import cursor_of, key_of_cursor
 
 MAX_PAGE_SIZE = 100
 DEFAULT_PAGE_SIZE = 20
-_CURSOR_PREFIX = "cursor:"
 
 
 @dataclass(frozen=True)
@@ -45,17 +43,15 @@ def top_level(query: Select[Any], model: type[Any]) -> Children:
 
 
 def encode_cursor(pk: int) -> str:
-    return base64.urlsafe_b64encode(f"{_CURSOR_PREFIX}{pk}".encode()).decode()
+    # Opaque like IDs (inspectnet.ids): a plain row id would count every tenant's rows.
+    return cursor_of(pk)
 
 
 def decode_cursor(cursor: str, field: str) -> int:
-    try:
-        text = base64.urlsafe_b64decode(cursor.encode()).decode()
-        if text.startswith(_CURSOR_PREFIX) and text[len(_CURSOR_PREFIX) :].isdigit():
-            return int(text[len(_CURSOR_PREFIX) :])
-    except (binascii.Error, UnicodeDecodeError, ValueError):
-        pass
-    raise ValidationFailed("无效的分页游标", code="INVALID_CURSOR", field=field)
+    key = key_of_cursor(cursor)
+    if key is None:
+        raise ValidationFailed("无效的分页游标", code="INVALID_CURSOR", field=field)
+    return key
 
 
 @dataclass(frozen=True)

@@ -71,6 +71,82 @@ async def test_a_token_for_an_unknown_user_is_401(api: Api) -> None:
     assert status == 401
 
 
+def _signed(api: Api, **claims: object) -> str:
+    """A token signed with the real key, carrying exactly these claims over sane defaults."""
+    base = {
+        "sub": "nmg.baotou/baotou_member",
+        "iss": "inspectnet",
+        "aud": "inspectnet",
+        "exp": int(clock.now().timestamp()) + 600,
+    }
+    body = {k: v for k, v in (base | claims).items() if v is not _ABSENT}
+    return jwt.encode(body, api.settings.jwt_secret, algorithm="HS256")
+
+
+_ABSENT = object()
+
+
+@pytest.mark.parametrize(
+    "claims",
+    [
+        {"exp": "soon"},
+        {"exp": "4102444800"},
+        {"exp": None},
+        {"exp": [4_102_444_800]},
+        {"exp": {"at": 1}},
+        {"exp": True},
+        {"nbf": "now"},
+        {"nbf": [0]},
+        {"nbf": False},
+        {"iat": "yesterday"},
+        {"iat": {"t": 0}},
+        {"sub": 12},
+        {"sub": ["nmg.baotou/baotou_member"]},
+        {"sub": None},
+        {"sub": ""},
+    ],
+    ids=repr,
+)
+async def test_a_signed_token_with_a_malformed_claim_is_401_not_500(
+    api: Api, claims: dict[str, object]
+) -> None:
+    status, body = await _status(api, f"Bearer {_signed(api, **claims)}")
+    assert status == 401
+    assert body["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+    assert "data" not in body
+
+
+async def test_numeric_claims_far_in_the_future_or_past_are_judged_not_crashed(api: Api) -> None:
+    far = await _status(api, f"Bearer {_signed(api, exp=10**400)}")
+    assert far[0] == 200 and far[1]["data"] == {"viewer": {"username": "baotou_member"}}
+    not_yet = await _status(api, f"Bearer {_signed(api, nbf=10**400)}")
+    assert not_yet[0] == 401
+    assert not_yet[1]["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+    long_expired = await _status(api, f"Bearer {_signed(api, exp=-(10**400))}")
+    assert long_expired[0] == 401
+    assert long_expired[1]["errors"][0]["extensions"]["code"] == "TOKEN_EXPIRED"
+    fractional = await _status(api, f"Bearer {_signed(api, exp=4102444800.5, iat=1.5)}")
+    assert fractional[0] == 200
+
+
+@pytest.mark.parametrize(
+    "subject",
+    [
+        "baotou_member",  # a bare username names no office
+        "nmg.chifeng/baotou_member",  # the right name in another office
+        "/baotou_member",
+        "nmg.baotou/",
+        "nmg.baotou/baotou_member/x",
+    ],
+)
+async def test_a_token_must_name_the_account_as_officecode_slash_username(
+    api: Api, subject: str
+) -> None:
+    status, body = await _status(api, f"Bearer {_signed(api, sub=subject)}")
+    assert status == 401
+    assert body["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+
+
 @pytest.fixture
 def sso_key(tmp_path: Path) -> Iterator[tuple[rsa.RSAPrivateKey, str]]:
     """An RSA key and the URL of a JWKS document naming it, served on loopback like an SSO's."""

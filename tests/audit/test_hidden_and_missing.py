@@ -51,6 +51,7 @@ from tests.conftest import (
     _pg_available,
     make_settings,
 )
+from tests.factories import sign_in_name_of
 from tests.sqlcount import count_statements
 from tests.support import skip_or_fail
 
@@ -132,7 +133,7 @@ async def pairs(session: AsyncSession, settings: Settings, policy: PolicyStore) 
         session,
         settings,
         policy,
-        f"Bearer {issue_token(settings, READER, timedelta(hours=1))}",
+        f"Bearer {issue_token(settings, sign_in_name_of(READER), timedelta(hours=1))}",
         "probe",
     )
     found = []
@@ -256,7 +257,7 @@ async def test_hidden_and_missing_answer_alike_under_concurrency_and_no_denial_i
     lost_before = sum(
         AUDIT_DENIALS_LOST.labels(r)._value.get() for r in ("overflow", "write_failed", "crash")
     )
-    token = issue_token(settings, READER, timedelta(hours=1))
+    token = issue_token(settings, sign_in_name_of(READER), timedelta(hours=1))
     app = create_app(settings, watch_policy=False)
     hidden_requests: dict[str, Pair] = {}
     answers: dict[str, dict[str, list[tuple[Any, ...]]]] = {}

@@ -24,6 +24,7 @@ from inspectnet.db import Database, make_engine
 from inspectnet.demo import load_demo
 from inspectnet.settings import Settings
 from tests.conftest import _in_thread, _pg_admin, _pg_available, make_settings
+from tests.factories import sign_in_name_of
 from tests.keys import keyring_restored, production_keys_dir
 from tests.support import skip_or_fail
 
@@ -63,7 +64,7 @@ async def _ask(
     query: str,
     variables: dict | None = None,
 ) -> dict:  # type: ignore[type-arg]
-    token = issue_token(settings, user, timedelta(hours=1))
+    token = issue_token(settings, sign_in_name_of(user), timedelta(hours=1))
     response = await client.post(
         "/graphql",
         json={"query": query, "variables": variables},

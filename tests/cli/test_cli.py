@@ -59,13 +59,22 @@ def test_the_demo_loads_once_and_a_second_load_adds_nothing(env: Path) -> None:
 
 
 def test_token_issue_prints_a_token_for_the_user(env: Path) -> None:
-    result = runner.invoke(app, ["token", "issue", "--user", "baotou_admin", "--ttl", "8h"])
+    result = runner.invoke(
+        app, ["token", "issue", "--user", "nmg.baotou/baotou_admin", "--ttl", "8h"]
+    )
     assert result.exit_code == 0
-    assert verify_token(get_settings(), result.output.strip()) == "baotou_admin"
+    assert verify_token(get_settings(), result.output.strip()) == "nmg.baotou/baotou_admin"
+
+
+def test_token_issue_refuses_a_username_without_its_office(env: Path) -> None:
+    result = runner.invoke(app, ["token", "issue", "--user", "baotou_admin"])
+    assert result.exit_code == 2 and "--user" in result.output
 
 
 def test_a_bad_ttl_is_refused(env: Path) -> None:
-    result = runner.invoke(app, ["token", "issue", "--user", "baotou_admin", "--ttl", "soon"])
+    result = runner.invoke(
+        app, ["token", "issue", "--user", "nmg.baotou/baotou_admin", "--ttl", "soon"]
+    )
     assert result.exit_code == 2 and "--ttl" in result.output
 
 
@@ -81,7 +90,7 @@ def test_policy_explain_shows_an_allow_with_its_rows(env: Path) -> None:
             "policy",
             "explain",
             "--user",
-            "baotou_admin",
+            "nmg.baotou/baotou_admin",
             "--action",
             "update",
             "--object",
@@ -109,7 +118,7 @@ def test_policy_explain_shows_a_deny_with_its_rows(env: Path) -> None:
             "policy",
             "explain",
             "--user",
-            "region_admin",
+            "nmg.region/region_admin",
             "--action",
             "read",
             "--object",
@@ -139,7 +148,7 @@ def test_a_deny_row_overrides_the_allow_and_explain_names_both(env: Path) -> Non
             "policy",
             "explain",
             "--user",
-            "baotou_member",
+            "nmg.baotou/baotou_member",
             "--action",
             "read",
             "--object",
@@ -166,4 +175,34 @@ def test_demo_tokens_are_printed_whole_one_per_line(env: Path) -> None:
     result = runner.invoke(app, ["demo", "tokens"], terminal_width=60)
     tokens = [line.strip() for line in result.output.splitlines() if line.startswith("  ")]
     assert len(tokens) == 7
-    assert verify_token(get_settings(), tokens[0]) == "region_admin"
+    assert verify_token(get_settings(), tokens[0]) == "nmg.region/region_admin"
+
+
+def test_policy_explain_of_a_child_row_shows_its_parent(env: Path) -> None:
+    record, person = (
+        _id(
+            env,
+            f"SELECT e.{column} FROM employment_records e JOIN offices o ON o.id = e.office_id WHERE o.code = 'nmg.baotou' ORDER BY e.id LIMIT 1",
+        )
+        for column in ("id", "person_id")
+    )
+    result = runner.invoke(
+        app,
+        [
+            "policy",
+            "explain",
+            "--user",
+            "nmg.baotou/baotou_admin",
+            "--action",
+            "read",
+            "--object",
+            global_id("EmploymentRecord", record),
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[0].startswith("ALLOW user:") and lines[0].endswith(f"employment_record:{record}")
+    assert f"  and, as part of Person {global_id('Person', person)}:" in lines
+    assert any(
+        line.startswith("  ALLOW user:") and line.endswith(f"person:{person}") for line in lines
+    )

@@ -122,7 +122,7 @@ def test_serve_with_two_workers_answers_and_stops_cleanly(tmp_path: Path) -> Non
     url = _migrated_demo(tmp_path)
     settings = make_settings(url, jwt_secret=SECRET)
     with _serving(_production_env(url), workers=2) as base:
-        token = issue_token(settings, "baotou_member", timedelta(minutes=5))
+        token = issue_token(settings, "nmg.baotou/baotou_member", timedelta(minutes=5))
         status, body = _get(
             f"{base}/graphql",
             headers={

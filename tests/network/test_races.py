@@ -24,7 +24,7 @@ from inspectnet.network import service as network
 from inspectnet.network.graph import closure_of
 from inspectnet.network.models import LinkKind, Office, OfficeLink, OfficeReach
 from tests.conftest import Backend
-from tests.factories import make_office, make_user
+from tests.factories import make_office, make_user, sign_in_name_of
 from tests.network.conftest import system_actor
 
 LINK = """mutation($input: LinkOfficesInput!) { linkOffices(input: $input) {
@@ -108,7 +108,7 @@ async def test_concurrent_opposite_link_requests_give_one_link_and_one_user_erro
     async with database.session() as session:
         await service.policy.reload(session)
     headers = {
-        "authorization": f"Bearer {issue_token(committed.settings, admin.username, timedelta(hours=1))}"
+        "authorization": f"Bearer {issue_token(committed.settings, sign_in_name_of(admin.username), timedelta(hours=1))}"
     }
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:

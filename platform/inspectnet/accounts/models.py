@@ -25,10 +25,12 @@ class UserAccount(Base, OfficeScoped, Timestamped):
     """A sign-in identity bound to one person; ``office_id`` is its home office."""
 
     __tablename__ = "user_accounts"
+    # Unique per office: one province's names neither collide with nor reveal another's.
+    __table_args__ = (UniqueConstraint("office_id", "username"),)
     __authz_type__ = "user_account"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    username: Mapped[str] = mapped_column(String(64), unique=True, info=text_kind(CODE))
+    username: Mapped[str] = mapped_column(String(64), info=text_kind(CODE))
     person_id: Mapped[int] = mapped_column(
         ForeignKey("persons.id", ondelete="RESTRICT"), unique=True
     )

@@ -9,22 +9,28 @@ from inspectnet.accounts.models import RoleGrant, UserAccount
 from inspectnet.authz.actor import Actor
 from inspectnet.authz.models import PolicyState
 from inspectnet.authz.scopes import readable
+from inspectnet.network.models import Office
 from inspectnet.paging import Children, children
 
 
 async def account_for_sign_in(
-    session: AsyncSession, username: str
+    session: AsyncSession, office_code: str, username: str
 ) -> tuple[UserAccount | None, int]:
     """The active account a token names (unscoped: nobody is signed in yet) and the policy
     version, in one statement."""
     version = select(PolicyState.version).where(PolicyState.id == 1).scalar_subquery()
+    # system scope: signing in, before there is an actor to scope by
+    office = select(Office.id).where(Office.code == office_code).scalar_subquery()
+    # system scope: likewise, the account the token names
     found = (
         await session.execute(
             select(version, UserAccount)
             .select_from(PolicyState)
             .outerjoin(
                 UserAccount,
-                (UserAccount.username == username) & UserAccount.active.is_(True),
+                (UserAccount.office_id == office)
+                & (UserAccount.username == username)
+                & UserAccount.active.is_(True),
             )
             .where(PolicyState.id == 1)
         )
@@ -32,8 +38,28 @@ async def account_for_sign_in(
     return found[1], int(found[0])
 
 
-async def account_by_username(session: AsyncSession, username: str) -> UserAccount | None:
-    return await session.scalar(select(UserAccount).where(UserAccount.username == username))
+async def account_by_username(
+    session: AsyncSession, office_id: int, username: str
+) -> UserAccount | None:
+    """The account of that name in one office: usernames are unique per office only."""
+    # system scope: a name's uniqueness in the office the caller may already create accounts in
+    return await session.scalar(
+        select(UserAccount).where(
+            UserAccount.office_id == office_id, UserAccount.username == username
+        )
+    )
+
+
+async def account_by_sign_in_name(
+    session: AsyncSession, office_code: str, username: str
+) -> UserAccount | None:
+    """The account ``office_code/username`` names, active or not (unscoped: for the CLI)."""
+    # system scope: the operator's command line names the account
+    return await session.scalar(
+        select(UserAccount)
+        .join(Office, Office.id == UserAccount.office_id)
+        .where(Office.code == office_code, UserAccount.username == username)
+    )
 
 
 def grants_of_offices(actor: Actor, office_ids: list[int]) -> Children:

@@ -12,12 +12,22 @@ from inspectnet.audit.service import record
 from inspectnet.authz.actor import Actor
 from inspectnet.authz.changes import policy_changed
 from inspectnet.authz.checks import get_readable, require, require_in
-from inspectnet.errors import Conflict, ValidationFailed
+from inspectnet.errors import Conflict, Forbidden, ValidationFailed
 from inspectnet.ids import global_id_of
 from inspectnet.network.models import Office
 from inspectnet.people.models import Person
 
 _USERNAME = re.compile(r"^[a-z][a-z0-9_.\-]{2,63}$")
+
+
+def _grant_action(role: Role, action: str) -> str:
+    """The policy action for giving or taking ``role``.
+
+    An office's auditors watch its admins, so no office appoints or removes its own: that is
+    ``appoint_auditor``, which base.csv gives an admin only for subordinate offices (the superior
+    office audits the auditors) and the system everywhere.
+    """
+    return "appoint_auditor" if role is Role.AUDITOR else action
 
 
 async def create_account(
@@ -32,8 +42,10 @@ async def create_account(
             code="INVALID_USERNAME",
             field="username",
         )
-    if await repository.account_by_username(session, username) is not None:
-        raise Conflict(f"用户名 {username} 已被使用", code="USERNAME_TAKEN", field="username")
+    # Usernames are per office (signing in names the office too), so another office's
+    # accounts are neither consulted nor revealed.
+    if await repository.account_by_username(session, person.office_id, username) is not None:
+        raise Conflict(f"本办公室已有用户名 {username}", code="USERNAME_TAKEN", field="username")
     account = UserAccount(office_id=person.office_id, person_id=person.id, username=username)
     session.add(account)
     await session.flush()
@@ -54,8 +66,11 @@ async def grant_role(
     if role is Role.PLATFORM_OPERATOR:  # a platform role, granted by the platform (authz.platform)
         raise ValidationFailed("平台角色不能在机构内授予", code="NOT_AN_OFFICE_ROLE", field="role")
     office = await get_readable(session, actor, Office, office_id)
-    await require_in(session, actor, "create", RoleGrant, office.id)
+    await require_in(session, actor, _grant_action(role, "create"), RoleGrant, office.id)
     account = await get_readable(session, actor, UserAccount, user_id)
+    if role is Role.AUDITOR and account.id == actor.user_id:
+        # Not even in a subordinate office: an auditor is always someone else's appointment.
+        raise Forbidden("不能任命自己为审计员", code=Forbidden.default_code, field="userId")
     if await repository.find_grant(session, account.id, office.id, role) is not None:
         raise Conflict("该账号已有此角色", code="ROLE_ALREADY_GRANTED", field="role")
     grant = RoleGrant(user_id=account.id, office_id=office.id, role=role)
@@ -76,7 +91,7 @@ async def grant_role(
 async def revoke_role(session: AsyncSession, actor: Actor, *, grant_id: int) -> RoleGrant:
     """Take a role away; the account loses what it gave at once."""
     grant = await get_readable(session, actor, RoleGrant, grant_id)
-    await require(session, actor, "delete", grant)
+    await require(session, actor, _grant_action(grant.role, "delete"), grant)
     await session.delete(grant)
     await session.flush()
     await record(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from inspectnet.accounts.names import parse_sign_in_name
 from inspectnet.accounts.repository import account_for_sign_in
 from inspectnet.accounts.tokens import verify_token
 from inspectnet.authz.actor import Actor, user_subject
@@ -29,8 +30,10 @@ async def actor_for_token(
     scheme, _, token = authorization.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         raise Unauthenticated("登录凭证格式应为 Bearer 令牌", code="UNAUTHENTICATED")
-    username = verify_token(settings, token.strip())
-    account, version = await account_for_sign_in(session, username)
+    name = parse_sign_in_name(verify_token(settings, token.strip()))
+    if name is None:
+        raise Unauthenticated("登录凭证应以 办公室代码/用户名 指明账号", code="UNAUTHENTICATED")
+    account, version = await account_for_sign_in(session, *name)
     if account is None:
         raise Unauthenticated("账号不存在或已停用", code="UNAUTHENTICATED")
     bind(user=account.username, office=account.office_id)

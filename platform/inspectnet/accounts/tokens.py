@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from datetime import timedelta
 from functools import lru_cache
 from typing import Any
@@ -13,13 +14,14 @@ from inspectnet.errors import Unauthenticated
 from inspectnet.settings import Settings
 
 
-def issue_token(settings: Settings, username: str, ttl: timedelta) -> str:
-    """A signed HS256 token naming ``username`` (``inspectnet token issue``)."""
+def issue_token(settings: Settings, subject: str, ttl: timedelta) -> str:
+    """A signed HS256 token naming ``subject``, an account's ``officecode/username``
+    (``inspectnet token issue``)."""
     if settings.jwt_algorithm != "HS256":
         raise Unauthenticated("配置为RS256时由统一身份认证签发令牌", code="TOKEN_ISSUER_EXTERNAL")
     issued = clock.now()
     claims = {
-        "sub": username,
+        "sub": subject,
         "iss": settings.jwt_issuer,
         "aud": settings.jwt_audience,
         "iat": int(issued.timestamp()),
@@ -35,7 +37,8 @@ def _jwks_client(url: str) -> jwt.PyJWKClient:
 
 
 def verify_token(settings: Settings, token: str) -> str:
-    """The username a valid token names; UNAUTHENTICATED for a missing, expired or forged one."""
+    """The subject (``officecode/username``) a valid token names; UNAUTHENTICATED for a missing,
+    expired, forged or malformed one."""
     try:
         if settings.jwt_algorithm == "RS256":
             assert settings.jwt_jwks_url is not None  # settings validation guarantees it
@@ -58,9 +61,36 @@ def verify_token(settings: Settings, token: str) -> str:
         )
     except (jwt.PyJWTError, ValueError):
         raise Unauthenticated("登录凭证无效", code="UNAUTHENTICATED") from None
+    # PyJWT checks no claim it was told not to verify, so their types are checked here: a
+    # signed token may still carry "exp": "soon" or "sub": [1], and that is a bad token, not a 500.
+    exp = _instant(claims, "exp")
+    nbf = _instant(claims, "nbf")
+    _instant(claims, "iat")
+    subject = claims["sub"]
+    if not isinstance(subject, str) or not subject:
+        raise _invalid()
     now = clock.now().timestamp()
-    if int(claims["exp"]) <= now:
+    if exp is None or exp <= now:
         raise Unauthenticated("登录凭证已过期", code="TOKEN_EXPIRED")
-    if int(claims.get("nbf", 0)) > now + 30:
+    if nbf is not None and nbf > now + 30:
         raise Unauthenticated("登录凭证尚未生效", code="UNAUTHENTICATED")
-    return str(claims["sub"])
+    return subject
+
+
+def _invalid() -> Unauthenticated:
+    return Unauthenticated("登录凭证无效", code="UNAUTHENTICATED")
+
+
+def _instant(claims: dict[str, Any], name: str) -> int | float | None:
+    """A NumericDate claim (RFC 7519 §2): a finite JSON number, or absent.
+
+    Kept as the number it is: a huge integer compares fine but does not fit a float.
+    """
+    if name not in claims:
+        return None
+    value = claims[name]
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise _invalid()
+    if isinstance(value, float) and not math.isfinite(value):
+        raise _invalid()
+    return value

@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from inspectnet.audit.outbox import Concern, note_concern, refused_read
 from inspectnet.authz.actor import Actor, Denial, office_domain
 from inspectnet.authz.relations import relations_to
-from inspectnet.authz.resources import office_of, type_of
+from inspectnet.authz.resources import office_of, parent_action, parent_of, type_of
 from inspectnet.authz.scopes import readable
 from inspectnet.errors import Forbidden, NotFound
 from inspectnet.ids import global_id
@@ -53,15 +53,37 @@ def _deny(
     actor.denials.append(Denial(action, typ, oid, office_id, code))
 
 
+async def _allows(session: AsyncSession, actor: Actor, action: str, obj: Any) -> bool:
+    """The policy's word on ``obj`` itself and, for a child row, on its parent (see resources)."""
+    if actor.is_system:
+        return True
+    model = type(obj)
+    if not await allowed_in(session, actor, action, type_of(model), office_of(obj), str(obj.id)):
+        return False
+    parent = parent_of(model)
+    if parent is None:
+        return True
+    column, parent_model = parent
+    # Usually already in the session: the service fetched the parent to reach the child.
+    found = await session.get(parent_model, getattr(obj, column))
+    if found is None:
+        return False
+    # Whatever the action, a child of a hidden parent is hidden.
+    for needed in dict.fromkeys(("read", parent_action(action))):
+        if not await _allows(session, actor, needed, found):
+            return False
+    return True
+
+
 async def require(session: AsyncSession, actor: Actor, action: str, obj: Any) -> None:
     """Refuse ``action`` on ``obj`` unless the policy allows it (FORBIDDEN or NOT_FOUND)."""
-    typ, office_id, oid = type_of(type(obj)), office_of(obj), str(obj.id)
+    typ, office_id = type_of(type(obj)), office_of(obj)
     note_concern(session, Concern(office_id))
-    if await allowed_in(session, actor, action, typ, office_id, oid):
+    if await _allows(session, actor, action, obj):
         AUTHZ_DECISIONS.labels(action, "allowed").inc()
         return
     gid = global_id(type(obj).__name__, obj.id)
-    if action != "read" and await allowed_in(session, actor, "read", typ, office_id, oid):
+    if action != "read" and await _allows(session, actor, "read", obj):
         _deny(actor, action, typ, gid, office_id, Forbidden.default_code)
         raise Forbidden()
     _deny(actor, action, typ, gid, office_id, NotFound.default_code)

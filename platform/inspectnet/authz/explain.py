@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -11,7 +11,7 @@ from inspectnet.authz.actor import office_domain, user_subject
 from inspectnet.authz.compiled import Explanation
 from inspectnet.authz.policy import build_reference_enforcer
 from inspectnet.authz.relations import relations_to
-from inspectnet.authz.resources import office_of, type_of
+from inspectnet.authz.resources import office_of, parent_action, parent_of, type_of
 from inspectnet.authz.store import PolicyStore
 
 
@@ -28,8 +28,11 @@ class PathExplanation:
 @dataclass(frozen=True)
 class AccessExplanation:
     request: tuple[str, str, str, str]  # subject, type, object id, action
-    allowed: bool
+    allowed: bool  # by the object's own paths and, for a child row, by its parent's too
     paths: list[PathExplanation]
+    # For a child row (resources.parent_of): the parent's explanation for each action the
+    # child's action needs of it (read, and update for a change).
+    parent: list[tuple[Any, AccessExplanation]] = field(default_factory=list)
 
 
 async def explain_access(
@@ -60,4 +63,13 @@ async def explain_access(
                 )
             )
     allowed = any(p.explanation.allowed for p in paths)
-    return AccessExplanation((subject, typ, oid, action), allowed, paths)
+    parent: list[tuple[Any, AccessExplanation]] = []
+    declared = parent_of(type(obj))
+    if declared is not None:
+        column, parent_model = declared
+        found = await session.get(parent_model, getattr(obj, column))
+        if found is not None:
+            for needed in dict.fromkeys(("read", parent_action(action))):
+                parent.append((found, await explain_access(session, store, user_id, needed, found)))
+        allowed = allowed and found is not None and all(e.allowed for _, e in parent)
+    return AccessExplanation((subject, typ, oid, action), allowed, paths, parent)

@@ -1,7 +1,11 @@
-"""What authz needs to know of a model: its Casbin type and the column naming its office.
+"""What authz needs to know of a model: its Casbin type, its office column, its parent.
 
 Models declare ``__authz_type__`` (and ``__authz_office_column__`` when the office is not
-``office_id``), so authz never imports the domains.
+``office_id``), so authz never imports the domains. Every protected model has a type of its
+own, so a policy row's ``(type, id)`` names exactly one row. A row that is part of another's
+record (a person's career, a target's roster) also declares ``__authz_parent__ =
+("person_id", Person)``: it is then readable only where its parent is, and changed only where
+its parent may be changed, so a deny on a person hides the person's whole record.
 """
 
 from __future__ import annotations
@@ -24,3 +28,18 @@ def office_column(model: type[Any]) -> InstrumentedAttribute[int]:
 
 def office_of(obj: Any) -> int:
     return int(getattr(obj, getattr(type(obj), "__authz_office_column__", "office_id")))
+
+
+def parent_of(model: type[Any]) -> tuple[str, type[Any]] | None:
+    """``(column naming the parent's id, parent model)``, or None for a row that stands alone."""
+    declared = getattr(model, "__authz_parent__", None)
+    if declared is None:
+        return None
+    column, parent = declared
+    return str(column), parent
+
+
+def parent_action(action: str) -> str:
+    """What the parent must allow for ``action`` on a child: to read it, reading the parent;
+    to change it, changing the parent (a child is part of the parent's record)."""
+    return "read" if action == "read" else "update"

@@ -9,13 +9,15 @@ loading rows and dropping them in Python; no statement walks the network.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any, TypeVar
 
 from sqlalchemy import ColumnElement, Select, and_, false, or_, select, true
 
 from inspectnet.authz.actor import Actor, office_domain
 from inspectnet.authz.relations import Relation, offices_in_relation, offices_in_relation_query
-from inspectnet.authz.resources import office_column, type_of
+from inspectnet.authz.resources import office_column, parent_action, parent_of, type_of
+from inspectnet.ids import is_valid_pk
 
 M = TypeVar("M")
 # Past this many offices a set is looked up in the closure table instead of bound as values:
@@ -31,8 +33,25 @@ def readable_filter(actor: Actor, model: type[Any], action: str = "read") -> Col
     key = (model, action)
     found = actor.scope_cache.get(key)
     if found is None:
-        found = actor.scope_cache[key] = _build_filter(actor, model, action)
+        found = actor.scope_cache[key] = _with_parent(
+            actor, model, action, _build_filter(actor, model, action)
+        )
     return found  # type: ignore[no-any-return]
+
+
+def _with_parent(
+    actor: Actor, model: type[Any], action: str, own: ColumnElement[bool]
+) -> ColumnElement[bool]:
+    """``own`` and, for a child row, its parent's predicate: the child follows its parent."""
+    parent = parent_of(model)
+    if parent is None:
+        return own
+    column, parent_model = parent
+    needed = dict.fromkeys(("read", parent_action(action)))  # as require() weighs a parent
+    allowed = select(parent_model.id).where(
+        *(readable_filter(actor, parent_model, a) for a in needed)
+    )
+    return and_(own, getattr(model, column).in_(allowed))
 
 
 def _build_filter(actor: Actor, model: type[Any], action: str) -> ColumnElement[bool]:
@@ -58,10 +77,10 @@ def _build_filter(actor: Actor, model: type[Any], action: str) -> ColumnElement[
                 continue
             in_relation = _office_in(office_col, related, [(relation, office_id)])
             if grant.all_objects:
-                ids = [int(o) for o in grant.denied_oids if o.isdigit()]
+                ids = _row_ids(grant.denied_oids)
                 special.append(and_(in_relation, id_col.not_in(ids)))
             else:
-                ids = [int(o) for o in grant.allowed_oids - grant.denied_oids if o.isdigit()]
+                ids = _row_ids(grant.allowed_oids - grant.denied_oids)
                 special.append(and_(in_relation, id_col.in_(ids)))
     clauses = [_office_in(office_col, plain, plain_from)] if plain else []
     clauses.extend(special)
@@ -75,6 +94,16 @@ def _office_in(
     if len(offices) <= MAX_BOUND_OFFICES:
         return office_col.in_(sorted(offices))  # type: ignore[no-any-return]
     return or_(*(office_col.in_(offices_in_relation_query(rel, root)) for rel, root in parts))
+
+
+def _row_ids(oids: Iterable[str]) -> list[int]:
+    # Decisions compare oids as strings (str(obj.id)), so only an id's canonical form names a
+    # row; one past int4 names none, and must not reach the database as a bound integer.
+    return [
+        int(o)
+        for o in oids
+        if o.isascii() and o.isdigit() and len(o) <= 10 and str(int(o)) == o and is_valid_pk(int(o))
+    ]
 
 
 def readable(actor: Actor, model: type[M], action: str = "read") -> Select[tuple[M]]:

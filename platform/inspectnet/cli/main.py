@@ -215,19 +215,29 @@ def demo_tokens(ttl: Annotated[str, typer.Option(help="e.g. 8h, 30m, 7d")] = "8h
 
     settings = _settings()
     for user in DEMO_USERS:
-        token = issue_token(settings, user.username, parse_ttl(ttl))
+        token = issue_token(settings, user.sign_in_name, parse_ttl(ttl))
         # Plain output: a wrapped token cannot be pasted into a header.
-        typer.echo(f"{user.username} ({user.description})\n  {token}")
+        typer.echo(f"{user.sign_in_name} ({user.description})\n  {token}")
 
 
 @token_app.command("issue")
 def token_issue(
-    user: Annotated[str, typer.Option("--user", help="Username the token names")],
+    user: Annotated[
+        str,
+        typer.Option(
+            "--user", help="The account, as officecode/username (nmg.baotou/baotou_admin)"
+        ),
+    ],
     ttl: Annotated[str, typer.Option(help="Lifetime, e.g. 8h, 30m, 7d")] = "8h",
 ) -> None:
     """Print a signed bearer token for a user."""
+    from inspectnet.accounts.names import parse_sign_in_name
     from inspectnet.accounts.tokens import issue_token
 
+    if parse_sign_in_name(user) is None:
+        raise typer.BadParameter(
+            "格式为 办公室代码/用户名，如 nmg.baotou/baotou_admin", param_hint="--user"
+        )
     print(issue_token(_settings(), user, parse_ttl(ttl)))
 
 

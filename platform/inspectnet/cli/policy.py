@@ -9,9 +9,10 @@ import typer
 from rich.console import Console
 
 import inspectnet.models as models
-from inspectnet.accounts.repository import account_by_username
+from inspectnet.accounts.names import parse_sign_in_name
+from inspectnet.accounts.repository import account_by_sign_in_name
 from inspectnet.authz.explain import AccessExplanation, explain_access
-from inspectnet.ids import parse_global_id
+from inspectnet.ids import global_id_of, parse_global_id
 
 policy_app = typer.Typer(help="The authorization policy (Casbin).", no_args_is_help=True)
 console = Console()
@@ -64,7 +65,7 @@ def list_() -> None:
 
 @policy_app.command("explain")
 def explain(
-    user: Annotated[str, typer.Option("--user", help="Username")],
+    user: Annotated[str, typer.Option("--user", help="The account, as officecode/username")],
     action: Annotated[str, typer.Option("--action", help="read, create, update, delete, link…")],
     obj: Annotated[str, typer.Option("--object", help="Global ID of the object")],
 ) -> None:
@@ -74,7 +75,8 @@ def explain(
 
     async def run() -> AccessExplanation:
         async with runtime() as rt, rt.database.transaction() as session:
-            account = await account_by_username(session, user)
+            name = parse_sign_in_name(user)
+            account = await account_by_sign_in_name(session, *name) if name else None
             if account is None:
                 raise typer.BadParameter(f"no user {user!r}", param_hint="--user")
             type_name, pk = parse_global_id(obj, field="object")
@@ -90,15 +92,27 @@ def explain(
         result = asyncio.run(run())
     except DomainError as error:
         raise typer.BadParameter(error.message, param_hint="--object") from None
+    _print(result, "")
+
+
+def _print(result: AccessExplanation, indent: str) -> None:
     subject, typ, oid, act = result.request
     verdict = "[green]ALLOW[/green]" if result.allowed else "[red]DENY[/red]"
-    console.print(f"{verdict} {subject} {act} {typ}:{oid}")
+    console.print(f"{indent}{verdict} {subject} {act} {typ}:{oid}")
     if not result.paths:
-        console.print("  no office of this user stands in any relation to the object's office")
+        console.print(
+            f"{indent}  no office of this user stands in any relation to the object's office"
+        )
     for path in result.paths:
         casbin = "allow" if path.casbin_allows else "deny"
         console.print(
-            f"  via office:{path.office_id} as {path.relation} (casbin enforce: {casbin})"
+            f"{indent}  via office:{path.office_id} as {path.relation} (casbin enforce: {casbin})"
         )
         for line in path.explanation.describe():
-            console.print(f"    {line}", highlight=False)
+            console.print(f"{indent}    {line}", highlight=False)
+    for parent, explanation in result.parent:
+        console.print(
+            f"{indent}  and, as part of {type(parent).__name__} {global_id_of(parent)}:",
+            highlight=False,
+        )
+        _print(explanation, indent + "  ")

@@ -51,7 +51,8 @@ class EmploymentRecord(Base, OfficeScoped, Timestamped):
     """One post held (任职经历): the basis of post and region recusal."""
 
     __tablename__ = "employment_records"
-    __authz_type__ = "person"
+    __authz_type__ = "employment_record"
+    __authz_parent__ = ("person_id", Person)  # part of the person's record
 
     id: Mapped[int] = mapped_column(primary_key=True)
     person_id: Mapped[int] = mapped_column(ForeignKey("persons.id", ondelete="CASCADE"), index=True)
@@ -67,7 +68,8 @@ class InterestTie(Base, OfficeScoped, Timestamped):
     """A declared kin or interest tie to an organisation: the basis of official recusal."""
 
     __tablename__ = "interest_ties"
-    __authz_type__ = "person"
+    __authz_type__ = "interest_tie"
+    __authz_parent__ = ("person_id", Person)  # part of the person's record
 
     id: Mapped[int] = mapped_column(primary_key=True)
     person_id: Mapped[int] = mapped_column(ForeignKey("persons.id", ondelete="CASCADE"), index=True)
@@ -82,7 +84,8 @@ class PoolMembership(Base, OfficeScoped, Timestamped):
 
     __tablename__ = "pool_memberships"
     __table_args__ = (UniqueConstraint("office_id", "person_id", "pool"),)
-    __authz_type__ = "person"
+    __authz_type__ = "pool_membership"
+    __authz_parent__ = ("person_id", Person)  # part of the person's record
 
     id: Mapped[int] = mapped_column(primary_key=True)
     person_id: Mapped[int] = mapped_column(ForeignKey("persons.id", ondelete="CASCADE"), index=True)

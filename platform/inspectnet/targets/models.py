@@ -26,7 +26,8 @@ class LeadershipPost(Base, OfficeScoped, Timestamped):
     """One member of a target's leadership roster (领导班子成员), with the post's dates."""
 
     __tablename__ = "leadership_posts"
-    __authz_type__ = "target"
+    __authz_type__ = "leadership_post"
+    __authz_parent__ = ("target_id", Target)  # part of the target's record
 
     id: Mapped[int] = mapped_column(primary_key=True)
     target_id: Mapped[int] = mapped_column(ForeignKey("targets.id", ondelete="CASCADE"), index=True)
