@@ -6,13 +6,13 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
-from fastapi import FastAPI, Request
+from fastapi import FastAPI, Request, WebSocket
 from fastapi.responses import JSONResponse, Response
 
-from inspectnet import keyring
+from inspectnet import events, keyring
 from inspectnet.authz.store import PolicyStore
 from inspectnet.db import Database, make_engine
-from inspectnet.graphql import endpoint
+from inspectnet.graphql import endpoint, subscriptions
 from inspectnet.graphql.schema import build_schema
 from inspectnet.health import readiness
 from inspectnet.observability import metrics
@@ -46,6 +46,7 @@ def create_app(
         settings=settings,
     )
     watch = (not settings.is_sqlite) if watch_policy is None else watch_policy
+    bus = events.bus_for(settings.database_url)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
@@ -57,9 +58,13 @@ def create_app(
 
             watcher = PolicyWatcher(settings.database_url, service.policy, database)
             await watcher.start()
+        await bus.start()
+        events.install(bus)
         try:
             yield
         finally:
+            events.uninstall(bus)
+            await bus.stop()
             if watcher is not None:
                 await watcher.stop()
             await database.dispose()
@@ -74,6 +79,10 @@ def create_app(
     @app.api_route("/graphql", methods=["GET", "POST"])
     async def graphql(request: Request) -> Response:
         return await endpoint.handle(service, request)
+
+    @app.websocket("/graphql")
+    async def graphql_live(websocket: WebSocket) -> None:
+        await subscriptions.serve(service, bus, websocket)
 
     @app.get("/healthz")
     async def healthz() -> dict[str, str]:

@@ -5,6 +5,7 @@ from inspectnet.audit.models import AuditEntry
 from inspectnet.authz.models import PolicyRule, PolicyState
 from inspectnet.db import Base
 from inspectnet.network.models import Office, OfficeLink
+from inspectnet.notifications.models import Notification
 from inspectnet.people.models import EmploymentRecord, InterestTie, Person, PoolMembership
 from inspectnet.rules.models import CalendarYear
 from inspectnet.targets.models import LeadershipPost, Target
@@ -16,6 +17,7 @@ __all__ = [
     "EmploymentRecord",
     "InterestTie",
     "LeadershipPost",
+    "Notification",
     "Office",
     "OfficeLink",
     "Person",

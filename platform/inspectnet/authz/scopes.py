@@ -15,7 +15,7 @@ from sqlalchemy import ColumnElement, Select, and_, false, or_, select, true
 
 from inspectnet.authz.actor import Actor, office_domain
 from inspectnet.authz.relations import Relation, offices_in_relation
-from inspectnet.authz.resources import office_column, type_of
+from inspectnet.authz.resources import office_column, owner_column, type_of
 
 M = TypeVar("M")
 
@@ -55,7 +55,12 @@ def _build_filter(actor: Actor, model: type[Any], action: str) -> ColumnElement[
                 special.append(and_(in_relation, id_col.in_(ids)))
     clauses = [office_col.in_(offices_in_relation(rel, roots)) for rel, roots in plain.items()]
     clauses.extend(special)
-    return or_(*clauses) if clauses else false()
+    allowed = or_(*clauses) if clauses else false()
+    owner = owner_column(model)
+    if owner is None:
+        return allowed
+    # An owned row (a notification) is its owner's alone, whatever the policy says of its office.
+    return and_(owner == actor.user_id, allowed) if actor.user_id is not None else false()
 
 
 def readable(actor: Actor, model: type[M], action: str = "read") -> Select[tuple[M]]:

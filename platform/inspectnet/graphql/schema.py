@@ -16,6 +16,7 @@ from inspectnet.graphql.documents import PreparedDocument
 from inspectnet.graphql.nodes import resolve_node
 from inspectnet.graphql.relay import Node
 from inspectnet.network.graphql import NetworkMutation, NetworkQuery
+from inspectnet.notifications.graphql import NotificationsMutation, NotificationsSubscription
 from inspectnet.people.graphql import PeopleMutation
 from inspectnet.rules.graphql import RulesMutation, RulesQuery
 from inspectnet.targets.graphql import TargetsMutation
@@ -31,11 +32,20 @@ class NodeQuery:
 Query = merge_types("Query", (NodeQuery, AccountsQuery, NetworkQuery, AuditQuery, RulesQuery))
 Mutation = merge_types(
     "Mutation",
-    (NetworkMutation, PeopleMutation, TargetsMutation, AccountsMutation, RulesMutation),
+    (
+        NetworkMutation,
+        PeopleMutation,
+        TargetsMutation,
+        AccountsMutation,
+        RulesMutation,
+        NotificationsMutation,
+    ),
 )
+Subscription = merge_types("Subscription", (NotificationsSubscription,))
 # merge_types takes no description; the merged definitions are ours to describe.
 Query.__strawberry_definition__.description = "Reading the network (查询)"  # type: ignore[attr-defined]
 Mutation.__strawberry_definition__.description = "Changing the network (变更)"  # type: ignore[attr-defined]
+Subscription.__strawberry_definition__.description = "Live updates (订阅)"  # type: ignore[attr-defined]
 
 
 class InspectnetSchema(strawberry.Schema):
@@ -54,6 +64,7 @@ def build_schema(*, development: bool = True) -> strawberry.Schema:
     from inspectnet.accounts.graphql import RoleGrantType, UserAccountType
     from inspectnet.audit.graphql import AuditEntryType
     from inspectnet.network.graphql import OfficeType
+    from inspectnet.notifications.graphql import NotificationType
     from inspectnet.people.graphql import (
         EmploymentRecordType,
         InterestTieType,
@@ -68,9 +79,11 @@ def build_schema(*, development: bool = True) -> strawberry.Schema:
     return InspectnetSchema(
         query=Query,
         mutation=Mutation,
+        subscription=Subscription,
         extensions=extensions,
         types=[
             OfficeType, PersonType, EmploymentRecordType, InterestTieType, PoolMembershipType,
             TargetType, LeadershipPostType, UserAccountType, RoleGrantType, AuditEntryType,
+            NotificationType,
         ],
     )
