@@ -283,6 +283,8 @@ def _within(transaction: SessionTransaction | None, outer: SessionTransaction) -
 
 
 def _committed(session: Session) -> None:
+    if session.in_nested_transaction():
+        return  # a savepoint released (SQLAlchemy says so too): the work is not committed yet
     pending = session.info.pop(_PENDING, None)
     bus = installed()
     if pending and bus is not None:

@@ -12,6 +12,8 @@ from typing import Any
 import uvicorn
 from websockets.asyncio.client import ClientConnection, connect
 
+from inspectnet import events
+
 PROTOCOL = "graphql-transport-ws"
 NOTIFICATION_ADDED = (
     "subscription { notificationAdded { id kind title subjectId officeId readAt } }"
@@ -71,6 +73,22 @@ class LiveClient:
 
     async def subscribe(self, operation_id: str, query: str = NOTIFICATION_ADDED) -> None:
         await self.send({"id": operation_id, "type": "subscribe", "payload": {"query": query}})
+
+    async def subscribe_and_wait(
+        self, operation_id: str, query: str = NOTIFICATION_ADDED, seconds: float = 10
+    ) -> None:
+        """Subscribe, then wait until this process's bus holds one more subscriber.
+
+        The protocol has no acknowledgement of a subscribe, and an event published before the
+        subscriber joined the bus is not for it; in-process tests can see the bus, so they wait.
+        """
+        bus = events.installed()
+        assert bus is not None, "no app is serving in this process"
+        before = bus.subscriber_count
+        await self.subscribe(operation_id, query)
+        async with asyncio.timeout(seconds):
+            while bus.subscriber_count <= before:  # noqa: ASYNC110 (the bus has no event to wait on)
+                await asyncio.sleep(0.01)
 
     async def nothing_within(self, seconds: float) -> bool:
         """True when no message arrives for ``seconds``."""

@@ -68,10 +68,11 @@ async def mark_all_read(session: AsyncSession, actor: Actor, now: object) -> int
         update(Notification)
         .where(readable_filter(actor, Notification, "update"), Notification.read_at.is_(None))
         .values(read_at=now)
+        .returning(Notification.id)
         .execution_options(synchronize_session=False)
     )
-    result = await session.execute(statement)
-    return int(result.rowcount or 0)  # type: ignore[attr-defined]
+    # RETURNING, not rowcount: SQLite's driver reports -1 for an UPDATE led by a WITH clause.
+    return len((await session.execute(statement)).all())
 
 
 async def active_accounts(session: AsyncSession, user_ids: Iterable[int]) -> list[int]:
