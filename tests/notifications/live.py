@@ -55,8 +55,10 @@ class LiveClient:
 
     @classmethod
     @contextlib.asynccontextmanager
-    async def connected(cls, base: str, **kwargs: Any) -> AsyncIterator[LiveClient]:
-        async with connect(f"{base}/graphql", subprotocols=[PROTOCOL], **kwargs) as ws:  # type: ignore[list-item]
+    async def connected(
+        cls, base: str, path: str = "/graphql", **kwargs: Any
+    ) -> AsyncIterator[LiveClient]:
+        async with connect(f"{base}{path}", subprotocols=[PROTOCOL], **kwargs) as ws:  # type: ignore[list-item]
             yield cls(ws)
 
     async def send(self, message: dict[str, Any]) -> None:
