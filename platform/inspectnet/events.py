@@ -47,8 +47,7 @@ class LiveEvent:
         return json.dumps(asdict(self), separators=(",", ":"))
 
     @classmethod
-    def from_json(cls, text: str) -> LiveEvent:
-        data = json.loads(text)
+    def from_dict(cls, data: dict[str, Any]) -> LiveEvent:
         return cls(
             topic=str(data["topic"]),
             object_id=int(data["object_id"]),
@@ -157,7 +156,7 @@ class PostgresBus(EventBus):
 
     def _heard(self, _connection: Any, _pid: int, _channel: str, payload: str) -> None:
         try:
-            events = [LiveEvent.from_json(item) for item in json.loads(payload)]
+            events = [LiveEvent.from_dict(item) for item in json.loads(payload)]
         except (ValueError, KeyError, TypeError):
             log.warning("ignored a malformed live event payload")
             return
