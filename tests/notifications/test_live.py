@@ -16,7 +16,7 @@ from typing import Any
 import httpx
 import pytest
 
-from inspectnet import migrate
+from inspectnet import clock, migrate
 from inspectnet.accounts.tokens import issue_token
 from inspectnet.app import create_app
 from inspectnet.authz.actor import Actor
@@ -241,3 +241,15 @@ async def test_a_client_without_the_subprotocol_is_closed_4406(live: Live) -> No
         4406,
         "Subprotocol not acceptable",
     )
+
+
+async def test_a_token_that_expired_since_connecting_closes_4403_at_the_next_event(
+    live: Live,
+) -> None:
+    member = live.office3.member
+    async with LiveClient.connected(live.ws) as client:
+        await client.init(live.token(member.username))  # valid for ten minutes
+        await client.subscribe_and_wait("1")
+        with clock.frozen(clock.now() + timedelta(hours=1)):
+            await live.notice(member)
+            assert await client.closed_with() == (4403, "Forbidden")
