@@ -80,6 +80,11 @@ def _serve(url: str, log: Path) -> Iterator[Server]:
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait(timeout=10)
+    # A clean stop: the bus's LISTEN connection and the subscriptions closed without error.
+    # (A single uvicorn process re-raises the SIGTERM it handled once it has shut down.)
+    output = log.read_text(errors="replace")
+    assert process.returncode in (0, -signal.SIGTERM), output[-2000:]
+    assert "Traceback" not in output and '"level": "error"' not in output, output[-2000:]
 
 
 async def _ready(server: Server) -> None:
