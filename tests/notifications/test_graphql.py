@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from sqlalchemy import select
 
 from inspectnet import clock
@@ -15,6 +16,7 @@ from inspectnet.notifications import service
 from inspectnet.notifications.models import Notification, NotificationKind
 from tests.conftest import Api
 from tests.notifications.conftest import Office3
+from tests.sqlcount import count_statements
 
 LIST = """query($first: Int, $after: String, $unreadOnly: Boolean! = false) {
   viewer { notifications(first: $first, after: $after, unreadOnly: $unreadOnly) {
@@ -243,3 +245,23 @@ async def test_a_member_may_not_send_a_notice(api: Api, office3: Office3) -> Non
     assert refused["data"]["sendNotice"]["userErrors"][0]["code"] == "FORBIDDEN"
     listed = await api.gql(LIST, user=office3.other.username)
     assert listed["data"]["viewer"]["notifications"]["totalCount"] == 0
+
+
+@pytest.mark.parametrize("size", [3, 60])
+async def test_the_list_with_both_counts_takes_a_constant_number_of_statements(
+    api: Api, office3: Office3, db: Database, policy: PolicyStore, size: int
+) -> None:
+    await _raise(db, policy, office3, office3.member.id, [f"通知{n}" for n in range(size)])
+    await _raise(db, policy, office3, office3.other.id, ["别人的"] * 5)
+    await api.reload_policy()  # the office's grants are newer than the app's policy
+    engine = api.app.state.graphql.database.sync_engine
+    with count_statements(engine) as statements:
+        listed = await api.gql(LIST, {"first": 50}, user=office3.member.username)
+    page = listed["data"]["viewer"]["notifications"]
+    assert (len(page["nodes"]), page["totalCount"], page["unreadCount"]) == (
+        min(size, 50),
+        size,
+        size,
+    )
+    # sign-in 1 · the page 1 · totalCount 1 · unreadCount 1
+    assert statements.count == 4

@@ -79,8 +79,9 @@ def live_url(tmp_path_factory: pytest.TempPathFactory) -> str:
 
 
 @pytest.fixture
-async def live(live_url: str) -> AsyncIterator[Live]:
-    settings = make_settings(live_url)
+async def live(live_url: str, request: pytest.FixtureRequest) -> AsyncIterator[Live]:
+    """A fresh office and the app serving on a free port; ``request.param``: settings overrides."""
+    settings = make_settings(live_url, **getattr(request, "param", {}))
     database = Database(make_engine(settings))
     async with database.transaction() as session:
         office3 = await make_office3(
@@ -253,3 +254,19 @@ async def test_a_token_that_expired_since_connecting_closes_4403_at_the_next_eve
         with clock.frozen(clock.now() + timedelta(hours=1)):
             await live.notice(member)
             assert await client.closed_with() == (4403, "Forbidden")
+
+
+@pytest.mark.parametrize(
+    "live",
+    [{"graphql_cost_budget": 2, "graphql_max_query_cost": 2, "graphql_cost_restore_rate": 0.001}],
+    indirect=True,
+)
+async def test_each_subscribe_is_charged_to_the_callers_budget(live: Live) -> None:
+    async with LiveClient.connected(live.ws) as client:
+        await client.init(live.token(live.office3.member.username))
+        await client.subscribe_and_wait("1")  # costs 1 (one object field)
+        await client.subscribe_and_wait("2")
+        await client.subscribe("3")
+        message = await client.receive()
+        assert (message["id"], message["type"]) == ("3", "error")
+        assert message["payload"][0]["extensions"]["code"] == "RATE_LIMITED"

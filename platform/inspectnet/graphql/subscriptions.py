@@ -8,8 +8,9 @@ the HTTP endpoint's own:
   ``subscribe`` before the acknowledgement with 4401, as the protocol says;
 - a ``subscribe`` goes through the same steps as an HTTP request before it runs: the token limit,
   the shape limits (depth, aliases), the specification's rules, introspection off outside
-  development, variables coerced, the requested cost within the per-request maximum. A refusal
-  is an ``error`` message for that subscription and the connection stays open;
+  development, variables coerced, the requested cost within the per-request maximum and taken
+  from the caller's budget (once per subscribe; events are not charged). A refusal is an
+  ``error`` message for that subscription and the connection stays open;
 - only subscription operations are served here; queries and mutations go over HTTP, where the
   transaction, the audit and the rate limits are;
 - every event is re-read through ``readable`` after signing the caller in again
@@ -75,6 +76,7 @@ class _Connection:
     request_id: str
     authorization: str | None = None
     user_id: int | None = None
+    username: str | None = None
     tasks: dict[str, asyncio.Task[None]] = field(default_factory=dict)
     send_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     closed: asyncio.Event = field(default_factory=asyncio.Event)
@@ -146,6 +148,7 @@ async def _initialise(connection: _Connection) -> None:
         log.warning("WebSocket sign-in refused: %s (request %s)", error.code, connection.request_id)
         raise _Close(FORBIDDEN, "Forbidden") from None
     connection.authorization, connection.user_id = authorization, actor.user_id
+    connection.username = actor.username
     await connection.send({"type": "connection_ack"})
 
 
@@ -210,7 +213,7 @@ async def _subscribe(connection: _Connection, message: dict[str, Any]) -> None:
     if operation_id in connection.tasks:
         raise _Close(SUBSCRIBER_EXISTS, f"Subscriber for {operation_id} already exists")
     try:
-        prepared, variables, operation_name = _prepare(connection, payload)
+        prepared, variables, operation_name = await _prepare(connection, payload)
     except Refusal as refusal:
         await connection.send({"id": operation_id, "type": "error", "payload": refusal.errors})
         return
@@ -227,7 +230,7 @@ def _forget(connection: _Connection, operation_id: str, task: asyncio.Task[None]
         del connection.tasks[operation_id]
 
 
-def _prepare(
+async def _prepare(
     connection: _Connection, payload: dict[str, Any]
 ) -> tuple[Prepared, dict[str, Any] | None, str | None]:
     """The HTTP endpoint's checks, in its order, for one ``subscribe`` (a Refusal if any fails)."""
@@ -248,9 +251,13 @@ def _prepare(
         raise Refusal("OPERATION_NOT_SUPPORTED", "WebSocket 只用于订阅，查询和变更请用 HTTP POST")
     prepared = service.documents.validate(query, document)
     coerced = _coerce_variables(service, operation, variables)
-    _check_cost(
-        service.settings, requested_cost(service.schema._schema, document, operation, coerced)
-    )
+    requested = requested_cost(service.schema._schema, document, operation, coerced)
+    _check_cost(service.settings, requested)
+    assert connection.username is not None
+    taken, throttle = await service.budgets.take(connection.username, requested)
+    if not taken:
+        wait = throttle.retry_after(requested)
+        raise Refusal("RATE_LIMITED", f"查询额度暂时不足，请{wait}秒后重试")
     return prepared, variables, operation_name or None
 
 

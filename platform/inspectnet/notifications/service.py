@@ -109,7 +109,11 @@ async def mark_read(
         raise ValidationFailed("请指定要标记的通知，或选择全部标记", code="IDS_OR_ALL", field="ids")
     now = clock.now()
     if all_unread:
-        return [], await repository.mark_all_read(session, actor, now)
+        changed = await repository.mark_all_read(session, actor, now)
+        await record(
+            session, actor, "notification.mark_read", detail={"all": True, "count": changed}
+        )
+        return [], changed
     wanted = list(dict.fromkeys(ids or []))
     if len(wanted) > MAX_IDS:
         raise ValidationFailed(f"一次最多标记{MAX_IDS}条", code="TOO_MANY_IDS", field="ids")
@@ -126,6 +130,7 @@ async def mark_read(
             row.read_at = now
             changed += 1
     await session.flush()
+    await record(session, actor, "notification.mark_read", detail={"count": changed})
     return [found[pk] for pk in wanted], changed
 
 
