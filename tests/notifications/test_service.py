@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 
 from inspectnet import events
 from inspectnet.authz.actor import Actor
+from inspectnet.authz.checks import require
 from inspectnet.authz.store import PolicyStore
 from inspectnet.db import Database
 from inspectnet.errors import NotFound, ValidationFailed
@@ -197,3 +198,20 @@ async def test_an_event_reaches_only_its_recipients_subscribers(
         assert len(_drain(member)) == 1
         assert _drain(other) == []
     assert bus.subscriber_count == 0
+
+
+async def test_the_doors_require_hides_another_users_notification_as_not_found(
+    db: Database, policy: PolicyStore, office3: Office3
+) -> None:
+    async with db.transaction() as session:
+        [mine] = await _notify(session, policy, office3, [office3.member.id])
+        [theirs] = await _notify(session, policy, office3, [office3.other.id])
+    member = _as(policy, office3.member)
+    async with db.session() as session:
+        await require(session, member, "update", mine)
+        with pytest.raises(NotFound):
+            await require(session, member, "update", theirs)
+        # The office admin's policy rows cover the office, not other accounts' own rows.
+        with pytest.raises(NotFound):
+            await require(session, _as(policy, office3.admin), "read", theirs)
+    assert [(d.action, d.code) for d in member.denials] == [("update", "NOT_FOUND")]
