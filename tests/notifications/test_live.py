@@ -22,6 +22,7 @@ from inspectnet.app import create_app
 from inspectnet.authz.actor import Actor
 from inspectnet.authz.store import PolicyStore
 from inspectnet.db import Database, make_engine
+from inspectnet.graphql import subscriptions
 from inspectnet.ids import global_id
 from inspectnet.settings import Settings
 from tests.conftest import make_settings
@@ -270,3 +271,33 @@ async def test_each_subscribe_is_charged_to_the_callers_budget(live: Live) -> No
         message = await client.receive()
         assert (message["id"], message["type"]) == ("3", "error")
         assert message["payload"][0]["extensions"]["code"] == "RATE_LIMITED"
+
+
+async def test_no_connection_init_in_time_closes_4408_even_while_pinging(
+    live: Live, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from websockets.exceptions import ConnectionClosed
+
+    monkeypatch.setattr(subscriptions, "INIT_TIMEOUT_SECONDS", 0.5)
+    async with LiveClient.connected(live.ws) as client:
+        with pytest.raises(ConnectionClosed) as closed:
+            async with asyncio.timeout(5):  # pinging forever would keep it open without a deadline
+                while True:
+                    await client.send({"type": "ping"})
+                    assert await client.receive() == {"type": "pong"}
+                    await asyncio.sleep(0.1)
+    assert closed.value.rcvd is not None
+    assert (closed.value.rcvd.code, closed.value.rcvd.reason) == (
+        4408,
+        "Connection initialisation timeout",
+    )
+
+
+async def test_an_overlong_or_missing_subscription_id_closes_4400(live: Live) -> None:
+    for operation_id in ("x" * 65, "", None):
+        async with LiveClient.connected(live.ws) as client:
+            await client.init(live.token(live.office3.member.username))
+            await client.send(
+                {"id": operation_id, "type": "subscribe", "payload": {"query": NOTIFICATION_ADDED}}
+            )
+            assert await client.closed_with() == (4400, "Invalid message"), operation_id

@@ -53,6 +53,7 @@ from inspectnet.graphql.refusals import Refusal
 PROTOCOL = "graphql-transport-ws"
 INIT_TIMEOUT_SECONDS = 10.0
 MAX_SUBSCRIPTIONS = 20  # per connection
+MAX_ID_BYTES = 64
 log = logging.getLogger("inspectnet.graphql.subscriptions")
 
 # Close codes of graphql-transport-ws (and RFC 6455's 1011 for our own failure).
@@ -119,22 +120,12 @@ async def serve(service: GraphQLService, bus: EventBus, websocket: WebSocket) ->
 
 async def _initialise(connection: _Connection) -> None:
     """Wait for ``connection_init`` and sign the caller in by its payload."""
-    while True:
-        try:
-            message = await asyncio.wait_for(_receive(connection), INIT_TIMEOUT_SECONDS)
-        except TimeoutError:
-            raise _Close(INIT_TIMEOUT, "Connection initialisation timeout") from None
-        kind = message["type"]
-        if kind == "ping":
-            await connection.send({"type": "pong"})
-            continue
-        if kind == "pong":
-            continue
-        if kind == "subscribe":
-            raise _Close(UNAUTHORIZED, "Unauthorized")
-        if kind != "connection_init":
-            raise _Close(BAD_REQUEST, f"Unexpected message type {kind}")
-        break
+    try:
+        # One deadline for the whole wait: pings do not keep an anonymous socket open.
+        async with asyncio.timeout(INIT_TIMEOUT_SECONDS):
+            message = await _until_init(connection)
+    except TimeoutError:
+        raise _Close(INIT_TIMEOUT, "Connection initialisation timeout") from None
     payload = message.get("payload") or {}
     if not isinstance(payload, dict):
         raise _Close(BAD_REQUEST, "connection_init payload must be an object")
@@ -150,6 +141,20 @@ async def _initialise(connection: _Connection) -> None:
     connection.authorization, connection.user_id = authorization, actor.user_id
     connection.username = actor.username
     await connection.send({"type": "connection_ack"})
+
+
+async def _until_init(connection: _Connection) -> dict[str, Any]:
+    while True:
+        message = await _receive(connection)
+        kind = message["type"]
+        if kind == "ping":
+            await connection.send({"type": "pong"})
+        elif kind == "subscribe":
+            raise _Close(UNAUTHORIZED, "Unauthorized")
+        elif kind == "connection_init":
+            return message
+        elif kind != "pong":
+            raise _Close(BAD_REQUEST, "Unexpected message type")
 
 
 async def _sign_in(
@@ -192,7 +197,7 @@ async def _handle(connection: _Connection, message: dict[str, Any]) -> None:
         if task is not None:
             task.cancel()
     else:
-        raise _Close(BAD_REQUEST, f"Unexpected message type {kind}")
+        raise _Close(BAD_REQUEST, "Unexpected message type")
 
 
 async def _receive(connection: _Connection) -> dict[str, Any]:
@@ -208,7 +213,10 @@ async def _receive(connection: _Connection) -> dict[str, Any]:
 
 async def _subscribe(connection: _Connection, message: dict[str, Any]) -> None:
     operation_id, payload = message.get("id"), message.get("payload")
-    if not isinstance(operation_id, str) or not operation_id or not isinstance(payload, dict):
+    # The id is echoed in a close reason, which may not exceed 123 bytes.
+    if not isinstance(operation_id, str) or not 0 < len(operation_id.encode()) <= MAX_ID_BYTES:
+        raise _Close(BAD_REQUEST, "Invalid message")
+    if not isinstance(payload, dict):
         raise _Close(BAD_REQUEST, "Invalid message")
     if operation_id in connection.tasks:
         raise _Close(SUBSCRIBER_EXISTS, f"Subscriber for {operation_id} already exists")
