@@ -1,16 +1,19 @@
-"""Live events: ids that something changed for a user, published after the change commits.
+"""Live events: ids that something changed for a user, published when the change commits.
 
 A service calls ``publish_after_commit(session, event)`` inside its unit of work. The event
-waits on the session and reaches the installed ``EventBus`` only when the session's outermost
-transaction commits; a rolled-back transaction or savepoint drops the events queued inside it.
-Events carry ids only (never a title or any content): a subscriber re-reads the object through
-``readable`` at delivery, so the bus can be a plain broadcast and a stale or stray event shows
-nothing.
+waits on the session and goes out only when the session's outermost transaction commits; a
+rolled-back transaction or savepoint drops the events queued inside it (a released savepoint
+is not a commit). Events carry ids only (never a title or any content): a subscriber re-reads
+the object through ``readable`` at delivery, so the bus can be a plain broadcast and a stale or
+stray event shows nothing.
 
 Two buses:
-- ``InProcessBus``: one process (the SQLite default);
-- ``PostgresBus``: LISTEN/NOTIFY on a dedicated asyncpg connection, so every replica's
-  subscribers hear every replica's events.
+- ``InProcessBus``: one process (the SQLite default); events are handed over after COMMIT;
+- ``PostgresBus``: LISTEN/NOTIFY, so every replica's subscribers hear every replica's events.
+  The NOTIFY is sent on the committing transaction itself, just before COMMIT: PostgreSQL
+  delivers it when (and only if) the transaction commits, so no event is lost between the
+  commit and its publication, and a process without a bus of its own (the CLI) still reaches
+  every replica's subscribers.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from sqlalchemy import event as sa_event
+from sqlalchemy import text
 from sqlalchemy.orm import Session, SessionTransaction
 
 log = logging.getLogger("inspectnet.events")
@@ -80,6 +84,9 @@ class Subscription:
 class EventBus:
     """Fans events out to this process's subscribers; subclasses carry them between replicas."""
 
+    # True: events travel inside the committing PostgreSQL transaction (NOTIFY), not via publish.
+    transactional = False
+
     def __init__(self) -> None:
         self._subscribers: dict[tuple[int, str], set[Subscription]] = {}
 
@@ -131,9 +138,11 @@ class PostgresBus(EventBus):
     """LISTEN/NOTIFY: every replica listens on one channel and delivers what concerns it.
 
     A replica hears its own NOTIFYs too, so local subscribers are served by the same path as
-    remote ones. Publishing happens after the commit on the listening connection; if the
-    process dies in between, the event is lost but the row it points to is not.
+    remote ones. Committed events are sent by the committing transaction (``notify_sql``);
+    ``publish`` (on the listening connection) serves events raised outside a transaction.
     """
+
+    transactional = True
 
     def __init__(self, database_url: str) -> None:
         super().__init__()
@@ -186,8 +195,6 @@ class PostgresBus(EventBus):
         task.add_done_callback(self._sending.discard)
 
     async def _send(self, events: list[LiveEvent]) -> None:
-        # One NOTIFY per chunk keeps each payload under PostgreSQL's 8000-byte limit.
-        chunks = _chunks([e.to_json() for e in events], limit=7_000)
         try:
             async with self._lock:
                 if self._connection is None or self._connection.is_closed():
@@ -195,7 +202,7 @@ class PostgresBus(EventBus):
                 await self._connection.execute(
                     "SELECT pg_notify($1, chunk) FROM unnest($2::text[]) AS chunk",
                     CHANNEL,
-                    chunks,
+                    notify_chunks(events),
                 )
         except Exception:  # a lost hint must never fail the request that committed
             log.exception("publishing %d live event(s) failed", len(events))
@@ -207,6 +214,11 @@ class PostgresBus(EventBus):
         if self._connection is not None and not self._connection.is_closed():
             await self._connection.close()
         self._connection = None
+
+
+def notify_chunks(events: Sequence[LiveEvent]) -> list[str]:
+    """NOTIFY payloads for ``events``: one per chunk keeps each under PostgreSQL's 8000 bytes."""
+    return _chunks([e.to_json() for e in events], limit=7_000)
 
 
 def _chunks(items: list[str], *, limit: int) -> list[str]:
@@ -281,9 +293,26 @@ def _within(transaction: SessionTransaction | None, outer: SessionTransaction) -
     return False
 
 
+def _committing(session: Session) -> None:
+    """On PostgreSQL, NOTIFY inside the committing transaction (unless a local bus wants them)."""
+    if session.in_nested_transaction() or not session.info.get(_PENDING):
+        return  # SQLAlchemy announces a savepoint's release as a commit too: not ours
+    bus = installed()
+    if bus is not None and not bus.transactional:
+        return
+    bind = session.get_bind()
+    if bind.dialect.name != "postgresql":
+        return
+    events = [event for _, event in session.info.pop(_PENDING)]
+    session.execute(
+        text("SELECT pg_notify(:channel, chunk) FROM unnest(CAST(:chunks AS text[])) AS chunk"),
+        {"channel": CHANNEL, "chunks": notify_chunks(events)},
+    )
+
+
 def _committed(session: Session) -> None:
     if session.in_nested_transaction():
-        return  # a savepoint released (SQLAlchemy says so too): the work is not committed yet
+        return  # a savepoint released, not a commit
     pending = session.info.pop(_PENDING, None)
     bus = installed()
     if pending and bus is not None:
@@ -291,4 +320,5 @@ def _committed(session: Session) -> None:
 
 
 sa_event.listen(Session, "after_soft_rollback", _rolled_back)
+sa_event.listen(Session, "before_commit", _committing)
 sa_event.listen(Session, "after_commit", _committed)

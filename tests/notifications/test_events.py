@@ -5,6 +5,10 @@ from __future__ import annotations
 import asyncio
 import json
 
+from sqlalchemy.ext.asyncio import create_async_engine
+
+from inspectnet import events
+from inspectnet.db import Database
 from inspectnet.events import (
     InProcessBus,
     LiveEvent,
@@ -12,6 +16,7 @@ from inspectnet.events import (
     _chunks,
     asyncpg_dsn,
     bus_for,
+    publish_after_commit,
 )
 from tests.conftest import PG_ADMIN_URL, _pg_available
 from tests.support import skip_or_fail
@@ -57,3 +62,31 @@ async def test_postgres_buses_of_two_replicas_hear_each_others_events() -> None:
     finally:
         await one.stop()
         await two.stop()
+
+
+async def test_on_postgresql_a_process_without_a_bus_notifies_every_replica_at_commit() -> None:
+    """The CLI's case: the NOTIFY rides on the committing transaction itself."""
+    if not await _pg_available():
+        skip_or_fail("PostgreSQL is not reachable on 127.0.0.1:5432")
+    assert events.installed() is None
+    replica = PostgresBus(PG_ADMIN_URL)
+    await replica.start()
+    engine = create_async_engine(PG_ADMIN_URL)
+    try:
+        async with replica.subscribe(7777, "notification") as heard:
+            async with Database(engine).transaction() as session:
+                publish_after_commit(session, LiveEvent("notification", 1, 7777))
+                await asyncio.sleep(0.3)
+                assert heard.queue.empty()  # nothing before the COMMIT
+            async with asyncio.timeout(10):
+                assert await heard.queue.get() == LiveEvent("notification", 1, 7777)
+
+            async with Database(engine).session() as session:
+                await session.begin()
+                publish_after_commit(session, LiveEvent("notification", 2, 7777))
+                await session.rollback()
+            await asyncio.sleep(0.3)
+            assert heard.queue.empty()  # a rolled-back transaction notifies nobody
+    finally:
+        await replica.stop()
+        await engine.dispose()
