@@ -6,16 +6,16 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
-from fastapi import FastAPI, Request
+from fastapi import FastAPI, Request, WebSocket
 from fastapi.responses import JSONResponse, Response
 from starlette.middleware.cors import CORSMiddleware
 
-from inspectnet import domains, keyring, origins
+from inspectnet import domains, events, keyring, origins
 from inspectnet.audit.checkpoint import Checkpointer
 from inspectnet.db import Database, make_engine
 from inspectnet.graphql import graphiql
 from inspectnet.health import readiness
-from inspectnet.http import endpoint
+from inspectnet.http import endpoint, subscriptions
 from inspectnet.observability import metrics
 from inspectnet.observability.logs import configure_logging
 from inspectnet.observability.middleware import RequestContext
@@ -60,6 +60,7 @@ def create_app(
         settings=settings,
     )
     watch = (not settings.is_sqlite) if watch_policy is None else watch_policy
+    bus = events.bus_for(database.engine)
 
     @asynccontextmanager
     async def lifespan(running: FastAPI) -> AsyncIterator[None]:
@@ -82,9 +83,13 @@ def create_app(
         )
         await service.outbox.start()
         checkpointer.start()
+        await bus.start()
+        events.install(bus)
         try:
             yield
         finally:
+            events.uninstall(bus)
+            await bus.stop()
             await checkpointer.stop()
             await service.outbox.stop()
             if watcher is not None:
@@ -113,6 +118,10 @@ def create_app(
     @app.api_route("/graphql", methods=["GET", "POST"])
     async def graphql(request: Request) -> Response:
         return await endpoint.handle(service, request)
+
+    @app.websocket("/graphql")
+    async def graphql_live(websocket: WebSocket) -> None:
+        await subscriptions.serve(service, bus, websocket)
 
     @app.get("/healthz")
     async def healthz() -> dict[str, str]:

@@ -141,6 +141,11 @@ class Database:
         self._sessions = async_sessionmaker(bind=bind, **options)
 
     @property
+    def engine(self) -> AsyncEngine:
+        """The engine behind the sessions (a test's connection-bound database has one too)."""
+        return self.bind if isinstance(self.bind, AsyncEngine) else self.bind.engine
+
+    @property
     def sync_engine(self) -> Engine:
         return (
             self.bind.sync_engine

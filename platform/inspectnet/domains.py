@@ -26,6 +26,7 @@ INSTALLED: list[str] = [
     "inspectnet.accounts",
     "inspectnet.audit",
     "inspectnet.rules",
+    "inspectnet.notifications",
 ]
 
 POLICY_FILE = "policy.csv"

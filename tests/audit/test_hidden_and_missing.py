@@ -21,6 +21,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from inspectnet import clock, migrate
+from inspectnet.accounts.models import UserAccount
 from inspectnet.accounts.signin import actor_for_token
 from inspectnet.accounts.tokens import issue_token
 from inspectnet.app import create_app
@@ -35,6 +36,8 @@ from inspectnet.graphql.nodes import _NODES
 from inspectnet.ids import global_id
 from inspectnet.network import service as network
 from inspectnet.network.models import LinkKind, Office
+from inspectnet.notifications import service as notifications
+from inspectnet.notifications.models import NotificationKind
 from inspectnet.observability.metrics import AUDIT_DENIALS_LOST
 from inspectnet.people import service as people
 from inspectnet.people.models import Person, TieKind
@@ -124,6 +127,19 @@ async def _add_hidden_rows(session: AsyncSession, actor: Actor) -> None:
         superior_id=province.id,
         subordinate_id=department.id,
         proposer_id=department.id,
+    )
+    qh_account = await session.scalar(
+        select(UserAccount.id).where(UserAccount.office_id == department.id).limit(1)
+    )
+    assert qh_account is not None
+    await notifications.notify(
+        session,
+        actor,
+        recipients=[qh_account],
+        kind=NotificationKind.NOTICE,
+        subject_id=None,
+        office_id=department.id,
+        title="请按时报送年度计划",
     )
 
 

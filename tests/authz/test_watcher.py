@@ -139,10 +139,11 @@ async def test_the_watcher_runs_in_the_worker_on_the_apps_engine(
         app = create_app(shared_database, watch_policy=True)
         async with app.router.lifespan_context(app):
             watcher = app.state.policy_watcher
-            # No helper process; the listening connection is one of the app engine's.
+            # No helper process; the listening connections are the app engine's.
             assert {child.pid for child in multiprocessing.active_children()} == before
             pool = app.state.graphql.database.sync_engine.pool
-            assert pool.checkedout() == 1
+            # One for the policy watcher, one for the live-event bus: both LISTEN on the app engine.
+            assert pool.checkedout() == 2
             assert watcher.reconnects == 0
 
 

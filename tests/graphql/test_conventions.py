@@ -29,7 +29,7 @@ from tests.http.apps import post, refused
 
 SCHEMA = build_schema(development=True)._schema
 CJK = re.compile(r"[\u4e00-\u9fff]")
-PLUMBING = {"PageInfo", "Viewer", "UserError", "Query", "Mutation"}
+PLUMBING = {"PageInfo", "Viewer", "UserError", "Query", "Mutation", "Subscription"}
 # Value objects without an identity of their own may be exempted here, by decision.
 EXEMPT_FROM_NODE: set[str] = {
     "CalendarYear",  # the State Council's schedule for a year, known by its `year` field

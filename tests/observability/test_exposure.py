@@ -178,9 +178,15 @@ async def test_the_app_refuses_a_foreign_websocket_upgrade(api: Api) -> None:
 
 
 async def test_the_app_lets_its_own_origin_upgrade(api: Api) -> None:
-    # No websocket route yet: the router, not the origin check, closes it (code 1000).
+    # The origin check lets it through to the subscription endpoint, which accepts and then
+    # closes it for asking no graphql-transport-ws subprotocol (4406), not for its origin (1008).
     sent, _ = await _upgrade(api.app, "http://testserver")
-    assert sent == [{"type": "websocket.close", "code": 1000, "reason": ""}]
+    assert sent[0]["type"] == "websocket.accept"
+    assert sent[-1] == {
+        "type": "websocket.close",
+        "code": 4406,
+        "reason": "Subprotocol not acceptable",
+    }
 
 
 def test_a_dead_workers_live_gauges_leave_the_sums_and_its_counters_stay(tmp_path: Path) -> None:

@@ -17,6 +17,7 @@ from inspectnet.graphql.parts import SchemaPart, TypeField
 from inspectnet.graphql.relay import Connection, Node, connection
 from inspectnet.ids import expect_global_id, global_id
 from inspectnet.network.loaders import office_by_id
+from inspectnet.notifications.graphql import NotificationConnection, viewer_notifications
 
 if TYPE_CHECKING:
     from inspectnet.network.graphql import OfficeType
@@ -94,6 +95,20 @@ class ViewerType:
             after=after,
             last=last,
             before=before,
+        )
+
+    @strawberry.field(description="The viewer's own notifications, newest first (我的通知)")
+    def notifications(
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+        unread_only: bool = False,
+    ) -> NotificationConnection:
+        return viewer_notifications(  # type: ignore[return-value]
+            info, first=first, after=after, last=last, before=before, unread_only=unread_only
         )
 
 

@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from inspectnet.audit.outbox import Concern, note_concern, refused_read
 from inspectnet.authz.actor import Actor, Denial, office_domain
 from inspectnet.authz.relations import relations_to
-from inspectnet.authz.resources import office_of, parent_action, parent_of, type_of
+from inspectnet.authz.resources import office_of, owner_of, parent_action, parent_of, type_of
 from inspectnet.authz.scopes import readable
 from inspectnet.errors import Forbidden, NotFound
 from inspectnet.ids import global_id
@@ -79,6 +79,18 @@ async def require(session: AsyncSession, actor: Actor, action: str, obj: Any) ->
     """Refuse ``action`` on ``obj`` unless the policy allows it (FORBIDDEN or NOT_FOUND)."""
     typ, office_id = type_of(type(obj)), office_of(obj)
     note_concern(session, Concern(office_id))
+    owner = owner_of(obj)
+    if owner is not None and owner != actor.user_id and not actor.is_system:
+        # Someone else's own row: as hidden as if it did not exist.
+        _deny(
+            actor,
+            action,
+            typ,
+            global_id(type(obj).__name__, obj.id),
+            office_id,
+            NotFound.default_code,
+        )
+        raise NotFound()
     if await _allows(session, actor, action, obj):
         AUTHZ_DECISIONS.labels(action, "allowed").inc()
         return

@@ -6,6 +6,9 @@ own, so a policy row's ``(type, id)`` names exactly one row. A row that is part 
 record (a person's career, a target's roster) also declares ``__authz_parent__ =
 ("person_id", Person)``: it is then readable only where its parent is, and changed only where
 its parent may be changed, so a deny on a person hides the person's whole record.
+A model whose rows belong to one account (a notification) also names that account's column in
+``__authz_owner_column__``: the door then shows a row to its owner only, on top of what the policy
+allows.
 """
 
 from __future__ import annotations
@@ -43,3 +46,13 @@ def parent_action(action: str) -> str:
     """What the parent must allow for ``action`` on a child: to read it, reading the parent;
     to change it, changing the parent (a child is part of the parent's record)."""
     return "read" if action == "read" else "update"
+
+
+def owner_column(model: type[Any]) -> InstrumentedAttribute[int] | None:
+    name = getattr(model, "__authz_owner_column__", None)
+    return None if name is None else getattr(model, name)
+
+
+def owner_of(obj: Any) -> int | None:
+    name = getattr(type(obj), "__authz_owner_column__", None)
+    return None if name is None else int(getattr(obj, name))

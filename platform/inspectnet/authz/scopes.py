@@ -16,7 +16,13 @@ from sqlalchemy import ColumnElement, Select, and_, false, or_, select, true
 
 from inspectnet.authz.actor import Actor, office_domain
 from inspectnet.authz.relations import Relation, offices_in_relation, offices_in_relation_query
-from inspectnet.authz.resources import office_column, parent_action, parent_of, type_of
+from inspectnet.authz.resources import (
+    office_column,
+    owner_column,
+    parent_action,
+    parent_of,
+    type_of,
+)
 from inspectnet.ids import is_valid_pk
 
 M = TypeVar("M")
@@ -84,7 +90,12 @@ def _build_filter(actor: Actor, model: type[Any], action: str) -> ColumnElement[
                 special.append(and_(in_relation, id_col.in_(ids)))
     clauses = [_office_in(office_col, plain, plain_from)] if plain else []
     clauses.extend(special)
-    return or_(*clauses) if clauses else false()
+    allowed = or_(*clauses) if clauses else false()
+    owner = owner_column(model)
+    if owner is None:
+        return allowed
+    # An owned row (a notification) is its owner's alone, whatever the policy says of its office.
+    return and_(owner == actor.user_id, allowed) if actor.user_id is not None else false()
 
 
 def _office_in(

@@ -16,7 +16,7 @@ import uuid
 from typing import Any
 
 from sqlalchemy import text
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from inspectnet.authz.store import PolicyStore
 from inspectnet.db import Database
@@ -30,11 +30,6 @@ log = logging.getLogger("inspectnet.authz.watcher")
 
 class WatcherUnavailable(RuntimeError):
     """Start-up cannot listen for policy changes: one line saying why, never the URL."""
-
-
-def _engine_of(database: Database) -> AsyncEngine:
-    bind = database.bind
-    return bind if isinstance(bind, AsyncEngine) else bind.engine
 
 
 def _reason(error: BaseException) -> str:
@@ -51,7 +46,7 @@ class PolicyWatcher:
     def __init__(self, store: PolicyStore, database: Database) -> None:
         self._store = store
         self._database = database
-        self._engine = _engine_of(database)
+        self._engine = database.engine
         self._id = uuid.uuid4().hex  # our own NOTIFYs come back to us: skip them
         self._connection: AsyncConnection | None = None
         self._driver: Any = None

@@ -1,0 +1,49 @@
+"""Notification rows: one per recipient, ids and a short title only."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from sqlalchemy import Enum, ForeignKey, Index, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from inspectnet import clock
+from inspectnet.db import Base, OfficeScoped, UTCDateTime
+
+
+class NotificationKind(enum.StrEnum):
+    """What a notification is about; each domain that raises notifications adds its kinds here."""
+
+    NOTICE = "notice"  # an office admin's notice to accounts of its office (机构通知)
+
+
+class Notification(Base, OfficeScoped):
+    """Something that happened for one account (通知), about an object of ``office_id``.
+
+    The row holds no content of the object, only its global ID and a short title, so a
+    notification never shows more than its recipient may read of the object itself. The door
+    shows it to its recipient only (``__authz_owner_column__``).
+    """
+
+    __tablename__ = "notifications"
+    __table_args__ = (Index("ix_notifications_recipient_user_id_id", "recipient_user_id", "id"),)
+    __authz_type__ = "notification"
+    __authz_owner_column__ = "recipient_user_id"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    recipient_user_id: Mapped[int] = mapped_column(
+        ForeignKey("user_accounts.id", ondelete="CASCADE")
+    )
+    kind: Mapped[NotificationKind] = mapped_column(
+        Enum(
+            NotificationKind,
+            native_enum=False,
+            length=64,
+            values_callable=lambda e: [m.value for m in e],
+        )
+    )
+    subject_id: Mapped[str | None] = mapped_column(String(200))
+    title: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
+    read_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
