@@ -23,7 +23,9 @@ async def _page(api: Api, **args: Any) -> dict[str, Any]:
 async def test_forward_pages_cover_the_list_once(api: Api) -> None:
     everything = await _page(api, first=100)
     codes = [edge["node"]["code"] for edge in everything["edges"]]
-    assert len(codes) == everything["totalCount"] == 23  # region + 12 leagues + 7 counties + 3 departments
+    assert (
+        len(codes) == everything["totalCount"] == 23
+    )  # region + 12 leagues + 7 counties + 3 departments
     seen, after = [], None
     while True:
         page = await _page(api, first=5, after=after)

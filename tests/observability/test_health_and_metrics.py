@@ -114,13 +114,22 @@ async def test_tracing_is_off_by_default_and_spans_requests_and_sql_when_on(db, 
 
 async def test_metrics_show_latency_per_operation_name(api: Api) -> None:
     for _ in range(3):
-        response = await api.post("query NetworkOverview { offices(first: 5) { totalCount } }", user="baotou_member")
+        response = await api.post(
+            "query NetworkOverview { offices(first: 5) { totalCount } }", user="baotou_member"
+        )
         assert response.status_code == 200
     await api.post("query Broken { nosuchfield }", user="baotou_member")
     text = (await api.client.get("/metrics")).text
-    assert _sample(text, "inspectnet_graphql_request_seconds_count", operation="NetworkOverview") >= 3
+    assert (
+        _sample(text, "inspectnet_graphql_request_seconds_count", operation="NetworkOverview") >= 3
+    )
     assert _sample(text, "inspectnet_graphql_request_seconds_sum", operation="NetworkOverview") > 0
-    assert _sample(text, "inspectnet_graphql_requests_total", operation="NetworkOverview", status="200") >= 3
+    assert (
+        _sample(
+            text, "inspectnet_graphql_requests_total", operation="NetworkOverview", status="200"
+        )
+        >= 3
+    )
     assert _sample(text, "inspectnet_graphql_errors_total", code="GRAPHQL_VALIDATION_FAILED") >= 1
 
 

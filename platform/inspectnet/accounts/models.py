@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import enum
 
-from sqlalchemy import Boolean, Enum, ForeignKey, String, UniqueConstraint
+from sqlalchemy import Boolean, Enum, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from inspectnet.db import Base, OfficeScoped, Timestamped
@@ -36,7 +36,11 @@ class RoleGrant(Base, OfficeScoped, Timestamped):
     """A role held by an account in one office (Casbin: ``g, user:ID, role, office:ID``)."""
 
     __tablename__ = "role_grants"
-    __table_args__ = (UniqueConstraint("user_id", "office_id", "role"),)
+    # Keyset pages of a parent's rows read this index in key order (inspectnet.paging).
+    __table_args__ = (
+        UniqueConstraint("user_id", "office_id", "role"),
+        Index("ix_role_grants_office_id_id", "office_id", "id"),
+    )
     __authz_type__ = "role_grant"
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -6,7 +6,7 @@ import enum
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Enum, Integer, String
+from sqlalchemy import JSON, Enum, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from inspectnet import clock
@@ -23,6 +23,8 @@ class AuditEntry(Base):
     """One thing that happened; rows are only ever inserted (triggers refuse the rest)."""
 
     __tablename__ = "audit_entries"
+    # Keyset pages of a parent's rows read this index in key order (inspectnet.paging).
+    __table_args__ = (Index("ix_audit_entries_office_id_id", "office_id", "id"),)
     __authz_type__ = "audit_log"
 
     id: Mapped[int] = mapped_column(primary_key=True)

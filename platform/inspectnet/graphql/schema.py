@@ -70,7 +70,15 @@ def build_schema(*, development: bool = True) -> strawberry.Schema:
         mutation=Mutation,
         extensions=extensions,
         types=[
-            OfficeType, PersonType, EmploymentRecordType, InterestTieType, PoolMembershipType,
-            TargetType, LeadershipPostType, UserAccountType, RoleGrantType, AuditEntryType,
+            OfficeType,
+            PersonType,
+            EmploymentRecordType,
+            InterestTieType,
+            PoolMembershipType,
+            TargetType,
+            LeadershipPostType,
+            UserAccountType,
+            RoleGrantType,
+            AuditEntryType,
         ],
     )

@@ -42,8 +42,12 @@ def reachable(
     cte = base.cte(name, recursive=True)
     step_link = _LINKS.alias()
     step_src, step_dst = _ends(step_link, direction)
-    step = select(cte.c.root_id, step_dst, cte.c.depth + 1).where(
-        step_link.c.kind == kind.value, step_src == cte.c.office_id
+    # An explicit JOIN, not a WHERE equality: SQLAlchemy's FROM linter takes the latter for a
+    # cartesian product when the walk sits inside a LATERAL page (inspectnet.paging).
+    step = (
+        select(cte.c.root_id, step_dst, cte.c.depth + 1)
+        .select_from(cte.join(step_link, step_src == cte.c.office_id))
+        .where(step_link.c.kind == kind.value)
     )
     if max_depth is not None:
         step = step.where(cte.c.depth < max_depth)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from datetime import date
 
-from sqlalchemy import JSON, Date, Enum, ForeignKey, String, UniqueConstraint
+from sqlalchemy import JSON, Date, Enum, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from inspectnet.db import Base, OfficeScoped, Timestamped
@@ -36,6 +36,8 @@ class Person(Base, OfficeScoped, Timestamped):
     """A cadre, kept by the office that holds the record."""
 
     __tablename__ = "persons"
+    # Keyset pages of a parent's rows read this index in key order (inspectnet.paging).
+    __table_args__ = (Index("ix_persons_office_id_id", "office_id", "id"),)
     __authz_type__ = "person"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -50,6 +52,8 @@ class EmploymentRecord(Base, OfficeScoped, Timestamped):
     """One post held (任职经历): the basis of post and region recusal."""
 
     __tablename__ = "employment_records"
+    # Keyset pages of a parent's rows read this index in key order (inspectnet.paging).
+    __table_args__ = (Index("ix_employment_records_person_id_id", "person_id", "id"),)
     __authz_type__ = "person"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -66,6 +70,8 @@ class InterestTie(Base, OfficeScoped, Timestamped):
     """A declared kin or interest tie to an organisation: the basis of official recusal."""
 
     __tablename__ = "interest_ties"
+    # Keyset pages of a parent's rows read this index in key order (inspectnet.paging).
+    __table_args__ = (Index("ix_interest_ties_person_id_id", "person_id", "id"),)
     __authz_type__ = "person"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -80,7 +86,11 @@ class PoolMembership(Base, OfficeScoped, Timestamped):
     """Membership of an office's leader pool or talent pool."""
 
     __tablename__ = "pool_memberships"
-    __table_args__ = (UniqueConstraint("office_id", "person_id", "pool"),)
+    # Keyset pages of a parent's rows read this index in key order (inspectnet.paging).
+    __table_args__ = (
+        UniqueConstraint("office_id", "person_id", "pool"),
+        Index("ix_pool_memberships_person_id_id", "person_id", "id"),
+    )
     __authz_type__ = "person"
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import Date, ForeignKey, String
+from sqlalchemy import Date, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from inspectnet.db import Base, OfficeScoped, Timestamped
@@ -14,6 +14,8 @@ class Target(Base, OfficeScoped, Timestamped):
     """A party organisation's leadership team covered by an office (nmg-2016 §17, qh-zrzyt §10)."""
 
     __tablename__ = "targets"
+    # Keyset pages of a parent's rows read this index in key order (inspectnet.paging).
+    __table_args__ = (Index("ix_targets_office_id_id", "office_id", "id"),)
     __authz_type__ = "target"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -25,6 +27,8 @@ class LeadershipPost(Base, OfficeScoped, Timestamped):
     """One member of a target's leadership roster (领导班子成员), with the post's dates."""
 
     __tablename__ = "leadership_posts"
+    # Keyset pages of a parent's rows read this index in key order (inspectnet.paging).
+    __table_args__ = (Index("ix_leadership_posts_target_id_id", "target_id", "id"),)
     __authz_type__ = "target"
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -1,0 +1,40 @@
+"""Composite (parent, id) indexes, so a keyset page reads its rows in key order and stops.
+
+A page is ``WHERE parent = p AND id > cursor ORDER BY id LIMIT n + 1``: with these indexes the
+database reads ``n + 1`` index entries whatever the parent holds, and sorts nothing.
+
+Revision ID: 20261201_0006
+Revises: 20261125_0003
+Create Date: 2026-12-01
+"""
+
+from __future__ import annotations
+
+from alembic import op
+
+revision = "20261201_0006"
+down_revision = "20261125_0003"
+branch_labels = None
+depends_on = None
+
+# (table, parent column): every relation listed by inspectnet.paging.
+PAGED = (
+    ("persons", "office_id"),
+    ("employment_records", "person_id"),
+    ("interest_ties", "person_id"),
+    ("pool_memberships", "person_id"),
+    ("targets", "office_id"),
+    ("leadership_posts", "target_id"),
+    ("role_grants", "office_id"),
+    ("audit_entries", "office_id"),
+)
+
+
+def upgrade() -> None:
+    for table, parent in PAGED:
+        op.create_index(f"ix_{table}_{parent}_id", table, [parent, "id"])
+
+
+def downgrade() -> None:
+    for table, parent in reversed(PAGED):
+        op.drop_index(f"ix_{table}_{parent}_id", table_name=table)
