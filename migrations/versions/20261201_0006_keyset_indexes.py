@@ -1,7 +1,9 @@
 """Composite (parent, id) indexes, so a keyset page reads its rows in key order and stops.
 
 A page is ``WHERE parent = p AND id > cursor ORDER BY id LIMIT n + 1``: with these indexes the
-database reads ``n + 1`` index entries whatever the parent holds, and sorts nothing.
+database reads ``n + 1`` index entries whatever the parent holds, and sorts nothing. Each
+replaces the index on the parent column alone, which it serves as well: left in place, that one
+lets PostgreSQL's planner fetch a parent's rows and sort them for every page.
 
 Revision ID: 20261201_0006
 Revises: 20261125_0003
@@ -33,8 +35,10 @@ PAGED = (
 def upgrade() -> None:
     for table, parent in PAGED:
         op.create_index(f"ix_{table}_{parent}_id", table, [parent, "id"])
+        op.drop_index(f"ix_{table}_{parent}", table_name=table)
 
 
 def downgrade() -> None:
     for table, parent in reversed(PAGED):
+        op.create_index(f"ix_{table}_{parent}", table, [parent])
         op.drop_index(f"ix_{table}_{parent}_id", table_name=table)

@@ -36,7 +36,9 @@ class RoleGrant(Base, OfficeScoped, Timestamped):
     """A role held by an account in one office (Casbin: ``g, user:ID, role, office:ID``)."""
 
     __tablename__ = "role_grants"
-    # Keyset pages of a parent's rows read this index in key order (inspectnet.paging).
+    __office_index__ = False
+    # Keyset pages of a parent's rows read this index in key order (inspectnet.paging); it
+    # serves lookups by the parent too, so the parent column has no index of its own.
     __table_args__ = (
         UniqueConstraint("user_id", "office_id", "role"),
         Index("ix_role_grants_office_id_id", "office_id", "id"),

@@ -36,7 +36,9 @@ class Person(Base, OfficeScoped, Timestamped):
     """A cadre, kept by the office that holds the record."""
 
     __tablename__ = "persons"
-    # Keyset pages of a parent's rows read this index in key order (inspectnet.paging).
+    __office_index__ = False
+    # Keyset pages of a parent's rows read this index in key order (inspectnet.paging); it
+    # serves lookups by the parent too, so the parent column has no index of its own.
     __table_args__ = (Index("ix_persons_office_id_id", "office_id", "id"),)
     __authz_type__ = "person"
 
@@ -52,12 +54,13 @@ class EmploymentRecord(Base, OfficeScoped, Timestamped):
     """One post held (任职经历): the basis of post and region recusal."""
 
     __tablename__ = "employment_records"
-    # Keyset pages of a parent's rows read this index in key order (inspectnet.paging).
+    # Keyset pages of a parent's rows read this index in key order (inspectnet.paging); it
+    # serves lookups by the parent too, so the parent column has no index of its own.
     __table_args__ = (Index("ix_employment_records_person_id_id", "person_id", "id"),)
     __authz_type__ = "person"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    person_id: Mapped[int] = mapped_column(ForeignKey("persons.id", ondelete="CASCADE"), index=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("persons.id", ondelete="CASCADE"))
     organisation: Mapped[str] = mapped_column(String(200))
     target_id: Mapped[int | None] = mapped_column(ForeignKey("targets.id", ondelete="SET NULL"))
     region_code: Mapped[str | None] = mapped_column(String(12))
@@ -70,12 +73,13 @@ class InterestTie(Base, OfficeScoped, Timestamped):
     """A declared kin or interest tie to an organisation: the basis of official recusal."""
 
     __tablename__ = "interest_ties"
-    # Keyset pages of a parent's rows read this index in key order (inspectnet.paging).
+    # Keyset pages of a parent's rows read this index in key order (inspectnet.paging); it
+    # serves lookups by the parent too, so the parent column has no index of its own.
     __table_args__ = (Index("ix_interest_ties_person_id_id", "person_id", "id"),)
     __authz_type__ = "person"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    person_id: Mapped[int] = mapped_column(ForeignKey("persons.id", ondelete="CASCADE"), index=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("persons.id", ondelete="CASCADE"))
     kind: Mapped[TieKind] = mapped_column(Enum(TieKind, native_enum=False, length=20))
     organisation: Mapped[str] = mapped_column(String(200))
     target_id: Mapped[int | None] = mapped_column(ForeignKey("targets.id", ondelete="SET NULL"))
@@ -86,7 +90,8 @@ class PoolMembership(Base, OfficeScoped, Timestamped):
     """Membership of an office's leader pool or talent pool."""
 
     __tablename__ = "pool_memberships"
-    # Keyset pages of a parent's rows read this index in key order (inspectnet.paging).
+    # Keyset pages of a parent's rows read this index in key order (inspectnet.paging); it
+    # serves lookups by the parent too, so the parent column has no index of its own.
     __table_args__ = (
         UniqueConstraint("office_id", "person_id", "pool"),
         Index("ix_pool_memberships_person_id_id", "person_id", "id"),
@@ -94,6 +99,6 @@ class PoolMembership(Base, OfficeScoped, Timestamped):
     __authz_type__ = "person"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    person_id: Mapped[int] = mapped_column(ForeignKey("persons.id", ondelete="CASCADE"), index=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("persons.id", ondelete="CASCADE"))
     pool: Mapped[PoolKind] = mapped_column(Enum(PoolKind, native_enum=False, length=20))
     since: Mapped[date] = mapped_column(Date)
