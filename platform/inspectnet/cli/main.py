@@ -11,6 +11,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
+from inspectnet.cli.bench import bench_app
 from inspectnet.cli.policy import policy_app
 from inspectnet.cli.rules import calendar_app, rules_app
 from inspectnet.settings import ConfigurationError, get_settings
@@ -29,6 +30,7 @@ app.add_typer(policy_app, name="policy")
 app.add_typer(rules_app, name="rules")
 app.add_typer(calendar_app, name="calendar")
 app.add_typer(schema_app, name="schema")
+app.add_typer(bench_app, name="bench")
 console = Console()
 SCHEMA_FILE = Path("schema/schema.graphql")
 
