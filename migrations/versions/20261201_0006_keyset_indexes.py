@@ -32,13 +32,23 @@ PAGED = (
 )
 
 
+# Tables listed only under a parent other than their office: an index on office_id alone serves
+# no list of theirs, and SQLite without statistics took it for the readable scope's
+# ``office_id IN (…)`` instead of (parent, id), reading the whole office for every page.
+UNLISTED_BY_OFFICE = ("employment_records", "interest_ties", "leadership_posts")
+
+
 def upgrade() -> None:
     for table, parent in PAGED:
         op.create_index(f"ix_{table}_{parent}_id", table, [parent, "id"])
         op.drop_index(f"ix_{table}_{parent}", table_name=table)
+    for table in UNLISTED_BY_OFFICE:
+        op.drop_index(f"ix_{table}_office_id", table_name=table)
 
 
 def downgrade() -> None:
+    for table in reversed(UNLISTED_BY_OFFICE):
+        op.create_index(f"ix_{table}_office_id", table, ["office_id"])
     for table, parent in reversed(PAGED):
         op.create_index(f"ix_{table}_{parent}", table, [parent])
         op.drop_index(f"ix_{table}_{parent}_id", table_name=table)

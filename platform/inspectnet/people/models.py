@@ -54,6 +54,8 @@ class EmploymentRecord(Base, OfficeScoped, Timestamped):
     """One post held (任职经历): the basis of post and region recusal."""
 
     __tablename__ = "employment_records"
+    # Listed by its parent only: an office_id index would compete with (parent, id).
+    __office_index__ = False
     # Keyset pages of a parent's rows read this index in key order (inspectnet.paging); it
     # serves lookups by the parent too, so the parent column has no index of its own.
     __table_args__ = (Index("ix_employment_records_person_id_id", "person_id", "id"),)
@@ -73,6 +75,8 @@ class InterestTie(Base, OfficeScoped, Timestamped):
     """A declared kin or interest tie to an organisation: the basis of official recusal."""
 
     __tablename__ = "interest_ties"
+    # Listed by its parent only: an office_id index would compete with (parent, id).
+    __office_index__ = False
     # Keyset pages of a parent's rows read this index in key order (inspectnet.paging); it
     # serves lookups by the parent too, so the parent column has no index of its own.
     __table_args__ = (Index("ix_interest_ties_person_id_id", "person_id", "id"),)

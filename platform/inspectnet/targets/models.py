@@ -29,6 +29,8 @@ class LeadershipPost(Base, OfficeScoped, Timestamped):
     """One member of a target's leadership roster (领导班子成员), with the post's dates."""
 
     __tablename__ = "leadership_posts"
+    # Listed by its parent only: an office_id index would compete with (parent, id).
+    __office_index__ = False
     # Keyset pages of a parent's rows read this index in key order (inspectnet.paging); it
     # serves lookups by the parent too, so the parent column has no index of its own.
     __table_args__ = (Index("ix_leadership_posts_target_id_id", "target_id", "id"),)
