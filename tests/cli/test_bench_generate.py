@@ -154,3 +154,21 @@ def test_the_command_refuses_an_unknown_scale(monkeypatch: pytest.MonkeyPatch) -
     get_settings.cache_clear()
     assert result.exit_code == 2
     assert "scale must be one of nmg, x10" in result.output
+
+
+def test_the_command_refuses_a_database_that_holds_offices(
+    tmp_path: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    url = f"sqlite+aiosqlite:///{tmp_path / 'held.db'}"
+    monkeypatch.setenv("INSPECTNET_DATABASE_URL", url)
+    monkeypatch.setenv("INSPECTNET_JWT_SECRET", "cli-test-secret-cli-test-secret-cli-test")
+    get_settings.cache_clear()
+    runner = CliRunner()
+    try:
+        for args in (["db", "upgrade"], ["demo", "load"]):
+            assert runner.invoke(app, args).exit_code == 0
+        result = runner.invoke(app, ["bench", "generate", "--scale", "nmg", "--seed", "3"])
+    finally:
+        get_settings.cache_clear()
+    assert result.exit_code == 2
+    assert "the database already holds offices" in result.output
