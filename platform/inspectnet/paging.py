@@ -156,7 +156,8 @@ async def fetch_pages(
         stmt = _correlated_pages(children, page, parent_ids)
     grouped: dict[Any, list[Any]] = {}
     for row, parent_id in (await session.execute(stmt)).all():
-        grouped.setdefault(parent_id, []).append(row)
+        if row is not None:
+            grouped.setdefault(parent_id, []).append(row)
     pages: dict[Any, Page] = {}
     for parent_id, rows in grouped.items():
         # The statement returns each parent's rows unordered: put them back in key order.
@@ -204,9 +205,16 @@ def _correlated_pages(children: Children, page: PageArgs, parent_ids: Sequence[A
         .with_only_columns(model.id, maintain_column_froms=True)
         .correlate(parents)
     )
-    # SQLite puts the parents in the outer loop: the correlated subquery can only be run once
-    # they are known, and its answer then probes the rows by primary key.
-    return select(model, parents.c.value).select_from(parents).join(model, model.id.in_(keys))
+    # A LEFT JOIN, because SQLite may not reorder it: the parents stay the outer loop, each
+    # parent's correlated subquery runs once and its ids probe the rows by primary key. As an
+    # inner join SQLite put a small table (offices) outside and ran the subquery for every
+    # (row, parent) pair: 2.6 s for the superiors of 195 offices, 2 ms this way. A parent
+    # without rows gives one row of NULLs, dropped in fetch_pages.
+    return (
+        select(model, parents.c.value)
+        .select_from(parents)
+        .join(model, model.id.in_(keys), isouter=True)
+    )
 
 
 async def count_by_parent(session: AsyncSession, children: Children) -> dict[Any, int]:

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+import pytest
 from sqlalchemy import insert, select, text
 
 from inspectnet.accounts import service as accounts
@@ -23,7 +24,7 @@ from inspectnet.ids import global_id
 from inspectnet.network.models import Office
 from inspectnet.people.models import EmploymentRecord, Person
 from tests.conftest import Api
-from tests.factories import make_office, make_user
+from tests.factories import make_network, make_office, make_user
 from tests.sqlcount import count_statements, plan, plan_nodes, rows_read, sqlite_steps
 
 PAGE = 20
@@ -285,3 +286,39 @@ async def test_a_persons_careers_cost_the_same_whatever_the_office_holds(api: Ap
         assert small.effort == big.effort == 2 * 2 * 4, (small.effort, big.effort)
     else:
         assert big.effort <= small.effort * 1.25 + 10, (small.effort, big.effort)
+
+
+SUPERIORS = """query($id: ID!) { office(id: $id) {
+  subordinates(depth: 3, first: 100) { nodes { superiors(first: 5) { nodes { code } } } }
+} }"""
+
+
+async def _superiors_steps(api: Api, root: Office, username: str) -> tuple[int, int]:
+    """SQLite steps of one request paging the superiors of every office below ``root``."""
+    connection = api.app.state.graphql.database.bind
+    async with sqlite_steps(connection) as steps:
+        answer = await api.gql(SUPERIORS, {"id": global_id("Office", root.id)}, user=username)
+    nodes = answer["data"]["office"]["subordinates"]["nodes"]
+    assert all(len(node["superiors"]["nodes"]) == 1 for node in nodes)
+    return steps[0], len(nodes)
+
+
+async def test_sibling_pages_on_sqlite_cost_each_parent_the_same_at_13_and_120_offices(
+    api: Api, system
+) -> None:  # type: ignore[no-untyped-def]
+    # SQLite may put a small table outside the parents in an inner join and then run the
+    # correlated page subquery once per (row, parent) pair: cost grew with offices × parents.
+    if api.app.state.graphql.database.bind.sync_engine.dialect.name != "sqlite":
+        pytest.skip("SQLite's join order; PostgreSQL pages through LATERAL")
+    session, actor = system
+    small, big = await make_network(session, actor, 13), await make_network(session, actor, 120)
+    admins = [await make_user(session, actor, network[0]) for network in (small, big)]
+    # With statistics, as a database in use has them, SQLite rated offices the smaller table.
+    await session.execute(text("ANALYZE"))
+    await session.commit()
+    await api.reload_policy()
+    small_steps, small_parents = await _superiors_steps(api, small[0], admins[0].username)
+    big_steps, big_parents = await _superiors_steps(api, big[0], admins[1].username)
+    assert (small_parents, big_parents) == (12, 100)
+    # Per parent, the same work whatever the network's size (the walk itself is shared).
+    assert big_steps / big_parents <= 3 * small_steps / small_parents + 5, (small_steps, big_steps)
