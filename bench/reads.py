@@ -46,7 +46,8 @@ WARM_UP = max(3, RUNS // 10)
 
 OFFICES_TREE = """query($id: ID!, $first: Int!) { office(id: $id) { name
   subordinates(depth: 3, first: $first) { totalCount
-    edges { node { id name kind targets(first: 5) { totalCount nodes { name } } } } } } }"""
+    edges { node { id name kind superiors(first: 5) { nodes { code } }
+      targets(first: 5) { totalCount nodes { name } } } } } } }"""
 PERSONS_PAGE = """query($id: ID!, $first: Int!) { office(id: $id) {
   people(first: $first) { totalCount nodes { id name unit rank
     employment(first: 3) { nodes { organisation post } }
@@ -126,6 +127,19 @@ def offices_floor(root: int) -> Floor:
             .where(Target.office_id.in_(ids))
             .subquery()
         )
+        superiors: dict[int, list[dict[str, str]]] = {}
+        links = OfficeLink.__table__
+        for below_id, code in (
+            await conn.execute(
+                select(links.c.subordinate_id, Office.code)
+                .join(Office, Office.id == links.c.superior_id)
+                .where(links.c.kind == "LEADERSHIP", links.c.subordinate_id.in_(ids))
+                .order_by(links.c.subordinate_id, Office.id)
+            )
+        ).all():
+            found = superiors.setdefault(below_id, [])
+            if len(found) < 5:
+                found.append({"code": code})
         names: dict[int, list[dict[str, str]]] = {}
         for office_id, target_name, _ in (
             await conn.execute(
@@ -145,6 +159,7 @@ def offices_floor(root: int) -> Floor:
                                     "id": global_id("Office", r.id),
                                     "name": r.name,
                                     "kind": r.kind.value,
+                                    "superiors": {"nodes": superiors.get(r.id, [])},
                                     "targets": {
                                         "totalCount": counts.get(r.id, 0),
                                         "nodes": names.get(r.id, []),
