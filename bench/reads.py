@@ -368,6 +368,7 @@ async def measure(url: str, users: dict[str, str]) -> dict[str, Any]:
         person = (
             await session.execute(select(func.min(Person.id)).where(Person.office_id == region))
         ).scalar_one()
+    only = os.environ.get("BENCH_ONLY")
     operations = [
         Operation(
             "offices tree, depth 3",
@@ -411,6 +412,8 @@ async def measure(url: str, users: dict[str, str]) -> dict[str, Any]:
             True,
         ),
     ]
+    if only:
+        operations = [op for op in operations if any(w in op.name for w in only.split(","))]
     sizes = {"offices tree, depth 3": 100, "persons page, nested": 100}
     results: dict[str, Any] = {}
     transport = httpx.ASGITransport(app=app)
@@ -418,6 +421,9 @@ async def measure(url: str, users: dict[str, str]) -> dict[str, Any]:
         app.router.lifespan_context(app),
         httpx.AsyncClient(transport=transport, base_url="http://bench") as client,
     ):
+        if os.environ.get("BENCH_GC_THRESHOLD"):
+            # For tuning the app's thresholds: measure others on the same frozen start-up.
+            gc.set_threshold(*(int(n) for n in os.environ["BENCH_GC_THRESHOLD"].split(",")))
         for op in operations:
             token = issue_token(settings, op.user, timedelta(hours=2))
             headers = {"authorization": f"Bearer {token}", "content-type": "application/json"}
