@@ -30,6 +30,7 @@ from typing import Any
 from rich.console import Console
 from rich.progress import Progress
 
+from bench import served
 from inspectnet import migrate
 from inspectnet.cli import bench as generator
 from inspectnet.db import Database, make_engine
@@ -42,6 +43,11 @@ SEED = 1
 PG_ADMIN = os.environ.get("BENCH_PG_ADMIN", "postgresql://postgres@127.0.0.1:5432/postgres")
 BEFORE = os.environ.get("BENCH_BEFORE")
 BEFORE_REVISION = os.environ.get("BENCH_BEFORE_REVISION", "20261125_0003")
+USERS = {
+    "admin": generator.ADMIN,
+    "auditor": generator.AUDITOR,
+    "small_auditor": generator.SMALL_AUDITOR,
+}
 
 
 def _settings(url: str) -> Settings:
@@ -147,11 +153,15 @@ async def _run(db: str) -> dict[str, Any] | None:
     }
     print(f"== {db}: after (this tree)", file=sys.stderr)
     result["after"] = await asyncio.to_thread(_measure, url, ROOT)
+    result["after"]["served"] = await asyncio.to_thread(served.run, url, USERS, ROOT)
     if BEFORE:
         await asyncio.to_thread(migrate.downgrade, _settings(url), BEFORE_REVISION)
         print(f"== {db}: before ({BEFORE}, schema at {BEFORE_REVISION})", file=sys.stderr)
         try:
             result["before"] = await asyncio.to_thread(_measure, url, Path(BEFORE))
+            result["before"]["served"] = await asyncio.to_thread(
+                served.run, url, USERS, Path(BEFORE)
+            )
         finally:
             await asyncio.to_thread(migrate.upgrade, _settings(url))
     result["machine"]["load_average_after"] = os.getloadavg()
@@ -197,6 +207,20 @@ def table(results: list[dict[str, Any]]) -> str:
         if "before" in result:
             rss = f"{result['before']['max_rss_mb']} MB before, {rss} after"
         lines += ["", f"Peak RSS of the measuring process: {rss}.", ""]
+        lines += [
+            "Mixed reads over HTTP, `inspectnet serve --workers 2`, 16 clients:",
+            "",
+            "| | requests/s | p50 ms | p95 ms | RSS per worker MB |",
+            "|---|---|---|---|---|",
+        ]
+        for label in ("before", "after"):
+            run = result.get(label, {}).get("served")
+            if run:
+                lines.append(
+                    f"| {label} | {run['requests_per_second']} | {run['p50_ms']} | {run['p95_ms']} "
+                    f"| {', '.join(str(r) for r in run['worker_rss_mb'])} |"
+                )
+        lines.append("")
     return "\n".join(lines)
 
 
