@@ -50,6 +50,8 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check platform tests bench migrations
 	$(BIN)/lint-imports
 
+# Not part of `make test`. Writes bench/results/ and the table of docs/benchmarks.md; set
+# BENCH_BEFORE=<a checkout of main> to measure it too, on the same rows, side by side.
 bench: $(STAMP)
 	$(BIN)/python -m bench
 

@@ -99,11 +99,17 @@ class Backend:
 
 
 @pytest.fixture(scope="session", autouse=True)
-def development_keyring() -> keyring.Keyring:
-    """Every test runs with the development keyring unless it installs another."""
+def development_keyring() -> Iterator[keyring.Keyring]:
+    """Every test runs with the development keyring unless it installs another.
+
+    Commands and servers a test starts read their keys from the environment: they get the
+    same keys as files (a mounted keyring), so what they seal and encode the tests can read.
+    """
     ring = keyring.Keyring.load(None, {}, development=True)
     keyring.install(ring)
-    return ring
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("INSPECTNET_KEYS_DIR", str(mounted_keys_dir()))
+        yield ring
 
 
 @pytest.fixture(scope="session")

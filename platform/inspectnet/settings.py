@@ -60,7 +60,9 @@ class Settings(BaseSettings):
     migrations_dir: Path = Field(default=REPO_ROOT / "migrations")
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=1, le=65535)
-    otel_enabled: bool = Field(default=False, description="OpenTelemetry tracing (needs the otel extra)")
+    otel_enabled: bool = Field(
+        default=False, description="OpenTelemetry tracing (needs the otel extra)"
+    )
     otel_service_name: str = "inspectnet"
 
     # GraphQL limits and budgets: docs/graphql.md explains each one and the cost formula.
@@ -167,7 +169,9 @@ class Settings(BaseSettings):
         if self.jwt_algorithm == "HS256" and len(self.jwt_secret) < 32:
             raise ValueError("INSPECTNET_JWT_SECRET: must be at least 32 characters for HS256")
         if self.jwt_algorithm == "RS256" and not self.jwt_jwks_url:
-            raise ValueError("INSPECTNET_JWT_JWKS_URL: required when INSPECTNET_JWT_ALGORITHM=RS256")
+            raise ValueError(
+                "INSPECTNET_JWT_JWKS_URL: required when INSPECTNET_JWT_ALGORITHM=RS256"
+            )
         if self.graphql_max_query_cost > self.graphql_cost_budget:
             # A request dearer than the whole bucket could never run: refuse the configuration.
             raise ValueError("INSPECTNET_GRAPHQL_MAX_QUERY_COST: must not exceed the cost budget")
@@ -191,7 +195,9 @@ def describe(error: ValidationError) -> str:
         loc = [str(part) for part in item["loc"]]
         name = f"INSPECTNET_{loc[0].upper()}" if loc else ""
         message = item["msg"].removeprefix("Value error, ")
-        lines.append(f"{name}: {message}" if name and not message.startswith("INSPECTNET_") else message)
+        lines.append(
+            f"{name}: {message}" if name and not message.startswith("INSPECTNET_") else message
+        )
     return "; ".join(lines)
 
 

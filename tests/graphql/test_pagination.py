@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import base64
 from typing import Any
 
+import pytest
+
+from inspectnet.ids import MAX_PK as MAX_KEY
+from inspectnet.paging import encode_cursor
 from tests.conftest import Api
 
 PAGE = """query($first: Int, $after: String, $last: Int, $before: String) {
@@ -23,7 +28,9 @@ async def _page(api: Api, **args: Any) -> dict[str, Any]:
 async def test_forward_pages_cover_the_list_once(api: Api) -> None:
     everything = await _page(api, first=100)
     codes = [edge["node"]["code"] for edge in everything["edges"]]
-    assert len(codes) == everything["totalCount"] == 23  # region + 12 leagues + 7 counties + 3 departments
+    assert (
+        len(codes) == everything["totalCount"] == 23
+    )  # region + 12 leagues + 7 counties + 3 departments
     seen, after = [], None
     while True:
         page = await _page(api, first=5, after=after)
@@ -54,3 +61,42 @@ async def test_bad_page_arguments_are_refused_with_a_code(api: Api) -> None:
     assert both["errors"][0]["extensions"]["code"] == "INVALID_PAGINATION"
     cursor = await api.gql(PAGE, {"first": 2, "after": "bm90LWEtY3Vyc29y"}, user="region_admin")
     assert cursor["errors"][0]["extensions"]["code"] == "INVALID_CURSOR"
+
+
+def _cursor(text: str) -> str:
+    return base64.urlsafe_b64encode(text.encode()).decode()
+
+
+@pytest.mark.parametrize("direction", ["after", "before"])
+@pytest.mark.parametrize(
+    "cursor",
+    [
+        _cursor(f"cursor:{MAX_KEY + 1}"),  # past PostgreSQL's integer: a driver error before
+        _cursor("cursor:99999999999999999999999"),  # past 64 bits: an overflow in SQLite before
+        _cursor("cursor:-1"),
+        _cursor("cursor:²"),  # a digit to str.isdigit(), not to int()
+        _cursor("cursor:"),
+        _cursor("offset:5"),
+        "%%%not-base64",
+        "",
+    ],
+)
+async def test_a_cursor_naming_no_possible_key_is_invalid_not_a_server_error(
+    api: Api, direction: str, cursor: str
+) -> None:
+    response = await api.post(
+        PAGE,
+        {"first" if direction == "after" else "last": 2, direction: cursor},
+        user="region_admin",
+    )
+    assert response.status_code == 200, response.text
+    error = response.json()["errors"][0]
+    assert error["extensions"] == {"code": "INVALID_CURSOR", "field": direction}
+    assert error["message"] == "无效的分页游标"
+
+
+async def test_the_largest_key_is_a_valid_cursor_with_nothing_after_it(api: Api) -> None:
+    page = await _page(api, first=5, after=encode_cursor(MAX_KEY))
+    assert page["edges"] == []
+    assert page["pageInfo"]["hasNextPage"] is False
+    assert page["totalCount"] == 23

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import enum
 
-from sqlalchemy import Boolean, Enum, ForeignKey, String, UniqueConstraint
+from sqlalchemy import Boolean, Enum, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from inspectnet.db import Base, OfficeScoped, Timestamped
@@ -41,7 +41,13 @@ class RoleGrant(Base, OfficeScoped, Timestamped):
     """A role held by an account in one office (Casbin: ``g, user:ID, role, office:ID``)."""
 
     __tablename__ = "role_grants"
-    __table_args__ = (UniqueConstraint("user_id", "office_id", "role"),)
+    __office_index__ = False
+    # Keyset pages of a parent's rows read this index in key order (inspectnet.paging); it
+    # serves lookups by the parent too, so the parent column has no index of its own.
+    __table_args__ = (
+        UniqueConstraint("user_id", "office_id", "role"),
+        Index("ix_role_grants_office_id_id", "office_id", "id"),
+    )
     __authz_type__ = "role_grant"
 
     id: Mapped[int] = mapped_column(primary_key=True)

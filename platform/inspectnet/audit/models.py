@@ -6,7 +6,7 @@ import enum
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Enum, Integer, String, UniqueConstraint
+from sqlalchemy import JSON, Enum, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from inspectnet import clock
@@ -30,15 +30,21 @@ class AuditEntry(Base):
     """
 
     __tablename__ = "audit_entries"
+    # Keyset pages of a parent's rows read this index in key order (inspectnet.paging); it
+    # serves lookups by the parent too, so the parent column has no index of its own.
+    __table_args__ = (
+        UniqueConstraint("chain", "seq"),
+        # An office's log is paged by keyset on (office, id) (inspectnet.paging).
+        Index("ix_audit_entries_office_id_id", "office_id", "id"),
+    )
     __authz_type__ = "audit_log"
-    __table_args__ = (UniqueConstraint("chain", "seq"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now, index=True)
     actor_user_id: Mapped[int | None] = mapped_column(Integer)
     actor_name: Mapped[str] = mapped_column(String(64))
     # No foreign key: the log must outlive what it describes.
-    office_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    office_id: Mapped[int | None] = mapped_column(Integer)
     action: Mapped[str] = mapped_column(String(80))
     object_id: Mapped[str | None] = mapped_column(String(120))
     request_id: Mapped[str | None] = mapped_column(String(64))

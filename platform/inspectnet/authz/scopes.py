@@ -54,10 +54,17 @@ def _with_parent(
         return own
     column, parent_model = parent
     needed = dict.fromkeys(("read", parent_action(action)))  # as require() weighs a parent
-    allowed = select(parent_model.id).where(
-        *(readable_filter(actor, parent_model, a) for a in needed)
+    # Correlated EXISTS, not IN (SELECT …): a page of children then looks up each child's
+    # parent by its key, instead of first listing every readable parent of the office.
+    allowed = (
+        select(parent_model.id)
+        .where(
+            parent_model.id == getattr(model, column),
+            *(readable_filter(actor, parent_model, a) for a in needed),
+        )
+        .exists()
     )
-    return and_(own, getattr(model, column).in_(allowed))
+    return and_(own, allowed)
 
 
 def _build_filter(actor: Actor, model: type[Any], action: str) -> ColumnElement[bool]:

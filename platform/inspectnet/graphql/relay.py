@@ -81,7 +81,7 @@ def connection(
     page = PageArgs.parse(first, after, last, before)
 
     async def load_pages(parent_ids: list[Any]) -> list[Page]:
-        pages = await fetch_pages(ctx.session, query(parent_ids), page)
+        pages = await fetch_pages(ctx.session, query(parent_ids), page, parent_ids)
         return [pages.get(p, Page([], False)) for p in parent_ids]
 
     async def load_counts(parent_ids: list[Any]) -> list[int]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from datetime import date
 
-from sqlalchemy import JSON, Date, Enum, ForeignKey, String, UniqueConstraint
+from sqlalchemy import JSON, Date, Enum, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from inspectnet.db import Base, OfficeScoped, Timestamped
@@ -37,6 +37,10 @@ class Person(Base, OfficeScoped, Timestamped):
     """A cadre, kept by the office that holds the record."""
 
     __tablename__ = "persons"
+    __office_index__ = False
+    # Keyset pages of a parent's rows read this index in key order (inspectnet.paging); it
+    # serves lookups by the parent too, so the parent column has no index of its own.
+    __table_args__ = (Index("ix_persons_office_id_id", "office_id", "id"),)
     __authz_type__ = "person"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -51,11 +55,16 @@ class EmploymentRecord(Base, OfficeScoped, Timestamped):
     """One post held (任职经历): the basis of post and region recusal."""
 
     __tablename__ = "employment_records"
+    # Listed by its parent only: an office_id index would compete with (parent, id).
+    __office_index__ = False
+    # Keyset pages of a parent's rows read this index in key order (inspectnet.paging); it
+    # serves lookups by the parent too, so the parent column has no index of its own.
+    __table_args__ = (Index("ix_employment_records_person_id_id", "person_id", "id"),)
     __authz_type__ = "employment_record"
     __authz_parent__ = ("person_id", Person)  # part of the person's record
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    person_id: Mapped[int] = mapped_column(ForeignKey("persons.id", ondelete="CASCADE"), index=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("persons.id", ondelete="CASCADE"))
     organisation: Mapped[str] = mapped_column(String(200), info=text_kind(NAME))
     target_id: Mapped[int | None] = mapped_column(ForeignKey("targets.id", ondelete="SET NULL"))
     region_code: Mapped[str | None] = mapped_column(String(12), info=text_kind(REGION_CODE))
@@ -68,11 +77,16 @@ class InterestTie(Base, OfficeScoped, Timestamped):
     """A declared kin or interest tie to an organisation: the basis of official recusal."""
 
     __tablename__ = "interest_ties"
+    # Listed by its parent only: an office_id index would compete with (parent, id).
+    __office_index__ = False
+    # Keyset pages of a parent's rows read this index in key order (inspectnet.paging); it
+    # serves lookups by the parent too, so the parent column has no index of its own.
+    __table_args__ = (Index("ix_interest_ties_person_id_id", "person_id", "id"),)
     __authz_type__ = "interest_tie"
     __authz_parent__ = ("person_id", Person)  # part of the person's record
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    person_id: Mapped[int] = mapped_column(ForeignKey("persons.id", ondelete="CASCADE"), index=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("persons.id", ondelete="CASCADE"))
     kind: Mapped[TieKind] = mapped_column(Enum(TieKind, native_enum=False, length=20))
     organisation: Mapped[str] = mapped_column(String(200), info=text_kind(NAME))
     target_id: Mapped[int | None] = mapped_column(ForeignKey("targets.id", ondelete="SET NULL"))
@@ -83,11 +97,16 @@ class PoolMembership(Base, OfficeScoped, Timestamped):
     """Membership of an office's leader pool or talent pool."""
 
     __tablename__ = "pool_memberships"
-    __table_args__ = (UniqueConstraint("office_id", "person_id", "pool"),)
+    # Keyset pages of a parent's rows read this index in key order (inspectnet.paging); it
+    # serves lookups by the parent too, so the parent column has no index of its own.
+    __table_args__ = (
+        UniqueConstraint("office_id", "person_id", "pool"),
+        Index("ix_pool_memberships_person_id_id", "person_id", "id"),
+    )
     __authz_type__ = "pool_membership"
     __authz_parent__ = ("person_id", Person)  # part of the person's record
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    person_id: Mapped[int] = mapped_column(ForeignKey("persons.id", ondelete="CASCADE"), index=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("persons.id", ondelete="CASCADE"))
     pool: Mapped[PoolKind] = mapped_column(Enum(PoolKind, native_enum=False, length=20))
     since: Mapped[date] = mapped_column(Date)

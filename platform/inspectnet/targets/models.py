@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import Date, ForeignKey, String
+from sqlalchemy import Date, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from inspectnet.db import Base, OfficeScoped, Timestamped
@@ -15,6 +15,10 @@ class Target(Base, OfficeScoped, Timestamped):
     """A party organisation's leadership team covered by an office (nmg-2016 §17, qh-zrzyt §10)."""
 
     __tablename__ = "targets"
+    __office_index__ = False
+    # Keyset pages of a parent's rows read this index in key order (inspectnet.paging); it
+    # serves lookups by the parent too, so the parent column has no index of its own.
+    __table_args__ = (Index("ix_targets_office_id_id", "office_id", "id"),)
     __authz_type__ = "target"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -26,11 +30,16 @@ class LeadershipPost(Base, OfficeScoped, Timestamped):
     """One member of a target's leadership roster (领导班子成员), with the post's dates."""
 
     __tablename__ = "leadership_posts"
+    # Listed by its parent only: an office_id index would compete with (parent, id).
+    __office_index__ = False
+    # Keyset pages of a parent's rows read this index in key order (inspectnet.paging); it
+    # serves lookups by the parent too, so the parent column has no index of its own.
+    __table_args__ = (Index("ix_leadership_posts_target_id_id", "target_id", "id"),)
     __authz_type__ = "leadership_post"
     __authz_parent__ = ("target_id", Target)  # part of the target's record
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    target_id: Mapped[int] = mapped_column(ForeignKey("targets.id", ondelete="CASCADE"), index=True)
+    target_id: Mapped[int] = mapped_column(ForeignKey("targets.id", ondelete="CASCADE"))
     person_id: Mapped[int] = mapped_column(
         ForeignKey("persons.id", ondelete="RESTRICT"), index=True
     )
