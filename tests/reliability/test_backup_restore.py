@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import shutil
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -19,6 +20,7 @@ from tests.reliability.conftest import (
     new_pg_database,
 )
 from tests.reliability.server import ROOT, environment
+from tests.support import skip_or_fail
 
 CREATE_TARGET = """mutation($input: CreateTargetInput!) { createTarget(input: $input) {
   target { id } userErrors { code } } }"""
@@ -55,6 +57,8 @@ async def source_and_target(
             source.model_copy(update={"database_url": url}),
         )
         return
+    if shutil.which("pg_dump") is None or shutil.which("pg_restore") is None:
+        skip_or_fail("pg_dump/pg_restore are not installed (apt-get install postgresql-client)")
     names = [await new_pg_database(), await new_pg_database("inspectnet_restored")]
     try:
         source = make_settings(f"{PG}/{names[0]}", **checkpoints)
