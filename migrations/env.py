@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+from typing import Any
 
 from alembic import context
+from sqlalchemy import event
 from sqlalchemy.engine import Connection
 
 import inspectnet.models  # noqa: F401 - registers every mapper on Base.metadata
@@ -23,6 +25,19 @@ def _run(connection: Connection) -> None:
     )
     with context.begin_transaction():
         context.run_migrations()
+        if connection.dialect.name == "sqlite":
+            # foreign keys were off while batch operations rebuilt tables: check them now
+            broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+            if broken:
+                raise RuntimeError(f"foreign keys broken by the migration: {broken[:5]}")
+
+
+def _sqlite_foreign_keys_off(dbapi_connection: Any, _record: Any) -> None:
+    # A batch operation rebuilds a table by DROP TABLE and a copy; with foreign keys on, the
+    # DROP deletes (ON DELETE CASCADE) or nulls the rows of every table that refers to it.
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=OFF")
+    cursor.close()
 
 
 async def _run_async() -> None:
@@ -31,6 +46,8 @@ async def _run_async() -> None:
     if url:
         settings = settings.model_copy(update={"database_url": url})
     engine = make_engine(settings, statement_timeout=False)
+    if settings.is_sqlite:
+        event.listen(engine.sync_engine, "connect", _sqlite_foreign_keys_off)
     async with engine.connect() as connection:
         await connection.run_sync(_run)
         await connection.commit()

@@ -11,6 +11,7 @@ from datetime import datetime
 from typing import Any, ClassVar
 
 from sqlalchemy import DateTime, ForeignKey, Integer, MetaData, event
+from sqlalchemy import exc as sa_exc
 from sqlalchemy.engine import Engine
 from sqlalchemy.ext.asyncio import (
     AsyncConnection,
@@ -132,6 +133,44 @@ def make_engine(settings: Settings, *, statement_timeout: bool = True) -> AsyncE
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         event.listen(engine.sync_engine, "begin", _sqlite_begin)
     return engine
+
+
+# SQLSTATE classes meaning "the server went away", not "the statement was wrong": 08 connection
+# exception, 57P01-57P03 admin/crash shutdown or cannot connect now, 53300 too many connections.
+_UNAVAILABLE_SQLSTATES = ("08", "57P01", "57P02", "57P03", "53300")
+
+
+def is_unavailable(error: BaseException) -> bool:
+    """Whether ``error`` (or what caused it) says the database cannot be reached right now.
+
+    Connection refused or reset, a connection the server terminated, the pool's wait for a
+    connection timed out: a retry after a short while can succeed, so the caller is told 503.
+    """
+    seen: set[int] = set()
+    current: BaseException | None = error
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if isinstance(current, sa_exc.TimeoutError):  # the pool had no connection to give
+            return True
+        if isinstance(current, sa_exc.DBAPIError) and current.connection_invalidated:
+            return True
+        if isinstance(current, (ConnectionError, TimeoutError)):
+            return True
+        if isinstance(current, OSError) and current.errno is not None:
+            return True
+        sqlstate = getattr(current, "sqlstate", None) or getattr(current, "pgcode", None)
+        if isinstance(sqlstate, str) and sqlstate.startswith(_UNAVAILABLE_SQLSTATES):
+            return True
+        if type(current).__name__ in ("ConnectionDoesNotExistError", "InterfaceError") and (
+            "connection" in str(current).lower()
+        ):
+            return True
+        original = getattr(current, "orig", None)
+        if isinstance(original, BaseException) and id(original) not in seen:
+            current = original
+            continue
+        current = current.__cause__ or current.__context__
+    return False
 
 
 class Database:

@@ -114,10 +114,11 @@ async def test_a_failure_outside_resolvers_is_a_masked_500(
 ) -> None:
     from inspectnet.http import endpoint
 
-    async def database_down(*_args: object) -> None:
-        raise ConnectionError("could not connect to postgres://secret@db")
+    async def broken(*_args: object) -> None:
+        # a bug, not an outage (a lost database is 503: tests/reliability/test_crash_safety.py)
+        raise RuntimeError("bad state talking to postgres://secret@db")
 
-    monkeypatch.setattr(endpoint, "actor_for_token", database_down)
+    monkeypatch.setattr(endpoint, "actor_for_token", broken)
     with caplog.at_level(logging.ERROR, logger="inspectnet.graphql"):
         response = await post(
             api, {"query": "{ viewer { username } }"}, **{"x-request-id": "req-7"}

@@ -15,6 +15,7 @@ import typer
 from rich.console import Console
 
 from inspectnet.cli.audit import audit_app
+from inspectnet.cli.backup import backup_command, restore_command
 from inspectnet.cli.bench import bench_app
 from inspectnet.cli.keys import keys_app
 from inspectnet.cli.office import office_app
@@ -32,6 +33,8 @@ demo_app = typer.Typer(help="The demo network.", no_args_is_help=True)
 token_app = typer.Typer(help="Bearer tokens.", no_args_is_help=True)
 schema_app = typer.Typer(help="The GraphQL schema (SDL).", no_args_is_help=True)
 app.add_typer(db_app, name="db")
+db_app.command("backup")(backup_command)
+db_app.command("restore")(restore_command)
 app.add_typer(demo_app, name="demo")
 app.add_typer(token_app, name="token")
 app.add_typer(policy_app, name="policy")

@@ -87,3 +87,14 @@ def create_region_command(
         errors.print(f"[red]{error.code}[/red]{where} {error.message}", highlight=False)
         raise typer.Exit(code=1) from None
     console.print(f"已创建 {office.name}（{office.code}）：{global_id_of(office)}", highlight=False)
+
+
+def _register_archive_commands() -> None:
+    # In their own module (cli/office_export.py); registered here so they sit under `office`.
+    from inspectnet.cli.office_export import export_command, import_command
+
+    office_app.command("export")(export_command)
+    office_app.command("import")(import_command)
+
+
+_register_archive_commands()

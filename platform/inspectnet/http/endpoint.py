@@ -49,7 +49,7 @@ from inspectnet.accounts.signin import actor_for_token
 from inspectnet.accounts.tokens import verify_token
 from inspectnet.audit import outbox as audit_outbox
 from inspectnet.authz.store import PolicyStore
-from inspectnet.db import Database
+from inspectnet.db import Database, is_unavailable
 from inspectnet.errors import DomainError, Unauthenticated
 from inspectnet.graphql import graphiql
 from inspectnet.graphql.context import Context
@@ -77,6 +77,8 @@ PREFLIGHT_HEADERS = (
     "apollo-require-preflight",
     "x-apollo-operation-name",
 )
+# How long a client is told to wait when the database cannot be reached (Retry-After, seconds).
+UNAVAILABLE_RETRY_AFTER = 5
 SIMPLE_CONTENT_TYPES = {"application/x-www-form-urlencoded", "multipart/form-data", "text/plain"}
 _SUGGESTION = re.compile(r"\s*Did you mean [^?]*\?")
 
@@ -322,7 +324,19 @@ async def _serve(
             headers={"www-authenticate": 'Bearer realm="inspectnet"'},
         )
         return _refused(refusal, attempt, media_type)
-    except Exception:
+    except Exception as error:
+        if is_unavailable(error):
+            # The transaction was rolled back with the connection: nothing was written, and
+            # the pool reconnects (pre-ping) once the database is back, so a retry can succeed.
+            log.warning("database unavailable serving request %s: %r", attempt.request_id, error)
+            refusal = Refusal(
+                "SERVICE_UNAVAILABLE",
+                "数据库暂时无法访问，请稍后重试",
+                status=503,
+                headers={"retry-after": str(UNAVAILABLE_RETRY_AFTER)},
+            )
+            refusal.errors[0]["extensions"]["requestId"] = attempt.request_id
+            return _refused(refusal, attempt, media_type)
         # The database or a bug, outside any resolver: masked, logged with the request id.
         log.exception("unexpected error serving request %s", attempt.request_id)
         refusal = Refusal("INTERNAL_SERVER_ERROR", MASKED_MESSAGE, status=500)
@@ -505,12 +519,21 @@ async def _execute(
                 done_executing(token)
                 # Written after the response, in their own transactions (audit/outbox.py).
                 service.outbox.put(audit_outbox.take(session, actor))
+            _raise_if_unavailable(result)
             if claimed is not None and actor.user_id is not None:
                 first = {"data": result.data, "errors": _formatted_errors(result, request_id)}
                 await idempotency.remember(session, actor.user_id, claimed, 200, first)
         if actor.policy_changed:
             await service.policy.changed_here(session)
     return result
+
+
+def _raise_if_unavailable(result: ExecutionResult) -> None:
+    """A resolver that lost the database fails the whole request (503), not just its field."""
+    for error in result.errors or ():
+        original = error.original_error
+        if original is not None and is_unavailable(original):
+            raise original
 
 
 def format_error(

@@ -1,0 +1,163 @@
+"""Concurrent writers over HTTP, against the real service.
+
+SQLite: 8 clients writing at once through uvicorn with 2 workers queue on ``BEGIN IMMEDIATE``
+and the busy timeout: every mutation succeeds, none is "database is locked".
+PostgreSQL: 50 simultaneous acceptances of one link proposal give one decision and 49
+PROPOSAL_CLOSED refusals (the row is re-read under lock; plans, filings and inspections add
+their own 50-way tests as they arrive).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import timedelta
+from typing import Any
+
+import httpx
+from sqlalchemy import func, select
+
+from inspectnet import domains
+from inspectnet.accounts.tokens import issue_token
+from inspectnet.authz.actor import Actor
+from inspectnet.db import Database, make_engine
+from inspectnet.ids import global_id
+from inspectnet.network import service as network
+from inspectnet.network.models import LinkKind, Office, OfficeLink, OfficeLinkProposal
+from inspectnet.targets.models import Target
+from tests.factories import sign_in_name_of
+from tests.reliability.client import live_client
+from tests.reliability.conftest import LiveDatabase
+from tests.reliability.server import serving
+
+WRITERS = 8
+EACH = 5
+CONTENDERS = 50
+CREATE_TARGET = """mutation($input: CreateTargetInput!) { createTarget(input: $input) {
+  target { id } userErrors { field code message } } }"""
+ACCEPT = """mutation($input: OfficeLinkProposalInput!) { acceptOfficeLink(input: $input) {
+  proposal { state decidedBy } link { kind } userErrors { field code message } } }"""
+
+
+async def _office(database: Database, code: str) -> Office:
+    async with database.session() as session:
+        # system scope: the test arranges data as the platform
+        return (await session.execute(select(Office).where(Office.code == code))).scalar_one()
+
+
+async def _count(database: Database, model: Any, *where: Any) -> int:
+    async with database.session() as session:
+        return int(await session.scalar(select(func.count()).select_from(model).where(*where)) or 0)
+
+
+async def test_eight_writers_on_sqlite_through_two_workers_all_succeed(
+    live_sqlite: LiveDatabase,
+) -> None:
+    settings = live_sqlite.settings
+    database = Database(make_engine(settings))
+    try:
+        baotou = await _office(database, "nmg.baotou")
+        before = await _count(database, Target)
+    finally:
+        await database.dispose()
+    token = issue_token(settings, sign_in_name_of("baotou_admin"), timedelta(hours=1))
+    office = global_id("Office", baotou.id)
+
+    async def writer(client: httpx.AsyncClient, number: int) -> list[Any]:
+        answers = []
+        for round_ in range(EACH):
+            variables = {
+                "input": {
+                    "officeId": office,
+                    "name": f"并发对象{number}-{round_}",
+                    "regionCode": "150200",
+                }
+            }
+            response = await client.post(
+                "/graphql",
+                json={"query": CREATE_TARGET, "variables": variables},
+                headers={"authorization": f"Bearer {token}"},
+            )
+            answers.append((response.status_code, response.json()))
+        return answers
+
+    with serving(settings, workers=2) as base:
+        async with httpx.AsyncClient(base_url=base, timeout=60) as client:
+            results = await asyncio.gather(*(writer(client, n) for n in range(WRITERS)))
+
+    answers = [answer for per_writer in results for answer in per_writer]
+    errors = [
+        body
+        for status, body in answers
+        if status != 200 or body.get("errors") or body["data"]["createTarget"]["userErrors"]
+    ]
+    assert errors == []
+    database = Database(make_engine(settings))
+    try:
+        assert await _count(database, Target) == before + WRITERS * EACH
+    finally:
+        await database.dispose()
+
+
+async def test_fifty_acceptances_of_one_proposal_give_one_decision(live_pg: LiveDatabase) -> None:
+    settings = live_pg.settings
+    # given a guidance link proposed by 包头市 to 赤峰市 (the platform arranges it)
+    database = Database(make_engine(settings))
+    try:
+        store = domains.policy_store(settings.policy_dir)
+        async with database.session() as session:
+            await store.reload(session)
+        system = Actor.system(store.compiled, name="test")
+        baotou = await _office(database, "nmg.baotou")
+        chifeng = await _office(database, "nmg.chifeng")
+        async with database.transaction(write=True) as session:
+            proposal = await network.propose_link(
+                session,
+                system,
+                kind=LinkKind.GUIDANCE,
+                superior_id=baotou.id,
+                subordinate_id=chifeng.id,
+                proposer_id=baotou.id,
+            )
+        links_before = await _count(database, OfficeLink)
+    finally:
+        await database.dispose()
+    variables = {"input": {"proposalId": global_id("OfficeLinkProposal", proposal.id)}}
+
+    # when 赤峰市's administrator accepts it 50 times at once
+    async with live_client(settings) as api:
+        responses = await asyncio.gather(
+            *(api.post(ACCEPT, variables, user="chifeng_admin") for _ in range(CONTENDERS))
+        )
+
+    # then exactly one acceptance decided it, and the other 49 were told it was closed
+    assert [r.status_code for r in responses] == [200] * CONTENDERS
+    bodies = [r.json() for r in responses]
+    assert [b for b in bodies if "data" not in b][:2] == []
+    payloads = [b["data"]["acceptOfficeLink"] for b in bodies]
+    won = [p for p in payloads if not p["userErrors"]]
+    lost = [p for p in payloads if p["userErrors"]]
+    assert len(won) == 1
+    assert won[0]["proposal"] == {"state": "ACCEPTED", "decidedBy": "chifeng_admin"}
+    assert [p["userErrors"] for p in lost] == [
+        [
+            {
+                "field": ["input", "proposalId"],
+                "code": "PROPOSAL_CLOSED",
+                "message": "这份申请已答复或已撤回",
+            }
+        ]
+    ] * (CONTENDERS - 1)
+    database = Database(make_engine(settings))
+    try:
+        assert await _count(database, OfficeLink) == links_before + 1
+        assert (
+            await _count(
+                database,
+                OfficeLinkProposal,
+                OfficeLinkProposal.id == proposal.id,
+                OfficeLinkProposal.state == "ACCEPTED",
+            )
+            == 1
+        )
+    finally:
+        await database.dispose()

@@ -1,0 +1,206 @@
+"""Every creating mutation (create*/add*/propose*) honours the Idempotency-Key: a retry with the
+same key and body replays the first answer and writes nothing; another body is refused.
+
+The mutations are read from the schema, so one added tomorrow without inputs here fails.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta
+from typing import Any
+
+import pytest
+from graphql import GraphQLObjectType, get_named_type
+from sqlalchemy import func, select
+
+import inspectnet.models  # noqa: F401 - every mapper on the metadata
+from inspectnet import clock
+from inspectnet.db import Base
+from tests.conftest import Api
+
+CREATING = re.compile(r"^(create|add|propose)[A-Z]")
+USER = "baotou_admin"
+
+
+def _creating_mutations(api: Api) -> dict[str, Any]:
+    mutation = api.app.state.graphql.schema._schema.mutation_type
+    return {name: field for name, field in mutation.fields.items() if CREATING.match(name)}
+
+
+def _document(name: str, field: Any) -> str:
+    """``mutation($input: XInput!) { name(input: $input) { <every field, objects by id> } }``."""
+    payload = get_named_type(field.type)
+    assert isinstance(payload, GraphQLObjectType)
+    selections = []
+    for child, definition in payload.fields.items():
+        named = get_named_type(definition.type)
+        if child == "userErrors":
+            selections.append("userErrors { field code message }")
+        elif isinstance(named, GraphQLObjectType):
+            selections.append(
+                f"{child} {{ id }}" if "id" in named.fields else f"{child} {{ __typename }}"
+            )
+        else:
+            selections.append(child)
+    input_type = get_named_type(field.args["input"].type).name
+    return (
+        f"mutation($input: {input_type}!) {{ {name}(input: $input) {{ {' '.join(selections)} }} }}"
+    )
+
+
+async def _ids(api: Api) -> dict[str, str]:
+    data = await api.gql(
+        """{ offices(first: 100) { nodes { id code people(first: 1) { nodes { id } }
+             targets(first: 1) { nodes { id } } } } }""",
+        user=USER,
+    )
+    offices = {n["code"]: n for n in data["data"]["offices"]["nodes"]}
+    baotou = offices["nmg.baotou"]
+    return {
+        "baotou": baotou["id"],
+        "donghe": offices["nmg.baotou.donghe"]["id"],
+        "person": baotou["people"]["nodes"][0]["id"],
+        "target": baotou["targets"]["nodes"][0]["id"],
+    }
+
+
+def _inputs(ids: dict[str, str]) -> dict[str, dict[str, Any]]:
+    """A valid input for each creating mutation, as the demo's 包头市 administrator."""
+    return {
+        "createOffice": {
+            "superiorId": ids["baotou"],
+            "code": "nmg.baotou.idem",
+            "name": "幂等巡察办",
+            "kind": "PATROL_OFFICE",
+            "regionCode": "150204",
+            "rulesetId": "nmg-2016",
+        },
+        "proposeOfficeLink": {
+            "kind": "GUIDANCE",
+            "superiorId": ids["baotou"],
+            "subordinateId": ids["donghe"],
+            "proposerId": ids["baotou"],
+        },
+        "createPerson": {
+            "officeId": ids["baotou"],
+            "name": "王幂等",
+            "unit": "包头市某局",
+            "rank": "处级",
+            "homeRegionCode": "150200",
+        },
+        "addEmploymentRecord": {
+            "personId": ids["person"],
+            "organisation": "包头市某局",
+            "post": "副局长",
+            "startedOn": "2020-01-01",
+        },
+        "addInterestTie": {
+            "personId": ids["person"],
+            "kind": "KIN",
+            "organisation": "包头市某公司",
+            "relation": "配偶",
+        },
+        "addToPool": {"personId": ids["person"], "pool": "TALENT", "since": "2026-01-01"},
+        "createTarget": {"officeId": ids["baotou"], "name": "幂等对象党组", "regionCode": "150200"},
+        "addLeadershipPost": {
+            "targetId": ids["target"],
+            "personId": ids["person"],
+            "post": "党组书记",
+            "startedOn": "2024-01-01",
+        },
+        "createUserAccount": {"personId": ids["person"], "username": "idem_user"},
+    }
+
+
+async def _row_counts(api: Api) -> dict[str, int]:
+    async with api.app.state.graphql.database.session() as session:
+        return {
+            table.name: int(await session.scalar(select(func.count()).select_from(table)) or 0)
+            for table in Base.metadata.sorted_tables
+        }
+
+
+async def _send(api: Api, document: str, variables: dict[str, Any], key: str) -> Any:
+    response = await api.client.post(
+        "/graphql",
+        json={"query": document, "variables": {"input": variables}},
+        headers={"authorization": f"Bearer {api.token(USER)}", "idempotency-key": key},
+    )
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+async def test_every_creating_mutation_has_inputs_here(api: Api) -> None:
+    ids = await _ids(api)
+    assert set(_creating_mutations(api)) == set(_inputs(ids))
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "createOffice",
+        "proposeOfficeLink",
+        "createPerson",
+        "addEmploymentRecord",
+        "addInterestTie",
+        "addToPool",
+        "createTarget",
+        "addLeadershipPost",
+        "createUserAccount",
+    ],
+)
+async def test_a_creating_mutation_retried_with_its_key_writes_once(api: Api, name: str) -> None:
+    # given a valid input and a key
+    field = _creating_mutations(api)[name]
+    document = _document(name, field)
+    ids = await _ids(api)
+    if name == "createUserAccount":  # a person without an account yet
+        made = await api.gql(
+            _document("createPerson", _creating_mutations(api)["createPerson"]),
+            {"input": _inputs(ids)["createPerson"]},
+            user=USER,
+        )
+        ids["person"] = made["data"]["createPerson"]["person"]["id"]
+    variables = _inputs(ids)[name]
+    before = await _row_counts(api)
+
+    # when it is sent, then retried with the same key and body
+    first = await _send(api, document, variables, f"idem-{name}")
+    assert first["data"][name]["userErrors"] == [], first
+    written = await _row_counts(api)
+    assert written != before
+    retried = await _send(api, document, variables, f"idem-{name}")
+
+    # then the retry is the first answer, replayed, and nothing more was written
+    assert retried["data"] == first["data"]
+    assert retried["extensions"]["idempotentReplay"] is True
+    assert await _row_counts(api) == written
+
+    # and the same key with another body (here, the document) is refused, writing nothing
+    reused = await api.client.post(
+        "/graphql",
+        json={"query": document + " # another body", "variables": {"input": variables}},
+        headers={"authorization": f"Bearer {api.token(USER)}", "idempotency-key": f"idem-{name}"},
+    )
+    assert reused.json()["errors"][0]["extensions"]["code"] == "IDEMPOTENCY_KEY_REUSED"
+    assert await _row_counts(api) == written
+
+
+async def test_a_key_expires_after_the_configured_hours_and_then_runs_afresh(
+    api: Api, frozen_clock: datetime
+) -> None:
+    # given a createTarget answered under a key, with the default 24-hour expiry
+    assert api.settings.graphql_idempotency_ttl_hours == 24
+    document = _document("createTarget", _creating_mutations(api)["createTarget"])
+    variables = _inputs(await _ids(api))["createTarget"]
+    first = await _send(api, document, variables, "idem-expiry")
+    # when the same request comes within the period, it is a replay
+    with clock.frozen(frozen_clock + timedelta(hours=23, minutes=59)):
+        within = await _send(api, document, variables, "idem-expiry")
+    assert within["data"] == first["data"]
+    # and after it, the key is free again: the mutation runs anew instead of replaying
+    with clock.frozen(frozen_clock + timedelta(hours=24, minutes=1)):
+        after = await _send(api, document, variables, "idem-expiry")
+    assert "idempotentReplay" not in after["extensions"]
+    assert after["data"]["createTarget"]["target"] != first["data"]["createTarget"]["target"]
