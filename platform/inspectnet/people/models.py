@@ -52,6 +52,7 @@ class EmploymentRecord(Base, OfficeScoped, Timestamped):
 
     __tablename__ = "employment_records"
     __authz_type__ = "employment_record"
+    __authz_target_column__ = "target_id"  # a post held at a target is of its record
     __authz_parent__ = ("person_id", Person)  # part of the person's record
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -69,6 +70,7 @@ class InterestTie(Base, OfficeScoped, Timestamped):
 
     __tablename__ = "interest_ties"
     __authz_type__ = "interest_tie"
+    __authz_target_column__ = "target_id"
     __authz_parent__ = ("person_id", Person)  # part of the person's record
 
     id: Mapped[int] = mapped_column(primary_key=True)

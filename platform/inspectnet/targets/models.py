@@ -16,6 +16,8 @@ class Target(Base, OfficeScoped, Timestamped):
 
     __tablename__ = "targets"
     __authz_type__ = "target"
+    # The target is itself: a deny keyed to it (a recusal) hides it (authz/resources.py).
+    __authz_target_column__ = "id"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200), info=text_kind(NAME))
@@ -27,6 +29,7 @@ class LeadershipPost(Base, OfficeScoped, Timestamped):
 
     __tablename__ = "leadership_posts"
     __authz_type__ = "leadership_post"
+    __authz_target_column__ = "target_id"
     __authz_parent__ = ("target_id", Target)  # part of the target's record
 
     id: Mapped[int] = mapped_column(primary_key=True)
