@@ -76,3 +76,14 @@ def parent_action(action: str) -> str:
     """What the parent must allow for ``action`` on a child: to read it, reading the parent;
     to change it, changing the parent (a child is part of the parent's record)."""
     return "read" if action == "read" else "update"
+
+
+def model_of_type(typ: str) -> type[Any]:
+    """The mapped model declaring ``__authz_type__ = typ``: the door names a domain's model by
+    its type, never by importing it."""
+    from inspectnet.db import Base
+
+    for mapper in Base.registry.mappers:
+        if getattr(mapper.class_, "__authz_type__", None) == typ:
+            return mapper.class_  # type: ignore[no-any-return]
+    raise LookupError(f"no mapped model declares __authz_type__ = {typ!r}")
