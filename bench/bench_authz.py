@@ -25,7 +25,7 @@ p, inspector, *, subordinate, target, *, read, allow
 p, inspector, *, guided, office, *, read, allow
 """
 
-Request = tuple[str, str, str, str, str, str]
+Request = tuple[str, str, str, str, str, str, str]
 
 
 def office_lines(i: int) -> list[PolicyLine]:
@@ -69,6 +69,7 @@ def make_requests(offices: int, count: int, seed: int = 7) -> list[Request]:
                 rng.choice(["self", "self", "subordinate", "guided"]),
                 rng.choice(["person", "target", "office", "audit_log"]),
                 oid,
+                rng.choice(["", "", f"target:{i}"]),
                 rng.choice(["read", "read", "update", "grant"]),
             )
         )
@@ -110,7 +111,7 @@ def main() -> None:
         enforce_rate = per_second(enforcer.enforce, sample)
         decide_rate = per_second(compiled.decide, requests)
         grant_rate = per_second(
-            lambda s, d, r, t, _o, a, c=compiled: c.grant(s, d, r, t, a), requests
+            lambda s, d, r, t, _o, _g, a, c=compiled: c.grant(s, d, r, t, a), requests
         )
         expected = [enforcer.enforce(*r) for r in sample]
         agree = sum(e == compiled.decide(*r) for e, r in zip(expected, sample, strict=True))

@@ -13,10 +13,17 @@ from inspectnet.authz.compiled import MAX_HIERARCHY_LEVEL, CompiledPolicy, Grant
 from inspectnet.authz.policy import PolicyLine, build_reference_enforcer, parse_csv
 from inspectnet.db import Base
 
-DOMAINS = [f"office:{i}" for i in range(1, 25)]
+# Office domains, inspection domains (a role held in one inspection) and the platform.
+DOMAINS = [f"office:{i}" for i in range(1, 19)] + [f"inspection:{i}" for i in range(1, 6)]
+DOMAINS += ["platform"]
 ROLES = ["office_admin", "inspector", "team_leader", "team_member", "viewer", "auditor"]
+# Roles held in one inspection, one per phase (active, feedback, archived): the phase a team
+# is in is which of them its grants name (authz/inspection roles, CONVENTIONS.md).
+ROLES += ["inspection_leader:active", "inspection_member:feedback", "intake:active"]
 USERS = [f"user:{i}" for i in range(1, 11)]
-RELS = ["self", "subordinate", "superior", "guided", "guiding"]
+# Network relations, and the relations computed from data: team membership, transfer shares,
+# target-side membership.
+RELS = ["self", "subordinate", "superior", "guided", "guiding", "team", "shared", "target_side"]
 # Every authorization type a mapped model declares: each model has its own (person,
 # employment_record, interest_tie, pool_membership, target, leadership_post, ...).
 TYPS = sorted(
@@ -28,28 +35,34 @@ TYPS = sorted(
 )
 ACTS = ["read", "update", "grant"]
 OIDS = ["1", "2", "3", "4", "5"]
+TGTS = ["target:1", "target:2", "target:3"]
 ODD_SUBS = ["user:999", "*", "", "OFFICE_ADMIN"]
 ODD_DOMS = ["*", "office:999", ""]
 ODD_OIDS = ["*", "999", ""]
+ODD_TGTS = ["*", "target:999", ""]
 
 REQUESTS_PER_POLICY = 50
 assert {"person", "employment_record", "interest_tie", "pool_membership", "leadership_post"} <= set(
     TYPS
 ), TYPS
-POLICIES = 200
+POLICIES = 210  # x 50 requests: at least 10,000 requests a run
 
 
 def g(user: str, role: str, dom: str) -> PolicyLine:
     return PolicyLine("g", (user, role, dom))
 
 
-def p(sub: str, dom: str, rel: str, typ: str, oid: str, act: str, eft: str = "allow") -> PolicyLine:
-    return PolicyLine("p", (sub, dom, rel, typ, oid, act, eft))
+def p(
+    sub: str, dom: str, rel: str, typ: str, oid: str, act: str, eft: str = "allow", tgt: str = "*"
+) -> PolicyLine:
+    return PolicyLine("p", (sub, dom, rel, typ, oid, tgt, act, eft))
 
 
-def themed_row(sub: str, dom: str, theme: tuple[str, str, str], oid: str, eft: str) -> PolicyLine:
+def themed_row(
+    sub: str, dom: str, theme: tuple[str, str, str], oid: str, tgt: str, eft: str
+) -> PolicyLine:
     rel, typ, act = theme
-    return p(sub, dom, rel, typ, oid, act, eft)
+    return p(sub, dom, rel, typ, oid, act, eft, tgt)
 
 
 @st.composite
@@ -88,6 +101,7 @@ def policies(draw: st.DrawFn) -> list[PolicyLine]:
                 st.sampled_from(DOMAINS + ["*"] * 6),
                 st.sampled_from(themes),
                 st.sampled_from(OIDS + ["*"] * 3),
+                st.sampled_from(TGTS + ["*"] * 8),
                 st.sampled_from(["allow"] * 3 + ["deny"]),
             ),
             max_size=40,
@@ -102,13 +116,25 @@ def policies(draw: st.DrawFn) -> list[PolicyLine]:
     # Exceptions carved out of allow rows: the same path denied, for one object or all, to the
     # row's subject or to one user, so that deny meets allow on the same request.
     exceptions = []
-    allows = [row for row in rows + chain_rows if row.values[6] == "allow"]
+    allows = [row for row in rows + chain_rows if row.values[7] == "allow"]
     for _ in range(draw(st.integers(0, 6)) if allows else 0):
-        sub, dom, rel, typ, _oid, act, _eft = draw(st.sampled_from(allows)).values
+        sub, dom, rel, typ, _oid, _tgt, act, _eft = draw(st.sampled_from(allows)).values
         sub = draw(st.sampled_from([sub, sub, *USERS]))
         oid = draw(st.sampled_from(OIDS * 3 + ["*"]))
-        exceptions.append(p(sub, dom, rel, typ, oid, act, "deny"))
-    lines = assignments + inheritance + rows + chain_rows + exceptions
+        tgt = draw(st.sampled_from(["*"] * 4 + TGTS))
+        exceptions.append(p(sub, dom, rel, typ, oid, act, "deny", tgt))
+    # Recusals: a user (or a role) denied everything of a target, in every domain or one, and
+    # deny rows that wildcard some of relation, type and action.
+    recusals = []
+    for _ in range(draw(st.integers(0, 4)) if allows else 0):
+        sub, dom, rel, typ, _oid, tgt, act, _eft = draw(st.sampled_from(allows)).values
+        sub = draw(st.sampled_from([sub, sub, *USERS]))
+        dom = draw(st.sampled_from([dom, "*"]))
+        rel, typ, act = (draw(st.sampled_from([v, "*"])) for v in (rel, typ, act))
+        oid = draw(st.sampled_from(["*"] * 4 + OIDS))
+        tgt = tgt if tgt != "*" else draw(st.sampled_from(TGTS))
+        recusals.append(p(sub, dom, rel, typ, oid, act, "deny", tgt))
+    lines = assignments + inheritance + rows + chain_rows + exceptions + recusals
     duplicates = draw(st.lists(st.sampled_from(lines), max_size=5)) if lines else []
     return draw(st.permutations(lines + duplicates))
 
@@ -117,30 +143,39 @@ def requests(lines: list[PolicyLine]) -> st.SearchStrategy[tuple[str, ...]]:
     """Some aimed at rows (often as a user holding roles in the row's office), some anything."""
     rows = [line.values for line in lines if line.ptype == "p"]
     grants = [line.values for line in lines if line.ptype == "g"]
-    row_types = sorted({row[3] for row in rows})
+    row_types = sorted({row[3] for row in rows if row[3] != "*"})
+    # Aim at deny rows more often: they are where a compiled index most easily goes wrong.
+    aims = rows
 
     @st.composite
     def aimed(draw: st.DrawFn) -> tuple[str, ...]:
-        sub, dom, rel, typ, oid, act, _ = draw(st.sampled_from(rows))
+        sub, dom, rel, typ, oid, tgt, act, _ = draw(st.sampled_from(aims))
         if grants and draw(st.booleans()):
             sub, _, dom = draw(st.sampled_from(grants))
         elif dom == "*":
             dom = draw(st.sampled_from([*DOMAINS, "*"]))
         if oid == "*" or draw(st.booleans()):
             oid = draw(st.sampled_from([*OIDS, "*"]))
-        return (sub, dom, rel, typ, oid, act)
+        if tgt == "*" or draw(st.integers(0, 3)) == 0:
+            tgt = draw(st.sampled_from([*TGTS * 3, "", "*"]))
+        # A wildcard of a deny row is met by any concrete value.
+        rel = draw(st.sampled_from(RELS)) if rel == "*" else rel
+        typ = draw(st.sampled_from(row_types or TYPS)) if typ == "*" else typ
+        act = draw(st.sampled_from(ACTS)) if act == "*" else act
+        return (sub, dom, rel, typ, oid, tgt, act)
 
     anything = st.tuples(
         st.sampled_from(USERS + ROLES + ODD_SUBS),
         st.sampled_from(DOMAINS + ODD_DOMS),
-        st.sampled_from([*RELS, ""]),
+        st.sampled_from([*RELS, "", "*"]),
         # With a type per model, a type drawn from all of them rarely meets a row: favour the
         # policy's own types, still drawing every other now and then.
-        st.sampled_from([*row_types * 4, *TYPS, ""]),
+        st.sampled_from([*row_types * 4, *TYPS, "", "*"]),
         st.sampled_from(OIDS + ODD_OIDS),
-        st.sampled_from([*ACTS, ""]),
+        st.sampled_from(TGTS + ODD_TGTS),
+        st.sampled_from([*ACTS, "", "*"]),
     )
-    odd = st.just(("", "", "", "", "", ""))  # matches pycasbin's implicit row when p is empty
+    odd = st.just(("",) * 7)  # matches pycasbin's implicit row when p is empty
     return st.one_of(aimed(), anything, odd) if rows else st.one_of(anything, odd)
 
 
@@ -164,10 +199,10 @@ def test_compiled_policy_matches_casbin_enforce_on_random_policies() -> None:
         compiled = CompiledPolicy.compile(lines)
         seen["policies"] += 1
         for request in batch:
-            sub, dom, rel, typ, oid, act = request
+            sub, dom, rel, typ, oid, tgt, act = request
             expected = enforcer.enforce(*request)
             assert compiled.decide(*request) == expected, request
-            assert compiled.grant(sub, dom, rel, typ, act).allows(oid) == expected, request
+            assert compiled.grant(sub, dom, rel, typ, act).allows(oid, tgt) == expected, request
             explanation = compiled.explain(*request)
             assert explanation.allowed == expected, request
             if expected:
@@ -176,14 +211,20 @@ def test_compiled_policy_matches_casbin_enforce_on_random_policies() -> None:
             seen["allowed" if expected else "denied"] += 1
             if explanation.allow_rows and explanation.deny_rows:
                 seen["deny overrides allow"] += 1
+                if any(row.values[5] != "*" for row in explanation.deny_rows):
+                    seen["target deny overrides allow"] += 1
             if any(len(path) > 1 for path in explanation.role_path.values()):
                 seen["through a role chain"] += 1
+            if dom.startswith("inspection:") and expected:
+                seen["allowed in an inspection"] += 1
 
     check()
     # Guard against a generator that silently stops exercising the interesting cases.
-    assert seen["requests"] >= 5_000, seen
+    assert seen["requests"] >= 10_000, seen
     assert seen["allowed"] >= 1_000 and seen["denied"] >= 1_000, seen
-    assert seen["deny overrides allow"] >= 100 and seen["through a role chain"] >= 100, seen
+    assert seen["deny overrides allow"] >= 60 and seen["through a role chain"] >= 100, seen
+    assert seen["target deny overrides allow"] >= 30, seen
+    assert seen["allowed in an inspection"] >= 100, seen
 
 
 POLICY = parse_csv("""
@@ -202,14 +243,14 @@ def compiled() -> CompiledPolicy:
 
 
 def test_admin_reads_persons_of_own_office_only(compiled: CompiledPolicy) -> None:
-    assert compiled.decide("user:12", "office:3", "self", "person", "7", "read")
-    assert not compiled.decide("user:12", "office:4", "self", "person", "7", "read")
-    assert not compiled.decide("user:12", "office:3", "subordinate", "person", "7", "read")
-    assert not compiled.decide("user:12", "office:3", "self", "person", "7", "update")
+    assert compiled.decide("user:12", "office:3", "self", "person", "7", "", "read")
+    assert not compiled.decide("user:12", "office:4", "self", "person", "7", "", "read")
+    assert not compiled.decide("user:12", "office:3", "subordinate", "person", "7", "", "read")
+    assert not compiled.decide("user:12", "office:3", "self", "person", "7", "", "update")
 
 
 def test_deny_row_on_one_person_wins_over_role_allow(compiled: CompiledPolicy) -> None:
-    assert not compiled.decide("user:12", "office:3", "self", "person", "9", "read")
+    assert not compiled.decide("user:12", "office:3", "self", "person", "9", "", "read")
     grant = compiled.grant("user:12", "office:3", "self", "person", "read")
     assert grant == Grant(all_objects=True, allowed_oids=frozenset(), denied_oids=frozenset({"9"}))
     assert grant.allows("8") and not grant.allows("9")
@@ -218,20 +259,20 @@ def test_deny_row_on_one_person_wins_over_role_allow(compiled: CompiledPolicy) -
 def test_roles_in_two_offices_give_the_union(compiled: CompiledPolicy) -> None:
     assert compiled.domains_of("user:12") == {"office:3", "office:5"}
     assert not compiled.has_wildcard_rows("user:12")
-    assert compiled.decide("user:12", "office:5", "subordinate", "target", "1", "read")
-    assert not compiled.decide("user:12", "office:3", "subordinate", "target", "1", "read")
-    assert not compiled.decide("user:12", "office:5", "self", "person", "7", "read")
+    assert compiled.decide("user:12", "office:5", "subordinate", "target", "1", "", "read")
+    assert not compiled.decide("user:12", "office:3", "subordinate", "target", "1", "", "read")
+    assert not compiled.decide("user:12", "office:5", "self", "person", "7", "", "read")
 
 
 def test_explain_names_the_rows_and_the_role_links(compiled: CompiledPolicy) -> None:
-    explanation = compiled.explain("user:12", "office:3", "self", "person", "9", "read")
+    explanation = compiled.explain("user:12", "office:3", "self", "person", "9", "", "read")
     assert not explanation.allowed
     assert explanation.describe() == [
-        "denied by p, user:12, office:3, self, person, 9, read, deny",
-        "allowed by p, office_admin, *, self, person, *, read, allow"
+        "denied by p, user:12, office:3, self, person, 9, *, read, deny",
+        "allowed by p, office_admin, *, self, person, *, *, read, allow"
         " via g, user:12, office_admin, office:3",
     ]
-    assert compiled.explain("user:1", "office:3", "self", "person", "9", "read").describe() == [
+    assert compiled.explain("user:1", "office:3", "self", "person", "9", "", "read").describe() == [
         "denied: no row matches"
     ]
 
@@ -242,17 +283,18 @@ def test_deny_on_every_object_leaves_an_empty_grant() -> None:
     )
     grant = compiled.grant("user:12", "office:3", "self", "person", "read")
     assert grant.is_empty and not grant.allows("7")
-    assert compiled.has_wildcard_rows("user:12")
+    # A deny reaches every office yet grants none: it names no domain for the user.
+    assert not compiled.has_wildcard_rows("user:12")
 
 
 def test_user_level_row_for_every_office_and_request_oid_star() -> None:
     lines = [p("user:7", "*", "guided", "target", "4", "read")]
     compiled, enforcer = CompiledPolicy.compile(lines), build_reference_enforcer(lines)
     for dom in ("office:1", "office:20", "*"):
-        assert compiled.decide("user:7", dom, "guided", "target", "4", "read")
+        assert compiled.decide("user:7", dom, "guided", "target", "4", "", "read")
     # `*` in a request is just an id: it meets rows for `*`, not "some object".
-    assert not compiled.decide("user:7", "office:1", "guided", "target", "*", "read")
-    assert not enforcer.enforce("user:7", "office:1", "guided", "target", "*", "read")
+    assert not compiled.decide("user:7", "office:1", "guided", "target", "*", "", "read")
+    assert not enforcer.enforce("user:7", "office:1", "guided", "target", "*", "", "read")
     assert compiled.domains_of("user:7") == frozenset() and compiled.has_wildcard_rows("user:7")
 
 
@@ -261,7 +303,7 @@ def test_role_chain_depth_limit_matches_casbin(hops: int) -> None:
     chain = [g("user:1", "r0", "office:1")]
     chain += [g(f"r{i}", f"r{i + 1}", "office:1") for i in range(hops)]
     lines = [*chain, p(f"r{hops - 1}", "office:1", "self", "office", "*", "read")]
-    request = ("user:1", "office:1", "self", "office", "1", "read")
+    request = ("user:1", "office:1", "self", "office", "1", "", "read")
     expected = build_reference_enforcer(lines).enforce(*request)
     assert expected == (hops < MAX_HIERARCHY_LEVEL)
     assert CompiledPolicy.compile(lines).decide(*request) == expected
@@ -270,6 +312,6 @@ def test_role_chain_depth_limit_matches_casbin(hops: int) -> None:
 def test_empty_policy_allows_only_the_all_empty_request_as_casbin_does() -> None:
     lines = [g("user:1", "office_admin", "office:1")]
     enforcer, compiled = build_reference_enforcer(lines), CompiledPolicy.compile(lines)
-    for request in [("",) * 6, ("user:1", "office:1", "self", "person", "1", "read")]:
+    for request in [("",) * 7, ("user:1", "office:1", "self", "person", "1", "", "read")]:
         assert compiled.decide(*request) == enforcer.enforce(*request)
-    assert compiled.decide("", "", "", "", "", "")
+    assert compiled.decide("", "", "", "", "", "", "")

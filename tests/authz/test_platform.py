@@ -45,7 +45,7 @@ async def test_a_platform_grant_is_a_g_row_in_the_platform_domain_only(
     for user, expected in ((operator, True), (admin, False)):
         who = Actor(username=user.username, policy=snapshot.compiled, user_id=user.id)
         assert allowed_on_platform(who, "load", "calendar_year", "2027") is expected
-        request = (f"user:{user.id}", PLATFORM_DOMAIN, "self", "calendar_year", "2027", "load")
+        request = (f"user:{user.id}", PLATFORM_DOMAIN, "self", "calendar_year", "2027", "", "load")
         assert reference.enforce(*request) is expected
         # ...and the platform role reaches no office.
         office_request = (
@@ -54,6 +54,7 @@ async def test_a_platform_grant_is_a_g_row_in_the_platform_domain_only(
             "self",
             "calendar_year",
             "2027",
+            "",
             "load",
         )
         assert snapshot.compiled.decide(*office_request) is False

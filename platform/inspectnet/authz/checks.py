@@ -16,7 +16,16 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from inspectnet.audit.outbox import Concern, note_concern, refused_read
 from inspectnet.authz.actor import Actor, Denial, office_domain
 from inspectnet.authz.relations import relations_to
-from inspectnet.authz.resources import office_of, owner_of, parent_action, parent_of, type_of
+from inspectnet.authz.resources import (
+    NO_TARGET,
+    office_of,
+    owner_of,
+    parent_action,
+    parent_of,
+    target_name,
+    target_of,
+    type_of,
+)
 from inspectnet.authz.scopes import readable
 from inspectnet.errors import Forbidden, NotFound
 from inspectnet.ids import global_id
@@ -27,7 +36,13 @@ ANY_OBJECT = "*"
 
 
 async def allowed_in(
-    session: AsyncSession, actor: Actor, action: str, typ: str, office_id: int, oid: str
+    session: AsyncSession,
+    actor: Actor,
+    action: str,
+    typ: str,
+    office_id: int,
+    oid: str,
+    tgt: str = NO_TARGET,
 ) -> bool:
     """Whether some office of the actor's, through its relation to ``office_id``, allows it."""
     if actor.is_system:
@@ -37,12 +52,13 @@ async def allowed_in(
         return False
     decide = actor.policy.decide
     if office_id in offices and decide(
-        actor.subject, office_domain(office_id), "self", typ, oid, action
+        actor.subject, office_domain(office_id), "self", typ, oid, tgt, action
     ):
         return True
     for actor_office, relations in relations_to(actor.network, office_id, offices).items():
         for relation in relations:
-            if decide(actor.subject, office_domain(actor_office), relation.value, typ, oid, action):
+            domain = office_domain(actor_office)
+            if decide(actor.subject, domain, relation.value, typ, oid, tgt, action):
                 return True
     return False
 
@@ -58,7 +74,8 @@ async def _allows(session: AsyncSession, actor: Actor, action: str, obj: Any) ->
     if actor.is_system:
         return True
     model = type(obj)
-    if not await allowed_in(session, actor, action, type_of(model), office_of(obj), str(obj.id)):
+    typ, office_id, tgt = type_of(model), office_of(obj), target_of(obj)
+    if not await allowed_in(session, actor, action, typ, office_id, str(obj.id), tgt):
         return False
     parent = parent_of(model)
     if parent is None:
@@ -103,12 +120,19 @@ async def require(session: AsyncSession, actor: Actor, action: str, obj: Any) ->
 
 
 async def require_in(
-    session: AsyncSession, actor: Actor, action: str, model: type[Any], office_id: int
+    session: AsyncSession,
+    actor: Actor,
+    action: str,
+    model: type[Any],
+    office_id: int,
+    target_id: int | None = None,
 ) -> None:
-    """Refuse ``action`` on a new or any object of ``model`` in ``office_id`` unless allowed."""
+    """Refuse ``action`` on a new or any object of ``model`` in ``office_id`` (and, when it
+    will be part of a target's record, of ``target_id``) unless allowed."""
     typ = type_of(model)
+    tgt = NO_TARGET if target_id is None else target_name(target_id)
     note_concern(session, Concern(office_id))
-    if await allowed_in(session, actor, action, typ, office_id, ANY_OBJECT):
+    if await allowed_in(session, actor, action, typ, office_id, ANY_OBJECT, tgt):
         AUTHZ_DECISIONS.labels(action, "allowed").inc()
         return
     _deny(actor, action, typ, None, office_id, Forbidden.default_code)

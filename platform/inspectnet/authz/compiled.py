@@ -11,7 +11,7 @@ from collections import defaultdict, deque
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from inspectnet.authz.policy import WILDCARD, PolicyLine
+from inspectnet.authz.policy import EFFECT, WILDCARD, PolicyLine
 
 # pycasbin's default role manager searches 10 levels counting the subject itself, so a role
 # 10 or more g links away is not reached; we follow suit rather than be more generous.
@@ -19,32 +19,92 @@ MAX_HIERARCHY_LEVEL = 10
 
 # With no p row at all, pycasbin evaluates the matcher once with every p value "" and allows
 # on a match, so an all-empty request is allowed. Compiling this row reproduces that exactly.
-_EMPTY_POLICY_ROW = PolicyLine("p", ("", "", "", "", "", "", "allow"))
+_EMPTY_POLICY_ROW = PolicyLine("p", ("", "", "", "", "", "", "", "allow"))
 
-_Key = tuple[str, str, str, str, str]  # (sub or role, dom or *, rel, typ, act)
+_Key = tuple[str, str, str, str, str]  # (sub or role, dom or *, rel or *, typ or *, act or *)
 _Path = tuple[PolicyLine, ...]  # g rows leading from a subject to one of its roles
+_Pair = tuple[str, str]  # (oid, tgt), either may be *
+
+_NO_IDS: frozenset[str] = frozenset()
+_NO_PAIRS: frozenset[_Pair] = frozenset()
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    """Which (object, target) pairs a set of rows names: all, by id, by target, or by both."""
+
+    all: bool = False
+    oids: frozenset[str] = _NO_IDS  # rows for one object, any target
+    tgts: frozenset[str] = _NO_IDS  # rows for every object of one target
+    pairs: frozenset[_Pair] = _NO_PAIRS  # rows naming both
+
+    def hits(self, oid: str, tgt: str) -> bool:
+        return self.all or oid in self.oids or tgt in self.tgts or (oid, tgt) in self.pairs
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.all or self.oids or self.tgts or self.pairs)
+
+    @classmethod
+    def of(cls, pairs: Iterable[_Pair]) -> Match:
+        pairs = set(pairs)
+        return cls(
+            all=(WILDCARD, WILDCARD) in pairs,
+            oids=frozenset(o for o, t in pairs if t == WILDCARD and o != WILDCARD),
+            tgts=frozenset(t for o, t in pairs if o == WILDCARD and t != WILDCARD),
+            pairs=frozenset((o, t) for o, t in pairs if WILDCARD not in (o, t)),
+        )
+
+    def union(self, other: Match) -> Match:
+        return Match(
+            self.all or other.all,
+            self.oids | other.oids,
+            self.tgts | other.tgts,
+            self.pairs | other.pairs,
+        )
+
+
+NONE = Match()
 
 
 @dataclass(frozen=True, slots=True)
 class Grant:
-    """Which objects of one type a subject may act on through one office and relation."""
+    """Which objects of one type a subject may act on through one office and relation.
+
+    An object is named by its id and its target (巡视巡察对象, "" when it has none): allowed
+    when some allow row names it and no deny row does.
+    """
 
     all_objects: bool
-    allowed_oids: frozenset[str]
-    denied_oids: frozenset[str]
+    allowed_oids: frozenset[str] = _NO_IDS
+    denied_oids: frozenset[str] = _NO_IDS
+    allowed_tgts: frozenset[str] = _NO_IDS
+    denied_tgts: frozenset[str] = _NO_IDS
+    allowed_pairs: frozenset[_Pair] = _NO_PAIRS
+    denied_pairs: frozenset[_Pair] = _NO_PAIRS
 
-    def allows(self, oid: str) -> bool:
-        if oid in self.denied_oids:
+    def allows(self, oid: str, tgt: str = "") -> bool:
+        if oid in self.denied_oids or tgt in self.denied_tgts or (oid, tgt) in self.denied_pairs:
             return False
-        return self.all_objects or oid in self.allowed_oids
+        return (
+            self.all_objects
+            or oid in self.allowed_oids
+            or tgt in self.allowed_tgts
+            or (oid, tgt) in self.allowed_pairs
+        )
 
     @property
     def is_empty(self) -> bool:
-        return not self.all_objects and not self.allowed_oids
+        return not (
+            self.all_objects or self.allowed_oids or self.allowed_tgts or self.allowed_pairs
+        )
+
+    @property
+    def has_denials(self) -> bool:
+        return bool(self.denied_oids or self.denied_tgts or self.denied_pairs)
 
 
-_NO_IDS: frozenset[str] = frozenset()
-NOTHING = Grant(all_objects=False, allowed_oids=_NO_IDS, denied_oids=_NO_IDS)
+NOTHING = Grant(all_objects=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,11 +128,25 @@ class Explanation:
 
 @dataclass(frozen=True, slots=True)
 class _Entry:
-    allow_all: bool
-    deny_all: bool
-    allowed_oids: frozenset[str]
-    denied_oids: frozenset[str]
+    allow: Match
+    deny: Match
     rows: tuple[PolicyLine, ...]
+
+
+# Which of (rel, typ, act) a row leaves as *: a bit each. Only shapes some row uses are looked up.
+_SHAPES = tuple(range(8))
+
+
+def _shape(rel: str, typ: str, act: str) -> int:
+    return (rel == WILDCARD) | (typ == WILDCARD) << 1 | (act == WILDCARD) << 2
+
+
+def _keyed(shape: int, rel: str, typ: str, act: str) -> tuple[str, str, str]:
+    return (
+        WILDCARD if shape & 1 else rel,
+        WILDCARD if shape & 2 else typ,
+        WILDCARD if shape & 4 else act,
+    )
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -88,6 +162,7 @@ class CompiledPolicy:
     _row_subjects: frozenset[str] = field(repr=False)
     _domains: dict[str, frozenset[str]] = field(repr=False)
     _wildcard_subjects: frozenset[str] = field(repr=False)
+    _shapes: tuple[int, ...] = field(repr=False)
 
     @classmethod
     def compile(cls, lines: Iterable[PolicyLine]) -> CompiledPolicy:
@@ -97,9 +172,10 @@ class CompiledPolicy:
 
         grouped: dict[_Key, list[PolicyLine]] = defaultdict(list)
         for row in p_rows:
-            sub, dom, rel, typ, _oid, act, _eft = row.values
+            sub, dom, rel, typ, _oid, _tgt, act, _eft = row.values
             grouped[(sub, dom, rel, typ, act)].append(row)
         index = {key: _entry(rows) for key, rows in grouped.items()}
+        shapes = tuple(sorted({_shape(rel, typ, act) for _s, _d, rel, typ, act in grouped}))
         row_subjects = frozenset(row.values[0] for row in p_rows)
 
         links: dict[str, dict[str, list[tuple[str, PolicyLine]]]] = {}
@@ -112,13 +188,15 @@ class CompiledPolicy:
             for user in dom_links
         }
 
+        # Where a subject can be granted anything: deny rows add no domain (they only narrow).
         domains: dict[str, set[str]] = defaultdict(set)
         for row in g_rows:
             domains[row.values[0]].add(row.values[2])
-        for row in p_rows:
+        allow_rows = [r for r in p_rows if r.values[EFFECT] == "allow"]
+        for row in allow_rows:
             if row.values[1] != WILDCARD:
                 domains[row.values[0]].add(row.values[1])
-        wildcard_subjects = frozenset(r.values[0] for r in p_rows if r.values[1] == WILDCARD)
+        wildcard_subjects = frozenset(r.values[0] for r in allow_rows if r.values[1] == WILDCARD)
 
         return cls(
             lines=lines,
@@ -128,35 +206,41 @@ class CompiledPolicy:
             _row_subjects=row_subjects,
             _domains={sub: frozenset(doms) for sub, doms in domains.items()},
             _wildcard_subjects=wildcard_subjects,
+            _shapes=shapes,
         )
 
-    def decide(self, sub: str, dom: str, rel: str, typ: str, oid: str, act: str) -> bool:
-        """Exactly `enforcer.enforce(sub, dom, rel, typ, oid, act)`."""
+    def decide(self, sub: str, dom: str, rel: str, typ: str, oid: str, tgt: str, act: str) -> bool:
+        """Exactly `enforcer.enforce(sub, dom, rel, typ, oid, tgt, act)`."""
         allowed = False
         for entry in self._entries(sub, dom, rel, typ, act):
-            if entry.deny_all or oid in entry.denied_oids:
+            if entry.deny.hits(oid, tgt):
                 return False
-            if entry.allow_all or oid in entry.allowed_oids:
+            if not allowed and entry.allow.hits(oid, tgt):
                 allowed = True
         return allowed
 
     def grant(self, sub: str, dom: str, rel: str, typ: str, act: str) -> Grant:
-        """What a list query filters by: `grant(...).allows(x) == decide(..., x, act)`."""
-        all_objects = False
-        allowed: set[str] = set()
-        denied: set[str] = set()
+        """What a list query filters by: `grant(...).allows(x, t) == decide(..., x, t, act)`."""
+        allow, deny = NONE, NONE
         for entry in self._entries(sub, dom, rel, typ, act):
-            if entry.deny_all:
-                return NOTHING
-            all_objects = all_objects or entry.allow_all
-            allowed |= entry.allowed_oids
-            denied |= entry.denied_oids
-        if all_objects:  # allowed ids add nothing to "all"; denied ones are the exceptions
-            return Grant(all_objects=True, allowed_oids=_NO_IDS, denied_oids=frozenset(denied))
-        allowed -= denied
-        return Grant(all_objects=False, allowed_oids=frozenset(allowed), denied_oids=_NO_IDS)
+            allow, deny = allow.union(entry.allow), deny.union(entry.deny)
+        if deny.all or allow.is_empty:
+            return NOTHING
+        if allow.all:  # allowed ids add nothing to "all"; denied ones are the exceptions
+            allow = Match(all=True)
+        return Grant(
+            all_objects=allow.all,
+            allowed_oids=allow.oids,
+            denied_oids=deny.oids,
+            allowed_tgts=allow.tgts,
+            denied_tgts=deny.tgts,
+            allowed_pairs=allow.pairs,
+            denied_pairs=deny.pairs,
+        )
 
-    def explain(self, sub: str, dom: str, rel: str, typ: str, oid: str, act: str) -> Explanation:
+    def explain(
+        self, sub: str, dom: str, rel: str, typ: str, oid: str, tgt: str, act: str
+    ) -> Explanation:
         """Every p row that matched, and through which g rows; `allowed` equals `decide`."""
         reach = _reach(self._links.get(dom, {}), sub)
         allow_rows: list[PolicyLine] = []
@@ -165,8 +249,8 @@ class CompiledPolicy:
         for role, path in reach.items():
             for entry in self._role_entries(role, dom, rel, typ, act):
                 for row in entry.rows:
-                    if row.values[4] in (WILDCARD, oid):
-                        (deny_rows if row.values[6] == "deny" else allow_rows).append(row)
+                    if row.values[4] in (WILDCARD, oid) and row.values[5] in (WILDCARD, tgt):
+                        (deny_rows if row.values[EFFECT] == "deny" else allow_rows).append(row)
                         role_path[role] = path
         return Explanation(
             allowed=bool(allow_rows) and not deny_rows,
@@ -176,11 +260,11 @@ class CompiledPolicy:
         )
 
     def domains_of(self, sub: str) -> frozenset[str]:
-        """Offices where `sub` holds a role or is named by a row for that office."""
+        """Domains where `sub` holds a role or is named by an allow row for that domain."""
         return self._domains.get(sub, frozenset())
 
     def has_wildcard_rows(self, sub: str) -> bool:
-        """True when a row names `sub` itself for every office, so no office can be ruled out."""
+        """True when an allow row names `sub` itself for every domain, so none can be ruled out."""
         return sub in self._wildcard_subjects
 
     def _entries(self, sub: str, dom: str, rel: str, typ: str, act: str) -> list[_Entry]:
@@ -193,25 +277,27 @@ class CompiledPolicy:
         return found
 
     def _role_entries(self, role: str, dom: str, rel: str, typ: str, act: str) -> list[_Entry]:
-        # A row for `*` applies in every office; a request for `*` only meets rows for `*`.
+        # A row for `*` applies in every domain (and a `*` relation, type or action to every
+        # one); a request for `*` only meets rows for `*`, so each key is looked up once.
         found = []
+        seen: set[_Key] = set()
         for row_dom in (dom,) if dom == WILDCARD else (dom, WILDCARD):
-            entry = self._index.get((role, row_dom, rel, typ, act))
-            if entry is not None:
-                found.append(entry)
+            for shape in self._shapes:
+                key = (role, row_dom, *_keyed(shape, rel, typ, act))
+                if key in seen:
+                    continue
+                seen.add(key)
+                entry = self._index.get(key)  # type: ignore[arg-type]
+                if entry is not None:
+                    found.append(entry)
         return found
 
 
 def _entry(rows: list[PolicyLine]) -> _Entry:
-    allow = {row.values[4] for row in rows if row.values[6] == "allow"}
-    deny = {row.values[4] for row in rows if row.values[6] == "deny"}
-    return _Entry(
-        allow_all=WILDCARD in allow,
-        deny_all=WILDCARD in deny,
-        allowed_oids=frozenset(allow - {WILDCARD}),
-        denied_oids=frozenset(deny - {WILDCARD}),
-        rows=tuple(rows),
-    )
+    def pairs(effect: str) -> Match:
+        return Match.of((r.values[4], r.values[5]) for r in rows if r.values[EFFECT] == effect)
+
+    return _Entry(allow=pairs("allow"), deny=pairs("deny"), rows=tuple(rows))
 
 
 def _reach(links: dict[str, list[tuple[str, PolicyLine]]], sub: str) -> dict[str, _Path]:

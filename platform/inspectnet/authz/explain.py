@@ -11,7 +11,7 @@ from inspectnet.authz.actor import office_domain, user_subject
 from inspectnet.authz.compiled import Explanation
 from inspectnet.authz.policy import build_reference_enforcer
 from inspectnet.authz.relations import relations_to
-from inspectnet.authz.resources import office_of, parent_action, parent_of, type_of
+from inspectnet.authz.resources import office_of, parent_action, parent_of, target_of, type_of
 from inspectnet.authz.store import PolicyStore
 
 
@@ -43,6 +43,7 @@ async def explain_access(
     compiled = snapshot.compiled
     enforcer = build_reference_enforcer(snapshot.lines, store.model_path)
     subject, typ, oid = user_subject(user_id), type_of(type(obj)), str(obj.id)
+    tgt = target_of(obj)
     offices = {
         int(d.removeprefix("office:"))
         for d in compiled.domains_of(subject)
@@ -53,7 +54,7 @@ async def explain_access(
         relations_to(snapshot.network, office_of(obj), offices).items()
     ):
         for relation in sorted(relations):
-            request = (subject, office_domain(office_id), relation.value, typ, oid, action)
+            request = (subject, office_domain(office_id), relation.value, typ, oid, tgt, action)
             paths.append(
                 PathExplanation(
                     office_id=office_id,

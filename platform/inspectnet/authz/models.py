@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlalchemy import Enum, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from inspectnet.accounts.models import Role
-from inspectnet.db import Base, Timestamped
+from inspectnet.db import Base, OfficeScoped, Timestamped, UTCDateTime
 
 
 class PolicyRule(Base, Timestamped):
@@ -23,11 +25,12 @@ class PolicyRule(Base, Timestamped):
     v4: Mapped[str] = mapped_column(String(120), default="")
     v5: Mapped[str] = mapped_column(String(120), default="")
     v6: Mapped[str] = mapped_column(String(120), default="")
+    v7: Mapped[str] = mapped_column(String(120), default="")
     note: Mapped[str] = mapped_column(String(200), default="")
 
     def values(self) -> tuple[str, ...]:
         """The row's non-empty columns in order, as Casbin reads them."""
-        columns = (self.v0, self.v1, self.v2, self.v3, self.v4, self.v5, self.v6)
+        columns = (self.v0, self.v1, self.v2, self.v3, self.v4, self.v5, self.v6, self.v7)
         return tuple(v for v in columns if v != "")
 
 
@@ -60,3 +63,37 @@ class PlatformGrant(Base, Timestamped):
     role: Mapped[Role] = mapped_column(
         Enum(Role, native_enum=False, length=40, values_callable=lambda e: [m.value for m in e])
     )
+
+
+class PersonIdentity(Base, Timestamped):
+    """Which human a person record is: one platform-wide identity over every office's record.
+
+    A recusal names the identity, so it covers every person record linked to it and every
+    account of those records, including records linked after the recusal was recorded.
+    """
+
+    __tablename__ = "person_identities"
+    __authz_type__ = "person_identity"
+
+    # One identity per person record; the identity's number is the first record's id.
+    person_id: Mapped[int] = mapped_column(
+        ForeignKey("persons.id", ondelete="CASCADE"), primary_key=True
+    )
+    identity_id: Mapped[int] = mapped_column(Integer, index=True)
+
+
+class Recusal(Base, OfficeScoped, Timestamped):
+    """回避: a human barred from everything of one target, whatever roles they hold anywhere.
+
+    Compiled into one deny row per account (``p, user:N, *, *, *, *, target:T, *, deny``),
+    which beats every allow in every office, office admin included.
+    """
+
+    __tablename__ = "recusals"
+    __authz_type__ = "recusal"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    identity_id: Mapped[int] = mapped_column(Integer, index=True)
+    target_id: Mapped[int] = mapped_column(ForeignKey("targets.id", ondelete="CASCADE"))
+    reason: Mapped[str] = mapped_column(String(500))
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)

@@ -31,7 +31,7 @@ def allowed_on_platform(actor: Actor, action: str, typ: str, oid: str = ANY_OBJE
     if actor.is_system:
         return True
     return actor.policy.decide(
-        actor.subject, PLATFORM_DOMAIN, Relation.SELF.value, typ, oid, action
+        actor.subject, PLATFORM_DOMAIN, Relation.SELF.value, typ, oid, "", action
     )
 
 

@@ -17,7 +17,11 @@ from casbin.persist import Adapter
 # elsewhere (the package data does not include policies/), so callers there pass a path.
 MODEL_PATH = Path(__file__).resolve().parents[3] / "policies" / "model.conf"
 
-P_COLUMNS = ("sub", "dom", "rel", "typ", "oid", "act", "eft")
+P_COLUMNS = ("sub", "dom", "rel", "typ", "oid", "tgt", "act", "eft")
+# A p row written without a target (the seven columns of the first model) means every target:
+# domain policy files written before the target column keep their meaning.
+LEGACY_P_COLUMNS = 7
+EFFECT = P_COLUMNS.index("eft")
 G_COLUMNS = ("user", "role", "dom")
 EFFECTS = ("allow", "deny")
 WILDCARD = "*"
@@ -31,6 +35,11 @@ class PolicyLine:
     values: tuple[str, ...]
 
     def __post_init__(self) -> None:
+        if self.ptype == "p" and len(self.values) == LEGACY_P_COLUMNS:
+            # Written without a target: every target (see LEGACY_P_COLUMNS).
+            at = P_COLUMNS.index("tgt")
+            widened = (*self.values[:at], WILDCARD, *self.values[at:])
+            object.__setattr__(self, "values", widened)
         if self.ptype == "p":
             columns = P_COLUMNS
         elif self.ptype == "g":
@@ -44,8 +53,14 @@ class PolicyLine:
             )
         if not all(isinstance(v, str) for v in self.values):
             raise ValueError(f"{self.ptype} row values must be strings")
-        if self.ptype == "p" and self.values[6] not in EFFECTS:
-            raise ValueError(f"eft must be allow or deny, got {self.values[6]!r}")
+        if self.ptype == "p" and self.values[EFFECT] not in EFFECTS:
+            raise ValueError(f"eft must be allow or deny, got {self.values[EFFECT]!r}")
+        # Only a deny may reach every relation, type or action (one recusal row denies all of
+        # a target); an allow that did would grant types and actions nobody has written yet.
+        if self.ptype == "p" and self.values[EFFECT] == "allow":
+            rel, typ, act = self.values[2], self.values[3], self.values[6]
+            if WILDCARD in (rel, typ, act):
+                raise ValueError("an allow row must name its relation, type and action, not *")
         # The model resolves roles in the request's office; a g row for `*` would never match
         # (pycasbin has no domain matching function here) yet reads as if it granted everywhere.
         if self.ptype == "g" and self.values[2] == WILDCARD:
@@ -62,7 +77,7 @@ def parse_csv(text: str) -> list[PolicyLine]:
         stripped = raw.strip()
         if not stripped or stripped.startswith("#"):
             continue
-        ptype, *values = (token.strip() for token in stripped.split(","))
+        ptype, *values = [token.strip() for token in stripped.split(",")]
         try:
             empty = [i for i, value in enumerate(values, start=1) if not value]
             if empty:

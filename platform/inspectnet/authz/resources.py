@@ -1,7 +1,8 @@
 """What authz needs to know of a model: its Casbin type, its office column, its parent.
 
 Models declare ``__authz_type__`` (and ``__authz_office_column__`` when the office is not
-``office_id``), so authz never imports the domains. Every protected model has a type of its
+``office_id``, ``__authz_target_column__`` when the object is part of a target's record), so
+authz never imports the domains. Every protected model has a type of its
 own, so a policy row's ``(type, id)`` names exactly one row. A row that is part of another's
 record (a person's career, a target's roster) also declares ``__authz_parent__ =
 ("person_id", Person)``: it is then readable only where its parent is, and changed only where
@@ -27,6 +28,38 @@ def type_of(model: type[Any]) -> str:
 
 def office_column(model: type[Any]) -> InstrumentedAttribute[int]:
     return getattr(model, getattr(model, "__authz_office_column__", "office_id"))
+
+
+# A request's target names the inspected organisation (巡视巡察对象) an object is part of, so a
+# deny keyed to it (a recusal) reaches every object of the target whatever its type.
+TARGET_PREFIX = "target:"
+NO_TARGET = ""
+
+
+def target_name(target_id: int) -> str:
+    """The Casbin target naming one target organisation."""
+    return f"{TARGET_PREFIX}{target_id}"
+
+
+def target_id_of_name(tgt: str) -> int | None:
+    """The target id a Casbin target names, or None for anything else."""
+    rest = tgt[len(TARGET_PREFIX) :] if tgt.startswith(TARGET_PREFIX) else ""
+    if rest.isascii() and rest.isdigit() and len(rest) <= 10 and str(int(rest)) == rest:
+        return int(rest)
+    return None
+
+
+def target_column(model: type[Any]) -> InstrumentedAttribute[int] | None:
+    """The column naming the target an object is part of (``__authz_target_column__``)."""
+    name = getattr(model, "__authz_target_column__", None)
+    return None if name is None else getattr(model, name)
+
+
+def target_of(obj: Any) -> str:
+    """The request's target for ``obj``: ``target:N``, or "" when it is part of none."""
+    name = getattr(type(obj), "__authz_target_column__", None)
+    value = None if name is None else getattr(obj, name)
+    return NO_TARGET if value is None else target_name(int(value))
 
 
 def office_of(obj: Any) -> int:
@@ -56,3 +89,14 @@ def owner_column(model: type[Any]) -> InstrumentedAttribute[int] | None:
 def owner_of(obj: Any) -> int | None:
     name = getattr(type(obj), "__authz_owner_column__", None)
     return None if name is None else int(getattr(obj, name))
+
+
+def model_of_type(typ: str) -> type[Any]:
+    """The mapped model declaring ``__authz_type__ = typ``: the door names a domain's model by
+    its type, never by importing it."""
+    from inspectnet.db import Base
+
+    for mapper in Base.registry.mappers:
+        if getattr(mapper.class_, "__authz_type__", None) == typ:
+            return mapper.class_  # type: ignore[no-any-return]
+    raise LookupError(f"no mapped model declares __authz_type__ = {typ!r}")

@@ -12,7 +12,7 @@ from inspectnet.authz.models import PolicyRule
 from inspectnet.authz.policy import PolicyLine, parse_csv
 from inspectnet.errors import Forbidden, ValidationFailed
 
-_COLUMNS = 7
+_COLUMNS = 8
 
 
 def parse_row(text: str) -> PolicyLine:
@@ -23,9 +23,14 @@ def parse_row(text: str) -> PolicyLine:
         raise ValidationFailed(
             f"策略行无效：{error}", code="POLICY_ROW_INVALID", field="row"
         ) from None
-    if line.ptype == "p" and line.values[0].startswith("user:") and line.values[1] == "*":
-        # readable() walks the offices where a user holds roles; a user row for every office
-        # would have to reach offices the user has no standing in.
+    if (
+        line.ptype == "p"
+        and line.values[0].startswith("user:")
+        and line.values[1] == "*"
+        and line.values[-1] == "allow"
+    ):
+        # readable() walks the offices where a user holds roles; a user allow for every office
+        # would have to reach offices the user has no standing in (a deny only narrows).
         raise ValidationFailed(
             "针对具体用户的策略行须指明办公室", code="POLICY_ROW_INVALID", field="row"
         )

@@ -1,9 +1,9 @@
 """``readable``: the predicate that narrows every list, count, loader and single read.
 
-A decision for one object is ``decide(user, office_domain(A), rel, type, id, action)`` for some
-office A where the actor holds a role; here the same decisions are turned into SQL over office
-ids (self, or the offices in a relation, from the network closure loaded with the policy
-snapshot) and object-id allow/deny sets, so lists are filtered by the database and never by
+A decision for one object is ``decide(user, office_domain(A), rel, type, id, target, action)``
+for some office A where the actor holds a role; here the same decisions are turned into SQL over
+office ids (self, or the offices in a relation, from the network closure loaded with the policy
+snapshot) and allow/deny sets of object ids, targets (``__authz_target_column__``) and pairs, so lists are filtered by the database and never by
 loading rows and dropping them in Python; no statement walks the network.
 """
 
@@ -12,15 +12,18 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any, TypeVar
 
-from sqlalchemy import ColumnElement, Select, and_, false, or_, select, true
+from sqlalchemy import ColumnElement, Select, and_, false, not_, or_, select, true
 
 from inspectnet.authz.actor import Actor, office_domain
 from inspectnet.authz.relations import Relation, offices_in_relation, offices_in_relation_query
 from inspectnet.authz.resources import (
+    NO_TARGET,
     office_column,
     owner_column,
     parent_action,
     parent_of,
+    target_column,
+    target_id_of_name,
     type_of,
 )
 from inspectnet.ids import is_valid_pk
@@ -70,6 +73,7 @@ def _with_parent(
 def _build_filter(actor: Actor, model: type[Any], action: str) -> ColumnElement[bool]:
     typ = type_of(model)
     office_col = office_column(model)
+    tgt_col = target_column(model)
     id_col = model.id
     # Offices where every object is granted, whatever the relation that grants it.
     plain: set[int] = set()
@@ -81,20 +85,26 @@ def _build_filter(actor: Actor, model: type[Any], action: str) -> ColumnElement[
             grant = actor.policy.grant(actor.subject, domain, relation.value, typ, action)
             if grant.is_empty:
                 continue
-            if grant.all_objects and not grant.denied_oids:
+            if grant.all_objects and not grant.has_denials:
                 plain |= offices_in_relation(actor.network, relation, office_id)
                 plain_from.append((relation, office_id))
                 continue
             related = offices_in_relation(actor.network, relation, office_id)
             if not related:
                 continue
-            in_relation = _office_in(office_col, related, [(relation, office_id)])
-            if grant.all_objects:
-                ids = _row_ids(grant.denied_oids)
-                special.append(and_(in_relation, id_col.not_in(ids)))
-            else:
-                ids = _row_ids(grant.allowed_oids - grant.denied_oids)
-                special.append(and_(in_relation, id_col.in_(ids)))
+            parts = [_office_in(office_col, related, [(relation, office_id)])]
+            if not grant.all_objects:
+                parts.append(
+                    _names(
+                        id_col, tgt_col, grant.allowed_oids, grant.allowed_tgts, grant.allowed_pairs
+                    )
+                )
+            if grant.has_denials:
+                denied = _names(
+                    id_col, tgt_col, grant.denied_oids, grant.denied_tgts, grant.denied_pairs
+                )
+                parts.append(not_(denied))
+            special.append(and_(*parts))
     clauses = [_office_in(office_col, plain, plain_from)] if plain else []
     clauses.extend(special)
     allowed = or_(*clauses) if clauses else false()
@@ -103,6 +113,42 @@ def _build_filter(actor: Actor, model: type[Any], action: str) -> ColumnElement[
         return allowed
     # An owned row (a notification) is its owner's alone, whatever the policy says of its office.
     return and_(owner == actor.user_id, allowed) if actor.user_id is not None else false()
+
+
+def _names(
+    id_col: Any,
+    tgt_col: Any,
+    oids: frozenset[str],
+    tgts: frozenset[str],
+    pairs: frozenset[tuple[str, str]],
+) -> ColumnElement[bool]:
+    """True for the rows a set of (object, target) names hits, as ``Grant.allows`` weighs them.
+
+    Never NULL: a row without a target must come out false here, not unknown, because a deny's
+    names are negated.
+    """
+    clauses: list[ColumnElement[bool]] = []
+    if oids:
+        clauses.append(id_col.in_(_row_ids(oids)))
+    if tgts:
+        clauses.append(_target_in(tgt_col, tgts))
+    by_target: dict[str, set[str]] = {}
+    for oid, tgt in pairs:
+        by_target.setdefault(tgt, set()).add(oid)
+    for tgt, ids in sorted(by_target.items()):
+        clauses.append(and_(_target_in(tgt_col, frozenset((tgt,))), id_col.in_(_row_ids(ids))))
+    return or_(*clauses) if clauses else false()
+
+
+def _target_in(tgt_col: Any, tgts: frozenset[str]) -> ColumnElement[bool]:
+    """The rows whose request target is one of ``tgts`` ("" for a row part of no target)."""
+    clauses: list[ColumnElement[bool]] = []
+    ids = sorted({i for i in map(target_id_of_name, tgts) if i is not None and is_valid_pk(i)})
+    if ids and tgt_col is not None:
+        clauses.append(and_(tgt_col.is_not(None), tgt_col.in_(ids)))
+    if NO_TARGET in tgts:
+        clauses.append(true() if tgt_col is None else tgt_col.is_(None))
+    return or_(*clauses) if clauses else false()
 
 
 def _office_in(

@@ -12,14 +12,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import null, select, union_all
+from sqlalchemy import column, null, select, table, union_all
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from inspectnet.accounts.models import Role, RoleGrant
 from inspectnet.authz.actor import PLATFORM_DOMAIN, office_domain, user_subject
 from inspectnet.authz.compiled import CompiledPolicy
-from inspectnet.authz.models import PlatformGrant, PolicyRule, PolicyState
-from inspectnet.authz.policy import PolicyLine, parse_csv
+from inspectnet.authz.models import PersonIdentity, PlatformGrant, PolicyRule, PolicyState, Recusal
+from inspectnet.authz.policy import WILDCARD, PolicyLine, parse_csv
+from inspectnet.authz.resources import target_name
 from inspectnet.network.graph import NetworkIndex, load_index
 
 BASE_POLICY_FILE = "base.csv"
@@ -109,7 +110,25 @@ async def database_lines(session: AsyncSession) -> list[PolicyLine]:
     ]
     rules = (await session.execute(select(PolicyRule).order_by(PolicyRule.id))).scalars()
     lines.extend(PolicyLine(rule.ptype, rule.values()) for rule in rules)
+    lines.extend(await recusal_lines(session))
     return lines
+
+
+# The accounts table as the door needs it (which person an account is), named not imported.
+_ACCOUNTS = table("user_accounts", column("id"), column("person_id"))
+
+
+async def recusal_lines(session: AsyncSession) -> list[PolicyLine]:
+    """One deny row per account of every person record of a recused identity (authz/recusals)."""
+    rows = await session.execute(
+        # system scope: the policy itself is loaded from every office's recusals
+        select(_ACCOUNTS.c.id, Recusal.target_id)
+        .join(PersonIdentity, PersonIdentity.identity_id == Recusal.identity_id)
+        .join(_ACCOUNTS, _ACCOUNTS.c.person_id == PersonIdentity.person_id)
+        .where(Recusal.ended_at.is_(None))
+        .order_by(Recusal.id, _ACCOUNTS.c.id)
+    )
+    return [recusal_line(user_subject(user_id), target_id) for user_id, target_id in rows]
 
 
 # Roles that mean something only in the platform domain. A grant of one in an office (or of an
@@ -119,3 +138,10 @@ PLATFORM_ROLES = frozenset({Role.PLATFORM_OPERATOR.value})
 
 def _grant_domain(role: str, office_id: int | None) -> str:
     return PLATFORM_DOMAIN if office_id is None else office_domain(office_id)
+
+
+def recusal_line(user_subject_: str, target_id: int) -> PolicyLine:
+    """The deny row a recusal compiles to for one account: every domain, relation, type and
+    action, every object of the target."""
+    w = WILDCARD
+    return PolicyLine("p", (user_subject_, w, w, w, w, target_name(target_id), w, "deny"))

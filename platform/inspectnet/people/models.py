@@ -61,6 +61,7 @@ class EmploymentRecord(Base, OfficeScoped, Timestamped):
     # serves lookups by the parent too, so the parent column has no index of its own.
     __table_args__ = (Index("ix_employment_records_person_id_id", "person_id", "id"),)
     __authz_type__ = "employment_record"
+    __authz_target_column__ = "target_id"  # a post held at a target is of its record
     __authz_parent__ = ("person_id", Person)  # part of the person's record
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -83,6 +84,7 @@ class InterestTie(Base, OfficeScoped, Timestamped):
     # serves lookups by the parent too, so the parent column has no index of its own.
     __table_args__ = (Index("ix_interest_ties_person_id_id", "person_id", "id"),)
     __authz_type__ = "interest_tie"
+    __authz_target_column__ = "target_id"
     __authz_parent__ = ("person_id", Person)  # part of the person's record
 
     id: Mapped[int] = mapped_column(primary_key=True)

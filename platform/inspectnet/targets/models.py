@@ -20,6 +20,8 @@ class Target(Base, OfficeScoped, Timestamped):
     # serves lookups by the parent too, so the parent column has no index of its own.
     __table_args__ = (Index("ix_targets_office_id_id", "office_id", "id"),)
     __authz_type__ = "target"
+    # The target is itself: a deny keyed to it (a recusal) hides it (authz/resources.py).
+    __authz_target_column__ = "id"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200), info=text_kind(NAME))
@@ -36,6 +38,7 @@ class LeadershipPost(Base, OfficeScoped, Timestamped):
     # serves lookups by the parent too, so the parent column has no index of its own.
     __table_args__ = (Index("ix_leadership_posts_target_id_id", "target_id", "id"),)
     __authz_type__ = "leadership_post"
+    __authz_target_column__ = "target_id"
     __authz_parent__ = ("target_id", Target)  # part of the target's record
 
     id: Mapped[int] = mapped_column(primary_key=True)
