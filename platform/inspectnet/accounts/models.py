@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import enum
+from datetime import datetime
 
-from sqlalchemy import Boolean, Enum, ForeignKey, String, UniqueConstraint
+from sqlalchemy import Boolean, Enum, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from inspectnet.db import Base, OfficeScoped, Timestamped
+from inspectnet import clock
+from inspectnet.db import Base, OfficeScoped, Timestamped, UTCDateTime
 from inspectnet.validation import CODE, text_kind
 
 
@@ -51,3 +53,45 @@ class RoleGrant(Base, OfficeScoped, Timestamped):
     role: Mapped[Role] = mapped_column(
         Enum(Role, native_enum=False, length=40, values_callable=lambda e: [m.value for m in e])
     )
+
+
+class PasswordCredential(Base):
+    """An account's password (argon2id) and its lockout state; part of the account's record.
+
+    Kept out of ``user_accounts`` so that no query of accounts ever loads a hash; read only by
+    sign-in (system scope) and changed only by the account itself or an admin's reset.
+    """
+
+    __tablename__ = "password_credentials"
+
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("user_accounts.id", ondelete="CASCADE"), primary_key=True
+    )
+    password_hash: Mapped[str] = mapped_column(String(255))
+    # Set by an admin's reset: the next sign-in must choose a new password first.
+    must_change: Mapped[bool] = mapped_column(Boolean, default=False)
+    failed_count: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
+
+
+class RefreshToken(Base):
+    """One refresh token of a sign-in's family; only its SHA-256 digest is stored.
+
+    Rotation marks the presented token ``rotated_at`` and issues the next one in the same
+    family; presenting a rotated token again is reuse, which revokes the whole family.
+    """
+
+    __tablename__ = "refresh_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("user_accounts.id", ondelete="CASCADE"), index=True
+    )
+    family: Mapped[str] = mapped_column(String(32), index=True)
+    digest: Mapped[str] = mapped_column(String(64), unique=True)
+    issued_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    rotated_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    revoked_reason: Mapped[str | None] = mapped_column(String(40), nullable=True)
