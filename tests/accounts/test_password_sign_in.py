@@ -13,6 +13,7 @@ from inspectnet.accounts.refresh import REFRESH_REFUSED
 from inspectnet.accounts.signin import SIGN_IN_ATTEMPTS
 from inspectnet.db import Database
 from inspectnet.http.auth import REFRESH_COOKIE
+from tests.accounts.conftest import CHEAP
 from tests.accounts.signing import (
     PASSWORD,
     audit_actions,
@@ -180,16 +181,14 @@ async def test_unknown_user_wrong_password_and_locked_account_answer_alike(
     # given an account with a password, and a record of every argon2 verification
     await set_password(db, "nmg.baotou", "baotou_member")
     verified: list[bool] = []
-    dummy = passwords._dummy_hash()
+    dummy = passwords._dummy_hash()  # made with the cheap parameters too
 
     class Counting(PasswordHasher):
         def verify(self, hash: str | bytes, password: str | bytes) -> bool:
             verified.append(hash == dummy)
             return super().verify(hash, password)
 
-    monkeypatch.setattr(
-        passwords, "_HASHER", Counting(time_cost=3, memory_cost=65536, parallelism=4)
-    )
+    monkeypatch.setattr(passwords, "_HASHER", Counting(**CHEAP))
     before = await audit_actions(db, "nmg.baotou")
     chifeng_before = await audit_actions(db, "nmg.chifeng")
     unknown_before = SIGN_IN_ATTEMPTS.labels("unknown_account")._value.get()
@@ -378,7 +377,10 @@ async def test_an_inactive_account_cannot_sign_in_or_refresh(api: Api, db: Datab
         assert (await sign_in(client)).status_code == 401
 
 
-async def test_a_correct_password_is_never_stored_in_clear(db: Database) -> None:
+async def test_passwords_are_stored_as_argon2id_with_rfc_9106_parameters(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(passwords, "_HASHER", passwords.PRODUCTION_HASHER)
     user_id = await set_password(db, "nmg.baotou", "baotou_member")
     stored = (await credential(db, user_id)).password_hash
     assert stored.startswith("$argon2id$v=19$m=65536,t=3,p=4$")

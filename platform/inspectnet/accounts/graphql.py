@@ -139,6 +139,22 @@ class RevokeRolePayload:
     user_errors: list[UserError] = strawberry.field(description="Why it was refused (输入错误)")
 
 
+@strawberry.input(description="A temporary password an admin sets (重置密码)")
+class ResetPasswordInput:
+    user_id: strawberry.ID = strawberry.field(description="The account (用户账号)")
+    temporary_password: str = strawberry.field(
+        description="Told to the person out of band; must be changed at next sign-in (临时密码)"
+    )
+
+
+@strawberry.type(description="Result of resetPassword (重置密码结果)")
+class ResetPasswordPayload:
+    account: UserAccountType | None = strawberry.field(
+        description="The account, unless refused (用户账号)"
+    )
+    user_errors: list[UserError] = strawberry.field(description="Why it was refused (输入错误)")
+
+
 @strawberry.type
 class AccountsQuery:
     @strawberry.field(description="The signed-in account (当前用户)")
@@ -207,6 +223,27 @@ class AccountsMutation:
         return RevokeRolePayload(
             revoked_grant_id=strawberry.ID(global_id("RoleGrant", grant.id)) if grant else None,
             user_errors=errors,
+        )
+
+    @strawberry.mutation(
+        description="Set a temporary password that must be changed at next sign-in, ending "
+        "every sign-in the account has (重置密码)"
+    )
+    async def reset_password(self, info: Info, input: ResetPasswordInput) -> ResetPasswordPayload:
+        ctx = info.context
+
+        async def call() -> UserAccount:
+            return await service.reset_password(
+                ctx.session,
+                ctx.actor,
+                user_id=expect_global_id(input.user_id, "UserAccount", field="userId"),
+                temporary_password=input.temporary_password,
+                min_length=ctx.settings.password_min_length,
+            )
+
+        account, errors = await run_mutation(info, "password.reset", call)
+        return ResetPasswordPayload(
+            account=account and UserAccountType.from_row(account), user_errors=errors
         )
 
 

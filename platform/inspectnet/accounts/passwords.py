@@ -14,7 +14,10 @@ from inspectnet.errors import ValidationFailed
 
 MAX_LENGTH = 128  # argon2 takes any length; a cap keeps one request from costing more than another
 # RFC 9106's second recommended option (64 MiB, 3 passes); argon2-cffi's own default profile.
-_HASHER = PasswordHasher(time_cost=3, memory_cost=65536, parallelism=4, hash_len=32, salt_len=16)
+PRODUCTION_HASHER = PasswordHasher(
+    time_cost=3, memory_cost=65536, parallelism=4, hash_len=32, salt_len=16
+)
+_HASHER = PRODUCTION_HASHER  # tests swap in a cheap one (tests/accounts/conftest.py)
 
 
 @cache
@@ -60,17 +63,17 @@ def common_passwords() -> frozenset[str]:
     )
 
 
-def check_new_password(password: str, *, min_length: int, names: tuple[str, ...] = ()) -> None:
+def check_new_password(
+    password: str, *, min_length: int, names: tuple[str, ...] = (), field: str = "newPassword"
+) -> None:
     """Refuse a password that is too short or long, on the common list, or contains a name."""
     normalised = _normalised(password)
     if len(normalised) < min_length:
         raise ValidationFailed(
-            f"密码至少{min_length}个字符", code="PASSWORD_TOO_SHORT", field="newPassword"
+            f"密码至少{min_length}个字符", code="PASSWORD_TOO_SHORT", field=field
         )
     if len(normalised) > MAX_LENGTH:
-        raise ValidationFailed(
-            f"密码至多{MAX_LENGTH}个字符", code="PASSWORD_TOO_LONG", field="newPassword"
-        )
+        raise ValidationFailed(f"密码至多{MAX_LENGTH}个字符", code="PASSWORD_TOO_LONG", field=field)
     folded = normalised.casefold()
     if folded in common_passwords() or len(set(folded)) <= 2:
         raise ValidationFailed(
@@ -81,7 +84,7 @@ def check_new_password(password: str, *, min_length: int, names: tuple[str, ...]
     for name in names:
         if len(name) >= 3 and name.casefold() in folded:
             raise ValidationFailed(
-                "密码不得包含用户名或办公室代码", code="PASSWORD_CONTAINS_NAME", field="newPassword"
+                "密码不得包含用户名或办公室代码", code="PASSWORD_CONTAINS_NAME", field=field
             )
 
 

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
 import re
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from inspectnet import clock
 from inspectnet.accounts import repository
-from inspectnet.accounts.models import Role, RoleGrant, UserAccount
+from inspectnet.accounts.models import PasswordCredential, Role, RoleGrant, UserAccount
+from inspectnet.accounts.passwords import check_new_password, hash_password
+from inspectnet.accounts.refresh import revoke_all
 from inspectnet.audit.service import record
 from inspectnet.authz.actor import Actor
 from inspectnet.authz.changes import policy_changed
@@ -104,3 +108,50 @@ async def revoke_role(session: AsyncSession, actor: Actor, *, grant_id: int) -> 
     )
     await policy_changed(session, actor)
     return grant
+
+
+async def reset_password(
+    session: AsyncSession,
+    actor: Actor,
+    *,
+    user_id: int,
+    temporary_password: str,
+    min_length: int,
+) -> UserAccount:
+    """An admin sets a temporary password: the account must change it at its next sign-in,
+    and every sign-in it has now ends."""
+    account = await get_readable(session, actor, UserAccount, user_id)
+    await require(session, actor, "update", account)
+    if account.id == actor.user_id:
+        # One's own password is changed knowing the current one (POST /auth/password), so a
+        # borrowed admin session cannot take over the admin's account.
+        raise Forbidden(
+            "不能重置自己的密码，请使用修改密码", code=Forbidden.default_code, field="userId"
+        )
+    office_code = await repository.office_code_of(session, account.office_id)
+    check_new_password(
+        temporary_password,
+        min_length=min_length,
+        names=(account.username, office_code),
+        field="temporaryPassword",
+    )
+    hashed = await asyncio.to_thread(hash_password, temporary_password)
+    credential = await session.get(PasswordCredential, account.id)
+    if credential is None:
+        credential = PasswordCredential(user_id=account.id, password_hash=hashed)
+        session.add(credential)
+    credential.password_hash = hashed
+    credential.must_change = True
+    credential.failed_count, credential.locked_until = 0, None
+    credential.changed_at = clock.now()
+    revoked = await revoke_all(session, account.id, "password_reset")
+    await session.flush()
+    await record(
+        session,
+        actor,
+        "password.reset",
+        office_id=account.office_id,
+        object_id=global_id_of(account),
+        detail={"revoked": revoked},
+    )
+    return account
