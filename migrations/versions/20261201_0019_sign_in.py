@@ -1,4 +1,5 @@
-"""Sign-in: password credentials (argon2id, lockout) and refresh-token families.
+"""Sign-in: password credentials (argon2id, lockout), refresh-token families, TOTP factors
+and recovery codes.
 
 Revision ID: 20261201_0019
 Revises: 20261201_0003
@@ -55,9 +56,44 @@ def upgrade() -> None:
     )
     op.create_index(op.f("ix_refresh_tokens_user_id"), "refresh_tokens", ["user_id"])
     op.create_index(op.f("ix_refresh_tokens_family"), "refresh_tokens", ["family"])
+    op.create_table(
+        "totp_factors",
+        sa.Column("user_id", sa.Integer(), nullable=False),
+        sa.Column("secret_ciphertext", sa.String(length=255), nullable=False),
+        sa.Column("key_version", sa.Integer(), nullable=False),
+        sa.Column("confirmed_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("last_step", sa.BigInteger(), nullable=True),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["user_id"],
+            ["user_accounts.id"],
+            name=op.f("fk_totp_factors_user_id_user_accounts"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("user_id", name=op.f("pk_totp_factors")),
+    )
+    op.create_table(
+        "recovery_codes",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("user_id", sa.Integer(), nullable=False),
+        sa.Column("digest", sa.String(length=64), nullable=False),
+        sa.Column("used_at", sa.DateTime(timezone=True), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["user_id"],
+            ["user_accounts.id"],
+            name=op.f("fk_recovery_codes_user_id_user_accounts"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_recovery_codes")),
+        sa.UniqueConstraint("digest", name=op.f("uq_recovery_codes_digest")),
+    )
+    op.create_index(op.f("ix_recovery_codes_user_id"), "recovery_codes", ["user_id"])
 
 
 def downgrade() -> None:
+    op.drop_index(op.f("ix_recovery_codes_user_id"), table_name="recovery_codes")
+    op.drop_table("recovery_codes")
+    op.drop_table("totp_factors")
     op.drop_index(op.f("ix_refresh_tokens_family"), table_name="refresh_tokens")
     op.drop_index(op.f("ix_refresh_tokens_user_id"), table_name="refresh_tokens")
     op.drop_table("refresh_tokens")

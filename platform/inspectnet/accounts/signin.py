@@ -7,12 +7,12 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from prometheus_client import Counter
-from sqlalchemy import update
+from sqlalchemy import delete, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from inspectnet import clock
-from inspectnet.accounts import repository
-from inspectnet.accounts.models import PasswordCredential, UserAccount
+from inspectnet.accounts import repository, totp
+from inspectnet.accounts.models import PasswordCredential, RecoveryCode, TotpFactor, UserAccount
 from inspectnet.accounts.names import parse_sign_in_name, sign_in_name
 from inspectnet.accounts.passwords import (
     check_new_password,
@@ -35,7 +35,7 @@ from inspectnet.audit.models import Outcome
 from inspectnet.authz.actor import Actor, user_subject
 from inspectnet.authz.store import PolicyStore
 from inspectnet.db import Database
-from inspectnet.errors import Unauthenticated, ValidationFailed
+from inspectnet.errors import Conflict, Unauthenticated, ValidationFailed
 from inspectnet.observability.logs import bind
 from inspectnet.observability.metrics import REGISTRY
 from inspectnet.settings import Settings
@@ -131,6 +131,56 @@ async def _signed_in(
     return SignedIn(name, access, settings.access_token_ttl_seconds, issued)
 
 
+async def _count_failure(
+    session: AsyncSession,
+    settings: Settings,
+    account: UserAccount,
+    reason: str,
+    where: dict[str, str],
+    request_id: str,
+) -> None:
+    """Count a wrong password or second factor towards the lockout, audited; lock at the
+    threshold. Counted in SQL, so concurrent failures each count and exactly one locks."""
+    failures = await session.scalar(
+        update(PasswordCredential)
+        .where(PasswordCredential.user_id == account.id)
+        .values(failed_count=PasswordCredential.failed_count + 1)
+        .returning(PasswordCredential.failed_count)
+    )
+    await audit(
+        session,
+        account,
+        "sign_in.failure",
+        outcome=Outcome.DENIED,
+        request_id=request_id,
+        detail=where | {"reason": reason, "failures": failures},
+    )
+    if failures is not None and failures >= settings.signin_lockout_threshold:
+        until = clock.now() + timedelta(minutes=settings.signin_lockout_minutes)
+        await session.execute(
+            update(PasswordCredential)
+            .where(PasswordCredential.user_id == account.id)
+            .values(failed_count=0, locked_until=until)
+        )
+        await audit(
+            session,
+            account,
+            "sign_in.lockout",
+            outcome=Outcome.DENIED,
+            request_id=request_id,
+            detail=where | {"until": until.isoformat()},
+        )
+
+
+async def _succeeded(session: AsyncSession, account: UserAccount) -> None:
+    """Every factor checked: the count of failures starts again."""
+    await session.execute(
+        update(PasswordCredential)
+        .where(PasswordCredential.user_id == account.id)
+        .values(failed_count=0, locked_until=None)
+    )
+
+
 async def _authenticate(
     database: Database,
     settings: Settings,
@@ -174,45 +224,10 @@ async def _authenticate(
         return INVALID_CREDENTIALS
     if not matched:
         SIGN_IN_ATTEMPTS.labels("wrong_password").inc()
-        # Counted in SQL, so concurrent wrong passwords each count and exactly one locks.
-        failures = await session.scalar(
-            update(PasswordCredential)
-            .where(PasswordCredential.user_id == account.id)
-            .values(failed_count=PasswordCredential.failed_count + 1)
-            .returning(PasswordCredential.failed_count)
-        )
-        await audit(
-            session,
-            account,
-            "sign_in.failure",
-            outcome=Outcome.DENIED,
-            request_id=request_id,
-            detail=where | {"reason": "wrong_password", "failures": failures},
-        )
-        if failures is not None and failures >= settings.signin_lockout_threshold:
-            until = now + timedelta(minutes=settings.signin_lockout_minutes)
-            await session.execute(
-                update(PasswordCredential)
-                .where(PasswordCredential.user_id == account.id)
-                .values(failed_count=0, locked_until=until)
-            )
-            await audit(
-                session,
-                account,
-                "sign_in.lockout",
-                outcome=Outcome.DENIED,
-                request_id=request_id,
-                detail=where | {"until": until.isoformat()},
-            )
+        await _count_failure(session, settings, account, "wrong_password", where, request_id)
         return INVALID_CREDENTIALS
-    if (
-        current.failed_count
-        or current.locked_until is not None
-        or needs_rehash(current.password_hash)
-    ):
-        current.failed_count, current.locked_until = 0, None
-        if needs_rehash(current.password_hash):
-            current.password_hash = await asyncio.to_thread(hash_password, password)
+    if needs_rehash(current.password_hash):
+        current.password_hash = await asyncio.to_thread(hash_password, password)
         await session.flush()
     return account
 
@@ -226,9 +241,12 @@ async def sign_in_with_password(
     password: str,
     address: str,
     request_id: str,
+    totp_code: str | None = None,
+    recovery_code: str | None = None,
 ) -> SignedIn | Refused:
-    """Sign in with ``officecode`` + ``username`` + password: an access token and a new
-    refresh-token family, or a refusal alike for unknown accounts, wrong passwords and locks."""
+    """Sign in with ``officecode`` + ``username`` + password (and a TOTP or recovery code when
+    the account has a second factor): an access token and a new refresh-token family, or a
+    refusal alike for unknown accounts, wrong passwords and locks."""
     async with database.transaction(write=True) as session:
         found = await _authenticate(
             database,
@@ -255,6 +273,13 @@ async def sign_in_with_password(
                 detail={"address": address, "method": "password", "reason": "change_required"},
             )
             return CHANGE_REQUIRED
+        where = {"address": address, "method": "password"}
+        second = await _second_factor(
+            session, settings, found, totp_code, recovery_code, where, request_id
+        )
+        if second is not None:
+            return second
+        await _succeeded(session, found)
         issued = await start_family(
             session, found, timedelta(hours=settings.refresh_token_ttl_hours)
         )
@@ -279,6 +304,8 @@ async def change_password(
     new_password: str,
     address: str,
     request_id: str,
+    totp_code: str | None = None,
+    recovery_code: str | None = None,
 ) -> SignedIn | Refused:
     """Change one's own password (also the way out of an admin's reset): the current password
     is checked as sign-in checks it, every other sign-in is ended, and a new one begins."""
@@ -295,6 +322,19 @@ async def change_password(
         )
         if isinstance(found, Refused):
             return found
+        # A change signs in, so it asks for everything sign-in asks for.
+        second = await _second_factor(
+            session,
+            settings,
+            found,
+            totp_code,
+            recovery_code,
+            {"address": address, "method": "password"},
+            request_id,
+        )
+        if second is not None:
+            return second
+        await _succeeded(session, found)
         check_new_password(
             new_password, min_length=settings.password_min_length, names=(username, office_code)
         )
@@ -358,5 +398,187 @@ async def sign_out(
             action,
             request_id=request_id,
             detail={"family": family, "revoked": revoked},
+        )
+        return None
+
+
+SECOND_FACTOR_REQUIRED = Refused("SECOND_FACTOR_REQUIRED")
+
+
+async def _second_factor(
+    session: AsyncSession,
+    settings: Settings,
+    account: UserAccount,
+    totp_code: str | None,
+    recovery_code: str | None,
+    where: dict[str, str],
+    request_id: str,
+) -> Refused | None:
+    """None when the account has no confirmed factor or the code is good; a wrong or replayed
+    code counts towards the lockout like a wrong password."""
+    factor = await session.get(TotpFactor, account.id)
+    if factor is None or factor.confirmed_at is None:
+        return None
+    if not totp_code and not recovery_code:
+        await audit(
+            session,
+            account,
+            "sign_in.refused",
+            outcome=Outcome.DENIED,
+            request_id=request_id,
+            detail=where | {"reason": "second_factor_required"},
+        )
+        return SECOND_FACTOR_REQUIRED
+    if recovery_code:
+        if await totp.use_recovery_code(session, account.id, recovery_code):
+            await audit(
+                session, account, "factor.recovery_code.use", request_id=request_id, detail=where
+            )
+            return None
+        reason = "wrong_recovery_code"
+    else:
+        assert totp_code is not None
+        refused = await totp.accept_code(session, factor, totp_code)
+        if refused is None:
+            return None
+        reason = f"{refused}_totp_code"
+    SIGN_IN_ATTEMPTS.labels("wrong_second_factor").inc()
+    await _count_failure(session, settings, account, reason, where, request_id)
+    return INVALID_CREDENTIALS
+
+
+@dataclass(frozen=True)
+class Enrolment:
+    """A TOTP secret to put in an authenticator app, shown once (confirm with a code)."""
+
+    secret: str
+    uri: str
+
+
+async def enrol_totp(
+    database: Database,
+    settings: Settings,
+    *,
+    office_code: str,
+    username: str,
+    password: str,
+    address: str,
+    request_id: str,
+) -> Enrolment | Refused:
+    """Start adding a TOTP factor (the password re-checked): a new, unconfirmed secret."""
+    async with database.transaction(write=True) as session:
+        found = await _authenticate(
+            database,
+            settings,
+            office_code=office_code,
+            username=username,
+            password=password,
+            address=address,
+            request_id=request_id,
+            session=session,
+        )
+        if isinstance(found, Refused):
+            return found
+        factor = await session.get(TotpFactor, found.id)
+        if factor is not None and factor.confirmed_at is not None:
+            raise Conflict(
+                "已启用动态口令，如需更换请先停用", code="TOTP_ALREADY_ENABLED", field="username"
+            )
+        secret = totp.new_secret()
+        sealed, version = totp.seal_secret(found.id, secret)
+        if factor is None:
+            factor = TotpFactor(user_id=found.id, secret_ciphertext=sealed, key_version=version)
+            session.add(factor)
+        factor.secret_ciphertext, factor.key_version, factor.last_step = sealed, version, None
+        await session.flush()
+        await audit(
+            session, found, "factor.totp.enrol", request_id=request_id, detail={"address": address}
+        )
+        return Enrolment(secret, totp.provisioning_uri(secret, sign_in_name(office_code, username)))
+
+
+async def confirm_totp(
+    database: Database,
+    settings: Settings,
+    *,
+    office_code: str,
+    username: str,
+    password: str,
+    code: str,
+    address: str,
+    request_id: str,
+) -> totp.RecoveryCodes | Refused:
+    """Turn the enrolled factor on with a first code; the recovery codes, shown once."""
+    async with database.transaction(write=True) as session:
+        found = await _authenticate(
+            database,
+            settings,
+            office_code=office_code,
+            username=username,
+            password=password,
+            address=address,
+            request_id=request_id,
+            session=session,
+        )
+        if isinstance(found, Refused):
+            return found
+        factor = await session.get(TotpFactor, found.id)
+        if factor is None or factor.confirmed_at is not None:
+            raise Conflict("没有待确认的动态口令", code="TOTP_NOT_ENROLLED", field="code")
+        if await totp.accept_code(session, factor, code) is not None:
+            raise ValidationFailed("动态口令不正确", code="TOTP_CODE_INVALID", field="code")
+        factor.confirmed_at = clock.now()
+        await _succeeded(session, found)
+        codes = await totp.replace_recovery_codes(session, found.id)
+        await audit(
+            session, found, "factor.totp.enable", request_id=request_id, detail={"address": address}
+        )
+        return codes
+
+
+async def disable_totp(
+    database: Database,
+    settings: Settings,
+    *,
+    office_code: str,
+    username: str,
+    password: str,
+    totp_code: str | None,
+    recovery_code: str | None,
+    address: str,
+    request_id: str,
+) -> Refused | None:
+    """Remove the TOTP factor and its recovery codes (password and a code re-checked)."""
+    async with database.transaction(write=True) as session:
+        found = await _authenticate(
+            database,
+            settings,
+            office_code=office_code,
+            username=username,
+            password=password,
+            address=address,
+            request_id=request_id,
+            session=session,
+        )
+        if isinstance(found, Refused):
+            return found
+        where = {"address": address, "method": "password"}
+        second = await _second_factor(
+            session, settings, found, totp_code, recovery_code, where, request_id
+        )
+        if second is not None:
+            return second
+        await _succeeded(session, found)
+        factor = await session.get(TotpFactor, found.id)
+        if factor is None:
+            raise Conflict("未启用动态口令", code="TOTP_NOT_ENABLED", field="username")
+        await session.delete(factor)
+        await session.execute(delete(RecoveryCode).where(RecoveryCode.user_id == found.id))
+        await audit(
+            session,
+            found,
+            "factor.totp.disable",
+            request_id=request_id,
+            detail={"address": address},
         )
         return None

@@ -27,7 +27,7 @@ from fastapi.responses import JSONResponse, Response
 from inspectnet import clock
 from inspectnet.accounts import signin
 from inspectnet.db import Database
-from inspectnet.errors import DomainError
+from inspectnet.errors import Conflict, DomainError
 from inspectnet.http.ratelimit import MemoryBudgets
 from inspectnet.observability.middleware import request_id_from
 from inspectnet.settings import Settings
@@ -42,11 +42,13 @@ _MESSAGES = {
     "INVALID_CREDENTIALS": "办公室代码、用户名或密码不正确",
     "PASSWORD_CHANGE_REQUIRED": "密码已由管理员重置，请先修改密码",
     "REFRESH_TOKEN_INVALID": "登录已失效，请重新登录",
+    "SECOND_FACTOR_REQUIRED": "请输入动态口令或恢复码",
 }
 _STATUS = {
     "INVALID_CREDENTIALS": 401,
     "PASSWORD_CHANGE_REQUIRED": 403,
     "REFRESH_TOKEN_INVALID": 401,
+    "SECOND_FACTOR_REQUIRED": 401,
 }
 
 
@@ -104,7 +106,9 @@ class AuthRoutes:
         ):
             raise AuthRefusal(403, "CROSS_SITE_REFUSED", "不接受跨站的登录请求")
 
-    async def _body(self, request: Request, fields: tuple[str, ...]) -> dict[str, str]:
+    async def _body(
+        self, request: Request, fields: tuple[str, ...], optional: tuple[str, ...] = ()
+    ) -> dict[str, str]:
         media = request.headers.get("content-type", "").split(";")[0].strip().lower()
         if media != "application/json":
             raise AuthRefusal(415, "UNSUPPORTED_MEDIA_TYPE", "请求体须为 application/json")
@@ -121,6 +125,13 @@ class AuthRoutes:
         for name in fields:
             value = body.get(name)
             if not isinstance(value, str) or not value or len(value) > 1_024:
+                raise _FieldRefusal(name)
+            values[name] = value
+        for name in optional:
+            value = body.get(name)
+            if value is None:
+                continue
+            if not isinstance(value, str) or not value or len(value) > 64:
                 raise _FieldRefusal(name)
             values[name] = value
         return values
@@ -182,7 +193,9 @@ class AuthRoutes:
     async def sign_in(self, request: Request) -> Response:
         self._local()
         self._same_site(request)
-        values = await self._body(request, ("officeCode", "username", "password"))
+        values = await self._body(
+            request, ("officeCode", "username", "password"), ("totpCode", "recoveryCode")
+        )
         await self._rate(request, f"{values['officeCode']}/{values['username']}")
         result = await signin.sign_in_with_password(
             self.database,
@@ -192,6 +205,8 @@ class AuthRoutes:
             password=values["password"],
             address=_address(request),
             request_id=_request_id(request),
+            totp_code=values.get("totpCode"),
+            recovery_code=values.get("recoveryCode"),
         )
         if isinstance(result, signin.Refused):
             return self._refused(result)
@@ -200,7 +215,11 @@ class AuthRoutes:
     async def change_password(self, request: Request) -> Response:
         self._local()
         self._same_site(request)
-        values = await self._body(request, ("officeCode", "username", "password", "newPassword"))
+        values = await self._body(
+            request,
+            ("officeCode", "username", "password", "newPassword"),
+            ("totpCode", "recoveryCode"),
+        )
         await self._rate(request, f"{values['officeCode']}/{values['username']}")
         result = await signin.change_password(
             self.database,
@@ -211,10 +230,62 @@ class AuthRoutes:
             new_password=values["newPassword"],
             address=_address(request),
             request_id=_request_id(request),
+            totp_code=values.get("totpCode"),
+            recovery_code=values.get("recoveryCode"),
         )
         if isinstance(result, signin.Refused):
             return self._refused(result)
         return self._signed_in(result)
+
+    async def _account_call(
+        self, request: Request, optional: tuple[str, ...] = (), required: tuple[str, ...] = ()
+    ) -> dict[str, Any]:
+        """Body, checks and rate limits of a route that re-checks the password."""
+        self._local()
+        self._same_site(request)
+        values = await self._body(
+            request, ("officeCode", "username", "password", *required), optional
+        )
+        await self._rate(request, f"{values['officeCode']}/{values['username']}")
+        return {
+            "office_code": values.pop("officeCode"),
+            "username": values.pop("username"),
+            "password": values.pop("password"),
+            "address": _address(request),
+            "request_id": _request_id(request),
+            **values,
+        }
+
+    async def totp_enrol(self, request: Request) -> Response:
+        result = await signin.enrol_totp(
+            self.database, self.settings, **await self._account_call(request)
+        )
+        if isinstance(result, signin.Refused):
+            return self._refused(result)
+        return _no_store({"secret": result.secret, "otpauthUri": result.uri})
+
+    async def totp_confirm(self, request: Request) -> Response:
+        result = await signin.confirm_totp(
+            self.database,
+            self.settings,
+            **await self._account_call(request, required=("code",)),
+        )
+        if isinstance(result, signin.Refused):
+            return self._refused(result)
+        return _no_store({"recoveryCodes": list(result.codes)})
+
+    async def totp_disable(self, request: Request) -> Response:
+        call = await self._account_call(request, optional=("totpCode", "recoveryCode"))
+        refused = await signin.disable_totp(
+            self.database,
+            self.settings,
+            **{k: v for k, v in call.items() if k not in ("totpCode", "recoveryCode")},
+            totp_code=call.get("totpCode"),
+            recovery_code=call.get("recoveryCode"),
+        )
+        if refused is not None:
+            return self._refused(refused)
+        return Response(status_code=204)
 
     async def refresh(self, request: Request) -> Response:
         self._local()
@@ -253,6 +324,12 @@ class _FieldRefusal(AuthRefusal):
         self.field = field
 
 
+def _no_store(body: dict[str, Any]) -> JSONResponse:
+    response = JSONResponse(body)
+    response.headers["cache-control"] = "no-store"
+    return response
+
+
 def _clear(response: Response) -> None:
     response.delete_cookie(REFRESH_COOKIE, path="/", secure=True, httponly=True, samesite="strict")
 
@@ -276,8 +353,10 @@ def register(app: FastAPI, database: Database, settings: Settings) -> AuthRoutes
             return _error(refusal.status, refusal.code, refusal.message, refusal.field)
         except AuthRefusal as refusal:
             return _error(refusal.status, refusal.code, refusal.message, **refusal.headers)
-        except DomainError as error:  # a new password that breaks a rule
-            return _error(400, error.code, error.message, getattr(error, "field", None))
+        except Conflict as error:  # a factor already on, or none to confirm
+            return _error(409, error.code, error.message, error.field)
+        except DomainError as error:  # a new password that breaks a rule, a wrong first code
+            return _error(400, error.code, error.message, error.field)
 
     @app.post("/auth/sign-in")
     async def auth_sign_in(request: Request) -> Response:
@@ -286,6 +365,18 @@ def register(app: FastAPI, database: Database, settings: Settings) -> AuthRoutes
     @app.post("/auth/password")
     async def auth_password(request: Request) -> Response:
         return await answer(routes.change_password(request))
+
+    @app.post("/auth/totp/enrol")
+    async def auth_totp_enrol(request: Request) -> Response:
+        return await answer(routes.totp_enrol(request))
+
+    @app.post("/auth/totp/confirm")
+    async def auth_totp_confirm(request: Request) -> Response:
+        return await answer(routes.totp_confirm(request))
+
+    @app.post("/auth/totp/disable")
+    async def auth_totp_disable(request: Request) -> Response:
+        return await answer(routes.totp_disable(request))
 
     @app.post("/auth/refresh")
     async def auth_refresh(request: Request) -> Response:
