@@ -1,5 +1,5 @@
-"""Sign-in: password credentials (argon2id, lockout), refresh-token families, TOTP factors
-and recovery codes.
+"""Sign-in: password credentials (argon2id, lockout), refresh-token families, TOTP factors,
+recovery codes, SSO links and OpenID Connect flows under way.
 
 Revision ID: 20261201_0019
 Revises: 20261201_0003
@@ -88,9 +88,40 @@ def upgrade() -> None:
         sa.UniqueConstraint("digest", name=op.f("uq_recovery_codes_digest")),
     )
     op.create_index(op.f("ix_recovery_codes_user_id"), "recovery_codes", ["user_id"])
+    op.create_table(
+        "sso_links",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("user_id", sa.Integer(), nullable=False),
+        sa.Column("issuer", sa.String(length=255), nullable=False),
+        sa.Column("subject", sa.String(length=255), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["user_id"],
+            ["user_accounts.id"],
+            name=op.f("fk_sso_links_user_id_user_accounts"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_sso_links")),
+        sa.UniqueConstraint("issuer", "subject", name=op.f("uq_sso_links_issuer_subject")),
+    )
+    op.create_index(op.f("ix_sso_links_user_id"), "sso_links", ["user_id"])
+    op.create_table(
+        "oidc_attempts",
+        sa.Column("state_digest", sa.String(length=64), nullable=False),
+        sa.Column("nonce", sa.String(length=64), nullable=False),
+        sa.Column("code_verifier", sa.String(length=128), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("used_at", sa.DateTime(timezone=True), nullable=True),
+        sa.PrimaryKeyConstraint("state_digest", name=op.f("pk_oidc_attempts")),
+    )
+    op.create_index(op.f("ix_oidc_attempts_created_at"), "oidc_attempts", ["created_at"])
 
 
 def downgrade() -> None:
+    op.drop_index(op.f("ix_oidc_attempts_created_at"), table_name="oidc_attempts")
+    op.drop_table("oidc_attempts")
+    op.drop_index(op.f("ix_sso_links_user_id"), table_name="sso_links")
+    op.drop_table("sso_links")
     op.drop_index(op.f("ix_recovery_codes_user_id"), table_name="recovery_codes")
     op.drop_table("recovery_codes")
     op.drop_table("totp_factors")

@@ -71,6 +71,17 @@ class Settings(BaseSettings):
     signin_rate_per_address: int = Field(
         default=30, ge=1, description="Sign-in attempts a minute from one client address"
     )
+    oidc_issuer: str | None = Field(
+        default=None, description="OpenID Connect issuer of an existing SSO (discovery URL base)"
+    )
+    oidc_client_id: str | None = Field(default=None, description="This platform's client id")
+    oidc_client_secret: str | None = Field(default=None, description="Its client secret")
+    oidc_redirect_uri: str | None = Field(
+        default=None, description="https://…/auth/oidc/callback as registered at the SSO"
+    )
+    oidc_after_sign_in: str = Field(
+        default="/", description="Where the browser goes after an SSO sign-in (then /auth/refresh)"
+    )
 
     development: bool = Field(default=False, description="GraphiQL and introspection on")
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"

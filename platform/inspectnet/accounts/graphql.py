@@ -155,6 +155,22 @@ class ResetPasswordPayload:
     user_errors: list[UserError] = strawberry.field(description="Why it was refused (输入错误)")
 
 
+@strawberry.input(description="A single sign-on subject to link to an account (关联统一身份认证)")
+class LinkSsoSubjectInput:
+    user_id: strawberry.ID = strawberry.field(description="The account (用户账号)")
+    subject: str = strawberry.field(
+        description="The SSO's subject identifier (sub) for the person (统一身份认证用户标识)"
+    )
+
+
+@strawberry.type(description="Result of linkSsoSubject (关联统一身份认证结果)")
+class LinkSsoSubjectPayload:
+    account: UserAccountType | None = strawberry.field(
+        description="The linked account, unless refused (用户账号)"
+    )
+    user_errors: list[UserError] = strawberry.field(description="Why it was refused (输入错误)")
+
+
 @strawberry.type
 class AccountsQuery:
     @strawberry.field(description="The signed-in account (当前用户)")
@@ -243,6 +259,30 @@ class AccountsMutation:
 
         account, errors = await run_mutation(info, "password.reset", call)
         return ResetPasswordPayload(
+            account=account and UserAccountType.from_row(account), user_errors=errors
+        )
+
+    @strawberry.mutation(
+        description="Let a single sign-on subject sign in as an account (关联统一身份认证)"
+    )
+    async def link_sso_subject(
+        self, info: Info, input: LinkSsoSubjectInput
+    ) -> LinkSsoSubjectPayload:
+        ctx = info.context
+        user_id = expect_global_id(input.user_id, "UserAccount", field="userId")
+
+        async def call() -> UserAccount:
+            await service.link_sso_subject(
+                ctx.session,
+                ctx.actor,
+                user_id=user_id,
+                issuer=ctx.settings.oidc_issuer,
+                subject=input.subject,
+            )
+            return await repository.account_by_id(ctx.session, user_id)  # type: ignore[return-value]
+
+        account, errors = await run_mutation(info, "sso_link.create", call)
+        return LinkSsoSubjectPayload(
             account=account and UserAccountType.from_row(account), user_errors=errors
         )
 

@@ -125,3 +125,32 @@ class RecoveryCode(Base):
     )
     digest: Mapped[str] = mapped_column(String(64), unique=True)
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+
+class SsoLink(Base):
+    """An office admin's link from a single sign-on subject (``iss`` + ``sub``) to an account:
+    the only way an OpenID Connect sign-in names an account."""
+
+    __tablename__ = "sso_links"
+    __table_args__ = (UniqueConstraint("issuer", "subject"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("user_accounts.id", ondelete="CASCADE"), index=True
+    )
+    issuer: Mapped[str] = mapped_column(String(255))
+    subject: Mapped[str] = mapped_column(String(255))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
+
+
+class OidcAttempt(Base):
+    """One authorization-code flow under way: the state's digest, the nonce and the PKCE
+    verifier, used once and only within ten minutes."""
+
+    __tablename__ = "oidc_attempts"
+
+    state_digest: Mapped[str] = mapped_column(String(64), primary_key=True)
+    nonce: Mapped[str] = mapped_column(String(64))
+    code_verifier: Mapped[str] = mapped_column(String(128))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now, index=True)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)

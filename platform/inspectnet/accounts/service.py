@@ -5,11 +5,12 @@ from __future__ import annotations
 import asyncio
 import re
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from inspectnet import clock
 from inspectnet.accounts import repository
-from inspectnet.accounts.models import PasswordCredential, Role, RoleGrant, UserAccount
+from inspectnet.accounts.models import PasswordCredential, Role, RoleGrant, SsoLink, UserAccount
 from inspectnet.accounts.passwords import check_new_password, hash_password
 from inspectnet.accounts.refresh import revoke_all
 from inspectnet.audit.service import record
@@ -155,3 +156,36 @@ async def reset_password(
         detail={"revoked": revoked},
     )
     return account
+
+
+async def link_sso_subject(
+    session: AsyncSession, actor: Actor, *, user_id: int, issuer: str | None, subject: str
+) -> SsoLink:
+    """Link a single sign-on subject to an account: the only way an SSO sign-in names one."""
+    account = await get_readable(session, actor, UserAccount, user_id)
+    await require(session, actor, "update", account)
+    if issuer is None:
+        raise Conflict("未配置统一身份认证", code="SSO_NOT_CONFIGURED", field="subject")
+    subject = subject.strip()
+    if not subject or len(subject) > 255 or not subject.isprintable():
+        raise ValidationFailed(
+            "统一身份认证的用户标识应为1至255个可打印字符", code="INVALID_SUBJECT", field="subject"
+        )
+    # system scope: a subject names one account across the platform, whichever office holds it
+    taken = await session.scalar(
+        select(SsoLink.id).where(SsoLink.issuer == issuer, SsoLink.subject == subject)
+    )
+    if taken is not None:
+        raise Conflict("该统一身份认证用户已关联账号", code="SSO_SUBJECT_LINKED", field="subject")
+    link = SsoLink(user_id=account.id, issuer=issuer, subject=subject)
+    session.add(link)
+    await session.flush()
+    await record(
+        session,
+        actor,
+        "sso_link.create",
+        office_id=account.office_id,
+        object_id=global_id_of(account),
+        detail={"issuer": issuer, "subject": subject},
+    )
+    return link

@@ -22,10 +22,10 @@ import math
 from typing import Any
 
 from fastapi import FastAPI, Request
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import JSONResponse, RedirectResponse, Response
 
 from inspectnet import clock
-from inspectnet.accounts import signin
+from inspectnet.accounts import oidc, signin
 from inspectnet.db import Database
 from inspectnet.errors import Conflict, DomainError
 from inspectnet.http.ratelimit import MemoryBudgets
@@ -33,6 +33,9 @@ from inspectnet.observability.middleware import request_id_from
 from inspectnet.settings import Settings
 
 REFRESH_COOKIE = "__Host-inspectnet-refresh"
+# The OIDC state, bound to the browser that started the flow. Lax: the SSO's redirect back is a
+# cross-site top-level GET, on which a Strict cookie would not be sent.
+STATE_COOKIE = "__Host-inspectnet-oidc"
 PREFLIGHT_HEADERS = ("graphql-require-preflight", "apollo-require-preflight")
 MAX_BODY_BYTES = 8_192
 _SAME_SITE = frozenset({"same-origin", "same-site"})
@@ -169,16 +172,7 @@ class AuthRoutes:
             }
         )
         response.headers["cache-control"] = "no-store"
-        max_age = int((result.refresh.expires_at - clock.now()).total_seconds())
-        response.set_cookie(
-            REFRESH_COOKIE,
-            result.refresh.token,
-            max_age=max(0, max_age),
-            path="/",  # the __Host- prefix demands "/"; /graphql never reads the cookie
-            secure=True,
-            httponly=True,
-            samesite="strict",
-        )
+        _set_refresh(response, result.refresh)
         return response
 
     @staticmethod
@@ -287,6 +281,49 @@ class AuthRoutes:
             return self._refused(refused)
         return Response(status_code=204)
 
+    async def oidc_start(self, request: Request) -> Response:
+        if not oidc.configured(self.settings):
+            raise AuthRefusal(404, "SSO_NOT_CONFIGURED", "未配置统一身份认证")
+        await self._rate(request, None)
+        url, state = await oidc.start(self.database, self.settings)
+        response = RedirectResponse(url, status_code=302)
+        response.headers["cache-control"] = "no-store"
+        response.set_cookie(
+            STATE_COOKIE,
+            state,
+            max_age=int(oidc.ATTEMPT_TTL.total_seconds()),
+            path="/",
+            secure=True,
+            httponly=True,
+            samesite="lax",
+        )
+        return response
+
+    async def oidc_callback(self, request: Request) -> Response:
+        if not oidc.configured(self.settings):
+            raise AuthRefusal(404, "SSO_NOT_CONFIGURED", "未配置统一身份认证")
+        await self._rate(request, None)
+        try:
+            _account, issued = await oidc.complete(
+                self.database,
+                self.settings,
+                state=request.query_params.get("state"),
+                cookie_state=request.cookies.get(STATE_COOKIE),
+                code=request.query_params.get("code"),
+                address=_address(request),
+                request_id=_request_id(request),
+            )
+        except oidc.OidcRefused:
+            response = _error(401, "SSO_SIGN_IN_REFUSED", "统一身份认证登录未能完成，请重新登录")
+            response.delete_cookie(STATE_COOKIE, path="/", secure=True, httponly=True)
+            return response
+        # No access token in a URL: the page the browser lands on calls /auth/refresh.
+        response = RedirectResponse(self.settings.oidc_after_sign_in, status_code=303)
+        response.headers["cache-control"] = "no-store"
+        response.delete_cookie(STATE_COOKIE, path="/", secure=True, httponly=True)
+        _set_refresh(response, issued)
+        return response
+
     async def refresh(self, request: Request) -> Response:
         self._local()
         self._same_site(request)
@@ -322,6 +359,19 @@ class _FieldRefusal(AuthRefusal):
     def __init__(self, field: str) -> None:
         super().__init__(400, "VALIDATION", f"缺少或无效的字段 {field}")
         self.field = field
+
+
+def _set_refresh(response: Response, issued: Any) -> None:
+    max_age = int((issued.expires_at - clock.now()).total_seconds())
+    response.set_cookie(
+        REFRESH_COOKIE,
+        issued.token,
+        max_age=max(0, max_age),
+        path="/",  # the __Host- prefix demands "/"; /graphql never reads the cookie
+        secure=True,
+        httponly=True,
+        samesite="strict",
+    )
 
 
 def _no_store(body: dict[str, Any]) -> JSONResponse:
@@ -377,6 +427,14 @@ def register(app: FastAPI, database: Database, settings: Settings) -> AuthRoutes
     @app.post("/auth/totp/disable")
     async def auth_totp_disable(request: Request) -> Response:
         return await answer(routes.totp_disable(request))
+
+    @app.get("/auth/oidc/start")
+    async def auth_oidc_start(request: Request) -> Response:
+        return await answer(routes.oidc_start(request))
+
+    @app.get("/auth/oidc/callback")
+    async def auth_oidc_callback(request: Request) -> Response:
+        return await answer(routes.oidc_callback(request))
 
     @app.post("/auth/refresh")
     async def auth_refresh(request: Request) -> Response:
