@@ -1,5 +1,6 @@
 """Sign-in: password credentials (argon2id, lockout), refresh-token families, TOTP factors,
-recovery codes, SSO links and OpenID Connect flows under way.
+recovery codes, offices' second-factor requirements, SSO links and OpenID Connect flows under
+way.
 
 Revision ID: 20261201_0019
 Revises: 20261201_0003
@@ -115,9 +116,35 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("state_digest", name=op.f("pk_oidc_attempts")),
     )
     op.create_index(op.f("ix_oidc_attempts_created_at"), "oidc_attempts", ["created_at"])
+    op.create_table(
+        "second_factor_requirements",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("office_id", sa.Integer(), nullable=False),
+        sa.Column("role", sa.String(length=40), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["office_id"],
+            ["offices.id"],
+            name=op.f("fk_second_factor_requirements_office_id_offices"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_second_factor_requirements")),
+        sa.UniqueConstraint(
+            "office_id", "role", name=op.f("uq_second_factor_requirements_office_id_role")
+        ),
+    )
+    op.create_index(
+        op.f("ix_second_factor_requirements_office_id"),
+        "second_factor_requirements",
+        ["office_id"],
+    )
 
 
 def downgrade() -> None:
+    op.drop_index(
+        op.f("ix_second_factor_requirements_office_id"), table_name="second_factor_requirements"
+    )
+    op.drop_table("second_factor_requirements")
     op.drop_index(op.f("ix_oidc_attempts_created_at"), table_name="oidc_attempts")
     op.drop_table("oidc_attempts")
     op.drop_index(op.f("ix_sso_links_user_id"), table_name="sso_links")

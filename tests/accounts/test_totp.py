@@ -14,6 +14,7 @@ from inspectnet import clock
 from inspectnet.accounts import totp
 from inspectnet.accounts.models import RecoveryCode, TotpFactor
 from inspectnet.db import Database
+from inspectnet.ids import global_id
 from tests.accounts.signing import (
     PASSWORD,
     audit_actions,
@@ -23,7 +24,7 @@ from tests.accounts.signing import (
     set_password,
     sign_in,
 )
-from tests.conftest import Api
+from tests.conftest import Api, office_id
 
 ACCOUNT = {"officeCode": "nmg.baotou", "username": "baotou_member", "password": PASSWORD}
 
@@ -244,3 +245,71 @@ async def test_sign_in_with_only_a_password_still_works_without_a_factor(
     await set_password(db, "nmg.baotou", "baotou_member")
     async with browser(api) as client:
         assert (await sign_in(client)).status_code == 200
+
+
+SET_REQUIREMENT = (
+    "mutation($input: SetSecondFactorRequirementInput!) { setSecondFactorRequirement("
+    "input: $input) { officeId userErrors { field code message } } }"
+)
+
+
+async def _require(api: Api, db: Database, role: str, required: bool, user: str) -> Any:
+    office = await office_id(db, "nmg.baotou")
+    return (
+        await api.gql(
+            SET_REQUIREMENT,
+            {
+                "input": {
+                    "officeId": global_id("Office", office),
+                    "role": role,
+                    "required": required,
+                }
+            },
+            user=user,
+        )
+    )["data"]["setSecondFactorRequirement"]
+
+
+async def test_an_office_can_require_a_second_factor_of_a_role(api: Api, db: Database) -> None:
+    # given the office requires a factor of its members
+    await set_password(db, "nmg.baotou", "baotou_member")
+    payload = await _require(api, db, "OFFICE_MEMBER", True, "baotou_admin")
+    assert payload["userErrors"] == []
+    async with browser(api) as client:
+        # then a member without one cannot sign in, only enrol
+        refused = await _sign_in(client)
+        assert refused.status_code == 403
+        assert (
+            refused.json()["errors"][0]["extensions"]["code"] == "SECOND_FACTOR_ENROLMENT_REQUIRED"
+        )
+        assert refresh_cookie(client) is None
+        secret, _ = await _enrolled(client)
+        later = clock.now() + timedelta(seconds=30)
+        with clock.frozen(later):
+            assert (
+                await _sign_in(client, totpCode=pyotp.TOTP(secret).at(later))
+            ).status_code == 200
+    # and when the office lifts the requirement, password-only accounts sign in again
+    await _require(api, db, "OFFICE_MEMBER", False, "baotou_admin")
+    actions = await audit_actions(db, "nmg.baotou")
+    assert actions.count("second_factor_requirement.set") == 2
+
+
+async def test_a_requirement_for_another_role_asks_nothing(api: Api, db: Database) -> None:
+    await set_password(db, "nmg.baotou", "baotou_member")
+    await _require(api, db, "AUDITOR", True, "baotou_admin")
+    async with browser(api) as client:
+        assert (await _sign_in(client)).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("user", "code"), [("baotou_member", "FORBIDDEN"), ("chifeng_admin", "NOT_FOUND")]
+)
+async def test_only_the_offices_admin_sets_the_requirement(
+    api: Api, db: Database, user: str, code: str
+) -> None:
+    payload = await _require(api, db, "OFFICE_MEMBER", True, user)
+    assert payload["officeId"] is None and payload["userErrors"][0]["code"] == code
+    await set_password(db, "nmg.baotou", "baotou_member")
+    async with browser(api) as client:
+        assert (await _sign_in(client)).status_code == 200  # nothing changed

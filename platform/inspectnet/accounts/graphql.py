@@ -171,6 +171,21 @@ class LinkSsoSubjectPayload:
     user_errors: list[UserError] = strawberry.field(description="Why it was refused (输入错误)")
 
 
+@strawberry.input(description="Whether a role must sign in with a second factor (双因素认证要求)")
+class SetSecondFactorRequirementInput:
+    office_id: strawberry.ID = strawberry.field(description="The office (机构)")
+    role: Role = strawberry.field(description="Role held in the office (角色)")
+    required: bool = strawberry.field(description="Whether a second factor is required (是否要求)")
+
+
+@strawberry.type(description="Result of setSecondFactorRequirement (双因素认证要求设置结果)")
+class SetSecondFactorRequirementPayload:
+    office_id: strawberry.ID | None = strawberry.field(
+        description="The office, unless refused (机构)"
+    )
+    user_errors: list[UserError] = strawberry.field(description="Why it was refused (输入错误)")
+
+
 @strawberry.type
 class AccountsQuery:
     @strawberry.field(description="The signed-in account (当前用户)")
@@ -284,6 +299,31 @@ class AccountsMutation:
         account, errors = await run_mutation(info, "sso_link.create", call)
         return LinkSsoSubjectPayload(
             account=account and UserAccountType.from_row(account), user_errors=errors
+        )
+
+    @strawberry.mutation(
+        description="Require (or stop requiring) holders of a role in an office to sign in with "
+        "a second factor (设置双因素认证要求)"
+    )
+    async def set_second_factor_requirement(
+        self, info: Info, input: SetSecondFactorRequirementInput
+    ) -> SetSecondFactorRequirementPayload:
+        ctx = info.context
+
+        async def call() -> int:
+            office = await service.set_second_factor_requirement(
+                ctx.session,
+                ctx.actor,
+                office_id=expect_global_id(input.office_id, "Office", field="officeId"),
+                role=input.role,
+                required=input.required,
+            )
+            return office.id
+
+        office_pk, errors = await run_mutation(info, "second_factor_requirement.set", call)
+        return SetSecondFactorRequirementPayload(
+            office_id=strawberry.ID(global_id("Office", office_pk)) if office_pk else None,
+            user_errors=errors,
         )
 
 

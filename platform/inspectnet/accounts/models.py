@@ -154,3 +154,16 @@ class OidcAttempt(Base):
     code_verifier: Mapped[str] = mapped_column(String(128))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now, index=True)
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+
+class SecondFactorRequirement(Base):
+    """An office's setting: holders of ``role`` in the office must sign in with a second factor
+    (for roles that read confidential material). Default: no role requires one."""
+
+    __tablename__ = "second_factor_requirements"
+    __table_args__ = (UniqueConstraint("office_id", "role"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    office_id: Mapped[int] = mapped_column(ForeignKey("offices.id", ondelete="CASCADE"), index=True)
+    role: Mapped[str] = mapped_column(String(40))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)

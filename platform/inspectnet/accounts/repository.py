@@ -5,7 +5,13 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from inspectnet.accounts.models import PasswordCredential, RefreshToken, RoleGrant, UserAccount
+from inspectnet.accounts.models import (
+    PasswordCredential,
+    RefreshToken,
+    RoleGrant,
+    SecondFactorRequirement,
+    UserAccount,
+)
 from inspectnet.authz.actor import Actor
 from inspectnet.authz.models import PolicyState
 from inspectnet.authz.scopes import readable
@@ -128,3 +134,29 @@ async def account_by_id(session: AsyncSession, user_id: int) -> UserAccount | No
     """An account by id (unscoped: the holder of a refresh token is who it names)."""
     # system scope: a refresh token names its account; nobody is signed in yet
     return await session.get(UserAccount, user_id)
+
+
+async def second_factor_required(session: AsyncSession, user_id: int) -> bool:
+    """Whether an office requires a second factor of a role the account holds there."""
+    # system scope: signing in; the account's own grants against the offices' settings
+    found = await session.scalar(
+        select(SecondFactorRequirement.id)
+        .join(
+            RoleGrant,
+            (RoleGrant.office_id == SecondFactorRequirement.office_id)
+            & (RoleGrant.role == SecondFactorRequirement.role),
+        )
+        .where(RoleGrant.user_id == user_id)
+        .limit(1)
+    )
+    return found is not None
+
+
+async def find_requirement(
+    session: AsyncSession, office_id: int, role: str
+) -> SecondFactorRequirement | None:
+    return await session.scalar(
+        select(SecondFactorRequirement).where(
+            SecondFactorRequirement.office_id == office_id, SecondFactorRequirement.role == role
+        )
+    )

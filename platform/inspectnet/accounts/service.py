@@ -10,7 +10,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from inspectnet import clock
 from inspectnet.accounts import repository
-from inspectnet.accounts.models import PasswordCredential, Role, RoleGrant, SsoLink, UserAccount
+from inspectnet.accounts.models import (
+    PasswordCredential,
+    Role,
+    RoleGrant,
+    SecondFactorRequirement,
+    SsoLink,
+    UserAccount,
+)
 from inspectnet.accounts.passwords import check_new_password, hash_password
 from inspectnet.accounts.refresh import revoke_all
 from inspectnet.audit.service import record
@@ -189,3 +196,31 @@ async def link_sso_subject(
         detail={"issuer": issuer, "subject": subject},
     )
     return link
+
+
+async def set_second_factor_requirement(
+    session: AsyncSession, actor: Actor, *, office_id: int, role: Role, required: bool
+) -> Office:
+    """An office's setting: whether holders of ``role`` there must sign in with a second factor
+    (for roles that read confidential material; off by default)."""
+    if role is Role.PLATFORM_OPERATOR:
+        raise ValidationFailed("平台角色不能在机构内设置", code="NOT_AN_OFFICE_ROLE", field="role")
+    office = await get_readable(session, actor, Office, office_id)
+    await require(session, actor, "update", office)
+    found = await repository.find_requirement(session, office.id, role.value)
+    if required and found is None:
+        session.add(SecondFactorRequirement(office_id=office.id, role=role.value))
+    elif not required and found is not None:
+        await session.delete(found)
+    else:
+        return office  # already so: nothing changed, nothing to audit
+    await session.flush()
+    await record(
+        session,
+        actor,
+        "second_factor_requirement.set",
+        office_id=office.id,
+        object_id=global_id_of(office),
+        detail={"role": role.value, "required": required},
+    )
+    return office

@@ -83,8 +83,8 @@ async def actor_for_token(
 # users); they are counted here, with every other outcome, so an operator still sees a spray.
 SIGN_IN_ATTEMPTS = Counter(
     "inspectnet_sign_in_attempts_total",
-    "Password sign-in attempts by outcome (success, wrong_password, locked, unknown_account, "
-    "change_required).",
+    "Password sign-in attempts by outcome (success, wrong_password, wrong_second_factor, "
+    "locked, unknown_account, change_required).",
     ["outcome"],
     registry=REGISTRY,
 )
@@ -403,6 +403,7 @@ async def sign_out(
 
 
 SECOND_FACTOR_REQUIRED = Refused("SECOND_FACTOR_REQUIRED")
+ENROLMENT_REQUIRED = Refused("SECOND_FACTOR_ENROLMENT_REQUIRED")
 
 
 async def _second_factor(
@@ -418,6 +419,17 @@ async def _second_factor(
     code counts towards the lockout like a wrong password."""
     factor = await session.get(TotpFactor, account.id)
     if factor is None or factor.confirmed_at is None:
+        if await repository.second_factor_required(session, account.id):
+            # An office requires it for a role the account holds: enrol first (/auth/totp/*).
+            await audit(
+                session,
+                account,
+                "sign_in.refused",
+                outcome=Outcome.DENIED,
+                request_id=request_id,
+                detail=where | {"reason": "second_factor_enrolment_required"},
+            )
+            return ENROLMENT_REQUIRED
         return None
     if not totp_code and not recovery_code:
         await audit(
