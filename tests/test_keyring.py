@@ -34,7 +34,7 @@ def test_directory_keys_newest_first_and_old_versions_kept(tmp_path: Path) -> No
     assert ring.current(Purpose.AUDIT).version == 2
     assert ring.current(Purpose.AUDIT).secret == b"b" * 32
     assert ring.version(Purpose.AUDIT, 1).secret == b"a" * 32
-    assert ring.missing() == [Purpose.IDENTITY, Purpose.LINKS, Purpose.IDS]
+    assert ring.missing() == [Purpose.IDENTITY, Purpose.LINKS, Purpose.IDS, Purpose.FACTORS]
 
 
 def test_environment_keys_comma_separated() -> None:
@@ -193,6 +193,7 @@ def test_cli_init_rotate_and_list(tmp_path: Path, no_configured_keys: None) -> N
         f"identity: current 1; versions 1; from {keys / 'identity'}",
         f"links: current 2; versions 2, 1; from {keys / 'links'}",
         f"ids: current 1; versions 1; from {keys / 'ids'}",
+        f"factors: current 1; versions 1; from {keys / 'factors'}",
     ]
     ring = Keyring.load(keys, {}, development=False)
     for purpose in Purpose:
@@ -224,6 +225,7 @@ def test_cli_list_names_the_environment_and_missing_purposes(
         "identity: no key",
         "links: no key",
         "ids: current 3; versions 3; from INSPECTNET_KEY_IDS",
+        "factors: no key",
     ]
     assert base64.b64encode(b"e" * 32).decode() not in result.output
 

@@ -35,6 +35,7 @@ class Purpose(enum.StrEnum):
     IDENTITY = "identity"  # envelope encryption of petitioners' identities
     LINKS = "links"  # signatures of download links and export archives
     IDS = "ids"  # the keyed permutation behind public object ids
+    FACTORS = "factors"  # encryption of TOTP secrets, keyed digests of recovery codes
 
 
 class KeyringError(ValueError):

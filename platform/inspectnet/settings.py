@@ -51,6 +51,38 @@ class Settings(BaseSettings):
         default=None, description="Mounted keyring: one VERSION:BASE64 file per purpose"
     )
 
+    # Browser sign-in (accounts/signin.py, http/auth.py): README "Sign-in".
+    access_token_ttl_seconds: int = Field(
+        default=900, ge=60, le=86_400, description="Lifetime of an access token from sign-in"
+    )
+    refresh_token_ttl_hours: int = Field(
+        default=12, ge=1, le=24 * 90, description="Lifetime of a refresh-token family"
+    )
+    password_min_length: int = Field(default=12, ge=8, le=64, description="Shortest password")
+    signin_lockout_threshold: int = Field(
+        default=5, ge=1, le=100, description="Consecutive wrong passwords that lock an account"
+    )
+    signin_lockout_minutes: int = Field(
+        default=15, ge=1, le=24 * 60, description="How long a locked account stays locked"
+    )
+    signin_rate_per_account: int = Field(
+        default=10, ge=1, description="Sign-in attempts a minute naming one account"
+    )
+    signin_rate_per_address: int = Field(
+        default=30, ge=1, description="Sign-in attempts a minute from one client address"
+    )
+    oidc_issuer: str | None = Field(
+        default=None, description="OpenID Connect issuer of an existing SSO (discovery URL base)"
+    )
+    oidc_client_id: str | None = Field(default=None, description="This platform's client id")
+    oidc_client_secret: str | None = Field(default=None, description="Its client secret")
+    oidc_redirect_uri: str | None = Field(
+        default=None, description="https://…/auth/oidc/callback as registered at the SSO"
+    )
+    oidc_after_sign_in: str = Field(
+        default="/", description="Where the browser goes after an SSO sign-in (then /auth/refresh)"
+    )
+
     development: bool = Field(default=False, description="GraphiQL and introspection on")
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     policy_dir: Path = Field(default=REPO_ROOT / "policies")

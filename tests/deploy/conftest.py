@@ -27,7 +27,7 @@ NAMESPACE = "inspectnet"
 KUBE_VERSIONS = ("1.30.0", "latest")
 
 # Keyring files as `inspectnet keys init` writes them (test-only values, never real keys).
-KEY_PURPOSES = ("audit", "identity", "links", "ids")
+KEY_PURPOSES = ("audit", "identity", "links", "ids", "factors")
 KEYRING_FILES = {
     purpose: f"1:{base64.b64encode(purpose.encode() * 8).decode()}\n" for purpose in KEY_PURPOSES
 }

@@ -880,3 +880,27 @@ def test_deploy_guide_covers_the_operations(yaml_mod: ModuleType) -> None:
         for part in key.split("."):
             assert isinstance(node, dict) and part in node, f"docs/deploy.md: --set {key}"
             node = node[part]
+
+
+def test_the_audit_trails_files_live_on_their_own_volumes(chart: Any, yaml_mod: ModuleType) -> None:
+    def deployment(values: dict[str, Any]) -> dict[str, Any]:
+        text = chart.render(values, name=RELEASE, namespace=NAMESPACE)[
+            "inspectnet/templates/deployment.yaml"
+        ]
+        return yaml_mod.safe_load(text)  # type: ignore[no-any-return]
+
+    def volumes(spec: dict[str, Any]) -> dict[str, dict[str, Any]]:
+        return {v["name"]: v for v in spec["spec"]["template"]["spec"]["volumes"]}
+
+    default = deployment(REQUIRED)
+    server = default["spec"]["template"]["spec"]["containers"][0]
+    env = {e["name"]: e.get("value") for e in server["env"]}
+    mounts = {m["name"]: m["mountPath"] for m in server["volumeMounts"]}
+    assert env["INSPECTNET_AUDIT_CHECKPOINT_DIR"] == mounts["audit-checkpoints"]
+    assert env["INSPECTNET_AUDIT_OUTBOX_DIR"] == mounts["audit-outbox"]
+    assert env["INSPECTNET_AUDIT_CHECKPOINT_SECONDS"] == "300"
+    assert "emptyDir" in volumes(default)["audit-checkpoints"]
+    claimed = deployment(deep_merge(REQUIRED, {"audit": {"checkpointsClaim": "audit-worm"}}))
+    assert volumes(claimed)["audit-checkpoints"]["persistentVolumeClaim"] == {
+        "claimName": "audit-worm"
+    }

@@ -23,8 +23,8 @@ SEEDED_AT = datetime(2026, 11, 25, 1, 0, tzinfo=UTC)
 MEANINGFUL = {
     "policy_rules": dict(
         zip(
-            ("ptype", "v0", "v1", "v2", "v3", "v4", "v5", "v6"),
-            ("p", "user:999999", "*", "self", "person", "*", "read", "deny"),
+            ("ptype", "v0", "v1", "v2", "v3", "v4", "v5", "v6", "v7"),
+            ("p", "user:999999", "*", "self", "person", "*", "*", "read", "deny"),
             strict=True,
         )
     ),

@@ -75,7 +75,7 @@ Call with (dict "image" .Values.image "default" .Chart.AppVersion).
 
 {{/* The purposes the keyring holds, one file each (inspectnet.keyring.Purpose). */}}
 {{- define "inspectnet.keyPurposes" -}}
-audit identity links ids
+audit identity links ids factors
 {{- end }}
 
 {{- define "inspectnet.policyConfigMapName" -}}

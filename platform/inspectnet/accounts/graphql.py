@@ -154,6 +154,53 @@ class RevokeRolePayload:
     user_errors: list[UserError] = strawberry.field(description="Why it was refused (输入错误)")
 
 
+@strawberry.input(description="A temporary password an admin sets (重置密码)")
+class ResetPasswordInput:
+    user_id: strawberry.ID = strawberry.field(description="The account (用户账号)")
+    temporary_password: str = strawberry.field(
+        description="Told to the person out of band; must be changed at next sign-in (临时密码)"
+    )
+
+
+@strawberry.type(description="Result of resetPassword (重置密码结果)")
+class ResetPasswordPayload:
+    account: UserAccountType | None = strawberry.field(
+        description="The account, unless refused (用户账号)"
+    )
+    user_errors: list[UserError] = strawberry.field(description="Why it was refused (输入错误)")
+
+
+@strawberry.input(description="A single sign-on subject to link to an account (关联统一身份认证)")
+class LinkSsoSubjectInput:
+    user_id: strawberry.ID = strawberry.field(description="The account (用户账号)")
+    subject: str = strawberry.field(
+        description="The SSO's subject identifier (sub) for the person (统一身份认证用户标识)"
+    )
+
+
+@strawberry.type(description="Result of linkSsoSubject (关联统一身份认证结果)")
+class LinkSsoSubjectPayload:
+    account: UserAccountType | None = strawberry.field(
+        description="The linked account, unless refused (用户账号)"
+    )
+    user_errors: list[UserError] = strawberry.field(description="Why it was refused (输入错误)")
+
+
+@strawberry.input(description="Whether a role must sign in with a second factor (双因素认证要求)")
+class SetSecondFactorRequirementInput:
+    office_id: strawberry.ID = strawberry.field(description="The office (机构)")
+    role: Role = strawberry.field(description="Role held in the office (角色)")
+    required: bool = strawberry.field(description="Whether a second factor is required (是否要求)")
+
+
+@strawberry.type(description="Result of setSecondFactorRequirement (双因素认证要求设置结果)")
+class SetSecondFactorRequirementPayload:
+    office_id: strawberry.ID | None = strawberry.field(
+        description="The office, unless refused (机构)"
+    )
+    user_errors: list[UserError] = strawberry.field(description="Why it was refused (输入错误)")
+
+
 @strawberry.type
 class AccountsQuery:
     @strawberry.field(description="The signed-in account (当前用户)")
@@ -221,6 +268,76 @@ class AccountsMutation:
         grant, errors = await run_mutation(info, "role_grant.delete", call)
         return RevokeRolePayload(
             revoked_grant_id=strawberry.ID(global_id("RoleGrant", grant.id)) if grant else None,
+            user_errors=errors,
+        )
+
+    @strawberry.mutation(
+        description="Set a temporary password that must be changed at next sign-in, ending "
+        "every sign-in the account has (重置密码)"
+    )
+    async def reset_password(self, info: Info, input: ResetPasswordInput) -> ResetPasswordPayload:
+        ctx = info.context
+
+        async def call() -> UserAccount:
+            return await service.reset_password(
+                ctx.session,
+                ctx.actor,
+                user_id=expect_global_id(input.user_id, "UserAccount", field="userId"),
+                temporary_password=input.temporary_password,
+                min_length=ctx.settings.password_min_length,
+            )
+
+        account, errors = await run_mutation(info, "password.reset", call)
+        return ResetPasswordPayload(
+            account=account and UserAccountType.from_row(account), user_errors=errors
+        )
+
+    @strawberry.mutation(
+        description="Let a single sign-on subject sign in as an account (关联统一身份认证)"
+    )
+    async def link_sso_subject(
+        self, info: Info, input: LinkSsoSubjectInput
+    ) -> LinkSsoSubjectPayload:
+        ctx = info.context
+        user_id = expect_global_id(input.user_id, "UserAccount", field="userId")
+
+        async def call() -> UserAccount:
+            await service.link_sso_subject(
+                ctx.session,
+                ctx.actor,
+                user_id=user_id,
+                issuer=ctx.settings.oidc_issuer,
+                subject=input.subject,
+            )
+            return await repository.account_by_id(ctx.session, user_id)  # type: ignore[return-value]
+
+        account, errors = await run_mutation(info, "sso_link.create", call)
+        return LinkSsoSubjectPayload(
+            account=account and UserAccountType.from_row(account), user_errors=errors
+        )
+
+    @strawberry.mutation(
+        description="Require (or stop requiring) holders of a role in an office to sign in with "
+        "a second factor (设置双因素认证要求)"
+    )
+    async def set_second_factor_requirement(
+        self, info: Info, input: SetSecondFactorRequirementInput
+    ) -> SetSecondFactorRequirementPayload:
+        ctx = info.context
+
+        async def call() -> int:
+            office = await service.set_second_factor_requirement(
+                ctx.session,
+                ctx.actor,
+                office_id=expect_global_id(input.office_id, "Office", field="officeId"),
+                role=input.role,
+                required=input.required,
+            )
+            return office.id
+
+        office_pk, errors = await run_mutation(info, "second_factor_requirement.set", call)
+        return SetSecondFactorRequirementPayload(
+            office_id=strawberry.ID(global_id("Office", office_pk)) if office_pk else None,
             user_errors=errors,
         )
 

@@ -5,7 +5,13 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from inspectnet.accounts.models import RoleGrant, UserAccount
+from inspectnet.accounts.models import (
+    PasswordCredential,
+    RefreshToken,
+    RoleGrant,
+    SecondFactorRequirement,
+    UserAccount,
+)
 from inspectnet.authz.actor import Actor
 from inspectnet.authz.models import PolicyState
 from inspectnet.authz.scopes import readable
@@ -90,5 +96,67 @@ async def find_grant(
     return await session.scalar(
         select(RoleGrant).where(
             RoleGrant.user_id == user_id, RoleGrant.office_id == office_id, RoleGrant.role == role
+        )
+    )
+
+
+async def password_sign_in(
+    session: AsyncSession, office_code: str, username: str
+) -> tuple[UserAccount, PasswordCredential | None] | None:
+    """The active account ``office_code/username`` names and its password, if it has one."""
+    # system scope: signing in, before there is an actor to scope by
+    found = (
+        await session.execute(
+            select(UserAccount, PasswordCredential)
+            .join(Office, Office.id == UserAccount.office_id)
+            .outerjoin(PasswordCredential, PasswordCredential.user_id == UserAccount.id)
+            .where(
+                Office.code == office_code,
+                UserAccount.username == username,
+                UserAccount.active.is_(True),
+            )
+        )
+    ).first()
+    return None if found is None else (found[0], found[1])
+
+
+async def office_code_of(session: AsyncSession, office_id: int) -> str:
+    """An office's code, which names its accounts in tokens."""
+    return str(await session.scalar(select(Office.code).where(Office.id == office_id)))
+
+
+async def refresh_token_by_digest(session: AsyncSession, digest: str) -> RefreshToken | None:
+    """The refresh token with that digest, whatever its state."""
+    return await session.scalar(select(RefreshToken).where(RefreshToken.digest == digest))
+
+
+async def account_by_id(session: AsyncSession, user_id: int) -> UserAccount | None:
+    """An account by id (unscoped: the holder of a refresh token is who it names)."""
+    # system scope: a refresh token names its account; nobody is signed in yet
+    return await session.get(UserAccount, user_id)
+
+
+async def second_factor_required(session: AsyncSession, user_id: int) -> bool:
+    """Whether an office requires a second factor of a role the account holds there."""
+    # system scope: signing in; the account's own grants against the offices' settings
+    found = await session.scalar(
+        select(SecondFactorRequirement.id)
+        .join(
+            RoleGrant,
+            (RoleGrant.office_id == SecondFactorRequirement.office_id)
+            & (RoleGrant.role == SecondFactorRequirement.role),
+        )
+        .where(RoleGrant.user_id == user_id)
+        .limit(1)
+    )
+    return found is not None
+
+
+async def find_requirement(
+    session: AsyncSession, office_id: int, role: str
+) -> SecondFactorRequirement | None:
+    return await session.scalar(
+        select(SecondFactorRequirement).where(
+            SecondFactorRequirement.office_id == office_id, SecondFactorRequirement.role == role
         )
     )

@@ -2,12 +2,24 @@
 
 from __future__ import annotations
 
+import asyncio
 import re
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from inspectnet import clock
 from inspectnet.accounts import repository
-from inspectnet.accounts.models import Role, RoleGrant, UserAccount
+from inspectnet.accounts.models import (
+    PasswordCredential,
+    Role,
+    RoleGrant,
+    SecondFactorRequirement,
+    SsoLink,
+    UserAccount,
+)
+from inspectnet.accounts.passwords import check_new_password, hash_password
+from inspectnet.accounts.refresh import revoke_all
 from inspectnet.audit.service import record
 from inspectnet.authz.actor import Actor
 from inspectnet.authz.changes import policy_changed
@@ -104,3 +116,111 @@ async def revoke_role(session: AsyncSession, actor: Actor, *, grant_id: int) -> 
     )
     await policy_changed(session, actor)
     return grant
+
+
+async def reset_password(
+    session: AsyncSession,
+    actor: Actor,
+    *,
+    user_id: int,
+    temporary_password: str,
+    min_length: int,
+) -> UserAccount:
+    """An admin sets a temporary password: the account must change it at its next sign-in,
+    and every sign-in it has now ends."""
+    account = await get_readable(session, actor, UserAccount, user_id)
+    await require(session, actor, "update", account)
+    if account.id == actor.user_id:
+        # One's own password is changed knowing the current one (POST /auth/password), so a
+        # borrowed admin session cannot take over the admin's account.
+        raise Forbidden(
+            "不能重置自己的密码，请使用修改密码", code=Forbidden.default_code, field="userId"
+        )
+    office_code = await repository.office_code_of(session, account.office_id)
+    check_new_password(
+        temporary_password,
+        min_length=min_length,
+        names=(account.username, office_code),
+        field="temporaryPassword",
+    )
+    hashed = await asyncio.to_thread(hash_password, temporary_password)
+    credential = await session.get(PasswordCredential, account.id)
+    if credential is None:
+        credential = PasswordCredential(user_id=account.id, password_hash=hashed)
+        session.add(credential)
+    credential.password_hash = hashed
+    credential.must_change = True
+    credential.failed_count, credential.locked_until = 0, None
+    credential.changed_at = clock.now()
+    revoked = await revoke_all(session, account.id, "password_reset")
+    await session.flush()
+    await record(
+        session,
+        actor,
+        "password.reset",
+        office_id=account.office_id,
+        object_id=global_id_of(account),
+        detail={"revoked": revoked},
+    )
+    return account
+
+
+async def link_sso_subject(
+    session: AsyncSession, actor: Actor, *, user_id: int, issuer: str | None, subject: str
+) -> SsoLink:
+    """Link a single sign-on subject to an account: the only way an SSO sign-in names one."""
+    account = await get_readable(session, actor, UserAccount, user_id)
+    await require(session, actor, "update", account)
+    if issuer is None:
+        raise Conflict("未配置统一身份认证", code="SSO_NOT_CONFIGURED", field="subject")
+    subject = subject.strip()
+    if not subject or len(subject) > 255 or not subject.isprintable():
+        raise ValidationFailed(
+            "统一身份认证的用户标识应为1至255个可打印字符", code="INVALID_SUBJECT", field="subject"
+        )
+    # system scope: a subject names one account across the platform, whichever office holds it
+    taken = await session.scalar(
+        select(SsoLink.id).where(SsoLink.issuer == issuer, SsoLink.subject == subject)
+    )
+    if taken is not None:
+        raise Conflict("该统一身份认证用户已关联账号", code="SSO_SUBJECT_LINKED", field="subject")
+    link = SsoLink(user_id=account.id, issuer=issuer, subject=subject)
+    session.add(link)
+    await session.flush()
+    await record(
+        session,
+        actor,
+        "sso_link.create",
+        office_id=account.office_id,
+        object_id=global_id_of(account),
+        detail={"issuer": issuer, "subject": subject},
+    )
+    return link
+
+
+async def set_second_factor_requirement(
+    session: AsyncSession, actor: Actor, *, office_id: int, role: Role, required: bool
+) -> Office:
+    """An office's setting: whether holders of ``role`` there must sign in with a second factor
+    (for roles that read confidential material; off by default)."""
+    if role is Role.PLATFORM_OPERATOR:
+        raise ValidationFailed("平台角色不能在机构内设置", code="NOT_AN_OFFICE_ROLE", field="role")
+    office = await get_readable(session, actor, Office, office_id)
+    await require(session, actor, "update", office)
+    found = await repository.find_requirement(session, office.id, role.value)
+    if required and found is None:
+        session.add(SecondFactorRequirement(office_id=office.id, role=role.value))
+    elif not required and found is not None:
+        await session.delete(found)
+    else:
+        return office  # already so: nothing changed, nothing to audit
+    await session.flush()
+    await record(
+        session,
+        actor,
+        "second_factor_requirement.set",
+        office_id=office.id,
+        object_id=global_id_of(office),
+        detail={"role": role.value, "required": required},
+    )
+    return office

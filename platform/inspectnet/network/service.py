@@ -39,16 +39,22 @@ async def create_office(
     superior_id: int | None,
 ) -> Office:
     """Create an office, linked under ``superior_id`` on the leadership line."""
-    name = validation.required(name, "name")
-    validation.region_code(region_code, "regionCode")
+    inputs = validation.Inputs()
+    name = inputs.text(Office.name, name)
+    region_code = inputs.text(Office.region_code, region_code)
     if not _CODE.match(code):
-        raise ValidationFailed(
-            "代码只能包含小写字母、数字、点和连字符", code="INVALID_CODE", field="code"
+        inputs.add(
+            ValidationFailed(
+                "代码只能包含小写字母、数字、点和连字符", code="INVALID_CODE", field="code"
+            )
         )
     if ruleset_id not in rulesets():
-        raise ValidationFailed(
-            f"未知的规则集 {ruleset_id}", code="RULESET_UNKNOWN", field="rulesetId"
+        inputs.add(
+            ValidationFailed(
+                f"未知的规则集 {ruleset_id}", code="RULESET_UNKNOWN", field="rulesetId"
+            )
         )
+    inputs.done()
     superior = None
     if superior_id is not None:
         superior = await get_readable(session, actor, Office, superior_id)
@@ -80,10 +86,15 @@ async def update_office(
     """Rename an office or correct its region code."""
     office = await get_readable(session, actor, Office, office_id)
     await require(session, actor, "update", office)
-    if name is not None:
-        office.name = validation.required(name, "name")
-    if region_code is not None:
-        office.region_code = validation.region_code(region_code, "regionCode")
+    inputs = validation.Inputs()
+    new_name = inputs.text(Office.name, name) if name is not None else office.name
+    new_region = (
+        inputs.text(Office.region_code, region_code)
+        if region_code is not None
+        else office.region_code
+    )
+    inputs.done()
+    office.name, office.region_code = new_name, new_region
     await session.flush()
     await record(
         session, actor, "office.update", office_id=office.id, object_id=global_id_of(office)
