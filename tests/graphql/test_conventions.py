@@ -232,3 +232,22 @@ async def test_a_page_over_100_is_refused_and_100_is_served(api: Api, query: str
     refused(await post(api, {"query": query % (MAX_PAGE_SIZE + 1)}), 200, "PAGE_SIZE_OUT_OF_RANGE")
     served = await post(api, {"query": query % MAX_PAGE_SIZE})
     assert served.status_code == 200 and "errors" not in served.json(), served.text
+
+
+def test_every_enum_value_has_a_chinese_label() -> None:
+    offenders = [
+        f"{type_.name}.{name}"
+        for type_ in own_types()
+        if isinstance(type_, GraphQLEnumType) and not type_.name.startswith("__")
+        for name, value in type_.values.items()
+        if not (value.description and CJK.search(value.description))
+    ]
+    assert offenders == [], f"enum values without a Chinese label: {offenders}"
+
+
+def test_date_and_datetime_state_their_time_zone_rule() -> None:
+    date_type, datetime_type = SCHEMA.get_type("Date"), SCHEMA.get_type("DateTime")
+    assert date_type is not None and "Asia/Shanghai" in (date_type.description or "")
+    assert datetime_type is not None and "Asia/Shanghai" in (datetime_type.description or "")
+    assert "without an offset is read as Beijing time" in (datetime_type.description or "")
+

@@ -11,6 +11,7 @@ from inspectnet.accounts.models import Role, RoleGrant, UserAccount
 from inspectnet.graphql.context import Info
 from inspectnet.graphql.errors import UserError
 from inspectnet.graphql.fields import connection_field
+from inspectnet.graphql.labels import labelled_enum
 from inspectnet.graphql.mutations import run_mutation
 from inspectnet.graphql.nodes import register_node
 from inspectnet.graphql.parts import SchemaPart, TypeField
@@ -21,7 +22,13 @@ from inspectnet.network.loaders import office_by_id
 if TYPE_CHECKING:
     from inspectnet.network.graphql import OfficeType
 
-RoleEnum = strawberry.enum(Role, name="Role", description="Role in an office (角色)")
+ROLE_LABELS = {
+    Role.OFFICE_ADMIN: "办公室管理员",
+    Role.OFFICE_MEMBER: "工作人员",
+    Role.AUDITOR: "审计员",
+    Role.PLATFORM_OPERATOR: "平台运维",
+}
+RoleEnum = labelled_enum(Role, ROLE_LABELS, name="Role", description="Role in an office (角色)")
 
 
 @strawberry.type(name="RoleGrant", description="A role held by an account in an office (角色授予)")

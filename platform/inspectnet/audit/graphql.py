@@ -9,12 +9,16 @@ import strawberry
 from inspectnet.audit import repository
 from inspectnet.audit.models import AuditEntry, Outcome
 from inspectnet.graphql.context import Info
+from inspectnet.graphql.labels import labelled_enum
 from inspectnet.graphql.nodes import register_node
 from inspectnet.graphql.parts import SchemaPart
 from inspectnet.graphql.relay import Connection, Node, connection
 from inspectnet.ids import expect_global_id, global_id
 
-OutcomeEnum = strawberry.enum(Outcome, name="AuditOutcome", description="What came of it (结果)")
+OUTCOME_LABELS = {Outcome.SUCCESS: "成功", Outcome.DENIED: "被拒绝", Outcome.FAILED: "失败"}
+OutcomeEnum = labelled_enum(
+    Outcome, OUTCOME_LABELS, name="AuditOutcome", description="What came of it (结果)"
+)
 
 
 @strawberry.type(name="AuditEntry", description="Audit log entry (审计日志)")

@@ -10,6 +10,7 @@ from inspectnet.authz.checks import get_readable
 from inspectnet.errors import ValidationFailed
 from inspectnet.graphql.context import Info
 from inspectnet.graphql.errors import UserError
+from inspectnet.graphql.labels import labelled_enum
 from inspectnet.graphql.mutations import run_mutation
 from inspectnet.graphql.nodes import register_node
 from inspectnet.graphql.parts import SchemaPart
@@ -31,8 +32,14 @@ if TYPE_CHECKING:
 
 MAX_DEPTH = 10
 
-OfficeKindEnum = strawberry.enum(
-    OfficeKind, name="OfficeKind", description="Kind of office (机构类型)"
+OFFICE_KIND_LABELS = {
+    OfficeKind.REGIONAL_OFFICE: "自治区/省委巡视办",
+    OfficeKind.LIAISON_BODY: "盟市巡视工作联络组办公室",
+    OfficeKind.PATROL_OFFICE: "巡察办",
+    OfficeKind.DEPARTMENTAL_PATROL_OFFICE: "厅党组巡察办",
+}
+OfficeKindEnum = labelled_enum(
+    OfficeKind, OFFICE_KIND_LABELS, name="OfficeKind", description="Kind of office (机构类型)"
 )
 
 

@@ -12,6 +12,7 @@ import strawberry
 
 from inspectnet.graphql.context import Info
 from inspectnet.graphql.errors import UserError
+from inspectnet.graphql.labels import labelled_enum
 from inspectnet.graphql.mutations import run_mutation
 from inspectnet.graphql.nodes import register_node
 from inspectnet.graphql.relay import Connection, Node, connection
@@ -20,11 +21,22 @@ from inspectnet.network import repository, service
 from inspectnet.network.models import LinkKind, OfficeLink, OfficeLinkProposal, ProposalState
 from inspectnet.paging import top_level
 
-ProposalStateEnum = strawberry.enum(
-    ProposalState, name="LinkProposalState", description="Where a link proposal stands (申请状态)"
+PROPOSAL_STATE_LABELS = {
+    ProposalState.PROPOSED: "待答复",
+    ProposalState.ACCEPTED: "已同意",
+    ProposalState.REFUSED: "不同意",
+    ProposalState.WITHDRAWN: "已撤回",
+}
+ProposalStateEnum = labelled_enum(
+    ProposalState,
+    PROPOSAL_STATE_LABELS,
+    name="LinkProposalState",
+    description="Where a link proposal stands (申请状态)",
 )
-LinkKindEnum = strawberry.enum(
+LINK_KIND_LABELS = {LinkKind.LEADERSHIP: "领导（报备报批）关系", LinkKind.GUIDANCE: "业务指导关系"}
+LinkKindEnum = labelled_enum(
     LinkKind,
+    LINK_KIND_LABELS,
     name="LinkKind",
     description="Line of the network: leadership/filing (报备报批) or guidance (业务指导)",
 )
@@ -85,11 +97,22 @@ class OfficeLinkProposalType(Node):
 register_node("OfficeLinkProposal", OfficeLinkProposal, OfficeLinkProposalType.from_row)
 
 
-@strawberry.enum(name="LinkProposalSide", description="Which proposals to list (申请方向)")
 class ProposalSide(enum.Enum):
     INCOMING = "INCOMING"  # addressed to the viewer's offices (待我方答复)
     OUTGOING = "OUTGOING"  # made by the viewer's offices (我方提出)
     BOTH = "BOTH"
+
+
+labelled_enum(
+    ProposalSide,
+    {
+        ProposalSide.INCOMING: "待我方答复",
+        ProposalSide.OUTGOING: "我方提出",
+        ProposalSide.BOTH: "全部",
+    },
+    name="LinkProposalSide",
+    description="Which proposals to list (申请方向)",
+)
 
 
 @strawberry.input(description="A new link between two offices on one line (建立上下级联系)")

@@ -10,6 +10,7 @@ import strawberry
 from inspectnet.graphql.context import Info
 from inspectnet.graphql.errors import UserError
 from inspectnet.graphql.fields import connection_field
+from inspectnet.graphql.labels import labelled_enum
 from inspectnet.graphql.mutations import run_mutation
 from inspectnet.graphql.nodes import register_node
 from inspectnet.graphql.parts import SchemaPart, TypeField
@@ -31,12 +32,27 @@ from inspectnet.validation import described
 if TYPE_CHECKING:
     from inspectnet.network.graphql import OfficeType
 
-ExpertiseEnum = strawberry.enum(
-    Expertise, name="Expertise", description="Expertise (专业领域, qh-zrzyt §9)"
+EXPERTISE_LABELS = {
+    Expertise.PARTY_BUILDING: "基层党建",
+    Expertise.DISCIPLINE: "纪检监察",
+    Expertise.PERSONNEL: "组织人事",
+    Expertise.FINANCE_AUDIT: "财务审计",
+    Expertise.NATURAL_RESOURCES: "自然资源管理",
+    Expertise.POLICY_LAW: "相关政策法规",
+}
+ExpertiseEnum = labelled_enum(
+    Expertise, EXPERTISE_LABELS, name="Expertise", description="Expertise (专业领域, qh-zrzyt §9)"
 )
-TieKindEnum = strawberry.enum(TieKind, name="TieKind", description="Kind of tie (亲属或利害关系)")
-PoolKindEnum = strawberry.enum(
-    PoolKind, name="PoolKind", description="Leader pool (组长库) or talent pool (人才库)"
+TIE_KIND_LABELS = {TieKind.KIN: "亲属关系", TieKind.INTEREST: "其他利害关系"}
+TieKindEnum = labelled_enum(
+    TieKind, TIE_KIND_LABELS, name="TieKind", description="Kind of tie (亲属或利害关系)"
+)
+POOL_KIND_LABELS = {PoolKind.LEADER: "组长库", PoolKind.TALENT: "人才库"}
+PoolKindEnum = labelled_enum(
+    PoolKind,
+    POOL_KIND_LABELS,
+    name="PoolKind",
+    description="Leader pool (组长库) or talent pool (人才库)",
 )
 
 

@@ -17,6 +17,7 @@ from inspectnet import validation
 from inspectnet.errors import ValidationFailed
 from inspectnet.graphql.context import Info
 from inspectnet.graphql.errors import UserError
+from inspectnet.graphql.labels import labelled_enum
 from inspectnet.graphql.mutations import run_mutation
 from inspectnet.graphql.parts import SchemaPart
 from inspectnet.ids import expect_global_id
@@ -27,18 +28,66 @@ from inspectnet.rules.deadlines import Colour, Deadline, DeadlineStatus, instant
 from inspectnet.rules.format import RULE_ID_PATTERN, Event, RuleBase, RuleKind, Ruleset
 from inspectnet.rules.registry import registry
 
-RuleKindEnum = strawberry.enum(RuleKind, name="RuleKind", description="Kind of rule (规则类别)")
-DeadlineStatusEnum = strawberry.enum(
-    DeadlineStatus, name="DeadlineStatus", description="Status of a deadline (期限状态)"
+RULE_KIND_LABELS = {
+    RuleKind.DEADLINE: "期限",
+    RuleKind.PROBLEM_CATEGORY: "问题类别",
+    RuleKind.INSPECTION_MODE: "巡视巡察方式",
+    RuleKind.REPORT_KIND: "报告类别",
+    RuleKind.TEAM_ROLE: "巡视巡察组职务",
+    RuleKind.TEAM_SIZE: "巡视巡察组人数",
+    RuleKind.FILING_DUTY: "报备报批事项",
+    RuleKind.TRANSFER_ROUTE: "移交渠道",
+    RuleKind.RECUSAL_GROUND: "回避情形",
+    RuleKind.DISCLOSURE_POINT: "公开事项",
+}
+RuleKindEnum = labelled_enum(
+    RuleKind, RULE_KIND_LABELS, name="RuleKind", description="Kind of rule (规则类别)"
 )
-DeadlineColourEnum = strawberry.enum(
-    Colour, name="DeadlineColour", description="Three-colour warning (三色预警)"
+DEADLINE_STATUS_LABELS = {
+    DeadlineStatus.NOT_STARTED: "未开始",
+    DeadlineStatus.ON_TIME: "正常",
+    DeadlineStatus.DUE_SOON: "即将到期",
+    DeadlineStatus.OVERDUE: "已逾期",
+    DeadlineStatus.MET: "已完成",
+}
+DeadlineStatusEnum = labelled_enum(
+    DeadlineStatus,
+    DEADLINE_STATUS_LABELS,
+    name="DeadlineStatus",
+    description="Status of a deadline (期限状态)",
 )
-DeadlineEventEnum = strawberry.enum(
-    Event, name="DeadlineEvent", description="Event that starts or ends a deadline (起止事件)"
+COLOUR_LABELS = {Colour.GREEN: "绿色", Colour.YELLOW: "黄色", Colour.RED: "红色"}
+DeadlineColourEnum = labelled_enum(
+    Colour, COLOUR_LABELS, name="DeadlineColour", description="Three-colour warning (三色预警)"
 )
-PeriodUnitEnum = strawberry.enum(
-    PeriodUnit, name="PeriodUnit", description="How a period is counted (期间计算单位)"
+EVENT_LABELS = {
+    Event.ROUND_STARTED: "巡视巡察轮次开始",
+    Event.SITE_ENTERED: "进驻",
+    Event.SITE_LEFT: "现场巡视巡察结束",
+    Event.HEARING_HELD: "领导小组听取汇报",
+    Event.FEEDBACK_DELIVERED: "反馈意见送达（签收）",
+    Event.SPECIAL_MEETING_HELD: "专题会议、专题民主生活会召开",
+    Event.RECTIFICATION_PLAN_SUBMITTED: "整改方案报审定",
+    Event.RECTIFICATION_REPORT_FILED: "整改情况报告报送",
+    Event.TRANSFER_SIGNED: "移交的问题线索签收",
+    Event.TRANSFER_HANDLING_REPORTED: "办理情况反馈",
+}
+DeadlineEventEnum = labelled_enum(
+    Event,
+    EVENT_LABELS,
+    name="DeadlineEvent",
+    description="Event that starts or ends a deadline (起止事件)",
+)
+PERIOD_UNIT_LABELS = {
+    PeriodUnit.CALENDAR_DAYS: "日（自然日）",
+    PeriodUnit.CALENDAR_MONTHS: "个月",
+    PeriodUnit.WORKING_DAYS: "个工作日",
+}
+PeriodUnitEnum = labelled_enum(
+    PeriodUnit,
+    PERIOD_UNIT_LABELS,
+    name="PeriodUnit",
+    description="How a period is counted (期间计算单位)",
 )
 
 
