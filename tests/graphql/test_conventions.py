@@ -33,7 +33,7 @@ PLUMBING = {"PageInfo", "Viewer", "UserError", "Query", "Mutation"}
 # Value objects without an identity of their own may be exempted here, by decision.
 EXEMPT_FROM_NODE: set[str] = {
     "CalendarYear",  # the State Council's schedule for a year, known by its `year` field
-    "OfficeLink",  # an edge, known by (kind, superiorId, subordinateId); nothing refetches it
+    "OfficeLink",  # an edge, known by (kind, superior, subordinate); nothing refetches it
     "Rule",  # loaded from rules/data/*.yaml, a string id shared across rulesets, no row
     "Ruleset",  # loaded from rules/data/*.yaml, a string id (nmg-2016), no row
     "WarningThresholds",  # two numbers inside a Ruleset
@@ -251,3 +251,35 @@ def test_date_and_datetime_state_their_time_zone_rule() -> None:
     assert datetime_type is not None and "Asia/Shanghai" in (datetime_type.description or "")
     assert "without an offset is read as Beijing time" in (datetime_type.description or "")
 
+
+# Output fields that end in `Id` but name no node, each with its reason.
+NOT_A_LINK: dict[str, str] = {
+    "AuditEntry.requestId": "the HTTP request's id, not an object",
+    "Deadline.rulesetId": "a ruleset file's string id (Ruleset is not a node)",
+    "Deadline.ruleId": "a rule's string id, the same concept in every ruleset",
+    "RevokeRolePayload.revokedGrantId": "the grant no longer exists: only its id is left",
+}
+
+
+def test_no_output_field_holds_another_nodes_id() -> None:
+    offenders = [
+        f"{type_.name}.{name}"
+        for type_ in objects()
+        for name in type_.fields
+        if name.endswith("Id") and f"{type_.name}.{name}" not in NOT_A_LINK
+    ]
+    assert offenders == [], f"raw ids where the linked object belongs: {offenders}"
+
+
+def test_every_node_has_created_at_and_updated_at() -> None:
+    node = SCHEMA.get_type("Node")
+    offenders = [
+        t.name
+        for t in objects()
+        if node in t.interfaces
+        and not (
+            str(t.fields.get("createdAt") and t.fields["createdAt"].type) == "DateTime!"
+            and str(t.fields.get("updatedAt") and t.fields["updatedAt"].type) == "DateTime!"
+        )
+    ]
+    assert offenders == [], f"nodes without createdAt and updatedAt: {offenders}"

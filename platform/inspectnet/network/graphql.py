@@ -15,6 +15,7 @@ from inspectnet.graphql.mutations import run_mutation
 from inspectnet.graphql.nodes import register_node
 from inspectnet.graphql.parts import SchemaPart
 from inspectnet.graphql.relay import Connection, Node, connection
+from inspectnet.graphql.stamps import Stamped, stamps
 from inspectnet.ids import expect_global_id, global_id
 from inspectnet.network import repository, service
 from inspectnet.network.graph import Direction
@@ -46,12 +47,12 @@ OfficeKindEnum = labelled_enum(
 @strawberry.type(
     name="Office", description="Inspection office (巡视巡察机构), a tenant of the network"
 )
-class OfficeType(Node):
+class OfficeType(Node, Stamped):
     code: str = strawberry.field(description="Stable short code")
     name: str = strawberry.field(description="Name (名称)")
     kind: OfficeKind = strawberry.field(description="Kind of office (机构类型)")
     region_code: str = strawberry.field(description="Administrative region code (行政区划代码)")
-    ruleset_id: str = strawberry.field(description="Ruleset the office works under (适用规定)")
+    ruleset_id: strawberry.Private[str]
     pk: strawberry.Private[int]
 
     @classmethod
@@ -64,6 +65,7 @@ class OfficeType(Node):
             kind=row.kind,
             region_code=row.region_code,
             ruleset_id=row.ruleset_id,
+            **stamps(row),
         )
 
     @strawberry.field(description="The ruleset the office works under, with its rules (适用规定)")
