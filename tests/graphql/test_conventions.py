@@ -39,6 +39,23 @@ EXEMPT_FROM_NODE: set[str] = {
     "WarningThresholds",  # two numbers inside a Ruleset
     "Deadline",  # computed from a rule and a start event, never stored
     "CalendarDiff",  # what one calendar load changed, returned once in its payload
+    # a rule's typed parameters (RuleParams) and their parts: values inside a Rule
+    "DeadlineWarning",
+    *(
+        f"{kind}Params"
+        for kind in (
+            "Deadline",
+            "Category",
+            "Mode",
+            "ReportKind",
+            "TeamRole",
+            "TeamSize",
+            "FilingDuty",
+            "TransferRoute",
+            "RecusalGround",
+            "DisclosurePoint",
+        )
+    ),
 }
 CATEGORY_FIELD = re.compile(
     r"^(kind|state|status|role|outcome|category|pool)$|(Kind|Status|State)$"
@@ -283,3 +300,13 @@ def test_every_node_has_created_at_and_updated_at() -> None:
         )
     ]
     assert offenders == [], f"nodes without createdAt and updatedAt: {offenders}"
+
+
+def test_no_field_is_untyped_json() -> None:
+    offenders = [
+        f"{type_.name}.{name}"
+        for type_ in objects()
+        for name, field in type_.fields.items()
+        if get_named_type(field.type).name == "JSON"
+    ]
+    assert offenders == [], f"untyped JSON fields: {offenders}"

@@ -11,7 +11,6 @@ from datetime import date, datetime
 from typing import Annotated
 
 import strawberry
-from strawberry.scalars import JSON
 
 from inspectnet import validation
 from inspectnet.errors import ValidationFailed
@@ -26,6 +25,12 @@ from inspectnet.rules.calendar import PeriodUnit
 from inspectnet.rules.calendar_checks import CalendarDiff, CalendarImplausible, CalendarProblem
 from inspectnet.rules.deadlines import Colour, Deadline, DeadlineStatus, instant_problems
 from inspectnet.rules.format import RULE_ID_PATTERN, Event, RuleBase, RuleKind, Ruleset
+from inspectnet.rules.graphql_params import (
+    DeadlineEventEnum,
+    PeriodUnitEnum,
+    RuleParams,
+    params_type,
+)
 from inspectnet.rules.registry import registry
 
 RULE_KIND_LABELS = {
@@ -60,35 +65,6 @@ COLOUR_LABELS = {Colour.GREEN: "绿色", Colour.YELLOW: "黄色", Colour.RED: "�
 DeadlineColourEnum = labelled_enum(
     Colour, COLOUR_LABELS, name="DeadlineColour", description="Three-colour warning (三色预警)"
 )
-EVENT_LABELS = {
-    Event.ROUND_STARTED: "巡视巡察轮次开始",
-    Event.SITE_ENTERED: "进驻",
-    Event.SITE_LEFT: "现场巡视巡察结束",
-    Event.HEARING_HELD: "领导小组听取汇报",
-    Event.FEEDBACK_DELIVERED: "反馈意见送达（签收）",
-    Event.SPECIAL_MEETING_HELD: "专题会议、专题民主生活会召开",
-    Event.RECTIFICATION_PLAN_SUBMITTED: "整改方案报审定",
-    Event.RECTIFICATION_REPORT_FILED: "整改情况报告报送",
-    Event.TRANSFER_SIGNED: "移交的问题线索签收",
-    Event.TRANSFER_HANDLING_REPORTED: "办理情况反馈",
-}
-DeadlineEventEnum = labelled_enum(
-    Event,
-    EVENT_LABELS,
-    name="DeadlineEvent",
-    description="Event that starts or ends a deadline (起止事件)",
-)
-PERIOD_UNIT_LABELS = {
-    PeriodUnit.CALENDAR_DAYS: "日（自然日）",
-    PeriodUnit.CALENDAR_MONTHS: "个月",
-    PeriodUnit.WORKING_DAYS: "个工作日",
-}
-PeriodUnitEnum = labelled_enum(
-    PeriodUnit,
-    PERIOD_UNIT_LABELS,
-    name="PeriodUnit",
-    description="How a period is counted (期间计算单位)",
-)
 
 
 @strawberry.type(name="Rule", description="Rule of a ruleset, citing its article (规则及条款依据)")
@@ -98,7 +74,7 @@ class RuleType:
     name: str = strawberry.field(description="Chinese name (名称)")
     article: str = strawberry.field(description="Article cited, e.g. 'qh-zrzyt §19' (条款)")
     quote: str = strawberry.field(description="Verbatim quote from the article (原文)")
-    params: JSON = strawberry.field(description="Typed parameters of the rule's kind")
+    params: RuleParams = strawberry.field(description="Typed parameters of the rule's kind (规则参数)")
 
 
 @strawberry.type(
@@ -159,14 +135,13 @@ class DeadlineType:
 
 def rule_type(rule: RuleBase) -> RuleType:
     """The GraphQL value of one rule."""
-    params = getattr(rule, "params", None)
     return RuleType(
         id=rule.id,
         kind=rule.rule_kind,
         name=rule.name,
         article=rule.article,
         quote=rule.quote,
-        params=params.model_dump(mode="json") if params is not None else {},
+        params=params_type(rule.params),  # type: ignore[attr-defined]  (every kind has params)
     )
 
 
