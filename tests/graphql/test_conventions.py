@@ -77,7 +77,8 @@ def is_connection(type_: GraphQLNamedType) -> bool:
 
 
 def is_edge(type_: GraphQLNamedType) -> bool:
-    return isinstance(type_, GraphQLObjectType) and set(type_.fields) == {"cursor", "node"}
+    # an edge may carry facts of the relation besides its node (OfficeTreeEdge.depth, parent)
+    return isinstance(type_, GraphQLObjectType) and {"cursor", "node"} <= set(type_.fields)
 
 
 def is_payload(type_: GraphQLNamedType) -> bool:
