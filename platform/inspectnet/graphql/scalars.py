@@ -50,7 +50,9 @@ def parse_date(value: object) -> date:
     try:
         return date.fromisoformat(value)
     except ValueError:
-        raise StrawberryInputCoercionError("日期格式无效（应为 YYYY-MM-DD，如 2026-11-30）") from None
+        raise StrawberryInputCoercionError(
+            "日期格式无效（应为 YYYY-MM-DD，如 2026-11-30）"
+        ) from None
 
 
 BeijingDate: ScalarDefinition = strawberry.scalar(

@@ -74,7 +74,9 @@ class RuleType:
     name: str = strawberry.field(description="Chinese name (名称)")
     article: str = strawberry.field(description="Article cited, e.g. 'qh-zrzyt §19' (条款)")
     quote: str = strawberry.field(description="Verbatim quote from the article (原文)")
-    params: RuleParams = strawberry.field(description="Typed parameters of the rule's kind (规则参数)")
+    params: RuleParams = strawberry.field(
+        description="Typed parameters of the rule's kind (规则参数)"
+    )
 
 
 @strawberry.type(
