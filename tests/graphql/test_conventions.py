@@ -114,8 +114,6 @@ def test_every_list_of_nodes_is_a_connection() -> None:
         if is_connection(type_) or is_edge(type_):
             continue
         for name, field in type_.fields.items():
-            if (type_.name, name) == ("Query", "nodes"):
-                continue  # Relay's refetch by a given list of IDs: no paging, ids in order
             item = get_named_type(field.type)
             if is_list_type(get_nullable_type(field.type)) and (
                 item is node or (isinstance(item, GraphQLObjectType) and node in item.interfaces)
