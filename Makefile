@@ -8,6 +8,10 @@ STAMP := $(VENV)/.installed-stamp
 CHECKOV_VENV := .venv-checkov
 DEPLOY_STAMP := $(VENV)/.deploy-tools-stamp
 CHECKOV_STAMP := $(CHECKOV_VENV)/.installed-stamp
+# The reference operations are checked as a frontend builds them (graphql-codegen, graphql-inspector),
+# with the npm packages pinned by tools/node/package-lock.json.
+NODE_TOOLS := tools/node
+NODE_STAMP := $(NODE_TOOLS)/node_modules/.installed-stamp
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
@@ -33,6 +37,10 @@ $(CHECKOV_STAMP): tools/requirements-checkov.txt
 
 deploy-tools: $(DEPLOY_STAMP) $(CHECKOV_STAMP)
 
+$(NODE_STAMP): $(NODE_TOOLS)/package.json $(NODE_TOOLS)/package-lock.json
+	cd $(NODE_TOOLS) && npm ci --no-audit --no-fund --silent
+	touch $(NODE_STAMP)
+
 run: $(STAMP)
 	mkdir -p var
 	$(BIN)/inspectnet db upgrade
@@ -40,9 +48,10 @@ run: $(STAMP)
 	$(BIN)/inspectnet demo tokens
 	INSPECTNET_DEVELOPMENT=true $(BIN)/inspectnet serve --host $(HOST) --port $(PORT)
 
-test: $(STAMP) $(DEPLOY_STAMP) $(CHECKOV_STAMP)
+test: $(STAMP) $(DEPLOY_STAMP) $(CHECKOV_STAMP) $(NODE_STAMP)
 	$(BIN)/ruff check platform tests bench migrations
 	$(BIN)/lint-imports
+	cd $(NODE_TOOLS) && npm run --silent check
 	$(BIN)/pytest -q
 
 lint: $(STAMP)
@@ -64,4 +73,4 @@ schema-check: $(STAMP)
 	$(BIN)/python -m inspectnet.breaking --base $(SCHEMA_BASE)
 
 clean:
-	rm -rf $(VENV) $(CHECKOV_VENV) var .pytest_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) $(CHECKOV_VENV) var .pytest_cache .ruff_cache .hypothesis $(NODE_TOOLS)/node_modules

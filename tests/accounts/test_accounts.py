@@ -14,7 +14,7 @@ CREATE = (
     "mutation($input: CreateUserAccountInput!) { createUserAccount(input: $input) "
     "{ account { id username } userErrors { field code message } } }"
 )
-VIEWER = "{ viewer { username userId } }"
+VIEWER = "{ viewer { username account { id } } }"
 
 
 async def _person_without_account(api: Api, code: str) -> str:
@@ -83,9 +83,9 @@ async def test_two_offices_accounts_of_one_name_sign_in_as_themselves(api: Api) 
     qh_account = created["data"]["createUserAccount"]["account"]["id"]
     in_qh = await api.gql(VIEWER, user="qh.dnr/baotou_admin")
     in_baotou = await api.gql(VIEWER, user="nmg.baotou/baotou_admin")
-    assert in_qh["data"]["viewer"] == {"username": "baotou_admin", "userId": qh_account}
+    assert in_qh["data"]["viewer"] == {"username": "baotou_admin", "account": {"id": qh_account}}
     assert in_baotou["data"]["viewer"]["username"] == "baotou_admin"
-    assert in_baotou["data"]["viewer"]["userId"] != qh_account
+    assert in_baotou["data"]["viewer"]["account"]["id"] != qh_account
 
 
 async def test_every_demo_user_signs_in_by_its_office_code(api: Api) -> None:

@@ -18,11 +18,11 @@ REVOKE = """mutation($input: RevokeRoleInput!) { revokeRole(input: $input) {
   revokedGrantId userErrors { code } } }"""
 AUDIT_LOG = """query($office: ID!) { auditLog(officeId: $office, last: 100) {
   totalCount nodes { action actorName outcome } } }"""
-VIEWER = "{ viewer { userId } }"
+VIEWER = "{ viewer { account { id } } }"
 
 
 async def _user_id(api: Api, user: str) -> str:
-    return str((await api.gql(VIEWER, user=user))["data"]["viewer"]["userId"])
+    return str((await api.gql(VIEWER, user=user))["data"]["viewer"]["account"]["id"])
 
 
 async def _office(api: Api, code: str) -> str:

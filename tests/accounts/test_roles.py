@@ -43,7 +43,7 @@ async def test_roles_in_two_offices_give_the_union_and_nothing_more(api: Api, sy
 async def test_a_revoked_grant_stops_working_at_once(api: Api) -> None:
     baotou = await office_id(api.app.state.graphql.database, "nmg.baotou")
     grants = await api.gql(
-        "query($id: ID!) { office(id: $id) { roleGrants { nodes { id role userId } } } }",
+        "query($id: ID!) { office(id: $id) { roleGrants { nodes { id role account { id } } } } }",
         {"id": global_id("Office", baotou)},
         user="baotou_admin",
     )
@@ -62,12 +62,12 @@ async def test_a_revoked_grant_stops_working_at_once(api: Api) -> None:
 
 async def test_a_member_cannot_grant_roles(api: Api) -> None:
     baotou = await office_id(api.app.state.graphql.database, "nmg.baotou")
-    viewer = await api.gql("{ viewer { userId } }", user="baotou_member")
+    viewer = await api.gql("{ viewer { account { id } } }", user="baotou_member")
     result = await api.gql(
         "mutation($input: GrantRoleInput!) { grantRole(input: $input) { grant { id } userErrors { code } } }",
         {
             "input": {
-                "userId": viewer["data"]["viewer"]["userId"],
+                "userId": viewer["data"]["viewer"]["account"]["id"],
                 "officeId": global_id("Office", baotou),
                 "role": "OFFICE_ADMIN",
             }

@@ -249,7 +249,7 @@ async def test_sign_in_with_only_a_password_still_works_without_a_factor(
 
 SET_REQUIREMENT = (
     "mutation($input: SetSecondFactorRequirementInput!) { setSecondFactorRequirement("
-    "input: $input) { officeId userErrors { field code message } } }"
+    "input: $input) { office { id } userErrors { field code message } } }"
 )
 
 
@@ -309,7 +309,7 @@ async def test_only_the_offices_admin_sets_the_requirement(
     api: Api, db: Database, user: str, code: str
 ) -> None:
     payload = await _require(api, db, "OFFICE_MEMBER", True, user)
-    assert payload["officeId"] is None and payload["userErrors"][0]["code"] == code
+    assert payload["office"] is None and payload["userErrors"][0]["code"] == code
     await set_password(db, "nmg.baotou", "baotou_member")
     async with browser(api) as client:
         assert (await _sign_in(client)).status_code == 200  # nothing changed

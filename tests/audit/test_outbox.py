@@ -85,14 +85,14 @@ async def test_the_office_auditor_sees_a_denial_concerning_its_office_through_th
     assert result["errors"][0]["extensions"]["code"] == "NOT_FOUND"
     await api.app.state.graphql.outbox.flush()
     query = """query($id: ID!) { auditLog(officeId: $id, last: 1) {
-      nodes { action outcome actorName objectId } } }"""
+      nodes { action outcome actorName object { id } } } }"""
     log = await api.gql(query, {"id": global_id("Office", region)}, user="region_auditor")
     assert log["data"]["auditLog"]["nodes"] == [
         {
             "action": "office.read",
             "outcome": "DENIED",
             "actorName": "qh_dnr_admin",
-            "objectId": global_id("Office", region),
+            "object": {"id": global_id("Office", region)},
         }
     ]
 

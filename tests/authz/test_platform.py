@@ -64,12 +64,12 @@ async def test_a_platform_grant_is_a_g_row_in_the_platform_domain_only(
 
 async def test_an_office_admin_cannot_grant_a_platform_role(api: Api) -> None:
     region = await office_id(api.app.state.graphql.database, "nmg.region")
-    viewer = await api.gql("{ viewer { userId } }", user="region_admin")
+    viewer = await api.gql("{ viewer { account { id } } }", user="region_admin")
     result = await api.gql(
         GRANT,
         {
             "input": {
-                "userId": viewer["data"]["viewer"]["userId"],
+                "userId": viewer["data"]["viewer"]["account"]["id"],
                 "officeId": global_id("Office", region),
                 "role": "PLATFORM_OPERATOR",
             }

@@ -33,12 +33,29 @@ PLUMBING = {"PageInfo", "Viewer", "UserError", "Query", "Mutation", "Subscriptio
 # Value objects without an identity of their own may be exempted here, by decision.
 EXEMPT_FROM_NODE: set[str] = {
     "CalendarYear",  # the State Council's schedule for a year, known by its `year` field
-    "OfficeLink",  # an edge, known by (kind, superiorId, subordinateId); nothing refetches it
+    "OfficeLink",  # an edge, known by (kind, superior, subordinate); nothing refetches it
     "Rule",  # loaded from rules/data/*.yaml, a string id shared across rulesets, no row
     "Ruleset",  # loaded from rules/data/*.yaml, a string id (nmg-2016), no row
     "WarningThresholds",  # two numbers inside a Ruleset
     "Deadline",  # computed from a rule and a start event, never stored
     "CalendarDiff",  # what one calendar load changed, returned once in its payload
+    # a rule's typed parameters (RuleParams) and their parts: values inside a Rule
+    "DeadlineWarning",
+    *(
+        f"{kind}Params"
+        for kind in (
+            "Deadline",
+            "Category",
+            "Mode",
+            "ReportKind",
+            "TeamRole",
+            "TeamSize",
+            "FilingDuty",
+            "TransferRoute",
+            "RecusalGround",
+            "DisclosurePoint",
+        )
+    ),
 }
 CATEGORY_FIELD = re.compile(
     r"^(kind|state|status|role|outcome|category|pool)$|(Kind|Status|State)$"
@@ -60,7 +77,8 @@ def is_connection(type_: GraphQLNamedType) -> bool:
 
 
 def is_edge(type_: GraphQLNamedType) -> bool:
-    return isinstance(type_, GraphQLObjectType) and set(type_.fields) == {"cursor", "node"}
+    # an edge may carry facts of the relation besides its node (OfficeTreeEdge.depth, parent)
+    return isinstance(type_, GraphQLObjectType) and {"cursor", "node"} <= set(type_.fields)
 
 
 def is_payload(type_: GraphQLNamedType) -> bool:
@@ -232,3 +250,66 @@ async def test_a_page_over_100_is_refused_and_100_is_served(api: Api, query: str
     refused(await post(api, {"query": query % (MAX_PAGE_SIZE + 1)}), 200, "PAGE_SIZE_OUT_OF_RANGE")
     served = await post(api, {"query": query % MAX_PAGE_SIZE})
     assert served.status_code == 200 and "errors" not in served.json(), served.text
+
+
+def test_every_enum_value_has_a_chinese_label() -> None:
+    offenders = [
+        f"{type_.name}.{name}"
+        for type_ in own_types()
+        if isinstance(type_, GraphQLEnumType) and not type_.name.startswith("__")
+        for name, value in type_.values.items()
+        if not (value.description and CJK.search(value.description))
+    ]
+    assert offenders == [], f"enum values without a Chinese label: {offenders}"
+
+
+def test_date_and_datetime_state_their_time_zone_rule() -> None:
+    date_type, datetime_type = SCHEMA.get_type("Date"), SCHEMA.get_type("DateTime")
+    assert date_type is not None and "Asia/Shanghai" in (date_type.description or "")
+    assert datetime_type is not None and "Asia/Shanghai" in (datetime_type.description or "")
+    assert "without an offset is read as Beijing time" in (datetime_type.description or "")
+
+
+# Output fields that end in `Id` but name no node, each with its reason.
+NOT_A_LINK: dict[str, str] = {
+    "AuditEntry.requestId": "the HTTP request's id, not an object",
+    "Deadline.rulesetId": "a ruleset file's string id (Ruleset is not a node)",
+    "Deadline.ruleId": "a rule's string id, the same concept in every ruleset",
+    "RevokeRolePayload.revokedGrantId": "the grant no longer exists: only its id is left",
+    "Notification.officeId": "delivered by subscription too, which has no session for links",
+    "Notification.subjectId": "delivered by subscription too: the client reads it by node(id)",
+}
+
+
+def test_no_output_field_holds_another_nodes_id() -> None:
+    offenders = [
+        f"{type_.name}.{name}"
+        for type_ in objects()
+        for name in type_.fields
+        if name.endswith("Id") and f"{type_.name}.{name}" not in NOT_A_LINK
+    ]
+    assert offenders == [], f"raw ids where the linked object belongs: {offenders}"
+
+
+def test_every_node_has_created_at_and_updated_at() -> None:
+    node = SCHEMA.get_type("Node")
+    offenders = [
+        t.name
+        for t in objects()
+        if node in t.interfaces
+        and not (
+            str(t.fields.get("createdAt") and t.fields["createdAt"].type) == "DateTime!"
+            and str(t.fields.get("updatedAt") and t.fields["updatedAt"].type) == "DateTime!"
+        )
+    ]
+    assert offenders == [], f"nodes without createdAt and updatedAt: {offenders}"
+
+
+def test_no_field_is_untyped_json() -> None:
+    offenders = [
+        f"{type_.name}.{name}"
+        for type_ in objects()
+        for name, field in type_.fields.items()
+        if get_named_type(field.type).name == "JSON"
+    ]
+    assert offenders == [], f"untyped JSON fields: {offenders}"

@@ -47,12 +47,12 @@ USER = "baotou_admin"
 # Everything in the demo network, read as the region's administrator, so that fuzzed IDs name
 # real objects (readable or not by the fuzzing user) as often as garbage.
 HARVEST = """{
-  viewer { userId personId roles { nodes { id } } }
+  viewer { account { id } person { id } roles { nodes { id } } }
   offices(first: 30) { nodes { id
     people(first: 5) { nodes { id employment(first: 3) { nodes { id } } ties(first: 3) { nodes { id } }
                                pools(first: 3) { nodes { id } } } }
-    targets(first: 5) { nodes { id roster(first: 3) { nodes { id personId } } } }
-    roleGrants(first: 10) { nodes { id userId } }
+    targets(first: 5) { nodes { id roster(first: 3) { nodes { id person { id } } } } }
+    roleGrants(first: 10) { nodes { id account { id } } }
   } }
 }"""
 

@@ -38,7 +38,7 @@ def cost_of(query: str, variables: dict[str, Any] | None = None, data: Any = ...
     ("query", "variables", "expected"),
     [
         ("{ __typename }", None, 0),
-        ("{ viewer { username userId } }", None, 1),
+        ("{ viewer { username } }", None, 1),
         # a plain list of objects is assumed to hold 10: 10 × (1 + warning 1)
         ("{ rulesets { title warning { redDays } } }", None, 20),
         # 1 + roles (1 + 20 × (1 + office 1))

@@ -65,7 +65,7 @@ async def test_an_unacceptable_accept_is_406_without_sql(api: Api, accept: str) 
         ("{ viewer { ", "GRAPHQL_PARSE_FAILED"),
         ("{ viewer { nope } }", "GRAPHQL_VALIDATION_FAILED"),
         (
-            "query A { viewer { username } } query B { viewer { userId } }",
+            "query A { viewer { username } } query B { viewer { account { id } } }",
             "OPERATION_RESOLUTION_FAILURE",
         ),
     ],
@@ -106,7 +106,7 @@ async def test_an_unknown_operation_name_is_a_request_error(api: Api) -> None:
 
 async def test_the_named_operation_runs(api: Api) -> None:
     body = {
-        "query": "query A { viewer { username } } query B { viewer { personId } }",
+        "query": "query A { viewer { username } } query B { viewer { person { id } } }",
         "operationName": "A",
     }
     response = await post(api, body)

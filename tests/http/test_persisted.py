@@ -14,7 +14,7 @@ from tests.conftest import Api
 from tests.http.apps import PREFLIGHT, auth, post, refused, serve, sql
 
 VIEWER = "query Viewer { viewer { username } }"
-OTHER = "query Other { viewer { userId } }"
+OTHER = "query Other { viewer { account { id } } }"
 
 
 def apq(sha256: str) -> dict[str, object]:

@@ -26,20 +26,20 @@ from tests.conftest import Api
 from tests.factories import make_office, make_target, make_user
 
 LINK = """mutation($input: LinkOfficesInput!) { linkOffices(input: $input) {
-  link { kind superiorId subordinateId } userErrors { field code message } } }"""
+  link { kind superior { id } subordinate { id } } userErrors { field code message } } }"""
 UNLINK = """mutation($input: UnlinkOfficesInput!) { unlinkOffices(input: $input) {
-  link { kind superiorId subordinateId } userErrors { field code message } } }"""
+  link { kind superior { id } subordinate { id } } userErrors { field code message } } }"""
 PROPOSE = """mutation($input: ProposeOfficeLinkInput!) { proposeOfficeLink(input: $input) {
-  proposal { id state proposerId addresseeId proposedBy } userErrors { field code message } } }"""
+  proposal { id state proposer { id } addressee { id } proposedBy } userErrors { field code message } } }"""
 ACCEPT = """mutation($input: OfficeLinkProposalInput!) { acceptOfficeLink(input: $input) {
-  proposal { id state decidedBy } link { kind superiorId subordinateId }
+  proposal { id state decidedBy } link { kind superior { id } subordinate { id } }
   userErrors { field code message } } }"""
 REFUSE = """mutation($input: RefuseOfficeLinkInput!) { refuseOfficeLink(input: $input) {
   proposal { id state reason decidedBy } userErrors { field code message } } }"""
 WITHDRAW = """mutation($input: OfficeLinkProposalInput!) { withdrawOfficeLink(input: $input) {
   proposal { id state decidedBy } userErrors { field code message } } }"""
 PROPOSALS = """query($side: LinkProposalSide!) { linkProposals(side: $side, first: 10) {
-  totalCount nodes { id state superiorId subordinateId } } }"""
+  totalCount nodes { id state superior { id } subordinate { id } } } }"""
 TARGETS = """query($id: ID!) { office(id: $id) { targets(first: 10) { totalCount } } }"""
 
 
@@ -164,8 +164,8 @@ async def test_a_proposal_accepted_by_the_other_end_makes_the_link_and_grants_th
         {
             "id": proposal,
             "state": "PROPOSED",
-            "superiorId": world.gid(world.a),
-            "subordinateId": world.gid(world.b),
+            "superior": {"id": world.gid(world.a)},
+            "subordinate": {"id": world.gid(world.b)},
         }
     ]
     outgoing = await api.gql(PROPOSALS, {"side": "OUTGOING"}, user=world.a_admin)
@@ -179,8 +179,8 @@ async def test_a_proposal_accepted_by_the_other_end_makes_the_link_and_grants_th
         "proposal": {"id": proposal, "state": "ACCEPTED", "decidedBy": world.b_admin},
         "link": {
             "kind": "LEADERSHIP",
-            "superiorId": world.gid(world.a),
-            "subordinateId": world.gid(world.b),
+            "superior": {"id": world.gid(world.a)},
+            "subordinate": {"id": world.gid(world.b)},
         },
         "userErrors": [],
     }

@@ -8,7 +8,7 @@ from inspectnet.ids import global_id
 from tests.conftest import Api, office_id
 
 LINK = """mutation($input: LinkOfficesInput!) { linkOffices(input: $input) {
-  link { kind superiorId subordinateId } userErrors { field code message } } }"""
+  link { kind superior { id } subordinate { id } } userErrors { field code message } } }"""
 PROPOSE = """mutation($input: ProposeOfficeLinkInput!) { proposeOfficeLink(input: $input) {
   proposal { id state } userErrors { field code message } } }"""
 ACCEPT = """mutation($input: OfficeLinkProposalInput!) { acceptOfficeLink(input: $input) {

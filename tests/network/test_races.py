@@ -28,7 +28,7 @@ from tests.factories import make_office, make_user, sign_in_name_of
 from tests.network.conftest import system_actor
 
 LINK = """mutation($input: LinkOfficesInput!) { linkOffices(input: $input) {
-  link { superiorId } userErrors { code } } }"""
+  link { superior { id } } userErrors { code } } }"""
 ROUNDS = 5
 _round = itertools.count()
 

@@ -32,7 +32,7 @@ from tests.notifications.live import NOTIFICATION_ADDED, LiveClient, serving
 
 NOTICE = """mutation($input: SendNoticeInput!) { sendNotice(input: $input) {
   sentCount userErrors { code } } }"""
-GRANTS = "query($id: ID!) { office(id: $id) { roleGrants { nodes { id userId } } } }"
+GRANTS = "query($id: ID!) { office(id: $id) { roleGrants { nodes { id account { id } } } } }"
 REVOKE = """mutation($input: RevokeRoleInput!) { revokeRole(input: $input) {
   revokedGrantId userErrors { code } } }"""
 
@@ -136,7 +136,7 @@ async def test_a_subscriber_whose_role_was_revoked_receives_nothing(live: Live) 
         [grant] = [
             g["id"]
             for g in grants["data"]["office"]["roleGrants"]["nodes"]
-            if g["userId"] == global_id("UserAccount", member.id)
+            if g["account"]["id"] == global_id("UserAccount", member.id)
         ]
         revoking = await live.gql(REVOKE, {"input": {"grantId": grant}}, user=admin.username)
         assert revoking["data"]["revokeRole"]["userErrors"] == []

@@ -42,7 +42,7 @@ from tests.support import skip_or_fail
 SECRET = "replica-test-secret-replica-test-secret!!"
 NOTICE = """mutation($input: SendNoticeInput!) { sendNotice(input: $input) {
   sentCount userErrors { code } } }"""
-GRANTS = "query($id: ID!) { office(id: $id) { roleGrants { nodes { id userId } } } }"
+GRANTS = "query($id: ID!) { office(id: $id) { roleGrants { nodes { id account { id } } } } }"
 REVOKE = """mutation($input: RevokeRoleInput!) { revokeRole(input: $input) {
   revokedGrantId userErrors { code } } }"""
 PROBE = "探测"
@@ -231,7 +231,7 @@ async def test_an_event_raised_on_one_replica_reaches_subscribers_on_the_other_b
         [grant] = [
             g["id"]
             for g in grants["data"]["office"]["roleGrants"]["nodes"]
-            if g["userId"] == global_id("UserAccount", member.id)
+            if g["account"]["id"] == global_id("UserAccount", member.id)
         ]
         revoked = await replicas.gql(a, REVOKE, {"input": {"grantId": grant}}, admin.username)
         assert revoked["data"]["revokeRole"] == {"revokedGrantId": grant, "userErrors": []}

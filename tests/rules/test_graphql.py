@@ -47,7 +47,8 @@ def run(query: str) -> dict[str, Any]:
 def test_ruleset_rules_carry_their_articles() -> None:
     data = run(
         '{ ruleset(id: "qh-zrzyt") { id title warning { yellowDays redDays }'
-        " rules(kind: TEAM_SIZE) { id article quote kind params } } }"
+        " rules(kind: TEAM_SIZE) { id article quote kind"
+        " params { __typename ... on TeamSizeParams { minMembers maxMembers } } } } }"
     )
     assert data["ruleset"] == {
         "id": "qh-zrzyt",
@@ -59,7 +60,7 @@ def test_ruleset_rules_carry_their_articles() -> None:
                 "article": "qh-zrzyt §9",
                 "quote": "巡察组由6～10人组成",
                 "kind": "TEAM_SIZE",
-                "params": {"min_members": 6, "max_members": 10},
+                "params": {"__typename": "TeamSizeParams", "minMembers": 6, "maxMembers": 10},
             }
         ],
     }
@@ -114,3 +115,22 @@ def test_descriptions_carry_the_chinese_term() -> None:
     assert '"""Ruleset (巡视巡察工作规定): one regulation\'s rules"""' in sdl
     assert "三色预警" in sdl
     assert "期限" in sdl
+
+
+def test_every_rule_has_typed_params_of_its_kind() -> None:
+    data = run(
+        '{ ruleset(id: "nmg-2016") { rules(kind: DEADLINE) { id params { __typename'
+        " ... on DeadlineParams { startEvent endEvent unit amount minAmount } } } } }"
+    )
+    rules = data["ruleset"]["rules"]
+    assert rules and all(r["params"]["__typename"] == "DeadlineParams" for r in rules)
+    assert all(r["params"]["amount"] >= 1 and r["params"]["unit"] for r in rules)
+    kinds = run('{ ruleset(id: "qh-zrzyt") { rules { kind params { __typename } } } }')
+    for rule in kinds["ruleset"]["rules"]:
+        expected = "".join(w.title() for w in rule["kind"].split("_")) + "Params"
+        expected = {
+            "ProblemCategoryParams": "CategoryParams",
+            "InspectionModeParams": "ModeParams",
+            "DisclosurePointParams": "DisclosurePointParams",
+        }.get(expected, expected)
+        assert rule["params"]["__typename"] == expected, rule

@@ -11,34 +11,51 @@ from inspectnet.accounts.models import Role, RoleGrant, UserAccount
 from inspectnet.graphql.context import Info
 from inspectnet.graphql.errors import UserError
 from inspectnet.graphql.fields import connection_field
+from inspectnet.graphql.labels import labelled_enum
+from inspectnet.graphql.links import linked
 from inspectnet.graphql.mutations import run_mutation
 from inspectnet.graphql.nodes import register_node
 from inspectnet.graphql.parts import SchemaPart, TypeField
 from inspectnet.graphql.relay import Connection, Node, connection
+from inspectnet.graphql.stamps import Stamped, stamps
 from inspectnet.ids import expect_global_id, global_id
 from inspectnet.network.loaders import office_by_id
 from inspectnet.notifications.graphql import NotificationConnection, viewer_notifications
 
 if TYPE_CHECKING:
     from inspectnet.network.graphql import OfficeType
+    from inspectnet.people.graphql import PersonType
 
-RoleEnum = strawberry.enum(Role, name="Role", description="Role in an office (角色)")
+PERSON = strawberry.lazy("inspectnet.people.graphql")
+
+ROLE_LABELS = {
+    Role.OFFICE_ADMIN: "办公室管理员",
+    Role.OFFICE_MEMBER: "工作人员",
+    Role.AUDITOR: "审计员",
+    Role.PLATFORM_OPERATOR: "平台运维",
+}
+RoleEnum = labelled_enum(Role, ROLE_LABELS, name="Role", description="Role in an office (角色)")
 
 
 @strawberry.type(name="RoleGrant", description="A role held by an account in an office (角色授予)")
-class RoleGrantType(Node):
+class RoleGrantType(Node, Stamped):
     role: Role = strawberry.field(description="Role held (角色)")
-    user_id: strawberry.ID = strawberry.field(description="The account holding it (用户账号)")
     office_pk: strawberry.Private[int]
+    user_pk: strawberry.Private[int]
 
     @classmethod
     def from_row(cls, row: RoleGrant) -> RoleGrantType:
         return cls(
             id=strawberry.ID(global_id("RoleGrant", row.id)),
             role=row.role,
-            user_id=strawberry.ID(global_id("UserAccount", row.user_id)),
             office_pk=row.office_id,
+            user_pk=row.user_id,
+            **stamps(row),
         )
+
+    @strawberry.field(description="The account holding it, null if hidden (用户账号)")
+    async def account(self, info: Info) -> UserAccountType | None:
+        return await linked(info, "UserAccount", self.user_pk)
 
     @strawberry.field(description="The office the role is held in (机构)")
     async def office(
@@ -48,10 +65,10 @@ class RoleGrantType(Node):
 
 
 @strawberry.type(name="UserAccount", description="Sign-in account bound to a person (用户账号)")
-class UserAccountType(Node):
+class UserAccountType(Node, Stamped):
     username: str = strawberry.field(description="Sign-in name (用户名)")
     active: bool = strawberry.field(description="Whether the account may sign in (启用)")
-    person_id: strawberry.ID = strawberry.field(description="The person it belongs to (干部)")
+    person_pk: strawberry.Private[int]
 
     @classmethod
     def from_row(cls, row: UserAccount) -> UserAccountType:
@@ -59,8 +76,13 @@ class UserAccountType(Node):
             id=strawberry.ID(global_id("UserAccount", row.id)),
             username=row.username,
             active=row.active,
-            person_id=strawberry.ID(global_id("Person", row.person_id)),
+            person_pk=row.person_id,
+            **stamps(row),
         )
+
+    @strawberry.field(description="The person it belongs to, null if hidden (干部)")
+    async def person(self, info: Info) -> Annotated[PersonType, PERSON] | None:
+        return await linked(info, "Person", self.person_pk)
 
 
 register_node("RoleGrant", RoleGrant, RoleGrantType.from_row)
@@ -70,11 +92,18 @@ register_node("UserAccount", UserAccount, UserAccountType.from_row)
 @strawberry.type(name="Viewer", description="The signed-in account (当前用户)")
 class ViewerType:
     username: str = strawberry.field(description="Sign-in name (用户名)")
-    user_id: strawberry.ID = strawberry.field(description="The viewer's account (用户账号)")
-    person_id: strawberry.ID | None = strawberry.field(
-        description="The person the account belongs to, if any (干部)"
-    )
     user_pk: strawberry.Private[int]
+    person_pk: strawberry.Private[int | None]
+
+    @strawberry.field(description="The viewer's own account (用户账号)")
+    async def account(self, info: Info) -> UserAccountType:
+        row = await repository.own_account(info.context.session, info.context.actor)
+        assert row is not None  # the endpoint only serves signed-in, existing accounts
+        return UserAccountType.from_row(row)
+
+    @strawberry.field(description="The person the account belongs to, if any (干部)")
+    async def person(self, info: Info) -> Annotated[PersonType, PERSON] | None:
+        return await linked(info, "Person", self.person_pk)
 
     @strawberry.field(description="Roles the viewer holds (我的角色)")
     def roles(
@@ -195,10 +224,14 @@ class SetSecondFactorRequirementInput:
 
 @strawberry.type(description="Result of setSecondFactorRequirement (双因素认证要求设置结果)")
 class SetSecondFactorRequirementPayload:
-    office_id: strawberry.ID | None = strawberry.field(
-        description="The office, unless refused (机构)"
-    )
+    office_pk: strawberry.Private[int | None]
     user_errors: list[UserError] = strawberry.field(description="Why it was refused (输入错误)")
+
+    @strawberry.field(description="The office, unless refused (机构)")
+    async def office(
+        self, info: Info
+    ) -> Annotated[OfficeType, strawberry.lazy("inspectnet.network.graphql")] | None:
+        return None if self.office_pk is None else await office_by_id(info, self.office_pk)
 
 
 @strawberry.type
@@ -209,11 +242,8 @@ class AccountsQuery:
         assert actor.user_id is not None  # the endpoint only serves signed-in accounts
         return ViewerType(
             username=actor.username,
-            user_id=strawberry.ID(global_id("UserAccount", actor.user_id)),
-            person_id=strawberry.ID(global_id("Person", actor.person_id))
-            if actor.person_id
-            else None,
             user_pk=actor.user_id,
+            person_pk=actor.person_id,
         )
 
 
@@ -337,7 +367,7 @@ class AccountsMutation:
 
         office_pk, errors = await run_mutation(info, "second_factor_requirement.set", call)
         return SetSecondFactorRequirementPayload(
-            office_id=strawberry.ID(global_id("Office", office_pk)) if office_pk else None,
+            office_pk=office_pk or None,
             user_errors=errors,
         )
 

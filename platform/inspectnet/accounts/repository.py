@@ -160,3 +160,11 @@ async def find_requirement(
             SecondFactorRequirement.office_id == office_id, SecondFactorRequirement.role == role
         )
     )
+
+
+async def own_account(session: AsyncSession, actor: Actor) -> UserAccount | None:
+    """The signed-in account itself: every account may read its own record."""
+    if actor.user_id is None:
+        return None
+    # system scope: the viewer's own account, which no role is needed to see
+    return await session.get(UserAccount, actor.user_id)

@@ -3,32 +3,40 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
 from inspectnet.audit import repository
 from inspectnet.audit.models import AuditEntry, Outcome
 from inspectnet.graphql.context import Info
+from inspectnet.graphql.labels import labelled_enum
+from inspectnet.graphql.links import linked, linked_by_global_id
 from inspectnet.graphql.nodes import register_node
 from inspectnet.graphql.parts import SchemaPart
 from inspectnet.graphql.relay import Connection, Node, connection
+from inspectnet.graphql.stamps import Stamped
 from inspectnet.ids import expect_global_id, global_id
 
-OutcomeEnum = strawberry.enum(Outcome, name="AuditOutcome", description="What came of it (结果)")
+if TYPE_CHECKING:
+    from inspectnet.accounts.graphql import UserAccountType
+
+OUTCOME_LABELS = {Outcome.SUCCESS: "成功", Outcome.DENIED: "被拒绝", Outcome.FAILED: "失败"}
+OutcomeEnum = labelled_enum(
+    Outcome, OUTCOME_LABELS, name="AuditOutcome", description="What came of it (结果)"
+)
 
 
 @strawberry.type(name="AuditEntry", description="Audit log entry (审计日志)")
-class AuditEntryType(Node):
+class AuditEntryType(Node, Stamped):
     at: datetime = strawberry.field(description="When it happened (时间)")
     actor_name: str = strawberry.field(description="Who acted, by name (操作人)")
-    actor_id: strawberry.ID | None = strawberry.field(
-        description="The acting account, if any (用户账号)"
-    )
     action: str = strawberry.field(description="What was done, e.g. office.create (操作)")
-    object_id: str | None = strawberry.field(description="Global ID of the object concerned")
     request_id: str | None = strawberry.field(description="Request it happened in (请求编号)")
     outcome: Outcome = strawberry.field(description="What came of it (结果)")
     hash: str = strawberry.field(description="Chain hash over this entry and the one before")
+    actor_pk: strawberry.Private[int | None]
+    object_gid: strawberry.Private[str | None]
 
     @classmethod
     def from_row(cls, row: AuditEntry) -> AuditEntryType:
@@ -36,15 +44,26 @@ class AuditEntryType(Node):
             id=strawberry.ID(global_id("AuditEntry", row.id)),
             at=row.at,
             actor_name=row.actor_name,
-            actor_id=strawberry.ID(global_id("UserAccount", row.actor_user_id))
-            if row.actor_user_id
-            else None,
+            actor_pk=row.actor_user_id,
             action=row.action,
-            object_id=row.object_id,
+            object_gid=row.object_id,
             request_id=row.request_id,
             outcome=row.outcome,
             hash=row.hash,
+            # an entry is written once and never changed (append-only, hash-chained)
+            created_at=row.at,
+            updated_at=row.at,
         )
+
+    @strawberry.field(description="The acting account, null if none or hidden (用户账号)")
+    async def actor(
+        self, info: Info
+    ) -> Annotated[UserAccountType, strawberry.lazy("inspectnet.accounts.graphql")] | None:
+        return await linked(info, "UserAccount", self.actor_pk)
+
+    @strawberry.field(description="The object concerned, null if none, gone or hidden (对象)")
+    async def object(self, info: Info) -> Node | None:
+        return await linked_by_global_id(info, self.object_gid)
 
 
 register_node("AuditEntry", AuditEntry, AuditEntryType.from_row)

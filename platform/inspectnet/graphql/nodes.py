@@ -18,6 +18,11 @@ def register_node(type_name: str, model: type[Any], convert: Callable[[Any], Any
     _NODES[type_name] = (model, convert)
 
 
+def node_entry(type_name: str) -> tuple[type[Any], Callable[[Any], Any]] | None:
+    """The model and converter registered for ``type_name``, if any."""
+    return _NODES.get(type_name)
+
+
 async def resolve_node(info: Info, global_id: str) -> Any:
     """The object a global ID names, if the actor may read it; NOT_FOUND otherwise."""
     type_name, pk = parse_global_id(global_id)

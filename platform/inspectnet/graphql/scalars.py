@@ -9,7 +9,7 @@ deadline engine and the flush guard refuse years outside 1900-2200 with a userEr
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 import dateutil.parser
 import strawberry
@@ -19,7 +19,13 @@ from strawberry.types.scalar import ScalarDefinition
 from inspectnet import clock
 
 DATETIME_DESCRIPTION = (
-    "Date with time, ISO 8601 (日期时间); without an offset it is Beijing time (北京时间)"
+    "Date with time, ISO 8601 (日期时间). Output always carries its offset. Input should carry "
+    "one (2026-11-30T20:00:00+08:00 or …Z); input without an offset is read as Beijing time "
+    "(北京时间, Asia/Shanghai, UTC+8), the time officials mean"
+)
+DATE_DESCRIPTION = (
+    "Calendar date, ISO 8601 YYYY-MM-DD (日期), without a time or offset; a date is always a "
+    "Beijing date (Asia/Shanghai): deadlines and working days are counted on Beijing dates"
 )
 
 
@@ -37,6 +43,25 @@ def parse_datetime(value: object) -> datetime:
     return parsed.replace(tzinfo=clock.CHINA) if parsed.tzinfo is None else parsed
 
 
+def parse_date(value: object) -> date:
+    """A date from ISO 8601 ``YYYY-MM-DD`` text."""
+    if not isinstance(value, str):
+        raise StrawberryInputCoercionError("日期应为 ISO 8601 字符串（如 2026-11-30）")
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise StrawberryInputCoercionError(
+            "日期格式无效（应为 YYYY-MM-DD，如 2026-11-30）"
+        ) from None
+
+
+BeijingDate: ScalarDefinition = strawberry.scalar(
+    name="Date",
+    description=DATE_DESCRIPTION,
+    serialize=date.isoformat,
+    parse_value=parse_date,
+)
+
 BeijingDateTime: ScalarDefinition = strawberry.scalar(
     name="DateTime",
     description=DATETIME_DESCRIPTION,
@@ -44,4 +69,4 @@ BeijingDateTime: ScalarDefinition = strawberry.scalar(
     parse_value=parse_datetime,
 )
 
-SCALAR_MAP: dict[object, ScalarDefinition] = {datetime: BeijingDateTime}
+SCALAR_MAP: dict[object, ScalarDefinition] = {datetime: BeijingDateTime, date: BeijingDate}

@@ -10,14 +10,17 @@ from inspectnet.authz.checks import get_readable
 from inspectnet.errors import ValidationFailed
 from inspectnet.graphql.context import Info
 from inspectnet.graphql.errors import UserError
+from inspectnet.graphql.labels import labelled_enum
 from inspectnet.graphql.mutations import run_mutation
 from inspectnet.graphql.nodes import register_node
 from inspectnet.graphql.parts import SchemaPart
-from inspectnet.graphql.relay import Connection, Node, connection
+from inspectnet.graphql.relay import Connection, Node, PageInfo, connection
+from inspectnet.graphql.stamps import Stamped, stamps
 from inspectnet.ids import expect_global_id, global_id
 from inspectnet.network import repository, service
 from inspectnet.network.graph import Direction
 from inspectnet.network.graphql_links import LinkMutation, LinkQuery
+from inspectnet.network.loaders import office_by_id
 from inspectnet.network.models import (
     LinkKind,
     Office,
@@ -31,20 +34,26 @@ if TYPE_CHECKING:
 
 MAX_DEPTH = 10
 
-OfficeKindEnum = strawberry.enum(
-    OfficeKind, name="OfficeKind", description="Kind of office (机构类型)"
+OFFICE_KIND_LABELS = {
+    OfficeKind.REGIONAL_OFFICE: "自治区/省委巡视办",
+    OfficeKind.LIAISON_BODY: "盟市巡视工作联络组办公室",
+    OfficeKind.PATROL_OFFICE: "巡察办",
+    OfficeKind.DEPARTMENTAL_PATROL_OFFICE: "厅党组巡察办",
+}
+OfficeKindEnum = labelled_enum(
+    OfficeKind, OFFICE_KIND_LABELS, name="OfficeKind", description="Kind of office (机构类型)"
 )
 
 
 @strawberry.type(
     name="Office", description="Inspection office (巡视巡察机构), a tenant of the network"
 )
-class OfficeType(Node):
+class OfficeType(Node, Stamped):
     code: str = strawberry.field(description="Stable short code")
     name: str = strawberry.field(description="Name (名称)")
     kind: OfficeKind = strawberry.field(description="Kind of office (机构类型)")
     region_code: str = strawberry.field(description="Administrative region code (行政区划代码)")
-    ruleset_id: str = strawberry.field(description="Ruleset the office works under (适用规定)")
+    ruleset_id: strawberry.Private[str]
     pk: strawberry.Private[int]
 
     @classmethod
@@ -57,6 +66,7 @@ class OfficeType(Node):
             kind=row.kind,
             region_code=row.region_code,
             ruleset_id=row.ruleset_id,
+            **stamps(row),
         )
 
     @strawberry.field(description="The ruleset the office works under, with its rules (适用规定)")
@@ -89,7 +99,7 @@ class OfficeType(Node):
         )
 
     @strawberry.field(description="Offices below on a line, down to `depth` links (下级)")
-    def subordinates(
+    async def subordinates(
         self,
         info: Info,
         depth: int = 1,
@@ -98,13 +108,13 @@ class OfficeType(Node):
         after: str | None = None,
         last: int | None = None,
         before: str | None = None,
-    ) -> Connection[OfficeType]:
+    ) -> OfficeTreeConnection:
         if not 1 <= depth <= MAX_DEPTH:
             raise ValidationFailed(
                 f"depth 应在1到{MAX_DEPTH}之间", code="DEPTH_OUT_OF_RANGE", field="depth"
             )
         actor = info.context.actor
-        return connection(  # type: ignore[return-value]
+        page = await connection(
             info,
             key=f"office.subordinates.{kind.value}.{depth}",
             parent_id=self.pk,
@@ -115,6 +125,72 @@ class OfficeType(Node):
             last=last,
             before=before,
         )
+        return OfficeTreeConnection(
+            edges=[
+                OfficeTreeEdge(cursor=e.cursor, node=e.node, root_pk=self.pk, kind=kind)
+                for e in page.edges
+            ],
+            page_info=page.page_info,
+            inner=page,
+        )
+
+
+@strawberry.type(
+    name="OfficeTreeEdge",
+    description="An office below another, with its place in the subtree (下级机构及其层级)",
+)
+class OfficeTreeEdge:
+    cursor: str = strawberry.field(description="Opaque cursor for after/before (游标)")
+    node: OfficeType = strawberry.field(description="The office (机构)")
+    root_pk: strawberry.Private[int]
+    kind: strawberry.Private[LinkKind]
+
+    async def _place(self, info: Info) -> tuple[int, int] | None:
+        """(depth, parent) of this office under the root, batched across the request."""
+        session, kind = info.context.session, self.kind
+
+        async def batch(keys: list[tuple[int, int]]) -> list[tuple[int, int] | None]:
+            rows = await session.execute(
+                repository.places_in_subtrees(
+                    kind, sorted({r for r, _ in keys}), sorted({o for _, o in keys})
+                )
+            )
+            found = {(r, o): (d, p) for r, o, d, p in rows.all()}
+            return [found.get(k) for k in keys]
+
+        loader = info.context.loader(("office.tree.place", kind), batch)
+        return await loader.load((self.root_pk, self.node.pk))  # type: ignore[no-any-return]
+
+    @strawberry.field(description="Links below the office asked about; 1 for a direct one (层级)")
+    async def depth(self, info: Info) -> int:
+        place = await self._place(info)
+        assert place is not None  # the office was listed because it lies below the root
+        return place[0]
+
+    @strawberry.field(
+        description="Its superior on the path from the office asked about, null if hidden (上级)"
+    )
+    async def parent(self, info: Info) -> OfficeType | None:
+        place = await self._place(info)
+        return None if place is None else await office_by_id(info, place[1])
+
+
+@strawberry.type(
+    name="OfficeTreeConnection",
+    description="A page of the offices below one office, each with its place (下级机构)",
+)
+class OfficeTreeConnection:
+    edges: list[OfficeTreeEdge] = strawberry.field(description="The page's offices with cursors")
+    page_info: PageInfo = strawberry.field(description="Where the page stands (分页信息)")
+    inner: strawberry.Private[Connection[OfficeType]]
+
+    @strawberry.field(description="Offices in the whole subtree, after authorization (总数)")
+    async def total_count(self) -> int:
+        return await self.inner.total_count()
+
+    @strawberry.field(description="The page's offices, without cursors")
+    def nodes(self) -> list[OfficeType]:
+        return [edge.node for edge in self.edges]
 
 
 register_node("Office", Office, OfficeType.from_row)

@@ -7,24 +7,44 @@ from __future__ import annotations
 
 import enum
 from datetime import datetime
+from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
 from inspectnet.graphql.context import Info
 from inspectnet.graphql.errors import UserError
+from inspectnet.graphql.labels import labelled_enum
 from inspectnet.graphql.mutations import run_mutation
 from inspectnet.graphql.nodes import register_node
 from inspectnet.graphql.relay import Connection, Node, connection
+from inspectnet.graphql.stamps import Stamped, stamps
 from inspectnet.ids import expect_global_id, global_id
 from inspectnet.network import repository, service
+from inspectnet.network.loaders import office_by_id
 from inspectnet.network.models import LinkKind, OfficeLink, OfficeLinkProposal, ProposalState
 from inspectnet.paging import top_level
 
-ProposalStateEnum = strawberry.enum(
-    ProposalState, name="LinkProposalState", description="Where a link proposal stands (申请状态)"
+if TYPE_CHECKING:
+    from inspectnet.network.graphql import OfficeType
+
+OFFICE = strawberry.lazy("inspectnet.network.graphql")
+
+PROPOSAL_STATE_LABELS = {
+    ProposalState.PROPOSED: "待答复",
+    ProposalState.ACCEPTED: "已同意",
+    ProposalState.REFUSED: "不同意",
+    ProposalState.WITHDRAWN: "已撤回",
+}
+ProposalStateEnum = labelled_enum(
+    ProposalState,
+    PROPOSAL_STATE_LABELS,
+    name="LinkProposalState",
+    description="Where a link proposal stands (申请状态)",
 )
-LinkKindEnum = strawberry.enum(
+LINK_KIND_LABELS = {LinkKind.LEADERSHIP: "领导（报备报批）关系", LinkKind.GUIDANCE: "业务指导关系"}
+LinkKindEnum = labelled_enum(
     LinkKind,
+    LINK_KIND_LABELS,
     name="LinkKind",
     description="Line of the network: leadership/filing (报备报批) or guidance (业务指导)",
 )
@@ -35,49 +55,70 @@ LinkKindEnum = strawberry.enum(
 )
 class OfficeLinkType:
     kind: LinkKind = strawberry.field(description="Line of the link (领导或业务指导关系)")
-    superior_id: strawberry.ID = strawberry.field(description="The superior office (上级)")
-    subordinate_id: strawberry.ID = strawberry.field(description="The subordinate office (下级)")
+    superior_pk: strawberry.Private[int]
+    subordinate_pk: strawberry.Private[int]
 
     @classmethod
     def from_row(cls, row: OfficeLink) -> OfficeLinkType:
-        return cls(
-            kind=row.kind,
-            superior_id=strawberry.ID(global_id("Office", row.superior_id)),
-            subordinate_id=strawberry.ID(global_id("Office", row.subordinate_id)),
-        )
+        return cls(kind=row.kind, superior_pk=row.superior_id, subordinate_pk=row.subordinate_id)
+
+    @strawberry.field(description="The superior office, null if hidden (上级)")
+    async def superior(self, info: Info) -> Annotated[OfficeType, OFFICE] | None:
+        return await office_by_id(info, self.superior_pk)
+
+    @strawberry.field(description="The subordinate office, null if hidden (下级)")
+    async def subordinate(self, info: Info) -> Annotated[OfficeType, OFFICE] | None:
+        return await office_by_id(info, self.subordinate_pk)
 
 
 @strawberry.type(
     name="OfficeLinkProposal",
     description="One end's proposal of a link, answered by the other end (联系申请)",
 )
-class OfficeLinkProposalType(Node):
+class OfficeLinkProposalType(Node, Stamped):
     kind: LinkKind = strawberry.field(description="Line of the link (领导或业务指导关系)")
-    superior_id: strawberry.ID = strawberry.field(description="The superior office (上级)")
-    subordinate_id: strawberry.ID = strawberry.field(description="The subordinate office (下级)")
-    proposer_id: strawberry.ID = strawberry.field(description="The end that proposed it (申请方)")
-    addressee_id: strawberry.ID = strawberry.field(description="The end that answers it (答复方)")
     state: ProposalState = strawberry.field(description="Where it stands (申请状态)")
     proposed_by: str = strawberry.field(description="Who proposed it (申请人)")
     decided_by: str | None = strawberry.field(description="Who answered or withdrew it (处理人)")
     decided_at: datetime | None = strawberry.field(description="When it was decided (处理时间)")
     reason: str | None = strawberry.field(description="Why it was refused (不同意理由)")
+    superior_pk: strawberry.Private[int]
+    subordinate_pk: strawberry.Private[int]
+    proposer_pk: strawberry.Private[int]
+    addressee_pk: strawberry.Private[int]
 
     @classmethod
     def from_row(cls, row: OfficeLinkProposal) -> OfficeLinkProposalType:
         return cls(
             id=strawberry.ID(global_id("OfficeLinkProposal", row.id)),
             kind=row.kind,
-            superior_id=strawberry.ID(global_id("Office", row.superior_id)),
-            subordinate_id=strawberry.ID(global_id("Office", row.subordinate_id)),
-            proposer_id=strawberry.ID(global_id("Office", row.proposer_office_id)),
-            addressee_id=strawberry.ID(global_id("Office", row.office_id)),
             state=row.state,
             proposed_by=row.proposed_by,
             decided_by=row.decided_by,
             decided_at=row.decided_at,
             reason=row.reason,
+            superior_pk=row.superior_id,
+            subordinate_pk=row.subordinate_id,
+            proposer_pk=row.proposer_office_id,
+            addressee_pk=row.office_id,
+            **stamps(row),
         )
+
+    @strawberry.field(description="The superior office, null if hidden (上级)")
+    async def superior(self, info: Info) -> Annotated[OfficeType, OFFICE] | None:
+        return await office_by_id(info, self.superior_pk)
+
+    @strawberry.field(description="The subordinate office, null if hidden (下级)")
+    async def subordinate(self, info: Info) -> Annotated[OfficeType, OFFICE] | None:
+        return await office_by_id(info, self.subordinate_pk)
+
+    @strawberry.field(description="The end that proposed it, null if hidden (申请方)")
+    async def proposer(self, info: Info) -> Annotated[OfficeType, OFFICE] | None:
+        return await office_by_id(info, self.proposer_pk)
+
+    @strawberry.field(description="The end that answers it, null if hidden (答复方)")
+    async def addressee(self, info: Info) -> Annotated[OfficeType, OFFICE] | None:
+        return await office_by_id(info, self.addressee_pk)
 
 
 # node(id) reads through the addressee's scope; the proposing side lists its own proposals
@@ -85,11 +126,22 @@ class OfficeLinkProposalType(Node):
 register_node("OfficeLinkProposal", OfficeLinkProposal, OfficeLinkProposalType.from_row)
 
 
-@strawberry.enum(name="LinkProposalSide", description="Which proposals to list (申请方向)")
 class ProposalSide(enum.Enum):
     INCOMING = "INCOMING"  # addressed to the viewer's offices (待我方答复)
     OUTGOING = "OUTGOING"  # made by the viewer's offices (我方提出)
     BOTH = "BOTH"
+
+
+labelled_enum(
+    ProposalSide,
+    {
+        ProposalSide.INCOMING: "待我方答复",
+        ProposalSide.OUTGOING: "我方提出",
+        ProposalSide.BOTH: "全部",
+    },
+    name="LinkProposalSide",
+    description="Which proposals to list (申请方向)",
+)
 
 
 @strawberry.input(description="A new link between two offices on one line (建立上下级联系)")

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, Select, or_, select
+from sqlalchemy import ColumnElement, Select, and_, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
 from inspectnet.authz.actor import Actor
 from inspectnet.authz.scopes import readable, readable_filter
@@ -13,6 +14,7 @@ from inspectnet.network.models import (
     Office,
     OfficeLink,
     OfficeLinkProposal,
+    OfficeReach,
     ProposalState,
 )
 from inspectnet.paging import Children, children
@@ -86,4 +88,39 @@ async def pending_proposal(
             OfficeLinkProposal.subordinate_id == subordinate_id,
             OfficeLinkProposal.state == ProposalState.PROPOSED,
         )
+    )
+
+
+def places_in_subtrees(
+    kind: LinkKind, roots: list[int], offices: list[int]
+) -> Select[tuple[int, int, int, int]]:
+    """``(root, office, depth, parent)`` for offices below roots on a line (one lookup).
+
+    ``parent`` is the office's superior on the shortest path from the root (the lowest id when
+    two paths are equally short), so a page of a subtree renders as a tree.
+    """
+    below, via = aliased(OfficeReach), aliased(OfficeReach)
+    return (
+        select(
+            below.ancestor_id, below.descendant_id, below.depth, func.min(OfficeLink.superior_id)
+        )
+        .join(
+            OfficeLink,
+            and_(OfficeLink.subordinate_id == below.descendant_id, OfficeLink.kind == kind),
+        )
+        .outerjoin(
+            via,
+            and_(
+                via.kind == kind,
+                via.ancestor_id == below.ancestor_id,
+                via.descendant_id == OfficeLink.superior_id,
+            ),
+        )
+        .where(
+            below.kind == kind,
+            below.ancestor_id.in_(roots),
+            below.descendant_id.in_(offices),
+            or_(OfficeLink.superior_id == below.ancestor_id, via.depth == below.depth - 1),
+        )
+        .group_by(below.ancestor_id, below.descendant_id, below.depth)
     )

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from collections.abc import AsyncGenerator, Awaitable, Callable
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 import strawberry
 
 from inspectnet.graphql.context import Info
 from inspectnet.graphql.errors import UserError
+from inspectnet.graphql.labels import labelled_enum
 from inspectnet.graphql.live import LiveInfo, deliveries
 from inspectnet.graphql.mutations import run_mutation
 from inspectnet.graphql.nodes import register_node
@@ -19,8 +21,14 @@ from inspectnet.notifications import repository, service
 from inspectnet.notifications.models import Notification, NotificationKind
 from inspectnet.paging import PageArgs, encode_cursor
 
-NotificationKindEnum = strawberry.enum(
-    NotificationKind, name="NotificationKind", description="What a notification is about (通知类型)"
+if TYPE_CHECKING:
+    pass
+
+NotificationKindEnum = labelled_enum(
+    NotificationKind,
+    {NotificationKind.NOTICE: "机构通知"},
+    name="NotificationKind",
+    description="What a notification is about (通知类型)",
 )
 
 
@@ -28,11 +36,16 @@ NotificationKindEnum = strawberry.enum(
 class NotificationType(Node):
     kind: NotificationKind = strawberry.field(description="What it is about (通知类型)")
     title: str = strawberry.field(description="Short title (标题)")
+    # Ids, not linked objects: a notification is also delivered over a subscription, which has
+    # no open session to load links in; the client reads the subject through node(id).
     office_id: strawberry.ID = strawberry.field(description="The office it concerns (机构)")
     subject_id: strawberry.ID | None = strawberry.field(
         description="Global ID of the object it is about, read through node(id) (相关对象)"
     )
     created_at: datetime = strawberry.field(description="When it was raised (通知时间)")
+    updated_at: datetime = strawberry.field(
+        description="When it last changed: raised, or marked read (更新时间)"
+    )
     read_at: datetime | None = strawberry.field(
         description="When the viewer marked it read, none while unread (已读时间)"
     )
@@ -46,6 +59,7 @@ class NotificationType(Node):
             office_id=strawberry.ID(global_id("Office", row.office_id)),
             subject_id=strawberry.ID(row.subject_id) if row.subject_id else None,
             created_at=row.created_at,
+            updated_at=row.read_at or row.created_at,
             read_at=row.read_at,
         )
 

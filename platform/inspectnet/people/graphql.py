@@ -10,10 +10,13 @@ import strawberry
 from inspectnet.graphql.context import Info
 from inspectnet.graphql.errors import UserError
 from inspectnet.graphql.fields import connection_field
+from inspectnet.graphql.labels import labelled_enum
+from inspectnet.graphql.links import linked
 from inspectnet.graphql.mutations import run_mutation
 from inspectnet.graphql.nodes import register_node
 from inspectnet.graphql.parts import SchemaPart, TypeField
 from inspectnet.graphql.relay import Connection, Node, connection
+from inspectnet.graphql.stamps import Stamped, stamps
 from inspectnet.ids import expect_global_id, global_id
 from inspectnet.network.loaders import office_by_id
 from inspectnet.people import repository, service
@@ -30,26 +33,43 @@ from inspectnet.validation import described
 
 if TYPE_CHECKING:
     from inspectnet.network.graphql import OfficeType
+    from inspectnet.targets.graphql import TargetType
 
-ExpertiseEnum = strawberry.enum(
-    Expertise, name="Expertise", description="Expertise (专业领域, qh-zrzyt §9)"
+TARGET = strawberry.lazy("inspectnet.targets.graphql")
+OFFICE = strawberry.lazy("inspectnet.network.graphql")
+
+EXPERTISE_LABELS = {
+    Expertise.PARTY_BUILDING: "基层党建",
+    Expertise.DISCIPLINE: "纪检监察",
+    Expertise.PERSONNEL: "组织人事",
+    Expertise.FINANCE_AUDIT: "财务审计",
+    Expertise.NATURAL_RESOURCES: "自然资源管理",
+    Expertise.POLICY_LAW: "相关政策法规",
+}
+ExpertiseEnum = labelled_enum(
+    Expertise, EXPERTISE_LABELS, name="Expertise", description="Expertise (专业领域, qh-zrzyt §9)"
 )
-TieKindEnum = strawberry.enum(TieKind, name="TieKind", description="Kind of tie (亲属或利害关系)")
-PoolKindEnum = strawberry.enum(
-    PoolKind, name="PoolKind", description="Leader pool (组长库) or talent pool (人才库)"
+TIE_KIND_LABELS = {TieKind.KIN: "亲属关系", TieKind.INTEREST: "其他利害关系"}
+TieKindEnum = labelled_enum(
+    TieKind, TIE_KIND_LABELS, name="TieKind", description="Kind of tie (亲属或利害关系)"
+)
+POOL_KIND_LABELS = {PoolKind.LEADER: "组长库", PoolKind.TALENT: "人才库"}
+PoolKindEnum = labelled_enum(
+    PoolKind,
+    POOL_KIND_LABELS,
+    name="PoolKind",
+    description="Leader pool (组长库) or talent pool (人才库)",
 )
 
 
 @strawberry.type(name="EmploymentRecord", description="A post held (任职经历)")
-class EmploymentRecordType(Node):
+class EmploymentRecordType(Node, Stamped):
     organisation: str = strawberry.field(description="Organisation served in (任职单位)")
     post: str = strawberry.field(description="Post (职务)")
     region_code: str | None = strawberry.field(
         description="Administrative region code of the post, if known (行政区划代码)"
     )
-    target_id: strawberry.ID | None = strawberry.field(
-        description="The organisation as a target, if it is one (巡视巡察对象)"
-    )
+    target_pk: strawberry.Private[int | None]
     started_on: date = strawberry.field(description="Start of the post (起始日期)")
     ended_on: date | None = strawberry.field(
         description="End of the post, none while held (终止日期)"
@@ -62,20 +82,25 @@ class EmploymentRecordType(Node):
             organisation=row.organisation,
             post=row.post,
             region_code=row.region_code,
-            target_id=strawberry.ID(global_id("Target", row.target_id)) if row.target_id else None,
+            target_pk=row.target_id,
+            **stamps(row),
             started_on=row.started_on,
             ended_on=row.ended_on,
         )
 
+    @strawberry.field(
+        description="The organisation as a target, if it is one and visible (巡视巡察对象)"
+    )
+    async def target(self, info: Info) -> Annotated[TargetType, TARGET] | None:
+        return await linked(info, "Target", self.target_pk)
+
 
 @strawberry.type(name="InterestTie", description="Declared kin or interest tie (亲属及利害关系)")
-class InterestTieType(Node):
+class InterestTieType(Node, Stamped):
     kind: TieKind = strawberry.field(description="Kin or interest (亲属或利害关系)")
     organisation: str = strawberry.field(description="Organisation the tie leads to (单位)")
     relation: str = strawberry.field(description="Relation, e.g. spouse (关系)")
-    target_id: strawberry.ID | None = strawberry.field(
-        description="The organisation as a target, if it is one (巡视巡察对象)"
-    )
+    target_pk: strawberry.Private[int | None]
 
     @classmethod
     def from_row(cls, row: InterestTie) -> InterestTieType:
@@ -84,17 +109,24 @@ class InterestTieType(Node):
             kind=row.kind,
             organisation=row.organisation,
             relation=row.relation,
-            target_id=strawberry.ID(global_id("Target", row.target_id)) if row.target_id else None,
+            target_pk=row.target_id,
+            **stamps(row),
         )
+
+    @strawberry.field(
+        description="The organisation as a target, if it is one and visible (巡视巡察对象)"
+    )
+    async def target(self, info: Info) -> Annotated[TargetType, TARGET] | None:
+        return await linked(info, "Target", self.target_pk)
 
 
 @strawberry.type(
     name="PoolMembership", description="Membership of a leader or talent pool (组长库/人才库)"
 )
-class PoolMembershipType(Node):
+class PoolMembershipType(Node, Stamped):
     pool: PoolKind = strawberry.field(description="Leader pool or talent pool (组长库/人才库)")
     since: date = strawberry.field(description="Date joined (入库日期)")
-    office_id: strawberry.ID = strawberry.field(description="The office keeping the pool (机构)")
+    office_pk: strawberry.Private[int]
 
     @classmethod
     def from_row(cls, row: PoolMembership) -> PoolMembershipType:
@@ -102,12 +134,17 @@ class PoolMembershipType(Node):
             id=strawberry.ID(global_id("PoolMembership", row.id)),
             pool=row.pool,
             since=row.since,
-            office_id=strawberry.ID(global_id("Office", row.office_id)),
+            office_pk=row.office_id,
+            **stamps(row),
         )
+
+    @strawberry.field(description="The office keeping the pool, null if hidden (机构)")
+    async def office(self, info: Info) -> Annotated[OfficeType, OFFICE] | None:
+        return await office_by_id(info, self.office_pk)
 
 
 @strawberry.type(name="Person", description="Cadre (干部)")
-class PersonType(Node):
+class PersonType(Node, Stamped):
     name: str = strawberry.field(description="Name (姓名)")
     unit: str = strawberry.field(description="Unit (工作单位)")
     rank: str = strawberry.field(description="Rank (职级)")
@@ -127,6 +164,7 @@ class PersonType(Node):
             rank=row.rank,
             home_region_code=row.home_region_code,
             expertise=[Expertise(e) for e in row.expertise],
+            **stamps(row),
         )
 
     @strawberry.field(description="The office keeping the record (管理机构)")

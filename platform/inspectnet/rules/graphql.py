@@ -11,12 +11,12 @@ from datetime import date, datetime
 from typing import Annotated
 
 import strawberry
-from strawberry.scalars import JSON
 
 from inspectnet import validation
 from inspectnet.errors import ValidationFailed
 from inspectnet.graphql.context import Info
 from inspectnet.graphql.errors import UserError
+from inspectnet.graphql.labels import labelled_enum
 from inspectnet.graphql.mutations import run_mutation
 from inspectnet.graphql.parts import SchemaPart
 from inspectnet.ids import expect_global_id
@@ -25,20 +25,45 @@ from inspectnet.rules.calendar import PeriodUnit
 from inspectnet.rules.calendar_checks import CalendarDiff, CalendarImplausible, CalendarProblem
 from inspectnet.rules.deadlines import Colour, Deadline, DeadlineStatus, instant_problems
 from inspectnet.rules.format import RULE_ID_PATTERN, Event, RuleBase, RuleKind, Ruleset
+from inspectnet.rules.graphql_params import (
+    DeadlineEventEnum,
+    PeriodUnitEnum,
+    RuleParams,
+    params_type,
+)
 from inspectnet.rules.registry import registry
 
-RuleKindEnum = strawberry.enum(RuleKind, name="RuleKind", description="Kind of rule (规则类别)")
-DeadlineStatusEnum = strawberry.enum(
-    DeadlineStatus, name="DeadlineStatus", description="Status of a deadline (期限状态)"
+RULE_KIND_LABELS = {
+    RuleKind.DEADLINE: "期限",
+    RuleKind.PROBLEM_CATEGORY: "问题类别",
+    RuleKind.INSPECTION_MODE: "巡视巡察方式",
+    RuleKind.REPORT_KIND: "报告类别",
+    RuleKind.TEAM_ROLE: "巡视巡察组职务",
+    RuleKind.TEAM_SIZE: "巡视巡察组人数",
+    RuleKind.FILING_DUTY: "报备报批事项",
+    RuleKind.TRANSFER_ROUTE: "移交渠道",
+    RuleKind.RECUSAL_GROUND: "回避情形",
+    RuleKind.DISCLOSURE_POINT: "公开事项",
+}
+RuleKindEnum = labelled_enum(
+    RuleKind, RULE_KIND_LABELS, name="RuleKind", description="Kind of rule (规则类别)"
 )
-DeadlineColourEnum = strawberry.enum(
-    Colour, name="DeadlineColour", description="Three-colour warning (三色预警)"
+DEADLINE_STATUS_LABELS = {
+    DeadlineStatus.NOT_STARTED: "未开始",
+    DeadlineStatus.ON_TIME: "正常",
+    DeadlineStatus.DUE_SOON: "即将到期",
+    DeadlineStatus.OVERDUE: "已逾期",
+    DeadlineStatus.MET: "已完成",
+}
+DeadlineStatusEnum = labelled_enum(
+    DeadlineStatus,
+    DEADLINE_STATUS_LABELS,
+    name="DeadlineStatus",
+    description="Status of a deadline (期限状态)",
 )
-DeadlineEventEnum = strawberry.enum(
-    Event, name="DeadlineEvent", description="Event that starts or ends a deadline (起止事件)"
-)
-PeriodUnitEnum = strawberry.enum(
-    PeriodUnit, name="PeriodUnit", description="How a period is counted (期间计算单位)"
+COLOUR_LABELS = {Colour.GREEN: "绿色", Colour.YELLOW: "黄色", Colour.RED: "红色"}
+DeadlineColourEnum = labelled_enum(
+    Colour, COLOUR_LABELS, name="DeadlineColour", description="Three-colour warning (三色预警)"
 )
 
 
@@ -49,7 +74,9 @@ class RuleType:
     name: str = strawberry.field(description="Chinese name (名称)")
     article: str = strawberry.field(description="Article cited, e.g. 'qh-zrzyt §19' (条款)")
     quote: str = strawberry.field(description="Verbatim quote from the article (原文)")
-    params: JSON = strawberry.field(description="Typed parameters of the rule's kind")
+    params: RuleParams = strawberry.field(
+        description="Typed parameters of the rule's kind (规则参数)"
+    )
 
 
 @strawberry.type(
@@ -110,14 +137,13 @@ class DeadlineType:
 
 def rule_type(rule: RuleBase) -> RuleType:
     """The GraphQL value of one rule."""
-    params = getattr(rule, "params", None)
     return RuleType(
         id=rule.id,
         kind=rule.rule_kind,
         name=rule.name,
         article=rule.article,
         quote=rule.quote,
-        params=params.model_dump(mode="json") if params is not None else {},
+        params=params_type(rule.params),  # type: ignore[attr-defined]  (every kind has params)
     )
 
 

@@ -10,10 +10,12 @@ import strawberry
 from inspectnet.graphql.context import Info
 from inspectnet.graphql.errors import UserError
 from inspectnet.graphql.fields import connection_field
+from inspectnet.graphql.links import linked
 from inspectnet.graphql.mutations import run_mutation
 from inspectnet.graphql.nodes import register_node
 from inspectnet.graphql.parts import SchemaPart, TypeField
 from inspectnet.graphql.relay import Connection, Node, connection
+from inspectnet.graphql.stamps import Stamped, stamps
 from inspectnet.ids import expect_global_id, global_id
 from inspectnet.network.loaders import office_by_id
 from inspectnet.targets import repository, service
@@ -22,32 +24,40 @@ from inspectnet.validation import described
 
 if TYPE_CHECKING:
     from inspectnet.network.graphql import OfficeType
+    from inspectnet.people.graphql import PersonType
 
 
 @strawberry.type(
     name="LeadershipPost", description="Member of a target's leadership roster (领导班子成员)"
 )
-class LeadershipPostType(Node):
-    person_id: strawberry.ID = strawberry.field(description="The person holding the post")
+class LeadershipPostType(Node, Stamped):
     post: str = strawberry.field(description="Post (职务)")
     started_on: date = strawberry.field(description="Start of the post (起始日期)")
     ended_on: date | None = strawberry.field(
         description="End of the post, none while held (终止日期)"
     )
+    person_pk: strawberry.Private[int]
 
     @classmethod
     def from_row(cls, row: LeadershipPost) -> LeadershipPostType:
         return cls(
             id=strawberry.ID(global_id("LeadershipPost", row.id)),
-            person_id=strawberry.ID(global_id("Person", row.person_id)),
             post=row.post,
             started_on=row.started_on,
             ended_on=row.ended_on,
+            person_pk=row.person_id,
+            **stamps(row),
         )
+
+    @strawberry.field(description="The person holding the post, null if hidden (干部)")
+    async def person(
+        self, info: Info
+    ) -> Annotated[PersonType, strawberry.lazy("inspectnet.people.graphql")] | None:
+        return await linked(info, "Person", self.person_pk)
 
 
 @strawberry.type(name="Target", description="Target organisation's leadership team (巡视巡察对象)")
-class TargetType(Node):
+class TargetType(Node, Stamped):
     name: str = strawberry.field(description="Name (名称)")
     region_code: str = strawberry.field(description="Administrative region code (行政区划代码)")
     pk: strawberry.Private[int]
@@ -61,6 +71,7 @@ class TargetType(Node):
             office_pk=row.office_id,
             name=row.name,
             region_code=row.region_code,
+            **stamps(row),
         )
 
     @strawberry.field(description="The office that covers the target (负责机构)")
