@@ -26,6 +26,9 @@ INSTALLED: list[str] = [
     "inspectnet.accounts",
     "inspectnet.audit",
     "inspectnet.rules",
+    "inspectnet.bodies",
+    "inspectnet.planning",
+    "inspectnet.filings",
 ]
 
 POLICY_FILE = "policy.csv"

@@ -1,0 +1,199 @@
+"""GraphQL types, inputs and thin resolvers for filings (报备 / 报批) and decisions."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import strawberry
+from strawberry.scalars import JSON
+
+from inspectnet.filings import repository, service
+from inspectnet.filings.models import Decision, Filing, FilingDecision, FilingState
+from inspectnet.graphql.context import Info
+from inspectnet.graphql.errors import UserError
+from inspectnet.graphql.fields import connection_field
+from inspectnet.graphql.mutations import run_mutation
+from inspectnet.graphql.nodes import register_node
+from inspectnet.graphql.parts import SchemaPart, TypeField
+from inspectnet.graphql.relay import Node
+from inspectnet.ids import expect_global_id, global_id
+
+FilingStateEnum = strawberry.enum(
+    FilingState, name="FilingState", description="State of a filing version (报送状态)"
+)
+DecisionEnum = strawberry.enum(
+    Decision,
+    name="FilingDecisionKind",
+    description="Approve, return or acknowledge (批准、退回、备案)",
+)
+
+
+@strawberry.type(name="FilingDecision", description="A decision on a filing version (处理意见)")
+class FilingDecisionType(Node):
+    decision: DecisionEnum = strawberry.field(description="Decision (处理)")  # type: ignore[valid-type]
+    reason: str | None = strawberry.field(description="Reason (理由)")
+    decided_by: strawberry.ID | None = strawberry.field(description="Who decided (处理人)")
+    decided_at: datetime = strawberry.field(description="When (处理时间)")
+
+    @classmethod
+    def from_row(cls, row: FilingDecision) -> FilingDecisionType:
+        return cls(
+            id=strawberry.ID(global_id("FilingDecision", row.id)),
+            decision=row.decision,
+            reason=row.reason,
+            decided_by=row.decided_by and strawberry.ID(global_id("UserAccount", row.decided_by)),
+            decided_at=row.decided_at,
+        )
+
+
+@strawberry.type(
+    name="Filing", description="One version of a filing for record or approval (报备 / 报批)"
+)
+class FilingType(Node):
+    rule_id: str = strawberry.field(description="The duty of the filer's ruleset (报备报批事项)")
+    mode: str = strawberry.field(description="record or approval (报备或报批)")
+    recipient: str = strawberry.field(description="Who decides, as the rule names it (接收方)")
+    office_id: strawberry.ID = strawberry.field(description="The filing office (报送机构)")
+    to_office_id: strawberry.ID = strawberry.field(description="The office filed to (接收机构)")
+    number: int = strawberry.field(description="Version number (版本号)")
+    title: str = strawberry.field(description="Title (标题)")
+    state: FilingStateEnum = strawberry.field(description="State (状态)")  # type: ignore[valid-type]
+    submitted_at: datetime = strawberry.field(description="When it was filed (报送时间)")
+    snapshot: JSON = strawberry.field(description="The frozen content (报送内容)")
+    pk: strawberry.Private[int]
+
+    @classmethod
+    def from_row(cls, row: Filing) -> FilingType:
+        return cls(
+            id=strawberry.ID(global_id("Filing", row.id)),
+            pk=row.id,
+            rule_id=row.rule_id,
+            mode=row.mode,
+            recipient=row.recipient,
+            office_id=strawberry.ID(global_id("Office", row.office_id)),
+            to_office_id=strawberry.ID(global_id("Office", row.to_office_id)),
+            number=row.number,
+            title=row.title,
+            state=row.state,
+            submitted_at=row.submitted_at,
+            snapshot=row.snapshot,
+        )
+
+    decisions = connection_field(
+        repository.decisions_of, FilingDecisionType, description="Decisions (处理意见)"
+    )
+
+
+@strawberry.type(name="FieldChange", description="A field that differs between versions (差异)")
+class FieldChangeType:
+    path: str = strawberry.field(description="The field (字段)")
+    before: JSON | None = strawberry.field(description="In the older version (原值)")
+    after: JSON | None = strawberry.field(description="In the newer version (新值)")
+
+
+register_node("Filing", Filing, FilingType.from_row)
+register_node("FilingDecision", FilingDecision, FilingDecisionType.from_row)
+
+
+@strawberry.input(description="File a plan's working copy (计划报备报批)")
+class FilePlanInput:
+    plan_id: strawberry.ID = strawberry.field(description="The plan (计划)")
+    rule_id: str = strawberry.field(description="The duty it is filed under (报备报批事项)")
+
+
+@strawberry.type(description="Result of filePlan (报送结果)")
+class FilePlanPayload:
+    filing: FilingType | None = strawberry.field(description="The new version (报送版本)")
+    user_errors: list[UserError] = strawberry.field(description="Why it was refused (输入错误)")
+
+
+@strawberry.input(description="Decide a filing version (处理报送)")
+class DecideFilingInput:
+    filing_id: strawberry.ID = strawberry.field(description="The version (报送版本)")
+    decision: DecisionEnum = strawberry.field(description="Decision (处理)")  # type: ignore[valid-type]
+    reason: str | None = strawberry.field(default=None, description="Reason (理由)")
+
+
+@strawberry.type(description="Result of decideFiling (处理结果)")
+class DecideFilingPayload:
+    decision: FilingDecisionType | None = strawberry.field(description="The decision (处理意见)")
+    user_errors: list[UserError] = strawberry.field(description="Why it was refused (输入错误)")
+
+
+@strawberry.type
+class FilingsQuery:
+    @strawberry.field(description="Compare two versions field by field (版本比对)")
+    async def compare_filings(
+        self, info: Info, older_id: strawberry.ID, newer_id: strawberry.ID
+    ) -> list[FieldChangeType]:
+        ctx = info.context
+        changes = await service.compare_versions(
+            ctx.session,
+            ctx.actor,
+            older_id=expect_global_id(older_id, "Filing", field="olderId"),
+            newer_id=expect_global_id(newer_id, "Filing", field="newerId"),
+        )
+        return [FieldChangeType(path=p, before=b, after=a) for p, b, a in changes]
+
+
+@strawberry.type
+class FilingsMutation:
+    @strawberry.mutation(description="File a plan for record or approval (计划报备报批)")
+    async def file_plan(self, info: Info, input: FilePlanInput) -> FilePlanPayload:
+        ctx = info.context
+
+        async def call() -> Filing:
+            return await service.file_plan(
+                ctx.session,
+                ctx.actor,
+                plan_id=expect_global_id(input.plan_id, "Plan", field="planId"),
+                rule_id=input.rule_id,
+            )
+
+        filing, errors = await run_mutation(info, "filing.submit", call)
+        return FilePlanPayload(filing=filing and FilingType.from_row(filing), user_errors=errors)
+
+    @strawberry.mutation(description="Approve, return or acknowledge a filing (处理报送)")
+    async def decide_filing(self, info: Info, input: DecideFilingInput) -> DecideFilingPayload:
+        ctx = info.context
+
+        async def call() -> FilingDecision:
+            return await service.decide(
+                ctx.session,
+                ctx.actor,
+                filing_id=expect_global_id(input.filing_id, "Filing", field="filingId"),
+                decision=Decision(input.decision),
+                reason=input.reason,
+            )
+
+        row, errors = await run_mutation(info, "filing.decide", call)
+        return DecideFilingPayload(
+            decision=row and FilingDecisionType.from_row(row), user_errors=errors
+        )
+
+
+SCHEMA = SchemaPart(
+    query=FilingsQuery,
+    mutation=FilingsMutation,
+    types=(FilingType, FilingDecisionType),
+    fields=(
+        TypeField(
+            "Office",
+            "filingsMade",
+            connection_field(
+                repository.filings_of_offices,
+                FilingType,
+                description="Versions the office filed (本机构报送)",
+            ),
+        ),
+        TypeField(
+            "Office",
+            "filingsReceived",
+            connection_field(
+                repository.filings_to_offices,
+                FilingType,
+                description="Versions filed to the office (收到的报送)",
+            ),
+        ),
+    ),
+)
