@@ -177,10 +177,11 @@ def upgrade() -> None:
         sa.Column("series_key", sa.String(length=140), nullable=False),
         sa.Column("number", sa.Integer(), nullable=False),
         sa.Column("title", sa.String(length=200), nullable=False),
-        sa.Column("snapshot", sa.JSON(), nullable=False),
+        sa.Column("snapshot", sa.JSON(), nullable=True),
         sa.Column(
             "state",
             sa.Enum(
+                "due",
                 "submitted",
                 "approved",
                 "returned",
@@ -192,7 +193,10 @@ def upgrade() -> None:
             ),
             nullable=False,
         ),
-        sa.Column("submitted_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("submitted_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("submitted_on", sa.Date(), nullable=True),
+        sa.Column("due_on", sa.Date(), nullable=True),
+        sa.Column("warn_on", sa.Date(), nullable=True),
         sa.Column("submitted_by", sa.Integer(), nullable=True),
         sa.Column("office_id", sa.Integer(), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
@@ -220,6 +224,9 @@ def upgrade() -> None:
         sa.UniqueConstraint("series_key", "number", name=op.f("uq_filings_series_key_number")),
     )
     with op.batch_alter_table("filings", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_filings_inbox", ["to_office_id", "state", "id"], unique=False
+        )
         batch_op.create_index(batch_op.f("ix_filings_office_id"), ["office_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_filings_series_key"), ["series_key"], unique=False)
         batch_op.create_index(batch_op.f("ix_filings_state"), ["state"], unique=False)
@@ -284,6 +291,7 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_filings_state"))
         batch_op.drop_index(batch_op.f("ix_filings_series_key"))
         batch_op.drop_index(batch_op.f("ix_filings_office_id"))
+        batch_op.drop_index("ix_filings_inbox")
 
     op.drop_table("filings")
     with op.batch_alter_table("body_members", schema=None) as batch_op:

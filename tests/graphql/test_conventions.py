@@ -40,6 +40,7 @@ EXEMPT_FROM_NODE: set[str] = {
     "Deadline",  # computed from a rule and a start event, never stored
     "CalendarDiff",  # what one calendar load changed, returned once in its payload
     "FieldChange",  # one difference between two filing versions, computed, never stored
+    "InboxCount",  # an aggregate (status, count) of an inbox, never a row
 }
 CATEGORY_FIELD = re.compile(
     r"^(kind|state|status|role|outcome|category|pool)$|(Kind|Status|State)$"

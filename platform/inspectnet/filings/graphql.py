@@ -2,24 +2,35 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 import strawberry
 from strawberry.scalars import JSON
 
+from inspectnet import clock
 from inspectnet.filings import repository, service
-from inspectnet.filings.models import Decision, Filing, FilingDecision, FilingState
+from inspectnet.filings.models import Decision, Filing, FilingDecision, FilingState, InboxStatus
+from inspectnet.filings.repository import InboxFilter
 from inspectnet.graphql.context import Info
 from inspectnet.graphql.errors import UserError
 from inspectnet.graphql.fields import connection_field
 from inspectnet.graphql.mutations import run_mutation
 from inspectnet.graphql.nodes import register_node
 from inspectnet.graphql.parts import SchemaPart, TypeField
-from inspectnet.graphql.relay import Node
+from inspectnet.graphql.relay import Connection, Node, connection
 from inspectnet.ids import expect_global_id, global_id
+from inspectnet.rules.deadlines import Colour
 
 FilingStateEnum = strawberry.enum(
     FilingState, name="FilingState", description="State of a filing version (报送状态)"
+)
+InboxStatusEnum = strawberry.enum(
+    InboxStatus,
+    name="InboxStatus",
+    description="Against the deadline (逾期、临期、未到期、按时、逾期完成)",
+)
+ColourEnum = strawberry.enum(
+    Colour, name="FilingColour", description="Three-colour warning (三色预警)"
 )
 DecisionEnum = strawberry.enum(
     Decision,
@@ -58,12 +69,20 @@ class FilingType(Node):
     number: int = strawberry.field(description="Version number (版本号)")
     title: str = strawberry.field(description="Title (标题)")
     state: FilingStateEnum = strawberry.field(description="State (状态)")  # type: ignore[valid-type]
-    submitted_at: datetime = strawberry.field(description="When it was filed (报送时间)")
-    snapshot: JSON = strawberry.field(description="The frozen content (报送内容)")
+    submitted_at: datetime | None = strawberry.field(
+        description="When it was filed, none while only due (报送时间)"
+    )
+    due_on: date | None = strawberry.field(description="Deadline (报送期限)")
+    status: InboxStatusEnum = strawberry.field(description="Against the deadline (状态)")  # type: ignore[valid-type]
+    colour: ColourEnum | None = strawberry.field(  # type: ignore[valid-type]
+        description="Red, yellow or green while due; none once filed (三色预警)"
+    )
+    snapshot: JSON | None = strawberry.field(description="The frozen content (报送内容)")
     pk: strawberry.Private[int]
 
     @classmethod
     def from_row(cls, row: Filing) -> FilingType:
+        status = service.status_of_row(row, clock.today_in_china())
         return cls(
             id=strawberry.ID(global_id("Filing", row.id)),
             pk=row.id,
@@ -76,6 +95,9 @@ class FilingType(Node):
             title=row.title,
             state=row.state,
             submitted_at=row.submitted_at,
+            due_on=row.due_on,
+            status=status,
+            colour=service.COLOUR.get(status),
             snapshot=row.snapshot,
         )
 
@@ -89,6 +111,77 @@ class FieldChangeType:
     path: str = strawberry.field(description="The field (字段)")
     before: JSON | None = strawberry.field(description="In the older version (原值)")
     after: JSON | None = strawberry.field(description="In the newer version (新值)")
+
+
+@strawberry.type(name="InboxCount", description="Items of the inbox in one status (按状态计数)")
+class InboxCountType:
+    status: InboxStatusEnum = strawberry.field(description="Status (状态)")  # type: ignore[valid-type]
+    count: int = strawberry.field(description="How many (数量)")
+
+
+@strawberry.input(description="What the inbox is narrowed to (收件箱筛选)")
+class InboxFilterInput:
+    from_office_id: strawberry.ID | None = strawberry.field(
+        default=None, description="The filing office (报送机构)"
+    )
+    rule_id: str | None = strawberry.field(default=None, description="The duty (报备报批事项)")
+    state: FilingStateEnum | None = strawberry.field(default=None, description="State (状态)")  # type: ignore[valid-type]
+    status: InboxStatusEnum | None = strawberry.field(  # type: ignore[valid-type]
+        default=None, description="Against the deadline (预警状态)"
+    )
+    due_from: date | None = strawberry.field(default=None, description="Deadline from (期限起)")
+    due_to: date | None = strawberry.field(default=None, description="Deadline to (期限止)")
+
+    def parsed(self) -> InboxFilter:
+        return InboxFilter(
+            from_office_id=self.from_office_id
+            and expect_global_id(self.from_office_id, "Office", field="fromOfficeId"),
+            rule_id=self.rule_id,
+            state=FilingState(self.state) if self.state else None,
+            status=InboxStatus(self.status) if self.status else None,
+            due_from=self.due_from,
+            due_to=self.due_to,
+        )
+
+
+def office_inbox(
+    root: strawberry.Parent[object],
+    info: Info,
+    filter: InboxFilterInput | None = None,
+    first: int | None = None,
+    after: str | None = None,
+    last: int | None = None,
+    before: str | None = None,
+) -> Connection[FilingType]:
+    """The superior's inbox: filings addressed to the office, newest last (``last`` pages back)."""
+    actor = info.context.actor
+    filters = filter.parsed() if filter else InboxFilter()
+    today = clock.today_in_china()
+    return connection(  # type: ignore[return-value]
+        info,
+        key=f"filings.inbox:{filters}",
+        parent_id=root.pk,  # type: ignore[attr-defined]
+        query=lambda ids: repository.inbox_of(actor, ids, filters, today),
+        convert=FilingType.from_row,
+        first=first,
+        after=after,
+        last=last,
+        before=before,
+    )
+
+
+async def office_inbox_counts(
+    root: strawberry.Parent[object], info: Info, filter: InboxFilterInput | None = None
+) -> list[InboxCountType]:
+    """Counts per status of the (filtered) inbox."""
+    ctx = info.context
+    counts = await service.inbox_counts(
+        ctx.session,
+        ctx.actor,
+        office_id=root.pk,  # type: ignore[attr-defined]
+        filters=filter.parsed() if filter else InboxFilter(),
+    )
+    return [InboxCountType(status=s, count=n) for s, n in counts.items()]
 
 
 register_node("Filing", Filing, FilingType.from_row)
@@ -175,7 +268,7 @@ class FilingsMutation:
 SCHEMA = SchemaPart(
     query=FilingsQuery,
     mutation=FilingsMutation,
-    types=(FilingType, FilingDecisionType),
+    types=(FilingType, FilingDecisionType, InboxCountType),
     fields=(
         TypeField(
             "Office",
@@ -184,6 +277,22 @@ SCHEMA = SchemaPart(
                 repository.filings_of_offices,
                 FilingType,
                 description="Versions the office filed (本机构报送)",
+            ),
+        ),
+        TypeField(
+            "Office",
+            "inbox",
+            strawberry.field(
+                resolver=office_inbox,
+                description="Filings addressed to the office, filterable, three-colour (收件箱)",
+            ),
+        ),
+        TypeField(
+            "Office",
+            "inboxCounts",
+            strawberry.field(
+                resolver=office_inbox_counts,
+                description="Counts per status of the inbox (收件箱计数)",
             ),
         ),
         TypeField(

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import enum
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import JSON, Enum, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import JSON, Date, Enum, ForeignKey, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from inspectnet.concurrency import Versioned
@@ -18,6 +18,7 @@ def _enum(cls: type[enum.Enum]) -> Enum:
 
 
 class FilingState(enum.StrEnum):
+    DUE = "due"  # 待报送: a duty fell due, nothing filed yet (inspectnet duties sweep)
     SUBMITTED = "submitted"  # 已报送，待处理
     APPROVED = "approved"  # 已批准 (报批)
     RETURNED = "returned"  # 已退回，附理由 (报批)
@@ -35,7 +36,11 @@ class Filing(Base, OfficeScoped, Timestamped, Versioned):
     """One version of a filing: ``office_id`` is the filer, ``to_office_id`` its superior."""
 
     __tablename__ = "filings"
-    __table_args__ = (UniqueConstraint("series_key", "number"),)
+    __table_args__ = (
+        UniqueConstraint("series_key", "number"),
+        # The superior's inbox: its filings by state, paged by id.
+        Index("ix_filings_inbox", "to_office_id", "state", "id"),
+    )
     __authz_type__ = "filing"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -53,9 +58,14 @@ class Filing(Base, OfficeScoped, Timestamped, Versioned):
     series_key: Mapped[str] = mapped_column(String(140), index=True, info=text_kind(CODE))
     number: Mapped[int] = mapped_column(Integer)  # 1, 2, … within the series
     title: Mapped[str] = mapped_column(String(200), info=text_kind(NAME))
-    snapshot: Mapped[dict] = mapped_column(JSON)  # type: ignore[type-arg]
+    # None while only due (nothing filed yet)
+    snapshot: Mapped[dict | None] = mapped_column(JSON)  # type: ignore[type-arg]
     state: Mapped[FilingState] = mapped_column(_enum(FilingState), index=True)
-    submitted_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    submitted_on: Mapped[date | None] = mapped_column(Date)  # Beijing date of submitted_at
+    # The deadline, if a duty sets one, and the day the yellow warning starts (三色预警).
+    due_on: Mapped[date | None] = mapped_column(Date)
+    warn_on: Mapped[date | None] = mapped_column(Date)
     submitted_by: Mapped[int | None] = mapped_column(
         ForeignKey("user_accounts.id", ondelete="SET NULL")
     )
@@ -80,3 +90,13 @@ class FilingDecision(Base, OfficeScoped, Timestamped):
         ForeignKey("user_accounts.id", ondelete="SET NULL")
     )
     decided_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class InboxStatus(enum.StrEnum):
+    """Where an item of the inbox stands against its deadline (三色预警)."""
+
+    OVERDUE = "overdue"  # red: due and past its deadline
+    DUE_SOON = "due_soon"  # yellow: due, inside the warning threshold
+    OPEN = "open"  # green: due, time left
+    MET_ON_TIME = "met_on_time"  # filed by the deadline (or with none)
+    MET_LATE = "met_late"  # filed after the deadline: kept distinct from on time

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import ColumnElement, and_, case, func, literal, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from inspectnet.authz.actor import Actor
 from inspectnet.authz.scopes import readable
-from inspectnet.filings.models import Filing, FilingDecision
+from inspectnet.filings.models import Filing, FilingDecision, FilingState, InboxStatus
 from inspectnet.network.models import LinkKind, OfficeReach
 from inspectnet.paging import Children, children
 
@@ -71,3 +75,68 @@ async def direct_superior(session: AsyncSession, office_id: int) -> int | None:
         OfficeReach.depth == 1,
     )
     return await session.scalar(statement)
+
+
+@dataclass(frozen=True)
+class InboxFilter:
+    """What the superior narrows its inbox to; every field optional."""
+
+    from_office_id: int | None = None
+    rule_id: str | None = None
+    state: FilingState | None = None
+    status: InboxStatus | None = None
+    due_from: date | None = None  # period: deadlines on or after
+    due_to: date | None = None  # ... and on or before
+
+
+def status_of(today: date) -> ColumnElement[str]:
+    """The inbox status as SQL: the same rule as ``service.status_of_row``, one CASE."""
+    due = Filing.state == FilingState.DUE
+    return case(
+        (and_(due, Filing.due_on < today), literal(InboxStatus.OVERDUE.value)),
+        (and_(due, Filing.warn_on <= today), literal(InboxStatus.DUE_SOON.value)),
+        (due, literal(InboxStatus.OPEN.value)),
+        (
+            and_(Filing.due_on.is_not(None), Filing.submitted_on > Filing.due_on),
+            literal(InboxStatus.MET_LATE.value),
+        ),
+        else_=literal(InboxStatus.MET_ON_TIME.value),
+    )
+
+
+def _inbox_where(actor: Actor, office_ids: list[int], filters: InboxFilter, today: date) -> Any:
+    query = readable(actor, Filing).where(
+        Filing.to_office_id.in_(office_ids), Filing.state != FilingState.SUPERSEDED
+    )
+    if filters.from_office_id is not None:
+        query = query.where(Filing.office_id == filters.from_office_id)
+    if filters.rule_id is not None:
+        query = query.where(Filing.rule_id == filters.rule_id)
+    if filters.state is not None:
+        query = query.where(Filing.state == filters.state)
+    if filters.status is not None:
+        query = query.where(status_of(today) == filters.status.value)
+    if filters.due_from is not None:
+        query = query.where(Filing.due_on >= filters.due_from)
+    if filters.due_to is not None:
+        query = query.where(Filing.due_on <= filters.due_to)
+    return query
+
+
+def inbox_of(actor: Actor, office_ids: list[int], filters: InboxFilter, today: date) -> Children:
+    """The superior's inbox: readable, current filings addressed to each office, filtered."""
+    return children(_inbox_where(actor, office_ids, filters, today), Filing, Filing.to_office_id)
+
+
+async def inbox_counts(
+    session: AsyncSession, actor: Actor, office_id: int, filters: InboxFilter, today: date
+) -> dict[InboxStatus, int]:
+    """How many items of the (filtered) inbox stand in each status: one GROUP BY."""
+    status = status_of(today).label("status")
+    statement = (
+        _inbox_where(actor, [office_id], filters, today)
+        .with_only_columns(status, func.count(), maintain_column_froms=True)
+        .group_by(status)
+    )
+    found = {InboxStatus(s): int(n) for s, n in (await session.execute(statement)).all()}
+    return {s: found.get(s, 0) for s in InboxStatus}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -13,11 +14,12 @@ from inspectnet.authz.checks import get_readable, require, require_in
 from inspectnet.concurrency import transition
 from inspectnet.errors import Conflict, NotFound, RuleViolation, ValidationFailed
 from inspectnet.filings import repository
-from inspectnet.filings.models import Decision, Filing, FilingDecision, FilingState
+from inspectnet.filings.models import Decision, Filing, FilingDecision, FilingState, InboxStatus
 from inspectnet.ids import global_id, global_id_of
 from inspectnet.network.models import Office
 from inspectnet.planning.models import Plan
 from inspectnet.planning.service import snapshot as plan_snapshot
+from inspectnet.rules.deadlines import Colour
 from inspectnet.rules.format import Event, FilingDutyRule, FilingMode, Recipient
 from inspectnet.rules.registry import get_ruleset
 
@@ -38,6 +40,38 @@ IN_NETWORK = frozenset({Recipient.SUPERIOR_OFFICE.value, Recipient.SUPERIOR_LEAD
 async def get_filing(session: AsyncSession, actor: Actor, *, filing_id: int) -> Filing:
     """One readable filing version."""
     return await get_readable(session, actor, Filing, filing_id)
+
+
+def status_of_row(filing: Filing, today: date) -> InboxStatus:
+    """The inbox status of one row (``repository.status_of`` says the same in SQL)."""
+    if filing.state is FilingState.DUE:
+        if filing.due_on is not None and filing.due_on < today:
+            return InboxStatus.OVERDUE
+        if filing.warn_on is not None and filing.warn_on <= today:
+            return InboxStatus.DUE_SOON
+        return InboxStatus.OPEN
+    late = (
+        filing.due_on is not None
+        and filing.submitted_on is not None
+        and filing.submitted_on > filing.due_on
+    )
+    return InboxStatus.MET_LATE if late else InboxStatus.MET_ON_TIME
+
+
+# Met items carry no colour: the warning is over, on time or late.
+COLOUR = {
+    InboxStatus.OVERDUE: Colour.RED,
+    InboxStatus.DUE_SOON: Colour.YELLOW,
+    InboxStatus.OPEN: Colour.GREEN,
+}
+
+
+async def inbox_counts(
+    session: AsyncSession, actor: Actor, *, office_id: int, filters: repository.InboxFilter
+) -> dict[InboxStatus, int]:
+    """Counts per status of an office's inbox (aggregates only, never rows)."""
+    office = await get_readable(session, actor, Office, office_id)
+    return await repository.inbox_counts(session, actor, office.id, filters, clock.today_in_china())
 
 
 def decide_action(recipient: str) -> str:
@@ -102,6 +136,7 @@ async def file_plan(session: AsyncSession, actor: Actor, *, plan_id: int, rule_i
         snapshot=await plan_snapshot(session, actor, plan),
         state=FilingState.SUBMITTED,
         submitted_at=clock.now(),
+        submitted_on=clock.today_in_china(),
         submitted_by=actor.user_id,
     )
     session.add(filing)
