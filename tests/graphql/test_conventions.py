@@ -41,6 +41,8 @@ EXEMPT_FROM_NODE: set[str] = {
     "CalendarDiff",  # what one calendar load changed, returned once in its payload
     "FieldChange",  # one difference between two filing versions, computed, never stored
     "InboxCount",  # an aggregate (status, count) of an inbox, never a row
+    "Rollup",  # a subordinate's aggregates, never a row
+    "Statistic",  # one aggregate inside a Rollup
 }
 CATEGORY_FIELD = re.compile(
     r"^(kind|state|status|role|outcome|category|pool)$|(Kind|Status|State)$"

@@ -11,6 +11,7 @@ from inspectnet import clock
 from inspectnet.filings import repository, service
 from inspectnet.filings.models import Decision, Filing, FilingDecision, FilingState, InboxStatus
 from inspectnet.filings.repository import InboxFilter
+from inspectnet.filings.rollups import REGISTRY
 from inspectnet.graphql.context import Info
 from inspectnet.graphql.errors import UserError
 from inspectnet.graphql.fields import connection_field
@@ -184,6 +185,35 @@ async def office_inbox_counts(
     return [InboxCountType(status=s, count=n) for s, n in counts.items()]
 
 
+@strawberry.type(name="Statistic", description="One statistic of a roll-up (统计项)")
+class StatisticType:
+    key: str = strawberry.field(description="Stable key, e.g. plans_approved (统计项标识)")
+    name: str = strawberry.field(description="Chinese name (名称)")
+    value: int = strawberry.field(description="The count (数量)")
+
+
+@strawberry.type(name="Rollup", description="A subordinate office's statistics (下级机构汇总)")
+class RollupType:
+    office_id: strawberry.ID = strawberry.field(description="The subordinate office (下级机构)")
+    statistics: list[StatisticType] = strawberry.field(description="Its statistics (统计)")
+
+
+async def office_rollups(root: strawberry.Parent[object], info: Info) -> list[RollupType]:
+    """Statistics per direct subordinate: counts only, never the rows behind them."""
+    ctx = info.context
+    rows = await service.rollups(ctx.session, ctx.actor, office_id=root.pk)  # type: ignore[attr-defined]
+    names = {s.key: s.name_zh for s in REGISTRY}
+    return [
+        RollupType(
+            office_id=strawberry.ID(global_id("Office", row.office_id)),
+            statistics=[
+                StatisticType(key=k, name=names[k], value=v) for k, v in row.values.items()
+            ],
+        )
+        for row in rows
+    ]
+
+
 register_node("Filing", Filing, FilingType.from_row)
 register_node("FilingDecision", FilingDecision, FilingDecisionType.from_row)
 
@@ -285,6 +315,14 @@ SCHEMA = SchemaPart(
             strawberry.field(
                 resolver=office_inbox,
                 description="Filings addressed to the office, filterable, three-colour (收件箱)",
+            ),
+        ),
+        TypeField(
+            "Office",
+            "rollups",
+            strawberry.field(
+                resolver=office_rollups,
+                description="Statistics per direct subordinate, aggregates only (下级汇总统计)",
             ),
         ),
         TypeField(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -15,6 +16,7 @@ from inspectnet.concurrency import transition
 from inspectnet.errors import Conflict, NotFound, RuleViolation, ValidationFailed
 from inspectnet.filings import repository
 from inspectnet.filings.models import Decision, Filing, FilingDecision, FilingState, InboxStatus
+from inspectnet.filings.rollups import rollup as rollup_of
 from inspectnet.ids import global_id, global_id_of
 from inspectnet.network.models import Office
 from inspectnet.planning.models import Plan
@@ -270,3 +272,19 @@ async def require_plan_approved(session: AsyncSession, actor: Actor, *, plan_id:
                 rule_id=rule.id,
                 article=rule.article,
             )
+
+
+@dataclass(frozen=True)
+class RollupRow:
+    """One subordinate office's statistics."""
+
+    office_id: int
+    values: dict[str, int]
+
+
+async def rollups(session: AsyncSession, actor: Actor, *, office_id: int) -> list[RollupRow]:
+    """Statistics per direct subordinate of an office: aggregates only, never rows."""
+    office = await get_readable(session, actor, Office, office_id)
+    found = await rollup_of(session, actor, office.id, clock.today_in_china())
+    offices = sorted({o for counts in found.values() for o in counts})
+    return [RollupRow(o, {key: counts.get(o, 0) for key, counts in found.items()}) for o in offices]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
@@ -12,11 +13,14 @@ from inspectnet.graphql.fields import connection_field
 from inspectnet.graphql.mutations import run_mutation
 from inspectnet.graphql.nodes import register_node
 from inspectnet.graphql.parts import SchemaPart, TypeField
-from inspectnet.graphql.relay import Node
+from inspectnet.graphql.relay import Connection, Node, connection
 from inspectnet.ids import expect_global_id, global_id
 from inspectnet.planning import repository, service
 from inspectnet.planning.models import Plan, PlanItem, PlanKind
 from inspectnet.validation import described
+
+if TYPE_CHECKING:
+    from inspectnet.targets.graphql import TargetType
 
 PlanKindEnum = strawberry.enum(
     PlanKind,
@@ -141,10 +145,51 @@ class PlanningMutation:
         return PlanPayload(plan=plan and PlanType.from_row(plan), user_errors=errors)
 
 
+async def office_coverage_gaps(
+    root: strawberry.Parent[object],
+    info: Info,
+    starts_on: date,
+    ends_on: date,
+    first: int | None = None,
+    after: str | None = None,
+    last: int | None = None,
+    before: str | None = None,
+) -> Connection[Annotated[TargetType, strawberry.lazy("inspectnet.targets.graphql")]]:
+    """Targets of the office and its direct subordinates not yet planned in the term."""
+    from inspectnet.targets.graphql import TargetType as Converted
+
+    ctx = info.context
+    office_id = root.pk  # type: ignore[attr-defined]
+    offices = [office_id, *await service.direct_subordinates(ctx.session, office_id)]
+    children = service.coverage_gaps(
+        ctx.actor, office_ids=offices, starts_on=starts_on, ends_on=ends_on
+    )
+    return await connection(  # type: ignore[return-value]
+        info,
+        key=f"planning.coverage:{office_id}:{starts_on}:{ends_on}",
+        parent_id=0,
+        query=lambda _ids: children,
+        convert=Converted.from_row,
+        first=first,
+        after=after,
+        last=last,
+        before=before,
+    )
+
+
 SCHEMA = SchemaPart(
     mutation=PlanningMutation,
     types=(PlanType, PlanItemType),
     fields=(
+        TypeField(
+            "Office",
+            "coverageGaps",
+            strawberry.field(
+                resolver=office_coverage_gaps,
+                description="全覆盖: targets of the office and its direct subordinates in no "
+                "annual or round plan of the term (未覆盖对象)",
+            ),
+        ),
         TypeField(
             "Office",
             "plans",

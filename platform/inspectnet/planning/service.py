@@ -16,6 +16,7 @@ from inspectnet.concurrency import expect_version
 from inspectnet.errors import NotFound, ValidationFailed
 from inspectnet.ids import global_id_of
 from inspectnet.network.models import Office
+from inspectnet.paging import Children
 from inspectnet.planning import repository
 from inspectnet.planning.models import Plan, PlanItem, PlanKind
 from inspectnet.rules.format import InspectionModeRule
@@ -137,3 +138,18 @@ async def get_plan(session: AsyncSession, actor: Actor, *, plan_id: int) -> Plan
     plan = await get_readable(session, actor, Plan, plan_id)
     await session.refresh(plan)
     return plan
+
+
+def coverage_gaps(
+    actor: Actor, *, office_ids: list[int], starts_on: date, ends_on: date
+) -> Children:
+    """全覆盖: targets of the offices not yet in any annual or round plan of the term."""
+    inputs = validation.Inputs()
+    inputs.period(starts_on, ends_on, field="endsOn")
+    inputs.done()
+    return repository.uncovered_targets(actor, office_ids, starts_on, ends_on)
+
+
+async def direct_subordinates(session: AsyncSession, office_id: int) -> list[int]:
+    """The offices one link below on the leadership line."""
+    return await repository.direct_subordinates(session, office_id)
