@@ -6,16 +6,22 @@ from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date, timedelta
+from io import BytesIO
 from typing import Any
+from zipfile import ZipFile
 
 import pytest
+from openpyxl import load_workbook
 from sqlalchemy import event, insert, select
 
+from inspectnet.accounts.models import UserAccount
 from inspectnet.db import Database
+from inspectnet.filings import service as filings
 from inspectnet.filings.models import Filing, FilingState
 from inspectnet.ids import global_id
 from inspectnet.network.models import Office
 from tests.conftest import FROZEN_AT, Api
+from tests.filings.factories import actor_of
 from tests.sqlcount import count_statements
 
 TODAY = FROZEN_AT.date()  # 2026-11-25, 17:00 in Beijing: the same date
@@ -228,3 +234,57 @@ async def test_the_inbox_costs_the_same_statements_and_a_page_of_rows_whatever_i
     assert small == large == after_more_offices
     # A page and the one row that says whether another page follows; counts are aggregates
     assert (small_rows, large_rows, more_rows) == (6, 51, 51)
+
+
+async def test_the_xlsx_export_has_the_inbox_rows_and_a_formula_title_stays_text(
+    api: Api, db: Database
+) -> None:
+    region, leagues = await _leagues(db)
+    await _fill(db, region, leagues, 24)
+    injected = '=HYPERLINK("http://evil.example","点此")'
+    async with db.transaction() as session:
+        await session.execute(
+            insert(Filing),
+            [_row(999, leagues[0], region, state=FilingState.DUE, due=TODAY, title=injected)],
+        )
+    rid = global_id("Office", region.id)
+    result = await api.gql(INBOX, {"id": rid, "first": 100}, user="region_admin")
+    nodes = result["data"]["node"]["inbox"]["nodes"]
+    policy = api.app.state.graphql.policy
+    async with db.transaction() as session:
+        admin = (
+            await session.execute(
+                select(UserAccount).where(
+                    UserAccount.office_id == region.id, UserAccount.username == "region_admin"
+                )
+            )
+        ).scalar_one()
+        actor = await actor_of(session, policy, admin)
+        progress: list[tuple[int, int]] = []
+        data = await filings.export_inbox(
+            session, actor, office_id=region.id, progress=lambda d, t: progress.append((d, t))
+        )
+    sheet = load_workbook(BytesIO(data)).active
+    header = [c.value for c in sheet[1]]
+    assert header == [
+        "报送机构",
+        "报备报批事项",
+        "标题",
+        "版本",
+        "状态",
+        "预警",
+        "报送期限",
+        "报送日期",
+    ]
+    assert sheet.freeze_panes == "A2"
+    assert sheet.column_dimensions["C"].width == 48
+    rows = list(sheet.iter_rows(min_row=2))
+    assert sorted(r[2].value for r in rows) == sorted(n["title"] for n in nodes)
+    assert progress[-1] == (25, 25)
+    cell = next(r[2] for r in rows if r[2].value == injected)
+    assert (cell.data_type, cell.quotePrefix) == ("s", True)
+    # The file holds it as a shared string, not a formula element
+    with ZipFile(BytesIO(data)) as package:
+        assert "<f>" not in package.read("xl/worksheets/sheet1.xml").decode()
+    statuses = Counter(r[5].value for r in rows)
+    assert statuses["逾期"] == Counter(n["status"] for n in nodes)["OVERDUE"]

@@ -15,6 +15,7 @@ import typer
 from rich.console import Console
 
 from inspectnet.cli.audit import audit_app
+from inspectnet.cli.export import export_app
 from inspectnet.cli.keys import keys_app
 from inspectnet.cli.office import office_app
 from inspectnet.cli.platform import platform_app
@@ -41,6 +42,7 @@ app.add_typer(schema_app, name="schema")
 app.add_typer(keys_app, name="keys")
 app.add_typer(audit_app, name="audit")
 app.add_typer(office_app, name="office")
+app.add_typer(export_app, name="export")
 console = Console()
 SCHEMA_FILE = Path("schema/schema.graphql")
 

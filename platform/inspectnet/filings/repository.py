@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from inspectnet.authz.actor import Actor
 from inspectnet.authz.scopes import readable
 from inspectnet.filings.models import Filing, FilingDecision, FilingState, InboxStatus
-from inspectnet.network.models import LinkKind, OfficeReach
+from inspectnet.network.models import LinkKind, Office, OfficeReach
 from inspectnet.paging import Children, children
 
 
@@ -140,3 +140,35 @@ async def inbox_counts(
     )
     found = {InboxStatus(s): int(n) for s, n in (await session.execute(statement)).all()}
     return {s: found.get(s, 0) for s in InboxStatus}
+
+
+async def inbox_chunk(
+    session: AsyncSession,
+    actor: Actor,
+    office_id: int,
+    filters: InboxFilter,
+    today: date,
+    *,
+    after_id: int,
+    size: int,
+) -> list[tuple[Filing, str]]:
+    """The next ``size`` inbox rows after ``after_id``, with the filer's name (for export)."""
+    statement = (
+        _inbox_where(actor, [office_id], filters, today)
+        .add_columns(Office.name)
+        .join(Office, Office.id == Filing.office_id)
+        .where(Filing.id > after_id)
+        .order_by(Filing.id)
+        .limit(size)
+    )
+    return [(filing, name) for filing, name in (await session.execute(statement)).all()]
+
+
+async def inbox_size(
+    session: AsyncSession, actor: Actor, office_id: int, filters: InboxFilter, today: date
+) -> int:
+    """How many rows the (filtered) inbox holds."""
+    statement = _inbox_where(actor, [office_id], filters, today).with_only_columns(
+        func.count(), maintain_column_froms=True
+    )
+    return int(await session.scalar(statement) or 0)

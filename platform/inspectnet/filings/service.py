@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -14,7 +15,7 @@ from inspectnet.authz.actor import Actor
 from inspectnet.authz.checks import get_readable, require, require_in
 from inspectnet.concurrency import transition
 from inspectnet.errors import Conflict, NotFound, RuleViolation, ValidationFailed
-from inspectnet.filings import repository
+from inspectnet.filings import export, repository
 from inspectnet.filings.models import Decision, Filing, FilingDecision, FilingState, InboxStatus
 from inspectnet.filings.rollups import rollup as rollup_of
 from inspectnet.ids import global_id, global_id_of
@@ -288,3 +289,65 @@ async def rollups(session: AsyncSession, actor: Actor, *, office_id: int) -> lis
     found = await rollup_of(session, actor, office.id, clock.today_in_china())
     offices = sorted({o for counts in found.values() for o in counts})
     return [RollupRow(o, {key: counts.get(o, 0) for key, counts in found.items()}) for o in offices]
+
+
+STATUS_ZH = {
+    InboxStatus.OVERDUE: "逾期",
+    InboxStatus.DUE_SOON: "临期",
+    InboxStatus.OPEN: "未到期",
+    InboxStatus.MET_ON_TIME: "按时报送",
+    InboxStatus.MET_LATE: "逾期报送",
+}
+STATE_ZH = {
+    FilingState.DUE: "待报送",
+    FilingState.SUBMITTED: "待处理",
+    FilingState.APPROVED: "已批准",
+    FilingState.RETURNED: "已退回",
+    FilingState.ACKNOWLEDGED: "已备案",
+    FilingState.SUPERSEDED: "已被新版本取代",
+}
+EXPORT_CHUNK = 500
+
+
+async def export_inbox(
+    session: AsyncSession,
+    actor: Actor,
+    *,
+    office_id: int,
+    filters: repository.InboxFilter | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> bytes:
+    """The office's (filtered) inbox as XLSX, read in keyset chunks; ``progress(done, total)``."""
+    office = await get_readable(session, actor, Office, office_id)
+    filters = filters or repository.InboxFilter()
+    today = clock.today_in_china()
+    total = await repository.inbox_size(session, actor, office.id, filters, today)
+    rows: list[list[Any]] = []
+    after = 0
+    while True:
+        chunk = await repository.inbox_chunk(
+            session, actor, office.id, filters, today, after_id=after, size=EXPORT_CHUNK
+        )
+        if not chunk:
+            break
+        for filing, filer in chunk:
+            status = status_of_row(filing, today)
+            rows.append(
+                [
+                    filer,
+                    filing.rule_id,
+                    filing.title,
+                    filing.number,
+                    STATE_ZH[filing.state],
+                    STATUS_ZH[status],
+                    filing.due_on,
+                    filing.submitted_on,
+                ]
+            )
+        after = chunk[-1][0].id
+        if progress is not None:
+            progress(len(rows), total)
+    await record(
+        session, actor, "filing.inbox.export", office_id=office.id, detail={"rows": len(rows)}
+    )
+    return export.workbook("收件箱", export.INBOX_COLUMNS, rows)
