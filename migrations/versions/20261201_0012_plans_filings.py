@@ -224,9 +224,7 @@ def upgrade() -> None:
         sa.UniqueConstraint("series_key", "number", name=op.f("uq_filings_series_key_number")),
     )
     with op.batch_alter_table("filings", schema=None) as batch_op:
-        batch_op.create_index(
-            "ix_filings_inbox", ["to_office_id", "state", "id"], unique=False
-        )
+        batch_op.create_index("ix_filings_inbox", ["to_office_id", "state", "id"], unique=False)
         batch_op.create_index(batch_op.f("ix_filings_office_id"), ["office_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_filings_series_key"), ["series_key"], unique=False)
         batch_op.create_index(batch_op.f("ix_filings_state"), ["state"], unique=False)
@@ -278,8 +276,46 @@ def upgrade() -> None:
             batch_op.f("ix_filing_decisions_office_id"), ["office_id"], unique=False
         )
 
+    op.create_table(
+        "download_links",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("user_id", sa.Integer(), nullable=False),
+        sa.Column(
+            "state",
+            sa.Enum("issued", "used", name="linkstate", native_enum=False, length=20),
+            nullable=False,
+        ),
+        sa.Column("expires_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("office_id", sa.Integer(), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["office_id"],
+            ["offices.id"],
+            name=op.f("fk_download_links_office_id_offices"),
+            ondelete="RESTRICT",
+        ),
+        sa.ForeignKeyConstraint(
+            ["user_id"],
+            ["user_accounts.id"],
+            name=op.f("fk_download_links_user_id_user_accounts"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_download_links")),
+    )
+    with op.batch_alter_table("download_links", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_download_links_office_id"), ["office_id"], unique=False
+        )
+        batch_op.create_index(batch_op.f("ix_download_links_user_id"), ["user_id"], unique=False)
+
 
 def downgrade() -> None:
+    with op.batch_alter_table("download_links", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_download_links_user_id"))
+        batch_op.drop_index(batch_op.f("ix_download_links_office_id"))
+
+    op.drop_table("download_links")
     with op.batch_alter_table("filing_decisions", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_filing_decisions_office_id"))
         batch_op.drop_index(batch_op.f("ix_filing_decisions_filing_id"))

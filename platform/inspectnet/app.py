@@ -15,7 +15,7 @@ from inspectnet.audit.checkpoint import Checkpointer
 from inspectnet.db import Database, make_engine
 from inspectnet.graphql import graphiql
 from inspectnet.health import readiness
-from inspectnet.http import endpoint
+from inspectnet.http import downloads, endpoint
 from inspectnet.observability import metrics
 from inspectnet.observability.logs import configure_logging
 from inspectnet.observability.middleware import RequestContext
@@ -113,6 +113,10 @@ def create_app(
     @app.api_route("/graphql", methods=["GET", "POST"])
     async def graphql(request: Request) -> Response:
         return await endpoint.handle(service, request)
+
+    @app.get("/downloads/{token}")
+    async def download(request: Request, token: str) -> Response:
+        return await downloads.download(service, request, token)
 
     @app.get("/healthz")
     async def healthz() -> dict[str, str]:

@@ -8,7 +8,7 @@ import strawberry
 from strawberry.scalars import JSON
 
 from inspectnet import clock
-from inspectnet.filings import repository, service
+from inspectnet.filings import links, repository, service
 from inspectnet.filings.models import Decision, Filing, FilingDecision, FilingState, InboxStatus
 from inspectnet.filings.repository import InboxFilter
 from inspectnet.filings.rollups import REGISTRY
@@ -243,6 +243,18 @@ class DecideFilingPayload:
     user_errors: list[UserError] = strawberry.field(description="Why it was refused (输入错误)")
 
 
+@strawberry.input(description="Ask for a download link of an office's inbox (导出收件箱)")
+class CreateInboxDownloadInput:
+    office_id: strawberry.ID = strawberry.field(description="The office (机构)")
+
+
+@strawberry.type(description="A single-use download link, for this account only (下载链接)")
+class CreateInboxDownloadPayload:
+    url: str | None = strawberry.field(description="GET it once with your token (下载地址)")
+    expires_at: datetime | None = strawberry.field(description="Valid until (有效期至)")
+    user_errors: list[UserError] = strawberry.field(description="Why it was refused (输入错误)")
+
+
 @strawberry.type
 class FilingsQuery:
     @strawberry.field(description="Compare two versions field by field (版本比对)")
@@ -275,6 +287,26 @@ class FilingsMutation:
 
         filing, errors = await run_mutation(info, "filing.submit", call)
         return FilePlanPayload(filing=filing and FilingType.from_row(filing), user_errors=errors)
+
+    @strawberry.mutation(description="A single-use XLSX download link of the inbox (导出收件箱)")
+    async def create_inbox_download(
+        self, info: Info, input: CreateInboxDownloadInput
+    ) -> CreateInboxDownloadPayload:
+        ctx = info.context
+
+        async def call() -> tuple[str, datetime]:
+            return await links.issue_inbox_link(
+                ctx.session,
+                ctx.actor,
+                office_id=expect_global_id(input.office_id, "Office", field="officeId"),
+            )
+
+        issued, errors = await run_mutation(info, "filing.inbox.link", call)
+        return CreateInboxDownloadPayload(
+            url=issued[0] if issued else None,
+            expires_at=issued[1] if issued else None,
+            user_errors=errors,
+        )
 
     @strawberry.mutation(description="Approve, return or acknowledge a filing (处理报送)")
     async def decide_filing(self, info: Info, input: DecideFilingInput) -> DecideFilingPayload:

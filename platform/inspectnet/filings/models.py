@@ -100,3 +100,22 @@ class InboxStatus(enum.StrEnum):
     OPEN = "open"  # green: due, time left
     MET_ON_TIME = "met_on_time"  # filed by the deadline (or with none)
     MET_LATE = "met_late"  # filed after the deadline: kept distinct from on time
+
+
+class LinkState(enum.StrEnum):
+    ISSUED = "issued"
+    USED = "used"
+
+
+class DownloadLink(Base, OfficeScoped, Timestamped):
+    """A single-use, account-bound link to an export of an office's inbox (下载链接)."""
+
+    __tablename__ = "download_links"
+    __authz_type__ = "download_link"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("user_accounts.id", ondelete="CASCADE"), index=True
+    )
+    state: Mapped[LinkState] = mapped_column(_enum(LinkState))
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
