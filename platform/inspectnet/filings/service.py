@@ -351,3 +351,39 @@ async def export_inbox(
         session, actor, "filing.inbox.export", office_id=office.id, detail={"rows": len(rows)}
     )
     return export.workbook("收件箱", export.INBOX_COLUMNS, rows)
+
+
+MAX_REPORT_CHARS = 20000
+
+
+async def file_report(session: AsyncSession, actor: Actor, *, filing_id: int, body: str) -> Filing:
+    """Answer a due item with the report's text: it is filed (met on time or late) and frozen."""
+    filing = await get_readable(session, actor, Filing, filing_id)
+    await require(session, actor, "file", filing)
+    text = body.strip()
+    if not text:
+        raise ValidationFailed("报送内容不能为空", code="REQUIRED", field="body")
+    if len(text) > MAX_REPORT_CHARS:
+        raise ValidationFailed(f"不能超过{MAX_REPORT_CHARS}个字符", code="TOO_LONG", field="body")
+    office_id, title = filing.office_id, filing.title
+    await transition(
+        session,
+        Filing,
+        filing.id,
+        from_states=[FilingState.DUE],
+        to_state=FilingState.SUBMITTED,
+        values={
+            "snapshot": {"title": title, "body": text},
+            "submitted_at": clock.now(),
+            "submitted_on": clock.today_in_china(),
+            "submitted_by": actor.user_id,
+        },
+    )
+    await record(
+        session,
+        actor,
+        "filing.submit",
+        office_id=office_id,
+        object_id=global_id("Filing", filing_id),
+    )
+    return await get_readable(session, actor, Filing, filing_id)

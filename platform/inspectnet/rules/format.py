@@ -246,6 +246,9 @@ class FilingDutyParams(_Model):
     subjects: tuple[FilingSubject, ...] = Field(
         default=(), description="what may be filed under this duty (none: not yet modelled)"
     )
+    filer_kinds: tuple[str, ...] = Field(
+        default=(), description="office kinds the duty binds (none: every office of the ruleset)"
+    )
 
 
 class TransferRouteParams(_Model):
