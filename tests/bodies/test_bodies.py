@@ -46,7 +46,7 @@ async def test_positions_belong_to_the_body_and_a_head_is_one_person(
     session, root = system
     province = await office_by_code(session, "qh.province")
     body = await bodies.create_body(
-        session, root, office_id=province.id, kind=BodyKind.LEADING_GROUP, name="领导小组"
+        session, root, office_id=province.id, kind=BodyKind.LEADING_GROUP_OFFICE, name="巡视办"
     )
     first = await make_user(session, root, province)
     second = await make_user(session, root, province)
@@ -70,10 +70,11 @@ async def test_positions_belong_to_the_body_and_a_head_is_one_person(
     assert twice.value.code == "ALREADY_MEMBER"
     with pytest.raises(Conflict) as exists:
         await bodies.create_body(
-            session, root, office_id=province.id, kind=BodyKind.LEADING_GROUP, name="又一个"
+            session, root, office_id=province.id, kind=BodyKind.LEADING_GROUP_OFFICE, name="又一个"
         )
     assert exists.value.code == "BODY_EXISTS"
-    assert await session.scalar(select(func.count()).select_from(BodyMember)) == 1
+    seats = select(func.count()).select_from(BodyMember).where(BodyMember.body_id == body.id)
+    assert await session.scalar(seats) == 1
 
 
 async def test_another_offices_admin_cannot_seat_anyone_and_nothing_changes(
@@ -83,7 +84,7 @@ async def test_another_offices_admin_cannot_seat_anyone_and_nothing_changes(
     province = await office_by_code(session, "qh.province")
     dnr = await office_by_code(session, "qh.dnr")
     body = await bodies.create_body(
-        session, root, office_id=province.id, kind=BodyKind.LEADING_GROUP, name="领导小组"
+        session, root, office_id=province.id, kind=BodyKind.FIVE_PERSON_GROUP, name="五人小组"
     )
     dnr_admin = await make_user(session, root, dnr)
     outsider = await actor_of(session, policy, dnr_admin)
@@ -92,4 +93,5 @@ async def test_another_offices_admin_cannot_seat_anyone_and_nothing_changes(
             session, outsider, body_id=body.id, user_id=dnr_admin.id, position=Position.HEAD
         )
     assert refused.value.code == "NOT_FOUND"  # a superior's body is not the DNR's to see
-    assert await session.scalar(select(func.count()).select_from(BodyMember)) == 0
+    seats = select(func.count()).select_from(BodyMember).where(BodyMember.body_id == body.id)
+    assert await session.scalar(seats) == 0

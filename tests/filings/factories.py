@@ -10,6 +10,7 @@ from sqlalchemy import select
 from inspectnet.accounts.models import Role, UserAccount
 from inspectnet.authz.actor import Actor
 from inspectnet.authz.store import PolicyStore
+from inspectnet.bodies import repository as bodies_repository
 from inspectnet.bodies import service as bodies
 from inspectnet.bodies.models import BodyKind, Position
 from inspectnet.network.models import Office
@@ -36,13 +37,11 @@ async def qinghai_line(session: Any, root: Actor) -> QinghaiLine:
     """The DNR under the provincial office, whose leading group has one member."""
     province = await office_by_code(session, "qh.province")
     dnr = await office_by_code(session, "qh.dnr")
-    body = await bodies.create_body(
-        session,
-        root,
-        office_id=province.id,
-        kind=BodyKind.LEADING_GROUP,
-        name="省委巡视工作领导小组",
-    )
+    body = await bodies_repository.find_body(session, root, province.id, BodyKind.LEADING_GROUP)
+    if body is None:  # the demo may have set it up already
+        body = await bodies.create_body(
+            session, root, office_id=province.id, kind=BodyKind.LEADING_GROUP, name="领导小组"
+        )
     member = await make_user(session, root, province, Role.OFFICE_MEMBER)
     await bodies.seat_member(
         session, root, body_id=body.id, user_id=member.id, position=Position.MEMBER

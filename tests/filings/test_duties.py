@@ -19,11 +19,15 @@ from inspectnet.rules.service import calendar_from_db
 from tests.factories import make_user
 from tests.filings.factories import actor_of, office_by_code
 
-TODAY = date(2026, 11, 25)
+TODAY = date(2027, 2, 10)  # the quarter after the demo's
 
 
 async def _due(session: Any) -> list[Filing]:
-    statement = select(Filing).where(Filing.state == FilingState.DUE).order_by(Filing.id)
+    statement = (
+        select(Filing)
+        .where(Filing.state == FilingState.DUE, Filing.title.like("%2026年第4季度%"))
+        .order_by(Filing.id)
+    )
     return list((await session.execute(statement)).scalars())
 
 
@@ -45,15 +49,15 @@ async def test_a_sweep_makes_each_due_item_once_with_the_engines_deadline(system
     assert by_rule["filing.periodic_data"] == {"qh.dnr"}
     assert len(by_rule["filing.liaison_report"]) == 12  # the leagues' liaison offices only
     calendar = await calendar_from_db(session)
-    due = calendar.end_of_period(date(2026, 9, 30), PeriodUnit.WORKING_DAYS, 10).on
+    due = calendar.end_of_period(date(2026, 12, 31), PeriodUnit.WORKING_DAYS, 10).on
     assert {i.due_on for i in items} == {due}
     assert {i.warn_on for i in items} == {due - timedelta(days=5)}
     assert {i.title for i in items if i.rule_id == "filing.periodic_data"} == {
-        "巡察工作信息数据定期报送（2026年第3季度）"
+        "巡察工作信息数据定期报送（2026年第4季度）"
     }
 
 
-async def test_an_answer_after_the_deadline_is_met_late_and_not_twice(
+async def test_an_answer_is_filed_once_and_met_by_its_date(
     system: Any, policy: PolicyStore
 ) -> None:
     session, root = system
@@ -66,7 +70,8 @@ async def test_an_answer_after_the_deadline_is_met_late_and_not_twice(
     filed = await filings.file_report(session, admin, filing_id=item.id, body="第三季度巡察数据")
     assert filed.state is FilingState.SUBMITTED
     assert filed.snapshot == {"title": filed.title, "body": "第三季度巡察数据"}
-    assert filings.status_of_row(filed, TODAY) is InboxStatus.MET_LATE
+    # Filed on the (frozen) 2026-11-25, before the January deadline: met on time
+    assert filings.status_of_row(filed, TODAY) is InboxStatus.MET_ON_TIME
     before = await session.scalar(select(func.count()).select_from(Filing))
     with pytest.raises(Conflict) as twice:
         await filings.file_report(session, admin, filing_id=item.id, body="再报一次")

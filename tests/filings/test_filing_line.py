@@ -17,6 +17,7 @@ from inspectnet.bodies.models import BodyKind, Position
 from inspectnet.errors import Conflict, Forbidden, NotFound, RuleViolation, ValidationFailed
 from inspectnet.filings import service as filings
 from inspectnet.filings.models import Decision, Filing, FilingDecision, FilingState
+from inspectnet.ids import global_id
 from inspectnet.planning import service as planning
 from inspectnet.planning.models import Plan, PlanKind
 from tests.factories import make_user
@@ -26,7 +27,19 @@ APPROVAL = "filing.work_approval"
 
 
 async def _count(session: Any, model: type) -> int:
-    return int(await session.scalar(select(func.count()).select_from(model)) or 0)
+    """Rows of the model made since the test began (the demo's rows come first)."""
+    total = int(await session.scalar(select(func.count()).select_from(model)) or 0)
+    return total - BASELINE.get(model, 0)
+
+
+BASELINE: dict[type, int] = {}
+
+
+@pytest.fixture(autouse=True)
+async def _baseline(system: Any) -> None:
+    session, _ = system
+    for model in (Filing, FilingDecision):
+        BASELINE[model] = int(await session.scalar(select(func.count()).select_from(model)) or 0)
 
 
 async def _annual_plan(session: Any, dnr: Any, line: Any) -> Plan:
@@ -126,7 +139,15 @@ async def test_the_dnr_annual_plan_is_returned_refiled_and_approved_and_the_gate
 
     # Every version, decision, reason and actor is kept, and audited
     decisions = (
-        (await session.execute(select(FilingDecision).order_by(FilingDecision.id))).scalars().all()
+        (
+            await session.execute(
+                select(FilingDecision)
+                .where(FilingDecision.filing_id.in_([first.id, second.id]))
+                .order_by(FilingDecision.id)
+            )
+        )
+        .scalars()
+        .all()
     )
     assert [(d.filing_id, d.decision, d.reason, d.decided_by) for d in decisions] == [
         (first.id, Decision.RETURN, "请补充责任领导分工", line.group_member.id),
@@ -136,7 +157,12 @@ async def test_the_dnr_annual_plan_is_returned_refiled_and_approved_and_the_gate
         (
             await session.execute(
                 select(AuditEntry.action)
-                .where(AuditEntry.action.like("filing.%"))
+                .where(
+                    AuditEntry.action.like("filing.%"),
+                    AuditEntry.object_id.in_(
+                        [global_id("Filing", f) for f in (first.id, second.id)]
+                    ),
+                )
                 .order_by(AuditEntry.id)
             )
         )
@@ -270,5 +296,9 @@ async def test_two_members_deciding_the_same_version_leave_one_decision_and_one_
         )
     assert lost.value.code == "CONFLICT"
     assert lost.value.extensions()["currentState"] == "approved"
-    rows = (await session.execute(select(FilingDecision))).scalars().all()
+    rows = (
+        (await session.execute(select(FilingDecision).where(FilingDecision.filing_id == filing_id)))
+        .scalars()
+        .all()
+    )
     assert [(r.decision, r.decided_by) for r in rows] == [(Decision.APPROVE, line.group_member.id)]

@@ -86,4 +86,5 @@ async def test_a_mode_outside_the_ruleset_and_a_foreign_target_are_refused(
             ends_on=date(2027, 1, 1),
         )
     assert period.value.errors[0].code == "INVALID_PERIOD"
-    assert await session.scalar(select(func.count()).select_from(PlanItem)) == 0
+    items = select(func.count()).select_from(PlanItem).where(PlanItem.plan_id == plan.id)
+    assert await session.scalar(items) == 0
