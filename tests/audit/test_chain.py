@@ -30,7 +30,7 @@ from inspectnet.audit.checkpoint import (
     write_checkpoint,
 )
 from inspectnet.audit.models import PLATFORM_CHAIN, AuditEntry
-from inspectnet.audit.service import record
+from inspectnet.audit.service import record, seal_pending
 from inspectnet.authz.actor import Actor
 from inspectnet.db import Database
 from inspectnet.keyring import Key, Keyring, Purpose
@@ -59,7 +59,7 @@ async def _chain(db: Database, system: tuple[AsyncSession, Actor]) -> int:
     baotou = await office_id(db, "nmg.baotou")
     for n in range(ENTRIES):
         await record(session, actor, "test.event", office_id=baotou, detail={"n": n})
-    await session.flush()
+    await seal_pending(session)
     return baotou
 
 
@@ -111,7 +111,7 @@ async def test_entries_chain_per_office_and_the_platform_chains_the_rest(
     b = await record(session, actor, "test.b", office_id=chifeng)
     c = await record(session, actor, "test.c", office_id=baotou)
     p = await record(session, actor, "test.p")
-    await session.flush()
+    await seal_pending(session)
     assert (a.chain, a.seq) == (baotou, tails[baotou] + 1)
     assert (b.chain, b.seq) == (chifeng, tails[chifeng] + 1)
     assert (c.chain, c.seq, c.prev_hash) == (baotou, tails[baotou] + 2, a.hash)
@@ -271,7 +271,7 @@ async def test_rotating_the_audit_key_keeps_old_entries_verifiable(
     keyring.install(rotated)
     try:
         newer = await record(session, actor, "test.after_rotation", office_id=chain)
-        await session.flush()
+        await seal_pending(session)
         assert newer.key_version == v2.version
         assert await _verify(session, checkpoints, chain) == []
         # Without the old version the old entries cannot be vouched for, and that is said.
@@ -294,7 +294,7 @@ async def test_on_postgresql_writers_lock_only_their_own_chain(backend: Any) -> 
         session = AsyncSession(bind=connection)
         actor = Actor.system(_policy(), name="lock-test")
         await record(session, actor, "lock.test", office_id=office)
-        await session.flush()
+        await seal_pending(session)
         return connection, transaction
 
     first = await writer(held)
@@ -313,6 +313,28 @@ async def test_on_postgresql_writers_lock_only_their_own_chain(backend: Any) -> 
     connection, transaction = await asyncio.wait_for(same, timeout=5)
     await transaction.rollback()
     await connection.close()
+
+
+async def test_on_postgresql_two_writers_crossing_two_chains_both_finish(backend: Any) -> None:
+    """One records for office A then B, the other for B then A, each waiting for the other to
+    have recorded its first: chains are locked at sealing, in one order, so neither deadlocks."""
+    if backend.name != "postgresql":
+        pytest.skip("SQLite serialises every writer by itself")
+    both_recorded_once = asyncio.Barrier(2)
+
+    async def writer(first: int, second: int) -> int:
+        async with AsyncSession(bind=backend.engine) as session, session.begin():
+            actor = Actor.system(_policy(), name="crossing")
+            await record(session, actor, "cross.test", office_id=first)
+            await both_recorded_once.wait()
+            entry = await record(session, actor, "cross.test", office_id=second)
+            await seal_pending(session)
+            sealed = entry.seq
+            await session.rollback()
+        return sealed
+
+    seqs = await asyncio.wait_for(asyncio.gather(writer(3, 4), writer(4, 3)), timeout=20)
+    assert all(seq >= 1 for seq in seqs)
 
 
 def _policy() -> Any:

@@ -8,6 +8,7 @@ started from. A refused operation changes nothing.
 
 from __future__ import annotations
 
+import asyncio
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
@@ -247,10 +248,7 @@ async def test_random_link_operations_keep_the_lines_acyclic_closed_and_consente
         before = await _links(example)
         actors = await _actors(example)
         batch = [_with_actor(example, op) for op in batch]
-        # One after another: run at once on PostgreSQL, a batch sometimes never finished (one
-        # transaction left idle in transaction while the others waited on the line's lock);
-        # concurrent links are proven by tests/network/test_races.py until that is found.
-        outcomes = [await _run(example, actors[op[1]], op) for op in batch]
+        outcomes = await asyncio.gather(*(_run(example, actors[op[1]], op) for op in batch))
         after = await _links(example)
         made: set[Link] = set()
         removed: set[Link] = set()

@@ -1,18 +1,23 @@
 """Writing the audit log: one keyed, chained row per change, denial or confidential read.
 
-No global lock: each office has its own chain. On PostgreSQL a writer takes a transaction
-advisory lock on its chain only (released at commit), so writers to different offices never
-wait for each other; SQLite serialises writers anyway.
+No global lock: each office has its own chain. An entry is queued when it is recorded and
+sealed into its chain when the transaction commits (or reads the log, or calls ``seal_pending``): only
+then is each chain it touches locked, on PostgreSQL by a transaction advisory lock released at
+commit, and always in ascending chain order. Two transactions that each write to the same two
+offices therefore queue for the chains instead of holding one each and waiting for the other
+(the deadlock concurrent link proposals found). SQLite serialises writers anyway.
 """
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select, text
+from sqlalchemy import event, func, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import ORMExecuteState, Session, SessionTransaction
 
 from inspectnet import clock, keyring
 from inspectnet.audit.chain import GENESIS, Head, chain_of, content, seal
@@ -22,7 +27,7 @@ from inspectnet.keyring import Purpose
 
 # pg_advisory_xact_lock(int4, int4): this class id plus the chain number names one chain's lock.
 CHAIN_LOCK_CLASS = 0x1A5C_AD17 & 0x7FFF_FFFF
-_HEADS = "inspectnet.audit.heads"
+_PENDING = "inspectnet.audit.unsealed"
 
 
 @dataclass(frozen=True)
@@ -40,38 +45,17 @@ class Draft:
     detail: dict[str, Any]
 
 
-def _cached_heads(session: AsyncSession) -> dict[int, Head]:
-    """Chain heads this transaction has read or written (its chain locks are held till commit)."""
-    root = session.sync_session.get_transaction()
-    found = session.info.get(_HEADS)
-    if found is None or found[0] is not root:
-        found = session.info[_HEADS] = (root, {})
-    return found[1]  # type: ignore[no-any-return]
+# An entry waiting for its place, with the (sub)transaction it was recorded in: a rolled-back
+# savepoint takes its entries with it.
+_Queued = tuple[SessionTransaction | None, AuditEntry]
 
 
-async def _head(session: AsyncSession, chain: int) -> Head:
-    cached = _cached_heads(session).get(chain)
-    if cached is not None:
-        return cached
-    if session.bind.dialect.name == "postgresql":
-        await session.execute(
-            text("SELECT pg_advisory_xact_lock(:cls, :chain)"),
-            {"cls": CHAIN_LOCK_CLASS, "chain": chain},
-        )
-    seq = await session.scalar(select(func.max(AuditEntry.seq)).where(AuditEntry.chain == chain))
-    if seq is None:
-        return Head(0, GENESIS)
-    last = await session.scalar(
-        select(AuditEntry.hash).where(AuditEntry.chain == chain, AuditEntry.seq == seq)
-    )
-    return Head(seq, str(last))
+def _queue(session: Session) -> list[_Queued]:
+    return session.info.setdefault(_PENDING, [])  # type: ignore[no-any-return]
 
 
 async def append(session: AsyncSession, draft: Draft) -> AuditEntry:
-    """Seal ``draft`` as the next entry of its office's chain, in the caller's transaction."""
-    key = keyring.active().current(Purpose.AUDIT)
-    chain = chain_of(draft.office_id)
-    head = await _head(session, chain)
+    """Queue ``draft`` in the caller's transaction; its chain position is set when sealed."""
     entry = AuditEntry(
         at=draft.at,
         actor_user_id=draft.actor_user_id,
@@ -82,15 +66,84 @@ async def append(session: AsyncSession, draft: Draft) -> AuditEntry:
         request_id=draft.request_id,
         outcome=draft.outcome,
         detail=draft.detail,
-        chain=chain,
-        seq=head.seq + 1,
-        key_version=key.version,
-        prev_hash=head.hash,
+        chain=chain_of(draft.office_id),
     )
-    entry.hash = seal(key, head.hash, content(entry))
-    session.add(entry)
-    _cached_heads(session)[chain] = Head(entry.seq, entry.hash)
+    sync = session.sync_session
+    _queue(sync).append((sync.get_nested_transaction() or sync.get_transaction(), entry))
     return entry
+
+
+async def seal_pending(session: AsyncSession) -> None:
+    """Give every queued entry its place now (what a commit does), e.g. to read them back."""
+    await session.run_sync(_seal)
+
+
+def _seal(session: Session) -> None:
+    queued = session.info.pop(_PENDING, None)
+    if not queued:
+        return
+    by_chain: dict[int, list[AuditEntry]] = defaultdict(list)
+    for _, entry in queued:
+        by_chain[entry.chain].append(entry)
+    key = keyring.active().current(Purpose.AUDIT)
+    for chain in sorted(by_chain):  # one order for every writer: no two wait on each other
+        head = _head(session, chain)
+        for entry in by_chain[chain]:
+            entry.seq = head.seq + 1
+            entry.key_version = key.version
+            entry.prev_hash = head.hash
+            entry.hash = seal(key, head.hash, content(entry))
+            session.add(entry)
+            head = Head(entry.seq, entry.hash)
+
+
+def _head(session: Session, chain: int) -> Head:
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(
+            text("SELECT pg_advisory_xact_lock(:cls, :chain)"),
+            {"cls": CHAIN_LOCK_CLASS, "chain": chain},
+        )
+    seq = session.scalar(select(func.max(AuditEntry.seq)).where(AuditEntry.chain == chain))
+    if seq is None:
+        return Head(0, GENESIS)
+    last = session.scalar(
+        select(AuditEntry.hash).where(AuditEntry.chain == chain, AuditEntry.seq == seq)
+    )
+    return Head(seq, str(last))
+
+
+@event.listens_for(Session, "before_commit")
+def _seal_at_commit(session: Session) -> None:
+    # A savepoint's release is a commit too; its entries wait for the transaction's own.
+    if session.get_nested_transaction() is None:
+        _seal(session)
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _seal_before_reading(state: ORMExecuteState) -> None:
+    # Read your own writes: a transaction that queries the log sees what it recorded.
+    queued = state.is_select and state.session.info.get(_PENDING)
+    if queued and any(mapper.class_ is AuditEntry for mapper in state.all_mappers):
+        _seal(state.session)
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _drop_rolled_back(session: Session, previous: SessionTransaction) -> None:
+    queued = session.info.get(_PENDING)
+    if queued:
+        queued[:] = [(t, e) for t, e in queued if not _within(t, previous)]
+
+
+def _within(recorded: SessionTransaction | None, ended: SessionTransaction) -> bool:
+    """Whether an entry recorded in ``recorded`` goes with the rollback of ``ended``."""
+    if ended.parent is None:  # the transaction itself ended: everything goes
+        return True
+    found: SessionTransaction | None = recorded
+    while found is not None:
+        if found is ended:
+            return True
+        found = found.parent
+    return False
 
 
 async def record(
@@ -118,8 +171,3 @@ async def record(
             detail=detail or {},
         ),
     )
-
-
-def forget_chain_position(session: AsyncSession) -> None:
-    """After a rollback the cached chain heads may name rows that never were."""
-    session.info.pop(_HEADS, None)

@@ -16,7 +16,6 @@ from sqlalchemy.exc import IntegrityError
 
 from inspectnet.audit.models import Outcome
 from inspectnet.audit.outbox import refused_action, take_concern
-from inspectnet.audit.service import forget_chain_position
 from inspectnet.errors import Conflict, DomainError, Forbidden, NotFound
 from inspectnet.graphql.context import Info
 from inspectnet.graphql.errors import UserError
@@ -47,7 +46,6 @@ async def run_mutation(
         return None, [UserError.from_error(error)]
     except BaseException:
         await savepoint.rollback()
-        forget_chain_position(ctx.session)
         refused_action(
             ctx.session,
             ctx.actor,
@@ -63,7 +61,6 @@ async def run_mutation(
 
 def _record_refusal(info: Info, action: str, error: DomainError) -> None:
     ctx = info.context
-    forget_chain_position(ctx.session)
     denied = error.code in (Forbidden.default_code, NotFound.default_code)
     refused_action(
         ctx.session,
