@@ -16,7 +16,7 @@ from inspectnet.audit.checkpoint import Checkpointer
 from inspectnet.db import Database, make_engine
 from inspectnet.graphql import graphiql
 from inspectnet.health import readiness
-from inspectnet.http import auth, endpoint, subscriptions
+from inspectnet.http import auth, downloads, endpoint, subscriptions
 from inspectnet.observability import metrics
 from inspectnet.observability.logs import configure_logging
 from inspectnet.observability.middleware import RequestContext
@@ -146,6 +146,10 @@ def create_app(
     async def graphql_live(websocket: WebSocket) -> None:
         await subscriptions.serve(service, bus, websocket)
     app.state.auth = auth.register(app, database, settings)  # /auth/*: browser sign-in
+
+    @app.get("/downloads/{token}")
+    async def download(request: Request, token: str) -> Response:
+        return await downloads.download(service, request, token)
 
     @app.get("/healthz")
     async def healthz() -> dict[str, str]:

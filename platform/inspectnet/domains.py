@@ -27,6 +27,9 @@ INSTALLED: list[str] = [
     "inspectnet.audit",
     "inspectnet.rules",
     "inspectnet.notifications",
+    "inspectnet.bodies",
+    "inspectnet.planning",
+    "inspectnet.filings",
 ]
 
 POLICY_FILE = "policy.csv"

@@ -213,6 +213,7 @@ async def member_actor(db: Database, policy: PolicyStore) -> Actor:
         user_id=account.id,
         person_id=account.person_id,
         home_office_id=account.office_id,
+        network=policy.snapshot.network,  # relations beyond self, as a signed-in actor has
     )
 
 

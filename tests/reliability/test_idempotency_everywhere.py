@@ -103,6 +103,19 @@ def _inputs(ids: dict[str, str]) -> dict[str, dict[str, Any]]:
         },
         "addToPool": {"personId": ids["person"], "pool": "TALENT", "since": "2026-01-01"},
         "createTarget": {"officeId": ids["baotou"], "name": "幂等对象党组", "regionCode": "150200"},
+        "createPlan": {
+            "officeId": ids["baotou"],
+            "kind": "ANNUAL",
+            "title": "2027年度巡察工作计划（幂等）",
+            "startsOn": "2027-01-01",
+            "endsOn": "2027-12-31",
+        },
+        "createDecisionBody": {
+            "officeId": ids["baotou"],
+            "kind": "FIVE_PERSON_GROUP",
+            "name": "包头市委“五人小组”（幂等）",
+        },
+        "createInboxDownload": {"officeId": ids["baotou"]},
         "addLeadershipPost": {
             "targetId": ids["target"],
             "personId": ids["person"],
@@ -147,6 +160,7 @@ async def test_every_creating_mutation_has_inputs_here(api: Api) -> None:
         "addToPool",
         "createTarget",
         "addLeadershipPost",
+        "createPlan",
         "createUserAccount",
     ],
 )

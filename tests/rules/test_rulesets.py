@@ -196,7 +196,8 @@ def test_filing_duties_say_record_or_approval_and_who_receives() -> None:
         Event.ROUND_STARTED
     )
     assert duties(NMG) == [
-        ("filing.central_report", "nmg-2016 §28", record, Recipient.CENTRAL_LEADING_GROUP)
+        ("filing.central_report", "nmg-2016 §28", record, Recipient.CENTRAL_LEADING_GROUP),
+        ("filing.liaison_report", "nmg-2016 §16", record, office),
     ]
 
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import column, null, select, table, union_all
+from sqlalchemy import Select, column, null, select, table, union_all
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from inspectnet.accounts.models import Role, RoleGrant
@@ -22,6 +22,10 @@ from inspectnet.authz.models import PersonIdentity, PlatformGrant, PolicyRule, P
 from inspectnet.authz.policy import WILDCARD, PolicyLine, parse_csv
 from inspectnet.authz.resources import target_name
 from inspectnet.network.graph import NetworkIndex, load_index
+
+# Domains that keep role holdings in their own tables (decision bodies' members) register a
+# SELECT of (user_id, role, office_id) here; its rows become g lines like office role grants.
+GRANT_SOURCES: list[Callable[[], Select[Any]]] = []
 
 BASE_POLICY_FILE = "base.csv"
 MODEL_FILE = "model.conf"
@@ -103,6 +107,8 @@ async def database_lines(session: AsyncSession) -> list[PolicyLine]:
             )
         )
     ).all()
+    for source in GRANT_SOURCES:  # their own statements: role columns of other types
+        grants = [*grants, *(await session.execute(source())).all()]
     lines = [
         PolicyLine("g", (user_subject(user_id), role, _grant_domain(role, office_id)))
         for user_id, role, office_id in grants

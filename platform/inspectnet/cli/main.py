@@ -17,6 +17,8 @@ from rich.console import Console
 from inspectnet.cli.audit import audit_app
 from inspectnet.cli.backup import backup_command, restore_command
 from inspectnet.cli.bench import bench_app
+from inspectnet.cli.duties import duties_app
+from inspectnet.cli.export import export_app
 from inspectnet.cli.keys import keys_app
 from inspectnet.cli.office import office_app
 from inspectnet.cli.platform import platform_app
@@ -46,6 +48,8 @@ app.add_typer(keys_app, name="keys")
 app.add_typer(audit_app, name="audit")
 app.add_typer(office_app, name="office")
 app.add_typer(bench_app, name="bench")
+app.add_typer(export_app, name="export")
+app.add_typer(duties_app, name="duties")
 console = Console()
 SCHEMA_FILE = Path("schema/schema.graphql")
 

@@ -96,6 +96,14 @@ class FilingMode(StrEnum):
     APPROVAL = "approval"
 
 
+class FilingSubject(StrEnum):
+    """What a filing freezes (the filings domain snapshots one of these)."""
+
+    TERM_PLAN = "term_plan"  # 巡视/巡察工作规划
+    ANNUAL_PLAN = "annual_plan"  # 年度计划
+    ROUND_PLAN = "round_plan"  # 阶段任务安排 / 巡察工作方案
+
+
 class Recipient(StrEnum):
     """Who receives a filing, relative to the filing office."""
 
@@ -235,6 +243,12 @@ class FilingDutyParams(_Model):
         default=None, description="an approval that must be granted before this event"
     )
     periodic: bool = Field(default=False, description="filed periodically (定期报送)")
+    subjects: tuple[FilingSubject, ...] = Field(
+        default=(), description="what may be filed under this duty (none: not yet modelled)"
+    )
+    filer_kinds: tuple[str, ...] = Field(
+        default=(), description="office kinds the duty binds (none: every office of the ruleset)"
+    )
 
 
 class TransferRouteParams(_Model):

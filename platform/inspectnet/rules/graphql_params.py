@@ -73,12 +73,22 @@ labelled_enum(
     description="Body that receives transferred problems and clues (移交对象)",
 )
 labelled_enum(
+    fmt.FilingSubject,
+    {
+        fmt.FilingSubject.TERM_PLAN: "巡视巡察工作规划",
+        fmt.FilingSubject.ANNUAL_PLAN: "年度计划",
+        fmt.FilingSubject.ROUND_PLAN: "阶段任务安排",
+    },
+    name="FilingSubject",
+    description="What a filing freezes (报送内容)",
+)
+labelled_enum(
     fmt.DecisionBody,
     {
         fmt.DecisionBody.LEADING_GROUP: "巡视巡察工作领导小组",
         fmt.DecisionBody.FIVE_PERSON_GROUP: "党委“五人小组”会议",
     },
-    name="DecisionBody",
+    name="DecidingBody",
     description="Who decides a matter (决定机构)",
 )
 labelled_enum(
@@ -174,6 +184,12 @@ class FilingDutyParams:
         description="An approval needed before this event (须事先批准的事项)"
     )
     periodic: bool = strawberry.field(description="Filed periodically (定期报送)")
+    subjects: list[fmt.FilingSubject] = strawberry.field(
+        description="What may be filed under this duty; empty: not yet modelled (报送内容)"
+    )
+    filer_kinds: list[str] = strawberry.field(
+        description="Office kinds the duty binds; empty: every office of the ruleset (报送机构类别)"
+    )
 
 
 @strawberry.type(description="Parameters of a transfer route (移交渠道参数)")

@@ -1,0 +1,170 @@
+"""GraphQL types, inputs and thin resolvers for decision bodies and their members."""
+
+from __future__ import annotations
+
+import strawberry
+
+from inspectnet.bodies import repository, service
+from inspectnet.bodies.models import BodyKind, BodyMember, DecisionBody, Position
+from inspectnet.graphql.context import Info
+from inspectnet.graphql.errors import UserError
+from inspectnet.graphql.fields import connection_field
+from inspectnet.graphql.labels import labelled_enum
+from inspectnet.graphql.mutations import run_mutation
+from inspectnet.graphql.nodes import register_node
+from inspectnet.graphql.parts import SchemaPart, TypeField
+from inspectnet.graphql.relay import Node
+from inspectnet.graphql.stamps import Stamped, stamps
+from inspectnet.ids import expect_global_id, global_id
+from inspectnet.validation import described
+
+BodyKindEnum = labelled_enum(
+    BodyKind,
+    {
+        BodyKind.LEADING_GROUP: "巡视巡察工作领导小组",
+        BodyKind.LEADING_GROUP_OFFICE: "领导小组办公室（巡视办、巡察办）",
+        BodyKind.FIVE_PERSON_GROUP: "党委“五人小组”",
+        BodyKind.PARTY_GROUP: "党组（党委）",
+    },
+    name="DecisionBodyKind",
+    description="Kind of decision body (决策机构类别)",
+)
+PositionEnum = labelled_enum(
+    Position,
+    {
+        Position.HEAD: "组长",
+        Position.DEPUTY: "副组长",
+        Position.SECRETARY: "书记",
+        Position.MEMBER: "成员",
+    },
+    name="BodyPosition",
+    description="Position in a decision body (职位)",
+)
+
+
+@strawberry.type(name="BodyMember", description="A member of a decision body (决策机构成员)")
+class BodyMemberType(Node, Stamped):
+    user_id: strawberry.ID = strawberry.field(description="The member's account (账号)")
+    position: PositionEnum = strawberry.field(description="Position (职位)")  # type: ignore[valid-type]
+
+    @classmethod
+    def from_row(cls, row: BodyMember) -> BodyMemberType:
+        return cls(
+            **stamps(row),
+            id=strawberry.ID(global_id("BodyMember", row.id)),
+            user_id=strawberry.ID(global_id("UserAccount", row.user_id)),
+            position=row.position,
+        )
+
+
+@strawberry.type(
+    name="DecisionBody",
+    description="A decision body of an office: leading group, its office, five-person group, "
+    "party group (领导小组、巡视巡察办、五人小组、党组)",
+)
+class DecisionBodyType(Node, Stamped):
+    kind: BodyKindEnum = strawberry.field(description="Kind (类别)")  # type: ignore[valid-type]
+    name: str = strawberry.field(description="Name (名称)")
+    pk: strawberry.Private[int]
+
+    @classmethod
+    def from_row(cls, row: DecisionBody) -> DecisionBodyType:
+        return cls(
+            **stamps(row),
+            id=strawberry.ID(global_id("DecisionBody", row.id)),
+            pk=row.id,
+            kind=row.kind,
+            name=row.name,
+        )
+
+    members = connection_field(repository.members_of, BodyMemberType, description="Members (成员)")
+
+
+register_node("DecisionBody", DecisionBody, DecisionBodyType.from_row)
+register_node("BodyMember", BodyMember, BodyMemberType.from_row)
+
+
+@strawberry.input(description="A new decision body of an office (设立决策机构)")
+class CreateDecisionBodyInput:
+    office_id: strawberry.ID = strawberry.field(description="The office (机构)")
+    kind: BodyKindEnum = strawberry.field(description="Kind (类别)")  # type: ignore[valid-type]
+    name: str = strawberry.field(description=described("Name (名称)", DecisionBody.name))
+
+
+@strawberry.type(description="Result of createDecisionBody (设立决策机构结果)")
+class CreateDecisionBodyPayload:
+    body: DecisionBodyType | None = strawberry.field(description="The body (决策机构)")
+    user_errors: list[UserError] = strawberry.field(description="Why it was refused (输入错误)")
+
+
+@strawberry.input(description="Seat an account in a decision body (增加决策机构成员)")
+class SeatBodyMemberInput:
+    body_id: strawberry.ID = strawberry.field(description="The body (决策机构)")
+    user_id: strawberry.ID = strawberry.field(description="The account (账号)")
+    position: PositionEnum = strawberry.field(description="Position (职位)")  # type: ignore[valid-type]
+
+
+@strawberry.type(description="Result of seatBodyMember (增加决策机构成员结果)")
+class SeatBodyMemberPayload:
+    member: BodyMemberType | None = strawberry.field(description="The seat (成员)")
+    user_errors: list[UserError] = strawberry.field(description="Why it was refused (输入错误)")
+
+
+@strawberry.type
+class BodiesMutation:
+    @strawberry.mutation(description="Set up a decision body of an office (设立决策机构)")
+    async def create_decision_body(
+        self, info: Info, input: CreateDecisionBodyInput
+    ) -> CreateDecisionBodyPayload:
+        ctx = info.context
+
+        async def call() -> DecisionBody:
+            return await service.create_body(
+                ctx.session,
+                ctx.actor,
+                office_id=expect_global_id(input.office_id, "Office", field="officeId"),
+                kind=BodyKind(input.kind),
+                name=input.name,
+            )
+
+        body, errors = await run_mutation(info, "body.create", call)
+        return CreateDecisionBodyPayload(
+            body=body and DecisionBodyType.from_row(body), user_errors=errors
+        )
+
+    @strawberry.mutation(description="Seat an account in a decision body (增加决策机构成员)")
+    async def seat_body_member(
+        self, info: Info, input: SeatBodyMemberInput
+    ) -> SeatBodyMemberPayload:
+        ctx = info.context
+
+        async def call() -> BodyMember:
+            return await service.seat_member(
+                ctx.session,
+                ctx.actor,
+                body_id=expect_global_id(input.body_id, "DecisionBody", field="bodyId"),
+                user_id=expect_global_id(input.user_id, "UserAccount", field="userId"),
+                position=Position(input.position),
+            )
+
+        member, errors = await run_mutation(info, "body.member.seat", call)
+        return SeatBodyMemberPayload(
+            member=member and BodyMemberType.from_row(member), user_errors=errors
+        )
+
+
+SCHEMA = SchemaPart(
+    mutation=BodiesMutation,
+    types=(DecisionBodyType, BodyMemberType),
+    fields=(
+        TypeField(
+            "Office",
+            "decisionBodies",
+            connection_field(
+                repository.bodies_of_offices,
+                DecisionBodyType,
+                description="The office's decision bodies (决策机构)",
+            ),
+        ),
+    ),
+)

@@ -1,0 +1,39 @@
+"""CLI adapter for duties: ``inspectnet duties sweep`` creates the due items that fell due.
+
+Idempotent and safe on several replicas at once (filings/duties.py); the Helm chart may run it
+as a CronJob.
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+import typer
+from rich.console import Console
+
+from inspectnet.authz.actor import Actor
+from inspectnet.cli.runtime import runtime
+from inspectnet.filings import duties
+from inspectnet.settings import Settings
+
+duties_app = typer.Typer(help="Filing duties that fall due (报送任务).", no_args_is_help=True)
+console = Console()
+
+
+@duties_app.callback()
+def _duties() -> None:
+    """Periodic filing duties."""
+
+
+async def sweep(settings: Settings | None) -> int:
+    """Create the due items of the last ended period, in one committed unit of work."""
+    async with runtime(settings) as rt, rt.database.transaction(write=True) as session:
+        actor = Actor.system(rt.policy.compiled, name="cli")
+        return await duties.sweep(session, actor)
+
+
+@duties_app.command("sweep")
+def sweep_command() -> None:
+    """Create the due items that fell due and do not exist yet (idempotent)."""
+    created = asyncio.run(sweep(None))
+    console.print(f"{created} due items created")

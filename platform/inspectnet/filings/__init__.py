@@ -1,0 +1,1 @@
+"""Filing 报备 / 报批: frozen, versioned snapshots a subordinate office files to its superior."""

@@ -1,0 +1,117 @@
+"""Duties that fall due: periodic filing duties become due items in the superior's inbox.
+
+The seeds say only that some matters are filed periodically (qh-zrzyt §8(6) 定期报送,
+nmg-2016 §16 日常联络) and give no period, deadline or warning. Until offices set their own,
+these documented defaults apply:
+
+* period: the calendar quarter (``PERIOD_MONTHS``);
+* deadline: ``GRACE_WORKING_DAYS`` working days after the quarter ends, counted by the
+  deadline engine's working-day calendar (rules/calendar.py, statutory holidays included);
+* yellow: ``YELLOW_DAYS`` calendar days before the deadline; red: past it.
+
+The sweep is idempotent and safe on several replicas at once: each due item has a unique
+(series_key, number) and is inserted with ON CONFLICT DO NOTHING, so a second sweep, or a
+concurrent one, adds nothing.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from inspectnet import clock
+from inspectnet.authz.actor import Actor
+from inspectnet.filings import repository
+from inspectnet.filings.models import Filing, FilingState
+from inspectnet.network.models import Office
+from inspectnet.rules.calendar import PeriodUnit
+from inspectnet.rules.format import FilingDutyRule
+from inspectnet.rules.registry import get_ruleset
+from inspectnet.rules.service import calendar_from_db
+
+PERIOD_MONTHS = 3
+GRACE_WORKING_DAYS = 10
+YELLOW_DAYS = 5
+IN_NETWORK = frozenset({"superior_office", "superior_leading_group"})
+
+
+def last_quarter(today: date) -> tuple[int, int, date]:
+    """(year, quarter, last day) of the last quarter that ended before ``today``."""
+    quarter = (today.month - 1) // PERIOD_MONTHS  # the current quarter, 0-based
+    year = today.year
+    if quarter == 0:
+        year, quarter = year - 1, 4
+    first_of_current = date(today.year if quarter != 4 else year + 1, quarter * 3 % 12 + 1, 1)
+    return year, quarter, first_of_current - timedelta(days=1)
+
+
+async def sweep(session: AsyncSession, actor: Actor, *, today: date | None = None) -> int:
+    """Create the due items of the last ended quarter that do not exist yet; how many."""
+    today = today or clock.today_in_china()
+    year, quarter, period_end = last_quarter(today)
+    calendar = await calendar_from_db(session)
+    due_on = calendar.end_of_period(period_end, PeriodUnit.WORKING_DAYS, GRACE_WORKING_DAYS).on
+    now = clock.now()
+    rows: list[dict[str, Any]] = []
+    # system scope: the sweep acts for the platform over every office's duties
+    offices = (await session.execute(select(Office).order_by(Office.id))).scalars().all()
+    for office in offices:
+        duties = [
+            rule
+            for rule in get_ruleset(office.ruleset_id).of_type(FilingDutyRule)
+            if rule.params.periodic
+            and rule.params.recipient.value in IN_NETWORK
+            and (not rule.params.filer_kinds or office.kind.value in rule.params.filer_kinds)
+        ]
+        if not duties:
+            continue
+        superior = await repository.direct_superior(session, office.id)
+        if superior is None:
+            continue
+        for rule in duties:
+            rows.append(
+                {
+                    "office_id": office.id,
+                    "to_office_id": superior,
+                    "rule_id": rule.id,
+                    "ruleset_id": office.ruleset_id,
+                    "mode": rule.params.mode.value,
+                    "recipient": rule.params.recipient.value,
+                    "subject_type": "period",
+                    "subject_id": year * 10 + quarter,
+                    "subject_version": 1,
+                    "series_key": f"duty:{rule.id}:{office.id}:{year}Q{quarter}",
+                    "number": 1,
+                    "title": f"{rule.name}（{year}年第{quarter}季度）",
+                    "state": FilingState.DUE.value,
+                    "due_on": due_on,
+                    "warn_on": due_on - timedelta(days=YELLOW_DAYS),
+                    "created_at": now,
+                    "updated_at": now,
+                    "version": 1,
+                }
+            )
+    # system scope: which due items exist already, by key, across every office
+    existing = set(
+        (
+            await session.execute(
+                select(Filing.series_key).where(
+                    Filing.series_key.in_([r["series_key"] for r in rows]), Filing.number == 1
+                )
+            )
+        ).scalars()
+    )
+    missing = [r for r in rows if r["series_key"] not in existing]
+    if not missing:
+        return 0
+    dialect = session.bind.dialect.name
+    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    # A replica sweeping at the same moment inserts the same keys: the loser's rows are skipped.
+    statement = insert(Filing).on_conflict_do_nothing(index_elements=["series_key", "number"])
+    await session.execute(statement, missing)
+    return len(missing)

@@ -1,0 +1,49 @@
+"""A single-use, account-bound download link of the inbox, from GraphQL."""
+
+from __future__ import annotations
+
+from io import BytesIO
+
+from openpyxl import load_workbook
+
+from inspectnet.db import Database
+from inspectnet.ids import global_id
+from tests.conftest import Api, office_id
+
+LINK = """mutation($input: CreateInboxDownloadInput!) { createInboxDownload(input: $input) {
+  url expiresAt userErrors { field code message } } }"""
+
+
+async def test_the_link_works_once_and_only_for_its_account(api: Api, db: Database) -> None:
+    region = global_id("Office", await office_id(db, "nmg.region"))
+    issued = await api.gql(LINK, {"input": {"officeId": region}}, user="region_admin")
+    payload = issued["data"]["createInboxDownload"]
+    assert payload["userErrors"] == []
+    url = payload["url"]
+    assert url.startswith("/downloads/")
+
+    def bearer(user: str) -> dict[str, str]:
+        return {"authorization": f"Bearer {api.token(user)}"}
+
+    other = await api.client.get(url, headers=bearer("region_auditor"))
+    assert (other.status_code, other.json()["code"]) == (410, "LINK_INVALID")
+    anonymous = await api.client.get(url)
+    assert anonymous.status_code == 401
+
+    first = await api.client.get(url, headers=bearer("region_admin"))
+    assert first.status_code == 200
+    sheet = load_workbook(BytesIO(first.content)).active
+    assert [c.value for c in sheet[1]][:3] == ["报送机构", "报备报批事项", "标题"]
+
+    again = await api.client.get(url, headers=bearer("region_admin"))
+    assert (again.status_code, again.json()["code"]) == (410, "LINK_INVALID")
+    forged = await api.client.get(url[:-2] + "AA", headers=bearer("region_admin"))
+    assert forged.status_code == 410
+
+
+async def test_a_league_cannot_ask_for_the_region_inbox(api: Api, db: Database) -> None:
+    region = global_id("Office", await office_id(db, "nmg.region"))
+    refused = await api.gql(LINK, {"input": {"officeId": region}}, user="baotou_admin")
+    payload = refused["data"]["createInboxDownload"]
+    assert payload["url"] is None
+    assert [e["code"] for e in payload["userErrors"]] == ["FORBIDDEN"]

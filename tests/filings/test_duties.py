@@ -1,0 +1,79 @@
+"""Duties that fall due: the sweep makes due items once; a late answer is met late."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+import pytest
+from sqlalchemy import func, select
+
+from inspectnet.authz.store import PolicyStore
+from inspectnet.errors import Conflict
+from inspectnet.filings import duties
+from inspectnet.filings import service as filings
+from inspectnet.filings.models import Filing, FilingState, InboxStatus
+from inspectnet.network.models import Office
+from inspectnet.rules.calendar import PeriodUnit
+from inspectnet.rules.service import calendar_from_db
+from tests.factories import make_user
+from tests.filings.factories import actor_of, office_by_code
+
+TODAY = date(2027, 2, 10)  # the quarter after the demo's
+
+
+async def _due(session: Any) -> list[Filing]:
+    statement = (
+        select(Filing)
+        .where(Filing.state == FilingState.DUE, Filing.title.like("%2026年第4季度%"))
+        .order_by(Filing.id)
+    )
+    return list((await session.execute(statement)).scalars())
+
+
+async def test_a_sweep_makes_each_due_item_once_with_the_engines_deadline(system: Any) -> None:
+    session, root = system
+    assert await duties.sweep(session, root, today=TODAY) == 13
+    assert await duties.sweep(session, root, today=TODAY) == 0  # idempotent
+    items = await _due(session)
+    assert len(items) == 13
+    offices = {
+        o.id: o
+        for o in (
+            await session.execute(select(Office).where(Office.id.in_([i.office_id for i in items])))
+        ).scalars()
+    }
+    by_rule: dict[str, set[str]] = {}
+    for item in items:
+        by_rule.setdefault(item.rule_id, set()).add(offices[item.office_id].code)
+    assert by_rule["filing.periodic_data"] == {"qh.dnr"}
+    assert len(by_rule["filing.liaison_report"]) == 12  # the leagues' liaison offices only
+    calendar = await calendar_from_db(session)
+    due = calendar.end_of_period(date(2026, 12, 31), PeriodUnit.WORKING_DAYS, 10).on
+    assert {i.due_on for i in items} == {due}
+    assert {i.warn_on for i in items} == {due - timedelta(days=5)}
+    assert {i.title for i in items if i.rule_id == "filing.periodic_data"} == {
+        "巡察工作信息数据定期报送（2026年第4季度）"
+    }
+
+
+async def test_an_answer_is_filed_once_and_met_by_its_date(
+    system: Any, policy: PolicyStore
+) -> None:
+    session, root = system
+    await duties.sweep(session, root, today=TODAY)
+    dnr = await office_by_code(session, "qh.dnr")
+    admin = await actor_of(session, policy, await make_user(session, root, dnr))
+    item = next(i for i in await _due(session) if i.office_id == dnr.id)
+    assert filings.status_of_row(item, TODAY) is InboxStatus.OVERDUE
+
+    filed = await filings.file_report(session, admin, filing_id=item.id, body="第三季度巡察数据")
+    assert filed.state is FilingState.SUBMITTED
+    assert filed.snapshot == {"title": filed.title, "body": "第三季度巡察数据"}
+    # Filed on the (frozen) 2026-11-25, before the January deadline: met on time
+    assert filings.status_of_row(filed, TODAY) is InboxStatus.MET_ON_TIME
+    before = await session.scalar(select(func.count()).select_from(Filing))
+    with pytest.raises(Conflict) as twice:
+        await filings.file_report(session, admin, filing_id=item.id, body="再报一次")
+    assert twice.value.code == "CONFLICT"
+    assert await session.scalar(select(func.count()).select_from(Filing)) == before
