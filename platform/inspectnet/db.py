@@ -5,10 +5,11 @@ The request (or CLI command) owns the transaction: services flush, never commit.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import asyncio
+from collections.abc import AsyncIterator, Awaitable
 from contextlib import asynccontextmanager
 from datetime import datetime
-from typing import Any, ClassVar
+from typing import Any, ClassVar, TypeVar
 
 from sqlalchemy import DateTime, ForeignKey, Integer, MetaData, event
 from sqlalchemy import exc as sa_exc
@@ -25,6 +26,8 @@ from sqlalchemy.types import TypeDecorator
 
 from inspectnet import clock, flush_guard
 from inspectnet.settings import Settings
+
+T = TypeVar("T")
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -173,6 +176,50 @@ def is_unavailable(error: BaseException) -> bool:
     return False
 
 
+async def _to_completion(work: Awaitable[T]) -> T:
+    """``work``, which a cancellation of the caller does not interrupt half-way.
+
+    On cancellation the statement is let finish before the cancellation goes on: a statement
+    cut off in the middle leaves the connection (and so the request's transaction) unusable.
+    """
+    task = asyncio.ensure_future(work)
+    try:
+        return await asyncio.shield(task)
+    except asyncio.CancelledError:
+        await asyncio.wait([task])
+        raise
+
+
+class RequestSession(AsyncSession):
+    """A session whose statements run to completion even when their caller is cancelled.
+
+    graphql-core cancels the sibling fields of a field that fails; a sibling caught inside a
+    statement would otherwise break the transaction the whole request shares (a 500 instead of
+    one field's error).
+    """
+
+    async def execute(self, *args: Any, **kwargs: Any) -> Any:
+        return await _to_completion(super().execute(*args, **kwargs))
+
+    async def scalar(self, *args: Any, **kwargs: Any) -> Any:
+        return await _to_completion(super().scalar(*args, **kwargs))
+
+    async def scalars(self, *args: Any, **kwargs: Any) -> Any:
+        return await _to_completion(super().scalars(*args, **kwargs))
+
+    async def get(self, *args: Any, **kwargs: Any) -> Any:
+        return await _to_completion(super().get(*args, **kwargs))
+
+    async def flush(self, *args: Any, **kwargs: Any) -> None:
+        await _to_completion(super().flush(*args, **kwargs))
+
+    async def refresh(self, *args: Any, **kwargs: Any) -> None:
+        await _to_completion(super().refresh(*args, **kwargs))
+
+    async def run_sync(self, *args: Any, **kwargs: Any) -> Any:
+        return await _to_completion(super().run_sync(*args, **kwargs))
+
+
 class Database:
     """Sessions for requests and commands.
 
@@ -185,7 +232,7 @@ class Database:
         options: dict[str, Any] = {"expire_on_commit": False, "autoflush": True}
         if isinstance(bind, AsyncConnection):
             options["join_transaction_mode"] = "create_savepoint"
-        self._sessions = async_sessionmaker(bind=bind, **options)
+        self._sessions = async_sessionmaker(bind=bind, class_=RequestSession, **options)
 
     @property
     def engine(self) -> AsyncEngine:

@@ -32,7 +32,7 @@ async def test_a_seat_is_a_role_in_the_office_and_unseating_takes_it_away(
     )
     assert seat.role == "party_group_secretary"
     actor = await actor_of(session, policy, secretary)
-    reads = ("self", "decision_body", str(body.id), "read")
+    reads = ("self", "decision_body", str(body.id), "", "read")
     assert actor.policy.decide(actor.subject, office_domain(dnr.id), *reads)
 
     await bodies.unseat_member(session, root, member_id=seat.id)

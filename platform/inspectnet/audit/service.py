@@ -10,7 +10,6 @@ offices therefore queue for the chains instead of holding one each and waiting f
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -82,19 +81,18 @@ def _seal(session: Session) -> None:
     queued = session.info.pop(_PENDING, None)
     if not queued:
         return
-    by_chain: dict[int, list[AuditEntry]] = defaultdict(list)
-    for _, entry in queued:
-        by_chain[entry.chain].append(entry)
+    # Lock every chain first, in one order for every writer, so no two wait on each other;
+    # then place the entries in the order they were recorded (their ids follow it).
+    heads = {chain: _head(session, chain) for chain in sorted({e.chain for _, e in queued})}
     key = keyring.active().current(Purpose.AUDIT)
-    for chain in sorted(by_chain):  # one order for every writer: no two wait on each other
-        head = _head(session, chain)
-        for entry in by_chain[chain]:
-            entry.seq = head.seq + 1
-            entry.key_version = key.version
-            entry.prev_hash = head.hash
-            entry.hash = seal(key, head.hash, content(entry))
-            session.add(entry)
-            head = Head(entry.seq, entry.hash)
+    for _, entry in queued:
+        head = heads[entry.chain]
+        entry.seq = head.seq + 1
+        entry.key_version = key.version
+        entry.prev_hash = head.hash
+        entry.hash = seal(key, head.hash, content(entry))
+        session.add(entry)
+        heads[entry.chain] = Head(entry.seq, entry.hash)
 
 
 def _head(session: Session, chain: int) -> Head:
