@@ -201,12 +201,12 @@ def _ensure_sqlite_dir(url: str) -> None:
 @demo_app.command("load")
 def demo_load() -> None:
     """Load the demo network (idempotent: what exists is left as it is)."""
-    from inspectnet.cli.runtime import runtime, system_transaction
+    from inspectnet.cli.runtime import runtime, system_work
     from inspectnet.demo import load_demo
 
     async def run() -> int:
-        async with runtime(_settings()) as rt, system_transaction(rt, "demo") as (session, actor):
-            return await load_demo(session, actor)
+        async with runtime(_settings()) as rt, system_work(rt, "demo") as work:
+            return await load_demo(work.session, work.actor)
 
     created = asyncio.run(run())
     console.print(f"demo network loaded ({created} new objects)")

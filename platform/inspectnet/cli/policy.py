@@ -32,12 +32,16 @@ def add(
 ) -> None:
     """Add a run-time policy row (a deny for one user, say); audited."""
     from inspectnet.authz.rows import add_row, parse_row
-    from inspectnet.cli.runtime import runtime, system_transaction
+    from inspectnet.cli.runtime import runtime, system_work
     from inspectnet.errors import DomainError
 
     async def run() -> int:
-        async with runtime() as rt, system_transaction(rt, "policy") as (session, actor):
-            return (await add_row(session, actor, parse_row(row), note)).id
+        async with runtime() as rt, system_work(rt, "policy") as work:
+            added = await work.attempt(
+                "policy_row.create",
+                lambda: add_row(work.session, work.actor, parse_row(row), note),
+            )
+            return added.id
 
     try:
         row_id = asyncio.run(run())
