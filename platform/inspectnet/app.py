@@ -17,7 +17,7 @@ from inspectnet.db import Database, make_engine
 from inspectnet.graphql import graphiql
 from inspectnet.health import readiness
 from inspectnet.http import auth, endpoint, subscriptions
-from inspectnet.http.service import GraphQLService
+from inspectnet.http.gateway import GraphQLService
 from inspectnet.observability import metrics
 from inspectnet.observability.logs import configure_logging
 from inspectnet.observability.middleware import RequestContext

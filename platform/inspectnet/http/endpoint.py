@@ -44,6 +44,7 @@ from inspectnet.http import idempotency
 from inspectnet.http.answers import Answer, Attempt, answer, content_type, refused, respond
 from inspectnet.http.cost import actual_cost, requested_cost
 from inspectnet.http.execute import MASKED_MESSAGE, Replayed, execute
+from inspectnet.http.gateway import GraphQLService
 from inspectnet.http.operation import check_cost, coerce_variables, operation_of, token_subject
 from inspectnet.http.refusals import Refusal
 from inspectnet.http.request import (
@@ -54,7 +55,6 @@ from inspectnet.http.request import (
     read_payload,
     require_preflight,
 )
-from inspectnet.http.service import GraphQLService
 from inspectnet.observability.logs import bind
 from inspectnet.observability.metrics import observe_graphql, operation_label
 from inspectnet.observability.middleware import item_request_id, request_id_from

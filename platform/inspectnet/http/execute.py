@@ -27,8 +27,8 @@ from inspectnet.errors import DomainError
 from inspectnet.graphql.context import Context
 from inspectnet.http import idempotency
 from inspectnet.http.documents import Prepared, done_executing, executing
+from inspectnet.http.gateway import GraphQLService
 from inspectnet.http.request import GraphQLRequest
-from inspectnet.http.service import GraphQLService
 from inspectnet.work import unit_of_work
 
 log = logging.getLogger("inspectnet.graphql")

@@ -16,8 +16,8 @@ from graphql import (
 
 from inspectnet.accounts.tokens import verify_token
 from inspectnet.errors import Unauthenticated
+from inspectnet.http.gateway import GraphQLService
 from inspectnet.http.refusals import Refusal
-from inspectnet.http.service import GraphQLService
 from inspectnet.settings import Settings
 
 

@@ -42,9 +42,9 @@ from inspectnet.graphql.live import LiveContext
 from inspectnet.http.cost import requested_cost
 from inspectnet.http.documents import Prepared, done_executing, executing
 from inspectnet.http.execute import format_error
+from inspectnet.http.gateway import GraphQLService
 from inspectnet.http.operation import check_cost, coerce_variables, operation_of
 from inspectnet.http.refusals import Refusal
-from inspectnet.http.service import GraphQLService
 
 PROTOCOL = "graphql-transport-ws"
 INIT_TIMEOUT_SECONDS = 10.0
