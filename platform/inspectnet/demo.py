@@ -262,7 +262,9 @@ async def load_demo(session: AsyncSession, actor: Actor) -> int:
     """Create whatever of the demo network is missing; the number of objects created."""
     created = 0
     by_code: dict[str, Office] = {
-        o.code: o for o in (await session.execute(select(Office))).scalars()
+        # system scope: the demo loader looks for what exists (idempotent), as the platform
+        o.code: o
+        for o in (await session.execute(select(Office))).scalars()
     }
     for spec in demo_offices():
         if spec.code not in by_code:
@@ -290,6 +292,7 @@ async def load_demo(session: AsyncSession, actor: Actor) -> int:
             created += 1
         existing = set(
             (
+                # system scope: the demo loader looks for what exists (idempotent), as the platform
                 await session.execute(select(Target.name).where(Target.office_id == office.id))
             ).scalars()
         )
@@ -304,6 +307,7 @@ async def load_demo(session: AsyncSession, actor: Actor) -> int:
         office = by_code[code]
         for name, unit, rank, home, expertise, pool in entries:
             person = await session.scalar(
+                # system scope: the demo loader looks for what exists (idempotent), as the platform
                 select(Person).where(Person.office_id == office.id, Person.name == name)
             )
             if person is None:
@@ -335,6 +339,7 @@ async def load_demo(session: AsyncSession, actor: Actor) -> int:
             persons[name] = person
     for user in DEMO_USERS:
         account = await session.scalar(
+            # system scope: the demo loader looks for what exists (idempotent), as the platform
             select(UserAccount).where(
                 UserAccount.office_id == persons[user.person].office_id,
                 UserAccount.username == user.username,
@@ -347,6 +352,7 @@ async def load_demo(session: AsyncSession, actor: Actor) -> int:
             created += 1
         office = by_code[user.office]
         grant = await session.scalar(
+            # system scope: the demo loader looks for what exists (idempotent), as the platform
             select(RoleGrant).where(
                 RoleGrant.user_id == account.id,
                 RoleGrant.office_id == office.id,

@@ -58,10 +58,12 @@ async def _head(session: AsyncSession, chain: int) -> Head:
             text("SELECT pg_advisory_xact_lock(:cls, :chain)"),
             {"cls": CHAIN_LOCK_CLASS, "chain": chain},
         )
+    # system scope: appending needs the chain's head, whoever the actor
     seq = await session.scalar(select(func.max(AuditEntry.seq)).where(AuditEntry.chain == chain))
     if seq is None:
         return Head(0, GENESIS)
     last = await session.scalar(
+        # system scope: appending needs the chain's head, whoever the actor
         select(AuditEntry.hash).where(AuditEntry.chain == chain, AuditEntry.seq == seq)
     )
     return Head(seq, str(last))

@@ -300,6 +300,7 @@ async def rosters_step(session: AsyncSession, plan: Plan, progress: Progress) ->
     total = plan.volumes["leadership_posts"]
     per_target = total // len(plan.target_ids)
     owners = dict(
+        # system scope: generating benchmark data, as the platform
         (await session.execute(select(Target.id, Target.office_id).order_by(Target.id))).all()
     )
     everyone = [p for ps in plan.persons_by_office.values() for p in ps]

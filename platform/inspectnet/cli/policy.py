@@ -9,9 +9,8 @@ import typer
 from rich.console import Console
 
 import inspectnet.models as models
-from inspectnet.accounts.names import parse_sign_in_name
-from inspectnet.accounts.repository import account_by_sign_in_name
 from inspectnet.authz.explain import AccessExplanation, explain_access
+from inspectnet.authz.platform import find_account
 from inspectnet.ids import global_id_of, parse_global_id
 
 policy_app = typer.Typer(help="The authorization policy (Casbin).", no_args_is_help=True)
@@ -79,10 +78,10 @@ def explain(
 
     async def run() -> AccessExplanation:
         async with runtime() as rt, rt.database.transaction() as session:
-            name = parse_sign_in_name(user)
-            account = await account_by_sign_in_name(session, *name) if name else None
-            if account is None:
-                raise typer.BadParameter(f"no user {user!r}", param_hint="--user")
+            try:
+                account = await find_account(session, user)
+            except DomainError:
+                raise typer.BadParameter(f"no user {user!r}", param_hint="--user") from None
             type_name, pk = parse_global_id(obj, field="object")
             model = models.mapped().get(type_name)
             found = await session.get(model, pk) if model is not None else None
