@@ -28,7 +28,7 @@ from inspectnet.settings import ConfigurationError, Settings, get_settings
 app = typer.Typer(
     help="inspectnet: the linked network of inspection offices.", no_args_is_help=True
 )
-db_app = typer.Typer(help="Database schema (Alembic migrations).", no_args_is_help=True)
+db_app = typer.Typer(help="Database tables (Alembic migrations).", no_args_is_help=True)
 demo_app = typer.Typer(help="The demo network.", no_args_is_help=True)
 token_app = typer.Typer(help="Bearer tokens.", no_args_is_help=True)
 schema_app = typer.Typer(help="The GraphQL schema (SDL).", no_args_is_help=True)
