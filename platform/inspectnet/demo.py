@@ -21,7 +21,7 @@ from inspectnet.network.models import LinkKind, Office, OfficeKind, OfficeLink
 from inspectnet.people import service as people
 from inspectnet.people.models import Expertise, Person, PoolKind
 from inspectnet.targets import service as targets
-from inspectnet.targets.models import Target
+from inspectnet.targets.models import Target, TargetClass
 
 
 @dataclass(frozen=True)
@@ -34,6 +34,17 @@ class DemoOffice:
     superior: str | None  # code of the office it files to
     guided_by: str | None = None
     targets: tuple[tuple[str, str], ...] = ()  # (name, region code)
+
+
+def _target_class(spec: DemoOffice, name: str) -> TargetClass | None:
+    """The demo target's class under nmg-2016 §17; qh-zrzyt §10 names no classes."""
+    if spec.ruleset_id != "nmg-2016":
+        return None
+    if name.endswith("委领导班子") or "人民政府党组" in name:
+        return TargetClass.LOCAL_LEADERSHIP  # §17 (一)
+    if "直属" in name or "高校" in name:
+        return TargetClass.ENTERPRISE_OR_INSTITUTION  # §17 (三): 事业单位
+    return TargetClass.OTHER  # §17 (四)
 
 
 @dataclass(frozen=True)
@@ -299,7 +310,12 @@ async def load_demo(session: AsyncSession, actor: Actor) -> int:
         for name, region in spec.targets:
             if name not in existing:
                 await targets.create_target(
-                    session, actor, office_id=office.id, name=name, region_code=region
+                    session,
+                    actor,
+                    office_id=office.id,
+                    name=name,
+                    region_code=region,
+                    target_class=_target_class(spec, name),
                 )
                 created += 1
     persons: dict[str, Person] = {}
