@@ -1,4 +1,8 @@
-"""Factories: networks, people and accounts made through the services, as the system."""
+"""Factories: networks, people and accounts made through the services, as the system.
+
+Each domain keeps its own in ``tests/<domain>/factories.py`` (targets: ``make_target``); the
+ones here are re-exported so a test imports every builder from one place.
+"""
 
 from __future__ import annotations
 
@@ -16,7 +20,7 @@ from inspectnet.network import service as network
 from inspectnet.network.models import Office, OfficeKind
 from inspectnet.people import service as people
 from inspectnet.people.models import Person
-from inspectnet.targets import service as targets
+from tests.targets.factories import make_leadership_post, make_target
 
 _serial = itertools.count(1)
 
@@ -103,16 +107,16 @@ def sign_in_name_of(user: str) -> str:
     return user if "/" in user else _SIGN_IN_NAMES.get(user, user)
 
 
-async def make_target(
-    session: AsyncSession, actor: Actor, office: Office, name: str | None = None
-) -> None:
-    await targets.create_target(
-        session,
-        actor,
-        office_id=office.id,
-        name=name or f"对象{next(_serial)}",
-        region_code="150000",
-    )
-
-
 TODAY = date(2026, 11, 25)
+
+
+__all__ = [
+    "TODAY",
+    "make_leadership_post",
+    "make_network",
+    "make_office",
+    "make_person",
+    "make_target",
+    "make_user",
+    "sign_in_name_of",
+]

@@ -115,3 +115,18 @@ def test_a_system_scope_query_says_why(tmp_path: Path) -> None:
         "    return select(Gadget).where(Gadget.id == code)\n"
     )
     assert _new(violations(_package_with(tmp_path, {"repository.py": text}))) == []
+
+
+def test_the_real_package_keeps_every_rule() -> None:
+    """Every module of ``platform/inspectnet``; a deliberate system-scope query says why."""
+    assert violations(PACKAGE_ROOT) == []
+
+
+def test_a_repository_filter_built_on_the_door_counts_as_the_door(tmp_path: Path) -> None:
+    text = (
+        "from sqlalchemy import select\nfrom inspectnet.authz.scopes import readable_filter\n"
+        "from inspectnet.throwaway.models import Gadget\n\n"
+        "def mine(actor):\n    return readable_filter(actor, Gadget)\n\n"
+        "def gadgets(actor):\n    return select(Gadget).where(mine(actor))\n"
+    )
+    assert _new(violations(_package_with(tmp_path, {"repository.py": text}))) == []

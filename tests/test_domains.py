@@ -11,8 +11,12 @@ from graphql import graphql_sync
 
 from inspectnet import domains, schema
 
-# CONVENTIONS.md, "Adding a domain": the files every domain has.
+# CONVENTIONS.md, "Adding a domain": the files every domain has, and those it has when it needs them.
 REQUIRED_FILES = ("__init__.py", "models.py", "repository.py", "service.py", "graphql.py")
+OPTIONAL_FILES = ("loaders.py", "policy.csv", "demo.py")
+# Its tests, beside the package: ``tests/<name>/`` (and ``factories.py`` when others build its rows).
+TESTS_ROOT = Path(__file__).resolve().parent
+REFERENCE_DOMAIN = "targets"
 
 THROWAWAY_GRAPHQL = """
 import strawberry
@@ -66,11 +70,28 @@ def test_every_registered_domain_has_the_files_conventions_list() -> None:
     assert {name: files for name, files in missing.items() if files} == {}
 
 
+def test_every_registered_domain_has_its_tests_beside_it() -> None:
+    missing = [
+        d.name for d in domains.installed() if not (TESTS_ROOT / d.name / "__init__.py").exists()
+    ]
+    assert missing == []
+
+
+def test_the_reference_domain_has_every_file_a_domain_can_have() -> None:
+    """``targets`` is the one to copy: loaders, factories and a single-object read included."""
+    reference = next(d for d in domains.installed() if d.name == REFERENCE_DOMAIN)
+    files = ("loaders.py", *REQUIRED_FILES)
+    assert [f for f in files if not (reference.folder / f).exists()] == []
+    assert (TESTS_ROOT / REFERENCE_DOMAIN / "factories.py").exists()
+    sdl = schema.export_sdl()
+    assert "  target(id: ID!): Target\n" in sdl
+
+
 def test_conventions_lists_the_same_files(repo_root: Path) -> None:
     text = (repo_root / "CONVENTIONS.md").read_text("utf-8")
     section = text[text.index("## Adding a domain") :]
-    for name in REQUIRED_FILES:
-        assert f"`{name}`" in section
+    for name in (*REQUIRED_FILES, *OPTIONAL_FILES, "tests/<name>/factories.py"):
+        assert f"`{name}`" in section, name
 
 
 @pytest.fixture

@@ -17,6 +17,7 @@ from inspectnet.db import Database, make_engine
 from inspectnet.graphql import graphiql
 from inspectnet.health import readiness
 from inspectnet.http import auth, downloads, endpoint, subscriptions
+from inspectnet.http.gateway import GraphQLService
 from inspectnet.observability import metrics
 from inspectnet.observability.logs import configure_logging
 from inspectnet.observability.middleware import RequestContext
@@ -75,7 +76,7 @@ def create_app(
     configure_rulesets(settings.rulesets_dir)  # a broken ruleset file stops start-up here
     database = database or Database(make_engine(settings))
     metrics.POOLS.register("primary", database.sync_engine.pool)
-    service = endpoint.GraphQLService(
+    service = GraphQLService(
         schema=build_schema(development=settings.development),
         database=database,
         policy=domains.policy_store(settings.policy_dir),
@@ -145,6 +146,7 @@ def create_app(
     @app.websocket("/graphql")
     async def graphql_live(websocket: WebSocket) -> None:
         await subscriptions.serve(service, bus, websocket)
+
     app.state.auth = auth.register(app, database, settings)  # /auth/*: browser sign-in
 
     @app.get("/downloads/{token}")

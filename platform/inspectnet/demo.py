@@ -21,7 +21,7 @@ from inspectnet.network.models import LinkKind, Office, OfficeKind, OfficeLink
 from inspectnet.people import service as people
 from inspectnet.people.models import Expertise, Person, PoolKind
 from inspectnet.targets import service as targets
-from inspectnet.targets.models import Target
+from inspectnet.targets.models import Target, TargetClass
 
 
 @dataclass(frozen=True)
@@ -34,6 +34,17 @@ class DemoOffice:
     superior: str | None  # code of the office it files to
     guided_by: str | None = None
     targets: tuple[tuple[str, str], ...] = ()  # (name, region code)
+
+
+def _target_class(spec: DemoOffice, name: str) -> TargetClass | None:
+    """The demo target's class under nmg-2016 §17; qh-zrzyt §10 names no classes."""
+    if spec.ruleset_id != "nmg-2016":
+        return None
+    if name.endswith("委领导班子") or "人民政府党组" in name:
+        return TargetClass.LOCAL_LEADERSHIP  # §17 (一)
+    if "直属" in name or "高校" in name:
+        return TargetClass.ENTERPRISE_OR_INSTITUTION  # §17 (三): 事业单位
+    return TargetClass.OTHER  # §17 (四)
 
 
 @dataclass(frozen=True)
@@ -262,7 +273,9 @@ async def load_demo(session: AsyncSession, actor: Actor) -> int:
     """Create whatever of the demo network is missing; the number of objects created."""
     created = 0
     by_code: dict[str, Office] = {
-        o.code: o for o in (await session.execute(select(Office))).scalars()
+        # system scope: the demo loader looks for what exists (idempotent), as the platform
+        o.code: o
+        for o in (await session.execute(select(Office))).scalars()
     }
     for spec in demo_offices():
         if spec.code not in by_code:
@@ -290,13 +303,19 @@ async def load_demo(session: AsyncSession, actor: Actor) -> int:
             created += 1
         existing = set(
             (
+                # system scope: the demo loader looks for what exists (idempotent), as the platform
                 await session.execute(select(Target.name).where(Target.office_id == office.id))
             ).scalars()
         )
         for name, region in spec.targets:
             if name not in existing:
                 await targets.create_target(
-                    session, actor, office_id=office.id, name=name, region_code=region
+                    session,
+                    actor,
+                    office_id=office.id,
+                    name=name,
+                    region_code=region,
+                    target_class=_target_class(spec, name),
                 )
                 created += 1
     persons: dict[str, Person] = {}
@@ -304,6 +323,7 @@ async def load_demo(session: AsyncSession, actor: Actor) -> int:
         office = by_code[code]
         for name, unit, rank, home, expertise, pool in entries:
             person = await session.scalar(
+                # system scope: the demo loader looks for what exists (idempotent), as the platform
                 select(Person).where(Person.office_id == office.id, Person.name == name)
             )
             if person is None:
@@ -335,6 +355,7 @@ async def load_demo(session: AsyncSession, actor: Actor) -> int:
             persons[name] = person
     for user in DEMO_USERS:
         account = await session.scalar(
+            # system scope: the demo loader looks for what exists (idempotent), as the platform
             select(UserAccount).where(
                 UserAccount.office_id == persons[user.person].office_id,
                 UserAccount.username == user.username,
@@ -347,6 +368,7 @@ async def load_demo(session: AsyncSession, actor: Actor) -> int:
             created += 1
         office = by_code[user.office]
         grant = await session.scalar(
+            # system scope: the demo loader looks for what exists (idempotent), as the platform
             select(RoleGrant).where(
                 RoleGrant.user_id == account.id,
                 RoleGrant.office_id == office.id,

@@ -11,7 +11,7 @@ from inspectnet import migrate
 from inspectnet.db import is_unavailable
 
 if TYPE_CHECKING:
-    from inspectnet.http.endpoint import GraphQLService
+    from inspectnet.http.gateway import GraphQLService
 
 
 # A probe must answer sooner than the pool's own wait for a connection (30 s by default).

@@ -1,4 +1,4 @@
-"""Alembic driven from code: the only way a schema is made, for the CLI and the tests alike."""
+"""Alembic driven from code: the only way tables are made, for the CLI and the tests alike."""
 
 from __future__ import annotations
 

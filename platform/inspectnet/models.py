@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+import inspectnet.http.models  # noqa: F401 - the gateway's idempotency keys
 from inspectnet import domains
 from inspectnet.authz import models as _door  # noqa: F401 - the door's own tables
 from inspectnet.db import Base
-from inspectnet.http import models as _gateway  # noqa: F401 - idempotency keys
 
 domains.load_models()
 

@@ -97,7 +97,7 @@ async def test_the_same_seed_gives_the_same_rows_and_a_valid_audit_chain(empty: 
         counts = await bench.generate(first, SMALL, 7, progress)
         await bench.generate(second, SMALL, 7, progress)
     assert await _dump(first) == await _dump(second)
-    # One person a bench account, beside the generated cadres.
+    # One person a bench account, beside the generated persons.
     assert {table: counts[table] for table in SMALL} == SMALL | {"persons": SMALL["persons"] + 3}
     assert counts["offices"] == 196
     async with first.session() as session:

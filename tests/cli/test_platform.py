@@ -64,8 +64,16 @@ def test_grant_operator_by_account_id_then_revoke(env: Path) -> None:
     )
     assert revoked.exit_code == 0, revoked.output
     assert _rows(env, "SELECT count(*) FROM platform_grants") == [(0,)]
-    actions = _rows(env, "SELECT action FROM audit_entries WHERE action LIKE 'platform_grant.%'")
-    assert actions == [("platform_grant.create",), ("platform_grant.delete",)]
+    actions = _rows(
+        env,
+        "SELECT action, outcome FROM audit_entries WHERE action LIKE 'platform_grant.%' ORDER BY id",
+    )
+    # The refused second grant is audited, as the API audits a refused mutation.
+    assert actions == [
+        ("platform_grant.create", "SUCCESS"),
+        ("platform_grant.create", "FAILED"),
+        ("platform_grant.delete", "SUCCESS"),
+    ]
 
 
 @pytest.mark.parametrize(

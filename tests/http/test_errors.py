@@ -112,13 +112,13 @@ async def test_graphiql_only_in_development(api: Api, production: Api) -> None:
 async def test_a_failure_outside_resolvers_is_a_masked_500(
     api: Api, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
-    from inspectnet.http import endpoint
+    from inspectnet.http import execute
 
     async def broken(*_args: object) -> None:
         # a bug, not an outage (a lost database is 503: tests/reliability/test_crash_safety.py)
         raise RuntimeError("bad state talking to postgres://secret@db")
 
-    monkeypatch.setattr(endpoint, "actor_for_token", broken)
+    monkeypatch.setattr(execute, "actor_for_token", broken)
     with caplog.at_level(logging.ERROR, logger="inspectnet.graphql"):
         response = await post(
             api, {"query": "{ viewer { username } }"}, **{"x-request-id": "req-7"}

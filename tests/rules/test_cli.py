@@ -109,7 +109,14 @@ def test_calendar_load_of_a_known_year_needs_replace(database: str, tmp_path: Pa
     assert replaced.exit_code == 0, replaced.output
     assert f"- 调休上班日：{workdays[-1].isoformat()}" in replaced.output
     assert [year for year, *_ in rows(database)] == [2026]
-    [(_, _, detail)] = audit(database)
+    # The refusal is audited as the API audits it (inspectnet.work), then the replacement.
+    refusal, (_, outcome, detail) = audit(database)
+    assert refusal == (
+        "calendar.load",
+        "FAILED",
+        {"code": "CALENDAR_YEAR_EXISTS", "field": "replace"},
+    )
+    assert outcome == "SUCCESS"
     assert detail["diff"]["replaces"].startswith("chinesecalendar ")
     assert detail["diff"]["workdays_removed"] == [workdays[-1].isoformat()]
 
@@ -130,7 +137,9 @@ def test_calendar_load_refuses_an_implausible_file_naming_each_check(
     ):
         assert code in result.output
     assert rows(database) == []
-    assert audit(database) == []
+    assert [(action, outcome) for action, outcome, _ in audit(database)] == [
+        ("calendar.load", "FAILED")
+    ]
 
 
 def test_calendar_load_refuses_a_bad_file_and_stores_nothing(database: str, tmp_path: Path) -> None:

@@ -146,7 +146,7 @@ def test_modes_reports_roles_and_team_size() -> None:
     assert [r.id for r in NMG.of_kind("inspection_mode")] == ["mode.regular", "mode.special"]
     assert [r.id for r in NMG.of_kind(RuleKind.REPORT_KIND)] == [
         "report.inspection",
-        "report.cadre_clues",
+        "report.person_clues",
         "report.personnel_selection",
         "report.interview_summary",
         "report.topical",

@@ -84,6 +84,7 @@ def grants_of_users(user_ids: list[int]) -> Children:
     own grants, and everyone may read their own roles.
     """
     return children(
+        # system scope: Viewer.roles lists the signed-in account's own grants, which everyone reads
         select(RoleGrant).where(RoleGrant.user_id.in_(user_ids)),
         RoleGrant,
         RoleGrant.user_id,
@@ -94,6 +95,7 @@ async def find_grant(
     session: AsyncSession, user_id: int, office_id: int, role: str
 ) -> RoleGrant | None:
     return await session.scalar(
+        # system scope: a duplicate grant is looked for after the grant itself passed require()
         select(RoleGrant).where(
             RoleGrant.user_id == user_id, RoleGrant.office_id == office_id, RoleGrant.role == role
         )
@@ -122,6 +124,7 @@ async def password_sign_in(
 
 async def office_code_of(session: AsyncSession, office_id: int) -> str:
     """An office's code, which names its accounts in tokens."""
+    # system scope: an account's office code names it in tokens, read while signing in (no actor yet)
     return str(await session.scalar(select(Office.code).where(Office.id == office_id)))
 
 

@@ -116,6 +116,7 @@ async def _entries(session: AsyncSession, chain: int, after_seq: int) -> AsyncIt
         page = list(
             (
                 await session.execute(
+                    # system scope: verifying a chain reads every entry of it, as the platform
                     select(AuditEntry)
                     .where(AuditEntry.chain == chain, AuditEntry.seq > last)
                     .order_by(AuditEntry.seq)
@@ -144,6 +145,7 @@ async def verify_chain(
     prev = start or Head(0, GENESIS)
     if start is not None and start.seq > 0:
         pinned = await session.scalar(
+            # system scope: verifying a chain reads every entry of it, as the platform
             select(AuditEntry).where(AuditEntry.chain == chain, AuditEntry.seq == start.seq)
         )
         if pinned is None:
@@ -163,4 +165,5 @@ async def verify_chain(
 
 async def chains(session: AsyncSession) -> list[int]:
     """Every chain the table holds."""
+    # system scope: the verifier walks every office's chain, as the platform
     return list((await session.execute(select(AuditEntry.chain).distinct())).scalars())

@@ -168,6 +168,7 @@ async def _against(session: AsyncSession, name: int, head: Head, pinned: Head) -
         same = head.hash == pinned.hash
     else:
         found = await session.scalar(
+            # system scope: a checkpoint compares a chain's entries, as the platform
             select(AuditEntry.hash).where(AuditEntry.chain == name, AuditEntry.seq == pinned.seq)
         )
         same = found == pinned.hash

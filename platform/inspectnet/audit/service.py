@@ -101,10 +101,12 @@ def _head(session: Session, chain: int) -> Head:
             text("SELECT pg_advisory_xact_lock(:cls, :chain)"),
             {"cls": CHAIN_LOCK_CLASS, "chain": chain},
         )
+    # system scope: sealing needs the chain's head, whoever the actor
     seq = session.scalar(select(func.max(AuditEntry.seq)).where(AuditEntry.chain == chain))
     if seq is None:
         return Head(0, GENESIS)
     last = session.scalar(
+        # system scope: sealing needs the chain's head, whoever the actor
         select(AuditEntry.hash).where(AuditEntry.chain == chain, AuditEntry.seq == seq)
     )
     return Head(seq, str(last))

@@ -46,6 +46,7 @@ def verify_command(
 
     async def run() -> tuple[Report, dict[int, str]] | None:
         async with runtime() as rt, rt.database.session() as session:
+            # system scope: an operator's command names offices by code; it acts as the platform
             codes = {pk: code for pk, code in await session.execute(select(Office.id, Office.code))}
             chain = None
             if office is not None:

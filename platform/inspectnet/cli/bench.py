@@ -84,7 +84,7 @@ VOLUMES: dict[str, Volume] = {
     v.table: v
     for v in (
         Volume("targets", 8_000, "巡视巡察对象, spread over the offices"),
-        Volume("persons", 60_000, "cadres, spread over the offices"),
+        Volume("persons", 60_000, "persons, spread over the offices"),
         Volume("employment_records", 150_000, "careers: 2-3 posts a person"),
         Volume("interest_ties", 30_000, "kin and interest ties: half the persons have one"),
         Volume("leadership_posts", 40_000, "5 roster posts a target"),
@@ -219,7 +219,7 @@ async def targets_step(session: AsyncSession, plan: Plan, progress: Progress) ->
 
 
 async def persons_step(session: AsyncSession, plan: Plan, progress: Progress) -> None:
-    """Cadres with careers (任职经历) and kin or interest ties (利害关系)."""
+    """Persons with careers (任职经历) and kin or interest ties (利害关系)."""
     total = plan.volumes["persons"]
     owners = _spread(plan, total)
     expertise = list(Expertise)
@@ -300,6 +300,7 @@ async def rosters_step(session: AsyncSession, plan: Plan, progress: Progress) ->
     total = plan.volumes["leadership_posts"]
     per_target = total // len(plan.target_ids)
     owners = dict(
+        # system scope: generating benchmark data, as the platform
         (await session.execute(select(Target.id, Target.office_id).order_by(Target.id))).all()
     )
     everyone = [p for ps in plan.persons_by_office.values() for p in ps]

@@ -30,7 +30,7 @@ from inspectnet.settings import ConfigurationError, Settings, get_settings
 app = typer.Typer(
     help="inspectnet: the linked network of inspection offices.", no_args_is_help=True
 )
-db_app = typer.Typer(help="Database schema (Alembic migrations).", no_args_is_help=True)
+db_app = typer.Typer(help="Database tables (Alembic migrations).", no_args_is_help=True)
 demo_app = typer.Typer(help="The demo network.", no_args_is_help=True)
 token_app = typer.Typer(help="Bearer tokens.", no_args_is_help=True)
 schema_app = typer.Typer(help="The GraphQL schema (SDL).", no_args_is_help=True)
@@ -205,12 +205,12 @@ def _ensure_sqlite_dir(url: str) -> None:
 @demo_app.command("load")
 def demo_load() -> None:
     """Load the demo network (idempotent: what exists is left as it is)."""
-    from inspectnet.cli.runtime import runtime, system_transaction
+    from inspectnet.cli.runtime import runtime, system_work
     from inspectnet.demo import load_demo
 
     async def run() -> int:
-        async with runtime(_settings()) as rt, system_transaction(rt, "demo") as (session, actor):
-            return await load_demo(session, actor)
+        async with runtime(_settings()) as rt, system_work(rt, "demo") as work:
+            return await load_demo(work.session, work.actor)
 
     created = asyncio.run(run())
     console.print(f"demo network loaded ({created} new objects)")

@@ -13,8 +13,7 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
-from inspectnet.authz.actor import Actor
-from inspectnet.cli.runtime import runtime
+from inspectnet.cli.runtime import runtime, system_work
 from inspectnet.errors import DomainError
 from inspectnet.ids import global_id_of
 from inspectnet.network import service
@@ -41,17 +40,19 @@ async def create_region(
     kind: OfficeKind,
 ) -> Office:
     """Create a top office (no superior) in one committed, audited unit of work."""
-    async with runtime(settings) as rt, rt.database.transaction(write=True) as session:
-        actor = Actor.system(rt.policy.compiled, name="cli")
-        return await service.create_office(
-            session,
-            actor,
-            code=code,
-            name=name,
-            kind=kind,
-            region_code=region_code,
-            ruleset_id=ruleset_id,
-            superior_id=None,
+    async with runtime(settings) as rt, system_work(rt) as work:
+        return await work.attempt(
+            "office.create",
+            lambda: service.create_office(
+                work.session,
+                work.actor,
+                code=code,
+                name=name,
+                kind=kind,
+                region_code=region_code,
+                ruleset_id=ruleset_id,
+                superior_id=None,
+            ),
         )
 
 

@@ -14,7 +14,7 @@ import typer
 from rich.console import Console
 
 from inspectnet.authz.platform import find_account, grant_platform_role, revoke_platform_role
-from inspectnet.cli.runtime import runtime, system_transaction
+from inspectnet.cli.runtime import Runtime, runtime, system_work
 from inspectnet.errors import DomainError
 from inspectnet.settings import load_settings
 
@@ -34,10 +34,17 @@ async def _change(user: str, database_url: str | None, *, grant: bool) -> str:
     settings = load_settings()
     if database_url:
         settings = settings.model_copy(update={"database_url": database_url})
-    async with runtime(settings) as rt, system_transaction(rt, "platform") as (session, actor):
-        account = await find_account(session, user)
+    async with runtime(settings) as rt:
+        return await change_operator(rt, user, grant=grant)
+
+
+async def change_operator(rt: Runtime, user: str, *, grant: bool) -> str:
+    """Grant or revoke the operator role in one unit of work; the policy reloads after it."""
+    async with system_work(rt, "platform") as work:
+        account = await find_account(work.session, user)
         change = grant_platform_role if grant else revoke_platform_role
-        await change(session, actor, user_id=account.id)
+        action = "platform_grant.create" if grant else "platform_grant.delete"
+        await work.attempt(action, lambda: change(work.session, work.actor, user_id=account.id))
         return f"{account.username} (#{account.id})"
 
 

@@ -9,9 +9,8 @@ import typer
 from rich.console import Console
 
 import inspectnet.models as models
-from inspectnet.accounts.names import parse_sign_in_name
-from inspectnet.accounts.repository import account_by_sign_in_name
 from inspectnet.authz.explain import AccessExplanation, explain_access
+from inspectnet.authz.platform import find_account
 from inspectnet.ids import global_id_of, parse_global_id
 
 policy_app = typer.Typer(help="The authorization policy (Casbin).", no_args_is_help=True)
@@ -32,12 +31,16 @@ def add(
 ) -> None:
     """Add a run-time policy row (a deny for one user, say); audited."""
     from inspectnet.authz.rows import add_row, parse_row
-    from inspectnet.cli.runtime import runtime, system_transaction
+    from inspectnet.cli.runtime import runtime, system_work
     from inspectnet.errors import DomainError
 
     async def run() -> int:
-        async with runtime() as rt, system_transaction(rt, "policy") as (session, actor):
-            return (await add_row(session, actor, parse_row(row), note)).id
+        async with runtime() as rt, system_work(rt, "policy") as work:
+            added = await work.attempt(
+                "policy_row.create",
+                lambda: add_row(work.session, work.actor, parse_row(row), note),
+            )
+            return added.id
 
     try:
         row_id = asyncio.run(run())
@@ -75,10 +78,10 @@ def explain(
 
     async def run() -> AccessExplanation:
         async with runtime() as rt, rt.database.transaction() as session:
-            name = parse_sign_in_name(user)
-            account = await account_by_sign_in_name(session, *name) if name else None
-            if account is None:
-                raise typer.BadParameter(f"no user {user!r}", param_hint="--user")
+            try:
+                account = await find_account(session, user)
+            except DomainError:
+                raise typer.BadParameter(f"no user {user!r}", param_hint="--user") from None
             type_name, pk = parse_global_id(obj, field="object")
             model = models.mapped().get(type_name)
             found = await session.get(model, pk) if model is not None else None

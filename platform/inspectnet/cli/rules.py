@@ -18,7 +18,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from inspectnet.cli.runtime import runtime, system_transaction
+from inspectnet.cli.runtime import Runtime, runtime, system_work
 from inspectnet.errors import DomainError
 from inspectnet.rules.calendar import CalendarYearData, read_calendar_file
 from inspectnet.rules.calendar_checks import CalendarDiff, CalendarProblem
@@ -88,15 +88,24 @@ async def _load(path: Path, database_url: str | None, replace: bool) -> Calendar
     settings = load_settings()
     if database_url:
         settings = settings.model_copy(update={"database_url": database_url})
-    async with runtime(settings) as rt, system_transaction(rt, "calendar") as (session, actor):
-        return await load_calendar_year(
-            session,
-            actor,
-            year=data.year,
-            holidays=data.holidays,
-            workdays=data.workdays,
-            source=data.source,
-            replace=replace,
+    async with runtime(settings) as rt:
+        return await load_year(rt, data, replace=replace)
+
+
+async def load_year(rt: Runtime, data: CalendarYearData, *, replace: bool) -> CalendarLoad:
+    """Store one year as the platform, in the unit of work a GraphQL ``loadCalendarYear`` runs in."""
+    async with system_work(rt, "calendar") as work:
+        return await work.attempt(
+            "calendar.load",
+            lambda: load_calendar_year(
+                work.session,
+                work.actor,
+                year=data.year,
+                holidays=data.holidays,
+                workdays=data.workdays,
+                source=data.source,
+                replace=replace,
+            ),
         )
 
 
@@ -141,8 +150,10 @@ async def _unload(year: int, database_url: str | None) -> CalendarDiff:
     settings = load_settings()
     if database_url:
         settings = settings.model_copy(update={"database_url": database_url})
-    async with runtime(settings) as rt, system_transaction(rt, "calendar") as (session, actor):
-        return await unload_calendar_year(session, actor, year=year)
+    async with runtime(settings) as rt, system_work(rt, "calendar") as work:
+        return await work.attempt(
+            "calendar.unload", lambda: unload_calendar_year(work.session, work.actor, year=year)
+        )
 
 
 @calendar_app.command("unload")

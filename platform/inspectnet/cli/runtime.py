@@ -1,20 +1,26 @@
-"""What every command needs: settings, a database, the policy, a system actor, a transaction."""
+"""What every command needs: settings, a database, the policy, and the API's unit of work.
+
+A command acts as the platform itself (the system actor) inside ``work.unit_of_work``, the
+transaction a GraphQL request runs in: a savepoint per change (``Work.attempt``), its refusals
+audited through the same outbox, and the policy reloaded when it changed grants or rows.
+"""
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from inspectnet import domains, keyring
-from inspectnet.audit import outbox
+from inspectnet.audit.outbox import Outbox
 from inspectnet.authz.actor import Actor
 from inspectnet.authz.store import PolicyStore
 from inspectnet.db import Database, make_engine
 from inspectnet.rules.registry import configure as configure_rulesets
 from inspectnet.settings import Settings, get_settings
+from inspectnet.work import Work, unit_of_work
 
 
 @dataclass
@@ -22,6 +28,15 @@ class Runtime:
     settings: Settings
     database: Database
     policy: PolicyStore
+    # No background writer in a command: the outbox is flushed when each unit of work ends.
+    outbox: Outbox = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.outbox = Outbox(
+            self.database,
+            capacity=self.settings.audit_outbox_capacity,
+            retries=self.settings.audit_outbox_retries,
+        )
 
 
 @asynccontextmanager
@@ -41,16 +56,15 @@ async def runtime(settings: Settings | None = None) -> AsyncIterator[Runtime]:
 
 
 @asynccontextmanager
-async def system_transaction(
-    rt: Runtime, name: str = "cli"
-) -> AsyncIterator[tuple[AsyncSession, Actor]]:
-    """One committed unit of work done by the platform itself (audited as ``name``)."""
-    actor = Actor.system(rt.policy.compiled, name=name)
-    session: AsyncSession | None = None
+async def system_work(rt: Runtime, name: str = "cli") -> AsyncIterator[Work]:
+    """One unit of work done by the platform itself (audited as ``name``), committed at the end."""
+
+    async def sign_in(_session: AsyncSession) -> Actor:
+        return Actor.system(rt.policy.compiled, name=name)
+
     try:
-        async with rt.database.transaction() as session:
-            yield session, actor
+        async with unit_of_work(rt.database, rt.policy, sign_in, rt.outbox.put) as work:
+            yield work
     finally:
-        if session is not None:
-            # No background writer in a command: its refusals are written before it exits.
-            await outbox.write(rt.database, outbox.take(session, actor))
+        # Written before the command exits, committed or not, in their own transactions.
+        await rt.outbox.flush()

@@ -41,13 +41,9 @@ from inspectnet.events import EventBus
 from inspectnet.graphql.live import LiveContext
 from inspectnet.http.cost import requested_cost
 from inspectnet.http.documents import Prepared, done_executing, executing
-from inspectnet.http.endpoint import (
-    GraphQLService,
-    _check_cost,
-    _coerce_variables,
-    _operation,
-    format_error,
-)
+from inspectnet.http.execute import format_error
+from inspectnet.http.gateway import GraphQLService
+from inspectnet.http.operation import check_cost, coerce_variables, operation_of
 from inspectnet.http.refusals import Refusal
 
 PROTOCOL = "graphql-transport-ws"
@@ -254,13 +250,13 @@ async def _prepare(
     if len(connection.tasks) >= MAX_SUBSCRIPTIONS:
         raise Refusal("TOO_MANY_SUBSCRIPTIONS", f"每个连接最多{MAX_SUBSCRIPTIONS}个订阅")
     document = service.documents.parse(query)
-    operation = _operation(document, operation_name or None)
+    operation = operation_of(document, operation_name or None)
     if operation.operation is not OperationType.SUBSCRIPTION:
         raise Refusal("OPERATION_NOT_SUPPORTED", "WebSocket 只用于订阅，查询和变更请用 HTTP POST")
     prepared = service.documents.validate(query, document)
-    coerced = _coerce_variables(service, operation, variables)
+    coerced = coerce_variables(service, operation, variables)
     requested = requested_cost(service.schema._schema, document, operation, coerced)
-    _check_cost(service.settings, requested)
+    check_cost(service.settings, requested)
     assert connection.username is not None
     taken, throttle = await service.budgets.take(connection.username, requested)
     if not taken:

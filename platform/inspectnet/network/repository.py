@@ -33,8 +33,12 @@ def related_offices(
 ) -> Children:
     """Readable offices within ``depth`` links of each parent (one closure lookup)."""
     pairs = reach_ids(parent_ids, kind, direction, max_depth=depth).subquery()
-    query = select(Office).join(pairs, Office.id == pairs.c.office_id)
-    return children(query.where(readable_filter(actor, Office)), Office, pairs.c.root_id)
+    query = (
+        select(Office)
+        .join(pairs, Office.id == pairs.c.office_id)
+        .where(readable_filter(actor, Office))
+    )
+    return children(query, Office, pairs.c.root_id)
 
 
 async def find_link(
@@ -51,6 +55,7 @@ async def find_link(
 
 async def office_by_code(session: AsyncSession, code: str) -> Office | None:
     """Unscoped lookup by code: for uniqueness checks and the demo loader only."""
+    # system scope: uniqueness of a code is checked across every office
     return await session.scalar(select(Office).where(Office.code == code))
 
 
@@ -82,6 +87,7 @@ async def pending_proposal(
     """An open proposal for the same link, from either end (unscoped: for duplicates only)."""
 
     return await session.scalar(
+        # system scope: a duplicate proposal is looked for from either end, after require()
         select(OfficeLinkProposal).where(
             OfficeLinkProposal.kind == kind,
             OfficeLinkProposal.superior_id == superior_id,

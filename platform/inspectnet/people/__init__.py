@@ -1,1 +1,1 @@
-"""Persons (cadres), their careers, kin and interest ties, and the pools they are drawn from."""
+"""Persons (干部), their careers, kin and interest ties, and the pools they are drawn from."""

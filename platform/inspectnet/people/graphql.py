@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
+import inspectnet.rules.graphql_params  # noqa: F401 - registers the one pool enum, PoolKind
 from inspectnet.graphql.context import Info
 from inspectnet.graphql.errors import UserError
 from inspectnet.graphql.fields import connection_field
@@ -52,13 +53,6 @@ ExpertiseEnum = labelled_enum(
 TIE_KIND_LABELS = {TieKind.KIN: "亲属关系", TieKind.INTEREST: "其他利害关系"}
 TieKindEnum = labelled_enum(
     TieKind, TIE_KIND_LABELS, name="TieKind", description="Kind of tie (亲属或利害关系)"
-)
-POOL_KIND_LABELS = {PoolKind.LEADER: "组长库", PoolKind.TALENT: "人才库"}
-PoolKindEnum = labelled_enum(
-    PoolKind,
-    POOL_KIND_LABELS,
-    name="PoolKind",
-    description="Leader pool (组长库) or talent pool (人才库)",
 )
 
 
@@ -143,7 +137,7 @@ class PoolMembershipType(Node, Stamped):
         return await office_by_id(info, self.office_pk)
 
 
-@strawberry.type(name="Person", description="Cadre (干部)")
+@strawberry.type(name="Person", description="Person (干部)")
 class PersonType(Node, Stamped):
     name: str = strawberry.field(description="Name (姓名)")
     unit: str = strawberry.field(description="Unit (工作单位)")

@@ -9,6 +9,7 @@ from sqlalchemy import JSON, Date, Enum, ForeignKey, Index, String, UniqueConstr
 from sqlalchemy.orm import Mapped, mapped_column
 
 from inspectnet.db import Base, OfficeScoped, Timestamped
+from inspectnet.rules.format import PoolKind
 from inspectnet.validation import NAME, REGION_CODE, text_kind
 
 
@@ -28,13 +29,8 @@ class TieKind(enum.StrEnum):
     INTEREST = "INTEREST"  # 其他利害关系
 
 
-class PoolKind(enum.StrEnum):
-    LEADER = "LEADER"  # 组长库 (nmg-2016 §9)
-    TALENT = "TALENT"  # 人才库 (nmg-2016 §13, qh-zrzyt §9)
-
-
 class Person(Base, OfficeScoped, Timestamped):
-    """A cadre, kept by the office that holds the record."""
+    """A person (干部), kept by the office that holds the record."""
 
     __tablename__ = "persons"
     __office_index__ = False

@@ -52,6 +52,7 @@ async def pool_membership(
     session: AsyncSession, office_id: int, person_id: int, pool: PoolKind
 ) -> PoolMembership | None:
     return await session.scalar(
+        # system scope: a duplicate membership is looked for after the change passed require()
         select(PoolMembership).where(
             PoolMembership.office_id == office_id,
             PoolMembership.person_id == person_id,

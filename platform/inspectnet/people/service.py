@@ -37,7 +37,7 @@ async def create_person(
     home_region_code: str,
     expertise: list[Expertise],
 ) -> Person:
-    """Record a cadre in an office's files."""
+    """Record a person in an office's files."""
     office = await get_readable(session, actor, Office, office_id)
     await require_in(session, actor, "create", Person, office.id)
     inputs = validation.Inputs()

@@ -128,11 +128,11 @@ class DecisionBody(StrEnum):
     FIVE_PERSON_GROUP = "five_person_group"  # 党委“五人小组”会议
 
 
-class Pool(StrEnum):
-    """Pools team members are drawn from."""
+class PoolKind(StrEnum):
+    """The pools team members are drawn from: the one pool enum (people's memberships use it too)."""
 
-    LEADER_POOL = "leader_pool"  # 组长库
-    TALENT_POOL = "talent_pool"  # 人才库
+    LEADER = "LEADER"  # 组长库 (nmg-2016 §9)
+    TALENT = "TALENT"  # 人才库 (nmg-2016 §13, qh-zrzyt §9)
 
 
 class RecusalGround(StrEnum):
@@ -220,7 +220,7 @@ class ReportKindParams(_Model):
 
 class TeamRoleParams(_Model):
     max_per_team: int | None = Field(default=None, ge=1)
-    from_pool: Pool | None = None
+    from_pool: PoolKind | None = None
     levels_zh: tuple[str, ...] = Field(default=(), description="rank required, e.g. 副厅级、处级")
 
 

@@ -91,11 +91,12 @@ labelled_enum(
     name="DecidingBody",
     description="Who decides a matter (决定机构)",
 )
+# The one pool enum: rules name it (from_pool) and people's memberships are stored in it.
 labelled_enum(
-    fmt.Pool,
-    {fmt.Pool.LEADER_POOL: "组长库", fmt.Pool.TALENT_POOL: "人才库"},
-    name="TeamPool",
-    description="Pool team members are drawn from (组长库/人才库)",
+    fmt.PoolKind,
+    {fmt.PoolKind.LEADER: "组长库", fmt.PoolKind.TALENT: "人才库"},
+    name="PoolKind",
+    description="Leader pool (组长库) or talent pool (人才库)",
 )
 labelled_enum(
     fmt.RecusalGround,
@@ -165,7 +166,7 @@ class ReportKindParams:
 @strawberry.type(description="Parameters of a team role (巡视巡察组职务参数)")
 class TeamRoleParams:
     max_per_team: int | None = strawberry.field(description="Most per team (每组人数上限)")
-    from_pool: fmt.Pool | None = strawberry.field(description="Pool drawn from (人员来源库)")
+    from_pool: fmt.PoolKind | None = strawberry.field(description="Pool drawn from (人员来源库)")
     levels_zh: list[str] = strawberry.field(description="Rank required, e.g. 副厅级 (职级要求)")
 
 

@@ -17,10 +17,12 @@ from inspectnet.rules.models import CalendarYear
 
 async def get_calendar_year(session: AsyncSession, year: int) -> CalendarYear | None:
     """The loaded year, or None."""
+    # system scope: the statutory calendar is the platform's reference data, read by every office
     return await session.get(CalendarYear, year)
 
 
 async def list_calendar_years(session: AsyncSession) -> Sequence[CalendarYear]:
     """Every loaded year, oldest first (one statement)."""
+    # system scope: the statutory calendar is the platform's reference data, read by every office
     result = await session.scalars(select(CalendarYear).order_by(CalendarYear.year))
     return result.all()

@@ -7,9 +7,11 @@ from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
+from inspectnet.authz.checks import get_readable
 from inspectnet.graphql.context import Info
 from inspectnet.graphql.errors import UserError
 from inspectnet.graphql.fields import connection_field
+from inspectnet.graphql.labels import labelled_enum
 from inspectnet.graphql.links import linked
 from inspectnet.graphql.mutations import run_mutation
 from inspectnet.graphql.nodes import register_node
@@ -19,12 +21,27 @@ from inspectnet.graphql.stamps import Stamped, stamps
 from inspectnet.ids import expect_global_id, global_id
 from inspectnet.network.loaders import office_by_id
 from inspectnet.targets import repository, service
-from inspectnet.targets.models import LeadershipPost, Target
+from inspectnet.targets.loaders import target_by_id
+from inspectnet.targets.models import LeadershipPost, Target, TargetClass
 from inspectnet.validation import described
 
 if TYPE_CHECKING:
     from inspectnet.network.graphql import OfficeType
     from inspectnet.people.graphql import PersonType
+
+
+TARGET_CLASS_LABELS = {
+    TargetClass.LOCAL_LEADERSHIP: "盟市、旗县（市、区）党委和人大常委会、政府、政协党组领导班子",
+    TargetClass.REGIONAL_DEPARTMENT: "自治区党委工作部门、政府部门、人民团体党组（党委、党工委）领导班子",
+    TargetClass.ENTERPRISE_OR_INSTITUTION: "自治区管理的国有企业、金融企业、事业单位党委（党组）领导班子",
+    TargetClass.OTHER: "党委要求巡视的其他单位党组织领导班子",
+}
+labelled_enum(
+    TargetClass,
+    TARGET_CLASS_LABELS,
+    name="TargetClass",
+    description="Class of organisation inspected (巡视对象类别, nmg-2016 §17)",
+)
 
 
 @strawberry.type(
@@ -37,6 +54,7 @@ class LeadershipPostType(Node, Stamped):
         description="End of the post, none while held (终止日期)"
     )
     person_pk: strawberry.Private[int]
+    target_pk: strawberry.Private[int]
 
     @classmethod
     def from_row(cls, row: LeadershipPost) -> LeadershipPostType:
@@ -46,8 +64,13 @@ class LeadershipPostType(Node, Stamped):
             started_on=row.started_on,
             ended_on=row.ended_on,
             person_pk=row.person_id,
+            target_pk=row.target_id,
             **stamps(row),
         )
+
+    @strawberry.field(description="The target whose roster this is (巡视巡察对象)")
+    async def target(self, info: Info) -> TargetType | None:
+        return await target_by_id(info, self.target_pk)
 
     @strawberry.field(description="The person holding the post, null if hidden (干部)")
     async def person(
@@ -60,6 +83,9 @@ class LeadershipPostType(Node, Stamped):
 class TargetType(Node, Stamped):
     name: str = strawberry.field(description="Name (名称)")
     region_code: str = strawberry.field(description="Administrative region code (行政区划代码)")
+    target_class: TargetClass | None = strawberry.field(
+        description="Class of organisation, null if not stated (巡视对象类别, nmg-2016 §17)"
+    )
     pk: strawberry.Private[int]
     office_pk: strawberry.Private[int]
 
@@ -71,6 +97,7 @@ class TargetType(Node, Stamped):
             office_pk=row.office_id,
             name=row.name,
             region_code=row.region_code,
+            target_class=row.target_class,
             **stamps(row),
         )
 
@@ -114,6 +141,32 @@ class CreateTargetInput:
     region_code: str = strawberry.field(
         description=described("Administrative region code (行政区划代码)", Target.region_code)
     )
+    target_class: TargetClass | None = strawberry.field(
+        default=None, description="Class of organisation (巡视对象类别, nmg-2016 §17)"
+    )
+
+
+@strawberry.input(description="Changes to a target (修改巡视巡察对象)")
+class UpdateTargetInput:
+    target_id: strawberry.ID = strawberry.field(description="The target to change (巡视巡察对象)")
+    name: str | None = strawberry.field(
+        default=None, description=described("New name, if it changes (名称)", Target.name)
+    )
+    region_code: str | None = strawberry.field(
+        default=None,
+        description=described("New region code, if it changes (行政区划代码)", Target.region_code),
+    )
+    target_class: TargetClass | None = strawberry.field(
+        default=None, description="Class of organisation, if it changes (巡视对象类别)"
+    )
+
+
+@strawberry.type(description="Result of updateTarget (修改巡视巡察对象结果)")
+class UpdateTargetPayload:
+    target: TargetType | None = strawberry.field(
+        description="The target as changed, unless refused (巡视巡察对象)"
+    )
+    user_errors: list[UserError] = strawberry.field(description="Why it was refused (输入错误)")
 
 
 @strawberry.type(description="Result of createTarget (新增巡视巡察对象结果)")
@@ -156,10 +209,30 @@ class TargetsMutation:
                 office_id=expect_global_id(input.office_id, "Office", field="officeId"),
                 name=input.name,
                 region_code=input.region_code,
+                target_class=input.target_class,
             )
 
         target, errors = await run_mutation(info, "target.create", call)
         return CreateTargetPayload(
+            target=target and TargetType.from_row(target), user_errors=errors
+        )
+
+    @strawberry.mutation(description="Change a target (修改巡视巡察对象)")
+    async def update_target(self, info: Info, input: UpdateTargetInput) -> UpdateTargetPayload:
+        ctx = info.context
+
+        async def call() -> Target:
+            return await service.update_target(
+                ctx.session,
+                ctx.actor,
+                target_id=expect_global_id(input.target_id, "Target", field="targetId"),
+                name=input.name,
+                region_code=input.region_code,
+                target_class=input.target_class,
+            )
+
+        target, errors = await run_mutation(info, "target.update", call)
+        return UpdateTargetPayload(
             target=target and TargetType.from_row(target), user_errors=errors
         )
 
@@ -186,7 +259,18 @@ class TargetsMutation:
         )
 
 
+@strawberry.type
+class TargetsQuery:
+    @strawberry.field(description="One target by global ID, if readable (巡视巡察对象)")
+    async def target(self, info: Info, id: strawberry.ID) -> TargetType | None:
+        pk = expect_global_id(id, "Target")
+        return TargetType.from_row(
+            await get_readable(info.context.session, info.context.actor, Target, pk)
+        )
+
+
 SCHEMA = SchemaPart(
+    query=TargetsQuery,
     mutation=TargetsMutation,
     types=(TargetType, LeadershipPostType),
     fields=(

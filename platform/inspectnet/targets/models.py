@@ -2,13 +2,31 @@
 
 from __future__ import annotations
 
+import enum
 from datetime import date
 
-from sqlalchemy import Date, ForeignKey, Index, String
+from sqlalchemy import Date, Enum, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from inspectnet.db import Base, OfficeScoped, Timestamped
 from inspectnet.validation import NAME, REGION_CODE, text_kind
+
+
+class TargetClass(enum.StrEnum):
+    """The four classes of organisation inspected (nmg-2016 §17 (一)–(四)).
+
+    qh-zrzyt §10 names one class only (the department's subordinate units' party organisations),
+    so a target of a qh-zrzyt office may leave it unset.
+    """
+
+    # 盟市、旗县（市、区）党委和人大常委会、政府、政协党组领导班子及其成员，法院、检察院党组主要负责人
+    LOCAL_LEADERSHIP = "LOCAL_LEADERSHIP"
+    # 自治区党委工作部门领导班子及其成员，政府部门、人民团体党组（党委、党工委）领导班子及其成员
+    REGIONAL_DEPARTMENT = "REGIONAL_DEPARTMENT"
+    # 自治区管理的国有企业、金融企业、事业单位党委（党组）领导班子及其成员
+    ENTERPRISE_OR_INSTITUTION = "ENTERPRISE_OR_INSTITUTION"
+    # 自治区党委要求巡视的其他单位的党组织领导班子及其成员
+    OTHER = "OTHER"
 
 
 class Target(Base, OfficeScoped, Timestamped):
@@ -26,6 +44,9 @@ class Target(Base, OfficeScoped, Timestamped):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200), info=text_kind(NAME))
     region_code: Mapped[str] = mapped_column(String(12), info=text_kind(REGION_CODE))
+    target_class: Mapped[TargetClass | None] = mapped_column(
+        Enum(TargetClass, native_enum=False, length=32)
+    )
 
 
 class LeadershipPost(Base, OfficeScoped, Timestamped):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from sqlalchemy import Select
+
 from inspectnet.authz.actor import Actor
 from inspectnet.authz.scopes import readable
 from inspectnet.paging import Children, children
@@ -22,3 +24,8 @@ def roster_of(actor: Actor, target_ids: list[int]) -> Children:
         LeadershipPost,
         LeadershipPost.target_id,
     )
+
+
+def targets_by_ids(actor: Actor, target_ids: list[int]) -> Select[tuple[Target]]:
+    """Readable targets among ``target_ids`` (a per-request loader batches them)."""
+    return readable(actor, Target).where(Target.id.in_(target_ids))

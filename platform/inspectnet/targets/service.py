@@ -13,13 +13,19 @@ from inspectnet.authz.checks import get_readable, require, require_in
 from inspectnet.ids import global_id_of
 from inspectnet.network.models import Office
 from inspectnet.people.models import Person
-from inspectnet.targets.models import LeadershipPost, Target
+from inspectnet.targets.models import LeadershipPost, Target, TargetClass
 
 
 async def create_target(
-    session: AsyncSession, actor: Actor, *, office_id: int, name: str, region_code: str
+    session: AsyncSession,
+    actor: Actor,
+    *,
+    office_id: int,
+    name: str,
+    region_code: str,
+    target_class: TargetClass | None = None,
 ) -> Target:
-    """Put a leadership team on an office's list of targets."""
+    """Put a leadership team on an office's list of targets, with its class (nmg-2016 §17)."""
     office = await get_readable(session, actor, Office, office_id)
     await require_in(session, actor, "create", Target, office.id)
     inputs = validation.Inputs()
@@ -27,12 +33,43 @@ async def create_target(
         office_id=office.id,
         name=inputs.text(Target.name, name),
         region_code=inputs.text(Target.region_code, region_code),
+        target_class=target_class,
     )
     inputs.done()
     session.add(target)
     await session.flush()
     await record(
         session, actor, "target.create", office_id=office.id, object_id=global_id_of(target)
+    )
+    return target
+
+
+async def update_target(
+    session: AsyncSession,
+    actor: Actor,
+    *,
+    target_id: int,
+    name: str | None = None,
+    region_code: str | None = None,
+    target_class: TargetClass | None = None,
+) -> Target:
+    """Rename a target, correct its region code or state its class; None leaves a value as it is."""
+    target = await get_readable(session, actor, Target, target_id)
+    await require(session, actor, "update", target)
+    inputs = validation.Inputs()
+    new_name = inputs.text(Target.name, name) if name is not None else target.name
+    new_region = (
+        inputs.text(Target.region_code, region_code)
+        if region_code is not None
+        else target.region_code
+    )
+    inputs.done()
+    target.name, target.region_code = new_name, new_region
+    if target_class is not None:
+        target.target_class = target_class
+    await session.flush()
+    await record(
+        session, actor, "target.update", office_id=target.office_id, object_id=global_id_of(target)
     )
     return target
 
