@@ -41,6 +41,7 @@ class IdentityProvider:
     def __init__(self) -> None:
         self.key = RSAKey.generate_key(2048, parameters={"kid": "idp-1"})
         self.codes: dict[str, dict[str, Any]] = {}
+        self.extra_claims: dict[str, Any] = {}  # what a test makes the next ID tokens say
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self.issuer = f"http://127.0.0.1:{self.server.server_port}"
 
@@ -113,7 +114,8 @@ class IdentityProvider:
                         "nonce": grant["nonce"],
                         "iat": now,
                         "exp": now + 36_000,  # the SSO's long lifetime; the platform ignores it
-                    },
+                    }
+                    | idp.extra_claims,
                     idp.key,
                 )
                 return self._json(
