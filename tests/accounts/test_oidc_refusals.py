@@ -14,8 +14,8 @@ from inspectnet.accounts.models import RefreshToken, SsoLink
 from inspectnet.audit.models import AuditEntry, Outcome
 from inspectnet.db import Database
 from inspectnet.http.auth import REFRESH_COOKIE, STATE_COOKIE
+from tests.accounts.identity_provider import IdentityProvider, link_subject
 from tests.accounts.signing import audit_actions
-from tests.accounts.test_oidc import IdentityProvider, _link, idp, sso  # noqa: F401
 from tests.conftest import Api
 
 SUBJECT = "employee-4711"
@@ -66,7 +66,7 @@ async def test_a_wrong_state_is_audited_on_the_platform_chain(
     api: Api, db: Database, idp: IdentityProvider, sso: httpx.AsyncClient, tamper: str
 ) -> None:
     # given a linked subject and a flow under way
-    await _link(api, db, SUBJECT)
+    await link_subject(api, db, SUBJECT)
     location, state = await _start(sso)
     code = idp.authorize(location, SUBJECT)
     params = {"code": code, "state": state}
@@ -92,7 +92,7 @@ async def test_a_wrong_state_is_audited_on_the_platform_chain(
 async def test_a_wrong_nonce_is_audited_in_the_office_of_the_linked_account(
     api: Api, db: Database, idp: IdentityProvider, sso: httpx.AsyncClient
 ) -> None:
-    await _link(api, db, SUBJECT)
+    await link_subject(api, db, SUBJECT)
     location, state = await _start(sso)
     code = idp.authorize(location, SUBJECT)
     idp.extra_claims = {"nonce": "not-the-nonce-of-this-flow"}  # an ID token from another flow
@@ -110,7 +110,7 @@ async def test_a_replayed_code_is_audited_and_signs_no_one_in(
     api: Api, db: Database, idp: IdentityProvider, sso: httpx.AsyncClient
 ) -> None:
     # given a code already exchanged by a completed sign-in
-    await _link(api, db, SUBJECT)
+    await link_subject(api, db, SUBJECT)
     location, state = await _start(sso)
     code = idp.authorize(location, SUBJECT)
     assert (await sso.get("/auth/oidc/callback", params={"code": code, "state": state})).is_redirect
@@ -129,7 +129,7 @@ async def test_a_replayed_code_is_audited_and_signs_no_one_in(
 async def test_an_unknown_subject_is_audited_with_the_subject(
     api: Api, db: Database, idp: IdentityProvider, sso: httpx.AsyncClient
 ) -> None:
-    await _link(api, db, SUBJECT)
+    await link_subject(api, db, SUBJECT)
     location, state = await _start(sso)
     code = idp.authorize(location, "someone-nobody-linked")
     platform, office = await _entries(db, None), await audit_actions(db, "nmg.baotou")
@@ -146,7 +146,7 @@ async def test_an_unknown_subject_is_audited_with_the_subject(
 async def test_a_subject_linked_to_a_deactivated_account_is_audited_in_its_office(
     api: Api, db: Database, idp: IdentityProvider, sso: httpx.AsyncClient
 ) -> None:
-    await _link(api, db, SUBJECT)
+    await link_subject(api, db, SUBJECT)
     async with db.transaction() as session:
         await session.execute(
             text("UPDATE user_accounts SET active = false WHERE username = 'baotou_member'")
@@ -173,7 +173,7 @@ async def test_an_sso_sign_in_needs_the_ssos_second_factor_where_the_role_requir
     signed_in: bool,
 ) -> None:
     # given the office requires a factor of its members, and the SSO says how one signed in
-    await _link(api, db, SUBJECT)
+    await link_subject(api, db, SUBJECT)
     payload = await api.gql(
         "mutation($input: SetSecondFactorRequirementInput!) { setSecondFactorRequirement("
         "input: $input) { userErrors { code } } }",
