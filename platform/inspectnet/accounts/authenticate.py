@@ -76,7 +76,7 @@ async def authenticate(
     current = await session.get(PasswordCredential, account.id, populate_existing=True)
     assert current is not None  # cascades with the account, read a moment ago
     if current.locked_until is not None and current.locked_until > clock.now():
-        return await _refuse(
+        return await refuse_account(
             session,
             INVALID_CREDENTIALS,
             "locked",
@@ -97,7 +97,7 @@ async def authenticate(
     return account
 
 
-async def _refuse(
+async def refuse_account(
     session: AsyncSession,
     answer: Refused,
     reason: str,
@@ -105,6 +105,8 @@ async def _refuse(
     account: UserAccount,
     **detail: str | int,
 ) -> Refused:
+    """Refuse a sign-in that names an account (locked, must change its password, a factor
+    missing or required): audited in the account's office."""
     return await refuse(
         session,
         answer,
@@ -117,15 +119,17 @@ async def _refuse(
     )
 
 
-async def refuse_signed_in(
-    session: AsyncSession,
-    answer: Refused,
-    reason: str,
-    credentials: Credentials,
-    account: UserAccount,
-) -> Refused:
-    """Refuse an account whose password (and factor) passed, e.g. one that must change it."""
-    return await _refuse(session, answer, reason, credentials, account)
+async def factor_event(
+    session: AsyncSession, account: UserAccount, action: str, credentials: Credentials
+) -> None:
+    """Audit a change to or use of the account's second factor."""
+    await audit(
+        session,
+        account,
+        action,
+        request_id=credentials.request_id,
+        detail={"address": credentials.address, "method": METHOD},
+    )
 
 
 async def _count_failure(
@@ -195,7 +199,7 @@ async def _second_factor(
         required = await requirements.roles_requiring_factor(session, policy, account)
         if required:
             # An office requires it of a role the account holds: enrol first (/auth/totp/*).
-            return await _refuse(
+            return await refuse_account(
                 session,
                 ENROLMENT_REQUIRED,
                 "second_factor_enrolment_required",
@@ -205,18 +209,12 @@ async def _second_factor(
             )
         return None
     if not credentials.totp_code and not credentials.recovery_code:
-        return await _refuse(
+        return await refuse_account(
             session, SECOND_FACTOR_REQUIRED, "second_factor_required", credentials, account
         )
     if credentials.recovery_code:
         if await totp.use_recovery_code(session, account.id, credentials.recovery_code):
-            await audit(
-                session,
-                account,
-                "factor.recovery_code.use",
-                request_id=credentials.request_id,
-                detail={"address": credentials.address, "method": METHOD},
-            )
+            await factor_event(session, account, "factor.recovery_code.use", credentials)
             return None
         reason = "wrong_recovery_code"
     else:

@@ -11,12 +11,12 @@ from inspectnet.accounts import requirements, totp
 from inspectnet.accounts.authenticate import (
     Credentials,
     authenticate,
-    refuse_signed_in,
+    factor_event,
+    refuse_account,
     succeeded,
 )
 from inspectnet.accounts.models import RecoveryCode, TotpFactor
 from inspectnet.accounts.names import sign_in_name
-from inspectnet.accounts.refresh import audit
 from inspectnet.accounts.refusals import FACTOR_KEPT, Refused
 from inspectnet.authz.store import PolicyStore
 from inspectnet.db import Database
@@ -54,13 +54,7 @@ async def enrol_totp(
             session.add(factor)
         factor.secret_ciphertext, factor.key_version, factor.last_step = sealed, version, None
         await session.flush()
-        await audit(
-            session,
-            found,
-            "factor.totp.enrol",
-            request_id=credentials.request_id,
-            detail={"address": credentials.address},
-        )
+        await factor_event(session, found, "factor.totp.enrol", credentials)
         name = sign_in_name(credentials.office_code, credentials.username)
         return Enrolment(secret, totp.provisioning_uri(secret, name))
 
@@ -88,13 +82,7 @@ async def confirm_totp(
         factor.confirmed_at = clock.now()
         await succeeded(session, found)
         codes = await totp.replace_recovery_codes(session, found.id)
-        await audit(
-            session,
-            found,
-            "factor.totp.enable",
-            request_id=credentials.request_id,
-            detail={"address": credentials.address},
-        )
+        await factor_event(session, found, "factor.totp.enable", credentials)
         return codes
 
 
@@ -113,16 +101,10 @@ async def disable_totp(
         roles = await requirements.roles_requiring_factor(session, policy, found)
         if roles:
             # Answered, not raised: the code just accepted stays spent (committed).
-            return await refuse_signed_in(
+            return await refuse_account(
                 session, FACTOR_KEPT, "second_factor_required_by_office", credentials, found
             )
         await session.delete(factor)
         await session.execute(delete(RecoveryCode).where(RecoveryCode.user_id == found.id))
-        await audit(
-            session,
-            found,
-            "factor.totp.disable",
-            request_id=credentials.request_id,
-            detail={"address": credentials.address},
-        )
+        await factor_event(session, found, "factor.totp.disable", credentials)
         return None

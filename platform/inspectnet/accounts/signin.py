@@ -14,7 +14,7 @@ from inspectnet.accounts.authenticate import (
     METHOD,
     Credentials,
     authenticate,
-    refuse_signed_in,
+    refuse_account,
 )
 from inspectnet.accounts.models import PasswordCredential, UserAccount
 from inspectnet.accounts.names import parse_sign_in_name, sign_in_name
@@ -133,7 +133,7 @@ async def sign_in_with_password(
         credential = await session.get(PasswordCredential, found.id)
         assert credential is not None
         if credential.must_change:
-            return await refuse_signed_in(
+            return await refuse_account(
                 session, CHANGE_REQUIRED, "change_required", credentials, found
             )
         issued = await start_sign_in(
