@@ -28,8 +28,8 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    # Before, a row meant "required" and no row "not required": a lifted default is no row.
-    requirements = sa.table("second_factor_requirements", sa.column("required", sa.Boolean()))
-    op.execute(requirements.delete().where(requirements.c.required.is_(sa.false())))
+    # Rows are kept. A lifted default (required false) exists only for a default role, which no
+    # office role grant of the older code can hold, so the row is inert there; upgraded again
+    # it reads "required": a round trip errs on the safe side.
     with op.batch_alter_table("second_factor_requirements") as batch:
         batch.drop_column("required")
