@@ -147,7 +147,9 @@ def create_app(
     async def graphql_live(websocket: WebSocket) -> None:
         await subscriptions.serve(service, bus, websocket)
 
-    app.state.auth = auth.register(app, database, settings)  # /auth/*: browser sign-in
+    app.state.auth = auth.register(
+        app, database, settings, service.policy
+    )  # /auth/*: browser sign-in
 
     @app.get("/downloads/{token}")
     async def download(request: Request, token: str) -> Response:

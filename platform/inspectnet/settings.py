@@ -71,6 +71,11 @@ class Settings(BaseSettings):
     signin_rate_per_address: int = Field(
         default=30, ge=1, description="Sign-in attempts a minute from one client address"
     )
+    redis_url: str | None = Field(
+        default=None,
+        description="Redis (redis://…) for the sign-in rate limits every worker and replica "
+        "shares; without it they are counted in the database",
+    )
     oidc_issuer: str | None = Field(
         default=None, description="OpenID Connect issuer of an existing SSO (discovery URL base)"
     )

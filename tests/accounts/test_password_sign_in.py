@@ -10,7 +10,7 @@ from argon2 import PasswordHasher
 from inspectnet import clock
 from inspectnet.accounts import passwords
 from inspectnet.accounts.refresh import REFRESH_REFUSED
-from inspectnet.accounts.signin import SIGN_IN_ATTEMPTS
+from inspectnet.accounts.refusals import SIGN_IN_ATTEMPTS
 from inspectnet.db import Database
 from inspectnet.http.auth import REFRESH_COOKIE
 from tests.accounts.conftest import CHEAP
@@ -191,7 +191,7 @@ async def test_unknown_user_wrong_password_and_locked_account_answer_alike(
     monkeypatch.setattr(passwords, "_HASHER", Counting(**CHEAP))
     before = await audit_actions(db, "nmg.baotou")
     chifeng_before = await audit_actions(db, "nmg.chifeng")
-    unknown_before = SIGN_IN_ATTEMPTS.labels("unknown_account")._value.get()
+    unknown_before = SIGN_IN_ATTEMPTS.labels("password", "unknown_account")._value.get()
     async with browser(api) as client:
         unknown = await sign_in(client, username="nobody_here")
         other_office = await sign_in(client, office_code="nmg.chifeng")
@@ -205,7 +205,7 @@ async def test_unknown_user_wrong_password_and_locked_account_answer_alike(
     # and each ran argon2 once: against a dummy hash where there is no account (timing class)
     assert verified == [True, True, False]
     # unknown accounts are counted, not audited; the wrong password is audited in its office
-    assert SIGN_IN_ATTEMPTS.labels("unknown_account")._value.get() == unknown_before + 2
+    assert SIGN_IN_ATTEMPTS.labels("password", "unknown_account")._value.get() == unknown_before + 2
     assert (await audit_actions(db, "nmg.baotou"))[len(before) :] == ["sign_in.failure"]
     assert await audit_actions(db, "nmg.chifeng") == chifeng_before
 

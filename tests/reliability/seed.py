@@ -12,7 +12,19 @@ import enum
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, Date, DateTime, Enum, Integer, String, Table, Text, select
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    DateTime,
+    Enum,
+    Float,
+    Integer,
+    String,
+    Table,
+    Text,
+    select,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
 
 import inspectnet.models  # noqa: F401 - every mapper on the metadata
@@ -46,6 +58,8 @@ def _plain_value(table: Table, column: Any, index: int) -> Any:
         return 2000 + index if column.primary_key else 1
     if isinstance(kind, JSON):
         return []
+    if isinstance(kind, Float):
+        return 1.5
     if isinstance(kind, (String, Text)):
         length = getattr(kind, "length", None) or 20
         return f"seed-{table.name}"[:length]

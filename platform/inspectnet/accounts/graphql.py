@@ -8,6 +8,7 @@ import strawberry
 
 from inspectnet.accounts import repository, service
 from inspectnet.accounts.models import Role, RoleGrant, UserAccount
+from inspectnet.errors import ValidationFailed
 from inspectnet.graphql.context import Info
 from inspectnet.graphql.errors import UserError
 from inspectnet.graphql.fields import connection_field
@@ -218,7 +219,16 @@ class LinkSsoSubjectPayload:
 @strawberry.input(description="Whether a role must sign in with a second factor (双因素认证要求)")
 class SetSecondFactorRequirementInput:
     office_id: strawberry.ID = strawberry.field(description="The office (机构)")
-    role: Role = strawberry.field(description="Role held in the office (角色)")
+    role: Role | None = strawberry.field(
+        default=None,
+        description="An office role (角色)",
+        deprecation_reason="Use roleName: it also names roles held through other grants",
+    )
+    role_name: str | None = strawberry.field(
+        default=None,
+        description="The role's name, e.g. intake_handler, leading_group_member (default: both "
+        "require a second factor) or office_member (角色名称)",
+    )
     required: bool = strawberry.field(description="Whether a second factor is required (是否要求)")
 
 
@@ -356,11 +366,14 @@ class AccountsMutation:
         ctx = info.context
 
         async def call() -> int:
+            role = input.role_name if input.role is None else input.role.value
+            if role is None or (input.role is not None and input.role_name is not None):
+                raise ValidationFailed("请给出一个角色名称", code="ROLE_REQUIRED", field="roleName")
             office = await service.set_second_factor_requirement(
                 ctx.session,
                 ctx.actor,
                 office_id=expect_global_id(input.office_id, "Office", field="officeId"),
-                role=input.role,
+                role=role,
                 required=input.required,
             )
             return office.id

@@ -172,8 +172,9 @@ class OidcAttempt(Base):
 
 
 class SecondFactorRequirement(Base):
-    """An office's setting: holders of ``role`` in the office must sign in with a second factor
-    (for roles that read confidential material). Default: no role requires one."""
+    """An office's setting for one role, where it differs from the default
+    (``accounts.requirements.DEFAULT_ROLES``): whether holders of ``role`` in the office must
+    sign in with a second factor."""
 
     __tablename__ = "second_factor_requirements"
     __table_args__ = (UniqueConstraint("office_id", "role"),)
@@ -181,4 +182,5 @@ class SecondFactorRequirement(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     office_id: Mapped[int] = mapped_column(ForeignKey("offices.id", ondelete="CASCADE"), index=True)
     role: Mapped[str] = mapped_column(String(40))
+    required: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)

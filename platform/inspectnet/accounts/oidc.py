@@ -17,17 +17,19 @@ from typing import TYPE_CHECKING, Any
 
 import httpx
 from joserfc import jwt
-from joserfc.errors import JoseError
+from joserfc.errors import ClaimError, JoseError
 from joserfc.jwk import KeySet
-from prometheus_client import Counter
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from inspectnet import clock
+from inspectnet.accounts import requirements
 from inspectnet.accounts.models import OidcAttempt, SsoLink, UserAccount
-from inspectnet.accounts.refresh import Issued, audit, start_family
+from inspectnet.accounts.refresh import Issued
+from inspectnet.accounts.refusals import SSO_REFUSED, Refused, refuse
+from inspectnet.accounts.signin import start_sign_in
+from inspectnet.authz.store import PolicyStore
 from inspectnet.db import Database
-from inspectnet.observability.metrics import REGISTRY
 from inspectnet.settings import Settings
 
 if TYPE_CHECKING:
@@ -36,21 +38,16 @@ if TYPE_CHECKING:
 ATTEMPT_TTL = timedelta(minutes=10)
 SCOPE = "openid"
 
-# A callback that names no account (bad state, no link) is counted, not audited.
-OIDC_REFUSED = Counter(
-    "inspectnet_oidc_refused_total",
-    "OpenID Connect callbacks refused, by reason (state, token, id_token, unlinked, inactive).",
-    ["reason"],
-    registry=REGISTRY,
-)
+METHOD = "oidc"
 
 
 class OidcRefused(Exception):
-    """A callback refused; ``reason`` is for the metric and the log, never the answer."""
+    """A callback refused; ``reason`` (and the SSO's ``subject`` when a verified ID token
+    named one) is for the metric and the audit log, never the answer."""
 
-    def __init__(self, reason: str) -> None:
+    def __init__(self, reason: str, subject: str | None = None) -> None:
         super().__init__(reason)
-        self.reason = reason
+        self.reason, self.subject = reason, subject
 
 
 @dataclass(frozen=True)
@@ -154,7 +151,7 @@ async def _claims(settings: Settings, provider: Provider, attempt: OidcAttempt, 
         token = await client.fetch_token(
             provider.token_endpoint, code=code, code_verifier=attempt.code_verifier
         )
-    except Exception:  # the SSO refused the code (or is unreachable): no sign-in either way
+    except Exception:  # the SSO refused the code (replayed, wrong verifier) or is unreachable
         raise OidcRefused("token") from None
     finally:
         await client.aclose()
@@ -165,6 +162,9 @@ async def _claims(settings: Settings, provider: Provider, attempt: OidcAttempt, 
         keys = KeySet.import_key_set((await http.get(provider.jwks_uri)).raise_for_status().json())
     try:
         decoded = jwt.decode(id_token, keys, algorithms=["RS256", "ES256"])
+    except (JoseError, ValueError):
+        raise OidcRefused("id_token") from None
+    try:
         jwt.JWTClaimsRegistry(
             iss={"essential": True, "value": provider.issuer},
             aud={"essential": True, "value": settings.oidc_client_id},
@@ -172,52 +172,97 @@ async def _claims(settings: Settings, provider: Provider, attempt: OidcAttempt, 
             sub={"essential": True},
             exp={"essential": True},
         ).validate(decoded.claims)
+    except ClaimError as error:
+        # The signature held, so the subject is the SSO's word: name it for the audit entry.
+        subject = decoded.claims.get("sub")
+        reason = "nonce" if error.claim == "nonce" else "id_token"
+        raise OidcRefused(reason, subject if isinstance(subject, str) else None) from None
     except (JoseError, ValueError):
         raise OidcRefused("id_token") from None
     return decoded.claims
 
 
+def _multi_factor(claims: Any) -> bool:
+    """Whether the SSO says the person signed in with more than one factor (RFC 8176 ``amr``)."""
+    methods = claims.get("amr")
+    if not isinstance(methods, list):
+        return False
+    named = {method for method in methods if isinstance(method, str)}
+    return "mfa" in named or len(named) >= 2
+
+
+async def _linked(session: AsyncSession, issuer: str, subject: str) -> UserAccount | None:
+    # system scope: the SSO names a subject; its link names the account
+    return await session.scalar(
+        select(UserAccount)
+        .join(SsoLink, SsoLink.user_id == UserAccount.id)
+        .where(SsoLink.issuer == issuer, SsoLink.subject == subject)
+    )
+
+
 async def complete(
     database: Database,
     settings: Settings,
+    policy: PolicyStore,
     *,
     state: str | None,
     cookie_state: str | None,
     code: str | None,
     address: str,
     request_id: str,
-) -> tuple[UserAccount, Issued]:
-    """Finish a flow: the linked account and a new refresh-token family; OidcRefused else."""
-    if not state or not code or not cookie_state or not secrets.compare_digest(state, cookie_state):
-        OIDC_REFUSED.labels("state").inc()
-        raise OidcRefused("state")
-    provider = await discover(settings)
+) -> tuple[UserAccount, Issued] | Refused:
+    """Finish a flow: the linked account and a new refresh-token family, or a refusal that is
+    audited with the office concerned when the SSO's subject names an account."""
+    provider: Provider | None = None
     try:
+        if not state or not code or not cookie_state:
+            raise OidcRefused("state")
+        if not secrets.compare_digest(state, cookie_state):
+            raise OidcRefused("state")
+        provider = await discover(settings)
         async with database.transaction(write=True) as session:
             attempt = await _take_attempt(session, state)  # used up even if what follows fails
         claims = await _claims(settings, provider, attempt, code)
+        subject = str(claims["sub"])
         async with database.transaction(write=True) as session:
-            # system scope: the SSO names a subject; its link names the account
-            account = await session.scalar(
-                select(UserAccount)
-                .join(SsoLink, SsoLink.user_id == UserAccount.id)
-                .where(SsoLink.issuer == provider.issuer, SsoLink.subject == str(claims["sub"]))
-            )
+            account = await _linked(session, provider.issuer, subject)
             if account is None:
-                raise OidcRefused("unlinked")
+                raise OidcRefused("unlinked", subject)
             if not account.active:
-                raise OidcRefused("inactive")
-            issued = await start_family(
-                session, account, timedelta(hours=settings.refresh_token_ttl_hours)
-            )
-            await audit(
+                raise OidcRefused("inactive", subject)
+            roles = await requirements.roles_requiring_factor(session, policy, account)
+            if roles and not _multi_factor(claims):
+                raise OidcRefused("second_factor_required", subject)
+            issued = await start_sign_in(
                 session,
+                settings,
                 account,
-                "sign_in.success",
-                request_id=request_id,
-                detail={"address": address, "method": "oidc", "family": issued.family},
+                {"address": address, "method": METHOD, "request_id": request_id},
             )
             return account, issued
     except OidcRefused as refused:
-        OIDC_REFUSED.labels(refused.reason).inc()
-        raise
+        issuer = provider.issuer if provider is not None else settings.oidc_issuer
+        return await _refuse(database, refused, issuer, address, request_id)
+
+
+async def _refuse(
+    database: Database, refused: OidcRefused, issuer: str | None, address: str, request_id: str
+) -> Refused:
+    """Audit a refused callback in its own transaction (nothing else of the attempt is kept):
+    in the office of the account the subject is linked to, else the platform's chain."""
+    detail: dict[str, Any] = {"issuer": issuer}
+    async with database.transaction(write=True) as session:
+        account = None
+        if refused.subject is not None and issuer is not None:
+            detail["subject"] = refused.subject
+            account = await _linked(session, issuer, refused.subject)
+        return await refuse(
+            session,
+            SSO_REFUSED,
+            method=METHOD,
+            reason=refused.reason,
+            address=address,
+            request_id=request_id,
+            account=account,
+            detail=detail,
+        )

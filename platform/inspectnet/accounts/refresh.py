@@ -27,6 +27,8 @@ from inspectnet.audit.models import Outcome
 from inspectnet.audit.service import Draft, append
 from inspectnet.observability.metrics import REGISTRY
 
+# The actor of an entry no account could be named for (nobody is signed in).
+ANONYMOUS = "anonymous"
 _TOKEN = re.compile(r"^[A-Za-z0-9_-]{43}$")  # token_urlsafe(32)
 
 # Refusals that name no account (malformed or unknown tokens) are not audited: anyone could
@@ -83,22 +85,32 @@ async def start_family(session: AsyncSession, account: UserAccount, ttl: timedel
 
 async def audit(
     session: AsyncSession,
-    account: UserAccount,
+    account: UserAccount | None,
     action: str,
     *,
+    office_id: int | None = None,
     outcome: Outcome = Outcome.SUCCESS,
     request_id: str | None = None,
     detail: dict[str, Any] | None = None,
 ) -> None:
-    """One audit entry in the account's office, the account itself the actor."""
-    office_code = await repository.office_code_of(session, account.office_id)
+    """One audit entry in the account's office, the account itself the actor; with no account
+    (a refused SSO callback naming none), in ``office_id``'s chain or the platform's."""
+    if account is not None:
+        office_code = await repository.office_code_of(session, account.office_id)
+        actor_id, actor_name, office_id = (
+            account.id,
+            f"{office_code}/{account.username}",
+            account.office_id,
+        )
+    else:
+        actor_id, actor_name = None, ANONYMOUS
     await append(
         session,
         Draft(
             at=clock.now(),
-            actor_user_id=account.id,
-            actor_name=f"{office_code}/{account.username}",
-            office_id=account.office_id,
+            actor_user_id=actor_id,
+            actor_name=actor_name,
+            office_id=office_id,
             action=action,
             object_id=None,
             request_id=request_id,

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from inspectnet import clock
-from inspectnet.accounts import repository
+from inspectnet.accounts import repository, requirements
 from inspectnet.accounts.models import (
     PasswordCredential,
     Role,
@@ -199,21 +199,24 @@ async def link_sso_subject(
 
 
 async def set_second_factor_requirement(
-    session: AsyncSession, actor: Actor, *, office_id: int, role: Role, required: bool
+    session: AsyncSession, actor: Actor, *, office_id: int, role: str, required: bool
 ) -> Office:
     """An office's setting: whether holders of ``role`` there must sign in with a second factor
-    (for roles that read confidential material; off by default)."""
-    if role is Role.PLATFORM_OPERATOR:
+    (by default intake handlers and leading-group members must, ``requirements.DEFAULT_ROLES``)."""
+    if role == Role.PLATFORM_OPERATOR.value:
         raise ValidationFailed("平台角色不能在机构内设置", code="NOT_AN_OFFICE_ROLE", field="role")
+    known = requirements.known_role_names(actor.policy.lines)
+    if role not in known:
+        raise ValidationFailed(f"未知的角色 {role[:40]}", code="UNKNOWN_ROLE", field="role")
     office = await get_readable(session, actor, Office, office_id)
     await require(session, actor, "update", office)
-    found = await repository.find_requirement(session, office.id, role.value)
-    if required and found is None:
-        session.add(SecondFactorRequirement(office_id=office.id, role=role.value))
-    elif not required and found is not None:
+    found = await repository.find_requirement(session, office.id, role)
+    if requirements.required(role, found.required if found else None) == required:
+        return office  # already so: nothing changed, nothing to audit
+    if found is not None:  # the setting returns to the default
         await session.delete(found)
     else:
-        return office  # already so: nothing changed, nothing to audit
+        session.add(SecondFactorRequirement(office_id=office.id, role=role, required=required))
     await session.flush()
     await record(
         session,
@@ -221,6 +224,6 @@ async def set_second_factor_requirement(
         "second_factor_requirement.set",
         office_id=office.id,
         object_id=global_id_of(office),
-        detail={"role": role.value, "required": required},
+        detail={"role": role, "required": required},
     )
     return office

@@ -18,17 +18,20 @@ whose ``Origin`` is neither this API's own nor listed.
 from __future__ import annotations
 
 import json
-import math
 from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 
 from inspectnet import clock
-from inspectnet.accounts import oidc, signin
+from inspectnet.accounts import factors, oidc, signin
+from inspectnet.accounts.authenticate import Credentials
+from inspectnet.accounts.refusals import Refused
+from inspectnet.authz.store import PolicyStore
 from inspectnet.db import Database
 from inspectnet.errors import Conflict, DomainError
-from inspectnet.http.ratelimit import MemoryBudgets
+from inspectnet.http.refusals import Refusal
+from inspectnet.http.signin_limits import SignInLimits
 from inspectnet.observability.middleware import request_id_from
 from inspectnet.settings import Settings
 
@@ -39,30 +42,6 @@ STATE_COOKIE = "__Host-inspectnet-oidc"
 PREFLIGHT_HEADERS = ("graphql-require-preflight", "apollo-require-preflight")
 MAX_BODY_BYTES = 8_192
 _SAME_SITE = frozenset({"same-origin", "same-site"})
-
-_MESSAGES = {
-    # One message for an unknown account, a wrong password and a locked account alike.
-    "INVALID_CREDENTIALS": "办公室代码、用户名或密码不正确",
-    "PASSWORD_CHANGE_REQUIRED": "密码已由管理员重置，请先修改密码",
-    "REFRESH_TOKEN_INVALID": "登录已失效，请重新登录",
-    "SECOND_FACTOR_REQUIRED": "请输入动态口令或恢复码",
-    "SECOND_FACTOR_ENROLMENT_REQUIRED": "本办公室要求您的角色使用动态口令，请先启用",
-}
-_STATUS = {
-    "INVALID_CREDENTIALS": 401,
-    "PASSWORD_CHANGE_REQUIRED": 403,
-    "REFRESH_TOKEN_INVALID": 401,
-    "SECOND_FACTOR_REQUIRED": 401,
-    "SECOND_FACTOR_ENROLMENT_REQUIRED": 403,
-}
-
-
-class AuthRefusal(Exception):
-    """A request refused before the sign-in service ran."""
-
-    def __init__(self, status: int, code: str, message: str, **headers: str) -> None:
-        super().__init__(code)
-        self.status, self.code, self.message, self.headers = status, code, message, headers
 
 
 def _error(
@@ -80,27 +59,32 @@ def _error(
     return response
 
 
+def _field_refusal(field: str) -> Refusal:
+    message = f"缺少或无效的字段 {field}"
+    return Refusal(
+        "VALIDATION",
+        message,
+        status=400,
+        errors=[{"message": message, "extensions": {"code": "VALIDATION", "field": field}}],
+    )
+
+
 class AuthRoutes:
     """The /auth routes of one app, with their per-account and per-address rate limits."""
 
-    def __init__(self, database: Database, settings: Settings) -> None:
-        self.database, self.settings = database, settings
-        per_minute = 60.0
-        self.per_account = MemoryBudgets(
-            settings.signin_rate_per_account, settings.signin_rate_per_account / per_minute
-        )
-        self.per_address = MemoryBudgets(
-            settings.signin_rate_per_address, settings.signin_rate_per_address / per_minute
-        )
+    def __init__(
+        self, database: Database, settings: Settings, policy: PolicyStore, limits: SignInLimits
+    ) -> None:
+        self.database, self.settings, self.policy, self.limits = database, settings, policy, limits
 
     # -- checks every route makes --------------------------------------------------------
 
     def _same_site(self, request: Request) -> None:
         if not any(request.headers.get(name, "").strip() for name in PREFLIGHT_HEADERS):
-            raise AuthRefusal(
-                400,
+            raise Refusal(
                 "CSRF_PREFLIGHT_REQUIRED",
                 "请求须带 GraphQL-Require-Preflight 请求头（防跨站请求伪造）",
+                status=400,
             )
         fetch_site = request.headers.get("sec-fetch-site")
         origin = request.headers.get("origin")
@@ -109,62 +93,83 @@ class AuthRoutes:
             origin is not None
             and origin.rstrip("/").lower() not in {own, *self.settings.cors_origins}
         ):
-            raise AuthRefusal(403, "CROSS_SITE_REFUSED", "不接受跨站的登录请求")
+            raise Refusal("CROSS_SITE_REFUSED", "不接受跨站的登录请求", status=403)
 
     async def _body(
         self, request: Request, fields: tuple[str, ...], optional: tuple[str, ...] = ()
     ) -> dict[str, str]:
         media = request.headers.get("content-type", "").split(";")[0].strip().lower()
         if media != "application/json":
-            raise AuthRefusal(415, "UNSUPPORTED_MEDIA_TYPE", "请求体须为 application/json")
+            raise Refusal("UNSUPPORTED_MEDIA_TYPE", "请求体须为 application/json", status=415)
         raw = await request.body()
         if len(raw) > MAX_BODY_BYTES:
-            raise AuthRefusal(413, "BODY_TOO_LARGE", "请求体过大")
+            raise Refusal("BODY_TOO_LARGE", "请求体过大", status=413)
         try:
             body = json.loads(raw)
         except ValueError:
-            raise AuthRefusal(400, "BAD_REQUEST", "请求体不是合法的 JSON") from None
+            raise Refusal("BAD_REQUEST", "请求体不是合法的 JSON", status=400) from None
         if not isinstance(body, dict):
-            raise AuthRefusal(400, "BAD_REQUEST", "请求体须为 JSON 对象")
+            raise Refusal("BAD_REQUEST", "请求体须为 JSON 对象", status=400)
         values = {}
         for name in fields:
             value = body.get(name)
             if not isinstance(value, str) or not value or len(value) > 1_024:
-                raise _FieldRefusal(name)
+                raise _field_refusal(name)
             values[name] = value
         for name in optional:
             value = body.get(name)
             if value is None:
                 continue
             if not isinstance(value, str) or not value or len(value) > 64:
-                raise _FieldRefusal(name)
+                raise _field_refusal(name)
             values[name] = value
         return values
 
     async def _rate(self, request: Request, account: str | None) -> None:
         """Both buckets are taken from whether or not the account exists, so a limit says
         nothing about it either."""
-        address = request.client.host if request.client else "unknown"
-        buckets = [(self.per_address, f"address:{address}")]
-        if account is not None:
-            buckets.append((self.per_account, f"account:{account.casefold()}"))
-        for store, key in buckets:
-            taken, throttle = await store.take(key, 1)
-            if not taken:
-                retry = str(max(1, math.ceil((1 - throttle.available) / throttle.restore_rate)))
-                raise AuthRefusal(
-                    429, "RATE_LIMITED", "登录尝试过于频繁，请稍后再试", **{"retry-after": retry}
-                )
+        retry = await self.limits.take(_address(request), account)
+        if retry is not None:
+            raise Refusal(
+                "RATE_LIMITED",
+                "登录尝试过于频繁，请稍后再试",
+                status=429,
+                headers={"retry-after": str(retry)},
+            )
 
     def _local(self) -> None:
         if self.settings.jwt_algorithm != "HS256":
-            raise AuthRefusal(
-                404, "SIGN_IN_EXTERNAL", "本平台配置为由统一身份认证登录，不接受密码登录"
+            raise Refusal(
+                "SIGN_IN_EXTERNAL", "本平台配置为由统一身份认证登录，不接受密码登录", status=404
             )
+
+    async def _credentials(
+        self, request: Request, required: tuple[str, ...] = ()
+    ) -> tuple[Credentials, dict[str, str]]:
+        """Body, checks and rate limits of a route that takes a password: the credentials, and
+        the route's other fields."""
+        self._local()
+        self._same_site(request)
+        values = await self._body(
+            request, ("officeCode", "username", "password", *required), ("totpCode", "recoveryCode")
+        )
+        await self._rate(request, f"{values['officeCode']}/{values['username']}")
+        credentials = Credentials(
+            office_code=values.pop("officeCode"),
+            username=values.pop("username"),
+            password=values.pop("password"),
+            address=_address(request),
+            request_id=_request_id(request),
+            totp_code=values.pop("totpCode", None),
+            recovery_code=values.pop("recoveryCode", None),
+        )
+        return credentials, values
 
     # -- answers -----------------------------------------------------------------------
 
-    def _signed_in(self, result: signin.SignedIn) -> JSONResponse:
+    def _signed_in(self, result: signin.SignedIn | Refused) -> Response:
+        if isinstance(result, Refused):
+            return _refused(result)
         response = JSONResponse(
             {
                 "accessToken": result.access_token,
@@ -177,115 +182,57 @@ class AuthRoutes:
         _set_refresh(response, result.refresh)
         return response
 
-    @staticmethod
-    def _refused(refused: signin.Refused, *, clear: bool = False) -> JSONResponse:
-        response = _error(_STATUS[refused.code], refused.code, _MESSAGES[refused.code])
-        if clear:
-            _clear(response)
-        return response
-
     # -- routes ------------------------------------------------------------------------
 
     async def sign_in(self, request: Request) -> Response:
-        self._local()
-        self._same_site(request)
-        values = await self._body(
-            request, ("officeCode", "username", "password"), ("totpCode", "recoveryCode")
+        credentials, _ = await self._credentials(request)
+        return self._signed_in(
+            await signin.sign_in_with_password(
+                self.database, self.settings, self.policy, credentials
+            )
         )
-        await self._rate(request, f"{values['officeCode']}/{values['username']}")
-        result = await signin.sign_in_with_password(
-            self.database,
-            self.settings,
-            office_code=values["officeCode"],
-            username=values["username"],
-            password=values["password"],
-            address=_address(request),
-            request_id=_request_id(request),
-            totp_code=values.get("totpCode"),
-            recovery_code=values.get("recoveryCode"),
-        )
-        if isinstance(result, signin.Refused):
-            return self._refused(result)
-        return self._signed_in(result)
 
     async def change_password(self, request: Request) -> Response:
-        self._local()
-        self._same_site(request)
-        values = await self._body(
-            request,
-            ("officeCode", "username", "password", "newPassword"),
-            ("totpCode", "recoveryCode"),
+        credentials, values = await self._credentials(request, ("newPassword",))
+        return self._signed_in(
+            await signin.change_password(
+                self.database,
+                self.settings,
+                self.policy,
+                credentials,
+                new_password=values["newPassword"],
+            )
         )
-        await self._rate(request, f"{values['officeCode']}/{values['username']}")
-        result = await signin.change_password(
-            self.database,
-            self.settings,
-            office_code=values["officeCode"],
-            username=values["username"],
-            password=values["password"],
-            new_password=values["newPassword"],
-            address=_address(request),
-            request_id=_request_id(request),
-            totp_code=values.get("totpCode"),
-            recovery_code=values.get("recoveryCode"),
-        )
-        if isinstance(result, signin.Refused):
-            return self._refused(result)
-        return self._signed_in(result)
-
-    async def _account_call(
-        self, request: Request, optional: tuple[str, ...] = (), required: tuple[str, ...] = ()
-    ) -> dict[str, Any]:
-        """Body, checks and rate limits of a route that re-checks the password."""
-        self._local()
-        self._same_site(request)
-        values = await self._body(
-            request, ("officeCode", "username", "password", *required), optional
-        )
-        await self._rate(request, f"{values['officeCode']}/{values['username']}")
-        return {
-            "office_code": values.pop("officeCode"),
-            "username": values.pop("username"),
-            "password": values.pop("password"),
-            "address": _address(request),
-            "request_id": _request_id(request),
-            **values,
-        }
 
     async def totp_enrol(self, request: Request) -> Response:
-        result = await signin.enrol_totp(
-            self.database, self.settings, **await self._account_call(request)
-        )
-        if isinstance(result, signin.Refused):
-            return self._refused(result)
+        credentials, _ = await self._credentials(request)
+        result = await factors.enrol_totp(self.database, self.settings, self.policy, credentials)
+        if isinstance(result, Refused):
+            return _refused(result)
         return _no_store({"secret": result.secret, "otpauthUri": result.uri})
 
     async def totp_confirm(self, request: Request) -> Response:
-        result = await signin.confirm_totp(
-            self.database,
-            self.settings,
-            **await self._account_call(request, required=("code",)),
+        credentials, values = await self._credentials(request, ("code",))
+        result = await factors.confirm_totp(
+            self.database, self.settings, self.policy, credentials, code=values["code"]
         )
-        if isinstance(result, signin.Refused):
-            return self._refused(result)
+        if isinstance(result, Refused):
+            return _refused(result)
         return _no_store({"recoveryCodes": list(result.codes)})
 
     async def totp_disable(self, request: Request) -> Response:
-        call = await self._account_call(request, optional=("totpCode", "recoveryCode"))
-        refused = await signin.disable_totp(
-            self.database,
-            self.settings,
-            **{k: v for k, v in call.items() if k not in ("totpCode", "recoveryCode")},
-            totp_code=call.get("totpCode"),
-            recovery_code=call.get("recoveryCode"),
-        )
+        credentials, _ = await self._credentials(request)
+        refused = await factors.disable_totp(self.database, self.settings, self.policy, credentials)
         if refused is not None:
-            return self._refused(refused)
+            return _refused(refused)
         return Response(status_code=204)
 
-    async def oidc_start(self, request: Request) -> Response:
+    def _sso(self) -> None:
         if not oidc.configured(self.settings):
-            raise AuthRefusal(404, "SSO_NOT_CONFIGURED", "未配置统一身份认证")
+            raise Refusal("SSO_NOT_CONFIGURED", "未配置统一身份认证", status=404)
+
+    async def oidc_start(self, request: Request) -> Response:
+        self._sso()
         await self._rate(request, None)
         url, state = await oidc.start(self.database, self.settings)
         response = RedirectResponse(url, status_code=302)
@@ -302,28 +249,26 @@ class AuthRoutes:
         return response
 
     async def oidc_callback(self, request: Request) -> Response:
-        if not oidc.configured(self.settings):
-            raise AuthRefusal(404, "SSO_NOT_CONFIGURED", "未配置统一身份认证")
+        self._sso()
         await self._rate(request, None)
-        try:
-            _account, issued = await oidc.complete(
-                self.database,
-                self.settings,
-                state=request.query_params.get("state"),
-                cookie_state=request.cookies.get(STATE_COOKIE),
-                code=request.query_params.get("code"),
-                address=_address(request),
-                request_id=_request_id(request),
-            )
-        except oidc.OidcRefused:
-            response = _error(401, "SSO_SIGN_IN_REFUSED", "统一身份认证登录未能完成，请重新登录")
-            response.delete_cookie(STATE_COOKIE, path="/", secure=True, httponly=True)
-            return response
-        # No access token in a URL: the page the browser lands on calls /auth/refresh.
-        response = RedirectResponse(self.settings.oidc_after_sign_in, status_code=303)
-        response.headers["cache-control"] = "no-store"
+        result = await oidc.complete(
+            self.database,
+            self.settings,
+            self.policy,
+            state=request.query_params.get("state"),
+            cookie_state=request.cookies.get(STATE_COOKIE),
+            code=request.query_params.get("code"),
+            address=_address(request),
+            request_id=_request_id(request),
+        )
+        if isinstance(result, Refused):
+            response = _refused(result)
+        else:
+            # No access token in a URL: the page the browser lands on calls /auth/refresh.
+            response = RedirectResponse(self.settings.oidc_after_sign_in, status_code=303)
+            response.headers["cache-control"] = "no-store"
+            _set_refresh(response, result[1])
         response.delete_cookie(STATE_COOKIE, path="/", secure=True, httponly=True)
-        _set_refresh(response, issued)
         return response
 
     async def refresh(self, request: Request) -> Response:
@@ -336,8 +281,8 @@ class AuthRoutes:
             token=request.cookies.get(REFRESH_COOKIE),
             request_id=_request_id(request),
         )
-        if isinstance(result, signin.Refused):
-            return self._refused(result, clear=True)
+        if isinstance(result, Refused):
+            return _refused(result, clear=True)
         return self._signed_in(result)
 
     async def sign_out(self, request: Request, *, everywhere: bool = False) -> Response:
@@ -351,16 +296,18 @@ class AuthRoutes:
         )
         if refused is not None and everywhere:
             # Ending every sign-in needs a current token; ending one's own is always granted.
-            return self._refused(refused, clear=True)
+            return _refused(refused, clear=True)
         response = Response(status_code=204)
         _clear(response)
         return response
 
 
-class _FieldRefusal(AuthRefusal):
-    def __init__(self, field: str) -> None:
-        super().__init__(400, "VALIDATION", f"缺少或无效的字段 {field}")
-        self.field = field
+def _refused(refused: Refused, *, clear: bool = False) -> JSONResponse:
+    """The one rendering of a refused sign-in: its status, code and message."""
+    response = _error(refused.status, refused.code, refused.message)
+    if clear:
+        _clear(response)
+    return response
 
 
 def _set_refresh(response: Response, issued: Any) -> None:
@@ -394,17 +341,21 @@ def _request_id(request: Request) -> str:
     return request_id_from(request.headers.get("x-request-id"))
 
 
-def register(app: FastAPI, database: Database, settings: Settings) -> AuthRoutes:
+def register(
+    app: FastAPI, database: Database, settings: Settings, policy: PolicyStore
+) -> AuthRoutes:
     """Add the /auth routes to ``app``."""
-    routes = AuthRoutes(database, settings)
+    routes = AuthRoutes(database, settings, policy, SignInLimits.for_settings(database, settings))
 
     async def answer(call: Any) -> Response:
         try:
             return await call  # type: ignore[no-any-return]
-        except _FieldRefusal as refusal:
-            return _error(refusal.status, refusal.code, refusal.message, refusal.field)
-        except AuthRefusal as refusal:
-            return _error(refusal.status, refusal.code, refusal.message, **refusal.headers)
+        except Refusal as refusal:
+            return JSONResponse(
+                {"errors": refusal.errors},
+                status_code=refusal.status or 400,
+                headers={"cache-control": "no-store", **refusal.headers},
+            )
         except Conflict as error:  # a factor already on, or none to confirm
             return _error(409, error.code, error.message, error.field)
         except DomainError as error:  # a new password that breaks a rule, a wrong first code

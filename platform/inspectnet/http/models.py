@@ -1,11 +1,11 @@
-"""The gateway's own table: the first answer to each idempotency key."""
+"""The gateway's own tables: the first answer to each idempotency key, and rate buckets."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import JSON, Float, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from inspectnet import clock
@@ -26,3 +26,14 @@ class IdempotencyRecord(Base):
     # data and errors as first answered; the cost extension is the retry's own.
     response: Mapped[dict[str, Any]] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now, index=True)
+
+
+class RateBucket(Base):
+    """A token bucket shared by every worker and replica (``http.ratelimit.DatabaseBudgets``):
+    ``level`` tokens at ``at`` (seconds since the epoch); it refills as time passes."""
+
+    __tablename__ = "rate_buckets"
+
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    level: Mapped[float] = mapped_column(Float)
+    at: Mapped[float] = mapped_column(Float, index=True)
