@@ -187,6 +187,10 @@ DEMO_USERS = [
     DemoUser(
         "baotou_member", "nmg.baotou", Role.OFFICE_MEMBER, "张丽华", "包头市联络组办公室工作人员"
     ),
+    # Sits on Baotou's liaison group (bodies/demo.py), so signing in needs a second factor.
+    DemoUser(
+        "baotou_leader", "nmg.baotou", Role.OFFICE_MEMBER, "高志远", "包头市巡视工作联络组成员"
+    ),
     DemoUser(
         "chifeng_admin", "nmg.chifeng", Role.OFFICE_ADMIN, "巴特尔", "赤峰市联络组办公室管理员"
     ),
@@ -225,6 +229,7 @@ _PEOPLE = {
             PoolKind.LEADER,
         ),
         ("张丽华", "包头市委组织部", "正科级", "150203", [Expertise.PERSONNEL], PoolKind.TALENT),
+        ("高志远", "包头市委巡察办", "正处级", "150202", [Expertise.DISCIPLINE], PoolKind.LEADER),
     ],
     "nmg.chifeng": [
         ("巴特尔", "赤峰市纪委监委", "副厅级", "150400", [Expertise.DISCIPLINE], PoolKind.LEADER),

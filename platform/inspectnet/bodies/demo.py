@@ -23,7 +23,7 @@ BODIES = [
         "nmg.baotou",
         BodyKind.LEADING_GROUP,
         "包头市巡视工作联络组",
-        [("baotou_member", Position.MEMBER)],
+        [("baotou_leader", Position.MEMBER)],
     ),
 ]
 
