@@ -135,6 +135,27 @@ def test_every_connection_pages_with_first_last_after_before() -> None:
     assert offenders == [], f"connections without first/last/after/before: {offenders}"
 
 
+def test_every_connection_has_a_typed_filter_and_order_by() -> None:
+    offenders = []
+    for type_ in objects():
+        for name, field in type_.fields.items():
+            connection = get_named_type(field.type)
+            if not is_connection(connection):
+                continue
+            item = get_named_type(connection.fields["nodes"].type).name  # type: ignore[attr-defined]
+            filter_, order = field.args.get("filter"), field.args.get("orderBy")
+            order_type = order and get_named_type(order.type)
+            if (
+                filter_ is None
+                or str(filter_.type) != f"{item}Filter"
+                or order_type is None
+                or order_type.name != f"{item}Order"
+                or "ID" not in get_named_type(order_type.fields["field"].type).values  # type: ignore[union-attr,attr-defined]
+            ):
+                offenders.append(f"{type_.name}.{name}")
+    assert offenders == [], f"connections without filter: XFilter and orderBy: XOrder: {offenders}"
+
+
 def test_every_connection_type_has_edges_page_info_and_total_count() -> None:
     offenders = []
     for type_ in objects():

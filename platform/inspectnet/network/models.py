@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, Enum, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import CheckConstraint, Enum, ForeignKey, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from inspectnet.db import Base, Timestamped, UTCDateTime
@@ -32,6 +32,8 @@ class Office(Base, Timestamped):
     """An inspection office: the tenant every owned row points at."""
 
     __tablename__ = "offices"
+    # The NAME order of office lists pages off (name, id) (inspectnet.paging).
+    __table_args__ = (Index("ix_offices_name_id", "name", "id"),)
     __authz_type__ = "office"
     __authz_office_column__ = "id"
 

@@ -6,12 +6,22 @@ from datetime import date
 from typing import TYPE_CHECKING, Annotated
 
 import strawberry
+from sqlalchemy import ColumnElement
 
 from inspectnet.graphql.context import Info
 from inspectnet.graphql.errors import UserError
 from inspectnet.graphql.fields import connection_field
 from inspectnet.graphql.labels import labelled_enum
 from inspectnet.graphql.links import linked
+from inspectnet.graphql.lists import (
+    DateRange,
+    DateTimeRange,
+    Sort,
+    created_in,
+    each,
+    list_args,
+    order_input,
+)
 from inspectnet.graphql.mutations import run_mutation
 from inspectnet.graphql.nodes import register_node
 from inspectnet.graphql.parts import SchemaPart, TypeField
@@ -60,6 +70,88 @@ PoolKindEnum = labelled_enum(
     name="PoolKind",
     description="Leader pool (组长库) or talent pool (人才库)",
 )
+
+PersonOrder = order_input("Person", Sort("NAME", "姓名", ("name",)))
+EmploymentRecordOrder = order_input(
+    "EmploymentRecord", Sort("STARTED_ON", "起始日期", ("started_on",))
+)
+InterestTieOrder = order_input("InterestTie")
+PoolMembershipOrder = order_input("PoolMembership", Sort("SINCE", "入库日期", ("since",)))
+
+
+@strawberry.input(description="Which persons to list; every field given must hold (干部筛选)")
+class PersonFilter:
+    name_contains: str | None = strawberry.field(
+        default=None, description="Part of the name (姓名包含)"
+    )
+    unit_contains: str | None = strawberry.field(
+        default=None, description="Part of the unit (单位包含)"
+    )
+    home_region_code: str | None = strawberry.field(
+        default=None, description="Home region code (籍贯行政区划代码)"
+    )
+    created_at: DateTimeRange | None = strawberry.field(
+        default=None, description="Recorded within (创建时间)"
+    )
+
+    def conditions(self) -> list[ColumnElement[bool]]:
+        found: list[ColumnElement[bool]] = []
+        if self.name_contains:
+            found.append(Person.name.contains(self.name_contains, autoescape=True))
+        if self.unit_contains:
+            found.append(Person.unit.contains(self.unit_contains, autoescape=True))
+        if self.home_region_code is not None:
+            found.append(Person.home_region_code == self.home_region_code)
+        return each(found, created_in(self.created_at, Person.created_at))
+
+
+@strawberry.input(description="Which posts of a career to list (任职经历筛选)")
+class EmploymentRecordFilter:
+    current: bool | None = strawberry.field(
+        default=None, description="Only posts with no end date (true) or only ended ones (现任)"
+    )
+    started_on: DateRange | None = strawberry.field(
+        default=None, description="Post began within (起始日期)"
+    )
+    created_at: DateTimeRange | None = strawberry.field(
+        default=None, description="Recorded within (创建时间)"
+    )
+
+    def conditions(self) -> list[ColumnElement[bool]]:
+        found: list[ColumnElement[bool]] = []
+        if self.current is not None:
+            ended = EmploymentRecord.ended_on
+            found.append(ended.is_(None) if self.current else ended.is_not(None))
+        if self.started_on is not None:
+            found += self.started_on.on(EmploymentRecord.started_on, "startedOn")
+        return each(found, created_in(self.created_at, EmploymentRecord.created_at))
+
+
+@strawberry.input(description="Which ties to list (亲属及利害关系筛选)")
+class InterestTieFilter:
+    kind: TieKind | None = strawberry.field(default=None, description="Kin or interest (类别)")
+    created_at: DateTimeRange | None = strawberry.field(
+        default=None, description="Recorded within (创建时间)"
+    )
+
+    def conditions(self) -> list[ColumnElement[bool]]:
+        found = [InterestTie.kind == self.kind] if self.kind is not None else []
+        return each(found, created_in(self.created_at, InterestTie.created_at))
+
+
+@strawberry.input(description="Which pool memberships to list (入库筛选)")
+class PoolMembershipFilter:
+    pool: PoolKind | None = strawberry.field(default=None, description="Which pool (库)")
+    since: DateRange | None = strawberry.field(default=None, description="Joined within (入库日期)")
+    created_at: DateTimeRange | None = strawberry.field(
+        default=None, description="Recorded within (创建时间)"
+    )
+
+    def conditions(self) -> list[ColumnElement[bool]]:
+        found = [PoolMembership.pool == self.pool] if self.pool is not None else []
+        if self.since is not None:
+            found += self.since.on(PoolMembership.since, "since")
+        return each(found, created_in(self.created_at, PoolMembership.created_at))
 
 
 @strawberry.type(name="EmploymentRecord", description="A post held (任职经历)")
@@ -181,6 +273,8 @@ class PersonType(Node, Stamped):
         after: str | None = None,
         last: int | None = None,
         before: str | None = None,
+        filter: EmploymentRecordFilter | None = None,
+        order_by: EmploymentRecordOrder | None = None,
     ) -> Connection[EmploymentRecordType]:
         return connection(  # type: ignore[return-value]
             info,
@@ -192,6 +286,7 @@ class PersonType(Node, Stamped):
             after=after,
             last=last,
             before=before,
+            **list_args(filter, order_by),
         )
 
     @strawberry.field(description="Declared kin and interest ties (亲属及利害关系)")
@@ -202,6 +297,8 @@ class PersonType(Node, Stamped):
         after: str | None = None,
         last: int | None = None,
         before: str | None = None,
+        filter: InterestTieFilter | None = None,
+        order_by: InterestTieOrder | None = None,
     ) -> Connection[InterestTieType]:
         return connection(  # type: ignore[return-value]
             info,
@@ -213,6 +310,7 @@ class PersonType(Node, Stamped):
             after=after,
             last=last,
             before=before,
+            **list_args(filter, order_by),
         )
 
     @strawberry.field(description="Pool memberships (组长库/人才库)")
@@ -223,6 +321,8 @@ class PersonType(Node, Stamped):
         after: str | None = None,
         last: int | None = None,
         before: str | None = None,
+        filter: PoolMembershipFilter | None = None,
+        order_by: PoolMembershipOrder | None = None,
     ) -> Connection[PoolMembershipType]:
         return connection(  # type: ignore[return-value]
             info,
@@ -234,6 +334,7 @@ class PersonType(Node, Stamped):
             after=after,
             last=last,
             before=before,
+            **list_args(filter, order_by),
         )
 
 
@@ -439,6 +540,8 @@ SCHEMA = SchemaPart(
                 repository.persons_of_offices,
                 PersonType,
                 description="Persons whose records the office keeps (干部)",
+                filter=PersonFilter,
+                order=PersonOrder,
             ),
         ),
     ),

@@ -40,7 +40,10 @@ class Person(Base, OfficeScoped, Timestamped):
     __office_index__ = False
     # Keyset pages of a parent's rows read this index in key order (inspectnet.paging); it
     # serves lookups by the parent too, so the parent column has no index of its own.
-    __table_args__ = (Index("ix_persons_office_id_id", "office_id", "id"),)
+    __table_args__ = (
+        Index("ix_persons_office_id_id", "office_id", "id"),
+        Index("ix_persons_office_id_name_id", "office_id", "name", "id"),  # NAME order
+    )
     __authz_type__ = "person"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -59,7 +62,10 @@ class EmploymentRecord(Base, OfficeScoped, Timestamped):
     __office_index__ = False
     # Keyset pages of a parent's rows read this index in key order (inspectnet.paging); it
     # serves lookups by the parent too, so the parent column has no index of its own.
-    __table_args__ = (Index("ix_employment_records_person_id_id", "person_id", "id"),)
+    __table_args__ = (
+        Index("ix_employment_records_person_id_id", "person_id", "id"),
+        Index("ix_employment_records_person_id_started_on_id", "person_id", "started_on", "id"),
+    )
     __authz_type__ = "employment_record"
     __authz_target_column__ = "target_id"  # a post held at a target is of its record
     __authz_parent__ = ("person_id", Person)  # part of the person's record
@@ -104,6 +110,7 @@ class PoolMembership(Base, OfficeScoped, Timestamped):
     __table_args__ = (
         UniqueConstraint("office_id", "person_id", "pool"),
         Index("ix_pool_memberships_person_id_id", "person_id", "id"),
+        Index("ix_pool_memberships_person_id_since_id", "person_id", "since", "id"),  # SINCE
     )
     __authz_type__ = "pool_membership"
     __authz_parent__ = ("person_id", Person)  # part of the person's record

@@ -6,11 +6,21 @@ from datetime import date
 from typing import TYPE_CHECKING, Annotated
 
 import strawberry
+from sqlalchemy import ColumnElement
 
 from inspectnet.graphql.context import Info
 from inspectnet.graphql.errors import UserError
 from inspectnet.graphql.fields import connection_field
 from inspectnet.graphql.links import linked
+from inspectnet.graphql.lists import (
+    DateRange,
+    DateTimeRange,
+    Sort,
+    created_in,
+    each,
+    list_args,
+    order_input,
+)
 from inspectnet.graphql.mutations import run_mutation
 from inspectnet.graphql.nodes import register_node
 from inspectnet.graphql.parts import SchemaPart, TypeField
@@ -25,6 +35,53 @@ from inspectnet.validation import described
 if TYPE_CHECKING:
     from inspectnet.network.graphql import OfficeType
     from inspectnet.people.graphql import PersonType
+
+TargetOrder = order_input("Target", Sort("NAME", "名称", ("name",)))
+LeadershipPostOrder = order_input("LeadershipPost", Sort("STARTED_ON", "起始日期", ("started_on",)))
+
+
+@strawberry.input(description="Which targets to list; every field given must hold (对象筛选)")
+class TargetFilter:
+    name_contains: str | None = strawberry.field(
+        default=None, description="Part of the name (名称包含)"
+    )
+    region_code: str | None = strawberry.field(
+        default=None, description="Administrative region code (行政区划代码)"
+    )
+    created_at: DateTimeRange | None = strawberry.field(
+        default=None, description="Recorded within (创建时间)"
+    )
+
+    def conditions(self) -> list[ColumnElement[bool]]:
+        found: list[ColumnElement[bool]] = []
+        if self.name_contains:
+            found.append(Target.name.contains(self.name_contains, autoescape=True))
+        if self.region_code is not None:
+            found.append(Target.region_code == self.region_code)
+        return each(found, created_in(self.created_at, Target.created_at))
+
+
+@strawberry.input(description="Which roster members to list (班子成员筛选)")
+class LeadershipPostFilter:
+    current: bool | None = strawberry.field(
+        default=None,
+        description="Only posts with no end date (true) or only ended ones (false) (现任)",
+    )
+    started_on: DateRange | None = strawberry.field(
+        default=None, description="Post began within (起始日期)"
+    )
+    created_at: DateTimeRange | None = strawberry.field(
+        default=None, description="Recorded within (创建时间)"
+    )
+
+    def conditions(self) -> list[ColumnElement[bool]]:
+        found: list[ColumnElement[bool]] = []
+        if self.current is not None:
+            ended = LeadershipPost.ended_on
+            found.append(ended.is_(None) if self.current else ended.is_not(None))
+        if self.started_on is not None:
+            found += self.started_on.on(LeadershipPost.started_on, "startedOn")
+        return each(found, created_in(self.created_at, LeadershipPost.created_at))
 
 
 @strawberry.type(
@@ -88,6 +145,8 @@ class TargetType(Node, Stamped):
         after: str | None = None,
         last: int | None = None,
         before: str | None = None,
+        filter: LeadershipPostFilter | None = None,
+        order_by: LeadershipPostOrder | None = None,
     ) -> Connection[LeadershipPostType]:
         actor = info.context.actor
         return connection(  # type: ignore[return-value]
@@ -100,6 +159,7 @@ class TargetType(Node, Stamped):
             after=after,
             last=last,
             before=before,
+            **list_args(filter, order_by),
         )
 
 
@@ -197,6 +257,8 @@ SCHEMA = SchemaPart(
                 repository.targets_of_offices,
                 TargetType,
                 description="Targets the office covers (巡视巡察对象)",
+                filter=TargetFilter,
+                order=TargetOrder,
             ),
         ),
     ),

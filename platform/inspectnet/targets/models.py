@@ -18,7 +18,10 @@ class Target(Base, OfficeScoped, Timestamped):
     __office_index__ = False
     # Keyset pages of a parent's rows read this index in key order (inspectnet.paging); it
     # serves lookups by the parent too, so the parent column has no index of its own.
-    __table_args__ = (Index("ix_targets_office_id_id", "office_id", "id"),)
+    __table_args__ = (
+        Index("ix_targets_office_id_id", "office_id", "id"),
+        Index("ix_targets_office_id_name_id", "office_id", "name", "id"),  # NAME order
+    )
     __authz_type__ = "target"
     # The target is itself: a deny keyed to it (a recusal) hides it (authz/resources.py).
     __authz_target_column__ = "id"
@@ -36,7 +39,10 @@ class LeadershipPost(Base, OfficeScoped, Timestamped):
     __office_index__ = False
     # Keyset pages of a parent's rows read this index in key order (inspectnet.paging); it
     # serves lookups by the parent too, so the parent column has no index of its own.
-    __table_args__ = (Index("ix_leadership_posts_target_id_id", "target_id", "id"),)
+    __table_args__ = (
+        Index("ix_leadership_posts_target_id_id", "target_id", "id"),
+        Index("ix_leadership_posts_target_id_started_on_id", "target_id", "started_on", "id"),
+    )
     __authz_type__ = "leadership_post"
     __authz_target_column__ = "target_id"
     __authz_parent__ = ("target_id", Target)  # part of the target's record
