@@ -12,7 +12,7 @@ from strawberry.tools import merge_types
 
 from inspectnet import domains
 from inspectnet.graphql.context import Info
-from inspectnet.graphql.nodes import resolve_node
+from inspectnet.graphql.nodes import resolve_node, resolve_nodes
 from inspectnet.graphql.parts import SchemaPart, TypeField
 from inspectnet.graphql.relay import Node
 from inspectnet.graphql.scalars import SCALAR_MAP
@@ -24,6 +24,15 @@ class NodeQuery:
     @strawberry.field(description="Any object by its global ID, if the viewer may read it")
     async def node(self, info: Info, id: strawberry.ID) -> Node | None:
         return await resolve_node(info, id)  # type: ignore[no-any-return]
+
+    @strawberry.field(
+        description=(
+            "Objects by global ID, at most 100, in the order asked; null in place of one the "
+            "viewer may not read or that does not exist (批量读取)"
+        )
+    )
+    async def nodes(self, info: Info, ids: list[strawberry.ID]) -> list[Node | None]:
+        return await resolve_nodes(info, ids)
 
 
 class InspectnetSchema(strawberry.Schema):
