@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from typing import Any
-
-import asyncio
 
 from inspectnet.audit.outbox import refused_read
 from inspectnet.authz.checks import get_readable
