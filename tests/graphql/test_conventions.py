@@ -294,7 +294,9 @@ def test_date_and_datetime_state_their_time_zone_rule() -> None:
     date_type, datetime_type = SCHEMA.get_type("Date"), SCHEMA.get_type("DateTime")
     assert date_type is not None and "Asia/Shanghai" in (date_type.description or "")
     assert datetime_type is not None and "Asia/Shanghai" in (datetime_type.description or "")
-    assert "without an offset is read as Beijing time" in (datetime_type.description or "")
+    assert "without one (2026-11-30T20:00:00) is read as Beijing time" in (
+        datetime_type.description or ""
+    )
 
 
 # Output fields that end in `Id` but name no node, each with its reason.

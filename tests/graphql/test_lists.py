@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
-from tests.conftest import Api
+from inspectnet.clock import CHINA
+from tests.conftest import FROZEN_AT, Api
 
 OFFICES = """query($first: Int, $after: String, $last: Int, $before: String,
                    $filter: OfficeFilter, $orderBy: OfficeOrder) {
@@ -153,3 +155,23 @@ async def test_sibling_lists_are_ordered_and_filtered_each_in_one_batch(api: Api
         assert {n["kind"] for n in page["nodes"]} <= {"LIAISON_BODY"}
     region = next(o for o in result["data"]["offices"]["nodes"] if o["code"] == "nmg.region")
     assert region["subordinates"]["totalCount"] == 12
+
+
+async def test_a_datetime_without_an_offset_is_beijing_time_and_a_bad_one_says_the_rule(
+    api: Api,
+) -> None:
+    everything = await _offices(api, first=100)
+    # The demo is recorded at the frozen clock. Its Beijing wall time, sent without an offset,
+    # is that instant: a second before it selects nothing (read as UTC it would select all).
+    wall = FROZEN_AT.astimezone(CHINA).replace(tzinfo=None)
+    before = (wall - timedelta(seconds=1)).isoformat()
+    naive = await _offices(api, first=100, filter={"createdAt": {"to": before}})
+    assert naive["totalCount"] == 0
+    since = await _offices(api, first=100, filter={"createdAt": {"from": wall.isoformat()}})
+    assert since["totalCount"] == len(everything["edges"])
+    bad = await api.gql(
+        OFFICES, {"first": 1, "filter": {"createdAt": {"from": "yesterday"}}}, user="region_admin"
+    )
+    assert bad.get("data") is None
+    assert "北京时间" in bad["errors"][0]["message"]
+    assert "ISO 8601" in bad["errors"][0]["message"]
