@@ -145,6 +145,7 @@ def create_app(
     @app.websocket("/graphql")
     async def graphql_live(websocket: WebSocket) -> None:
         await subscriptions.serve(service, bus, websocket)
+
     app.state.auth = auth.register(app, database, settings)  # /auth/*: browser sign-in
 
     @app.get("/healthz")

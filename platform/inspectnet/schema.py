@@ -16,7 +16,9 @@ from inspectnet.graphql.nodes import resolve_node, resolve_nodes
 from inspectnet.graphql.parts import SchemaPart, TypeField
 from inspectnet.graphql.relay import Node
 from inspectnet.graphql.scalars import SCALAR_MAP
+from inspectnet.graphql.search import SearchResults, SearchType, search
 from inspectnet.http.documents import PreparedDocument
+from inspectnet.paging import DEFAULT_PAGE_SIZE
 
 
 @strawberry.type
@@ -33,6 +35,22 @@ class NodeQuery:
     )
     async def nodes(self, info: Info, ids: list[strawberry.ID]) -> list[Node | None]:
         return await resolve_nodes(info, ids)
+
+    @strawberry.field(
+        description=(
+            "Offices, targets and persons the viewer can read whose name matches the query in "
+            "Chinese, full pinyin or initials (包头, baotou, bt), best match first (搜索)"
+        )
+    )
+    async def search(
+        self,
+        info: Info,
+        query: str,
+        types: list[SearchType] | None = None,
+        first: int = DEFAULT_PAGE_SIZE,
+        after: str | None = None,
+    ) -> SearchResults:
+        return await search(info, query, types, first, after)
 
 
 class InspectnetSchema(strawberry.Schema):

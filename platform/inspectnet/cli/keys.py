@@ -12,7 +12,9 @@ from inspectnet import keyring
 from inspectnet.keyring import KeyringError, Purpose
 from inspectnet.settings import ConfigurationError, get_settings
 
-keys_app = typer.Typer(help="The keyring (audit, identity, links, ids, factors).", no_args_is_help=True)
+keys_app = typer.Typer(
+    help="The keyring (audit, identity, links, ids, factors).", no_args_is_help=True
+)
 
 DirOption = Annotated[
     Path | None,

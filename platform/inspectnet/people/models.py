@@ -9,6 +9,7 @@ from sqlalchemy import JSON, Date, Enum, ForeignKey, Index, String, UniqueConstr
 from sqlalchemy.orm import Mapped, mapped_column
 
 from inspectnet.db import Base, OfficeScoped, Timestamped
+from inspectnet.search import Searchable
 from inspectnet.validation import NAME, REGION_CODE, text_kind
 
 
@@ -33,7 +34,7 @@ class PoolKind(enum.StrEnum):
     TALENT = "TALENT"  # 人才库 (nmg-2016 §13, qh-zrzyt §9)
 
 
-class Person(Base, OfficeScoped, Timestamped):
+class Person(Base, OfficeScoped, Timestamped, Searchable):
     """A cadre, kept by the office that holds the record."""
 
     __tablename__ = "persons"
@@ -43,6 +44,7 @@ class Person(Base, OfficeScoped, Timestamped):
     __table_args__ = (
         Index("ix_persons_office_id_id", "office_id", "id"),
         Index("ix_persons_office_id_name_id", "office_id", "name", "id"),  # NAME order
+        Index("ix_persons_search_key", "search_key"),  # prefix matches of search
     )
     __authz_type__ = "person"
 

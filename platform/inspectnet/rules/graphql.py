@@ -410,5 +410,5 @@ class RulesMutation:
             diff=calendar_diff_type(diff) if diff is not None else None, user_errors=errors
         )
 
-SCHEMA = SchemaPart(query=RulesQuery, mutation=RulesMutation)
 
+SCHEMA = SchemaPart(query=RulesQuery, mutation=RulesMutation)

@@ -8,10 +8,11 @@ from sqlalchemy import Date, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from inspectnet.db import Base, OfficeScoped, Timestamped
+from inspectnet.search import Searchable
 from inspectnet.validation import NAME, REGION_CODE, text_kind
 
 
-class Target(Base, OfficeScoped, Timestamped):
+class Target(Base, OfficeScoped, Timestamped, Searchable):
     """A party organisation's leadership team covered by an office (nmg-2016 §17, qh-zrzyt §10)."""
 
     __tablename__ = "targets"
@@ -21,6 +22,7 @@ class Target(Base, OfficeScoped, Timestamped):
     __table_args__ = (
         Index("ix_targets_office_id_id", "office_id", "id"),
         Index("ix_targets_office_id_name_id", "office_id", "name", "id"),  # NAME order
+        Index("ix_targets_search_key", "search_key"),  # prefix matches of search
     )
     __authz_type__ = "target"
     # The target is itself: a deny keyed to it (a recusal) hides it (authz/resources.py).
