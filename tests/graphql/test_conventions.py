@@ -21,6 +21,7 @@ from graphql import (
     is_list_type,
 )
 
+from inspectnet.codes import CODES
 from inspectnet.ids import parse_global_id
 from inspectnet.paging import MAX_PAGE_SIZE
 from inspectnet.schema import build_schema
@@ -39,6 +40,8 @@ EXEMPT_FROM_NODE: set[str] = {
     "WarningThresholds",  # two numbers inside a Ruleset
     "Deadline",  # computed from a rule and a start event, never stored
     "CalendarDiff",  # what one calendar load changed, returned once in its payload
+    "SearchResults",  # one search's page of hits, computed per query
+    "SearchHit",  # a found node with its rank and cursor: the node itself is the Node
     # a rule's typed parameters (RuleParams) and their parts: values inside a Rule
     "DeadlineWarning",
     *(
@@ -209,9 +212,12 @@ def test_user_errors_have_field_code_and_message() -> None:
     assert isinstance(user_error, GraphQLObjectType)
     assert {n: str(f.type) for n, f in user_error.fields.items()} == {
         "field": "[String!]",
-        "code": "String!",
+        "code": "ErrorCode!",
         "message": "String!",
     }
+    codes = SCHEMA.get_type("ErrorCode")
+    assert isinstance(codes, GraphQLEnumType)
+    assert set(codes.values) == set(CODES)
 
 
 def test_states_and_categories_are_enums() -> None:
