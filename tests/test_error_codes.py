@@ -32,12 +32,19 @@ def raised_codes() -> dict[str, list[str]]:
         constants = _constants(tree)
         for node in ast.walk(tree):
             value: ast.expr | None = None
-            if (isinstance(node, ast.keyword) and node.arg == "code") or (isinstance(node, ast.Assign) and any(
-                isinstance(t, ast.Name) and t.id == "default_code" for t in node.targets
-            )) or (
-                isinstance(node, ast.AnnAssign)
-                and isinstance(node.target, ast.Name)
-                and node.target.id == "default_code"
+            if (
+                (isinstance(node, ast.keyword) and node.arg == "code")
+                or (
+                    isinstance(node, ast.Assign)
+                    and any(
+                        isinstance(t, ast.Name) and t.id == "default_code" for t in node.targets
+                    )
+                )
+                or (
+                    isinstance(node, ast.AnnAssign)
+                    and isinstance(node.target, ast.Name)
+                    and node.target.id == "default_code"
+                )
             ):
                 value = node.value
             if isinstance(value, ast.Constant) and isinstance(value.value, str):

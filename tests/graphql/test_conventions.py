@@ -348,3 +348,38 @@ def test_no_field_is_untyped_json() -> None:
         if get_named_type(field.type).name == "JSON"
     ]
     assert offenders == [], f"untyped JSON fields: {offenders}"
+
+
+# Each mutation that makes something, and the mutations that change and end what it made
+# (archive where deleting would lose evidence), or why there are none yet.
+MADE_AND_UNDONE: dict[str, tuple[str, ...] | str] = {
+    "createOffice": "an office is a tenant: retiring one is a change of the network, not built yet",
+    "createPerson": ("updatePerson", "archivePerson"),
+    "addEmploymentRecord": ("updateEmploymentRecord", "removePersonRecord"),
+    "addInterestTie": ("updateInterestTie", "removePersonRecord"),
+    "addToPool": ("updatePoolMembership", "removePersonRecord"),
+    "createTarget": ("updateTarget", "archiveTarget"),
+    "addLeadershipPost": ("updateLeadershipPost", "removeLeadershipPost"),
+    "createUserAccount": "deactivating an account belongs to sign-in (accounts.active), not built yet",
+    "linkSsoSubject": "unlinking an SSO subject belongs to sign-in, not built yet",
+    "grantRole": ("revokeRole",),
+    "linkOffices": ("unlinkOffices",),
+    "proposeOfficeLink": ("withdrawOfficeLink", "acceptOfficeLink", "refuseOfficeLink"),
+    "sendNotice": "a notice sent is not recalled; each recipient marks it read",
+    "loadCalendarYear": ("unloadCalendarYear",),
+}
+MAKES = re.compile(r"^(create|add|grant|link|propose|send|load)[A-Z]")
+
+
+def test_what_a_mutation_makes_can_be_changed_and_ended() -> None:
+    mutation = SCHEMA.mutation_type
+    assert mutation is not None
+    names = set(mutation.fields)
+    unlisted = sorted(n for n in names if MAKES.match(n) and n not in MADE_AND_UNDONE)
+    assert unlisted == [], f"mutations that make something, not in MADE_AND_UNDONE: {unlisted}"
+    missing = {
+        made: [m for m in undone if m not in names]
+        for made, undone in MADE_AND_UNDONE.items()
+        if isinstance(undone, tuple)
+    }
+    assert {k: v for k, v in missing.items() if v} == {}

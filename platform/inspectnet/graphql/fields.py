@@ -33,6 +33,8 @@ def connection_field(
     connection takes both (CONVENTIONS.md, "API").
     """
 
+    filter_type = filter
+
     def resolve(
         root: Any,
         info: Info,
@@ -54,7 +56,8 @@ def connection_field(
             after=after,
             last=last,
             before=before,
-            **list_args(filter, order_by),
+            # The filter's defaults hold when none is given (archived rows stay out of lists).
+            **list_args(filter if filter is not None else filter_type(), order_by),
         )
 
     resolve.__annotations__["filter"] = filter | None

@@ -148,6 +148,18 @@ def created_in(value: DateTimeRange | None, column: Any) -> list[ColumnElement[b
     return value.on(column, "createdAt") if value is not None else []
 
 
+def archived(value: bool | None, column: Any) -> list[ColumnElement[bool]]:
+    """The ``archived`` filter of an archivable list: false (the default) hides archived rows."""
+    if value is None:
+        return []
+    return [column.is_not(None) if value else column.is_(None)]
+
+
+ARCHIVED_DESCRIPTION = (
+    "Only archived ones (true), only current ones (false, the default), or both (null) (归档)"
+)
+
+
 def each(*parts: Sequence[ColumnElement[bool]]) -> list[ColumnElement[bool]]:
     """Every condition of ``parts``, in order (a filter's fields are ANDed)."""
     return [c for part in parts for c in part]

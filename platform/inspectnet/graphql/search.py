@@ -112,6 +112,8 @@ async def search(
         name = model.name.collate("C") if by_code_point else model.name
         ordinal = literal(_ORDINAL[kind])
         stmt = readable(ctx.actor, model).where(matches(model.search_key, wanted))
+        if hasattr(model, "archived_at"):
+            stmt = stmt.where(model.archived_at.is_(None))  # archived: by node(id) and lists only
         if start is not None:
             stmt = stmt.where(tuple_(ranked, name, ordinal, model.id) > tuple_(*start))
         stmt = stmt.add_columns(ranked).order_by(ranked, name, model.id).limit(first + 1)

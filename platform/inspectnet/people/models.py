@@ -8,7 +8,7 @@ from datetime import date
 from sqlalchemy import JSON, Date, Enum, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from inspectnet.db import Base, OfficeScoped, Timestamped
+from inspectnet.db import Archivable, Base, OfficeScoped, Timestamped
 from inspectnet.search import Searchable
 from inspectnet.validation import NAME, REGION_CODE, text_kind
 
@@ -34,7 +34,7 @@ class PoolKind(enum.StrEnum):
     TALENT = "TALENT"  # 人才库 (nmg-2016 §13, qh-zrzyt §9)
 
 
-class Person(Base, OfficeScoped, Timestamped, Searchable):
+class Person(Base, OfficeScoped, Timestamped, Searchable, Archivable):
     """A cadre, kept by the office that holds the record."""
 
     __tablename__ = "persons"

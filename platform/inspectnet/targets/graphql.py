@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Annotated
 
 import strawberry
@@ -13,9 +13,11 @@ from inspectnet.graphql.errors import UserError
 from inspectnet.graphql.fields import connection_field
 from inspectnet.graphql.links import linked
 from inspectnet.graphql.lists import (
+    ARCHIVED_DESCRIPTION,
     DateRange,
     DateTimeRange,
     Sort,
+    archived,
     created_in,
     each,
     list_args,
@@ -29,6 +31,7 @@ from inspectnet.graphql.stamps import Stamped, stamps
 from inspectnet.ids import expect_global_id, global_id
 from inspectnet.network.loaders import office_by_id
 from inspectnet.targets import repository, service
+from inspectnet.targets.graphql_changes import TargetChangeMutation
 from inspectnet.targets.models import LeadershipPost, Target
 from inspectnet.validation import described
 
@@ -48,6 +51,7 @@ class TargetFilter:
     region_code: str | None = strawberry.field(
         default=None, description="Administrative region code (行政区划代码)"
     )
+    archived: bool | None = strawberry.field(default=False, description=ARCHIVED_DESCRIPTION)
     created_at: DateTimeRange | None = strawberry.field(
         default=None, description="Recorded within (创建时间)"
     )
@@ -58,7 +62,11 @@ class TargetFilter:
             found.append(Target.name.contains(self.name_contains, autoescape=True))
         if self.region_code is not None:
             found.append(Target.region_code == self.region_code)
-        return each(found, created_in(self.created_at, Target.created_at))
+        return each(
+            found,
+            archived(self.archived, Target.archived_at),
+            created_in(self.created_at, Target.created_at),
+        )
 
 
 @strawberry.input(description="Which roster members to list (班子成员筛选)")
@@ -117,6 +125,9 @@ class LeadershipPostType(Node, Stamped):
 class TargetType(Node, Stamped):
     name: str = strawberry.field(description="Name (名称)")
     region_code: str = strawberry.field(description="Administrative region code (行政区划代码)")
+    archived_at: datetime | None = strawberry.field(
+        description="When the target was archived, null while current (归档时间)"
+    )
     pk: strawberry.Private[int]
     office_pk: strawberry.Private[int]
 
@@ -128,6 +139,7 @@ class TargetType(Node, Stamped):
             office_pk=row.office_id,
             name=row.name,
             region_code=row.region_code,
+            archived_at=row.archived_at,
             **stamps(row),
         )
 
@@ -204,7 +216,7 @@ class AddLeadershipPostPayload:
 
 
 @strawberry.type
-class TargetsMutation:
+class TargetsMutation(TargetChangeMutation):
     @strawberry.mutation(description="Add a target to an office's list (新增巡视巡察对象)")
     async def create_target(self, info: Info, input: CreateTargetInput) -> CreateTargetPayload:
         ctx = info.context

@@ -7,12 +7,12 @@ from datetime import date
 from sqlalchemy import Date, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from inspectnet.db import Base, OfficeScoped, Timestamped
+from inspectnet.db import Archivable, Base, OfficeScoped, Timestamped
 from inspectnet.search import Searchable
 from inspectnet.validation import NAME, REGION_CODE, text_kind
 
 
-class Target(Base, OfficeScoped, Timestamped, Searchable):
+class Target(Base, OfficeScoped, Timestamped, Searchable, Archivable):
     """A party organisation's leadership team covered by an office (nmg-2016 §17, qh-zrzyt §10)."""
 
     __tablename__ = "targets"
