@@ -24,14 +24,39 @@ def _constants(tree: ast.Module) -> dict[str, str]:
     return found
 
 
+def _code_positions(tree: ast.Module) -> dict[str, int]:
+    """Classes of the module with a ``code`` field (a refusal's parts, e.g. CalendarProblem):
+    the position of ``code`` among their fields, to read ``Problem("CODE", …)``."""
+    found = {}
+    for node in tree.body:
+        if isinstance(node, ast.ClassDef):
+            fields = [
+                s.target.id
+                for s in node.body
+                if isinstance(s, ast.AnnAssign) and isinstance(s.target, ast.Name)
+            ]
+            if "code" in fields:
+                found[node.name] = fields.index("code")
+    return found
+
+
 def raised_codes() -> dict[str, list[str]]:
-    """Each code the package raises: ``code=`` arguments and ``default_code`` of error classes."""
+    """Each code the package raises: ``code=`` arguments, ``default_code`` of error classes and
+    the ``code`` field of the parts a refusal carries, given by position."""
     found: dict[str, list[str]] = {}
     for path in sorted(SOURCE.rglob("*.py")):
         tree = ast.parse(path.read_text("utf-8"))
         constants = _constants(tree)
+        positions = _code_positions(tree)
         for node in ast.walk(tree):
             value: ast.expr | None = None
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Name)
+                and node.func.id in positions
+                and len(node.args) > positions[node.func.id]
+            ):
+                value = node.args[positions[node.func.id]]
             if (
                 (isinstance(node, ast.keyword) and node.arg == "code")
                 or (
@@ -75,3 +100,4 @@ def test_the_walk_finds_codes_in_each_form() -> None:
     assert "rules/calendar.py" in raised["CALENDAR_INVALID"]  # code=CONSTANT
     assert "errors.py" in raised["FORBIDDEN"]  # default_code = "…"
     assert "paging.py" in raised["INVALID_CURSOR"]  # code="…"
+    assert "rules/calendar_checks.py" in raised["CALENDAR_HOLIDAYS_SCATTERED"]  # Problem("…")

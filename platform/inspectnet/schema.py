@@ -33,8 +33,10 @@ class NodeQuery:
             "viewer may not read or that does not exist (批量读取)"
         )
     )
-    async def nodes(self, info: Info, ids: list[strawberry.ID]) -> list[Node | None]:
-        return await resolve_nodes(info, ids)
+    # Nullable like node(id): a refusal stays on its own field. Were it non-null, it would null
+    # the whole answer and end the request while sibling fields still run on its session.
+    def nodes(self, info: Info, ids: list[strawberry.ID]) -> list[Node | None] | None:
+        return resolve_nodes(info, ids)  # type: ignore[return-value]
 
     @strawberry.field(
         description=(
@@ -42,15 +44,15 @@ class NodeQuery:
             "Chinese, full pinyin or initials (包头, baotou, bt), best match first (搜索)"
         )
     )
-    async def search(
+    def search(
         self,
         info: Info,
         query: str,
         types: list[SearchType] | None = None,
         first: int = DEFAULT_PAGE_SIZE,
         after: str | None = None,
-    ) -> SearchResults:
-        return await search(info, query, types, first, after)
+    ) -> SearchResults | None:  # nullable, as nodes: a refusal stays on its own field
+        return search(info, query, types, first, after)  # type: ignore[return-value]
 
 
 class InspectnetSchema(strawberry.Schema):

@@ -66,9 +66,9 @@ async def test_statements_grow_with_the_types_asked_not_the_ids(
 
 async def test_more_than_100_ids_or_a_malformed_one_is_refused(api: Api) -> None:
     too_many = await api.gql(NODES, {"ids": ["x"] * 101}, user="region_admin")
-    assert too_many["data"] is None
+    assert too_many["data"] == {"nodes": None}
     assert too_many["errors"][0]["extensions"]["code"] == "TOO_MANY_IDS"
     bad = await api.gql(NODES, {"ids": ["not an id"]}, user="region_admin")
-    assert bad["data"] is None
+    assert bad["data"] == {"nodes": None}
     extensions = bad["errors"][0]["extensions"]
     assert (extensions["code"], extensions["field"]) == ("INVALID_ID", "ids.0")

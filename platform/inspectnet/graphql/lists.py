@@ -23,6 +23,7 @@ from sqlalchemy import ColumnElement
 from inspectnet.errors import ValidationFailed
 from inspectnet.graphql.labels import labelled_enum
 from inspectnet.paging import BY_ID, Order
+from inspectnet.validation import date_problem
 
 
 class OrderDirection(enum.Enum):
@@ -107,6 +108,12 @@ def list_args(
 
 
 def _range(column: Any, start: Any, end: Any, field: str) -> list[ColumnElement[bool]]:
+    # A bound no column can hold (year 1 at +14:00 is before year 1 in UTC) is refused here,
+    # as an input would be, instead of failing in the database driver.
+    for bound, name in ((start, "from"), (end, "to")):
+        problem = date_problem(bound, field=f"filter.{field}.{name}") if bound else None
+        if problem is not None:
+            raise problem
     if start is not None and end is not None and start > end:
         raise ValidationFailed("范围的起点晚于终点", code="INVALID_RANGE", field=f"filter.{field}")
     found: list[ColumnElement[bool]] = []

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from inspectnet.audit.outbox import refused_read
@@ -40,12 +40,14 @@ async def resolve_node(info: Info, global_id: str) -> Any:
     return convert(row)
 
 
-async def resolve_nodes(info: Info, global_ids: list[str]) -> list[Any]:
+def resolve_nodes(info: Info, global_ids: list[str]) -> Awaitable[list[Any]]:
     """``nodes(ids)``: each readable object in place, None for the others.
 
     One statement per type named, whatever the number of ids. A hidden object and a missing
     one are both None and both leave the refused read ``node(id)`` leaves, so the answer and
-    its cost say nothing about which it was. A malformed id is the client's mistake: refused.
+    its cost say nothing about which it was. A malformed id is the client's mistake: refused,
+    before anything is awaited (refused later, the error would end the request while sibling
+    fields still run statements on its session).
     """
     if len(global_ids) > MAX_NODES:
         raise ValidationFailed(f"一次最多读取{MAX_NODES}个对象", code="TOO_MANY_IDS", field="ids")
@@ -57,6 +59,10 @@ async def resolve_nodes(info: Info, global_ids: list[str]) -> list[Any]:
             wanted.append(None)  # a retired key or an impossible row id names nothing
             continue
         wanted.append((type_name, pk) if type_name in _NODES else None)
+    return _gather(info, wanted)
+
+
+async def _gather(info: Info, wanted: list[tuple[str, int] | None]) -> list[Any]:
     return list(await asyncio.gather(*(_one(info, w) for w in wanted)))
 
 

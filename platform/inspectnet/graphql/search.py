@@ -13,6 +13,7 @@ import base64
 import binascii
 import enum
 import json
+from collections.abc import Awaitable
 from typing import Any
 
 import strawberry
@@ -85,10 +86,15 @@ def _key(cursor: str, query: str) -> tuple[int, str, int, int]:
     return rank_, name, ordinal, pk
 
 
-async def search(
+def search(
     info: Info, query: str, types: list[SearchType] | None, first: int, after: str | None
-) -> SearchResults:
-    """The readable offices, targets and persons whose name matches ``query``, best first."""
+) -> Awaitable[SearchResults]:
+    """The readable offices, targets and persons whose name matches ``query``, best first.
+
+    The arguments are checked before anything is awaited (a sync resolver returning the
+    search): refused after sibling fields began their statements, the error would end the
+    request while they still run on its session.
+    """
     wanted = normalise(query)
     if not wanted or len(wanted) > MAX_QUERY:
         raise ValidationFailed(
@@ -99,6 +105,17 @@ async def search(
             f"first 应在0到{MAX_PAGE_SIZE}之间", code="PAGE_SIZE_OUT_OF_RANGE", field="first"
         )
     start = _key(after, wanted) if after is not None else None
+    return _search(info, wanted, types, first, after, start)
+
+
+async def _search(
+    info: Info,
+    wanted: str,
+    types: list[SearchType] | None,
+    first: int,
+    after: str | None,
+    start: tuple[int, str, int, int] | None,
+) -> SearchResults:
     ctx = info.context
     # Names are compared by code point in SQL as in the merge below, whatever the database's
     # locale: the types' pages are merged in Python, and the cursor bounds must agree with it.
