@@ -72,6 +72,12 @@ class Timestamped:
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now, onupdate=clock.now)
 
 
+class Archivable:
+    """A row that is evidence: it is archived (hidden from lists by default), never deleted."""
+
+    archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
+
+
 class OfficeScoped:
     """A tenant-owned row: every such row names the office (tenant) that owns it."""
 

@@ -14,12 +14,25 @@ COUNT over the same scoped SELECT, run only when ``totalCount`` is asked for.
 
 from __future__ import annotations
 
+import base64
+import binascii
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import ARRAY, ColumnElement, Integer, Select, bindparam, func, select, true
+from sqlalchemy import (
+    ARRAY,
+    ColumnElement,
+    Integer,
+    Select,
+    bindparam,
+    func,
+    select,
+    true,
+    tuple_,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -53,30 +66,92 @@ def top_level(query: Select[Any], model: type[Any]) -> Children:
     return Children(query, model, None)
 
 
-def encode_cursor(pk: int) -> str:
-    # Opaque like IDs (inspectnet.ids): a plain row id would count every tenant's rows.
-    return cursor_of(pk)
+@dataclass(frozen=True)
+class Order:
+    """One offered order of a list: its columns, then the id, all one way.
+
+    The id breaks ties, so the order is total and a keyset cursor names one place in it.
+    ``name`` (e.g. ``NAME_ASC``) travels in the cursor: a cursor made under one order is
+    refused under another instead of silently skipping or repeating rows.
+    """
+
+    name: str = "ID_ASC"
+    columns: tuple[str, ...] = ()
+    descending: bool = False
 
 
-def decode_cursor(cursor: str, field: str) -> int:
-    key = key_of_cursor(cursor)
-    if key is None:
+BY_ID = Order()
+
+Key = tuple[Any, ...]  # the order's column values, then the id
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return ["t", value.isoformat()]
+    if isinstance(value, date):
+        return ["d", value.isoformat()]
+    return value
+
+
+def _typed(value: Any) -> Any:
+    if isinstance(value, list) and len(value) == 2 and value[0] in ("t", "d"):
+        parse = datetime.fromisoformat if value[0] == "t" else date.fromisoformat
+        return parse(value[1])
+    if value is None or isinstance(value, list | dict | float):
+        raise ValueError(value)
+    return value
+
+
+def encode_cursor(pk: int, order: Order = BY_ID, values: Sequence[Any] = ()) -> str:
+    # Opaque like IDs (inspectnet.ids): a plain row id would count every tenant's rows. The id
+    # order keeps the plain form, so cursors handed out before orders existed stay valid.
+    if order == BY_ID:
+        return cursor_of(pk)
+    body = json.dumps([order.name, [_plain(v) for v in values], cursor_of(pk)], ensure_ascii=False)
+    return "o" + base64.urlsafe_b64encode(body.encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str, field: str, order: Order = BY_ID) -> Key:
+    """The key a cursor names under ``order``; refused when it is not one or another order's."""
+    made_under, values, row = BY_ID.name, [], cursor
+    if cursor.startswith("o"):
+        try:
+            raw = base64.urlsafe_b64decode(cursor[1:] + "=" * (-len(cursor[1:]) % 4))
+            made_under, plain, row = json.loads(raw)
+            values = [_typed(v) for v in plain]
+        except (ValueError, TypeError, binascii.Error, UnicodeDecodeError):
+            raise ValidationFailed("无效的分页游标", code="INVALID_CURSOR", field=field) from None
+    key = key_of_cursor(row) if isinstance(row, str) else None
+    if key is None or not isinstance(made_under, str):
         raise ValidationFailed("无效的分页游标", code="INVALID_CURSOR", field=field)
-    return key
+    if made_under != order.name or len(values) != len(order.columns):
+        raise ValidationFailed(
+            f"该游标按另一种排序（{made_under}）生成，不能用于当前排序（{order.name}）；"
+            "请不带游标从第一页重新开始",
+            code="CURSOR_ORDER_MISMATCH",
+            field=field,
+        )
+    return (*values, key)
 
 
 @dataclass(frozen=True)
 class PageArgs:
-    """Validated ``first/after/last/before``; hashable, so it can key a DataLoader."""
+    """Validated ``first/after/last/before`` under one order; hashable, so it keys a loader."""
 
     first: int | None
-    after: int | None
+    after: Key | None
     last: int | None
-    before: int | None
+    before: Key | None
+    order: Order = BY_ID
 
     @classmethod
     def parse(
-        cls, first: int | None, after: str | None, last: int | None, before: str | None
+        cls,
+        first: int | None,
+        after: str | None,
+        last: int | None,
+        before: str | None,
+        order: Order = BY_ID,
     ) -> PageArgs:
         if first is not None and last is not None:
             raise ValidationFailed(
@@ -91,9 +166,10 @@ class PageArgs:
             first = DEFAULT_PAGE_SIZE
         return cls(
             first=first,
-            after=decode_cursor(after, "after") if after is not None else None,
+            after=decode_cursor(after, "after", order) if after is not None else None,
             last=last,
-            before=decode_cursor(before, "before") if before is not None else None,
+            before=decode_cursor(before, "before", order) if before is not None else None,
+            order=order,
         )
 
     @property
@@ -104,6 +180,14 @@ class PageArgs:
     def size(self) -> int:
         return self.last if self.last is not None else (self.first or 0)
 
+    def key_of(self, row: Any) -> Key:
+        """The row's place in this page's order (what its cursor carries)."""
+        return (*(getattr(row, c) for c in self.order.columns), row.id)
+
+    def cursor_of(self, row: Any) -> str:
+        key = self.key_of(row)
+        return encode_cursor(row.id, self.order, key[:-1])
+
 
 @dataclass(frozen=True)
 class Page:
@@ -111,14 +195,30 @@ class Page:
     has_more: bool
 
 
+def _columns(model: Any, order: Order) -> list[Any]:
+    return [getattr(model, c) for c in order.columns] + [model.id]
+
+
+def _bound(model: Any, order: Order, key: Key, later: bool) -> ColumnElement[bool]:
+    columns = _columns(model, order)
+    left = columns[0] if len(columns) == 1 else tuple_(*columns)
+    right = key[0] if len(key) == 1 else tuple_(*key)
+    return left > right if later != order.descending else left < right  # type: ignore[no-any-return]
+
+
+def _ordered(model: Any, page: PageArgs) -> list[Any]:
+    """The page's ORDER BY: the order's way, turned round when paging backwards."""
+    descending = page.order.descending != page.backwards
+    return [c.desc() if descending else c.asc() for c in _columns(model, page.order)]
+
+
 def _keyset(query: Select[Any], model: type[Any], page: PageArgs) -> Select[Any]:
     """The page's window of one parent's rows: cursor bounds, key order, ``LIMIT n + 1``."""
     if page.after is not None:
-        query = query.where(model.id > page.after)
+        query = query.where(_bound(model, page.order, page.after, later=True))
     if page.before is not None:
-        query = query.where(model.id < page.before)
-    order = model.id.desc() if page.backwards else model.id.asc()
-    return query.order_by(order).limit(page.size + 1)
+        query = query.where(_bound(model, page.order, page.before, later=False))
+    return query.order_by(*_ordered(model, page)).limit(page.size + 1)
 
 
 def _page(rows: list[Any], page: PageArgs) -> Page:
@@ -146,12 +246,14 @@ async def fetch_pages(
     for row, parent_id in (await session.execute(stmt)).all():
         if row is not None:
             grouped.setdefault(parent_id, []).append(row)
-    pages: dict[Any, Page] = {}
-    for parent_id, rows in grouped.items():
-        # The statement returns each parent's rows unordered: put them back in key order.
-        rows.sort(key=lambda r: r.id, reverse=page.backwards)
-        pages[parent_id] = _page(rows, page)
-    return pages
+    if not page.order.columns:
+        # Under the id order the statement leaves each parent's rows unordered (a sort there
+        # is a plan step per page): put them back in key order here. Under another order
+        # the statement sorts them, since Python's string order is not the database's
+        # collation, which the cursor bounds compare with.
+        for rows in grouped.values():
+            rows.sort(key=lambda r: r.id, reverse=page.backwards)
+    return {parent_id: _page(rows, page) for parent_id, rows in grouped.items()}
 
 
 def _lateral_pages(children: Children, page: PageArgs, parent_ids: Sequence[Any]) -> Select[Any]:
@@ -177,7 +279,12 @@ def _lateral_pages(children: Children, page: PageArgs, parent_ids: Sequence[Any]
         .select_from(parents)
         .join(keys, true())
         .join(rows, rows.id == keys.c.page_id)
+        .order_by(*_outer_order(parents.c.pid, rows, page))
     )
+
+
+def _outer_order(parent: Any, model: Any, page: PageArgs) -> list[Any]:
+    return [parent, *_ordered(model, page)] if page.order.columns else []
 
 
 def _correlated_pages(children: Children, page: PageArgs, parent_ids: Sequence[Any]) -> Select[Any]:
@@ -202,6 +309,7 @@ def _correlated_pages(children: Children, page: PageArgs, parent_ids: Sequence[A
         select(model, parents.c.value)
         .select_from(parents)
         .join(model, model.id.in_(keys), isouter=True)
+        .order_by(*_outer_order(parents.c.value, model, page))
     )
 
 

@@ -12,11 +12,13 @@ from strawberry.tools import merge_types
 
 from inspectnet import domains
 from inspectnet.graphql.context import Info
-from inspectnet.graphql.nodes import resolve_node
+from inspectnet.graphql.nodes import resolve_node, resolve_nodes
 from inspectnet.graphql.parts import SchemaPart, TypeField
 from inspectnet.graphql.relay import Node
 from inspectnet.graphql.scalars import SCALAR_MAP
+from inspectnet.graphql.search import SearchResults, SearchType, search
 from inspectnet.http.documents import PreparedDocument
+from inspectnet.paging import DEFAULT_PAGE_SIZE
 
 
 @strawberry.type
@@ -24,6 +26,33 @@ class NodeQuery:
     @strawberry.field(description="Any object by its global ID, if the viewer may read it")
     async def node(self, info: Info, id: strawberry.ID) -> Node | None:
         return await resolve_node(info, id)  # type: ignore[no-any-return]
+
+    @strawberry.field(
+        description=(
+            "Objects by global ID, at most 100, in the order asked; null in place of one the "
+            "viewer may not read or that does not exist (批量读取)"
+        )
+    )
+    # Nullable like node(id): a refusal stays on its own field. Were it non-null, it would null
+    # the whole answer and end the request while sibling fields still run on its session.
+    def nodes(self, info: Info, ids: list[strawberry.ID]) -> list[Node | None] | None:
+        return resolve_nodes(info, ids)  # type: ignore[return-value]
+
+    @strawberry.field(
+        description=(
+            "Offices, targets and persons the viewer can read whose name matches the query in "
+            "Chinese, full pinyin or initials (包头, baotou, bt), best match first (搜索)"
+        )
+    )
+    def search(
+        self,
+        info: Info,
+        query: str,
+        types: list[SearchType] | None = None,
+        first: int = DEFAULT_PAGE_SIZE,
+        after: str | None = None,
+    ) -> SearchResults | None:  # nullable, as nodes: a refusal stays on its own field
+        return search(info, query, types, first, after)  # type: ignore[return-value]
 
 
 class InspectnetSchema(strawberry.Schema):

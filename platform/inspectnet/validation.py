@@ -33,7 +33,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from datetime import date
 from enum import StrEnum
 from typing import Any
@@ -263,6 +263,26 @@ class Inputs:
             self.add(
                 ValidationFailed("结束日期不能早于开始日期", code="INVALID_PERIOD", field=field)
             )
+
+    def changes(self, model: type[Any], given: Mapping[str, Any]) -> dict[str, Any]:
+        """The checked values of the fields an update names (absent fields do not change).
+
+        Text columns are checked as on create; dates must lie in range; anything else (enums,
+        ids already resolved by the service) passes as given.
+        """
+        checked: dict[str, Any] = {}
+        for key, value in given.items():
+            attribute = getattr(model, key)
+            column = _column(attribute)
+            if isinstance(column.type, String) and kind_of(column) is not None:
+                checked[key] = self.text(attribute, value)
+            elif value is None and not column.nullable:
+                self.add(_required(camel(key)))
+            else:
+                if isinstance(value, date):
+                    self.date(value, camel(key))
+                checked[key] = value
+        return checked
 
     def __iter__(self) -> Iterator[ValidationFailed]:
         return iter(self._problems)

@@ -29,7 +29,7 @@ RULE = "filing.liaison_report"
 # The test's rows fall due from mid-November; the demo's quarterly items fell due in October.
 RECENT = {"dueFrom": "2026-11-01"}
 
-INBOX = """query($id: ID!, $first: Int, $after: String, $filter: InboxFilterInput) {
+INBOX = """query($id: ID!, $first: Int, $after: String, $filter: FilingFilter) {
   node(id: $id) { ... on Office {
     inbox(first: $first, after: $after, filter: $filter) {
       totalCount pageInfo { hasNextPage endCursor }

@@ -21,6 +21,7 @@ from graphql import (
     is_list_type,
 )
 
+from inspectnet.codes import CODES
 from inspectnet.ids import parse_global_id
 from inspectnet.paging import MAX_PAGE_SIZE
 from inspectnet.schema import build_schema
@@ -39,6 +40,8 @@ EXEMPT_FROM_NODE: set[str] = {
     "WarningThresholds",  # two numbers inside a Ruleset
     "Deadline",  # computed from a rule and a start event, never stored
     "CalendarDiff",  # what one calendar load changed, returned once in its payload
+    "SearchResults",  # one search's page of hits, computed per query
+    "SearchHit",  # a found node with its rank and cursor: the node itself is the Node
     # a rule's typed parameters (RuleParams) and their parts: values inside a Rule
     "DeadlineWarning",
     *(
@@ -111,6 +114,10 @@ def test_node_ids_are_non_null_ids() -> None:
     assert str(node.fields["id"].type) == "ID!"
 
 
+# Lists of nodes that are not lists to page through, by decision.
+NOT_A_LIST = {"Query.nodes"}  # the objects of ids the client names, at most 100, in its order
+
+
 def test_every_list_of_nodes_is_a_connection() -> None:
     node = SCHEMA.get_type("Node")
     offenders = []
@@ -118,6 +125,8 @@ def test_every_list_of_nodes_is_a_connection() -> None:
         if is_connection(type_) or is_edge(type_):
             continue
         for name, field in type_.fields.items():
+            if f"{type_.name}.{name}" in NOT_A_LIST:
+                continue
             item = get_named_type(field.type)
             if is_list_type(get_nullable_type(field.type)) and (
                 item is node or (isinstance(item, GraphQLObjectType) and node in item.interfaces)
@@ -137,6 +146,27 @@ def test_every_connection_pages_with_first_last_after_before() -> None:
             if any(args.get(a) != t for a, t in wanted.items()):
                 offenders.append(f"{type_.name}.{name}{args}")
     assert offenders == [], f"connections without first/last/after/before: {offenders}"
+
+
+def test_every_connection_has_a_typed_filter_and_order_by() -> None:
+    offenders = []
+    for type_ in objects():
+        for name, field in type_.fields.items():
+            connection = get_named_type(field.type)
+            if not is_connection(connection):
+                continue
+            item = get_named_type(connection.fields["nodes"].type).name  # type: ignore[attr-defined]
+            filter_, order = field.args.get("filter"), field.args.get("orderBy")
+            order_type = order and get_named_type(order.type)
+            if (
+                filter_ is None
+                or str(filter_.type) != f"{item}Filter"
+                or order_type is None
+                or order_type.name != f"{item}Order"
+                or "ID" not in get_named_type(order_type.fields["field"].type).values  # type: ignore[union-attr,attr-defined]
+            ):
+                offenders.append(f"{type_.name}.{name}")
+    assert offenders == [], f"connections without filter: XFilter and orderBy: XOrder: {offenders}"
 
 
 def test_every_connection_type_has_edges_page_info_and_total_count() -> None:
@@ -186,9 +216,12 @@ def test_user_errors_have_field_code_and_message() -> None:
     assert isinstance(user_error, GraphQLObjectType)
     assert {n: str(f.type) for n, f in user_error.fields.items()} == {
         "field": "[String!]",
-        "code": "String!",
+        "code": "ErrorCode!",
         "message": "String!",
     }
+    codes = SCHEMA.get_type("ErrorCode")
+    assert isinstance(codes, GraphQLEnumType)
+    assert set(codes.values) == set(CODES)
 
 
 def test_states_and_categories_are_enums() -> None:
@@ -271,7 +304,9 @@ def test_date_and_datetime_state_their_time_zone_rule() -> None:
     date_type, datetime_type = SCHEMA.get_type("Date"), SCHEMA.get_type("DateTime")
     assert date_type is not None and "Asia/Shanghai" in (date_type.description or "")
     assert datetime_type is not None and "Asia/Shanghai" in (datetime_type.description or "")
-    assert "without an offset is read as Beijing time" in (datetime_type.description or "")
+    assert "without one (2026-11-30T20:00:00) is read as Beijing time" in (
+        datetime_type.description or ""
+    )
 
 
 # Output fields that end in `Id` but name no node, each with its reason.
@@ -330,3 +365,43 @@ def test_no_field_is_untyped_json() -> None:
         if get_named_type(field.type).name == "JSON" and f"{type_.name}.{name}" not in JSON_DEBT
     ]
     assert offenders == [], f"untyped JSON fields: {offenders}"
+
+
+# Each mutation that makes something, and the mutations that change and end what it made
+# (archive where deleting would lose evidence), or why there are none yet.
+MADE_AND_UNDONE: dict[str, tuple[str, ...] | str] = {
+    "createOffice": "an office is a tenant: retiring one is a change of the network, not built yet",
+    "createPerson": ("updatePerson", "archivePerson"),
+    "addEmploymentRecord": ("updateEmploymentRecord", "removePersonRecord"),
+    "addInterestTie": ("updateInterestTie", "removePersonRecord"),
+    "addToPool": ("updatePoolMembership", "removePersonRecord"),
+    "createTarget": ("updateTarget", "archiveTarget"),
+    "addLeadershipPost": ("updateLeadershipPost", "removeLeadershipPost"),
+    "createUserAccount": "deactivating an account belongs to sign-in (accounts.active), not built yet",
+    "linkSsoSubject": "unlinking an SSO subject belongs to sign-in, not built yet",
+    "grantRole": ("revokeRole",),
+    "linkOffices": ("unlinkOffices",),
+    "proposeOfficeLink": ("withdrawOfficeLink", "acceptOfficeLink", "refuseOfficeLink"),
+    "sendNotice": "a notice sent is not recalled; each recipient marks it read",
+    "loadCalendarYear": ("unloadCalendarYear",),
+    "createDecisionBody": "a body stands (nmg-2016 §5, qh-zrzyt §5); renaming or dissolving one is "
+    "not built yet (issue 12)",
+    "createPlan": "a plan's working copy changes by setPlanItem; retiring a plan is not built yet "
+    "(issue 12)",
+    "createInboxDownload": "a download link is single-use and expires by itself",
+}
+MAKES = re.compile(r"^(create|add|grant|link|propose|send|load)[A-Z]")
+
+
+def test_what_a_mutation_makes_can_be_changed_and_ended() -> None:
+    mutation = SCHEMA.mutation_type
+    assert mutation is not None
+    names = set(mutation.fields)
+    unlisted = sorted(n for n in names if MAKES.match(n) and n not in MADE_AND_UNDONE)
+    assert unlisted == [], f"mutations that make something, not in MADE_AND_UNDONE: {unlisted}"
+    missing = {
+        made: [m for m in undone if m not in names]
+        for made, undone in MADE_AND_UNDONE.items()
+        if isinstance(undone, tuple)
+    }
+    assert {k: v for k, v in missing.items() if v} == {}

@@ -325,3 +325,38 @@ async def test_sibling_pages_on_sqlite_cost_each_parent_the_same_at_13_and_120_o
     # IN-table again for each correlated page, so it grows with the viewer's offices (known
     # cost, to remove by binding the set once per statement).
     assert big_steps / big_parents <= 3 * small_steps / small_parents + 8, (small_steps, big_steps)
+
+
+BY_NAME_PAGE = """query($id: ID!, $first: Int!, $after: String) { office(id: $id) {
+  people(first: $first, after: $after, orderBy: {field: NAME, direction: DESC}) {
+    pageInfo { hasNextPage endCursor } edges { node { name } }
+  }
+} }"""
+
+
+async def test_a_page_in_name_order_costs_the_same_under_100_and_10000_rows(
+    api: Api, system
+) -> None:  # type: ignore[no-untyped-def]
+    admin, offices = await _arrange(api, system)
+    works = []
+    for name in ("skewed.small", "skewed.big"):
+        variables = {"id": global_id("Office", offices[name].id), "first": PAGE}
+        first = await _work(api, BY_NAME_PAGE, variables, user=admin)
+        after = first.answer["office"]["people"]["pageInfo"]["endCursor"]
+        second = await _work(api, BY_NAME_PAGE, {**variables, "after": after}, user=admin)
+        names = [
+            e["node"]["name"]
+            for page in (first, second)
+            for e in page.answer["office"]["people"]["edges"]
+        ]
+        assert names == sorted(names, reverse=True) and len(set(names)) == 2 * PAGE
+        works += [first, second]
+    for work in works:
+        assert work.loaded == PAGE + 1
+        assert work.sorted is False  # read off (office_id, name, id), in order
+    small, big = works[1], works[3]
+    assert big.statements == small.statements
+    if api.app.state.graphql.database.bind.sync_engine.dialect.name == "postgresql":
+        assert PAGE + 1 <= big.effort <= 2 * (PAGE + 1), big.effort
+    else:
+        assert big.effort <= small.effort * 1.25 + 10, (small.effort, big.effort)

@@ -114,7 +114,7 @@ async def test_a_user_reads_only_their_own_notifications(
         await _notify(session, policy, office3, [office3.other.id, office3.admin.id])
     async with db.session() as session:
         member = _as(policy, office3.member)
-        rows, more = await repository.newest_first(
+        rows, more = await repository.page_of(
             session, member, unread_only=False, page=PageArgs.parse(10, None, None, None)
         )
         assert [r.id for r in rows] == [mine[0].id] and more is False

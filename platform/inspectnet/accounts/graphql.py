@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Annotated
 
 import strawberry
+from sqlalchemy import ColumnElement
 
 from inspectnet.accounts import repository, service
 from inspectnet.accounts.models import Role, RoleGrant, UserAccount
@@ -14,6 +15,7 @@ from inspectnet.graphql.errors import UserError
 from inspectnet.graphql.fields import connection_field
 from inspectnet.graphql.labels import labelled_enum
 from inspectnet.graphql.links import linked
+from inspectnet.graphql.lists import DateTimeRange, created_in, each, list_args, order_input
 from inspectnet.graphql.mutations import run_mutation
 from inspectnet.graphql.nodes import register_node
 from inspectnet.graphql.parts import SchemaPart, TypeField
@@ -21,7 +23,12 @@ from inspectnet.graphql.relay import Connection, Node, connection
 from inspectnet.graphql.stamps import Stamped, stamps
 from inspectnet.ids import expect_global_id, global_id
 from inspectnet.network.loaders import office_by_id
-from inspectnet.notifications.graphql import NotificationConnection, viewer_notifications
+from inspectnet.notifications.graphql import (
+    NotificationConnection,
+    NotificationFilter,
+    NotificationOrder,
+    viewer_notifications,
+)
 
 if TYPE_CHECKING:
     from inspectnet.network.graphql import OfficeType
@@ -36,6 +43,19 @@ ROLE_LABELS = {
     Role.PLATFORM_OPERATOR: "平台运维",
 }
 RoleEnum = labelled_enum(Role, ROLE_LABELS, name="Role", description="Role in an office (角色)")
+RoleGrantOrder = order_input("RoleGrant")
+
+
+@strawberry.input(description="Which role grants to list (角色授予筛选)")
+class RoleGrantFilter:
+    role: Role | None = strawberry.field(default=None, description="The role (角色)")
+    created_at: DateTimeRange | None = strawberry.field(
+        default=None, description="Granted within (授予时间)"
+    )
+
+    def conditions(self) -> list[ColumnElement[bool]]:
+        found = [RoleGrant.role == self.role] if self.role is not None else []
+        return each(found, created_in(self.created_at, RoleGrant.created_at))
 
 
 @strawberry.type(name="RoleGrant", description="A role held by an account in an office (角色授予)")
@@ -114,6 +134,8 @@ class ViewerType:
         after: str | None = None,
         last: int | None = None,
         before: str | None = None,
+        filter: RoleGrantFilter | None = None,
+        order_by: RoleGrantOrder | None = None,
     ) -> Connection[RoleGrantType]:
         return connection(  # type: ignore[return-value]
             info,
@@ -125,6 +147,7 @@ class ViewerType:
             after=after,
             last=last,
             before=before,
+            **list_args(filter, order_by),
         )
 
     @strawberry.field(description="The viewer's own notifications, newest first (我的通知)")
@@ -136,9 +159,18 @@ class ViewerType:
         last: int | None = None,
         before: str | None = None,
         unread_only: bool = False,
+        filter: NotificationFilter | None = None,
+        order_by: NotificationOrder | None = None,
     ) -> NotificationConnection:
         return viewer_notifications(  # type: ignore[return-value]
-            info, first=first, after=after, last=last, before=before, unread_only=unread_only
+            info,
+            first=first,
+            after=after,
+            last=last,
+            before=before,
+            unread_only=unread_only,
+            filter=filter,
+            order_by=order_by,
         )
 
 
@@ -397,6 +429,8 @@ SCHEMA = SchemaPart(
                 repository.grants_of_offices,
                 RoleGrantType,
                 description="Roles held in the office (角色授予)",
+                filter=RoleGrantFilter,
+                order=RoleGrantOrder,
             ),
         ),
     ),

@@ -6,12 +6,14 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Annotated
 
 import strawberry
+from sqlalchemy import ColumnElement
 
 from inspectnet.audit import repository
 from inspectnet.audit.models import AuditEntry, Outcome
 from inspectnet.graphql.context import Info
 from inspectnet.graphql.labels import labelled_enum
 from inspectnet.graphql.links import linked, linked_by_global_id
+from inspectnet.graphql.lists import DateTimeRange, list_args, order_input
 from inspectnet.graphql.nodes import register_node
 from inspectnet.graphql.parts import SchemaPart
 from inspectnet.graphql.relay import Connection, Node, connection
@@ -67,6 +69,26 @@ class AuditEntryType(Node, Stamped):
 
 
 register_node("AuditEntry", AuditEntry, AuditEntryType.from_row)
+AuditEntryOrder = order_input("AuditEntry")
+
+
+@strawberry.input(description="Which audit entries to list (审计日志筛选)")
+class AuditEntryFilter:
+    action: str | None = strawberry.field(
+        default=None, description="The action, e.g. target.create (操作)"
+    )
+    outcome: Outcome | None = strawberry.field(default=None, description="Outcome (结果)")
+    at: DateTimeRange | None = strawberry.field(default=None, description="When (时间)")
+
+    def conditions(self) -> list[ColumnElement[bool]]:
+        found: list[ColumnElement[bool]] = []
+        if self.action is not None:
+            found.append(AuditEntry.action == self.action)
+        if self.outcome is not None:
+            found.append(AuditEntry.outcome == self.outcome)
+        if self.at is not None:
+            found += self.at.on(AuditEntry.at, "at")
+        return found
 
 
 @strawberry.type
@@ -80,6 +102,8 @@ class AuditQuery:
         after: str | None = None,
         last: int | None = None,
         before: str | None = None,
+        filter: AuditEntryFilter | None = None,
+        order_by: AuditEntryOrder | None = None,
     ) -> Connection[AuditEntryType]:
         actor = info.context.actor
         office_pk = expect_global_id(office_id, "Office", field="officeId")
@@ -93,6 +117,7 @@ class AuditQuery:
             after=after,
             last=last,
             before=before,
+            **list_args(filter, order_by),
         )
 
 

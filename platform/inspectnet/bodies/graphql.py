@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import strawberry
+from sqlalchemy import ColumnElement
 
 from inspectnet.bodies import repository, service
 from inspectnet.bodies.models import BodyKind, BodyMember, DecisionBody, Position
@@ -10,6 +11,7 @@ from inspectnet.graphql.context import Info
 from inspectnet.graphql.errors import UserError
 from inspectnet.graphql.fields import connection_field
 from inspectnet.graphql.labels import labelled_enum
+from inspectnet.graphql.lists import DateTimeRange, created_in, each, order_input
 from inspectnet.graphql.mutations import run_mutation
 from inspectnet.graphql.nodes import register_node
 from inspectnet.graphql.parts import SchemaPart, TypeField
@@ -40,6 +42,40 @@ PositionEnum = labelled_enum(
     name="BodyPosition",
     description="Position in a decision body (职位)",
 )
+
+
+@strawberry.input(description="Which decision bodies to list (决策机构筛选)")
+class DecisionBodyFilter:
+    kind: BodyKind | None = strawberry.field(default=None, description="Kind of body (机构类别)")
+    created_at: DateTimeRange | None = strawberry.field(
+        default=None, description="Recorded within (创建时间)"
+    )
+
+    def conditions(self) -> list[ColumnElement[bool]]:
+        found: list[ColumnElement[bool]] = []
+        if self.kind is not None:
+            found.append(DecisionBody.kind == self.kind)
+        return each(found, created_in(self.created_at, DecisionBody.created_at))
+
+
+DecisionBodyOrder = order_input("DecisionBody")
+
+
+@strawberry.input(description="Which members to list (成员筛选)")
+class BodyMemberFilter:
+    position: Position | None = strawberry.field(default=None, description="Position held (职位)")
+    created_at: DateTimeRange | None = strawberry.field(
+        default=None, description="Recorded within (创建时间)"
+    )
+
+    def conditions(self) -> list[ColumnElement[bool]]:
+        found: list[ColumnElement[bool]] = []
+        if self.position is not None:
+            found.append(BodyMember.position == self.position)
+        return each(found, created_in(self.created_at, BodyMember.created_at))
+
+
+BodyMemberOrder = order_input("BodyMember")
 
 
 @strawberry.type(name="BodyMember", description="A member of a decision body (决策机构成员)")
@@ -77,7 +113,13 @@ class DecisionBodyType(Node, Stamped):
             name=row.name,
         )
 
-    members = connection_field(repository.members_of, BodyMemberType, description="Members (成员)")
+    members = connection_field(
+        repository.members_of,
+        BodyMemberType,
+        description="Members (成员)",
+        filter=BodyMemberFilter,
+        order=BodyMemberOrder,
+    )
 
 
 register_node("DecisionBody", DecisionBody, DecisionBodyType.from_row)
@@ -164,6 +206,8 @@ SCHEMA = SchemaPart(
                 repository.bodies_of_offices,
                 DecisionBodyType,
                 description="The office's decision bodies (决策机构)",
+                filter=DecisionBodyFilter,
+                order=DecisionBodyOrder,
             ),
         ),
     ),

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 import strawberry
+from sqlalchemy import ColumnElement
 from strawberry.scalars import JSON
 
 from inspectnet import clock
@@ -16,12 +17,14 @@ from inspectnet.graphql.context import Info
 from inspectnet.graphql.errors import UserError
 from inspectnet.graphql.fields import connection_field
 from inspectnet.graphql.labels import labelled_enum
+from inspectnet.graphql.lists import DateTimeRange, created_in, each, frozen, order_input
 from inspectnet.graphql.mutations import run_mutation
 from inspectnet.graphql.nodes import register_node
 from inspectnet.graphql.parts import SchemaPart, TypeField
 from inspectnet.graphql.relay import Connection, Node, connection
 from inspectnet.graphql.stamps import Stamped, stamps
 from inspectnet.ids import expect_global_id, global_id
+from inspectnet.paging import BY_ID
 from inspectnet.rules.deadlines import Colour
 
 FilingStateEnum = labelled_enum(
@@ -61,6 +64,61 @@ DecisionEnum = labelled_enum(
     name="FilingDecisionKind",
     description="Approve, return or acknowledge (批准、退回、备案)",
 )
+
+
+@strawberry.input(description="Which filings to list (报送筛选)")
+class FilingFilter:
+    from_office_id: strawberry.ID | None = strawberry.field(
+        default=None, description="The filing office (报送机构)"
+    )
+    rule_id: str | None = strawberry.field(default=None, description="The duty (报备报批事项)")
+    state: FilingState | None = strawberry.field(default=None, description="State (状态)")
+    status: InboxStatus | None = strawberry.field(
+        default=None, description="Against the deadline, as of today (预警状态)"
+    )
+    due_from: date | None = strawberry.field(default=None, description="Deadline from (期限起)")
+    due_to: date | None = strawberry.field(default=None, description="Deadline to (期限止)")
+    created_at: DateTimeRange | None = strawberry.field(
+        default=None, description="Recorded within (创建时间)"
+    )
+
+    def parsed(self) -> InboxFilter:
+        """The inbox's own narrowing (its indexes and counts follow these fields)."""
+        return InboxFilter(
+            from_office_id=self.from_office_id
+            and expect_global_id(self.from_office_id, "Office", field="fromOfficeId"),
+            rule_id=self.rule_id,
+            state=FilingState(self.state) if self.state else None,
+            status=InboxStatus(self.status) if self.status else None,
+            due_from=self.due_from,
+            due_to=self.due_to,
+        )
+
+    def conditions(self) -> list[ColumnElement[bool]]:
+        return each(
+            repository.inbox_conditions(self.parsed(), clock.today_in_china()),
+            created_in(self.created_at, Filing.created_at),
+        )
+
+
+FilingOrder = order_input("Filing")
+
+
+@strawberry.input(description="Which decisions to list (处理意见筛选)")
+class FilingDecisionFilter:
+    decision: Decision | None = strawberry.field(default=None, description="Decision (处理意见)")
+    created_at: DateTimeRange | None = strawberry.field(
+        default=None, description="Recorded within (创建时间)"
+    )
+
+    def conditions(self) -> list[ColumnElement[bool]]:
+        found: list[ColumnElement[bool]] = []
+        if self.decision is not None:
+            found.append(FilingDecision.decision == self.decision)
+        return each(found, created_in(self.created_at, FilingDecision.created_at))
+
+
+FilingDecisionOrder = order_input("FilingDecision")
 
 
 @strawberry.type(name="FilingDecision", description="A decision on a filing version (处理意见)")
@@ -128,7 +186,11 @@ class FilingType(Node, Stamped):
         )
 
     decisions = connection_field(
-        repository.decisions_of, FilingDecisionType, description="Decisions (处理意见)"
+        repository.decisions_of,
+        FilingDecisionType,
+        description="Decisions (处理意见)",
+        filter=FilingDecisionFilter,
+        order=FilingDecisionOrder,
     )
 
 
@@ -145,35 +207,11 @@ class InboxCountType:
     count: int = strawberry.field(description="How many (数量)")
 
 
-@strawberry.input(description="What the inbox is narrowed to (收件箱筛选)")
-class InboxFilterInput:
-    from_office_id: strawberry.ID | None = strawberry.field(
-        default=None, description="The filing office (报送机构)"
-    )
-    rule_id: str | None = strawberry.field(default=None, description="The duty (报备报批事项)")
-    state: FilingStateEnum | None = strawberry.field(default=None, description="State (状态)")  # type: ignore[valid-type]
-    status: InboxStatusEnum | None = strawberry.field(  # type: ignore[valid-type]
-        default=None, description="Against the deadline (预警状态)"
-    )
-    due_from: date | None = strawberry.field(default=None, description="Deadline from (期限起)")
-    due_to: date | None = strawberry.field(default=None, description="Deadline to (期限止)")
-
-    def parsed(self) -> InboxFilter:
-        return InboxFilter(
-            from_office_id=self.from_office_id
-            and expect_global_id(self.from_office_id, "Office", field="fromOfficeId"),
-            rule_id=self.rule_id,
-            state=FilingState(self.state) if self.state else None,
-            status=InboxStatus(self.status) if self.status else None,
-            due_from=self.due_from,
-            due_to=self.due_to,
-        )
-
-
 def office_inbox(
     root: strawberry.Parent[object],
     info: Info,
-    filter: InboxFilterInput | None = None,
+    filter: FilingFilter | None = None,
+    order_by: FilingOrder | None = None,  # type: ignore[valid-type]
     first: int | None = None,
     after: str | None = None,
     last: int | None = None,
@@ -183,6 +221,7 @@ def office_inbox(
     actor = info.context.actor
     filters = filter.parsed() if filter else InboxFilter()
     today = clock.today_in_china()
+    created = created_in(filter.created_at, Filing.created_at) if filter else []
     return connection(  # type: ignore[return-value]
         info,
         key=f"filings.inbox:{filters}",
@@ -193,11 +232,14 @@ def office_inbox(
         after=after,
         last=last,
         before=before,
+        order=order_by.order() if order_by is not None else BY_ID,
+        where=created,
+        where_key=frozen(filter.created_at if filter else None),
     )
 
 
 async def office_inbox_counts(
-    root: strawberry.Parent[object], info: Info, filter: InboxFilterInput | None = None
+    root: strawberry.Parent[object], info: Info, filter: FilingFilter | None = None
 ) -> list[InboxCountType]:
     """Counts per status of the (filtered) inbox."""
     ctx = info.context
@@ -364,6 +406,8 @@ SCHEMA = SchemaPart(
                 repository.filings_of_offices,
                 FilingType,
                 description="Versions the office filed (本机构报送)",
+                filter=FilingFilter,
+                order=FilingOrder,
             ),
         ),
         TypeField(
@@ -397,6 +441,8 @@ SCHEMA = SchemaPart(
                 repository.filings_to_offices,
                 FilingType,
                 description="Versions filed to the office (收到的报送)",
+                filter=FilingFilter,
+                order=FilingOrder,
             ),
         ),
     ),

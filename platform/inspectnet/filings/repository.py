@@ -104,23 +104,30 @@ def status_of(today: date) -> ColumnElement[str]:
     )
 
 
-def _inbox_where(actor: Actor, office_ids: list[int], filters: InboxFilter, today: date) -> Any:
-    query = readable(actor, Filing).where(
-        Filing.to_office_id.in_(office_ids), Filing.state != FilingState.SUPERSEDED
-    )
+def inbox_conditions(filters: InboxFilter, today: date) -> list[ColumnElement[bool]]:
+    """What ``filters`` asks of a filing, as SQL conditions (``status`` as of ``today``)."""
+    found: list[ColumnElement[bool]] = []
     if filters.from_office_id is not None:
-        query = query.where(Filing.office_id == filters.from_office_id)
+        found.append(Filing.office_id == filters.from_office_id)
     if filters.rule_id is not None:
-        query = query.where(Filing.rule_id == filters.rule_id)
+        found.append(Filing.rule_id == filters.rule_id)
     if filters.state is not None:
-        query = query.where(Filing.state == filters.state)
+        found.append(Filing.state == filters.state)
     if filters.status is not None:
-        query = query.where(status_of(today) == filters.status.value)
+        found.append(status_of(today) == filters.status.value)
     if filters.due_from is not None:
-        query = query.where(Filing.due_on >= filters.due_from)
+        found.append(Filing.due_on >= filters.due_from)
     if filters.due_to is not None:
-        query = query.where(Filing.due_on <= filters.due_to)
-    return query
+        found.append(Filing.due_on <= filters.due_to)
+    return found
+
+
+def _inbox_where(actor: Actor, office_ids: list[int], filters: InboxFilter, today: date) -> Any:
+    return readable(actor, Filing).where(
+        Filing.to_office_id.in_(office_ids),
+        Filing.state != FilingState.SUPERSEDED,
+        *inbox_conditions(filters, today),
+    )
 
 
 def inbox_of(actor: Actor, office_ids: list[int], filters: InboxFilter, today: date) -> Children:

@@ -11,6 +11,7 @@ import strawberry
 
 from inspectnet.authz.actor import Actor
 from inspectnet.graphql.context import Info
+from inspectnet.graphql.lists import list_args
 from inspectnet.graphql.relay import Connection, connection
 from inspectnet.paging import Children
 
@@ -20,13 +21,19 @@ def connection_field(
     to_type: Any,
     *,
     description: str,
+    filter: Any,
+    order: Any,
     parent_key: str = "pk",
 ) -> Any:
     """A connection field listing, for each parent, ``children_of(actor, parent_ids)``.
 
     The repository function itself keys the request's loaders, so two fields share a batch
     exactly when they list the same children, and no hand-written key can be mistyped.
+    ``filter`` is the type's filter input and ``order`` its ``order_input(…)``: every
+    connection takes both (CONVENTIONS.md, "API").
     """
+
+    filter_type = filter
 
     def resolve(
         root: Any,
@@ -35,6 +42,8 @@ def connection_field(
         after: str | None = None,
         last: int | None = None,
         before: str | None = None,
+        filter: Any = None,
+        order_by: Any = None,
     ) -> Any:
         actor = info.context.actor
         return connection(
@@ -47,7 +56,11 @@ def connection_field(
             after=after,
             last=last,
             before=before,
+            # The filter's defaults hold when none is given (archived rows stay out of lists).
+            **list_args(filter if filter is not None else filter_type(), order_by),
         )
 
+    resolve.__annotations__["filter"] = filter | None
+    resolve.__annotations__["order_by"] = order | None
     resolve.__annotations__["return"] = Connection[to_type]  # type: ignore[valid-type]
     return strawberry.field(resolver=resolve, description=description)

@@ -3,19 +3,21 @@ batched across sibling parents by per-request loaders (the SQL side is ``inspect
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+import dataclasses
+from collections.abc import Awaitable, Callable, Hashable, Sequence
 from typing import Any, Generic, TypeVar
 
 import strawberry
-from sqlalchemy import Select
+from sqlalchemy import ColumnElement, Select
 
 from inspectnet.graphql.context import Info
 from inspectnet.paging import (
+    BY_ID,
     Children,
+    Order,
     Page,
     PageArgs,
     count_by_parent,
-    encode_cursor,
     fetch_pages,
 )
 
@@ -71,29 +73,38 @@ def connection(
     after: str | None,
     last: int | None,
     before: str | None,
+    order: Order = BY_ID,
+    where: Sequence[ColumnElement[bool]] = (),
+    where_key: Hashable = (),
 ) -> Awaitable[Connection[NodeT]]:
     """A connection of ``parent_id``'s items, batched with every sibling parent's.
 
     ``query(parent_ids)`` gives the readable children of those parents; ``key`` names the
-    relation so that loaders are shared exactly between identical fields.
+    relation so that loaders are shared exactly between identical fields. ``order`` is the
+    keyset the page follows; ``where`` narrows the list (a filter), and ``where_key`` says
+    which filter it is, so siblings share a batch only under the same filter.
     """
     ctx = info.context
-    page = PageArgs.parse(first, after, last, before)
+    page = PageArgs.parse(first, after, last, before, order)
+
+    def narrowed(parent_ids: list[Any]) -> Children:
+        found = query(parent_ids)
+        return dataclasses.replace(found, query=found.query.where(*where)) if where else found
 
     async def load_pages(parent_ids: list[Any]) -> list[Page]:
-        pages = await fetch_pages(ctx.session, query(parent_ids), page, parent_ids)
+        pages = await fetch_pages(ctx.session, narrowed(parent_ids), page, parent_ids)
         return [pages.get(p, Page([], False)) for p in parent_ids]
 
     async def load_counts(parent_ids: list[Any]) -> list[int]:
-        counts = await count_by_parent(ctx.session, query(parent_ids))
+        counts = await count_by_parent(ctx.session, narrowed(parent_ids))
         return [counts.get(p, 0) for p in parent_ids]
 
-    pages_loader = ctx.loader((key, "page", page), load_pages)
-    count_loader = ctx.loader((key, "count"), load_counts)
+    pages_loader = ctx.loader((key, "page", page, where_key), load_pages)
+    count_loader = ctx.loader((key, "count", where_key), load_counts)
 
     async def build() -> Connection[NodeT]:
         result: Page = await pages_loader.load(parent_id)
-        edges = [Edge(cursor=encode_cursor(row.id), node=convert(row)) for row in result.rows]
+        edges = [Edge(cursor=page.cursor_of(row), node=convert(row)) for row in result.rows]
         forward_more = result.has_more and not page.backwards
         backward_more = result.has_more and page.backwards
         return Connection(

@@ -19,10 +19,13 @@ from strawberry.types.scalar import ScalarDefinition
 from inspectnet import clock
 
 DATETIME_DESCRIPTION = (
-    "Date with time, ISO 8601 (日期时间). Output always carries its offset. Input should carry "
-    "one (2026-11-30T20:00:00+08:00 or …Z); input without an offset is read as Beijing time "
-    "(北京时间, Asia/Shanghai, UTC+8), the time officials mean"
+    "Date with time, ISO 8601 (日期时间). Output always carries its offset. Input with an "
+    "offset (2026-11-30T20:00:00+08:00 or …Z) is taken as given; input without one "
+    "(2026-11-30T20:00:00) is read as Beijing time (北京时间, Asia/Shanghai, UTC+08:00), the "
+    "time officials mean, never as UTC or the server's zone. Anything else is refused with "
+    "the rule in the error"
 )
+NAIVE_RULE = "不带时区偏移的按北京时间（UTC+08:00）理解"
 DATE_DESCRIPTION = (
     "Calendar date, ISO 8601 YYYY-MM-DD (日期), without a time or offset; a date is always a "
     "Beijing date (Asia/Shanghai): deadlines and working days are counted on Beijing dates"
@@ -32,13 +35,13 @@ DATE_DESCRIPTION = (
 def parse_datetime(value: object) -> datetime:
     """An aware datetime from ISO 8601 text; naive text is Beijing time."""
     if not isinstance(value, str):
-        raise StrawberryInputCoercionError("日期时间应为 ISO 8601 字符串")
+        raise StrawberryInputCoercionError(f"日期时间应为 ISO 8601 字符串；{NAIVE_RULE}")
     try:
         parsed = dateutil.parser.isoparse(value)
     except (ValueError, OverflowError):
         # The value itself is not repeated: it may hold anything, a lone surrogate included.
         raise StrawberryInputCoercionError(
-            "日期时间格式无效（应为 ISO 8601，如 2026-11-30T20:00:00）"
+            "日期时间格式无效：应为 ISO 8601，如 2026-11-30T20:00:00+08:00；" + NAIVE_RULE
         ) from None
     return parsed.replace(tzinfo=clock.CHINA) if parsed.tzinfo is None else parsed
 

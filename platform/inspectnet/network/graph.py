@@ -13,8 +13,9 @@ import enum
 from collections import defaultdict, deque
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
-from sqlalchemy import Select, bindparam, insert, select, text, update
+from sqlalchemy import Select, bindparam, insert, or_, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from inspectnet.network.models import LinkKind, OfficeLink, OfficeReach
@@ -87,6 +88,14 @@ def reach_ids(
     if max_depth is not None:
         query = query.where(OfficeReach.depth <= max_depth)
     return query
+
+
+def within(column: Any, office_id: int, kind: LinkKind = LinkKind.LEADERSHIP) -> Any:
+    """``column`` names ``office_id`` or an office below it on a line (the office subtree)."""
+    below = select(OfficeReach.descendant_id).where(
+        OfficeReach.kind == kind, OfficeReach.ancestor_id == office_id
+    )
+    return or_(column == office_id, column.in_(below))
 
 
 async def lock_line(session: AsyncSession, kind: LinkKind) -> None:

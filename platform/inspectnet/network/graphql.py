@@ -5,12 +5,14 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Annotated
 
 import strawberry
+from sqlalchemy import ColumnElement
 
 from inspectnet.authz.checks import get_readable
 from inspectnet.errors import ValidationFailed
 from inspectnet.graphql.context import Info
 from inspectnet.graphql.errors import UserError
 from inspectnet.graphql.labels import labelled_enum
+from inspectnet.graphql.lists import DateTimeRange, Sort, created_in, each, list_args, order_input
 from inspectnet.graphql.mutations import run_mutation
 from inspectnet.graphql.nodes import register_node
 from inspectnet.graphql.parts import SchemaPart
@@ -18,7 +20,7 @@ from inspectnet.graphql.relay import Connection, Node, PageInfo, connection
 from inspectnet.graphql.stamps import Stamped, stamps
 from inspectnet.ids import expect_global_id, global_id
 from inspectnet.network import repository, service
-from inspectnet.network.graph import Direction
+from inspectnet.network.graph import Direction, within
 from inspectnet.network.graphql_links import LinkMutation, LinkQuery
 from inspectnet.network.loaders import office_by_id
 from inspectnet.network.models import (
@@ -43,6 +45,44 @@ OFFICE_KIND_LABELS = {
 OfficeKindEnum = labelled_enum(
     OfficeKind, OFFICE_KIND_LABELS, name="OfficeKind", description="Kind of office (机构类型)"
 )
+
+OfficeOrder = order_input(
+    "Office", Sort("NAME", "名称", ("name",)), Sort("CODE", "机构代码", ("code",))
+)
+
+
+@strawberry.input(description="Which offices to list; every field given must hold (机构筛选)")
+class OfficeFilter:
+    kind: OfficeKind | None = strawberry.field(default=None, description="Kind (机构类型)")
+    ruleset_id: str | None = strawberry.field(default=None, description="Ruleset (适用规定)")
+    region_code: str | None = strawberry.field(
+        default=None, description="Administrative region code (行政区划代码)"
+    )
+    name_contains: str | None = strawberry.field(
+        default=None, description="Part of the name (名称包含)"
+    )
+    within: strawberry.ID | None = strawberry.field(
+        default=None,
+        description="This office and every office below it on the leadership line (所辖范围)",
+    )
+    created_at: DateTimeRange | None = strawberry.field(
+        default=None, description="Recorded within (创建时间)"
+    )
+
+    def conditions(self) -> list[ColumnElement[bool]]:
+        found: list[ColumnElement[bool]] = []
+        if self.kind is not None:
+            found.append(Office.kind == self.kind)
+        if self.ruleset_id is not None:
+            found.append(Office.ruleset_id == self.ruleset_id)
+        if self.region_code is not None:
+            found.append(Office.region_code == self.region_code)
+        if self.name_contains:
+            found.append(Office.name.contains(self.name_contains, autoescape=True))
+        if self.within is not None:
+            root = expect_global_id(self.within, "Office", field="filter.within")
+            found.append(within(Office.id, root))
+        return each(found, created_in(self.created_at, Office.created_at))
 
 
 @strawberry.type(
@@ -84,6 +124,8 @@ class OfficeType(Node, Stamped):
         after: str | None = None,
         last: int | None = None,
         before: str | None = None,
+        filter: OfficeFilter | None = None,
+        order_by: OfficeOrder | None = None,
     ) -> Connection[OfficeType]:
         actor = info.context.actor
         return connection(  # type: ignore[return-value]
@@ -96,6 +138,7 @@ class OfficeType(Node, Stamped):
             after=after,
             last=last,
             before=before,
+            **list_args(filter, order_by),
         )
 
     @strawberry.field(description="Offices below on a line, down to `depth` links (下级)")
@@ -108,6 +151,8 @@ class OfficeType(Node, Stamped):
         after: str | None = None,
         last: int | None = None,
         before: str | None = None,
+        filter: OfficeFilter | None = None,
+        order_by: OfficeOrder | None = None,
     ) -> OfficeTreeConnection:
         if not 1 <= depth <= MAX_DEPTH:
             raise ValidationFailed(
@@ -124,6 +169,7 @@ class OfficeType(Node, Stamped):
             after=after,
             last=last,
             before=before,
+            **list_args(filter, order_by),
         )
         return OfficeTreeConnection(
             edges=[
@@ -250,6 +296,8 @@ class NetworkQuery(LinkQuery):
         after: str | None = None,
         last: int | None = None,
         before: str | None = None,
+        filter: OfficeFilter | None = None,
+        order_by: OfficeOrder | None = None,
     ) -> Connection[OfficeType]:
         actor = info.context.actor
         return connection(  # type: ignore[return-value]
@@ -262,6 +310,7 @@ class NetworkQuery(LinkQuery):
             after=after,
             last=last,
             before=before,
+            **list_args(filter, order_by),
         )
 
 

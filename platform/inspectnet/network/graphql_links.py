@@ -10,10 +10,12 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Annotated
 
 import strawberry
+from sqlalchemy import ColumnElement
 
 from inspectnet.graphql.context import Info
 from inspectnet.graphql.errors import UserError
 from inspectnet.graphql.labels import labelled_enum
+from inspectnet.graphql.lists import DateTimeRange, created_in, each, list_args, order_input
 from inspectnet.graphql.mutations import run_mutation
 from inspectnet.graphql.nodes import register_node
 from inspectnet.graphql.relay import Connection, Node, connection
@@ -206,6 +208,26 @@ class UnlinkOfficesPayload:
     user_errors: list[UserError] = strawberry.field(description="Why it was refused (输入错误)")
 
 
+OfficeLinkProposalOrder = order_input("OfficeLinkProposal")
+
+
+@strawberry.input(description="Which link proposals to list (联系申请筛选)")
+class OfficeLinkProposalFilter:
+    state: ProposalState | None = strawberry.field(default=None, description="State (状态)")
+    kind: LinkKind | None = strawberry.field(default=None, description="Line (联系类型)")
+    created_at: DateTimeRange | None = strawberry.field(
+        default=None, description="Proposed within (申请时间)"
+    )
+
+    def conditions(self) -> list[ColumnElement[bool]]:
+        found: list[ColumnElement[bool]] = []
+        if self.state is not None:
+            found.append(OfficeLinkProposal.state == self.state)
+        if self.kind is not None:
+            found.append(OfficeLinkProposal.kind == self.kind)
+        return each(found, created_in(self.created_at, OfficeLinkProposal.created_at))
+
+
 @strawberry.type
 class LinkQuery:
     @strawberry.field(
@@ -219,6 +241,8 @@ class LinkQuery:
         after: str | None = None,
         last: int | None = None,
         before: str | None = None,
+        filter: OfficeLinkProposalFilter | None = None,
+        order_by: OfficeLinkProposalOrder | None = None,
     ) -> Connection[OfficeLinkProposalType]:
         actor = info.context.actor
         incoming = side is not ProposalSide.OUTGOING
@@ -236,6 +260,7 @@ class LinkQuery:
             after=after,
             last=last,
             before=before,
+            **list_args(filter, order_by),
         )
 
 

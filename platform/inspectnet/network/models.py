@@ -5,10 +5,11 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, Enum, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import CheckConstraint, Enum, ForeignKey, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from inspectnet.db import Base, Timestamped, UTCDateTime
+from inspectnet.search import Searchable
 from inspectnet.validation import CODE, NAME, REGION_CODE, text_kind
 
 
@@ -28,10 +29,15 @@ class LinkKind(enum.StrEnum):
     GUIDANCE = "GUIDANCE"  # 业务指导 (nmg-2016 §8(10), §16)
 
 
-class Office(Base, Timestamped):
+class Office(Base, Timestamped, Searchable):
     """An inspection office: the tenant every owned row points at."""
 
     __tablename__ = "offices"
+    # The NAME order of office lists pages off (name, id) (inspectnet.paging).
+    __table_args__ = (
+        Index("ix_offices_name_id", "name", "id"),
+        Index("ix_offices_search_key", "search_key"),  # prefix matches of search
+    )
     __authz_type__ = "office"
     __authz_office_column__ = "id"
 

@@ -4,13 +4,22 @@ from __future__ import annotations
 
 from collections.abc import AsyncGenerator, Awaitable, Callable
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import strawberry
+from sqlalchemy import ColumnElement
 
 from inspectnet.graphql.context import Info
 from inspectnet.graphql.errors import UserError
 from inspectnet.graphql.labels import labelled_enum
+from inspectnet.graphql.lists import (
+    DateTimeRange,
+    OrderDirection,
+    created_in,
+    each,
+    list_args,
+    order_input,
+)
 from inspectnet.graphql.live import LiveInfo, deliveries
 from inspectnet.graphql.mutations import run_mutation
 from inspectnet.graphql.nodes import register_node
@@ -19,7 +28,7 @@ from inspectnet.graphql.relay import Connection, Edge, Node, PageInfo
 from inspectnet.ids import expect_global_id, global_id
 from inspectnet.notifications import repository, service
 from inspectnet.notifications.models import Notification, NotificationKind
-from inspectnet.paging import PageArgs, encode_cursor
+from inspectnet.paging import Order, PageArgs
 
 if TYPE_CHECKING:
     pass
@@ -65,6 +74,30 @@ class NotificationType(Node):
 
 
 register_node("Notification", Notification, NotificationType.from_row)
+NotificationOrder = order_input("Notification", default=OrderDirection.DESC)
+NEWEST_FIRST = Order("ID_DESC", (), descending=True)
+
+
+@strawberry.input(description="Which notifications to list (通知筛选)")
+class NotificationFilter:
+    unread: bool | None = strawberry.field(
+        default=None, description="Only unread (true) or only read ones (false) (未读)"
+    )
+    kind: NotificationKind | None = strawberry.field(
+        default=None, description="What it is about (通知类型)"
+    )
+    created_at: DateTimeRange | None = strawberry.field(
+        default=None, description="Raised within (通知时间)"
+    )
+
+    def conditions(self) -> list[ColumnElement[bool]]:
+        found: list[ColumnElement[bool]] = []
+        if self.unread is not None:
+            read = Notification.read_at
+            found.append(read.is_(None) if self.unread else read.is_not(None))
+        if self.kind is not None:
+            found.append(Notification.kind == self.kind)
+        return each(found, created_in(self.created_at, Notification.created_at))
 
 
 @strawberry.type(
@@ -87,17 +120,21 @@ def viewer_notifications(
     last: int | None,
     before: str | None,
     unread_only: bool,
+    filter: NotificationFilter | None = None,
+    order_by: Any = None,
 ) -> Awaitable[NotificationConnection]:
-    """The ``Viewer.notifications`` connection: keyset pages, newest first."""
+    """The ``Viewer.notifications`` connection: keyset pages, newest first unless ordered."""
     ctx = info.context
-    page = PageArgs.parse(first, after, last, before)
+    args = list_args(filter, order_by, NEWEST_FIRST)
+    page = PageArgs.parse(first, after, last, before, args["order"])
+    where = args["where"]
 
     async def build() -> NotificationConnection:
-        rows, more = await repository.newest_first(
-            ctx.session, ctx.actor, unread_only=unread_only, page=page
+        rows, more = await repository.page_of(
+            ctx.session, ctx.actor, unread_only=unread_only, page=page, where=where
         )
         edges = [
-            Edge(cursor=encode_cursor(row.id), node=NotificationType.from_row(row)) for row in rows
+            Edge(cursor=page.cursor_of(row), node=NotificationType.from_row(row)) for row in rows
         ]
         return NotificationConnection(
             edges=edges,
@@ -107,7 +144,9 @@ def viewer_notifications(
                 start_cursor=edges[0].cursor if edges else None,
                 end_cursor=edges[-1].cursor if edges else None,
             ),
-            _count=lambda: repository.count(ctx.session, ctx.actor, unread_only=unread_only),
+            _count=lambda: repository.count(
+                ctx.session, ctx.actor, unread_only=unread_only, where=where
+            ),
             _unread=lambda: service.unread_count(ctx.session, ctx.actor),
         )
 

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
-from sqlalchemy import Select, func, select, update
+from sqlalchemy import ColumnElement, Select, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from inspectnet.accounts.models import UserAccount
 from inspectnet.authz.actor import Actor
 from inspectnet.authz.scopes import readable, readable_filter
 from inspectnet.notifications.models import Notification
-from inspectnet.paging import PageArgs
+from inspectnet.paging import PageArgs, fetch_pages, top_level
 
 
 def visible(actor: Actor, *, unread_only: bool = False) -> Select[tuple[Notification]]:
@@ -20,30 +20,29 @@ def visible(actor: Actor, *, unread_only: bool = False) -> Select[tuple[Notifica
     return query.where(Notification.read_at.is_(None)) if unread_only else query
 
 
-async def newest_first(
-    session: AsyncSession, actor: Actor, *, unread_only: bool, page: PageArgs
+async def page_of(
+    session: AsyncSession,
+    actor: Actor,
+    *,
+    unread_only: bool,
+    page: PageArgs,
+    where: Sequence[ColumnElement[bool]] = (),
 ) -> tuple[list[Notification], bool]:
-    """A keyset page of the list newest first, and whether more lie beyond it.
-
-    Newest first means ``after`` a cursor is older (smaller ids) and ``before`` is newer.
-    """
-    query = visible(actor, unread_only=unread_only)
-    if page.after is not None:
-        query = query.where(Notification.id < page.after)
-    if page.before is not None:
-        query = query.where(Notification.id > page.before)
-    order = Notification.id.asc() if page.backwards else Notification.id.desc()
-    rows = list((await session.execute(query.order_by(order).limit(page.size + 1))).scalars())
-    more = len(rows) > page.size
-    rows = rows[: page.size]
-    if page.backwards:
-        rows.reverse()
-    return rows, more
+    """A keyset page of the list in the page's order, and whether more lie beyond it."""
+    query = visible(actor, unread_only=unread_only).where(*where)
+    found = (await fetch_pages(session, top_level(query, Notification), page, [0]))[0]
+    return found.rows, found.has_more
 
 
-async def count(session: AsyncSession, actor: Actor, *, unread_only: bool) -> int:
+async def count(
+    session: AsyncSession,
+    actor: Actor,
+    *,
+    unread_only: bool,
+    where: Sequence[ColumnElement[bool]] = (),
+) -> int:
     """How many readable notifications (or unread ones) the actor has."""
-    query = visible(actor, unread_only=unread_only)
+    query = visible(actor, unread_only=unread_only).where(*where)
     counted = query.with_only_columns(func.count(), maintain_column_froms=True)
     return int(await session.scalar(counted) or 0)
 

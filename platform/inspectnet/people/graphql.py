@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Annotated
 
 import strawberry
@@ -11,8 +11,10 @@ import inspectnet.rules.graphql_params  # noqa: F401 - registers the one pool en
 from inspectnet.graphql.context import Info
 from inspectnet.graphql.errors import UserError
 from inspectnet.graphql.fields import connection_field
-from inspectnet.graphql.labels import labelled_enum
 from inspectnet.graphql.links import linked
+from inspectnet.graphql.lists import (
+    list_args,
+)
 from inspectnet.graphql.mutations import run_mutation
 from inspectnet.graphql.nodes import register_node
 from inspectnet.graphql.parts import SchemaPart, TypeField
@@ -21,6 +23,17 @@ from inspectnet.graphql.stamps import Stamped, stamps
 from inspectnet.ids import expect_global_id, global_id
 from inspectnet.network.loaders import office_by_id
 from inspectnet.people import repository, service
+from inspectnet.people.graphql_changes import PeopleChangeMutation
+from inspectnet.people.graphql_lists import (
+    EmploymentRecordFilter,
+    EmploymentRecordOrder,
+    InterestTieFilter,
+    InterestTieOrder,
+    PersonFilter,
+    PersonOrder,
+    PoolMembershipFilter,
+    PoolMembershipOrder,
+)
 from inspectnet.people.models import (
     EmploymentRecord,
     Expertise,
@@ -38,22 +51,6 @@ if TYPE_CHECKING:
 
 TARGET = strawberry.lazy("inspectnet.targets.graphql")
 OFFICE = strawberry.lazy("inspectnet.network.graphql")
-
-EXPERTISE_LABELS = {
-    Expertise.PARTY_BUILDING: "基层党建",
-    Expertise.DISCIPLINE: "纪检监察",
-    Expertise.PERSONNEL: "组织人事",
-    Expertise.FINANCE_AUDIT: "财务审计",
-    Expertise.NATURAL_RESOURCES: "自然资源管理",
-    Expertise.POLICY_LAW: "相关政策法规",
-}
-ExpertiseEnum = labelled_enum(
-    Expertise, EXPERTISE_LABELS, name="Expertise", description="Expertise (专业领域, qh-zrzyt §9)"
-)
-TIE_KIND_LABELS = {TieKind.KIN: "亲属关系", TieKind.INTEREST: "其他利害关系"}
-TieKindEnum = labelled_enum(
-    TieKind, TIE_KIND_LABELS, name="TieKind", description="Kind of tie (亲属或利害关系)"
-)
 
 
 @strawberry.type(name="EmploymentRecord", description="A post held (任职经历)")
@@ -144,6 +141,9 @@ class PersonType(Node, Stamped):
     rank: str = strawberry.field(description="Rank (职级)")
     home_region_code: str = strawberry.field(description="Home region code (籍贯)")
     expertise: list[Expertise] = strawberry.field(description="Expertise (专业领域)")
+    archived_at: datetime | None = strawberry.field(
+        description="When the record was archived, null while current (归档时间)"
+    )
     pk: strawberry.Private[int]
     office_pk: strawberry.Private[int]
 
@@ -158,6 +158,7 @@ class PersonType(Node, Stamped):
             rank=row.rank,
             home_region_code=row.home_region_code,
             expertise=[Expertise(e) for e in row.expertise],
+            archived_at=row.archived_at,
             **stamps(row),
         )
 
@@ -175,6 +176,8 @@ class PersonType(Node, Stamped):
         after: str | None = None,
         last: int | None = None,
         before: str | None = None,
+        filter: EmploymentRecordFilter | None = None,
+        order_by: EmploymentRecordOrder | None = None,
     ) -> Connection[EmploymentRecordType]:
         return connection(  # type: ignore[return-value]
             info,
@@ -186,6 +189,7 @@ class PersonType(Node, Stamped):
             after=after,
             last=last,
             before=before,
+            **list_args(filter, order_by),
         )
 
     @strawberry.field(description="Declared kin and interest ties (亲属及利害关系)")
@@ -196,6 +200,8 @@ class PersonType(Node, Stamped):
         after: str | None = None,
         last: int | None = None,
         before: str | None = None,
+        filter: InterestTieFilter | None = None,
+        order_by: InterestTieOrder | None = None,
     ) -> Connection[InterestTieType]:
         return connection(  # type: ignore[return-value]
             info,
@@ -207,6 +213,7 @@ class PersonType(Node, Stamped):
             after=after,
             last=last,
             before=before,
+            **list_args(filter, order_by),
         )
 
     @strawberry.field(description="Pool memberships (组长库/人才库)")
@@ -217,6 +224,8 @@ class PersonType(Node, Stamped):
         after: str | None = None,
         last: int | None = None,
         before: str | None = None,
+        filter: PoolMembershipFilter | None = None,
+        order_by: PoolMembershipOrder | None = None,
     ) -> Connection[PoolMembershipType]:
         return connection(  # type: ignore[return-value]
             info,
@@ -228,6 +237,7 @@ class PersonType(Node, Stamped):
             after=after,
             last=last,
             before=before,
+            **list_args(filter, order_by),
         )
 
 
@@ -337,7 +347,7 @@ def _optional_target(value: strawberry.ID | None) -> int | None:
 
 
 @strawberry.type
-class PeopleMutation:
+class PeopleMutation(PeopleChangeMutation):
     @strawberry.mutation(description="Record a person (新增干部)")
     async def create_person(self, info: Info, input: CreatePersonInput) -> CreatePersonPayload:
         ctx = info.context
@@ -433,6 +443,8 @@ SCHEMA = SchemaPart(
                 repository.persons_of_offices,
                 PersonType,
                 description="Persons whose records the office keeps (干部)",
+                filter=PersonFilter,
+                order=PersonOrder,
             ),
         ),
     ),

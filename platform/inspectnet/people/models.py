@@ -8,8 +8,9 @@ from datetime import date
 from sqlalchemy import JSON, Date, Enum, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from inspectnet.db import Base, OfficeScoped, Timestamped
+from inspectnet.db import Archivable, Base, OfficeScoped, Timestamped
 from inspectnet.rules.format import PoolKind
+from inspectnet.search import Searchable
 from inspectnet.validation import NAME, REGION_CODE, text_kind
 
 
@@ -29,14 +30,18 @@ class TieKind(enum.StrEnum):
     INTEREST = "INTEREST"  # 其他利害关系
 
 
-class Person(Base, OfficeScoped, Timestamped):
+class Person(Base, OfficeScoped, Timestamped, Searchable, Archivable):
     """A person (干部), kept by the office that holds the record."""
 
     __tablename__ = "persons"
     __office_index__ = False
     # Keyset pages of a parent's rows read this index in key order (inspectnet.paging); it
     # serves lookups by the parent too, so the parent column has no index of its own.
-    __table_args__ = (Index("ix_persons_office_id_id", "office_id", "id"),)
+    __table_args__ = (
+        Index("ix_persons_office_id_id", "office_id", "id"),
+        Index("ix_persons_office_id_name_id", "office_id", "name", "id"),  # NAME order
+        Index("ix_persons_search_key", "search_key"),  # prefix matches of search
+    )
     __authz_type__ = "person"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -55,7 +60,10 @@ class EmploymentRecord(Base, OfficeScoped, Timestamped):
     __office_index__ = False
     # Keyset pages of a parent's rows read this index in key order (inspectnet.paging); it
     # serves lookups by the parent too, so the parent column has no index of its own.
-    __table_args__ = (Index("ix_employment_records_person_id_id", "person_id", "id"),)
+    __table_args__ = (
+        Index("ix_employment_records_person_id_id", "person_id", "id"),
+        Index("ix_employment_records_person_id_started_on_id", "person_id", "started_on", "id"),
+    )
     __authz_type__ = "employment_record"
     __authz_target_column__ = "target_id"  # a post held at a target is of its record
     __authz_parent__ = ("person_id", Person)  # part of the person's record
@@ -100,6 +108,7 @@ class PoolMembership(Base, OfficeScoped, Timestamped):
     __table_args__ = (
         UniqueConstraint("office_id", "person_id", "pool"),
         Index("ix_pool_memberships_person_id_id", "person_id", "id"),
+        Index("ix_pool_memberships_person_id_since_id", "person_id", "since", "id"),  # SINCE
     )
     __authz_type__ = "pool_membership"
     __authz_parent__ = ("person_id", Person)  # part of the person's record

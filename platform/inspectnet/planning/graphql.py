@@ -6,11 +6,13 @@ from datetime import date
 from typing import TYPE_CHECKING, Annotated
 
 import strawberry
+from sqlalchemy import ColumnElement
 
 from inspectnet.graphql.context import Info
 from inspectnet.graphql.errors import UserError
 from inspectnet.graphql.fields import connection_field
 from inspectnet.graphql.labels import labelled_enum
+from inspectnet.graphql.lists import DateTimeRange, created_in, each, list_args, order_input
 from inspectnet.graphql.mutations import run_mutation
 from inspectnet.graphql.nodes import register_node
 from inspectnet.graphql.parts import SchemaPart, TypeField
@@ -22,7 +24,7 @@ from inspectnet.planning.models import Plan, PlanItem, PlanKind
 from inspectnet.validation import described
 
 if TYPE_CHECKING:
-    from inspectnet.targets.graphql import TargetType
+    from inspectnet.targets.graphql import TargetFilter, TargetOrder, TargetType
 
 PlanKindEnum = labelled_enum(
     PlanKind,
@@ -30,6 +32,37 @@ PlanKindEnum = labelled_enum(
     name="PlanKind",
     description="Term plan, annual plan or round (规划、年度计划、阶段任务)",
 )
+
+
+@strawberry.input(description="Which plans to list (计划筛选)")
+class PlanFilter:
+    kind: PlanKind | None = strawberry.field(default=None, description="Kind of plan (计划类别)")
+    created_at: DateTimeRange | None = strawberry.field(
+        default=None, description="Recorded within (创建时间)"
+    )
+
+    def conditions(self) -> list[ColumnElement[bool]]:
+        found: list[ColumnElement[bool]] = []
+        if self.kind is not None:
+            found.append(Plan.kind == self.kind)
+        return each(found, created_in(self.created_at, Plan.created_at))
+
+
+PlanOrder = order_input("Plan")
+
+
+@strawberry.input(description="Which plan items to list (计划对象筛选)")
+class PlanItemFilter:
+    created_at: DateTimeRange | None = strawberry.field(
+        default=None, description="Recorded within (创建时间)"
+    )
+
+    def conditions(self) -> list[ColumnElement[bool]]:
+        found: list[ColumnElement[bool]] = []
+        return each(found, created_in(self.created_at, PlanItem.created_at))
+
+
+PlanItemOrder = order_input("PlanItem")
 
 
 @strawberry.type(name="PlanItem", description="A target in a plan (计划中的巡视巡察对象)")
@@ -71,7 +104,13 @@ class PlanType(Node, Stamped):
             version=row.version,
         )
 
-    items = connection_field(repository.items_of, PlanItemType, description="Targets (计划对象)")
+    items = connection_field(
+        repository.items_of,
+        PlanItemType,
+        description="Targets (计划对象)",
+        filter=PlanItemFilter,
+        order=PlanItemOrder,
+    )
 
 
 register_node("Plan", Plan, PlanType.from_row)
@@ -155,6 +194,8 @@ async def office_coverage_gaps(
     info: Info,
     starts_on: date,
     ends_on: date,
+    filter: Annotated[TargetFilter, strawberry.lazy("inspectnet.targets.graphql")] | None = None,
+    order_by: Annotated[TargetOrder, strawberry.lazy("inspectnet.targets.graphql")] | None = None,
     first: int | None = None,
     after: str | None = None,
     last: int | None = None,
@@ -179,6 +220,7 @@ async def office_coverage_gaps(
         after=after,
         last=last,
         before=before,
+        **list_args(filter, order_by),
     )
 
 
@@ -202,6 +244,8 @@ SCHEMA = SchemaPart(
                 repository.plans_of_offices,
                 PlanType,
                 description="The office's plans (规划、年度计划、阶段任务)",
+                filter=PlanFilter,
+                order=PlanOrder,
             ),
         ),
     ),

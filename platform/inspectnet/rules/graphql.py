@@ -15,7 +15,7 @@ import strawberry
 from inspectnet import validation
 from inspectnet.errors import ValidationFailed
 from inspectnet.graphql.context import Info
-from inspectnet.graphql.errors import UserError
+from inspectnet.graphql.errors import UserError, error_code
 from inspectnet.graphql.labels import labelled_enum
 from inspectnet.graphql.mutations import run_mutation
 from inspectnet.graphql.parts import SchemaPart
@@ -377,7 +377,8 @@ class RulesMutation:
         loaded, errors = await run_mutation(info, "calendar.load", call)
         if checks:
             errors = [
-                UserError(field=["input", p.field], code=p.code, message=p.message) for p in checks
+                UserError(field=["input", p.field], code=error_code(p.code), message=p.message)
+                for p in checks
             ]
         if loaded is None:
             return LoadCalendarYearPayload(calendar_year=None, diff=None, user_errors=errors)

@@ -2,17 +2,28 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Annotated
 
 import strawberry
+from sqlalchemy import ColumnElement
 
 from inspectnet.authz.checks import get_readable
 from inspectnet.graphql.context import Info
 from inspectnet.graphql.errors import UserError
 from inspectnet.graphql.fields import connection_field
-from inspectnet.graphql.labels import labelled_enum
 from inspectnet.graphql.links import linked
+from inspectnet.graphql.lists import (
+    ARCHIVED_DESCRIPTION,
+    DateRange,
+    DateTimeRange,
+    Sort,
+    archived,
+    created_in,
+    each,
+    list_args,
+    order_input,
+)
 from inspectnet.graphql.mutations import run_mutation
 from inspectnet.graphql.nodes import register_node
 from inspectnet.graphql.parts import SchemaPart, TypeField
@@ -21,6 +32,8 @@ from inspectnet.graphql.stamps import Stamped, stamps
 from inspectnet.ids import expect_global_id, global_id
 from inspectnet.network.loaders import office_by_id
 from inspectnet.targets import repository, service
+from inspectnet.targets.graphql_changes import TargetChangeMutation
+from inspectnet.targets.graphql_enums import TargetClassEnum  # noqa: F401 - labels TargetClass first
 from inspectnet.targets.loaders import target_by_id
 from inspectnet.targets.models import LeadershipPost, Target, TargetClass
 from inspectnet.validation import described
@@ -29,19 +42,57 @@ if TYPE_CHECKING:
     from inspectnet.network.graphql import OfficeType
     from inspectnet.people.graphql import PersonType
 
+TargetOrder = order_input("Target", Sort("NAME", "名称", ("name",)))
+LeadershipPostOrder = order_input("LeadershipPost", Sort("STARTED_ON", "起始日期", ("started_on",)))
 
-TARGET_CLASS_LABELS = {
-    TargetClass.LOCAL_LEADERSHIP: "盟市、旗县（市、区）党委和人大常委会、政府、政协党组领导班子",
-    TargetClass.REGIONAL_DEPARTMENT: "自治区党委工作部门、政府部门、人民团体党组（党委、党工委）领导班子",
-    TargetClass.ENTERPRISE_OR_INSTITUTION: "自治区管理的国有企业、金融企业、事业单位党委（党组）领导班子",
-    TargetClass.OTHER: "党委要求巡视的其他单位党组织领导班子",
-}
-labelled_enum(
-    TargetClass,
-    TARGET_CLASS_LABELS,
-    name="TargetClass",
-    description="Class of organisation inspected (巡视对象类别, nmg-2016 §17)",
-)
+
+@strawberry.input(description="Which targets to list; every field given must hold (对象筛选)")
+class TargetFilter:
+    name_contains: str | None = strawberry.field(
+        default=None, description="Part of the name (名称包含)"
+    )
+    region_code: str | None = strawberry.field(
+        default=None, description="Administrative region code (行政区划代码)"
+    )
+    archived: bool | None = strawberry.field(default=False, description=ARCHIVED_DESCRIPTION)
+    created_at: DateTimeRange | None = strawberry.field(
+        default=None, description="Recorded within (创建时间)"
+    )
+
+    def conditions(self) -> list[ColumnElement[bool]]:
+        found: list[ColumnElement[bool]] = []
+        if self.name_contains:
+            found.append(Target.name.contains(self.name_contains, autoescape=True))
+        if self.region_code is not None:
+            found.append(Target.region_code == self.region_code)
+        return each(
+            found,
+            archived(self.archived, Target.archived_at),
+            created_in(self.created_at, Target.created_at),
+        )
+
+
+@strawberry.input(description="Which roster members to list (班子成员筛选)")
+class LeadershipPostFilter:
+    current: bool | None = strawberry.field(
+        default=None,
+        description="Only posts with no end date (true) or only ended ones (false) (现任)",
+    )
+    started_on: DateRange | None = strawberry.field(
+        default=None, description="Post began within (起始日期)"
+    )
+    created_at: DateTimeRange | None = strawberry.field(
+        default=None, description="Recorded within (创建时间)"
+    )
+
+    def conditions(self) -> list[ColumnElement[bool]]:
+        found: list[ColumnElement[bool]] = []
+        if self.current is not None:
+            ended = LeadershipPost.ended_on
+            found.append(ended.is_(None) if self.current else ended.is_not(None))
+        if self.started_on is not None:
+            found += self.started_on.on(LeadershipPost.started_on, "startedOn")
+        return each(found, created_in(self.created_at, LeadershipPost.created_at))
 
 
 @strawberry.type(
@@ -86,6 +137,9 @@ class TargetType(Node, Stamped):
     target_class: TargetClass | None = strawberry.field(
         description="Class of organisation, null if not stated (巡视对象类别, nmg-2016 §17)"
     )
+    archived_at: datetime | None = strawberry.field(
+        description="When the target was archived, null while current (归档时间)"
+    )
     pk: strawberry.Private[int]
     office_pk: strawberry.Private[int]
 
@@ -98,6 +152,7 @@ class TargetType(Node, Stamped):
             name=row.name,
             region_code=row.region_code,
             target_class=row.target_class,
+            archived_at=row.archived_at,
             **stamps(row),
         )
 
@@ -115,6 +170,8 @@ class TargetType(Node, Stamped):
         after: str | None = None,
         last: int | None = None,
         before: str | None = None,
+        filter: LeadershipPostFilter | None = None,
+        order_by: LeadershipPostOrder | None = None,
     ) -> Connection[LeadershipPostType]:
         actor = info.context.actor
         return connection(  # type: ignore[return-value]
@@ -127,6 +184,7 @@ class TargetType(Node, Stamped):
             after=after,
             last=last,
             before=before,
+            **list_args(filter, order_by),
         )
 
 
@@ -144,29 +202,6 @@ class CreateTargetInput:
     target_class: TargetClass | None = strawberry.field(
         default=None, description="Class of organisation (巡视对象类别, nmg-2016 §17)"
     )
-
-
-@strawberry.input(description="Changes to a target (修改巡视巡察对象)")
-class UpdateTargetInput:
-    target_id: strawberry.ID = strawberry.field(description="The target to change (巡视巡察对象)")
-    name: str | None = strawberry.field(
-        default=None, description=described("New name, if it changes (名称)", Target.name)
-    )
-    region_code: str | None = strawberry.field(
-        default=None,
-        description=described("New region code, if it changes (行政区划代码)", Target.region_code),
-    )
-    target_class: TargetClass | None = strawberry.field(
-        default=None, description="Class of organisation, if it changes (巡视对象类别)"
-    )
-
-
-@strawberry.type(description="Result of updateTarget (修改巡视巡察对象结果)")
-class UpdateTargetPayload:
-    target: TargetType | None = strawberry.field(
-        description="The target as changed, unless refused (巡视巡察对象)"
-    )
-    user_errors: list[UserError] = strawberry.field(description="Why it was refused (输入错误)")
 
 
 @strawberry.type(description="Result of createTarget (新增巡视巡察对象结果)")
@@ -197,7 +232,7 @@ class AddLeadershipPostPayload:
 
 
 @strawberry.type
-class TargetsMutation:
+class TargetsMutation(TargetChangeMutation):
     @strawberry.mutation(description="Add a target to an office's list (新增巡视巡察对象)")
     async def create_target(self, info: Info, input: CreateTargetInput) -> CreateTargetPayload:
         ctx = info.context
@@ -214,25 +249,6 @@ class TargetsMutation:
 
         target, errors = await run_mutation(info, "target.create", call)
         return CreateTargetPayload(
-            target=target and TargetType.from_row(target), user_errors=errors
-        )
-
-    @strawberry.mutation(description="Change a target (修改巡视巡察对象)")
-    async def update_target(self, info: Info, input: UpdateTargetInput) -> UpdateTargetPayload:
-        ctx = info.context
-
-        async def call() -> Target:
-            return await service.update_target(
-                ctx.session,
-                ctx.actor,
-                target_id=expect_global_id(input.target_id, "Target", field="targetId"),
-                name=input.name,
-                region_code=input.region_code,
-                target_class=input.target_class,
-            )
-
-        target, errors = await run_mutation(info, "target.update", call)
-        return UpdateTargetPayload(
             target=target and TargetType.from_row(target), user_errors=errors
         )
 
@@ -281,6 +297,8 @@ SCHEMA = SchemaPart(
                 repository.targets_of_offices,
                 TargetType,
                 description="Targets the office covers (巡视巡察对象)",
+                filter=TargetFilter,
+                order=TargetOrder,
             ),
         ),
     ),

@@ -8,7 +8,8 @@ from datetime import date
 from sqlalchemy import Date, Enum, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from inspectnet.db import Base, OfficeScoped, Timestamped
+from inspectnet.db import Archivable, Base, OfficeScoped, Timestamped
+from inspectnet.search import Searchable
 from inspectnet.validation import NAME, REGION_CODE, text_kind
 
 
@@ -29,14 +30,18 @@ class TargetClass(enum.StrEnum):
     OTHER = "OTHER"
 
 
-class Target(Base, OfficeScoped, Timestamped):
+class Target(Base, OfficeScoped, Timestamped, Searchable, Archivable):
     """A party organisation's leadership team covered by an office (nmg-2016 §17, qh-zrzyt §10)."""
 
     __tablename__ = "targets"
     __office_index__ = False
     # Keyset pages of a parent's rows read this index in key order (inspectnet.paging); it
     # serves lookups by the parent too, so the parent column has no index of its own.
-    __table_args__ = (Index("ix_targets_office_id_id", "office_id", "id"),)
+    __table_args__ = (
+        Index("ix_targets_office_id_id", "office_id", "id"),
+        Index("ix_targets_office_id_name_id", "office_id", "name", "id"),  # NAME order
+        Index("ix_targets_search_key", "search_key"),  # prefix matches of search
+    )
     __authz_type__ = "target"
     # The target is itself: a deny keyed to it (a recusal) hides it (authz/resources.py).
     __authz_target_column__ = "id"
@@ -57,7 +62,10 @@ class LeadershipPost(Base, OfficeScoped, Timestamped):
     __office_index__ = False
     # Keyset pages of a parent's rows read this index in key order (inspectnet.paging); it
     # serves lookups by the parent too, so the parent column has no index of its own.
-    __table_args__ = (Index("ix_leadership_posts_target_id_id", "target_id", "id"),)
+    __table_args__ = (
+        Index("ix_leadership_posts_target_id_id", "target_id", "id"),
+        Index("ix_leadership_posts_target_id_started_on_id", "target_id", "started_on", "id"),
+    )
     __authz_type__ = "leadership_post"
     __authz_target_column__ = "target_id"
     __authz_parent__ = ("target_id", Target)  # part of the target's record

@@ -44,36 +44,6 @@ async def create_target(
     return target
 
 
-async def update_target(
-    session: AsyncSession,
-    actor: Actor,
-    *,
-    target_id: int,
-    name: str | None = None,
-    region_code: str | None = None,
-    target_class: TargetClass | None = None,
-) -> Target:
-    """Rename a target, correct its region code or state its class; None leaves a value as it is."""
-    target = await get_readable(session, actor, Target, target_id)
-    await require(session, actor, "update", target)
-    inputs = validation.Inputs()
-    new_name = inputs.text(Target.name, name) if name is not None else target.name
-    new_region = (
-        inputs.text(Target.region_code, region_code)
-        if region_code is not None
-        else target.region_code
-    )
-    inputs.done()
-    target.name, target.region_code = new_name, new_region
-    if target_class is not None:
-        target.target_class = target_class
-    await session.flush()
-    await record(
-        session, actor, "target.update", office_id=target.office_id, object_id=global_id_of(target)
-    )
-    return target
-
-
 async def add_leadership_post(
     session: AsyncSession,
     actor: Actor,

@@ -1,0 +1,137 @@
+"""The people lists' enums (labelled), orders and filters, declared before any type uses them."""
+
+from __future__ import annotations
+
+import strawberry
+from sqlalchemy import ColumnElement
+
+from inspectnet.graphql.labels import labelled_enum
+from inspectnet.graphql.lists import (
+    ARCHIVED_DESCRIPTION,
+    DateRange,
+    DateTimeRange,
+    Sort,
+    archived,
+    created_in,
+    each,
+    order_input,
+)
+from inspectnet.people.models import (
+    EmploymentRecord,
+    Expertise,
+    InterestTie,
+    Person,
+    PoolKind,
+    PoolMembership,
+    TieKind,
+)
+
+EXPERTISE_LABELS = {
+    Expertise.PARTY_BUILDING: "基层党建",
+    Expertise.DISCIPLINE: "纪检监察",
+    Expertise.PERSONNEL: "组织人事",
+    Expertise.FINANCE_AUDIT: "财务审计",
+    Expertise.NATURAL_RESOURCES: "自然资源管理",
+    Expertise.POLICY_LAW: "相关政策法规",
+}
+ExpertiseEnum = labelled_enum(
+    Expertise, EXPERTISE_LABELS, name="Expertise", description="Expertise (专业领域, qh-zrzyt §9)"
+)
+TIE_KIND_LABELS = {TieKind.KIN: "亲属关系", TieKind.INTEREST: "其他利害关系"}
+TieKindEnum = labelled_enum(
+    TieKind, TIE_KIND_LABELS, name="TieKind", description="Kind of tie (亲属或利害关系)"
+)
+POOL_KIND_LABELS = {PoolKind.LEADER: "组长库", PoolKind.TALENT: "人才库"}
+PoolKindEnum = labelled_enum(
+    PoolKind,
+    POOL_KIND_LABELS,
+    name="PoolKind",
+    description="Leader pool (组长库) or talent pool (人才库)",
+)
+
+PersonOrder = order_input("Person", Sort("NAME", "姓名", ("name",)))
+EmploymentRecordOrder = order_input(
+    "EmploymentRecord", Sort("STARTED_ON", "起始日期", ("started_on",))
+)
+InterestTieOrder = order_input("InterestTie")
+PoolMembershipOrder = order_input("PoolMembership", Sort("SINCE", "入库日期", ("since",)))
+
+
+@strawberry.input(description="Which persons to list; every field given must hold (干部筛选)")
+class PersonFilter:
+    name_contains: str | None = strawberry.field(
+        default=None, description="Part of the name (姓名包含)"
+    )
+    unit_contains: str | None = strawberry.field(
+        default=None, description="Part of the unit (单位包含)"
+    )
+    home_region_code: str | None = strawberry.field(
+        default=None, description="Home region code (籍贯行政区划代码)"
+    )
+    archived: bool | None = strawberry.field(default=False, description=ARCHIVED_DESCRIPTION)
+    created_at: DateTimeRange | None = strawberry.field(
+        default=None, description="Recorded within (创建时间)"
+    )
+
+    def conditions(self) -> list[ColumnElement[bool]]:
+        found: list[ColumnElement[bool]] = []
+        if self.name_contains:
+            found.append(Person.name.contains(self.name_contains, autoescape=True))
+        if self.unit_contains:
+            found.append(Person.unit.contains(self.unit_contains, autoescape=True))
+        if self.home_region_code is not None:
+            found.append(Person.home_region_code == self.home_region_code)
+        return each(
+            found,
+            archived(self.archived, Person.archived_at),
+            created_in(self.created_at, Person.created_at),
+        )
+
+
+@strawberry.input(description="Which posts of a career to list (任职经历筛选)")
+class EmploymentRecordFilter:
+    current: bool | None = strawberry.field(
+        default=None, description="Only posts with no end date (true) or only ended ones (现任)"
+    )
+    started_on: DateRange | None = strawberry.field(
+        default=None, description="Post began within (起始日期)"
+    )
+    created_at: DateTimeRange | None = strawberry.field(
+        default=None, description="Recorded within (创建时间)"
+    )
+
+    def conditions(self) -> list[ColumnElement[bool]]:
+        found: list[ColumnElement[bool]] = []
+        if self.current is not None:
+            ended = EmploymentRecord.ended_on
+            found.append(ended.is_(None) if self.current else ended.is_not(None))
+        if self.started_on is not None:
+            found += self.started_on.on(EmploymentRecord.started_on, "startedOn")
+        return each(found, created_in(self.created_at, EmploymentRecord.created_at))
+
+
+@strawberry.input(description="Which ties to list (亲属及利害关系筛选)")
+class InterestTieFilter:
+    kind: TieKind | None = strawberry.field(default=None, description="Kin or interest (类别)")
+    created_at: DateTimeRange | None = strawberry.field(
+        default=None, description="Recorded within (创建时间)"
+    )
+
+    def conditions(self) -> list[ColumnElement[bool]]:
+        found = [InterestTie.kind == self.kind] if self.kind is not None else []
+        return each(found, created_in(self.created_at, InterestTie.created_at))
+
+
+@strawberry.input(description="Which pool memberships to list (入库筛选)")
+class PoolMembershipFilter:
+    pool: PoolKind | None = strawberry.field(default=None, description="Which pool (库)")
+    since: DateRange | None = strawberry.field(default=None, description="Joined within (入库日期)")
+    created_at: DateTimeRange | None = strawberry.field(
+        default=None, description="Recorded within (创建时间)"
+    )
+
+    def conditions(self) -> list[ColumnElement[bool]]:
+        found = [PoolMembership.pool == self.pool] if self.pool is not None else []
+        if self.since is not None:
+            found += self.since.on(PoolMembership.since, "since")
+        return each(found, created_in(self.created_at, PoolMembership.created_at))

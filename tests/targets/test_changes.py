@@ -1,0 +1,230 @@
+"""Updating, archiving and removing: every bad field at once, refusals change nothing."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+
+from inspectnet.audit.models import AuditEntry
+from inspectnet.ids import global_id
+from inspectnet.targets.models import LeadershipPost, Target
+from tests.conftest import Api, office_id
+
+CREATE = """mutation($input: CreateTargetInput!) { createTarget(input: $input) {
+  target { id } userErrors { code } } }"""
+PERSON = """mutation($input: CreatePersonInput!) { createPerson(input: $input) {
+  person { id } userErrors { code } } }"""
+ROSTER = """mutation($input: AddLeadershipPostInput!) { addLeadershipPost(input: $input) {
+  post { id } userErrors { code } } }"""
+UPDATE = """mutation($input: UpdateTargetInput!) { updateTarget(input: $input) {
+  target { id name regionCode updatedAt } userErrors { field code message } } }"""
+ARCHIVE = """mutation($input: ArchiveTargetInput!) { archiveTarget(input: $input) {
+  target { id archivedAt } userErrors { field code } } }"""
+UPDATE_POST = """mutation($input: UpdateLeadershipPostInput!) {
+  updateLeadershipPost(input: $input) {
+    post { id post startedOn endedOn person { name } } target { name }
+    userErrors { field code } } }"""
+REMOVE_POST = """mutation($input: RemoveLeadershipPostInput!) {
+  removeLeadershipPost(input: $input) { removed target { name } userErrors { field code } } }"""
+LIST = """query($id: ID!, $filter: TargetFilter) { office(id: $id) {
+  targets(first: 100, filter: $filter) { totalCount nodes { id archivedAt } } } }"""
+
+
+async def _ok(api: Api, query: str, variables: dict[str, Any], key: str, user: str) -> Any:
+    result = await api.gql(query, variables, user=user)
+    assert "errors" not in result, result
+    return result["data"][key]
+
+
+async def _world(api: Api) -> dict[str, str]:
+    baotou = global_id("Office", await office_id(api.app.state.graphql.database, "nmg.baotou"))
+    target = await _ok(
+        api,
+        CREATE,
+        {"input": {"officeId": baotou, "name": "包钢集团党委", "regionCode": "150200"}},
+        "createTarget",
+        "baotou_admin",
+    )
+    person = await _ok(
+        api,
+        PERSON,
+        {
+            "input": {
+                "officeId": baotou,
+                "name": "王五",
+                "unit": "包钢集团",
+                "rank": "正厅级",
+                "homeRegionCode": "150200",
+            }
+        },
+        "createPerson",
+        "baotou_admin",
+    )
+    post = await _ok(
+        api,
+        ROSTER,
+        {
+            "input": {
+                "targetId": target["target"]["id"],
+                "personId": person["person"]["id"],
+                "post": "党委书记",
+                "startedOn": "2024-01-01",
+            }
+        },
+        "addLeadershipPost",
+        "baotou_admin",
+    )
+    return {
+        "office": baotou,
+        "target": target["target"]["id"],
+        "post": post["post"]["id"],
+        "person": person["person"]["id"],
+    }
+
+
+async def _row(api: Api, model: type, gid: str) -> Any:
+    from inspectnet.ids import parse_global_id
+
+    async with api.app.state.graphql.database.session() as session:
+        return await session.get(model, parse_global_id(gid)[1])
+
+
+async def test_an_update_changes_only_the_fields_named_and_is_audited(api: Api) -> None:
+    world = await _world(api)
+    payload = await _ok(
+        api,
+        UPDATE,
+        {"input": {"targetId": world["target"], "name": " 包钢集团公司党委 "}},
+        "updateTarget",
+        "baotou_admin",
+    )
+    assert payload["userErrors"] == []
+    assert (payload["target"]["name"], payload["target"]["regionCode"]) == (
+        "包钢集团公司党委",
+        "150200",
+    )
+    async with api.app.state.graphql.database.session() as session:
+        entry = (
+            await session.execute(
+                select(AuditEntry)
+                .where(AuditEntry.action == "target.update")
+                .order_by(AuditEntry.id.desc())
+                .limit(1)
+            )
+        ).scalar_one()
+    assert entry.detail == {"changed": {"name": ["包钢集团党委", "包钢集团公司党委"]}}
+
+
+async def test_every_bad_field_is_reported_at_once_and_nothing_changes(api: Api) -> None:
+    world = await _world(api)
+    payload = await _ok(
+        api,
+        UPDATE,
+        {"input": {"targetId": world["target"], "name": "", "regionCode": "15"}},
+        "updateTarget",
+        "baotou_admin",
+    )
+    assert payload["target"] is None
+    assert [(e["field"], e["code"]) for e in payload["userErrors"]] == [
+        (["input", "name"], "REQUIRED"),
+        (["input", "regionCode"], "INVALID_REGION_CODE"),
+    ]
+    row = await _row(api, Target, world["target"])
+    assert (row.name, row.region_code) == ("包钢集团党委", "150200")
+
+
+async def test_another_office_cannot_change_or_archive_and_sees_not_found(api: Api) -> None:
+    world = await _world(api)
+    for query, key, variables in (
+        (UPDATE, "updateTarget", {"targetId": world["target"], "name": "别人改的"}),
+        (ARCHIVE, "archiveTarget", {"targetId": world["target"]}),
+    ):
+        payload = await _ok(api, query, {"input": variables}, key, "chifeng_admin")
+        assert payload["target"] is None
+        assert [e["code"] for e in payload["userErrors"]] == ["NOT_FOUND"]
+    row = await _row(api, Target, world["target"])
+    assert (row.name, row.archived_at) == ("包钢集团党委", None)
+
+
+async def test_an_archived_target_leaves_lists_but_stays_readable(api: Api) -> None:
+    world = await _world(api)
+    before = await _ok(api, LIST, {"id": world["office"]}, "office", "baotou_admin")
+    archived = await _ok(
+        api, ARCHIVE, {"input": {"targetId": world["target"]}}, "archiveTarget", "baotou_admin"
+    )
+    assert archived["userErrors"] == [] and archived["target"]["archivedAt"]
+    after = await _ok(api, LIST, {"id": world["office"]}, "office", "baotou_admin")
+    assert after["targets"]["totalCount"] == before["targets"]["totalCount"] - 1
+    only = await _ok(
+        api, LIST, {"id": world["office"], "filter": {"archived": True}}, "office", "baotou_admin"
+    )
+    assert [n["id"] for n in only["targets"]["nodes"]] == [world["target"]]
+    both = await _ok(
+        api, LIST, {"id": world["office"], "filter": {"archived": None}}, "office", "baotou_admin"
+    )
+    assert both["targets"]["totalCount"] == before["targets"]["totalCount"]
+
+
+async def test_a_post_is_ended_and_a_bad_period_is_refused(api: Api) -> None:
+    world = await _world(api)
+    ended = await _ok(
+        api,
+        UPDATE_POST,
+        {"input": {"leadershipPostId": world["post"], "endedOn": "2026-06-30"}},
+        "updateLeadershipPost",
+        "baotou_admin",
+    )
+    assert ended["userErrors"] == []
+    assert (ended["post"]["startedOn"], ended["post"]["endedOn"]) == ("2024-01-01", "2026-06-30")
+    assert ended["target"] == {"name": "包钢集团党委"}
+    bad = await _ok(
+        api,
+        UPDATE_POST,
+        {"input": {"leadershipPostId": world["post"], "post": "", "startedOn": "2027-01-01"}},
+        "updateLeadershipPost",
+        "baotou_admin",
+    )
+    assert [(e["field"], e["code"]) for e in bad["userErrors"]] == [
+        (["input", "post"], "REQUIRED"),
+        (["input", "endedOn"], "INVALID_PERIOD"),
+    ]
+    row = await _row(api, LeadershipPost, world["post"])
+    assert (row.post, str(row.started_on)) == ("党委书记", "2024-01-01")
+
+
+async def test_a_removed_roster_entry_is_gone_and_kept_in_the_audit_log(api: Api) -> None:
+    world = await _world(api)
+    denied = await _ok(
+        api,
+        REMOVE_POST,
+        {"input": {"leadershipPostId": world["post"]}},
+        "removeLeadershipPost",
+        "chifeng_admin",
+    )
+    assert [e["code"] for e in denied["userErrors"]] == ["NOT_FOUND"]
+    assert await _row(api, LeadershipPost, world["post"]) is not None
+    removed = await _ok(
+        api,
+        REMOVE_POST,
+        {"input": {"leadershipPostId": world["post"]}},
+        "removeLeadershipPost",
+        "baotou_admin",
+    )
+    assert removed == {
+        "removed": world["post"],
+        "target": {"name": "包钢集团党委"},
+        "userErrors": [],
+    }
+    assert await _row(api, LeadershipPost, world["post"]) is None
+    async with api.app.state.graphql.database.session() as session:
+        entry = (
+            await session.execute(
+                select(AuditEntry)
+                .where(AuditEntry.action == "target.roster.remove")
+                .order_by(AuditEntry.id.desc())
+                .limit(1)
+            )
+        ).scalar_one()
+    assert entry.detail["removed"]["post"] == "党委书记"
+    assert entry.detail["removed"]["started_on"] == "2024-01-01"
