@@ -20,7 +20,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from inspectnet import clock, migrate
+from inspectnet import clock, domains, migrate
 from inspectnet.accounts.models import UserAccount
 from inspectnet.accounts.signin import actor_for_token
 from inspectnet.accounts.tokens import issue_token
@@ -230,7 +230,7 @@ async def committed(
     database = Database(make_engine(settings))
     try:
         with clock.frozen(FROZEN_AT):
-            actor = Actor.system(PolicyStore(settings.policy_dir).compiled, name="demo")
+            actor = Actor.system(domains.policy_store(settings.policy_dir).compiled, name="demo")
             async with database.transaction() as session:
                 await load_demo(session, actor)
                 await _add_hidden_rows(session, actor)
@@ -245,7 +245,7 @@ async def committed(
 async def _pairs_of(settings: Settings) -> list[Pair]:
     database = Database(make_engine(settings))
     try:
-        policy = PolicyStore(settings.policy_dir)
+        policy = domains.policy_store(settings.policy_dir)
         async with database.session() as session:
             await policy.reload(session)
             return await pairs(session, settings, policy)

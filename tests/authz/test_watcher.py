@@ -49,7 +49,8 @@ async def shared_database() -> AsyncIterator[Settings]:
         database = Database(make_engine(settings))
         async with database.transaction() as session:
             await load_demo(
-                session, Actor.system(domains.policy_store(settings.policy_dir).compiled, name="demo")
+                session,
+                Actor.system(domains.policy_store(settings.policy_dir).compiled, name="demo"),
             )
         await database.dispose()
         yield settings

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Enum, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from inspectnet.accounts.models import Role
 from inspectnet.db import Base, OfficeScoped, Timestamped, UTCDateTime
 
 
@@ -60,9 +59,9 @@ class PlatformGrant(Base, Timestamped):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("user_accounts.id", ondelete="CASCADE"))
-    role: Mapped[Role] = mapped_column(
-        Enum(Role, native_enum=False, length=40, values_callable=lambda e: [m.value for m in e])
-    )
+    # A role's name as the accounts domain spells it (store.PLATFORM_ROLES): the door names
+    # roles, it does not import the accounts' enum.
+    role: Mapped[str] = mapped_column(String(40))
 
 
 class PersonIdentity(Base, Timestamped):
