@@ -28,6 +28,7 @@ INSTALLED: list[str] = [
     "inspectnet.audit",
     "inspectnet.rules",
     "inspectnet.notifications",
+    "inspectnet.inspections",
 ]
 
 POLICY_FILE = "policy.csv"

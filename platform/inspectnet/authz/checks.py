@@ -104,6 +104,17 @@ async def _allows(session: AsyncSession, actor: Actor, action: str, obj: Any) ->
     return True
 
 
+async def can(session: AsyncSession, actor: Actor, action: str, obj: Any) -> bool:
+    """Whether ``require(…, action, obj)`` would pass: the same door, for ``viewerCan``.
+
+    Nothing is remembered for the audit log: asking is not attempting.
+    """
+    owner = owner_of(obj)
+    if owner is not None and owner != actor.user_id and not actor.is_system:
+        return False
+    return await _allows(session, actor, action, obj)
+
+
 async def require(session: AsyncSession, actor: Actor, action: str, obj: Any) -> None:
     """Refuse ``action`` on ``obj`` unless the policy allows it (FORBIDDEN or NOT_FOUND)."""
     typ, office_id = type_of(type(obj)), office_of(obj)

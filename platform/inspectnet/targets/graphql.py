@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
+from inspectnet.graphql.can import ViewerCan, viewer_can_field
 from inspectnet.graphql.context import Info
 from inspectnet.graphql.errors import UserError
 from inspectnet.graphql.fields import connection_field
@@ -62,6 +63,7 @@ class TargetType(Node, Stamped):
     region_code: str = strawberry.field(description="Administrative region code (行政区划代码)")
     pk: strawberry.Private[int]
     office_pk: strawberry.Private[int]
+    viewer_can: ViewerCan = viewer_can_field("Target")
 
     @classmethod
     def from_row(cls, row: Target) -> TargetType:
