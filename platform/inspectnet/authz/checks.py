@@ -27,7 +27,7 @@ from inspectnet.authz.resources import (
     type_of,
 )
 from inspectnet.authz.scopes import readable
-from inspectnet.authz.sources import INSPECTION, OFFICE, domain_of, scope_values
+from inspectnet.authz.sources import INSPECTION, OFFICE, SHARED, domain_of, scope_values
 from inspectnet.errors import Forbidden, NotFound
 from inspectnet.ids import global_id
 from inspectnet.observability.metrics import AUTHZ_DECISIONS
@@ -72,6 +72,12 @@ def decides(
             for relation in relations:
                 if decide(actor.subject, domain, relation, typ, oid, tgt, action):
                     return True
+    if oid.isdigit():
+        for root in actor.roots(OFFICE):
+            if int(oid) in actor.network.shared_with(root, typ) and decide(
+                actor.subject, domain_of(OFFICE, root), SHARED, typ, oid, tgt, action
+            ):
+                return True
     return False
 
 

@@ -96,3 +96,22 @@ class Recusal(Base, OfficeScoped, Timestamped):
     target_id: Mapped[int] = mapped_column(ForeignKey("targets.id", ondelete="CASCADE"))
     reason: Mapped[str] = mapped_column(String(500))
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
+
+
+class Share(Base, OfficeScoped, Timestamped):
+    """移交: one object shared with a receiving office (``office_id``), which then reads it
+    through the relation ``shared`` (nmg-2016 §31, qh-zrzyt §20): exactly the objects shared
+    with it, nothing around them."""
+
+    __tablename__ = "shares"
+    __table_args__ = (UniqueConstraint("object_type", "object_id", "office_id"),)
+    __authz_type__ = "share"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    object_type: Mapped[str] = mapped_column(String(40))
+    object_id: Mapped[int] = mapped_column(Integer)
+    # The account that shared it (None: the platform itself, from the command line).
+    granted_by: Mapped[int | None] = mapped_column(
+        ForeignKey("user_accounts.id", ondelete="SET NULL"), default=None
+    )
+    reason: Mapped[str] = mapped_column(String(500))

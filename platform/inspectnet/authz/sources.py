@@ -28,19 +28,34 @@ from inspectnet.authz.policy import PolicyLine
 
 OFFICE = "office"
 INSPECTION = "inspection"
+# Accounts of an inspected organisation (target-side users) hold ``target_user`` in
+# ``target:T``; they reach only objects of T whose model says it is for the target side.
+TARGET = "target"
+TARGET_MEMBER = "target_member"
 # The relation of an object to its own office: the door's own, needing no data.
 SELF = "self"
+# The relation of an object to an office it was shared with (移交, authz/shares.py): per
+# object, not per office, so it is weighed beside the scopes' relations.
+SHARED = "shared"
 
 # Which model attribute names a scope's column, and its default when the model says nothing.
 _SCOPE_COLUMNS: dict[str, tuple[str, str | None]] = {
     OFFICE: ("__authz_office_column__", "office_id"),
     INSPECTION: ("__authz_inspection_column__", None),
+    TARGET: ("__authz_target_column__", None),
 }
 SCOPES = tuple(_SCOPE_COLUMNS)
 
 
 def scope_column_name(model: type[Any], scope: str) -> str | None:
-    """The model's column holding ``scope``'s value (None: its objects are in no such scope)."""
+    """The model's column holding ``scope``'s value (None: its objects are in no such scope).
+
+    Only a model marked ``__authz_target_side__ = True`` (fed-back findings, rectification,
+    the notice of an inspection) lies in the target scope at all: whatever a policy row says,
+    a target-side user never reaches a petition, an interview or the team's record.
+    """
+    if scope == TARGET and not getattr(model, "__authz_target_side__", False):
+        return None
     attribute, default = _SCOPE_COLUMNS[scope]
     return getattr(model, attribute, default)
 
@@ -94,6 +109,8 @@ class Relations:
     """Every relation source with its index, loaded with one policy snapshot."""
 
     loaded: tuple[tuple[RelationSource, Any], ...] = ()
+    # Receiving office -> object type -> ids shared with it (authz/shares.py).
+    shared: Mapping[int, Mapping[str, frozenset[int]]] = field(default_factory=dict)
     _by_name: dict[tuple[str, str], tuple[RelationSource, Any]] = field(
         default_factory=dict, compare=False, repr=False
     )
@@ -105,11 +122,15 @@ class Relations:
 
     def of(self, scope: str) -> tuple[str, ...]:
         """The relations weighed in ``scope``, ``self`` first for offices."""
-        own = (SELF,) if scope == OFFICE else ()
+        own = {OFFICE: (SELF,), TARGET: (TARGET_MEMBER,)}.get(scope, ())
         return own + tuple(r for s, r in self._by_name if s == scope)
 
+    def shared_with(self, office_id: int, typ: str) -> frozenset[int]:
+        """Ids of objects of ``typ`` shared with ``office_id``."""
+        return self.shared.get(office_id, {}).get(typ, frozenset())
+
     def related(self, scope: str, relation: str, root: int) -> frozenset[int]:
-        if scope == OFFICE and relation == SELF:
+        if (scope, relation) in ((OFFICE, SELF), (TARGET, TARGET_MEMBER)):
             return frozenset((root,))
         found = self._by_name.get((scope, relation))
         return frozenset() if found is None else found[0].related(found[1], relation, root)
@@ -128,12 +149,23 @@ class Relations:
         }
 
 
-async def load_relations(session: AsyncSession, sources: Iterable[Any]) -> Relations:
+async def load_relations(
+    session: AsyncSession,
+    sources: Iterable[Any],
+    shares: Iterable[tuple[int, str, int]] = (),
+) -> Relations:
+    """Every relation source's index (one statement each), and the shares as loaded."""
     loaded = []
     for source in sources:
         if isinstance(source, RelationSource):
             loaded.append((source, await source.load(session)))
-    return Relations(tuple(loaded))
+    shared: dict[int, dict[str, set[int]]] = {}
+    for office, typ, oid in shares:
+        shared.setdefault(office, {}).setdefault(typ, set()).add(oid)
+    return Relations(
+        tuple(loaded),
+        {o: {t: frozenset(ids) for t, ids in by.items()} for o, by in shared.items()},
+    )
 
 
 async def load_grants(

@@ -19,7 +19,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from inspectnet import clock
 from inspectnet.authz.actor import PLATFORM_DOMAIN, user_subject
 from inspectnet.authz.compiled import CompiledPolicy
-from inspectnet.authz.models import PersonIdentity, PlatformGrant, PolicyRule, PolicyState, Recusal
+from inspectnet.authz.models import (
+    PersonIdentity,
+    PlatformGrant,
+    PolicyRule,
+    PolicyState,
+    Recusal,
+    Share,
+)
 from inspectnet.authz.policy import WILDCARD, PolicyLine, parse_csv
 from inspectnet.authz.resources import target_name
 from inspectnet.authz.sources import Relations, load_grants, load_relations
@@ -94,7 +101,11 @@ class PolicyStore:
             granted, expires_at = await load_grants(session, self.sources, now)
             lines = self.base_lines + tuple(granted) + tuple(await database_lines(session))
             compiled = CompiledPolicy.compile(lines)
-            relations = await load_relations(session, self.sources)
+            shares = (
+                # system scope: the policy itself is loaded from every office's shares
+                await session.execute(select(Share.office_id, Share.object_type, Share.object_id))
+            ).all()
+            relations = await load_relations(session, self.sources, shares)
             self._snapshot = PolicySnapshot(
                 lines, compiled, int(version or 1), relations, expires_at
             )

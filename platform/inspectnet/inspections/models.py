@@ -53,6 +53,8 @@ class Inspection(Base, OfficeScoped, Timestamped, Versioned):
     __authz_target_column__ = "target_id"
     # The inspection is its own scope: a team role in ``inspection:N`` reaches it.
     __authz_inspection_column__ = "id"
+    # The target is notified of its inspection (nmg-2016 §25, qh-zrzyt §13): target-side.
+    __authz_target_side__ = True
 
     id: Mapped[int] = mapped_column(primary_key=True)
     target_id: Mapped[int] = mapped_column(
