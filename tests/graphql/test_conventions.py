@@ -34,6 +34,7 @@ PLUMBING = {"PageInfo", "Viewer", "UserError", "Query", "Mutation", "Subscriptio
 EXEMPT_FROM_NODE: set[str] = {
     "CalendarYear",  # the State Council's schedule for a year, known by its `year` field
     "OfficeLink",  # an edge, known by (kind, superior, subordinate); nothing refetches it
+    "ViewerCan",  # the door's answers about the node it hangs on, not an object of its own
     "Rule",  # loaded from rules/data/*.yaml, a string id shared across rulesets, no row
     "Ruleset",  # loaded from rules/data/*.yaml, a string id (nmg-2016), no row
     "WarningThresholds",  # two numbers inside a Ruleset
