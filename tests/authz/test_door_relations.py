@@ -14,12 +14,14 @@ from inspectnet.accounts.models import BreakGlassGrant, Role, UserAccount
 from inspectnet.audit.models import AuditEntry
 from inspectnet.authz import recusals
 from inspectnet.authz.actor import Actor
+from inspectnet.authz.explain import explain_access
 from inspectnet.authz.models import Share
 from inspectnet.authz.policy import PolicyLine
 from inspectnet.authz.rows import add_row
 from inspectnet.authz.scopes import readable
 from inspectnet.authz.shares import share_object
 from inspectnet.errors import Forbidden, ValidationFailed
+from inspectnet.ids import global_id
 from inspectnet.inspections.models import Inspection, TeamAssignment
 from inspectnet.network.models import Office
 from inspectnet.notifications.models import Notification, NotificationKind
@@ -219,3 +221,65 @@ async def test_recusal_beats_a_share_and_a_break_glass_grant(
         )
     await api.reload_policy()
     assert shared not in await _ids(api, await _actor(api, "chifeng_admin"), Inspection)
+
+
+BREAK_GLASS = """mutation($input: BreakGlassInput!) { breakGlass(input: $input) {
+  grant { id role validUntil } userErrors { field code } } }"""
+
+
+async def test_break_glass_over_graphql_reports_every_bad_field_and_changes_nothing(
+    api: Api, world: dict[str, Any]
+) -> None:
+    office = global_id("Office", world["baotou"])
+    bad = (
+        await api.gql(
+            BREAK_GLASS,
+            {"input": {"officeId": office, "role": "AUDITOR", "hours": 30, "reason": "急"}},
+            user="region_admin",
+        )
+    )["data"]["breakGlass"]
+    assert bad["grant"] is None
+    assert sorted((e["field"][-1], e["code"]) for e in bad["userErrors"]) == [
+        ("hours", "HOURS_INVALID"),
+        ("reason", "REASON_TOO_SHORT"),
+        ("role", "ROLE_INVALID"),
+    ]
+    # 包头's own member may not break glass in its office (only a superior's admin may).
+    reason = "包头市巡察办负责人失联，需紧急调阅巡察材料以处置突发舆情事件"
+    refused = (
+        await api.gql(
+            BREAK_GLASS,
+            {"input": {"officeId": office, "role": "OFFICE_ADMIN", "hours": 1, "reason": reason}},
+            user="baotou_member",
+        )
+    )["data"]["breakGlass"]
+    assert [e["code"] for e in refused["userErrors"]] == ["FORBIDDEN"]
+    async with api.app.state.graphql.database.session() as session:
+        assert await session.scalar(select(func.count()).select_from(BreakGlassGrant)) == 0
+    done = (
+        await api.gql(
+            BREAK_GLASS,
+            {"input": {"officeId": office, "role": "OFFICE_MEMBER", "hours": 1, "reason": reason}},
+            user="region_admin",
+        )
+    )["data"]["breakGlass"]
+    assert done["userErrors"] == [] and done["grant"]["role"] == "OFFICE_MEMBER"
+
+
+async def test_policy_explain_names_the_share_path(api: Api, world: dict[str, Any]) -> None:
+    service = api.app.state.graphql
+    chifeng = await office_id(service.database, "nmg.chifeng")
+    (_, shared, _), _ = world["made"]
+    async with service.database.transaction() as session:
+        system = Actor.system(service.policy.compiled, name="test")
+        inspection = await session.get(Inspection, shared)
+        await share_object(session, system, obj=inspection, office_id=chifeng, reason="移交办理")
+    await api.reload_policy()
+    receiver = await _actor(api, "chifeng_admin")
+    async with service.database.session() as session:
+        inspection = await session.get(Inspection, shared)
+        result = await explain_access(session, service.policy, receiver.user_id, "read", inspection)
+    assert result.allowed
+    assert [(p.office_id, p.relation, p.casbin_allows) for p in result.paths] == [
+        (chifeng, "shared", True)
+    ]
