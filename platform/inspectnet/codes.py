@@ -119,4 +119,18 @@ CODES: dict[str, str] = {
     "REASON_REQUIRED": "须说明理由",
     "NOT_SAME_SERIES": "两个版本不属于同一报送",
     "PLAN_NOT_APPROVED": "计划尚未经上级批准",
+    # the door: shares, target-side users, break-glass
+    "ALREADY_BOUND": "该账号已绑定巡视对象",
+    "REASON_TOO_SHORT": "理由过短",
+    "HOURS_INVALID": "时长超出允许范围",
+    "ROLE_INVALID": "不能授予该角色",
+    "OFFICE_NOT_FOUND": "机构不存在或无权查看",
+    "SHARE_TO_SELF": "不能移交给本机构",
+    "ALREADY_SHARED": "已移交给该机构",
+    # inspections and teams
+    "STAGE_OUT_OF_ORDER": "巡视巡察阶段顺序不符",
+    "INSPECTION_ARCHIVED": "巡视巡察已归档",
+    "RECUSED": "须回避",
+    "ASSIGNMENT_ENDED": "该职务已结束",
+    "PERIOD_INVALID": "期间无效",
 }

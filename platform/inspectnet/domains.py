@@ -3,7 +3,8 @@
 A registered package is found by convention, so registering is all a new domain does outside
 its own folder: ``models.py`` (mapped on the metadata Alembic sees), ``graphql.py`` with a
 ``SCHEMA`` part (root fields, types, fields on other domains' types), ``policy.csv`` (its
-policy lines, added to ``policies/base.csv``) and ``demo.py`` with ``async def load(session,
+policy lines, added to ``policies/base.csv``), ``access.py`` with ``SOURCES`` (the relations and
+grants it plugs into the door, authz/sources.py) and ``demo.py`` with ``async def load(session,
 actor)`` (run by ``inspectnet demo load`` after the foundation's network).
 """
 
@@ -30,6 +31,7 @@ INSTALLED: list[str] = [
     "inspectnet.bodies",
     "inspectnet.planning",
     "inspectnet.filings",
+    "inspectnet.inspections",
 ]
 
 POLICY_FILE = "policy.csv"
@@ -56,6 +58,11 @@ class Domain:
         graphql = self.module("graphql")
         return getattr(graphql, "SCHEMA", None) if graphql is not None else None
 
+    def sources(self) -> tuple[Any, ...]:
+        """The relation and grant sources the domain plugs into the door (``access.py``)."""
+        access = self.module("access")
+        return tuple(getattr(access, "SOURCES", ())) if access is not None else ()
+
     def policy_text(self) -> str:
         path = self.folder / POLICY_FILE
         return path.read_text("utf-8") if path.exists() else ""
@@ -70,7 +77,12 @@ def policy_store(policy_dir: Path) -> PolicyStore:
     """The policy store: ``policies/`` plus every registered domain's own policy lines."""
     from inspectnet.authz.store import PolicyStore
 
-    return PolicyStore(policy_dir, [d.policy_text() for d in installed()])
+    found = installed()
+    return PolicyStore(
+        policy_dir,
+        [d.policy_text() for d in found],
+        [s for d in found for s in d.sources()],
+    )
 
 
 def load_models() -> None:

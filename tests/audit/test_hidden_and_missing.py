@@ -20,8 +20,9 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from inspectnet import clock, migrate
-from inspectnet.accounts.models import UserAccount
+from inspectnet import clock, domains, migrate
+from inspectnet.accounts import service as accounts
+from inspectnet.accounts.models import BreakGlassGrant, Role, UserAccount
 from inspectnet.accounts.signin import actor_for_token
 from inspectnet.accounts.tokens import issue_token
 from inspectnet.app import create_app
@@ -55,6 +56,7 @@ from tests.conftest import (
     make_settings,
 )
 from tests.factories import sign_in_name_of
+from tests.inspections.factories import make_assignment, make_inspection
 from tests.sqlcount import count_statements
 from tests.support import skip_or_fail
 
@@ -141,6 +143,19 @@ async def _add_hidden_rows(session: AsyncSession, actor: Actor) -> None:
         office_id=department.id,
         title="请按时报送年度计划",
     )
+    inspection = await make_inspection(session, actor, target.id)
+    await make_assignment(session, actor, inspection, qh_account, phone="0971-5550001")
+    session.add(
+        BreakGlassGrant(
+            office_id=target.office_id,
+            user_id=qh_account,
+            role=Role.OFFICE_MEMBER,
+            reason="测试用紧急授权，说明理由须足够具体以便审计核查",
+            valid_from=FROZEN_AT,
+            valid_until=FROZEN_AT + timedelta(hours=1),
+        )
+    )
+    await accounts.bind_to_target(session, actor, user_id=qh_account, target_id=target.id)
 
 
 async def pairs(session: AsyncSession, settings: Settings, policy: PolicyStore) -> list[Pair]:
@@ -183,6 +198,8 @@ async def test_a_hidden_read_and_a_missing_one_issue_the_same_statements_and_wri
     session, actor = system
     await _add_hidden_rows(session, actor)
     await session.commit()
+    # Teams and bindings are grants: the service's policy catches up before anything is counted.
+    await api.reload_policy()
     async with db.session() as reading:
         found = await pairs(reading, api.settings, policy)
     engine = api.app.state.graphql.database.sync_engine
@@ -230,7 +247,7 @@ async def committed(
     database = Database(make_engine(settings))
     try:
         with clock.frozen(FROZEN_AT):
-            actor = Actor.system(PolicyStore(settings.policy_dir).compiled, name="demo")
+            actor = Actor.system(domains.policy_store(settings.policy_dir).compiled, name="demo")
             async with database.transaction() as session:
                 await load_demo(session, actor)
                 await _add_hidden_rows(session, actor)
@@ -245,7 +262,7 @@ async def committed(
 async def _pairs_of(settings: Settings) -> list[Pair]:
     database = Database(make_engine(settings))
     try:
-        policy = PolicyStore(settings.policy_dir)
+        policy = domains.policy_store(settings.policy_dir)
         async with database.session() as session:
             await policy.reload(session)
             return await pairs(session, settings, policy)

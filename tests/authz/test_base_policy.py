@@ -5,9 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import inspectnet.models as models
+from inspectnet import domains
 from inspectnet.accounts.models import Role
 from inspectnet.authz.policy import parse_csv
-from inspectnet.authz.relations import Relation
+from inspectnet.authz.sources import OFFICE, SELF, RelationSource
 
 
 def _rows(repo_root: Path) -> list[tuple[str, ...]]:
@@ -27,7 +28,14 @@ def test_base_policy_types_and_relations_exist(repo_root: Path) -> None:
     }
     rows = _rows(repo_root)
     assert {row[3] for row in rows} <= model_types
-    assert {row[2] for row in rows} <= {r.value for r in Relation}
+    registered = {
+        relation
+        for domain in domains.installed()
+        for source in domain.sources()
+        if isinstance(source, RelationSource) and source.scope == OFFICE
+        for relation in source.relations
+    }
+    assert {row[2] for row in rows} <= {SELF, *registered}
     assert all(row[1] == "*" and row[4] == "*" for row in rows), (
         "base rows are for every office and object"
     )

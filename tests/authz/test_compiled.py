@@ -9,21 +9,34 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import inspectnet.models  # noqa: F401 - every mapper on the registry
+from inspectnet import domains
 from inspectnet.authz.compiled import MAX_HIERARCHY_LEVEL, CompiledPolicy, Grant
 from inspectnet.authz.policy import PolicyLine, build_reference_enforcer, parse_csv
+from inspectnet.authz.sources import SELF, SHARED, TARGET_MEMBER, RelationSource
 from inspectnet.db import Base
 
-# Office domains, inspection domains (a role held in one inspection) and the platform.
+# Office domains, inspection domains (roles held in one inspection), target domains (target-side
+# users) and the platform.
 DOMAINS = [f"office:{i}" for i in range(1, 19)] + [f"inspection:{i}" for i in range(1, 6)]
-DOMAINS += ["platform"]
-ROLES = ["office_admin", "inspector", "team_leader", "team_member", "viewer", "auditor"]
-# Roles held in one inspection, one per phase (active, feedback, archived): the phase a team
-# is in is which of them its grants name (authz/inspection roles, CONVENTIONS.md).
-ROLES += ["inspection_leader:active", "inspection_member:feedback", "intake:active"]
+DOMAINS += [f"target:{i}" for i in range(1, 4)] + ["platform"]
+# Office roles, decision bodies' roles (leading group, five-person group, party group), the
+# team roles of inspections/access.py and the target-side role of accounts/access.py.
+ROLES = ["office_admin", "office_member", "auditor", "leading_group_member", "five_person_group"]
+ROLES += ["team_leader", "team_member", "team_intake_handler", "target_user"]
 USERS = [f"user:{i}" for i in range(1, 11)]
-# Network relations, and the relations computed from data: team membership, transfer shares,
-# target-side membership.
-RELS = ["self", "subordinate", "superior", "guided", "guiding", "team", "shared", "target_side"]
+# Every relation the door weighs: its own (self, shared, target_member) and those the domains
+# register (the network's lines; an inspection's phases, mission and after_feedback).
+RELS = sorted(
+    {SELF, SHARED, TARGET_MEMBER}
+    | {
+        relation
+        for domain in domains.installed()
+        for source in domain.sources()
+        if isinstance(source, RelationSource)
+        for relation in source.relations
+    }
+)
+assert {"subordinate", "guided", "mission", "after_feedback"} <= set(RELS), RELS
 # Every authorization type a mapped model declares: each model has its own (person,
 # employment_record, interest_tie, pool_membership, target, leadership_post, ...).
 TYPS = sorted(
@@ -217,6 +230,8 @@ def test_compiled_policy_matches_casbin_enforce_on_random_policies() -> None:
                 seen["through a role chain"] += 1
             if dom.startswith("inspection:") and expected:
                 seen["allowed in an inspection"] += 1
+            if rel in ("mission", "after_feedback", "shared", "target_member"):
+                seen[f"{rel} {'allowed' if expected else 'denied'}"] += 1
 
     check()
     # Guard against a generator that silently stops exercising the interesting cases.
@@ -225,6 +240,9 @@ def test_compiled_policy_matches_casbin_enforce_on_random_policies() -> None:
     assert seen["deny overrides allow"] >= 60 and seen["through a role chain"] >= 100, seen
     assert seen["target deny overrides allow"] >= 30, seen
     assert seen["allowed in an inspection"] >= 100, seen
+    # Each relation computed from data (phases, shares, target side) both allowed and denied.
+    for rel in ("mission", "after_feedback", "shared", "target_member"):
+        assert seen[f"{rel} allowed"] >= 20 and seen[f"{rel} denied"] >= 20, seen
 
 
 POLICY = parse_csv("""

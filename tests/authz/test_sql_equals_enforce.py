@@ -21,7 +21,6 @@ import inspectnet.models  # noqa: F401 - every mapper on the registry
 from inspectnet.authz.actor import Actor, office_domain, office_of_domain
 from inspectnet.authz.compiled import CompiledPolicy
 from inspectnet.authz.policy import PolicyLine, build_reference_enforcer
-from inspectnet.authz.relations import relations_to
 from inspectnet.authz.resources import office_column, office_of, parent_of, target_of, type_of
 from inspectnet.authz.scopes import readable
 from inspectnet.authz.store import PolicyStore
@@ -151,8 +150,8 @@ async def test_readable_returns_exactly_the_rows_enforce_allows(
                 return memo[key]
             typ, oid, tgt = type_of(type(row)), str(row.id), target_of(row)
             own = any(
-                enforcer.enforce(USER, office_domain(a), rel.value, typ, oid, tgt, "read")
-                for a, rels in relations_to(network, office_of(row), actor_offices).items()
+                enforcer.enforce(USER, office_domain(a), rel, typ, oid, tgt, "read")
+                for a, rels in network.relations_to("office", office_of(row), actor_offices).items()
                 for rel in rels
             )
             parent = parent_of(type(row))

@@ -38,6 +38,7 @@ from inspectnet.targets import service as targets
 from inspectnet.targets.models import Target
 from tests.conftest import Api, office_id
 from tests.factories import make_person
+from tests.inspections.factories import make_assignment, make_inspection
 
 NODE = "query($id: ID!) { node(id: $id) { id } }"
 TIES = "query($id: ID!) { node(id: $id) { ... on Person { ties { nodes { id } } } } }"
@@ -123,6 +124,15 @@ async def denied(api: Api) -> dict[str, Any]:
             started_on=date(2021, 1, 1),
             ended_on=None,
         )
+        # A team with a need-to-know contact row, so every child model has rows to compare.
+        member = await session.scalar(
+            select(UserAccount).where(
+                UserAccount.office_id == baotou.id, UserAccount.username == "baotou_member"
+            )
+        )
+        assert member is not None
+        inspection = await make_inspection(session, system, target.id)
+        await make_assignment(session, system, inspection, member.id, phone="0472-5550100")
         # The reproduction's collision: a row of another type with the denied person's number.
         b_tie = InterestTie(
             id=a.id,
@@ -206,6 +216,7 @@ async def member_actor(db: Database, policy: PolicyStore) -> Actor:
     extra = [
         PolicyLine("p", ("office_member", "*", "self", "person", "*", "update", "allow")),
         PolicyLine("p", ("office_member", "*", "self", "interest_tie", "*", "update", "allow")),
+        PolicyLine("p", ("office_member", "*", "self", "team_contact", "*", "read", "allow")),
     ]
     return Actor(
         username=account.username,

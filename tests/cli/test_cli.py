@@ -11,6 +11,7 @@ from typer.testing import CliRunner
 
 from inspectnet.accounts.tokens import verify_token
 from inspectnet.cli.main import app
+from inspectnet.demo import DEMO_USERS
 from inspectnet.ids import global_id
 from inspectnet.settings import get_settings
 from tests.conftest import mounted_keys_dir
@@ -174,7 +175,7 @@ def test_a_user_row_for_every_office_is_refused(env: Path) -> None:
 def test_demo_tokens_are_printed_whole_one_per_line(env: Path) -> None:
     result = runner.invoke(app, ["demo", "tokens"], terminal_width=60)
     tokens = [line.strip() for line in result.output.splitlines() if line.startswith("  ")]
-    assert len(tokens) == 7
+    assert len(tokens) == len(DEMO_USERS)
     assert verify_token(get_settings(), tokens[0]) == "nmg.region/region_admin"
 
 

@@ -35,6 +35,7 @@ PLUMBING = {"PageInfo", "Viewer", "UserError", "Query", "Mutation", "Subscriptio
 EXEMPT_FROM_NODE: set[str] = {
     "CalendarYear",  # the State Council's schedule for a year, known by its `year` field
     "OfficeLink",  # an edge, known by (kind, superior, subordinate); nothing refetches it
+    "ViewerCan",  # the door's answers about the node it hangs on, not an object of its own
     "Rule",  # loaded from rules/data/*.yaml, a string id shared across rulesets, no row
     "Ruleset",  # loaded from rules/data/*.yaml, a string id (nmg-2016), no row
     "WarningThresholds",  # two numbers inside a Ruleset
@@ -389,6 +390,7 @@ MADE_AND_UNDONE: dict[str, tuple[str, ...] | str] = {
     "createPlan": "a plan's working copy changes by setPlanItem; retiring a plan is not built yet "
     "(issue 12)",
     "createInboxDownload": "a download link is single-use and expires by itself",
+    "createInspection": "an inspection's life is its stages (issue 13 adds the transitions)",
 }
 MAKES = re.compile(r"^(create|add|grant|link|propose|send|load)[A-Z]")
 

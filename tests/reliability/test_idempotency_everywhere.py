@@ -123,6 +123,7 @@ def _inputs(ids: dict[str, str]) -> dict[str, dict[str, Any]]:
             "startedOn": "2024-01-01",
         },
         "createUserAccount": {"personId": ids["person"], "username": "idem_user"},
+        "createInspection": {"targetId": ids["target"], "name": "幂等专项巡察"},
     }
 
 

@@ -43,6 +43,13 @@ ROLE_LABELS = {
     Role.PLATFORM_OPERATOR: "平台运维",
 }
 RoleEnum = labelled_enum(Role, ROLE_LABELS, name="Role", description="Role in an office (角色)")
+# After the Role enum is labelled: the emergency grants' fields are typed by it.
+from inspectnet.accounts.graphql_emergency import (  # noqa: E402
+    BreakGlassGrantType,
+    EmergencyMutation,
+    TargetBindingType,
+)
+
 RoleGrantOrder = order_input("RoleGrant")
 
 
@@ -290,7 +297,7 @@ class AccountsQuery:
 
 
 @strawberry.type
-class AccountsMutation:
+class AccountsMutation(EmergencyMutation):
     @strawberry.mutation(description="Open an account for a person (开通账号)")
     async def create_user_account(
         self, info: Info, input: CreateUserAccountInput
@@ -420,7 +427,7 @@ class AccountsMutation:
 SCHEMA = SchemaPart(
     query=AccountsQuery,
     mutation=AccountsMutation,
-    types=(UserAccountType, RoleGrantType),
+    types=(UserAccountType, RoleGrantType, BreakGlassGrantType, TargetBindingType),
     fields=(
         TypeField(
             "Office",

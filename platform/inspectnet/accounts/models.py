@@ -19,7 +19,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from inspectnet import clock
 from inspectnet.db import Base, OfficeScoped, Timestamped, UTCDateTime
-from inspectnet.validation import CODE, text_kind
+from inspectnet.validation import CODE, FREE_TEXT, text_kind
 
 
 class Role(enum.StrEnum):
@@ -184,3 +184,43 @@ class SecondFactorRequirement(Base):
     role: Mapped[str] = mapped_column(String(40))
     required: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
+
+
+class TargetBinding(Base, OfficeScoped, Timestamped):
+    """An account of an inspected organisation (target-side user), bound to its target.
+
+    It holds ``target_user`` in ``target:T`` (accounts/access.py) and reads only objects of T
+    marked for the target side (fed-back findings, rectification, the inspection's notice);
+    ``office_id`` is the office covering the target, whose admin binds it.
+    """
+
+    __tablename__ = "target_bindings"
+    __authz_type__ = "target_binding"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("user_accounts.id", ondelete="CASCADE"), unique=True
+    )
+    target_id: Mapped[int] = mapped_column(ForeignKey("targets.id", ondelete="CASCADE"))
+
+
+class BreakGlassGrant(Base, OfficeScoped, Timestamped):
+    """A role held for a few hours in an emergency, with a written reason (紧急授权).
+
+    Audited and announced to the office's admins when it is taken; the policy holds it only
+    between ``valid_from`` and ``valid_until`` (the snapshot expires when it ends).
+    """
+
+    __tablename__ = "break_glass_grants"
+    __authz_type__ = "break_glass_grant"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("user_accounts.id", ondelete="CASCADE"), index=True
+    )
+    role: Mapped[Role] = mapped_column(
+        Enum(Role, native_enum=False, length=40, values_callable=lambda e: [m.value for m in e])
+    )
+    reason: Mapped[str] = mapped_column(String(1000), info=text_kind(FREE_TEXT))
+    valid_from: Mapped[datetime] = mapped_column(UTCDateTime)
+    valid_until: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -8,6 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from inspectnet.accounts.models import (
     PasswordCredential,
     RefreshToken,
+    Role,
     RoleGrant,
     SecondFactorRequirement,
     UserAccount,
@@ -171,3 +172,14 @@ async def own_account(session: AsyncSession, actor: Actor) -> UserAccount | None
         return None
     # system scope: the viewer's own account, which no role is needed to see
     return await session.get(UserAccount, actor.user_id)
+
+
+async def office_admins(session: AsyncSession, office_id: int) -> list[int]:
+    """The accounts holding office_admin in an office: its leaders to be told of an emergency."""
+    rows = await session.scalars(
+        # system scope: who must be told, whatever the acting account may read
+        select(RoleGrant.user_id)
+        .where(RoleGrant.office_id == office_id, RoleGrant.role == Role.OFFICE_ADMIN)
+        .order_by(RoleGrant.user_id)
+    )
+    return list(rows)

@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import event, func, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import ORMExecuteState, Session, SessionTransaction
+from sqlalchemy.sql.util import find_tables
 
 from inspectnet import clock, keyring
 from inspectnet.audit.chain import GENESIS, Head, chain_of, content, seal
@@ -123,7 +124,7 @@ def _seal_at_commit(session: Session) -> None:
 def _seal_before_reading(state: ORMExecuteState) -> None:
     # Read your own writes: a transaction that queries the log sees what it recorded.
     queued = state.is_select and state.session.info.get(_PENDING)
-    if queued and any(mapper.class_ is AuditEntry for mapper in state.all_mappers):
+    if queued and AuditEntry.__table__ in find_tables(state.statement, include_crud=True):
         _seal(state.session)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from inspectnet.network.graph import NetworkIndex
+from inspectnet.authz.sources import OFFICE, Relations, root_of
 
 if TYPE_CHECKING:
     from inspectnet.authz.compiled import CompiledPolicy
@@ -63,8 +63,8 @@ class Actor:
     # readable() predicates by (model, action); shared with the policy snapshot the actor's
     # policy came from (see PolicySnapshot.scopes), or private to the actor.
     scope_cache: dict[tuple[type, str], Any] = field(default_factory=dict, repr=False)
-    # The network's closure loaded with the same policy snapshot (see PolicySnapshot.network).
-    network: NetworkIndex = field(default_factory=NetworkIndex, repr=False)
+    # The relations loaded with the same policy snapshot (see PolicySnapshot.network).
+    network: Relations = field(default_factory=Relations, repr=False)
 
     @property
     def subject(self) -> str:
@@ -72,8 +72,12 @@ class Actor:
 
     def office_ids(self) -> set[int]:
         """Offices where the actor holds a role or a row names it directly."""
-        offices = (office_of_domain(d) for d in self.policy.domains_of(self.subject))
-        return {o for o in offices if o is not None}
+        return self.roots(OFFICE)
+
+    def roots(self, scope: str) -> set[int]:
+        """Offices (or inspections) where the actor holds a role or a row names it directly."""
+        found = (root_of(scope, d) for d in self.policy.domains_of(self.subject))
+        return {r for r in found if r is not None}
 
     @classmethod
     def system(cls, policy: CompiledPolicy, name: str = "cli", request_id: str = "") -> Actor:

@@ -9,13 +9,13 @@ refused mutation is recorded in that office's chain.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any, TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from inspectnet.audit.outbox import Concern, note_concern, refused_read
-from inspectnet.authz.actor import Actor, Denial, office_domain
-from inspectnet.authz.relations import relations_to
+from inspectnet.authz.actor import Actor, Denial
 from inspectnet.authz.resources import (
     NO_TARGET,
     office_of,
@@ -27,6 +27,7 @@ from inspectnet.authz.resources import (
     type_of,
 )
 from inspectnet.authz.scopes import readable
+from inspectnet.authz.sources import INSPECTION, OFFICE, SHARED, domain_of, scope_values
 from inspectnet.errors import Forbidden, NotFound
 from inspectnet.ids import global_id
 from inspectnet.observability.metrics import AUTHZ_DECISIONS
@@ -43,22 +44,39 @@ async def allowed_in(
     office_id: int,
     oid: str,
     tgt: str = NO_TARGET,
+    *,
+    inspection_id: int | None = None,
 ) -> bool:
-    """Whether some office of the actor's, through its relation to ``office_id``, allows it."""
+    """Whether some office (or inspection) of the actor's, through its relation to the
+    object's office (or inspection), allows it."""
+    where = {OFFICE: office_id}
+    if inspection_id is not None:
+        where[INSPECTION] = inspection_id
+    return decides(actor, action, typ, where, oid, tgt)
+
+
+def decides(
+    actor: Actor, action: str, typ: str, where: Mapping[str, int], oid: str, tgt: str
+) -> bool:
+    """The door's one decision: any root of the actor's, in any scope the object lies in,
+    through any relation the object stands in to it, allows ``action`` (no statement)."""
     if actor.is_system:
         return True
-    offices = actor.office_ids()
-    if not offices:
-        return False
     decide = actor.policy.decide
-    if office_id in offices and decide(
-        actor.subject, office_domain(office_id), "self", typ, oid, tgt, action
-    ):
-        return True
-    for actor_office, relations in relations_to(actor.network, office_id, offices).items():
-        for relation in relations:
-            domain = office_domain(actor_office)
-            if decide(actor.subject, domain, relation.value, typ, oid, tgt, action):
+    for scope, value in where.items():
+        roots = actor.roots(scope)
+        if not roots:
+            continue
+        for root, relations in actor.network.relations_to(scope, value, roots).items():
+            domain = domain_of(scope, root)
+            for relation in relations:
+                if decide(actor.subject, domain, relation, typ, oid, tgt, action):
+                    return True
+    if oid.isdigit():
+        for root in actor.roots(OFFICE):
+            if int(oid) in actor.network.shared_with(root, typ) and decide(
+                actor.subject, domain_of(OFFICE, root), SHARED, typ, oid, tgt, action
+            ):
                 return True
     return False
 
@@ -74,8 +92,8 @@ async def _allows(session: AsyncSession, actor: Actor, action: str, obj: Any) ->
     if actor.is_system:
         return True
     model = type(obj)
-    typ, office_id, tgt = type_of(model), office_of(obj), target_of(obj)
-    if not await allowed_in(session, actor, action, typ, office_id, str(obj.id), tgt):
+    typ, tgt = type_of(model), target_of(obj)
+    if not decides(actor, action, typ, scope_values(obj), str(obj.id), tgt):
         return False
     parent = parent_of(model)
     if parent is None:
@@ -90,6 +108,17 @@ async def _allows(session: AsyncSession, actor: Actor, action: str, obj: Any) ->
         if not await _allows(session, actor, needed, found):
             return False
     return True
+
+
+async def can(session: AsyncSession, actor: Actor, action: str, obj: Any) -> bool:
+    """Whether ``require(…, action, obj)`` would pass: the same door, for ``viewerCan``.
+
+    Nothing is remembered for the audit log: asking is not attempting.
+    """
+    owner = owner_of(obj)
+    if owner is not None and owner != actor.user_id and not actor.is_system:
+        return False
+    return await _allows(session, actor, action, obj)
 
 
 async def require(session: AsyncSession, actor: Actor, action: str, obj: Any) -> None:
@@ -126,13 +155,18 @@ async def require_in(
     model: type[Any],
     office_id: int,
     target_id: int | None = None,
+    *,
+    inspection_id: int | None = None,
 ) -> None:
     """Refuse ``action`` on a new or any object of ``model`` in ``office_id`` (and, when it
-    will be part of a target's record, of ``target_id``) unless allowed."""
+    will be part of a target's record, of ``target_id``; of an inspection's, ``inspection_id``)
+    unless allowed."""
     typ = type_of(model)
     tgt = NO_TARGET if target_id is None else target_name(target_id)
     note_concern(session, Concern(office_id))
-    if await allowed_in(session, actor, action, typ, office_id, ANY_OBJECT, tgt):
+    if await allowed_in(
+        session, actor, action, typ, office_id, ANY_OBJECT, tgt, inspection_id=inspection_id
+    ):
         AUTHZ_DECISIONS.labels(action, "allowed").inc()
         return
     _deny(actor, action, typ, None, office_id, Forbidden.default_code)

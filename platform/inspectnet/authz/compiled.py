@@ -47,12 +47,29 @@ class Match:
 
     @classmethod
     def of(cls, pairs: Iterable[_Pair]) -> Match:
-        pairs = set(pairs)
+        # One pass, and the shared empty sets for what is empty: compiling 100,000 rows makes
+        # one Match per effect and key, most of them naming a single object or nothing.
+        every = False
+        oids: list[str] = []
+        tgts: list[str] = []
+        both: list[_Pair] = []
+        for oid, tgt in pairs:
+            if oid == WILDCARD:
+                if tgt == WILDCARD:
+                    every = True
+                else:
+                    tgts.append(tgt)
+            elif tgt == WILDCARD:
+                oids.append(oid)
+            else:
+                both.append((oid, tgt))
+        if not (every or oids or tgts or both):
+            return NONE
         return cls(
-            all=(WILDCARD, WILDCARD) in pairs,
-            oids=frozenset(o for o, t in pairs if t == WILDCARD and o != WILDCARD),
-            tgts=frozenset(t for o, t in pairs if o == WILDCARD and t != WILDCARD),
-            pairs=frozenset((o, t) for o, t in pairs if WILDCARD not in (o, t)),
+            all=every,
+            oids=frozenset(oids) if oids else _NO_IDS,
+            tgts=frozenset(tgts) if tgts else _NO_IDS,
+            pairs=frozenset(both) if both else _NO_PAIRS,
         )
 
     def union(self, other: Match) -> Match:

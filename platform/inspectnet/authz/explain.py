@@ -7,22 +7,23 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from inspectnet.authz.actor import office_domain, user_subject
+from inspectnet.authz.actor import user_subject
 from inspectnet.authz.compiled import Explanation
 from inspectnet.authz.policy import build_reference_enforcer
-from inspectnet.authz.relations import relations_to
-from inspectnet.authz.resources import office_of, parent_action, parent_of, target_of, type_of
+from inspectnet.authz.resources import parent_action, parent_of, target_of, type_of
+from inspectnet.authz.sources import OFFICE, SHARED, domain_of, root_of, scope_values
 from inspectnet.authz.store import PolicyStore
 
 
 @dataclass(frozen=True)
 class PathExplanation:
-    """One (office, relation) through which the request was weighed."""
+    """One (office or inspection, relation) through which the request was weighed."""
 
-    office_id: int
+    office_id: int  # the root: an office, or for scope "inspection" an inspection
     relation: str
     explanation: Explanation
     casbin_allows: bool
+    scope: str = "office"
 
 
 @dataclass(frozen=True)
@@ -44,21 +45,30 @@ async def explain_access(
     enforcer = build_reference_enforcer(snapshot.lines, store.model_path)
     subject, typ, oid = user_subject(user_id), type_of(type(obj)), str(obj.id)
     tgt = target_of(obj)
-    offices = {
-        int(d.removeprefix("office:"))
-        for d in compiled.domains_of(subject)
-        if d.startswith("office:")
-    }
     paths = []
-    for office_id, relations in sorted(
-        relations_to(snapshot.network, office_of(obj), offices).items()
-    ):
-        for relation in sorted(relations):
-            request = (subject, office_domain(office_id), relation.value, typ, oid, tgt, action)
+    for scope, value in scope_values(obj).items():
+        roots = {r for r in (root_of(scope, d) for d in compiled.domains_of(subject)) if r}
+        for root, relations in sorted(snapshot.network.relations_to(scope, value, roots).items()):
+            for relation in sorted(relations):
+                request = (subject, domain_of(scope, root), relation, typ, oid, tgt, action)
+                paths.append(
+                    PathExplanation(
+                        office_id=root,
+                        relation=relation,
+                        explanation=compiled.explain(*request),
+                        casbin_allows=bool(enforcer.enforce(*request)),
+                        scope=scope,
+                    )
+                )
+    # 移交: an office of the user's the object was shared with (authz/shares.py).
+    offices = {r for r in (root_of(OFFICE, d) for d in compiled.domains_of(subject)) if r}
+    for office in sorted(offices):
+        if obj.id in snapshot.network.shared_with(office, typ):
+            request = (subject, domain_of(OFFICE, office), SHARED, typ, oid, tgt, action)
             paths.append(
                 PathExplanation(
-                    office_id=office_id,
-                    relation=relation.value,
+                    office_id=office,
+                    relation=SHARED,
                     explanation=compiled.explain(*request),
                     casbin_allows=bool(enforcer.enforce(*request)),
                 )

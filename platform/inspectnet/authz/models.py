@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Enum, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from inspectnet.accounts.models import Role
 from inspectnet.db import Base, OfficeScoped, Timestamped, UTCDateTime
 
 
@@ -60,9 +59,9 @@ class PlatformGrant(Base, Timestamped):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("user_accounts.id", ondelete="CASCADE"))
-    role: Mapped[Role] = mapped_column(
-        Enum(Role, native_enum=False, length=40, values_callable=lambda e: [m.value for m in e])
-    )
+    # A role's name as the accounts domain spells it (store.PLATFORM_ROLES): the door names
+    # roles, it does not import the accounts' enum.
+    role: Mapped[str] = mapped_column(String(40))
 
 
 class PersonIdentity(Base, Timestamped):
@@ -97,3 +96,22 @@ class Recusal(Base, OfficeScoped, Timestamped):
     target_id: Mapped[int] = mapped_column(ForeignKey("targets.id", ondelete="CASCADE"))
     reason: Mapped[str] = mapped_column(String(500))
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
+
+
+class Share(Base, OfficeScoped, Timestamped):
+    """移交: one object shared with a receiving office (``office_id``), which then reads it
+    through the relation ``shared`` (nmg-2016 §31, qh-zrzyt §20): exactly the objects shared
+    with it, nothing around them."""
+
+    __tablename__ = "shares"
+    __table_args__ = (UniqueConstraint("object_type", "object_id", "office_id"),)
+    __authz_type__ = "share"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    object_type: Mapped[str] = mapped_column(String(40))
+    object_id: Mapped[int] = mapped_column(Integer)
+    # The account that shared it (None: the platform itself, from the command line).
+    granted_by: Mapped[int | None] = mapped_column(
+        ForeignKey("user_accounts.id", ondelete="SET NULL"), default=None
+    )
+    reason: Mapped[str] = mapped_column(String(500))

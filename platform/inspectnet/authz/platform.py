@@ -8,19 +8,20 @@ grants live in ``office:N`` domains and never reach this one.
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from inspectnet.accounts.models import Role, UserAccount
 from inspectnet.audit.service import record
 from inspectnet.authz.actor import PLATFORM_DOMAIN, Actor, Denial
 from inspectnet.authz.changes import policy_changed
 from inspectnet.authz.models import PlatformGrant
-from inspectnet.authz.relations import Relation
-from inspectnet.authz.store import PLATFORM_ROLES
+from inspectnet.authz.resources import model_of_type
+from inspectnet.authz.sources import SELF
+from inspectnet.authz.store import PLATFORM_OPERATOR, PLATFORM_ROLES
 from inspectnet.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from inspectnet.ids import global_id_of
-from inspectnet.network.models import Office
 from inspectnet.observability.metrics import AUTHZ_DECISIONS
 
 ANY_OBJECT = "*"
@@ -30,9 +31,7 @@ def allowed_on_platform(actor: Actor, action: str, typ: str, oid: str = ANY_OBJE
     """Whether the actor's platform roles allow ``action`` on ``typ`` (the system always may)."""
     if actor.is_system:
         return True
-    return actor.policy.decide(
-        actor.subject, PLATFORM_DOMAIN, Relation.SELF.value, typ, oid, "", action
-    )
+    return actor.policy.decide(actor.subject, PLATFORM_DOMAIN, SELF, typ, oid, "", action)
 
 
 def require_platform(actor: Actor, action: str, typ: str, oid: str = ANY_OBJECT) -> None:
@@ -46,8 +45,9 @@ def require_platform(actor: Actor, action: str, typ: str, oid: str = ANY_OBJECT)
     raise Forbidden("只有平台运维人员可以执行此操作", code=Forbidden.default_code)
 
 
-async def find_account(session: AsyncSession, ref: str) -> UserAccount:
+async def find_account(session: AsyncSession, ref: str) -> Any:
     """An account by id (``17``) or as ``officecode/username`` (the home office's code)."""
+    UserAccount, Office = model_of_type("user_account"), model_of_type("office")
     text = ref.strip()
     if text.isdigit():
         account = await session.get(UserAccount, int(text))
@@ -73,12 +73,12 @@ async def find_account(session: AsyncSession, ref: str) -> UserAccount:
 
 
 async def grant_platform_role(
-    session: AsyncSession, actor: Actor, *, user_id: int, role: Role = Role.PLATFORM_OPERATOR
+    session: AsyncSession, actor: Actor, *, user_id: int, role: str = PLATFORM_OPERATOR
 ) -> PlatformGrant:
     """Give an account a platform role (audited; the policy reloads after the commit)."""
     require_platform(actor, "create", PlatformGrant.__authz_type__)
     _platform_role(role)
-    account = await session.get(UserAccount, user_id)
+    account = await session.get(model_of_type("user_account"), user_id)
     if account is None:
         raise NotFound(f"账号 {user_id} 不存在", code="ACCOUNT_NOT_FOUND", field="user")
     existing = await session.scalar(
@@ -94,14 +94,14 @@ async def grant_platform_role(
         actor,
         "platform_grant.create",
         object_id=global_id_of(grant),
-        detail={"user": global_id_of(account), "role": role.value},
+        detail={"user": global_id_of(account), "role": str(role)},
     )
     await policy_changed(session, actor)
     return grant
 
 
 async def revoke_platform_role(
-    session: AsyncSession, actor: Actor, *, user_id: int, role: Role = Role.PLATFORM_OPERATOR
+    session: AsyncSession, actor: Actor, *, user_id: int, role: str = PLATFORM_OPERATOR
 ) -> PlatformGrant:
     """Take a platform role away (audited); the account loses it at the next reload."""
     require_platform(actor, "delete", PlatformGrant.__authz_type__)
@@ -118,14 +118,12 @@ async def revoke_platform_role(
         actor,
         "platform_grant.delete",
         object_id=global_id_of(grant),
-        detail={"user_id": user_id, "role": role.value},
+        detail={"user_id": user_id, "role": str(role)},
     )
     await policy_changed(session, actor)
     return grant
 
 
-def _platform_role(role: Role) -> None:
-    if role.value not in PLATFORM_ROLES:
-        raise ValidationFailed(
-            f"{role.value} 不是平台角色", code="NOT_A_PLATFORM_ROLE", field="role"
-        )
+def _platform_role(role: str) -> None:
+    if role not in PLATFORM_ROLES:
+        raise ValidationFailed(f"{role} 不是平台角色", code="NOT_A_PLATFORM_ROLE", field="role")

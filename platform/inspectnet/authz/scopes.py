@@ -1,10 +1,12 @@
 """``readable``: the predicate that narrows every list, count, loader and single read.
 
-A decision for one object is ``decide(user, office_domain(A), rel, type, id, target, action)``
-for some office A where the actor holds a role; here the same decisions are turned into SQL over
-office ids (self, or the offices in a relation, from the network closure loaded with the policy
-snapshot) and allow/deny sets of object ids, targets (``__authz_target_column__``) and pairs, so lists are filtered by the database and never by
-loading rows and dropping them in Python; no statement walks the network.
+A decision for one object is ``decide(user, <scope>:A, rel, type, id, target, action)`` for
+some office (or inspection) A where the actor holds a role; here the same decisions are turned
+into SQL over the object's scope column (its office, or its inspection) compared with the
+values a relation names (self, the offices below on a line, an inspection in its mission
+phase: authz/sources.py, loaded with the policy snapshot) and allow/deny sets of object ids,
+targets (``__authz_target_column__``) and pairs, so lists are filtered by the database and
+never by loading rows and dropping them in Python; no statement walks the network.
 """
 
 from __future__ import annotations
@@ -14,17 +16,24 @@ from typing import Any, TypeVar
 
 from sqlalchemy import ColumnElement, Select, and_, false, not_, or_, select, true
 
-from inspectnet.authz.actor import Actor, office_domain
-from inspectnet.authz.relations import Relation, offices_in_relation, offices_in_relation_query
+from inspectnet.authz.actor import Actor
+from inspectnet.authz.models import Share
 from inspectnet.authz.resources import (
     NO_TARGET,
-    office_column,
     owner_column,
     parent_action,
     parent_of,
     target_column,
     target_id_of_name,
     type_of,
+)
+from inspectnet.authz.sources import (
+    OFFICE,
+    SCOPES,
+    SHARED,
+    Relations,
+    domain_of,
+    scope_column_name,
 )
 from inspectnet.ids import is_valid_pk
 
@@ -71,28 +80,46 @@ def _with_parent(
 
 
 def _build_filter(actor: Actor, model: type[Any], action: str) -> ColumnElement[bool]:
+    clauses: list[ColumnElement[bool]] = []
+    for scope in SCOPES:
+        column_name = scope_column_name(model, scope)
+        if column_name is not None:
+            clauses.extend(_scope_clauses(actor, model, action, scope, getattr(model, column_name)))
+    clauses.extend(_shared_clauses(actor, model, action))
+    allowed = or_(*clauses) if clauses else false()
+    owner = owner_column(model)
+    if owner is None:
+        return allowed
+    # An owned row (a notification) is its owner's alone, whatever the policy says of its office.
+    return and_(owner == actor.user_id, allowed) if actor.user_id is not None else false()
+
+
+def _scope_clauses(
+    actor: Actor, model: type[Any], action: str, scope: str, scope_col: Any
+) -> list[ColumnElement[bool]]:
+    """The rows granted through domains of one scope (offices, or inspections)."""
     typ = type_of(model)
-    office_col = office_column(model)
     tgt_col = target_column(model)
     id_col = model.id
-    # Offices where every object is granted, whatever the relation that grants it.
+    relations = actor.network
+    # Scope values where every object is granted, whatever the relation that grants it.
     plain: set[int] = set()
-    plain_from: list[tuple[Relation, int]] = []
+    plain_from: list[tuple[str, int]] = []
     special: list[ColumnElement[bool]] = []
-    for office_id in sorted(actor.office_ids()):
-        domain = office_domain(office_id)
-        for relation in Relation:
-            grant = actor.policy.grant(actor.subject, domain, relation.value, typ, action)
+    for root in sorted(actor.roots(scope)):
+        domain = domain_of(scope, root)
+        for relation in relations.of(scope):
+            grant = actor.policy.grant(actor.subject, domain, relation, typ, action)
             if grant.is_empty:
                 continue
+            related = relations.related(scope, relation, root)
             if grant.all_objects and not grant.has_denials:
-                plain |= offices_in_relation(actor.network, relation, office_id)
-                plain_from.append((relation, office_id))
+                plain |= related
+                plain_from.append((relation, root))
                 continue
-            related = offices_in_relation(actor.network, relation, office_id)
             if not related:
                 continue
-            parts = [_office_in(office_col, related, [(relation, office_id)])]
+            parts = [_scope_in(relations, scope, scope_col, related, [(relation, root)])]
             if not grant.all_objects:
                 parts.append(
                     _names(
@@ -105,14 +132,49 @@ def _build_filter(actor: Actor, model: type[Any], action: str) -> ColumnElement[
                 )
                 parts.append(not_(denied))
             special.append(and_(*parts))
-    clauses = [_office_in(office_col, plain, plain_from)] if plain else []
+    clauses = [_scope_in(relations, scope, scope_col, plain, plain_from)] if plain else []
     clauses.extend(special)
-    allowed = or_(*clauses) if clauses else false()
-    owner = owner_column(model)
-    if owner is None:
-        return allowed
-    # An owned row (a notification) is its owner's alone, whatever the policy says of its office.
-    return and_(owner == actor.user_id, allowed) if actor.user_id is not None else false()
+    return clauses
+
+
+def _shared_clauses(actor: Actor, model: type[Any], action: str) -> list[ColumnElement[bool]]:
+    """The rows shared with an office of the actor's (移交), as the relation ``shared`` allows."""
+    typ = type_of(model)
+    clauses: list[ColumnElement[bool]] = []
+    for root in sorted(actor.roots(OFFICE)):
+        ids = actor.network.shared_with(root, typ)
+        if not ids:
+            continue
+        grant = actor.policy.grant(actor.subject, domain_of(OFFICE, root), SHARED, typ, action)
+        if grant.is_empty:
+            continue
+        parts = [_shared_in(model.id, root, typ, ids)]
+        tgt_col = target_column(model)
+        if not grant.all_objects:
+            parts.append(
+                _names(
+                    model.id, tgt_col, grant.allowed_oids, grant.allowed_tgts, grant.allowed_pairs
+                )
+            )
+        if grant.has_denials:
+            parts.append(
+                not_(
+                    _names(
+                        model.id, tgt_col, grant.denied_oids, grant.denied_tgts, grant.denied_pairs
+                    )
+                )
+            )
+        clauses.append(and_(*parts))
+    return clauses
+
+
+def _shared_in(id_col: Any, office: int, typ: str, ids: frozenset[int]) -> ColumnElement[bool]:
+    if len(ids) <= MAX_BOUND_OFFICES:
+        return id_col.in_(sorted(ids))  # type: ignore[no-any-return]
+    # As many as loaded with the snapshot: sharing bumps the policy version, so they agree.
+    return id_col.in_(  # type: ignore[no-any-return]
+        select(Share.object_id).where(Share.office_id == office, Share.object_type == typ)
+    )
 
 
 def _names(
@@ -151,13 +213,23 @@ def _target_in(tgt_col: Any, tgts: frozenset[str]) -> ColumnElement[bool]:
     return or_(*clauses) if clauses else false()
 
 
-def _office_in(
-    office_col: Any, offices: set[int] | frozenset[int], parts: list[tuple[Relation, int]]
+def _scope_in(
+    relations: Relations,
+    scope: str,
+    column: Any,
+    values: set[int] | frozenset[int],
+    parts: list[tuple[str, int]],
 ) -> ColumnElement[bool]:
-    """``office IN (the set)``: its values, or past the limit the closure lookups it came from."""
-    if len(offices) <= MAX_BOUND_OFFICES:
-        return office_col.in_(sorted(offices))  # type: ignore[no-any-return]
-    return or_(*(office_col.in_(offices_in_relation_query(rel, root)) for rel, root in parts))
+    """``column IN (the set)``: its values, or past the limit the lookups it came from."""
+    if len(values) <= MAX_BOUND_OFFICES:
+        return column.in_(sorted(values))  # type: ignore[no-any-return]
+    clauses = []
+    for rel, root in parts:
+        query = relations.related_query(scope, rel, root)
+        # A source without a query (self, a phase) relates only a few values: bind them.
+        found = sorted(relations.related(scope, rel, root)) if query is None else query
+        clauses.append(column.in_(found))
+    return or_(*clauses)
 
 
 def _row_ids(oids: Iterable[str]) -> list[int]:

@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import enum
-from typing import Any
 
-from sqlalchemy import Enum, ForeignKey, Select, String, UniqueConstraint, select
+from sqlalchemy import Enum, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from inspectnet.authz.store import GRANT_SOURCES
 from inspectnet.db import Base, OfficeScoped, Timestamped
 from inspectnet.validation import NAME, text_kind
 
@@ -69,11 +67,3 @@ class BodyMember(Base, OfficeScoped, Timestamped):
     )
     position: Mapped[Position] = mapped_column(_enum(Position))
     role: Mapped[str] = mapped_column(String(60), info=text_kind(NAME))  # body_role(kind, position)
-
-
-def _member_grants() -> Select[Any]:
-    # system scope: the policy store reads every seat, as it reads every role grant
-    return select(BodyMember.user_id, BodyMember.role, BodyMember.office_id)
-
-
-GRANT_SOURCES.append(_member_grants)

@@ -109,7 +109,7 @@ def _print(result: AccessExplanation, indent: str) -> None:
     for path in result.paths:
         casbin = "allow" if path.casbin_allows else "deny"
         console.print(
-            f"{indent}  via office:{path.office_id} as {path.relation} (casbin enforce: {casbin})"
+            f"{indent}  via {path.scope}:{path.office_id} as {path.relation} (casbin enforce: {casbin})"
         )
         for line in path.explanation.describe():
             console.print(f"{indent}    {line}", highlight=False)

@@ -47,3 +47,24 @@ async def linked_by_global_id(info: Info, value: str | None) -> Any | None:
     if node_entry(type_name) is None:
         return None
     return await linked(info, type_name, pk)
+
+
+async def need_to_know(info: Info, model: type[Any], key: str, owner_pk: int) -> Any | None:
+    """A need-to-know field's row for its owner (``model.<key> == owner_pk``), or None.
+
+    The field lives in its own table with its own ``__authz_type__`` (and the owner as its
+    ``__authz_parent__``), so it is read through ``readable`` like any row: every reader the
+    policy does not give that type gets null, by construction, never by a resolver's ``if``.
+    """
+    actor = info.context.actor
+    column = getattr(model, key)
+    ctx = info.context
+
+    async def batch(owners: list[int]) -> list[Any]:
+        rows = (
+            await ctx.session.execute(readable(actor, model).where(column.in_(owners)))
+        ).scalars()
+        found = {getattr(row, key): row for row in rows}
+        return [found.get(o) for o in owners]
+
+    return await ctx.loader((f"need_to_know.{model.__name__}", key), batch).load(owner_pk)

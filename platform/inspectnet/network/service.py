@@ -11,7 +11,9 @@ from inspectnet.audit.service import record
 from inspectnet.authz.actor import Actor
 from inspectnet.authz.changes import policy_changed
 from inspectnet.authz.checks import get_readable, require
-from inspectnet.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from inspectnet.authz.platform import require_platform
+from inspectnet.authz.resources import type_of
+from inspectnet.errors import Conflict, NotFound, ValidationFailed
 from inspectnet.ids import global_id, global_id_of
 from inspectnet.network import graph, repository
 from inspectnet.network.models import (
@@ -59,8 +61,10 @@ async def create_office(
     if superior_id is not None:
         superior = await get_readable(session, actor, Office, superior_id)
         await require(session, actor, "create", superior)
-    elif not actor.is_system:
-        raise Forbidden("只有平台可以创建顶层办公室", code="FORBIDDEN", field="superiorId")
+    else:
+        # A new region's top office is the platform's to create (no office is above it): the
+        # door decides in the platform domain, where no office role reaches.
+        require_platform(actor, "create_region", type_of(Office))
     if await repository.office_by_code(session, code) is not None:
         # Say only that it is taken: naming the office (or tenant) using it would reveal it.
         raise Conflict("该代码已被使用，请换一个", code="CODE_TAKEN", field="code")

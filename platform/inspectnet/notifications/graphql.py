@@ -35,7 +35,7 @@ if TYPE_CHECKING:
 
 NotificationKindEnum = labelled_enum(
     NotificationKind,
-    {NotificationKind.NOTICE: "机构通知"},
+    {NotificationKind.NOTICE: "机构通知", NotificationKind.BREAK_GLASS: "紧急授权"},
     name="NotificationKind",
     description="What a notification is about (通知类型)",
 )

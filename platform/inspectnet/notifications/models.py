@@ -16,6 +16,7 @@ class NotificationKind(enum.StrEnum):
     """What a notification is about; each domain that raises notifications adds its kinds here."""
 
     NOTICE = "notice"  # an office admin's notice to accounts of its office (机构通知)
+    BREAK_GLASS = "break_glass"  # someone took an emergency grant in the office (紧急授权)
 
 
 class Notification(Base, OfficeScoped):

@@ -9,6 +9,7 @@ import strawberry
 from sqlalchemy import ColumnElement
 
 from inspectnet.authz.checks import get_readable
+from inspectnet.graphql.can import ViewerCan, viewer_can_field
 from inspectnet.graphql.context import Info
 from inspectnet.graphql.errors import UserError
 from inspectnet.graphql.fields import connection_field
@@ -142,6 +143,7 @@ class TargetType(Node, Stamped):
     )
     pk: strawberry.Private[int]
     office_pk: strawberry.Private[int]
+    viewer_can: ViewerCan = viewer_can_field("Target")
 
     @classmethod
     def from_row(cls, row: Target) -> TargetType:

@@ -1,0 +1,107 @@
+"""An inspection of one target by one office, and its team's mission grants."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from sqlalchemy import Enum, ForeignKey, Index, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from inspectnet.concurrency import Versioned
+from inspectnet.db import Base, OfficeScoped, Timestamped, UTCDateTime
+from inspectnet.validation import NAME, text_kind
+
+
+class Stage(enum.StrEnum):
+    """The life of one inspection (DOMAIN.md, nmg-2016 §24–§35, qh-zrzyt §13–§19, §27)."""
+
+    PLANNED = "planned"
+    TEAM_FORMED = "team_formed"
+    NOTIFIED = "notified"
+    ON_SITE = "on_site"
+    LEFT_SITE = "left_site"
+    REPORTED = "reported"
+    HEARD = "heard"
+    FED_BACK = "fed_back"
+    ARCHIVED = "archived"
+
+
+STAGES = tuple(Stage)
+
+
+class TeamRole(enum.StrEnum):
+    """Roles held in one inspection only (一次一授权, nmg-2016 §9, §14; qh-zrzyt §9)."""
+
+    LEADER = "leader"  # 组长
+    DEPUTY = "deputy"  # 副组长
+    COMMISSIONER = "commissioner"  # 巡视专员
+    LIAISON = "liaison"  # 联络员
+    MEMBER = "member"  # 组员
+    INTAKE_HANDLER = "intake_handler"  # 信访受理人员 (sees petitioners, DOMAIN.md Confidentiality)
+
+
+def _enum(kind: type[enum.Enum]) -> Enum:
+    return Enum(kind, native_enum=False, length=40, values_callable=lambda e: [m.value for m in e])
+
+
+class Inspection(Base, OfficeScoped, Timestamped, Versioned):
+    """One inspection of a target by the office that covers it; its stage drives team grants."""
+
+    __tablename__ = "inspections"
+    __authz_type__ = "inspection"
+    __authz_target_column__ = "target_id"
+    # The inspection is its own scope: a team role in ``inspection:N`` reaches it.
+    __authz_inspection_column__ = "id"
+    # The target is notified of its inspection (nmg-2016 §25, qh-zrzyt §13): target-side.
+    __authz_target_side__ = True
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    target_id: Mapped[int] = mapped_column(
+        ForeignKey("targets.id", ondelete="RESTRICT"), index=True
+    )
+    name: Mapped[str] = mapped_column(String(200), info=text_kind(NAME))
+    stage: Mapped[Stage] = mapped_column(_enum(Stage), default=Stage.PLANNED)
+
+
+class TeamAssignment(Base, OfficeScoped, Timestamped):
+    """A role held by an account in one inspection, for a period (a mission grant)."""
+
+    __tablename__ = "team_assignments"
+    __office_index__ = False
+    __table_args__ = (Index("ix_team_assignments_inspection_id_id", "inspection_id", "id"),)
+    __authz_type__ = "team_assignment"
+    __authz_target_column__ = "target_id"
+    __authz_inspection_column__ = "inspection_id"
+    __authz_parent__ = ("inspection_id", Inspection)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    inspection_id: Mapped[int] = mapped_column(ForeignKey("inspections.id", ondelete="CASCADE"))
+    # The inspection's target, kept on the row so a recusal's deny reaches it by its own column.
+    target_id: Mapped[int] = mapped_column(ForeignKey("targets.id", ondelete="RESTRICT"))
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("user_accounts.id", ondelete="CASCADE"), index=True
+    )
+    role: Mapped[TeamRole] = mapped_column(_enum(TeamRole))
+    valid_from: Mapped[datetime] = mapped_column(UTCDateTime)
+    valid_until: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
+
+
+class TeamContact(Base, OfficeScoped, Timestamped):
+    """A team member's contact phone: a need-to-know field in its own table and type, read
+    through ``readable`` like any row, so a reader without ``team_contact`` gets null."""
+
+    __tablename__ = "team_contacts"
+    __office_index__ = False
+    __authz_type__ = "team_contact"
+    __authz_target_column__ = "target_id"
+    __authz_inspection_column__ = "inspection_id"
+    __authz_parent__ = ("assignment_id", TeamAssignment)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assignment_id: Mapped[int] = mapped_column(
+        ForeignKey("team_assignments.id", ondelete="CASCADE"), unique=True
+    )
+    inspection_id: Mapped[int] = mapped_column(ForeignKey("inspections.id", ondelete="CASCADE"))
+    target_id: Mapped[int] = mapped_column(ForeignKey("targets.id", ondelete="RESTRICT"))
+    phone: Mapped[str] = mapped_column(String(32), info=text_kind(NAME))
