@@ -11,8 +11,7 @@ import asyncio
 import typer
 from rich.console import Console
 
-from inspectnet.authz.actor import Actor
-from inspectnet.cli.runtime import runtime
+from inspectnet.cli.runtime import runtime, system_work
 from inspectnet.filings import duties
 from inspectnet.settings import Settings
 
@@ -27,9 +26,10 @@ def _duties() -> None:
 
 async def sweep(settings: Settings | None) -> int:
     """Create the due items of the last ended period, in one committed unit of work."""
-    async with runtime(settings) as rt, rt.database.transaction(write=True) as session:
-        actor = Actor.system(rt.policy.compiled, name="cli")
-        return await duties.sweep(session, actor)
+    async with runtime(settings) as rt, system_work(rt, "duties") as work:
+        return await work.attempt(
+            "filing.duties.sweep", lambda: duties.sweep(work.session, work.actor)
+        )
 
 
 @duties_app.command("sweep")
