@@ -1,4 +1,4 @@
-"""CLI adapter for duties: ``inspectnet duties sweep`` creates the due items that fell due.
+"""CLI adapter for duties: ``inspectnet duties sweep`` creates the due items and warns.
 
 Idempotent and safe on several replicas at once (filings/duties.py); the Helm chart may run it
 as a CronJob.
@@ -24,7 +24,7 @@ def _duties() -> None:
     """Periodic filing duties."""
 
 
-async def sweep(settings: Settings | None) -> int:
+async def sweep(settings: Settings | None) -> duties.Swept:
     """Create the due items of the last ended period, in one committed unit of work."""
     async with runtime(settings) as rt, system_work(rt, "duties") as work:
         return await work.attempt(
@@ -35,5 +35,8 @@ async def sweep(settings: Settings | None) -> int:
 @duties_app.command("sweep")
 def sweep_command() -> None:
     """Create the due items that fell due and do not exist yet (idempotent)."""
-    created = asyncio.run(sweep(None))
-    console.print(f"{created} due items created")
+    swept = asyncio.run(sweep(None))
+    console.print(
+        f"{swept.created} due items created; warned {swept.due_soon} due soon,"
+        f" {swept.overdue} overdue"
+    )

@@ -69,6 +69,9 @@ class Filing(Base, OfficeScoped, Timestamped, Versioned):
     submitted_by: Mapped[int | None] = mapped_column(
         ForeignKey("user_accounts.id", ondelete="SET NULL")
     )
+    # The last warning the duties sweep raised for this due item (due_soon, then overdue):
+    # moved by one conditional UPDATE, so each warning is notified once whatever runs at once.
+    warned: Mapped[str | None] = mapped_column(String(20), info=text_kind(CODE))
 
 
 class FilingDecision(Base, OfficeScoped, Timestamped):
