@@ -5,9 +5,11 @@ from __future__ import annotations
 from datetime import date, datetime
 
 import strawberry
+from sqlalchemy.ext.asyncio import AsyncSession
 from strawberry.scalars import JSON
 
 from inspectnet import clock
+from inspectnet.authz.actor import Actor
 from inspectnet.filings import links, repository, service
 from inspectnet.filings.models import Decision, Filing, FilingDecision, FilingState, InboxStatus
 from inspectnet.filings.repository import InboxFilter
@@ -18,7 +20,7 @@ from inspectnet.graphql.fields import connection_field
 from inspectnet.graphql.labels import labelled_enum
 from inspectnet.graphql.mutations import run_mutation
 from inspectnet.graphql.nodes import register_node
-from inspectnet.graphql.parts import SchemaPart, TypeField
+from inspectnet.graphql.parts import DownloadRoute, SchemaPart, Served, TypeField
 from inspectnet.graphql.relay import Connection, Node, connection
 from inspectnet.graphql.stamps import Stamped, stamps
 from inspectnet.ids import expect_global_id, global_id
@@ -352,7 +354,19 @@ class FilingsMutation:
         )
 
 
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+async def serve_inbox_download(session: AsyncSession, actor: Actor, token: str) -> Served:
+    """The inbox export a single-use link names (``GET /downloads/<token>``)."""
+    return Served(await links.redeem(session, actor, token), XLSX, "inbox.xlsx")
+
+
 SCHEMA = SchemaPart(
+    downloads=(
+        # Gone (410) for a link used, expired, forged or issued to another account.
+        DownloadRoute(links.PATH, "filing.inbox.download", serve_inbox_download, 410),
+    ),
     query=FilingsQuery,
     mutation=FilingsMutation,
     types=(FilingType, FilingDecisionType, InboxCountType),
