@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -18,13 +19,21 @@ from inspectnet.graphql.context import Info
 from inspectnet.graphql.errors import UserError
 from inspectnet.graphql.fields import connection_field
 from inspectnet.graphql.labels import labelled_enum
+from inspectnet.graphql.links import linked
 from inspectnet.graphql.mutations import run_mutation
 from inspectnet.graphql.nodes import register_node
 from inspectnet.graphql.parts import DownloadRoute, SchemaPart, Served, TypeField
 from inspectnet.graphql.relay import Connection, Node, connection
 from inspectnet.graphql.stamps import Stamped, stamps
 from inspectnet.ids import expect_global_id, global_id
+from inspectnet.network.loaders import office_by_id
 from inspectnet.rules.deadlines import Colour
+
+if TYPE_CHECKING:
+    from inspectnet.accounts.graphql import UserAccountType
+    from inspectnet.network.graphql import OfficeType
+
+OFFICE = strawberry.lazy("inspectnet.network.graphql")
 
 FilingStateEnum = labelled_enum(
     FilingState,
@@ -69,8 +78,8 @@ DecisionEnum = labelled_enum(
 class FilingDecisionType(Node, Stamped):
     decision: DecisionEnum = strawberry.field(description="Decision (处理)")  # type: ignore[valid-type]
     reason: str | None = strawberry.field(description="Reason (理由)")
-    decided_by: strawberry.ID | None = strawberry.field(description="Who decided (处理人)")
     decided_at: datetime = strawberry.field(description="When (处理时间)")
+    decided_by_pk: strawberry.Private[int | None]
 
     @classmethod
     def from_row(cls, row: FilingDecision) -> FilingDecisionType:
@@ -79,9 +88,15 @@ class FilingDecisionType(Node, Stamped):
             id=strawberry.ID(global_id("FilingDecision", row.id)),
             decision=row.decision,
             reason=row.reason,
-            decided_by=row.decided_by and strawberry.ID(global_id("UserAccount", row.decided_by)),
+            decided_by_pk=row.decided_by,
             decided_at=row.decided_at,
         )
+
+    @strawberry.field(description="Who decided, null if gone or hidden (处理人)")
+    async def decided_by(
+        self, info: Info
+    ) -> Annotated[UserAccountType, strawberry.lazy("inspectnet.accounts.graphql")] | None:
+        return await linked(info, "UserAccount", self.decided_by_pk)
 
 
 @strawberry.type(
@@ -91,8 +106,6 @@ class FilingType(Node, Stamped):
     rule_id: str = strawberry.field(description="The duty of the filer's ruleset (报备报批事项)")
     mode: str = strawberry.field(description="record or approval (报备或报批)")
     recipient: str = strawberry.field(description="Who decides, as the rule names it (接收方)")
-    office_id: strawberry.ID = strawberry.field(description="The filing office (报送机构)")
-    to_office_id: strawberry.ID = strawberry.field(description="The office filed to (接收机构)")
     number: int = strawberry.field(description="Version number (版本号)")
     title: str = strawberry.field(description="Title (标题)")
     state: FilingStateEnum = strawberry.field(description="State (状态)")  # type: ignore[valid-type]
@@ -106,6 +119,8 @@ class FilingType(Node, Stamped):
     )
     snapshot: JSON | None = strawberry.field(description="The frozen content (报送内容)")
     pk: strawberry.Private[int]
+    office_pk: strawberry.Private[int]
+    to_office_pk: strawberry.Private[int]
 
     @classmethod
     def from_row(cls, row: Filing) -> FilingType:
@@ -117,8 +132,8 @@ class FilingType(Node, Stamped):
             rule_id=row.rule_id,
             mode=row.mode,
             recipient=row.recipient,
-            office_id=strawberry.ID(global_id("Office", row.office_id)),
-            to_office_id=strawberry.ID(global_id("Office", row.to_office_id)),
+            office_pk=row.office_id,
+            to_office_pk=row.to_office_id,
             number=row.number,
             title=row.title,
             state=row.state,
@@ -132,6 +147,14 @@ class FilingType(Node, Stamped):
     decisions = connection_field(
         repository.decisions_of, FilingDecisionType, description="Decisions (处理意见)"
     )
+
+    @strawberry.field(description="The filing office, null if hidden (报送机构)")
+    async def office(self, info: Info) -> Annotated[OfficeType, OFFICE] | None:
+        return await office_by_id(info, self.office_pk)
+
+    @strawberry.field(description="The office filed to, null if hidden (接收机构)")
+    async def to_office(self, info: Info) -> Annotated[OfficeType, OFFICE] | None:
+        return await office_by_id(info, self.to_office_pk)
 
 
 @strawberry.type(name="FieldChange", description="A field that differs between versions (差异)")
@@ -221,8 +244,12 @@ class StatisticType:
 
 @strawberry.type(name="Rollup", description="A subordinate office's statistics (下级机构汇总)")
 class RollupType:
-    office_id: strawberry.ID = strawberry.field(description="The subordinate office (下级机构)")
     statistics: list[StatisticType] = strawberry.field(description="Its statistics (统计)")
+    office_pk: strawberry.Private[int]
+
+    @strawberry.field(description="The subordinate office (下级机构)")
+    async def office(self, info: Info) -> Annotated[OfficeType, OFFICE] | None:
+        return await office_by_id(info, self.office_pk)
 
 
 async def office_rollups(root: strawberry.Parent[object], info: Info) -> list[RollupType]:
@@ -232,7 +259,7 @@ async def office_rollups(root: strawberry.Parent[object], info: Info) -> list[Ro
     names = {s.key: s.name_zh for s in REGISTRY}
     return [
         RollupType(
-            office_id=strawberry.ID(global_id("Office", row.office_id)),
+            office_pk=row.office_id,
             statistics=[
                 StatisticType(key=k, name=names[k], value=v) for k, v in row.values.items()
             ],
