@@ -7,7 +7,8 @@ these documented defaults apply:
 * period: the calendar quarter (``PERIOD_MONTHS``);
 * deadline: ``GRACE_WORKING_DAYS`` working days after the quarter ends, counted by the
   deadline engine's working-day calendar (rules/calendar.py, statutory holidays included);
-* yellow: ``YELLOW_DAYS`` calendar days before the deadline; red: past it.
+* yellow: the days before the deadline the office filed to set for the duty, by default
+  ``warnings.DEFAULT_YELLOW_DAYS`` calendar days (filings/warnings.py); red: past it.
 
 The sweep then warns the filers of due items that turned yellow or red (filings/notices.py).
 
@@ -30,7 +31,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from inspectnet import clock
 from inspectnet.authz.actor import Actor
-from inspectnet.filings import notices, repository
+from inspectnet.filings import notices, repository, warnings
 from inspectnet.filings.models import Filing, FilingState, InboxStatus
 from inspectnet.network.models import Office
 from inspectnet.rules.calendar import PeriodUnit
@@ -40,7 +41,6 @@ from inspectnet.rules.service import calendar_from_db
 
 PERIOD_MONTHS = 3
 GRACE_WORKING_DAYS = 10
-YELLOW_DAYS = 5
 INSERT_CHUNK = 500
 IN_NETWORK = frozenset({"superior_office", "superior_leading_group"})
 
@@ -78,6 +78,7 @@ async def _create_due_items(session: AsyncSession, actor: Actor, today: date) ->
     due_on = calendar.end_of_period(period_end, PeriodUnit.WORKING_DAYS, GRACE_WORKING_DAYS).on
     now = clock.now()
     rows: list[dict[str, Any]] = []
+    plan: list[tuple[Office, int, FilingDutyRule]] = []
     # system scope: the sweep acts for the platform over every office's duties
     offices = (await session.execute(select(Office).order_by(Office.id))).scalars().all()
     for office in offices:
@@ -93,29 +94,31 @@ async def _create_due_items(session: AsyncSession, actor: Actor, today: date) ->
         superior = await repository.direct_superior(session, office.id)
         if superior is None:
             continue
-        for rule in duties:
-            rows.append(
-                {
-                    "office_id": office.id,
-                    "to_office_id": superior,
-                    "rule_id": rule.id,
-                    "ruleset_id": office.ruleset_id,
-                    "mode": rule.params.mode.value,
-                    "recipient": rule.params.recipient.value,
-                    "subject_type": "period",
-                    "subject_id": year * 10 + quarter,
-                    "subject_version": 1,
-                    "series_key": f"duty:{rule.id}:{office.id}:{year}Q{quarter}",
-                    "number": 1,
-                    "title": f"{rule.name}（{year}年第{quarter}季度）",
-                    "state": FilingState.DUE.value,
-                    "due_on": due_on,
-                    "warn_on": due_on - timedelta(days=YELLOW_DAYS),
-                    "created_at": now,
-                    "updated_at": now,
-                    "version": 1,
-                }
-            )
+        plan.extend((office, superior, rule) for rule in duties)
+    thresholds = await warnings.yellow_days(session, [(s, r.id) for _, s, r in plan])
+    for office, superior, rule in plan:
+        rows.append(
+            {
+                "office_id": office.id,
+                "to_office_id": superior,
+                "rule_id": rule.id,
+                "ruleset_id": office.ruleset_id,
+                "mode": rule.params.mode.value,
+                "recipient": rule.params.recipient.value,
+                "subject_type": "period",
+                "subject_id": year * 10 + quarter,
+                "subject_version": 1,
+                "series_key": f"duty:{rule.id}:{office.id}:{year}Q{quarter}",
+                "number": 1,
+                "title": f"{rule.name}（{year}年第{quarter}季度）",
+                "state": FilingState.DUE.value,
+                "due_on": due_on,
+                "warn_on": due_on - timedelta(days=thresholds[(superior, rule.id)]),
+                "created_at": now,
+                "updated_at": now,
+                "version": 1,
+            }
+        )
     existing = set(
         (
             await session.execute(

@@ -12,6 +12,11 @@ from strawberry.scalars import JSON
 from inspectnet import clock
 from inspectnet.authz.actor import Actor
 from inspectnet.filings import links, repository, service
+from inspectnet.filings.graphql_deadlines import (
+    DeadlinesMutation,
+    WarningSettingType,
+    office_warning_settings,
+)
 from inspectnet.filings.models import Decision, Filing, FilingDecision, FilingState, InboxStatus
 from inspectnet.filings.repository import InboxFilter
 from inspectnet.filings.rollups import REGISTRY
@@ -113,6 +118,12 @@ class FilingType(Node, Stamped):
         description="When it was filed, none while only due (报送时间)"
     )
     due_on: date | None = strawberry.field(description="Deadline (报送期限)")
+    computed_due_on: date | None = strawberry.field(
+        description="The computed deadline, when the filing office overrode it (原定期限)"
+    )
+    override_reason: str | None = strawberry.field(
+        description="Why the filing office overrode the deadline (调整期限理由)"
+    )
     status: InboxStatusEnum = strawberry.field(description="Against the deadline (状态)")  # type: ignore[valid-type]
     colour: ColourEnum | None = strawberry.field(  # type: ignore[valid-type]
         description="Red, yellow or green while due; none once filed (三色预警)"
@@ -139,6 +150,8 @@ class FilingType(Node, Stamped):
             state=row.state,
             submitted_at=row.submitted_at,
             due_on=row.due_on,
+            computed_due_on=row.computed_due_on,
+            override_reason=row.override_reason,
             status=status,
             colour=service.COLOUR.get(status),
             snapshot=row.snapshot,
@@ -326,7 +339,7 @@ class FilingsQuery:
 
 
 @strawberry.type
-class FilingsMutation:
+class FilingsMutation(DeadlinesMutation):
     @strawberry.mutation(description="File a plan for record or approval (计划报备报批)")
     async def file_plan(self, info: Info, input: FilePlanInput) -> FilePlanPayload:
         ctx = info.context
@@ -396,8 +409,17 @@ SCHEMA = SchemaPart(
     ),
     query=FilingsQuery,
     mutation=FilingsMutation,
-    types=(FilingType, FilingDecisionType, InboxCountType),
+    types=(FilingType, FilingDecisionType, InboxCountType, WarningSettingType),
     fields=(
+        TypeField(
+            "Office",
+            "filingWarnings",
+            strawberry.field(
+                resolver=office_warning_settings,
+                description="Yellow thresholds of duties filed to the office that differ from "
+                "the default (预警天数设置)",
+            ),
+        ),
         TypeField(
             "Office",
             "filingsMade",
