@@ -57,6 +57,8 @@ EXEMPT_FROM_NODE: set[str] = {
         )
     ),
     "FieldChange",  # one difference between two filing versions, computed, never stored
+    # the status of a filing the viewer may not read: an id would offer node(id) to its content
+    "OversightItem",
     "InboxCount",  # an aggregate (status, count) of an inbox, never a row
     "Rollup",  # a subordinate's aggregates, never a row
     "Statistic",  # one aggregate inside a Rollup
@@ -283,6 +285,8 @@ NOT_A_LINK: dict[str, str] = {
     "Notification.officeId": "delivered by subscription too, which has no session for links",
     "Notification.subjectId": "delivered by subscription too: the client reads it by node(id)",
     "Filing.ruleId": "a rule's string id, the same concept in every ruleset",
+    "FilingWarningSetting.ruleId": "a rule's string id, the same concept in every ruleset",
+    "OversightItem.ruleId": "a rule's string id, the same concept in every ruleset",
 }
 
 

@@ -15,15 +15,20 @@ from inspectnet.filings import links, repository, service
 from inspectnet.filings.graphql_deadlines import (
     DeadlinesMutation,
     WarningSettingType,
-    office_warning_settings,
 )
+from inspectnet.filings.graphql_enums import (
+    ColourEnum,
+    DecisionEnum,
+    FilingStateEnum,
+    InboxStatusEnum,
+)
+from inspectnet.filings.graphql_oversight import OversightItemType, office_oversight
 from inspectnet.filings.models import Decision, Filing, FilingDecision, FilingState, InboxStatus
 from inspectnet.filings.repository import InboxFilter
 from inspectnet.filings.rollups import REGISTRY
 from inspectnet.graphql.context import Info
 from inspectnet.graphql.errors import UserError
 from inspectnet.graphql.fields import connection_field
-from inspectnet.graphql.labels import labelled_enum
 from inspectnet.graphql.links import linked
 from inspectnet.graphql.mutations import run_mutation
 from inspectnet.graphql.nodes import register_node
@@ -32,51 +37,12 @@ from inspectnet.graphql.relay import Connection, Node, connection
 from inspectnet.graphql.stamps import Stamped, stamps
 from inspectnet.ids import expect_global_id, global_id
 from inspectnet.network.loaders import office_by_id
-from inspectnet.rules.deadlines import Colour
 
 if TYPE_CHECKING:
     from inspectnet.accounts.graphql import UserAccountType
     from inspectnet.network.graphql import OfficeType
 
 OFFICE = strawberry.lazy("inspectnet.network.graphql")
-
-FilingStateEnum = labelled_enum(
-    FilingState,
-    {
-        FilingState.DUE: "待报送",
-        FilingState.SUBMITTED: "已报送",
-        FilingState.APPROVED: "已批准",
-        FilingState.RETURNED: "已退回",
-        FilingState.ACKNOWLEDGED: "已备案",
-        FilingState.SUPERSEDED: "已被新版本取代",
-    },
-    name="FilingState",
-    description="State of a filing version (报送状态)",
-)
-InboxStatusEnum = labelled_enum(
-    InboxStatus,
-    {
-        InboxStatus.OVERDUE: "逾期",
-        InboxStatus.DUE_SOON: "临期",
-        InboxStatus.OPEN: "未到期",
-        InboxStatus.MET_ON_TIME: "按时完成",
-        InboxStatus.MET_LATE: "逾期完成",
-    },
-    name="InboxStatus",
-    description="Against the deadline (逾期、临期、未到期、按时、逾期完成)",
-)
-ColourEnum = labelled_enum(
-    Colour,
-    {Colour.GREEN: "绿色", Colour.YELLOW: "黄色（临期）", Colour.RED: "红色（逾期）"},
-    name="FilingColour",
-    description="Three-colour warning (三色预警)",
-)
-DecisionEnum = labelled_enum(
-    Decision,
-    {Decision.APPROVE: "批准", Decision.RETURN: "退回", Decision.ACKNOWLEDGE: "备案"},
-    name="FilingDecisionKind",
-    description="Approve, return or acknowledge (批准、退回、备案)",
-)
 
 
 @strawberry.type(name="FilingDecision", description="A decision on a filing version (处理意见)")
@@ -409,13 +375,23 @@ SCHEMA = SchemaPart(
     ),
     query=FilingsQuery,
     mutation=FilingsMutation,
-    types=(FilingType, FilingDecisionType, InboxCountType, WarningSettingType),
+    types=(FilingType, FilingDecisionType, InboxCountType, WarningSettingType, OversightItemType),
     fields=(
         TypeField(
             "Office",
-            "filingWarnings",
+            "oversight",
             strawberry.field(
-                resolver=office_warning_settings,
+                resolver=office_oversight,
+                description="Where the filings deeper in the network stand, status only, where "
+                "the viewer's relation allows (下级报送情况)",
+            ),
+        ),
+        TypeField(
+            "Office",
+            "filingWarnings",
+            connection_field(
+                repository.warning_settings_of_offices,
+                WarningSettingType,
                 description="Yellow thresholds of duties filed to the office that differ from "
                 "the default (预警天数设置)",
             ),

@@ -47,15 +47,6 @@ class WarningSettingType(Node, Stamped):
 register_node("FilingWarningSetting", WarningSetting, WarningSettingType.from_row)
 
 
-async def office_warning_settings(
-    root: strawberry.Parent[object], info: Info
-) -> list[WarningSettingType]:
-    """The office's thresholds that differ from the default."""
-    ctx = info.context
-    rows = await warnings.settings_of(ctx.session, ctx.actor, office_id=root.pk)  # type: ignore[attr-defined]
-    return [WarningSettingType.from_row(row) for row in rows]
-
-
 @strawberry.input(description="Set a duty's yellow threshold in the office's inbox (设置预警天数)")
 class SetFilingWarningInput:
     office_id: strawberry.ID = strawberry.field(description="The office filed to (接收机构)")
