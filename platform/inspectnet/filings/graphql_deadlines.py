@@ -22,7 +22,7 @@ from inspectnet.graphql.stamps import Stamped, stamps
 from inspectnet.ids import expect_global_id, global_id
 
 if TYPE_CHECKING:
-    from inspectnet.filings.graphql import FilingType
+    from inspectnet.filings.graphql_types import FilingType
 
 
 @strawberry.type(
@@ -69,7 +69,7 @@ class OverrideFilingDeadlineInput:
 
 @strawberry.type(description="Result of overrideFilingDeadline (调整报送期限结果)")
 class OverrideFilingDeadlinePayload:
-    filing: Annotated[FilingType, strawberry.lazy("inspectnet.filings.graphql")] | None = (
+    filing: Annotated[FilingType, strawberry.lazy("inspectnet.filings.graphql_types")] | None = (
         strawberry.field(description="The item with its new deadline (待报送事项)")
     )
     user_errors: list[UserError] = strawberry.field(description="Why it was refused (输入错误)")
@@ -112,7 +112,7 @@ class DeadlinesMutation:
                 reason=input.reason,
             )
 
-        from inspectnet.filings.graphql import FilingType as Converted
+        from inspectnet.filings.graphql_types import FilingType as Converted
 
         row, errors = await run_mutation(info, "filing.deadline.override", call)
         return OverrideFilingDeadlinePayload(
