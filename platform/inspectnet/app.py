@@ -23,7 +23,7 @@ from inspectnet.observability.logs import configure_logging
 from inspectnet.observability.middleware import RequestContext
 from inspectnet.observability.tracing import configure_tracing
 from inspectnet.rules.registry import configure as configure_rulesets
-from inspectnet.schema import build_schema
+from inspectnet.schema import build_schema, download_routes
 from inspectnet.settings import (
     ConfigurationError,
     Settings,
@@ -151,9 +151,7 @@ def create_app(
         app, database, settings, service.policy
     )  # /auth/*: browser sign-in
 
-    @app.get("/downloads/{token}")
-    async def download(request: Request, token: str) -> Response:
-        return await downloads.download(service, request, token)
+    downloads.register(app, service, download_routes())  # files the domains serve by GET
 
     @app.get("/healthz")
     async def healthz() -> dict[str, str]:

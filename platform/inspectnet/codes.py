@@ -133,4 +133,9 @@ CODES: dict[str, str] = {
     "RECUSED": "须回避",
     "ASSIGNMENT_ENDED": "该职务已结束",
     "PERIOD_INVALID": "期间无效",
+    # deadlines of filing duties (thresholds and overrides)
+    "DEADLINE_FIXED": "该期限由规定确定，不能调整",
+    "RULE_NOT_PERIODIC": "不是定期报送事项",
+    "OUT_OF_RANGE": "数值超出允许范围",
+    "DATE_IN_PAST": "日期已过",
 }

@@ -13,7 +13,7 @@ from strawberry.tools import merge_types
 from inspectnet import domains
 from inspectnet.graphql.context import Info
 from inspectnet.graphql.nodes import resolve_node, resolve_nodes
-from inspectnet.graphql.parts import SchemaPart, TypeField
+from inspectnet.graphql.parts import DownloadRoute, SchemaPart, TypeField
 from inspectnet.graphql.relay import Node
 from inspectnet.graphql.scalars import SCALAR_MAP
 from inspectnet.graphql.search import SearchResults, SearchType, search
@@ -63,6 +63,11 @@ class InspectnetSchema(strawberry.Schema):
 def parts() -> list[SchemaPart]:
     """Every registered domain's contribution, in registration order."""
     return [part for d in domains.installed() if (part := d.schema_part()) is not None]
+
+
+def download_routes() -> list[DownloadRoute]:
+    """The files the registered domains serve by GET beside the API."""
+    return [route for part in parts() for route in part.downloads]
 
 
 def _graphql_name(cls: type) -> str:

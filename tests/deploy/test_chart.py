@@ -904,3 +904,48 @@ def test_the_audit_trails_files_live_on_their_own_volumes(chart: Any, yaml_mod: 
     assert volumes(claimed)["audit-checkpoints"]["persistentVolumeClaim"] == {
         "claimName": "audit-worm"
     }
+
+
+# --- the duties sweep --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("value_set", list(VALUE_SETS))
+def test_the_duties_sweep_runs_as_a_cronjob(rendered: dict[str, Rendered], value_set: str) -> None:
+    result = rendered[value_set]
+    values = values_for(value_set)
+    cron = result.one("CronJob", f"{RELEASE}-duties")
+    assert cron["spec"]["schedule"] == "30 1 * * *"
+    assert cron["spec"]["timeZone"] == "Asia/Shanghai"
+    pod = cron["spec"]["jobTemplate"]["spec"]["template"]["spec"]
+    (container,) = pod["containers"]
+    assert container["args"] == ["duties", "sweep"]
+    assert pod["restartPolicy"] == "Never"
+    assert pod["automountServiceAccountToken"] is False
+    # the same database, policy and keyring as the server
+    env = env_of(container)
+    secret_name = values["secrets"].get("existingSecret") or f"{RELEASE}-secrets"
+    assert env["INSPECTNET_DATABASE_URL"]["valueFrom"]["secretKeyRef"]["name"] == secret_name
+    assert env["INSPECTNET_POLICY_DIR"]["value"] == "/etc/inspectnet/policies"
+    assert env["INSPECTNET_KEYS_DIR"]["value"] == "/etc/inspectnet/keys"
+    server = server_container(result)
+    assert env_of(server)["INSPECTNET_DATABASE_URL"] == env["INSPECTNET_DATABASE_URL"]
+    mounts = {m["mountPath"] for m in container["volumeMounts"]}
+    assert {"/etc/inspectnet/policies", "/etc/inspectnet/keys", "/tmp"} <= mounts
+    security = container["securityContext"]
+    assert security["readOnlyRootFilesystem"] is True and security["runAsNonRoot"] is True
+    # nothing reaches the sweep's pods; they reach only the database and DNS
+    if values.get("networkPolicy", {}).get("enabled", True):
+        policy = result.one("NetworkPolicy", f"{RELEASE}-duties")
+        assert policy["spec"]["ingress"] == []
+        assert policy["spec"]["podSelector"]["matchLabels"]["app.kubernetes.io/component"] == (
+            "duties"
+        )
+
+
+def test_the_duties_cronjob_can_be_turned_off(chart: Any, yaml_mod: ModuleType) -> None:
+    values = deep_merge(REQUIRED, {"duties": {"enabled": False}})
+    off = Rendered("off", chart.render(values, name=RELEASE, namespace=NAMESPACE), yaml_mod)
+    assert off.of_kind("CronJob") == []
+    assert [
+        p for p in off.of_kind("NetworkPolicy") if p["metadata"]["name"].endswith("-duties")
+    ] == []

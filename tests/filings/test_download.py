@@ -5,9 +5,12 @@ from __future__ import annotations
 from io import BytesIO
 
 from openpyxl import load_workbook
+from sqlalchemy import select
 
+from inspectnet.audit.models import AuditEntry
 from inspectnet.db import Database
 from inspectnet.ids import global_id
+from inspectnet.schema import download_routes
 from tests.conftest import Api, office_id
 
 LINK = """mutation($input: CreateInboxDownloadInput!) { createInboxDownload(input: $input) {
@@ -39,6 +42,31 @@ async def test_the_link_works_once_and_only_for_its_account(api: Api, db: Databa
     assert (again.status_code, again.json()["code"]) == (410, "LINK_INVALID")
     forged = await api.client.get(url[:-2] + "AA", headers=bearer("region_admin"))
     assert forged.status_code == 410
+
+    # served through the unit of work: the export is audited, and so is every refusal
+    await api.flush_audit()
+    async with db.session() as session:
+        # system scope: the test reads the log
+        rows = await session.execute(
+            select(AuditEntry.actor_name, AuditEntry.action, AuditEntry.outcome)
+            .where(AuditEntry.action.in_(["filing.inbox.export", "filing.inbox.download"]))
+            .order_by(AuditEntry.id)
+        )
+        seen = [(a, b, str(c.value)) for a, b, c in rows.all()]
+    assert seen == [
+        ("region_admin", "filing.inbox.export", "SUCCESS"),
+        ("region_auditor", "filing.inbox.download", "FAILED"),  # not its link
+        ("region_admin", "filing.inbox.download", "FAILED"),  # used already
+        ("region_admin", "filing.inbox.download", "FAILED"),  # forged
+    ]
+
+
+def test_the_download_route_is_declared_by_the_filings_domain() -> None:
+    # The gateway imports no domain (import-linter): the route comes from the part filings
+    # registers, and the app serves exactly the routes the parts declare.
+    assert [(r.prefix, r.action, r.refused_status) for r in download_routes()] == [
+        ("/downloads/", "filing.inbox.download", 410)
+    ]
 
 
 async def test_a_league_cannot_ask_for_the_region_inbox(api: Api, db: Database) -> None:

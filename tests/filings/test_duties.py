@@ -33,8 +33,8 @@ async def _due(session: Any) -> list[Filing]:
 
 async def test_a_sweep_makes_each_due_item_once_with_the_engines_deadline(system: Any) -> None:
     session, root = system
-    assert await duties.sweep(session, root, today=TODAY) == 13
-    assert await duties.sweep(session, root, today=TODAY) == 0  # idempotent
+    assert (await duties.sweep(session, root, today=TODAY)).created == 13
+    assert (await duties.sweep(session, root, today=TODAY)).created == 0  # idempotent
     items = await _due(session)
     assert len(items) == 13
     offices = {

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
@@ -10,6 +11,7 @@ import pytest
 from openpyxl import load_workbook
 from typer.testing import CliRunner
 
+from inspectnet.cli.export import export_inbox
 from inspectnet.cli.main import app
 from inspectnet.settings import get_settings
 from tests.conftest import mounted_keys_dir
@@ -56,10 +58,47 @@ def test_the_region_inbox_is_exported_with_its_rows(demo: Path, tmp_path: Path) 
     assert sorted(r[2] for r in rows) == ["@SUM(A1:A9)", "包头市第1期联络工作情况"]
     assert {r[0] for r in rows} == {"包头市巡视工作联络组办公室"}
     assert {r[5] for r in rows} == {"逾期"}  # due 2026-01-10, long past
+    # through the API's unit of work: the export is audited in the region's chain, as the cli
+    with sqlite3.connect(demo) as conn:
+        audited = conn.execute(
+            "SELECT actor_name, office_id, detail FROM audit_entries"
+            " WHERE action = 'filing.inbox.export'"
+        ).fetchall()
+    assert audited == [("export", region, '{"rows": 14}')]
+
+
+def test_the_export_reports_its_progress_to_the_end(demo: Path) -> None:
+    seen: list[tuple[int, int]] = []
+
+    class Bar:
+        def add_task(self, _description: str, total: int | None) -> int:
+            return 1
+
+        def update(self, _task: int, *, completed: int, total: int) -> None:
+            seen.append((completed, total))
+
+    data = asyncio.run(export_inbox(None, office_code="nmg.region", progress=Bar()))  # type: ignore[arg-type]
+    assert data.startswith(b"PK")  # a zip: the XLSX
+    assert seen == [(12, 12)]  # one chunk: the demo's twelve quarterly items
 
 
 def test_an_unknown_office_is_refused(demo: Path, tmp_path: Path) -> None:
     out = tmp_path / "none.xlsx"
     result = runner.invoke(app, ["export", "inbox", "--office", "nmg.nowhere", "--out", str(out)])
     assert result.exit_code == 1
+    assert "NOT_FOUND" in result.output
     assert not out.exists()
+
+
+def test_the_sweep_command_creates_the_due_items_once(demo: Path) -> None:
+    # The demo swept the quarter before the frozen clock's; the command sweeps today's (real)
+    # clock's last quarter, and a second run adds nothing.
+    first = runner.invoke(app, ["duties", "sweep"])
+    assert first.exit_code == 0, first.output
+    again = runner.invoke(app, ["duties", "sweep"])
+    assert again.exit_code == 0, again.output
+    assert again.output.startswith("0 due items created")
+    with sqlite3.connect(demo) as conn:
+        kinds = conn.execute("SELECT count(DISTINCT series_key) FROM filings").fetchone()[0]
+        rows = conn.execute("SELECT count(*) FROM filings WHERE number = 1").fetchone()[0]
+    assert kinds == rows  # no series got a second first version

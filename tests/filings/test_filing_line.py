@@ -20,8 +20,8 @@ from inspectnet.filings.models import Decision, Filing, FilingDecision, FilingSt
 from inspectnet.ids import global_id
 from inspectnet.planning import service as planning
 from inspectnet.planning.models import Plan, PlanKind
-from tests.factories import make_user
-from tests.filings.factories import actor_of, qinghai_line
+from tests.factories import make_office, make_user
+from tests.filings.factories import actor_of, office_by_code, qinghai_line
 
 APPROVAL = "filing.work_approval"
 
@@ -302,3 +302,48 @@ async def test_two_members_deciding_the_same_version_leave_one_decision_and_one_
         .all()
     )
     assert [(r.decision, r.decided_by) for r in rows] == [(Decision.APPROVE, line.group_member.id)]
+
+
+async def test_a_plan_the_office_does_not_own_cannot_be_filed_and_nothing_is_written(
+    system: Any, policy: PolicyStore
+) -> None:
+    session, root = system
+    line = await qinghai_line(session, root)
+    dnr = await actor_of(session, policy, line.dnr_admin)
+    province = await actor_of(session, policy, line.province_admin)
+    baotou = await actor_of(
+        session, policy, await make_user(session, root, await office_by_code(session, "nmg.baotou"))
+    )
+    plan = await _annual_plan(session, dnr, line)
+    # Neither the superior (which counts the DNR's plans but reads none) nor a stranger files it
+    for actor in (province, baotou):
+        with pytest.raises(NotFound) as refused:
+            await filings.file_plan(session, actor, plan_id=plan.id, rule_id=APPROVAL)
+        assert refused.value.code == "NOT_FOUND"
+    assert await _count(session, Filing) == 0
+
+
+async def test_a_filing_goes_to_the_filers_direct_superior_never_further_up(
+    system: Any, policy: PolicyStore
+) -> None:
+    # A unit under the DNR files under the DNR's ruleset: to the DNR, not to the province
+    session, root = system
+    line = await qinghai_line(session, root)
+    unit = await make_office(session, root, superior=line.dnr, ruleset_id="qh-zrzyt")
+    admin = await actor_of(session, policy, await make_user(session, root, unit))
+    plan = await planning.create_plan(
+        session,
+        admin,
+        office_id=unit.id,
+        kind=PlanKind.ANNUAL,
+        title="下属单位年度计划",
+        starts_on=date(2027, 1, 1),
+        ends_on=date(2027, 12, 31),
+    )
+    filing = await filings.file_plan(session, admin, plan_id=plan.id, rule_id="filing.annual_plan")
+    assert (filing.office_id, filing.to_office_id) == (unit.id, line.dnr.id)
+    # Filed twice for the same version: refused, nothing more written
+    with pytest.raises(Conflict) as twice:
+        await filings.file_plan(session, admin, plan_id=plan.id, rule_id="filing.annual_plan")
+    assert twice.value.code == "ALREADY_FILED"
+    assert await _count(session, Filing) == 1

@@ -33,7 +33,7 @@ INBOX = """query($id: ID!, $first: Int, $after: String, $filter: FilingFilter) {
   node(id: $id) { ... on Office {
     inbox(first: $first, after: $after, filter: $filter) {
       totalCount pageInfo { hasNextPage endCursor }
-      nodes { id title status colour officeId dueOn } }
+      nodes { id title status colour office { id } toOffice { code } dueOn } }
     inboxCounts(filter: $filter) { status count } } } }"""
 
 
@@ -183,8 +183,9 @@ async def test_the_region_inbox_shows_overdue_red_and_its_counts_agree_with_its_
     )
     node = result["data"]["node"]
     rows = node["inbox"]["nodes"]
-    assert {r["officeId"] for r in rows} == {global_id("Office", baotou.id)}
+    assert {r["office"]["id"] for r in rows} == {global_id("Office", baotou.id)}
     assert {r["status"] for r in rows} == {"OVERDUE"}
+    assert {r["toOffice"]["code"] for r in rows} == {"nmg.region"}
     assert {c["status"]: c["count"] for c in node["inboxCounts"]}["OVERDUE"] == len(rows) == 1
 
 
@@ -213,7 +214,7 @@ async def test_a_league_sees_neither_the_region_inbox_nor_another_leagues_filing
     # Through the region's inbox a league sees its own filings and no other league's
     baotou = global_id("Office", next(o for o in leagues if o.code == "nmg.baotou").id)
     assert node["inbox"]["totalCount"] == 3
-    assert {n["officeId"] for n in node["inbox"]["nodes"]} == {baotou}
+    assert {n["office"]["id"] for n in node["inbox"]["nodes"]} == {baotou}
     assert sum(c["count"] for c in node["inboxCounts"]) == 3
 
 

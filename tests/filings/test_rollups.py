@@ -13,7 +13,7 @@ PLAN = """mutation($input: CreatePlanInput!) { createPlan(input: $input) {
 ITEM = """mutation($input: SetPlanItemInput!) { setPlanItem(input: $input) {
   plan { id } userErrors { code } } }"""
 ROLLUPS = """query($id: ID!) { node(id: $id) { ... on Office {
-  rollups { officeId statistics { key name value } } } } }"""
+  rollups { office { id } statistics { key name value } } } } }"""
 PLANS = (
     """query($id: ID!) { node(id: $id) { ... on Office { plans(first: 10) { totalCount } } } }"""
 )
@@ -64,7 +64,7 @@ async def test_the_region_counts_a_leagues_plans_and_cannot_open_one(
         rollups = (await api.gql(ROLLUPS, {"id": region}, user="region_admin"))["data"]["node"][
             "rollups"
         ]
-        return {r["officeId"]: {s["key"]: s["value"] for s in r["statistics"]} for r in rollups}
+        return {r["office"]["id"]: {s["key"]: s["value"] for s in r["statistics"]} for r in rollups}
 
     before = (await counted())[baotou]  # the demo's plan and late report
     plan, _ = await _baotou_plan(api, baotou)

@@ -46,7 +46,7 @@ async def load(session: AsyncSession, actor: Actor) -> int:
             created += 1
         for username, position in seats:
             account = await session.scalar(
-                # system scope: the demo loader arranges data as the platform
+                # system scope: the demo loader seats the demo's accounts as the platform
                 select(UserAccount).where(
                     UserAccount.office_id == office.id, UserAccount.username == username
                 )
@@ -54,7 +54,7 @@ async def load(session: AsyncSession, actor: Actor) -> int:
             if account is None:
                 continue
             seated = await session.scalar(
-                # system scope: the demo loader arranges data as the platform
+                # system scope: the demo loader checks the seat it is about to make
                 select(BodyMember.id).where(
                     BodyMember.body_id == body.id, BodyMember.user_id == account.id
                 )

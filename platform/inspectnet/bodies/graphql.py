@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Annotated
+
 import strawberry
 from sqlalchemy import ColumnElement
 
@@ -11,6 +13,7 @@ from inspectnet.graphql.context import Info
 from inspectnet.graphql.errors import UserError
 from inspectnet.graphql.fields import connection_field
 from inspectnet.graphql.labels import labelled_enum
+from inspectnet.graphql.links import linked
 from inspectnet.graphql.lists import DateTimeRange, created_in, each, order_input
 from inspectnet.graphql.mutations import run_mutation
 from inspectnet.graphql.nodes import register_node
@@ -19,6 +22,9 @@ from inspectnet.graphql.relay import Node
 from inspectnet.graphql.stamps import Stamped, stamps
 from inspectnet.ids import expect_global_id, global_id
 from inspectnet.validation import described
+
+if TYPE_CHECKING:
+    from inspectnet.accounts.graphql import UserAccountType
 
 BodyKindEnum = labelled_enum(
     BodyKind,
@@ -80,17 +86,23 @@ BodyMemberOrder = order_input("BodyMember")
 
 @strawberry.type(name="BodyMember", description="A member of a decision body (决策机构成员)")
 class BodyMemberType(Node, Stamped):
-    user_id: strawberry.ID = strawberry.field(description="The member's account (账号)")
     position: PositionEnum = strawberry.field(description="Position (职位)")  # type: ignore[valid-type]
+    user_pk: strawberry.Private[int]
 
     @classmethod
     def from_row(cls, row: BodyMember) -> BodyMemberType:
         return cls(
             **stamps(row),
             id=strawberry.ID(global_id("BodyMember", row.id)),
-            user_id=strawberry.ID(global_id("UserAccount", row.user_id)),
+            user_pk=row.user_id,
             position=row.position,
         )
+
+    @strawberry.field(description="The member's account, null if hidden (账号)")
+    async def account(
+        self, info: Info
+    ) -> Annotated[UserAccountType, strawberry.lazy("inspectnet.accounts.graphql")] | None:
+        return await linked(info, "UserAccount", self.user_pk)
 
 
 @strawberry.type(

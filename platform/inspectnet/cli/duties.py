@@ -1,4 +1,4 @@
-"""CLI adapter for duties: ``inspectnet duties sweep`` creates the due items that fell due.
+"""CLI adapter for duties: ``inspectnet duties sweep`` creates the due items and warns.
 
 Idempotent and safe on several replicas at once (filings/duties.py); the Helm chart may run it
 as a CronJob.
@@ -11,8 +11,7 @@ import asyncio
 import typer
 from rich.console import Console
 
-from inspectnet.authz.actor import Actor
-from inspectnet.cli.runtime import runtime
+from inspectnet.cli.runtime import runtime, system_work
 from inspectnet.filings import duties
 from inspectnet.settings import Settings
 
@@ -25,15 +24,19 @@ def _duties() -> None:
     """Periodic filing duties."""
 
 
-async def sweep(settings: Settings | None) -> int:
+async def sweep(settings: Settings | None) -> duties.Swept:
     """Create the due items of the last ended period, in one committed unit of work."""
-    async with runtime(settings) as rt, rt.database.transaction(write=True) as session:
-        actor = Actor.system(rt.policy.compiled, name="cli")
-        return await duties.sweep(session, actor)
+    async with runtime(settings) as rt, system_work(rt, "duties") as work:
+        return await work.attempt(
+            "filing.duties.sweep", lambda: duties.sweep(work.session, work.actor)
+        )
 
 
 @duties_app.command("sweep")
 def sweep_command() -> None:
     """Create the due items that fell due and do not exist yet (idempotent)."""
-    created = asyncio.run(sweep(None))
-    console.print(f"{created} due items created")
+    swept = asyncio.run(sweep(None))
+    console.print(
+        f"{swept.created} due items created; warned {swept.due_soon} due soon,"
+        f" {swept.overdue} overdue"
+    )

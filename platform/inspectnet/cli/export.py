@@ -16,8 +16,7 @@ from rich.markup import escape
 from rich.progress import Progress
 from sqlalchemy import select
 
-from inspectnet.authz.actor import Actor
-from inspectnet.cli.runtime import runtime
+from inspectnet.cli.runtime import runtime, system_work
 from inspectnet.errors import DomainError
 from inspectnet.filings import service
 from inspectnet.network.models import Office
@@ -36,20 +35,25 @@ def _export() -> None:
 async def export_inbox(
     settings: Settings | None, *, office_code: str, progress: Progress | None = None
 ) -> bytes:
-    """The office's inbox as XLSX, in one committed, audited unit of work."""
-    async with runtime(settings) as rt, rt.database.transaction(write=True) as session:
-        actor = Actor.system(rt.policy.compiled, name="cli")
+    """The office's inbox as XLSX, in one committed, audited unit of work (the API's)."""
+    async with runtime(settings) as rt, system_work(rt, "export") as work:
         # system scope: the platform names the office by its code
-        office = await session.scalar(select(Office).where(Office.code == office_code))
+        office = await work.session.scalar(select(Office).where(Office.code == office_code))
         if office is None:
             raise DomainError(f"没有代码为 {office_code} 的机构", code="NOT_FOUND", field="office")
+        office_id = office.id
         task = progress.add_task("导出收件箱", total=None) if progress else None
 
         def advance(done: int, total: int) -> None:
             if progress is not None and task is not None:
                 progress.update(task, completed=done, total=total)
 
-        return await service.export_inbox(session, actor, office_id=office.id, progress=advance)
+        return await work.attempt(
+            "filing.inbox.export",
+            lambda: service.export_inbox(
+                work.session, work.actor, office_id=office_id, progress=advance
+            ),
+        )
 
 
 @export_app.command("inbox")

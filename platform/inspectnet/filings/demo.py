@@ -27,7 +27,7 @@ async def _office(session: AsyncSession, code: str) -> Office:
 async def _plan(session: AsyncSession, actor: Actor, office: Office, leader: str) -> Plan | None:
     """The office's demo annual plan with its first target, or None if it exists already."""
     found = await session.scalar(
-        # system scope: the demo loader arranges data as the platform
+        # system scope: the demo loader looks for its own plan as the platform
         select(Plan).where(Plan.office_id == office.id, Plan.title == DEMO_PLAN_TITLE)
     )
     if found is not None:
@@ -42,7 +42,7 @@ async def _plan(session: AsyncSession, actor: Actor, office: Office, leader: str
         ends_on=date(2027, 12, 31),
     )
     target = await session.scalar(
-        # system scope: the demo loader arranges data as the platform
+        # system scope: the demo loader picks the office's first target as the platform
         select(Target).where(Target.office_id == office.id).order_by(Target.id).limit(1)
     )
     if target is not None:
@@ -87,9 +87,9 @@ async def load(session: AsyncSession, actor: Actor) -> int:
         created += 2
     # The quarter's liaison reports fall due for all twelve leagues; Baotou answers (late)
     # and the region acknowledges it, the others stay overdue.
-    created += await duties.sweep(session, actor, today=date(2026, 11, 25))
+    created += (await duties.sweep(session, actor, today=date(2026, 11, 25))).created
     due = await session.scalar(
-        # system scope: the demo loader arranges data as the platform
+        # system scope: the demo loader answers Baotou's due item as the platform
         select(Filing).where(
             Filing.office_id == baotou.id,
             Filing.rule_id == "filing.liaison_report",
@@ -107,7 +107,7 @@ async def load(session: AsyncSession, actor: Actor) -> int:
 async def _first_target(session: AsyncSession, office: Office) -> int:
     return int(
         await session.scalar(
-            # system scope: the demo loader arranges data as the platform
+            # system scope: the demo loader picks the office's first target as the platform
             select(Target.id).where(Target.office_id == office.id).order_by(Target.id).limit(1)
         )
         or 0

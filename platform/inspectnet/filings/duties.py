@@ -7,15 +7,20 @@ these documented defaults apply:
 * period: the calendar quarter (``PERIOD_MONTHS``);
 * deadline: ``GRACE_WORKING_DAYS`` working days after the quarter ends, counted by the
   deadline engine's working-day calendar (rules/calendar.py, statutory holidays included);
-* yellow: ``YELLOW_DAYS`` calendar days before the deadline; red: past it.
+* yellow: the days before the deadline the office filed to set for the duty, by default
+  ``warnings.DEFAULT_YELLOW_DAYS`` calendar days (filings/warnings.py); red: past it.
+
+The sweep then warns the filers of due items that turned yellow or red (filings/notices.py).
 
 The sweep is idempotent and safe on several replicas at once: each due item has a unique
 (series_key, number) and is inserted with ON CONFLICT DO NOTHING, so a second sweep, or a
-concurrent one, adds nothing.
+concurrent one, adds nothing; each warning moves the item's ``warned`` forward in one
+conditional UPDATE, so it is notified by whichever sweep moved it, once.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
@@ -26,8 +31,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from inspectnet import clock
 from inspectnet.authz.actor import Actor
-from inspectnet.filings import repository
-from inspectnet.filings.models import Filing, FilingState
+from inspectnet.filings import notices, repository, warnings
+from inspectnet.filings.models import Filing, FilingState, InboxStatus
 from inspectnet.network.models import Office
 from inspectnet.rules.calendar import PeriodUnit
 from inspectnet.rules.format import FilingDutyRule
@@ -36,7 +41,7 @@ from inspectnet.rules.service import calendar_from_db
 
 PERIOD_MONTHS = 3
 GRACE_WORKING_DAYS = 10
-YELLOW_DAYS = 5
+INSERT_CHUNK = 500
 IN_NETWORK = frozenset({"superior_office", "superior_leading_group"})
 
 
@@ -50,14 +55,30 @@ def last_quarter(today: date) -> tuple[int, int, date]:
     return year, quarter, first_of_current - timedelta(days=1)
 
 
-async def sweep(session: AsyncSession, actor: Actor, *, today: date | None = None) -> int:
-    """Create the due items of the last ended quarter that do not exist yet; how many."""
+@dataclass(frozen=True)
+class Swept:
+    """What one sweep did: due items created, and warnings raised (each once)."""
+
+    created: int
+    due_soon: int
+    overdue: int
+
+
+async def sweep(session: AsyncSession, actor: Actor, *, today: date | None = None) -> Swept:
+    """Create the due items of the last ended quarter that do not exist yet, then warn."""
     today = today or clock.today_in_china()
+    created = await _create_due_items(session, actor, today)
+    warned = await notices.warn(session, actor, today)
+    return Swept(created, warned[InboxStatus.DUE_SOON], warned[InboxStatus.OVERDUE])
+
+
+async def _create_due_items(session: AsyncSession, actor: Actor, today: date) -> int:
     year, quarter, period_end = last_quarter(today)
     calendar = await calendar_from_db(session)
     due_on = calendar.end_of_period(period_end, PeriodUnit.WORKING_DAYS, GRACE_WORKING_DAYS).on
     now = clock.now()
     rows: list[dict[str, Any]] = []
+    plan: list[tuple[Office, int, FilingDutyRule]] = []
     # system scope: the sweep acts for the platform over every office's duties
     offices = (await session.execute(select(Office).order_by(Office.id))).scalars().all()
     for office in offices:
@@ -73,33 +94,35 @@ async def sweep(session: AsyncSession, actor: Actor, *, today: date | None = Non
         superior = await repository.direct_superior(session, office.id)
         if superior is None:
             continue
-        for rule in duties:
-            rows.append(
-                {
-                    "office_id": office.id,
-                    "to_office_id": superior,
-                    "rule_id": rule.id,
-                    "ruleset_id": office.ruleset_id,
-                    "mode": rule.params.mode.value,
-                    "recipient": rule.params.recipient.value,
-                    "subject_type": "period",
-                    "subject_id": year * 10 + quarter,
-                    "subject_version": 1,
-                    "series_key": f"duty:{rule.id}:{office.id}:{year}Q{quarter}",
-                    "number": 1,
-                    "title": f"{rule.name}（{year}年第{quarter}季度）",
-                    "state": FilingState.DUE.value,
-                    "due_on": due_on,
-                    "warn_on": due_on - timedelta(days=YELLOW_DAYS),
-                    "created_at": now,
-                    "updated_at": now,
-                    "version": 1,
-                }
-            )
-    # system scope: which due items exist already, by key, across every office
+        plan.extend((office, superior, rule) for rule in duties)
+    thresholds = await warnings.yellow_days(session, [(s, r.id) for _, s, r in plan])
+    for office, superior, rule in plan:
+        rows.append(
+            {
+                "office_id": office.id,
+                "to_office_id": superior,
+                "rule_id": rule.id,
+                "ruleset_id": office.ruleset_id,
+                "mode": rule.params.mode.value,
+                "recipient": rule.params.recipient.value,
+                "subject_type": "period",
+                "subject_id": year * 10 + quarter,
+                "subject_version": 1,
+                "series_key": f"duty:{rule.id}:{office.id}:{year}Q{quarter}",
+                "number": 1,
+                "title": f"{rule.name}（{year}年第{quarter}季度）",
+                "state": FilingState.DUE.value,
+                "due_on": due_on,
+                "warn_on": due_on - timedelta(days=thresholds[(superior, rule.id)]),
+                "created_at": now,
+                "updated_at": now,
+                "version": 1,
+            }
+        )
     existing = set(
         (
             await session.execute(
+                # system scope: which due items exist already, by key, across every office
                 select(Filing.series_key).where(
                     Filing.series_key.in_([r["series_key"] for r in rows]), Filing.number == 1
                 )
@@ -111,7 +134,16 @@ async def sweep(session: AsyncSession, actor: Actor, *, today: date | None = Non
         return 0
     dialect = session.bind.dialect.name
     insert = pg_insert if dialect == "postgresql" else sqlite_insert
-    # A replica sweeping at the same moment inserts the same keys: the loser's rows are skipped.
-    statement = insert(Filing).on_conflict_do_nothing(index_elements=["series_key", "number"])
-    await session.execute(statement, missing)
-    return len(missing)
+    # A replica sweeping at the same moment inserts the same keys: the loser's rows are
+    # skipped (it waits for the winner's commit on the unique key), and only rows really
+    # inserted are counted.
+    inserted = 0
+    for start in range(0, len(missing), INSERT_CHUNK):  # bound parameters stay under the limit
+        statement = (
+            insert(Filing)
+            .values(missing[start : start + INSERT_CHUNK])
+            .on_conflict_do_nothing(index_elements=["series_key", "number"])
+            .returning(Filing.id)
+        )
+        inserted += len((await session.execute(statement)).all())
+    return inserted

@@ -1,288 +1,40 @@
-"""GraphQL types, inputs and thin resolvers for filings (报备 / 报批) and decisions."""
+"""GraphQL for filings (报备 / 报批): mutations, reads and the domain's schema part."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 
 import strawberry
-from sqlalchemy import ColumnElement
-from strawberry.scalars import JSON
+from sqlalchemy.ext.asyncio import AsyncSession
 
-from inspectnet import clock
+from inspectnet.authz.actor import Actor
 from inspectnet.filings import links, repository, service
-from inspectnet.filings.models import Decision, Filing, FilingDecision, FilingState, InboxStatus
-from inspectnet.filings.repository import InboxFilter
-from inspectnet.filings.rollups import REGISTRY
+from inspectnet.filings.graphql_deadlines import (
+    DeadlinesMutation,
+    WarningSettingType,
+)
+from inspectnet.filings.graphql_enums import DecisionEnum
+from inspectnet.filings.graphql_inbox import (
+    InboxCountType,
+    office_inbox,
+    office_inbox_counts,
+    office_rollups,
+)
+from inspectnet.filings.graphql_lists import (
+    FilingFilter,
+    FilingOrder,
+    FilingWarningSettingFilter,
+    FilingWarningSettingOrder,
+)
+from inspectnet.filings.graphql_oversight import OversightItemType, office_oversight
+from inspectnet.filings.graphql_types import FieldChangeType, FilingDecisionType, FilingType
+from inspectnet.filings.models import Decision, Filing, FilingDecision
 from inspectnet.graphql.context import Info
 from inspectnet.graphql.errors import UserError
 from inspectnet.graphql.fields import connection_field
-from inspectnet.graphql.labels import labelled_enum
-from inspectnet.graphql.lists import DateTimeRange, created_in, each, frozen, order_input
 from inspectnet.graphql.mutations import run_mutation
-from inspectnet.graphql.nodes import register_node
-from inspectnet.graphql.parts import SchemaPart, TypeField
-from inspectnet.graphql.relay import Connection, Node, connection
-from inspectnet.graphql.stamps import Stamped, stamps
-from inspectnet.ids import expect_global_id, global_id
-from inspectnet.paging import BY_ID
-from inspectnet.rules.deadlines import Colour
-
-FilingStateEnum = labelled_enum(
-    FilingState,
-    {
-        FilingState.DUE: "待报送",
-        FilingState.SUBMITTED: "已报送",
-        FilingState.APPROVED: "已批准",
-        FilingState.RETURNED: "已退回",
-        FilingState.ACKNOWLEDGED: "已备案",
-        FilingState.SUPERSEDED: "已被新版本取代",
-    },
-    name="FilingState",
-    description="State of a filing version (报送状态)",
-)
-InboxStatusEnum = labelled_enum(
-    InboxStatus,
-    {
-        InboxStatus.OVERDUE: "逾期",
-        InboxStatus.DUE_SOON: "临期",
-        InboxStatus.OPEN: "未到期",
-        InboxStatus.MET_ON_TIME: "按时完成",
-        InboxStatus.MET_LATE: "逾期完成",
-    },
-    name="InboxStatus",
-    description="Against the deadline (逾期、临期、未到期、按时、逾期完成)",
-)
-ColourEnum = labelled_enum(
-    Colour,
-    {Colour.GREEN: "绿色", Colour.YELLOW: "黄色（临期）", Colour.RED: "红色（逾期）"},
-    name="FilingColour",
-    description="Three-colour warning (三色预警)",
-)
-DecisionEnum = labelled_enum(
-    Decision,
-    {Decision.APPROVE: "批准", Decision.RETURN: "退回", Decision.ACKNOWLEDGE: "备案"},
-    name="FilingDecisionKind",
-    description="Approve, return or acknowledge (批准、退回、备案)",
-)
-
-
-@strawberry.input(description="Which filings to list (报送筛选)")
-class FilingFilter:
-    from_office_id: strawberry.ID | None = strawberry.field(
-        default=None, description="The filing office (报送机构)"
-    )
-    rule_id: str | None = strawberry.field(default=None, description="The duty (报备报批事项)")
-    state: FilingState | None = strawberry.field(default=None, description="State (状态)")
-    status: InboxStatus | None = strawberry.field(
-        default=None, description="Against the deadline, as of today (预警状态)"
-    )
-    due_from: date | None = strawberry.field(default=None, description="Deadline from (期限起)")
-    due_to: date | None = strawberry.field(default=None, description="Deadline to (期限止)")
-    created_at: DateTimeRange | None = strawberry.field(
-        default=None, description="Recorded within (创建时间)"
-    )
-
-    def parsed(self) -> InboxFilter:
-        """The inbox's own narrowing (its indexes and counts follow these fields)."""
-        return InboxFilter(
-            from_office_id=self.from_office_id
-            and expect_global_id(self.from_office_id, "Office", field="fromOfficeId"),
-            rule_id=self.rule_id,
-            state=FilingState(self.state) if self.state else None,
-            status=InboxStatus(self.status) if self.status else None,
-            due_from=self.due_from,
-            due_to=self.due_to,
-        )
-
-    def conditions(self) -> list[ColumnElement[bool]]:
-        return each(
-            repository.inbox_conditions(self.parsed(), clock.today_in_china()),
-            created_in(self.created_at, Filing.created_at),
-        )
-
-
-FilingOrder = order_input("Filing")
-
-
-@strawberry.input(description="Which decisions to list (处理意见筛选)")
-class FilingDecisionFilter:
-    decision: Decision | None = strawberry.field(default=None, description="Decision (处理意见)")
-    created_at: DateTimeRange | None = strawberry.field(
-        default=None, description="Recorded within (创建时间)"
-    )
-
-    def conditions(self) -> list[ColumnElement[bool]]:
-        found: list[ColumnElement[bool]] = []
-        if self.decision is not None:
-            found.append(FilingDecision.decision == self.decision)
-        return each(found, created_in(self.created_at, FilingDecision.created_at))
-
-
-FilingDecisionOrder = order_input("FilingDecision")
-
-
-@strawberry.type(name="FilingDecision", description="A decision on a filing version (处理意见)")
-class FilingDecisionType(Node, Stamped):
-    decision: DecisionEnum = strawberry.field(description="Decision (处理)")  # type: ignore[valid-type]
-    reason: str | None = strawberry.field(description="Reason (理由)")
-    decided_by: strawberry.ID | None = strawberry.field(description="Who decided (处理人)")
-    decided_at: datetime = strawberry.field(description="When (处理时间)")
-
-    @classmethod
-    def from_row(cls, row: FilingDecision) -> FilingDecisionType:
-        return cls(
-            **stamps(row),
-            id=strawberry.ID(global_id("FilingDecision", row.id)),
-            decision=row.decision,
-            reason=row.reason,
-            decided_by=row.decided_by and strawberry.ID(global_id("UserAccount", row.decided_by)),
-            decided_at=row.decided_at,
-        )
-
-
-@strawberry.type(
-    name="Filing", description="One version of a filing for record or approval (报备 / 报批)"
-)
-class FilingType(Node, Stamped):
-    rule_id: str = strawberry.field(description="The duty of the filer's ruleset (报备报批事项)")
-    mode: str = strawberry.field(description="record or approval (报备或报批)")
-    recipient: str = strawberry.field(description="Who decides, as the rule names it (接收方)")
-    office_id: strawberry.ID = strawberry.field(description="The filing office (报送机构)")
-    to_office_id: strawberry.ID = strawberry.field(description="The office filed to (接收机构)")
-    number: int = strawberry.field(description="Version number (版本号)")
-    title: str = strawberry.field(description="Title (标题)")
-    state: FilingStateEnum = strawberry.field(description="State (状态)")  # type: ignore[valid-type]
-    submitted_at: datetime | None = strawberry.field(
-        description="When it was filed, none while only due (报送时间)"
-    )
-    due_on: date | None = strawberry.field(description="Deadline (报送期限)")
-    status: InboxStatusEnum = strawberry.field(description="Against the deadline (状态)")  # type: ignore[valid-type]
-    colour: ColourEnum | None = strawberry.field(  # type: ignore[valid-type]
-        description="Red, yellow or green while due; none once filed (三色预警)"
-    )
-    snapshot: JSON | None = strawberry.field(description="The frozen content (报送内容)")
-    pk: strawberry.Private[int]
-
-    @classmethod
-    def from_row(cls, row: Filing) -> FilingType:
-        status = service.status_of_row(row, clock.today_in_china())
-        return cls(
-            **stamps(row),
-            id=strawberry.ID(global_id("Filing", row.id)),
-            pk=row.id,
-            rule_id=row.rule_id,
-            mode=row.mode,
-            recipient=row.recipient,
-            office_id=strawberry.ID(global_id("Office", row.office_id)),
-            to_office_id=strawberry.ID(global_id("Office", row.to_office_id)),
-            number=row.number,
-            title=row.title,
-            state=row.state,
-            submitted_at=row.submitted_at,
-            due_on=row.due_on,
-            status=status,
-            colour=service.COLOUR.get(status),
-            snapshot=row.snapshot,
-        )
-
-    decisions = connection_field(
-        repository.decisions_of,
-        FilingDecisionType,
-        description="Decisions (处理意见)",
-        filter=FilingDecisionFilter,
-        order=FilingDecisionOrder,
-    )
-
-
-@strawberry.type(name="FieldChange", description="A field that differs between versions (差异)")
-class FieldChangeType:
-    path: str = strawberry.field(description="The field (字段)")
-    before: JSON | None = strawberry.field(description="In the older version (原值)")
-    after: JSON | None = strawberry.field(description="In the newer version (新值)")
-
-
-@strawberry.type(name="InboxCount", description="Items of the inbox in one status (按状态计数)")
-class InboxCountType:
-    status: InboxStatusEnum = strawberry.field(description="Status (状态)")  # type: ignore[valid-type]
-    count: int = strawberry.field(description="How many (数量)")
-
-
-def office_inbox(
-    root: strawberry.Parent[object],
-    info: Info,
-    filter: FilingFilter | None = None,
-    order_by: FilingOrder | None = None,  # type: ignore[valid-type]
-    first: int | None = None,
-    after: str | None = None,
-    last: int | None = None,
-    before: str | None = None,
-) -> Connection[FilingType]:
-    """The superior's inbox: filings addressed to the office, newest last (``last`` pages back)."""
-    actor = info.context.actor
-    filters = filter.parsed() if filter else InboxFilter()
-    today = clock.today_in_china()
-    created = created_in(filter.created_at, Filing.created_at) if filter else []
-    return connection(  # type: ignore[return-value]
-        info,
-        key=f"filings.inbox:{filters}",
-        parent_id=root.pk,  # type: ignore[attr-defined]
-        query=lambda ids: repository.inbox_of(actor, ids, filters, today),
-        convert=FilingType.from_row,
-        first=first,
-        after=after,
-        last=last,
-        before=before,
-        order=order_by.order() if order_by is not None else BY_ID,
-        where=created,
-        where_key=frozen(filter.created_at if filter else None),
-    )
-
-
-async def office_inbox_counts(
-    root: strawberry.Parent[object], info: Info, filter: FilingFilter | None = None
-) -> list[InboxCountType]:
-    """Counts per status of the (filtered) inbox."""
-    ctx = info.context
-    counts = await service.inbox_counts(
-        ctx.session,
-        ctx.actor,
-        office_id=root.pk,  # type: ignore[attr-defined]
-        filters=filter.parsed() if filter else InboxFilter(),
-    )
-    return [InboxCountType(status=s, count=n) for s, n in counts.items()]
-
-
-@strawberry.type(name="Statistic", description="One statistic of a roll-up (统计项)")
-class StatisticType:
-    key: str = strawberry.field(description="Stable key, e.g. plans_approved (统计项标识)")
-    name: str = strawberry.field(description="Chinese name (名称)")
-    value: int = strawberry.field(description="The count (数量)")
-
-
-@strawberry.type(name="Rollup", description="A subordinate office's statistics (下级机构汇总)")
-class RollupType:
-    office_id: strawberry.ID = strawberry.field(description="The subordinate office (下级机构)")
-    statistics: list[StatisticType] = strawberry.field(description="Its statistics (统计)")
-
-
-async def office_rollups(root: strawberry.Parent[object], info: Info) -> list[RollupType]:
-    """Statistics per direct subordinate: counts only, never the rows behind them."""
-    ctx = info.context
-    rows = await service.rollups(ctx.session, ctx.actor, office_id=root.pk)  # type: ignore[attr-defined]
-    names = {s.key: s.name_zh for s in REGISTRY}
-    return [
-        RollupType(
-            office_id=strawberry.ID(global_id("Office", row.office_id)),
-            statistics=[
-                StatisticType(key=k, name=names[k], value=v) for k, v in row.values.items()
-            ],
-        )
-        for row in rows
-    ]
-
-
-register_node("Filing", Filing, FilingType.from_row)
-register_node("FilingDecision", FilingDecision, FilingDecisionType.from_row)
+from inspectnet.graphql.parts import DownloadRoute, SchemaPart, Served, TypeField
+from inspectnet.ids import expect_global_id
 
 
 @strawberry.input(description="File a plan's working copy (计划报备报批)")
@@ -339,7 +91,7 @@ class FilingsQuery:
 
 
 @strawberry.type
-class FilingsMutation:
+class FilingsMutation(DeadlinesMutation):
     @strawberry.mutation(description="File a plan for record or approval (计划报备报批)")
     async def file_plan(self, info: Info, input: FilePlanInput) -> FilePlanPayload:
         ctx = info.context
@@ -394,11 +146,44 @@ class FilingsMutation:
         )
 
 
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+async def serve_inbox_download(session: AsyncSession, actor: Actor, token: str) -> Served:
+    """The inbox export a single-use link names (``GET /downloads/<token>``)."""
+    return Served(await links.redeem(session, actor, token), XLSX, "inbox.xlsx")
+
+
 SCHEMA = SchemaPart(
+    downloads=(
+        # Gone (410) for a link used, expired, forged or issued to another account.
+        DownloadRoute(links.PATH, "filing.inbox.download", serve_inbox_download, 410),
+    ),
     query=FilingsQuery,
     mutation=FilingsMutation,
-    types=(FilingType, FilingDecisionType, InboxCountType),
+    types=(FilingType, FilingDecisionType, InboxCountType, WarningSettingType, OversightItemType),
     fields=(
+        TypeField(
+            "Office",
+            "oversight",
+            strawberry.field(
+                resolver=office_oversight,
+                description="Where the filings deeper in the network stand, status only, where "
+                "the viewer's relation allows (下级报送情况)",
+            ),
+        ),
+        TypeField(
+            "Office",
+            "filingWarnings",
+            connection_field(
+                repository.warning_settings_of_offices,
+                WarningSettingType,
+                description="Yellow thresholds of duties filed to the office that differ from "
+                "the default (预警天数设置)",
+                filter=FilingWarningSettingFilter,
+                order=FilingWarningSettingOrder,
+            ),
+        ),
         TypeField(
             "Office",
             "filingsMade",

@@ -69,6 +69,13 @@ class Filing(Base, OfficeScoped, Timestamped, Versioned):
     submitted_by: Mapped[int | None] = mapped_column(
         ForeignKey("user_accounts.id", ondelete="SET NULL")
     )
+    # The last warning the duties sweep raised for this due item (due_soon, then overdue):
+    # moved by one conditional UPDATE, so each warning is notified once whatever runs at once.
+    warned: Mapped[str | None] = mapped_column(String(20), info=text_kind(CODE))
+    # An override of the computed deadline by the filing office (where the seeds set none, or
+    # say 一般 / 原则上): the computed date and the reason stay beside it, for the superior.
+    computed_due_on: Mapped[date | None] = mapped_column(Date)
+    override_reason: Mapped[str | None] = mapped_column(String(500), info=text_kind(FREE_TEXT))
 
 
 class FilingDecision(Base, OfficeScoped, Timestamped):
@@ -90,6 +97,22 @@ class FilingDecision(Base, OfficeScoped, Timestamped):
         ForeignKey("user_accounts.id", ondelete="SET NULL")
     )
     decided_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class WarningSetting(Base, OfficeScoped, Timestamped):
+    """An office's yellow threshold (三色预警) for one duty filed to it; absent: the default.
+
+    The seeds set no thresholds, so they are settings, not rules: the office filed to decides
+    how many days before a deadline its inbox turns an item yellow (filings/warnings.py).
+    """
+
+    __tablename__ = "filing_warning_settings"
+    __table_args__ = (UniqueConstraint("office_id", "rule_id"),)
+    __authz_type__ = "filing_warning_setting"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    rule_id: Mapped[str] = mapped_column(String(80), info=text_kind(CODE))  # a filing.* rule
+    yellow_days: Mapped[int] = mapped_column(Integer)
 
 
 class InboxStatus(enum.StrEnum):

@@ -11,9 +11,18 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from inspectnet.authz.actor import Actor
 from inspectnet.authz.scopes import readable
-from inspectnet.filings.models import Filing, FilingDecision, FilingState, InboxStatus
+from inspectnet.filings.models import (
+    Filing,
+    FilingDecision,
+    FilingState,
+    InboxStatus,
+    WarningSetting,
+)
+from inspectnet.network.graph import Direction, reach_query
 from inspectnet.network.models import LinkKind, Office, OfficeReach
-from inspectnet.paging import Children, children
+from inspectnet.paging import Children, children, top_level
+
+OVERSEE = "oversee"
 
 
 def filings_of_offices(actor: Actor, office_ids: list[int]) -> Children:
@@ -39,6 +48,30 @@ def decisions_of(actor: Actor, filing_ids: list[int]) -> Children:
         FilingDecision,
         FilingDecision.filing_id,
     )
+
+
+def warning_settings_of_offices(actor: Actor, office_ids: list[int]) -> Children:
+    """Readable yellow thresholds each office set: rows of (setting, office id)."""
+    return children(
+        readable(actor, WarningSetting).where(WarningSetting.office_id.in_(office_ids)),
+        WarningSetting,
+        WarningSetting.office_id,
+    )
+
+
+def oversight_of(actor: Actor, office_id: int) -> Children:
+    """Filings deeper in the office's network, to offices below it: where its relation allows.
+
+    Scoped by the door's ``oversee`` action, which a superior holds where it holds no ``read``
+    of the rows; the caller shows their status only, never their content.
+    """
+    below = reach_query(office_id, LinkKind.LEADERSHIP, Direction.DOWN)
+    query = readable(actor, Filing, OVERSEE).where(
+        Filing.to_office_id.in_(below),
+        Filing.to_office_id != office_id,
+        Filing.state != FilingState.SUPERSEDED,
+    )
+    return top_level(query, Filing)
 
 
 async def series(session: AsyncSession, actor: Actor, series_key: str) -> list[Filing]:

@@ -15,7 +15,7 @@ from inspectnet.authz.actor import Actor
 from inspectnet.authz.checks import get_readable, require, require_in
 from inspectnet.concurrency import transition
 from inspectnet.errors import Conflict, NotFound, RuleViolation, ValidationFailed
-from inspectnet.filings import export, repository
+from inspectnet.filings import export, notices, repository
 from inspectnet.filings.models import Decision, Filing, FilingDecision, FilingState, InboxStatus
 from inspectnet.filings.rollups import rollup as rollup_of
 from inspectnet.ids import global_id, global_id_of
@@ -152,6 +152,7 @@ async def file_plan(session: AsyncSession, actor: Actor, *, plan_id: int, rule_i
         object_id=global_id_of(filing),
         detail={"rule": duty.id, "number": filing.number, "to": superior},
     )
+    await notices.submitted(session, actor, filing, decide_action(filing.recipient))
     return filing
 
 
@@ -179,6 +180,7 @@ async def decide(
         raise ValidationFailed("退回必须说明理由", code="REASON_REQUIRED", field="reason")
     # The transition expires the loaded row: keep what is needed after it.
     to_office_id, filing_id = filing.to_office_id, filing.id
+    filer_id, title = filing.office_id, filing.title
     # One conditional UPDATE: of two superiors deciding at once, one wins, one gets CONFLICT;
     # a superseded or already decided version is refused the same way.
     await transition(
@@ -201,6 +203,9 @@ async def decide(
         office_id=to_office_id,
         object_id=global_id("Filing", filing_id),
         detail={"reason": row.reason} if row.reason else None,
+    )
+    await notices.decided(
+        session, actor, filing_id=filing_id, office_id=filer_id, title=title, decision=decision
     )
     return row
 
@@ -386,4 +391,6 @@ async def file_report(session: AsyncSession, actor: Actor, *, filing_id: int, bo
         office_id=office_id,
         object_id=global_id("Filing", filing_id),
     )
-    return await get_readable(session, actor, Filing, filing_id)
+    filed = await get_readable(session, actor, Filing, filing_id)
+    await notices.submitted(session, actor, filed, decide_action(filed.recipient))
+    return filed

@@ -2,13 +2,20 @@
 
 The assembly (``inspectnet.schema``) merges every registered domain's part: its root fields,
 the types only reachable through ``node``, and the fields it adds to other domains' types
-(``Office.targets`` is declared by targets, not written into network), so no type is a hub.
+(``Office.targets`` is declared by targets, not written into network), so no type is a hub;
+and the files it serves by GET beside the API (``downloads``), so the gateway imports no domain.
 """
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncSession
+
+    from inspectnet.authz.actor import Actor
 
 
 @dataclass(frozen=True)
@@ -21,9 +28,35 @@ class TypeField:
 
 
 @dataclass(frozen=True)
+class Served:
+    """A file a download route answers with."""
+
+    content: bytes
+    media_type: str
+    filename: str
+
+
+@dataclass(frozen=True)
+class DownloadRoute:
+    """``GET <prefix>{token}``: a file a domain serves outside GraphQL (e.g. an export link).
+
+    The gateway signs the caller in from the bearer token and calls ``serve(session, actor,
+    token)`` in the one unit of work (``work.py``), audited as ``action``; a refusal answers
+    JSON ``{code, message}`` with ``refused_status`` (401 when the caller is not signed in).
+    """
+
+    prefix: str  # e.g. "/downloads/"
+    action: str
+    serve: Callable[[AsyncSession, Actor, str], Awaitable[Served]]
+    refused_status: int = 404
+
+
+@dataclass(frozen=True)
 class SchemaPart:
     query: type | None = None
     mutation: type | None = None
     subscription: type | None = None
     types: tuple[type, ...] = ()
     fields: tuple[TypeField, ...] = field(default_factory=tuple)
+    # Files served by GET beside the API, reached from the part's mutations (download links).
+    downloads: tuple[DownloadRoute, ...] = ()

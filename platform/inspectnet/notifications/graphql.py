@@ -35,7 +35,15 @@ if TYPE_CHECKING:
 
 NotificationKindEnum = labelled_enum(
     NotificationKind,
-    {NotificationKind.NOTICE: "机构通知", NotificationKind.BREAK_GLASS: "紧急授权"},
+    {
+        NotificationKind.NOTICE: "机构通知",
+        NotificationKind.BREAK_GLASS: "紧急授权",
+        NotificationKind.FILING_SUBMITTED: "收到报送",
+        NotificationKind.FILING_DECIDED: "报送已批准或备案",
+        NotificationKind.FILING_RETURNED: "报送被退回",
+        NotificationKind.FILING_DUE_SOON: "报送临期",
+        NotificationKind.FILING_OVERDUE: "报送逾期",
+    },
     name="NotificationKind",
     description="What a notification is about (通知类型)",
 )

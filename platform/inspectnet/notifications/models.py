@@ -17,6 +17,12 @@ class NotificationKind(enum.StrEnum):
 
     NOTICE = "notice"  # an office admin's notice to accounts of its office (机构通知)
     BREAK_GLASS = "break_glass"  # someone took an emergency grant in the office (紧急授权)
+    # filings (报备 / 报批): to the deciders, then back to the filer
+    FILING_SUBMITTED = "filing_submitted"  # a filing reached the office (收到报送)
+    FILING_DECIDED = "filing_decided"  # approved or acknowledged (已批准、已备案)
+    FILING_RETURNED = "filing_returned"  # returned with a reason (已退回)
+    FILING_DUE_SOON = "filing_due_soon"  # a duty entered its yellow warning (临期)
+    FILING_OVERDUE = "filing_overdue"  # a duty passed its deadline unfiled (逾期)
 
 
 class Notification(Base, OfficeScoped):

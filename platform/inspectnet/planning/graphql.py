@@ -21,6 +21,7 @@ from inspectnet.graphql.stamps import Stamped, stamps
 from inspectnet.ids import expect_global_id, global_id
 from inspectnet.planning import repository, service
 from inspectnet.planning.models import Plan, PlanItem, PlanKind
+from inspectnet.targets.loaders import target_by_id
 from inspectnet.validation import described
 
 if TYPE_CHECKING:
@@ -67,19 +68,25 @@ PlanItemOrder = order_input("PlanItem")
 
 @strawberry.type(name="PlanItem", description="A target in a plan (计划中的巡视巡察对象)")
 class PlanItemType(Node, Stamped):
-    target_id: strawberry.ID = strawberry.field(description="The target (巡视巡察对象)")
     mode: str = strawberry.field(description="Mode, a mode.* rule id (巡视巡察方式)")
     leader: str = strawberry.field(description="Responsible leader (责任领导)")
+    target_pk: strawberry.Private[int]
 
     @classmethod
     def from_row(cls, row: PlanItem) -> PlanItemType:
         return cls(
             **stamps(row),
             id=strawberry.ID(global_id("PlanItem", row.id)),
-            target_id=strawberry.ID(global_id("Target", row.target_id)),
+            target_pk=row.target_id,
             mode=row.mode,
             leader=row.leader,
         )
+
+    @strawberry.field(description="The target, null if hidden (巡视巡察对象)")
+    async def target(
+        self, info: Info
+    ) -> Annotated[TargetType, strawberry.lazy("inspectnet.targets.graphql")] | None:
+        return await target_by_id(info, self.target_pk)
 
 
 @strawberry.type(name="Plan", description="An office's plan, a working copy (巡视巡察计划)")
