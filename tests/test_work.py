@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from inspectnet.accounts.models import Role
 from inspectnet.audit.models import AuditEntry, Outcome
-from inspectnet.audit.outbox import Pending
+from inspectnet.audit.refusals import Pending
 from inspectnet.authz.actor import user_subject
 from inspectnet.authz.models import PolicyState
 from inspectnet.authz.policy import PolicyLine

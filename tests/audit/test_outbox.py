@@ -16,8 +16,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from inspectnet import clock
 from inspectnet.audit.models import AuditEntry, Outcome
-from inspectnet.audit.outbox import Outbox, Pending, Spool, write
+from inspectnet.audit.outbox import Outbox, write
+from inspectnet.audit.refusals import Pending
 from inspectnet.audit.service import Draft
+from inspectnet.audit.spool import Spool
 from inspectnet.db import Database
 from inspectnet.ids import global_id
 from inspectnet.observability.metrics import AUDIT_DENIALS_LOST, AUDIT_DENIALS_WRITTEN
@@ -152,7 +154,8 @@ def test_a_dead_workers_unsettled_denials_are_counted_as_lost(tmp_path: Path) ->
         from pathlib import Path
         from inspectnet import clock
         from inspectnet.audit.models import Outcome
-        from inspectnet.audit.outbox import Pending, Spool
+        from inspectnet.audit.refusals import Pending
+        from inspectnet.audit.spool import Spool
         from inspectnet.audit.service import Draft
         spool = Spool(Path({str(tmp_path)!r}))
         for n in range(3):

@@ -13,7 +13,7 @@ from typing import Any, TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from inspectnet.audit.outbox import Concern, note_concern, refused_read
+from inspectnet.audit.refusals import Concern, note_concern, refused_read
 from inspectnet.authz.actor import Actor, Denial, office_domain
 from inspectnet.authz.relations import relations_to
 from inspectnet.authz.resources import (
