@@ -52,6 +52,7 @@ class World:
     a_admin: str
     b_admin: str
     b_member: str
+    outsider: str  # an admin of an office outside the world
 
     def gid(self, office: Any) -> str:
         return global_id("Office", office.id)
@@ -74,6 +75,7 @@ async def world(api: Api, system) -> World:  # type: ignore[no-untyped-def]
             (a, Role.OFFICE_ADMIN),
             (b, Role.OFFICE_ADMIN),
             (b, Role.OFFICE_MEMBER),
+            (await make_office(session, actor), Role.OFFICE_ADMIN),
         )
     ]
     await session.commit()
@@ -381,6 +383,6 @@ async def test_a_proposal_is_a_node_its_addressee_reads_and_others_do_not_see(
     query = """query($id: ID!) { node(id: $id) { id ... on OfficeLinkProposal { state } } }"""
     seen = await api.gql(query, {"id": proposal}, user=world.b_admin)
     assert seen["data"]["node"] == {"id": proposal, "state": "PROPOSED"}
-    hidden = await api.gql(query, {"id": proposal}, user="chifeng_admin")
+    hidden = await api.gql(query, {"id": proposal}, user=world.outsider)
     assert hidden["data"] == {"node": None}
     assert [e["extensions"]["code"] for e in hidden["errors"]] == ["NOT_FOUND"]
