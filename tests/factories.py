@@ -6,6 +6,8 @@ common shapes are one line each, in the test's own transaction (``system``):
 - ``region = await make_region(session, actor, subordinates=2, counties=4)``: a top office,
   two liaison bodies, four offices under each (``region.top``, ``region.subordinates``,
   ``region.counties(office)``);
+- ``net = await make_staffed_region(session, actor)``: own office, superior and sibling, with
+  the top's admin and auditor and the own office's admin and member;
 - ``staff = await make_staff(session, actor, office)``: its admin and a member
   (``staff.admin``, ``staff.member``: usernames to sign in with);
 - ``await make_user(session, actor, office, Role.AUDITOR, also=[(other, Role.OFFICE_MEMBER)])``:
@@ -20,7 +22,14 @@ from __future__ import annotations
 
 from datetime import date
 
-from tests.accounts.factories import Staff, make_staff, make_user, sign_in_name_of
+from tests.accounts.factories import (
+    Staff,
+    StaffedRegion,
+    make_staff,
+    make_staffed_region,
+    make_user,
+    sign_in_name_of,
+)
 from tests.network.factories import Region, make_network, make_office, make_region
 from tests.people.factories import make_person, make_person_with_record
 from tests.targets.factories import make_leadership_post, make_target, make_target_with_posts
@@ -32,6 +41,7 @@ __all__ = [
     "TODAY",
     "Region",
     "Staff",
+    "StaffedRegion",
     "make_leadership_post",
     "make_network",
     "make_office",
@@ -39,6 +49,7 @@ __all__ = [
     "make_person_with_record",
     "make_region",
     "make_staff",
+    "make_staffed_region",
     "make_target",
     "make_target_with_posts",
     "make_user",

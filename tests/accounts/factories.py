@@ -14,6 +14,7 @@ from inspectnet.accounts.names import sign_in_name
 from inspectnet.authz.actor import Actor
 from inspectnet.demo import DEMO_USERS
 from inspectnet.network.models import Office
+from tests.network.factories import Region, make_region
 from tests.people.factories import make_person
 
 _serial = itertools.count(1)
@@ -65,3 +66,39 @@ def sign_in_name_of(user: str) -> str:
     show that it does not sign in.
     """
     return user if "/" in user else _SIGN_IN_NAMES.get(user, user)
+
+
+@dataclass(frozen=True)
+class StaffedRegion:
+    """A region whose top office has an admin and an auditor, whose first liaison body
+    (``mine``) has an admin and a member, and whose second (``sibling``) has people but no
+    accounts: the shape most access tests need (own, superior, sibling)."""
+
+    region: Region
+    top_admin: str
+    top_auditor: str
+    staff: Staff
+
+    @property
+    def top(self) -> Office:
+        return self.region.top
+
+    @property
+    def mine(self) -> Office:
+        return self.region.subordinates[0]
+
+    @property
+    def sibling(self) -> Office:
+        return self.region.subordinates[1]
+
+
+async def make_staffed_region(
+    session: AsyncSession, actor: Actor, *, counties: int = 0
+) -> StaffedRegion:
+    """A ``StaffedRegion``: two liaison bodies, ``counties`` offices under each."""
+    region = await make_region(session, actor, subordinates=2, counties=counties)
+    top_admin = await make_user(session, actor, region.top, Role.OFFICE_ADMIN)
+    top_auditor = await make_user(session, actor, region.top, Role.AUDITOR)
+    staff = await make_staff(session, actor, region.subordinates[0])
+    await make_person(session, actor, region.subordinates[1])
+    return StaffedRegion(region, top_admin.username, top_auditor.username, staff)
