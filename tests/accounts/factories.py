@@ -14,7 +14,7 @@ from inspectnet.accounts.names import sign_in_name
 from inspectnet.authz.actor import Actor
 from inspectnet.demo import DEMO_USERS
 from inspectnet.network.models import Office
-from tests.network.factories import Region, make_region
+from tests.network.factories import Region, make_office, make_region
 from tests.people.factories import make_person
 
 _serial = itertools.count(1)
@@ -72,12 +72,14 @@ def sign_in_name_of(user: str) -> str:
 class StaffedRegion:
     """A region whose top office has an admin and an auditor, whose first liaison body
     (``mine``) has an admin and a member, and whose second (``sibling``) has people but no
-    accounts: the shape most access tests need (own, superior, sibling)."""
+    accounts; and a ``stranger``, the admin of an office outside the region: the shapes most
+    access tests need (own, superior, sibling, unrelated)."""
 
     region: Region
     top_admin: str
     top_auditor: str
     staff: Staff
+    stranger: str
 
     @property
     def top(self) -> Office:
@@ -101,4 +103,5 @@ async def make_staffed_region(
     top_auditor = await make_user(session, actor, region.top, Role.AUDITOR)
     staff = await make_staff(session, actor, region.subordinates[0])
     await make_person(session, actor, region.subordinates[1])
-    return StaffedRegion(region, top_admin.username, top_auditor.username, staff)
+    stranger = await make_user(session, actor, await make_office(session, actor))
+    return StaffedRegion(region, top_admin.username, top_auditor.username, staff, stranger.username)

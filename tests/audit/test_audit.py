@@ -6,8 +6,6 @@ Refusals are written by the audit outbox after the response; the tests flush it 
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 from sqlalchemy import func, select, text
 from sqlalchemy.exc import DBAPIError
@@ -16,7 +14,7 @@ from inspectnet.audit.models import AuditEntry, Outcome
 from inspectnet.ids import global_id
 from inspectnet.people.models import Person
 from tests.conftest import Api
-from tests.factories import StaffedRegion, make_staffed_region
+from tests.factories import StaffedRegion
 
 CREATE_PERSON = """mutation($input: CreatePersonInput!) { createPerson(input: $input) {
   person { id name } userErrors { field code message } } }"""
@@ -34,15 +32,6 @@ def _person_input(office: int, **overrides: object) -> dict[str, object]:
             **overrides,
         }
     }
-
-
-@pytest.fixture
-async def net(api: Api, system: Any) -> StaffedRegion:
-    session, actor = system
-    built = await make_staffed_region(session, actor)
-    await session.commit()
-    await api.reload_policy()
-    return built
 
 
 async def _count(api: Api, model: type, *where: object) -> int:
