@@ -20,8 +20,16 @@ common shapes are one line each, in the test's own transaction (``system``):
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from datetime import date
+from typing import TypeVar
 
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from inspectnet import domains
+from inspectnet.authz.actor import Actor
+from inspectnet.db import Database, make_engine
+from inspectnet.settings import Settings
 from tests.accounts.factories import (
     Staff,
     StaffedRegion,
@@ -36,12 +44,28 @@ from tests.targets.factories import make_leadership_post, make_target, make_targ
 
 TODAY = date(2026, 11, 25)
 
+T = TypeVar("T")
+
+
+async def build_in(settings: Settings, build: Callable[[AsyncSession, Actor], Awaitable[T]]) -> T:
+    """Run ``build(session, actor)`` as the system, committed, in the database ``settings``
+    names: for tests of commands and servers that open the database themselves."""
+    database = Database(make_engine(settings))
+    try:
+        store = domains.policy_store(settings.policy_dir)
+        async with database.transaction() as session:
+            await store.reload(session)
+            return await build(session, Actor.system(store.compiled, name="test"))
+    finally:
+        await database.dispose()
+
 
 __all__ = [
     "TODAY",
     "Region",
     "Staff",
     "StaffedRegion",
+    "build_in",
     "make_leadership_post",
     "make_network",
     "make_office",

@@ -10,15 +10,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from sqlalchemy.ext.asyncio import AsyncSession
 from typer.testing import CliRunner
 
-from inspectnet import domains
 from inspectnet.authz.actor import Actor
 from inspectnet.cli.main import app
-from inspectnet.db import Database, make_engine
 from inspectnet.settings import get_settings
 from tests.conftest import make_settings, mounted_keys_dir
-from tests.factories import make_region, make_staff
+from tests.factories import build_in, make_region, make_staff
 
 runner = CliRunner()
 
@@ -33,21 +32,12 @@ class Pristine:
     other: str
 
 
-async def _arrange(path: Path) -> tuple[str, str]:
-    settings = make_settings(f"sqlite+aiosqlite:///{path}")
-    database = Database(make_engine(settings))
-    try:
-        store = domains.policy_store(settings.policy_dir)
-        async with database.transaction() as session:
-            await store.reload(session)
-            actor = Actor.system(store.compiled, name="test")
-            region = await make_region(session, actor, subordinates=2)
-            for office in region.subordinates:
-                await make_staff(session, actor, office)
-            mine, other = region.subordinates
-            return mine.code, other.code
-    finally:
-        await database.dispose()
+async def _two_offices(session: AsyncSession, actor: Actor) -> tuple[str, str]:
+    region = await make_region(session, actor, subordinates=2)
+    for office in region.subordinates:
+        await make_staff(session, actor, office)
+    mine, other = region.subordinates
+    return mine.code, other.code
 
 
 @pytest.fixture(scope="module")
@@ -58,7 +48,7 @@ def pristine(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Pristine]:
         result = runner.invoke(app, ["db", "upgrade"])
         assert result.exit_code == 0, result.output
     get_settings.cache_clear()
-    mine, other = asyncio.run(_arrange(path))
+    mine, other = asyncio.run(build_in(make_settings(f"sqlite+aiosqlite:///{path}"), _two_offices))
     yield Pristine(path, mine, other)
 
 
