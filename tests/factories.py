@@ -1,122 +1,81 @@
-"""Factories: networks, people and accounts made through the services, as the system.
+"""Factories: every builder a test needs, from one place, each made through its service.
 
-Each domain keeps its own in ``tests/<domain>/factories.py`` (targets: ``make_target``); the
-ones here are re-exported so a test imports every builder from one place.
+Each domain keeps its own in ``tests/<domain>/factories.py``; they are re-exported here. The
+common shapes are one line each, in the test's own transaction (``system``):
+
+- ``region = await make_region(session, actor, subordinates=2, counties=4)``: a top office,
+  two liaison bodies, four offices under each (``region.top``, ``region.subordinates``,
+  ``region.counties(office)``);
+- ``net = await make_staffed_region(session, actor)``: own office, superior and sibling, with
+  the top's admin and auditor and the own office's admin and member;
+- ``staff = await make_staff(session, actor, office)``: its admin and a member
+  (``staff.admin``, ``staff.member``: usernames to sign in with);
+- ``await make_user(session, actor, office, Role.AUDITOR, also=[(other, Role.OFFICE_MEMBER)])``:
+  an account with its roles;
+- ``await make_person_with_record(session, actor, office)``: a person with an employment and a
+  place in a pool;
+- ``await make_target_with_posts(session, actor, office, ("书记", "副书记"))``: a target and
+  its leadership roster.
 """
 
 from __future__ import annotations
 
-import itertools
+from collections.abc import Awaitable, Callable
 from datetime import date
+from typing import TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from inspectnet.accounts import service as accounts
-from inspectnet.accounts.models import Role, UserAccount
-from inspectnet.accounts.names import sign_in_name
+from inspectnet import domains
 from inspectnet.authz.actor import Actor
-from inspectnet.demo import DEMO_USERS
-from inspectnet.network import service as network
-from inspectnet.network.models import Office, OfficeKind
-from inspectnet.people import service as people
-from inspectnet.people.models import Person
-from tests.targets.factories import make_leadership_post, make_target
-
-_serial = itertools.count(1)
-
-
-async def make_office(
-    session: AsyncSession,
-    actor: Actor,
-    *,
-    superior: Office | None = None,
-    kind: OfficeKind = OfficeKind.PATROL_OFFICE,
-    ruleset_id: str = "nmg-2016",
-    name: str | None = None,
-) -> Office:
-    n = next(_serial)
-    return await network.create_office(
-        session,
-        actor,
-        code=f"test.o{n}",
-        name=name or f"测试机构{n}",
-        kind=kind,
-        region_code="150000",
-        ruleset_id=ruleset_id,
-        superior_id=superior.id if superior else None,
-    )
-
-
-async def make_network(
-    session: AsyncSession, actor: Actor, size: int, fanout: int = 12
-) -> list[Office]:
-    """A root and ``size - 1`` offices below it, breadth first, ``fanout`` per office."""
-    root = await make_office(session, actor, kind=OfficeKind.REGIONAL_OFFICE)
-    offices, frontier = [root], [root]
-    while len(offices) < size:
-        parent = frontier.pop(0)
-        for _ in range(min(fanout, size - len(offices))):
-            child = await make_office(session, actor, superior=parent)
-            offices.append(child)
-            frontier.append(child)
-    return offices
-
-
-async def make_person(
-    session: AsyncSession, actor: Actor, office: Office, name: str | None = None
-) -> Person:
-    n = next(_serial)
-    return await people.create_person(
-        session,
-        actor,
-        office_id=office.id,
-        name=name or f"干部{n}",
-        unit="测试单位",
-        rank="正处级",
-        home_region_code="150100",
-        expertise=[],
-    )
-
-
-async def make_user(
-    session: AsyncSession,
-    actor: Actor,
-    office: Office,
-    role: Role = Role.OFFICE_ADMIN,
-    username: str | None = None,
-) -> UserAccount:
-    person = await make_person(session, actor, office)
-    account = await accounts.create_account(
-        session, actor, person_id=person.id, username=username or f"user{next(_serial)}"
-    )
-    await accounts.grant_role(session, actor, user_id=account.id, office_id=office.id, role=role)
-    _SIGN_IN_NAMES[account.username] = sign_in_name(office.code, account.username)
-    return account
-
-
-# Tests name users by username, as people do; tokens name them as ``officecode/username``.
-_SIGN_IN_NAMES: dict[str, str] = {u.username: u.sign_in_name for u in DEMO_USERS}
-
-
-def sign_in_name_of(user: str) -> str:
-    """The ``officecode/username`` a token names for a demo or factory-made user.
-
-    A name with its office already is kept as it is; an unknown bare name too, so a test can
-    show that it does not sign in.
-    """
-    return user if "/" in user else _SIGN_IN_NAMES.get(user, user)
-
+from inspectnet.db import Database, make_engine
+from inspectnet.settings import Settings
+from tests.accounts.factories import (
+    Staff,
+    StaffedRegion,
+    make_staff,
+    make_staffed_region,
+    make_user,
+    sign_in_name_of,
+)
+from tests.network.factories import Region, make_network, make_office, make_region
+from tests.people.factories import make_person, make_person_with_record
+from tests.targets.factories import make_leadership_post, make_target, make_target_with_posts
 
 TODAY = date(2026, 11, 25)
+
+T = TypeVar("T")
+
+
+async def build_in(settings: Settings, build: Callable[[AsyncSession, Actor], Awaitable[T]]) -> T:
+    """Run ``build(session, actor)`` as the system, committed, in the database ``settings``
+    names: for tests of commands and servers that open the database themselves."""
+    database = Database(make_engine(settings))
+    try:
+        store = domains.policy_store(settings.policy_dir)
+        async with database.transaction() as session:
+            await store.reload(session)
+            return await build(session, Actor.system(store.compiled, name="test"))
+    finally:
+        await database.dispose()
 
 
 __all__ = [
     "TODAY",
+    "Region",
+    "Staff",
+    "StaffedRegion",
+    "build_in",
     "make_leadership_post",
     "make_network",
     "make_office",
     "make_person",
+    "make_person_with_record",
+    "make_region",
+    "make_staff",
+    "make_staffed_region",
     "make_target",
+    "make_target_with_posts",
     "make_user",
     "sign_in_name_of",
 ]

@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from inspectnet.accounts.models import Role
 from inspectnet.audit.models import AuditEntry, Outcome
-from inspectnet.audit.outbox import Pending
+from inspectnet.audit.refusals import Pending
 from inspectnet.authz.actor import user_subject
 from inspectnet.authz.models import PolicyState
 from inspectnet.authz.policy import PolicyLine
@@ -21,12 +21,11 @@ from inspectnet.cli.rules import load_year
 from inspectnet.cli.runtime import Runtime
 from inspectnet.db import Database
 from inspectnet.errors import DomainError
-from inspectnet.network.models import Office
 from inspectnet.rules.calendar import CalendarYearData
 from inspectnet.rules.models import CalendarYear
 from inspectnet.settings import Settings
-from tests.conftest import Api, office_id
-from tests.factories import make_user
+from tests.conftest import Api
+from tests.factories import make_office, make_user
 
 LOAD = """mutation($input: LoadCalendarYearInput!) { loadCalendarYear(input: $input) {
   calendarYear { year } userErrors { field code message } } }"""
@@ -66,12 +65,12 @@ async def _calendar_refusals(db: Database) -> list[AuditEntry]:
 
 
 async def _new_operator(api: Api, system: Any, rt: Runtime) -> str:
-    """A Qinghai member made platform operator through the CLI's unit of work."""
+    """An office member made platform operator through the CLI's unit of work."""
     session, actor = system
-    office = await session.get(Office, await office_id(api.app.state.graphql.database, "qh.dnr"))
+    office = await make_office(session, actor)
     account = await make_user(session, actor, office, Role.OFFICE_MEMBER)
     await session.commit()
-    await change_operator(rt, f"qh.dnr/{account.username}", grant=True)
+    await change_operator(rt, f"{office.code}/{account.username}", grant=True)
     return account.username
 
 
@@ -79,7 +78,7 @@ async def test_a_cli_policy_change_reloads_the_policy_as_the_api_does(
     db: Database, settings: Settings, policy: PolicyStore, system: Any
 ) -> None:
     session, actor = system
-    office = await session.get(Office, await office_id(db, "qh.dnr"))
+    office = await make_office(session, actor)
     account = await make_user(session, actor, office, Role.OFFICE_MEMBER)
     await session.commit()
     rt = Runtime(settings, db, policy)
@@ -87,7 +86,7 @@ async def test_a_cli_policy_change_reloads_the_policy_as_the_api_does(
     grant = PolicyLine("g", (user_subject(account.id), Role.PLATFORM_OPERATOR.value, "platform"))
     assert grant not in policy.snapshot.lines
 
-    await change_operator(rt, f"qh.dnr/{account.username}", grant=True)
+    await change_operator(rt, f"{office.code}/{account.username}", grant=True)
 
     async with db.session() as session:
         stamped = await session.scalar(select(PolicyState.version).where(PolicyState.id == 1))

@@ -27,7 +27,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from inspectnet.audit.models import Outcome
-from inspectnet.audit.outbox import Pending, refused_action, take, take_concern
+from inspectnet.audit.refusals import Pending, refused_action, take, take_concern
 from inspectnet.authz.actor import Actor
 from inspectnet.authz.store import PolicyStore
 from inspectnet.db import Database

@@ -22,7 +22,7 @@ from sqlalchemy import text
 from inspectnet.app import create_app
 from inspectnet.db import Database
 from inspectnet.ids import global_id
-from tests.accounts.signing import CSRF
+from tests.accounts.signing import CSRF, Signers
 from tests.conftest import Api
 
 CLIENT_ID, CLIENT_SECRET = "inspectnet-web", "client-secret-for-the-test-idp"
@@ -165,20 +165,24 @@ async def sso_browser(
         await api.client.aclose()
 
 
-async def link_subject(api: Api, db: Database, subject: str, user: str = "baotou_admin") -> Any:
+async def link_subject(
+    api: Api, db: Database, signers: Signers, subject: str, user: str | None = None
+) -> Any:
+    """``user`` (``signers``' admin unless told) links ``subject`` to ``signers``' member."""
     async with db.session() as session:
         user_id = (
             await session.execute(
                 text(
                     "SELECT u.id FROM user_accounts u JOIN offices o ON o.id = u.office_id "
-                    "WHERE o.code = 'nmg.baotou' AND u.username = 'baotou_member'"
-                )
+                    "WHERE o.code = :c AND u.username = :u"
+                ),
+                {"c": signers.office, "u": signers.member},
             )
         ).scalar_one()
     return (
         await api.gql(
             LINK,
             {"input": {"userId": global_id("UserAccount", user_id), "subject": subject}},
-            user=user,
+            user=user or signers.admin,
         )
     )["data"]["linkSsoSubject"]

@@ -1,9 +1,11 @@
-"""Helpers for browser sign-in tests: passwords for demo accounts, an HTTPS client with cookies."""
+"""Helpers for browser sign-in tests: accounts to sign in as, their passwords, an HTTPS client
+with cookies."""
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from typing import Any
 
 import httpx
@@ -20,10 +22,26 @@ PASSWORD = "correct horse battery staple"
 CSRF = {"graphql-require-preflight": "1"}
 
 
+@dataclass(frozen=True)
+class Signers:
+    """Accounts to sign in as: a member and an admin of ``office``, an admin of ``other``
+    (an office beside it, under the same superior). Codes and usernames, as a browser sends them."""
+
+    office: str
+    member: str
+    admin: str
+    other: str
+    other_admin: str
+
+    def name(self, username: str) -> str:
+        """``officecode/username`` of an account of ``office``."""
+        return f"{self.office}/{username}"
+
+
 async def set_password(
     db: Database, office_code: str, username: str, password: str = PASSWORD, **state: Any
 ) -> int:
-    """Give a demo account a password (as an admin's reset would, minus the forced change)."""
+    """Give an account a password (as an admin's reset would, minus the forced change)."""
     async with db.transaction() as session:
         user_id = (
             await session.execute(
@@ -52,13 +70,19 @@ async def browser(api: Api, **headers: str) -> AsyncIterator[httpx.AsyncClient]:
 
 async def sign_in(
     client: httpx.AsyncClient,
-    office_code: str = "nmg.baotou",
-    username: str = "baotou_member",
+    signers: Signers,
+    office_code: str | None = None,
+    username: str | None = None,
     password: str = PASSWORD,
 ) -> httpx.Response:
+    """Sign in by password over HTTP, as ``signers``' member unless told otherwise."""
     return await client.post(
         "/auth/sign-in",
-        json={"officeCode": office_code, "username": username, "password": password},
+        json={
+            "officeCode": office_code or signers.office,
+            "username": username or signers.member,
+            "password": password,
+        },
     )
 
 

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
+import pytest
 from sqlalchemy import func, select
 
 from inspectnet.accounts.models import Role, RoleGrant
 from inspectnet.audit.models import AuditEntry
 from inspectnet.authz.models import PolicyState
 from inspectnet.ids import global_id
-from tests.conftest import Api, office_id
+from inspectnet.network.models import Office
+from tests.conftest import Api
+from tests.factories import make_region, make_staff, make_user
 
 GRANT = """mutation($input: GrantRoleInput!) { grantRole(input: $input) {
   grant { id role } userErrors { field code } } }"""
@@ -25,8 +29,56 @@ async def _user_id(api: Api, user: str) -> str:
     return str((await api.gql(VIEWER, user=user))["data"]["viewer"]["account"]["id"])
 
 
-async def _office(api: Api, code: str) -> str:
-    return global_id("Office", await office_id(api.app.state.graphql.database, code))
+@dataclass(frozen=True)
+class Net:
+    """A region: its top office (an admin, an auditor), ``mine`` (an admin, a member) and a
+    sibling; and another province's top office and an office under it, each with an admin."""
+
+    top: Office
+    mine: Office
+    sibling: Office
+    top_admin: str
+    top_auditor: str
+    admin: str
+    member: str
+    other_top_admin: str
+    other_admin: str
+
+
+@pytest.fixture
+async def net(api: Api, system: Any) -> Net:
+    session, actor = system
+    region = await make_region(session, actor, subordinates=2)
+    other = await make_region(session, actor, subordinates=1)
+    mine, sibling = region.subordinates
+    staff = await make_staff(session, actor, mine)
+    users = [
+        (await make_user(session, actor, office, role)).username
+        for office, role in (
+            (region.top, Role.OFFICE_ADMIN),
+            (region.top, Role.AUDITOR),
+            (other.top, Role.OFFICE_ADMIN),
+            (other.subordinates[0], Role.OFFICE_ADMIN),
+        )
+    ]
+    await session.commit()
+    await api.reload_policy()
+    top_admin, top_auditor, other_top_admin, other_admin = users
+    return Net(
+        region.top,
+        mine,
+        sibling,
+        top_admin,
+        top_auditor,
+        staff.admin,
+        staff.member,
+        other_top_admin,
+        other_admin,
+    )
+
+
+def _office(office: Office) -> str:
+    return global_id("Office", office.id)
 
 
 async def _grant(api: Api, as_user: str, user: str, office: str, role: str) -> dict[str, Any]:
@@ -45,101 +97,101 @@ async def _auditor_grants_and_policy_version(api: Api) -> tuple[int, int]:
 
 
 async def test_an_office_admin_cannot_make_itself_auditor_and_nothing_is_written(
-    api: Api,
+    api: Api, net: Net
 ) -> None:
     before = await _auditor_grants_and_policy_version(api)
-    baotou = await _office(api, "nmg.baotou")
-    refused = await _grant(api, "baotou_admin", "baotou_admin", baotou, "AUDITOR")
+    mine = _office(net.mine)
+    refused = await _grant(api, net.admin, net.admin, mine, "AUDITOR")
     assert refused == {"grant": None, "userErrors": [{"field": None, "code": "FORBIDDEN"}]}
     assert await _auditor_grants_and_policy_version(api) == before
     # The refusal itself is evidence, in the office's chain, and its superior's auditor reads it.
     await api.app.state.graphql.outbox.flush()
-    log = await api.gql(AUDIT_LOG, {"office": baotou}, user="region_auditor")
-    assert {"action": "role_grant.create", "actorName": "baotou_admin", "outcome": "DENIED"} in (
+    log = await api.gql(AUDIT_LOG, {"office": mine}, user=net.top_auditor)
+    assert {"action": "role_grant.create", "actorName": net.admin, "outcome": "DENIED"} in (
         log["data"]["auditLog"]["nodes"]
     )
 
 
-async def test_an_office_admin_cannot_make_anyone_auditor_of_its_own_office(api: Api) -> None:
+async def test_an_office_admin_cannot_make_anyone_auditor_of_its_own_office(
+    api: Api, net: Net
+) -> None:
     before = await _auditor_grants_and_policy_version(api)
-    refused = await _grant(
-        api, "baotou_admin", "baotou_member", await _office(api, "nmg.baotou"), "AUDITOR"
-    )
+    refused = await _grant(api, net.admin, net.member, _office(net.mine), "AUDITOR")
     assert refused == {"grant": None, "userErrors": [{"field": None, "code": "FORBIDDEN"}]}
     assert await _auditor_grants_and_policy_version(api) == before
 
 
-async def test_the_superior_offices_admin_appoints_the_auditor(api: Api) -> None:
-    baotou = await _office(api, "nmg.baotou")
-    before = await api.gql(AUDIT_LOG, {"office": baotou}, user="baotou_member")
+async def test_the_superior_offices_admin_appoints_the_auditor(api: Api, net: Net) -> None:
+    mine = _office(net.mine)
+    before = await api.gql(AUDIT_LOG, {"office": mine}, user=net.member)
     assert before["data"]["auditLog"]["totalCount"] == 0
-    granted = await _grant(api, "region_admin", "baotou_member", baotou, "AUDITOR")
+    granted = await _grant(api, net.top_admin, net.member, mine, "AUDITOR")
     assert granted["userErrors"] == [] and granted["grant"]["role"] == "AUDITOR"
-    log = await api.gql(AUDIT_LOG, {"office": baotou}, user="baotou_member")
+    log = await api.gql(AUDIT_LOG, {"office": mine}, user=net.member)
     assert log["data"]["auditLog"]["totalCount"] > 0
 
 
-async def test_an_office_admin_cannot_remove_its_auditor_and_the_superior_can(api: Api) -> None:
-    granted = await _grant(
-        api, "region_admin", "baotou_member", await _office(api, "nmg.baotou"), "AUDITOR"
-    )
+async def test_an_office_admin_cannot_remove_its_auditor_and_the_superior_can(
+    api: Api, net: Net
+) -> None:
+    granted = await _grant(api, net.top_admin, net.member, _office(net.mine), "AUDITOR")
     grant_id = granted["grant"]["id"]
     before = await _auditor_grants_and_policy_version(api)
-    refused = await api.gql(REVOKE, {"input": {"grantId": grant_id}}, user="baotou_admin")
+    refused = await api.gql(REVOKE, {"input": {"grantId": grant_id}}, user=net.admin)
     assert refused["data"]["revokeRole"] == {
         "revokedGrantId": None,
         "userErrors": [{"code": "FORBIDDEN"}],
     }
     assert await _auditor_grants_and_policy_version(api) == before
-    revoked = await api.gql(REVOKE, {"input": {"grantId": grant_id}}, user="region_admin")
+    revoked = await api.gql(REVOKE, {"input": {"grantId": grant_id}}, user=net.top_admin)
     assert revoked["data"]["revokeRole"] == {"revokedGrantId": grant_id, "userErrors": []}
 
 
-async def test_an_unrelated_office_cannot_appoint_an_auditor(api: Api) -> None:
-    refused = await _grant(
-        api, "qh_province_admin", "qh_dnr_admin", await _office(api, "nmg.baotou"), "AUDITOR"
-    )
+async def test_an_unrelated_office_cannot_appoint_an_auditor(api: Api, net: Net) -> None:
+    refused = await _grant(api, net.other_top_admin, net.other_admin, _office(net.mine), "AUDITOR")
     assert refused["grant"] is None
     assert [e["code"] for e in refused["userErrors"]] == ["NOT_FOUND"]
 
 
-async def test_the_superior_auditor_reads_its_subordinates_audit_entries(api: Api) -> None:
-    baotou = await _office(api, "nmg.baotou")
-    created = await _grant(api, "baotou_admin", "baotou_member", baotou, "OFFICE_ADMIN")
+async def test_the_superior_auditor_reads_its_subordinates_audit_entries(
+    api: Api, net: Net
+) -> None:
+    mine = _office(net.mine)
+    created = await _grant(api, net.admin, net.member, mine, "OFFICE_ADMIN")
     assert created["userErrors"] == []
-    log = await api.gql(AUDIT_LOG, {"office": baotou}, user="region_auditor")
-    assert {"action": "role_grant.create", "actorName": "baotou_admin", "outcome": "SUCCESS"} in (
+    log = await api.gql(AUDIT_LOG, {"office": mine}, user=net.top_auditor)
+    assert {"action": "role_grant.create", "actorName": net.admin, "outcome": "SUCCESS"} in (
         log["data"]["auditLog"]["nodes"]
     )
     database = api.app.state.graphql.database
-    baotou_pk = await office_id(database, "nmg.baotou")
+    mine_pk = net.mine.id
     async with database.session() as session:
-        in_baotou = await session.scalar(
-            select(func.count()).select_from(AuditEntry).where(AuditEntry.office_id == baotou_pk)
+        in_mine = await session.scalar(
+            select(func.count()).select_from(AuditEntry).where(AuditEntry.office_id == mine_pk)
         )
-    assert log["data"]["auditLog"]["totalCount"] == in_baotou
+    assert log["data"]["auditLog"]["totalCount"] == in_mine
 
 
-async def test_a_subordinates_auditor_does_not_read_its_superiors_log(api: Api) -> None:
-    baotou, region = await _office(api, "nmg.baotou"), await _office(api, "nmg.region")
-    await _grant(api, "region_admin", "baotou_member", baotou, "AUDITOR")
-    assert (await api.gql(AUDIT_LOG, {"office": region}, user="baotou_member"))["data"]["auditLog"][
+async def test_a_subordinates_auditor_does_not_read_its_superiors_log(api: Api, net: Net) -> None:
+    mine, region = _office(net.mine), _office(net.top)
+    await _grant(api, net.top_admin, net.member, mine, "AUDITOR")
+    assert (await api.gql(AUDIT_LOG, {"office": region}, user=net.member))["data"]["auditLog"][
         "totalCount"
     ] == 0
-    chifeng = await _office(api, "nmg.chifeng")
-    assert (await api.gql(AUDIT_LOG, {"office": chifeng}, user="baotou_member"))["data"][
-        "auditLog"
-    ]["totalCount"] == 0
-    # 赤峰 is the region's subordinate as well: its auditor reads both.
-    region_view = await api.gql(AUDIT_LOG, {"office": chifeng}, user="region_auditor")
+    sibling = _office(net.sibling)
+    assert (await api.gql(AUDIT_LOG, {"office": sibling}, user=net.member))["data"]["auditLog"][
+        "totalCount"
+    ] == 0
+    # The sibling is the region's subordinate as well: its auditor reads both.
+    region_view = await api.gql(AUDIT_LOG, {"office": sibling}, user=net.top_auditor)
     assert region_view["data"]["auditLog"]["totalCount"] > 0
 
 
-async def test_a_superior_admin_cannot_make_itself_auditor_of_a_subordinate(api: Api) -> None:
+async def test_a_superior_admin_cannot_make_itself_auditor_of_a_subordinate(
+    api: Api, net: Net
+) -> None:
     before = await _auditor_grants_and_policy_version(api)
-    refused = await _grant(
-        api, "region_admin", "region_admin", await _office(api, "nmg.baotou"), "AUDITOR"
-    )
+    refused = await _grant(api, net.top_admin, net.top_admin, _office(net.mine), "AUDITOR")
     assert refused == {
         "grant": None,
         "userErrors": [{"field": ["input", "userId"], "code": "FORBIDDEN"}],

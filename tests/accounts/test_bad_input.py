@@ -19,6 +19,7 @@ from inspectnet.db import Database
 from tests.accounts.conftest import CHEAP
 from tests.accounts.signing import (
     PASSWORD,
+    Signers,
     audit_actions,
     browser,
     credential,
@@ -36,12 +37,12 @@ async def _families(db: Database) -> int:
 
 
 async def test_unknown_wrong_and_locked_answer_alike_with_one_verification_each(
-    api: Api, db: Database, monkeypatch: pytest.MonkeyPatch
+    api: Api, db: Database, monkeypatch: pytest.MonkeyPatch, signers: Signers
 ) -> None:
     # given a locked account and one that is not, and a record of every argon2 verification
     until = clock.now() + timedelta(minutes=10)
-    locked_id = await set_password(db, "nmg.baotou", "baotou_member", locked_until=until)
-    await set_password(db, "nmg.baotou", "baotou_admin")
+    locked_id = await set_password(db, signers.office, signers.member, locked_until=until)
+    await set_password(db, signers.office, signers.admin)
     verified: list[str] = []
     dummy = passwords._dummy_hash()
 
@@ -51,12 +52,12 @@ async def test_unknown_wrong_and_locked_answer_alike_with_one_verification_each(
             return super().verify(hash, password)
 
     monkeypatch.setattr(passwords, "_HASHER", Counting(**CHEAP))
-    before = await audit_actions(db, "nmg.baotou")
+    before = await audit_actions(db, signers.office)
     async with browser(api) as client:
         # when an unknown user, a wrong password and the locked account's right password come
-        unknown = await sign_in(client, username="nobody_here")
-        wrong = await sign_in(client, username="baotou_admin", password=WRONG)
-        locked = await sign_in(client)
+        unknown = await sign_in(client, signers, username="nobody_here")
+        wrong = await sign_in(client, signers, username=signers.admin, password=WRONG)
+        locked = await sign_in(client, signers)
     answers = [unknown, wrong, locked]
     # then status, the headers a client sees and the body are the same
     assert {r.status_code for r in answers} == {401}
@@ -68,7 +69,7 @@ async def test_unknown_wrong_and_locked_answer_alike_with_one_verification_each(
     # and the lock neither moved nor counted the attempt; only the refusals were audited
     held = await credential(db, locked_id)
     assert (held.locked_until, held.failed_count) == (until, 0)
-    assert (await audit_actions(db, "nmg.baotou"))[len(before) :] == [
+    assert (await audit_actions(db, signers.office))[len(before) :] == [
         "sign_in.failure",
         "sign_in.refused",
     ]
@@ -76,11 +77,11 @@ async def test_unknown_wrong_and_locked_answer_alike_with_one_verification_each(
 
 
 async def test_a_totp_code_reused_in_its_window_is_refused_and_audited(
-    api: Api, db: Database
+    api: Api, db: Database, signers: Signers
 ) -> None:
     # given an account with a factor, signed in once with a code
-    await set_password(db, "nmg.baotou", "baotou_member")
-    account = {"officeCode": "nmg.baotou", "username": "baotou_member", "password": PASSWORD}
+    await set_password(db, signers.office, signers.member)
+    account = {"officeCode": signers.office, "username": signers.member, "password": PASSWORD}
     async with browser(api) as client:
         secret = (await client.post("/auth/totp/enrol", json=account)).json()["secret"]
         first = pyotp.TOTP(secret).at(clock.now())
@@ -104,4 +105,4 @@ async def test_a_totp_code_reused_in_its_window_is_refused_and_audited(
     assert (entry.action, entry.outcome) == ("sign_in.failure", Outcome.DENIED)
     assert entry.detail["reason"] == "replayed_totp_code"
     assert entry.detail["failures"] == 1
-    assert entry.actor_name == "nmg.baotou/baotou_member"
+    assert entry.actor_name == signers.name(signers.member)

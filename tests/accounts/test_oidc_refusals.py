@@ -15,7 +15,7 @@ from inspectnet.audit.models import AuditEntry, Outcome
 from inspectnet.db import Database
 from inspectnet.http.auth import REFRESH_COOKIE, STATE_COOKIE
 from tests.accounts.identity_provider import IdentityProvider, link_subject
-from tests.accounts.signing import audit_actions
+from tests.accounts.signing import Signers, audit_actions
 from tests.conftest import Api
 
 SUBJECT = "employee-4711"
@@ -63,10 +63,15 @@ def _only_new(before: list[AuditEntry], after: list[AuditEntry]) -> AuditEntry:
 
 @pytest.mark.parametrize("tamper", ["query", "missing", "unknown"])
 async def test_a_wrong_state_is_audited_on_the_platform_chain(
-    api: Api, db: Database, idp: IdentityProvider, sso: httpx.AsyncClient, tamper: str
+    api: Api,
+    db: Database,
+    idp: IdentityProvider,
+    sso: httpx.AsyncClient,
+    tamper: str,
+    signers: Signers,
 ) -> None:
     # given a linked subject and a flow under way
-    await link_subject(api, db, SUBJECT)
+    await link_subject(api, db, signers, SUBJECT)
     location, state = await _start(sso)
     code = idp.authorize(location, SUBJECT)
     params = {"code": code, "state": state}
@@ -77,7 +82,7 @@ async def test_a_wrong_state_is_audited_on_the_platform_chain(
     else:  # a state this platform never issued, in both the query and the cookie
         params["state"] = "u" * 43
         sso.cookies.set(STATE_COOKIE, params["state"], domain="testserver.local")
-    platform, office = await _entries(db, None), await audit_actions(db, "nmg.baotou")
+    platform, office = await _entries(db, None), await audit_actions(db, signers.office)
     state_before = await _state(db)
     # when the callback comes back with a state that does not match
     await _refused(sso, params)
@@ -85,32 +90,32 @@ async def test_a_wrong_state_is_audited_on_the_platform_chain(
     entry = _only_new(platform, await _entries(db, None))
     assert entry.detail["reason"] == "state" and entry.detail["method"] == "oidc"
     assert entry.detail["address"] == "203.0.113.9" and entry.actor_user_id is None
-    assert await audit_actions(db, "nmg.baotou") == office
+    assert await audit_actions(db, signers.office) == office
     assert await _state(db) == state_before
 
 
 async def test_a_wrong_nonce_is_audited_in_the_office_of_the_linked_account(
-    api: Api, db: Database, idp: IdentityProvider, sso: httpx.AsyncClient
+    api: Api, db: Database, idp: IdentityProvider, sso: httpx.AsyncClient, signers: Signers
 ) -> None:
-    await link_subject(api, db, SUBJECT)
+    await link_subject(api, db, signers, SUBJECT)
     location, state = await _start(sso)
     code = idp.authorize(location, SUBJECT)
     idp.extra_claims = {"nonce": "not-the-nonce-of-this-flow"}  # an ID token from another flow
-    before, platform = await _entries(db, "nmg.baotou"), await _entries(db, None)
+    before, platform = await _entries(db, signers.office), await _entries(db, None)
     state_before = await _state(db)
     await _refused(sso, {"code": code, "state": state})
-    entry = _only_new(before, await _entries(db, "nmg.baotou"))
+    entry = _only_new(before, await _entries(db, signers.office))
     assert entry.detail["reason"] == "nonce" and entry.detail["subject"] == SUBJECT
-    assert entry.actor_name == "nmg.baotou/baotou_member"
+    assert entry.actor_name == signers.name(signers.member)
     assert await _entries(db, None) == platform
     assert await _state(db) == state_before
 
 
 async def test_a_replayed_code_is_audited_and_signs_no_one_in(
-    api: Api, db: Database, idp: IdentityProvider, sso: httpx.AsyncClient
+    api: Api, db: Database, idp: IdentityProvider, sso: httpx.AsyncClient, signers: Signers
 ) -> None:
     # given a code already exchanged by a completed sign-in
-    await link_subject(api, db, SUBJECT)
+    await link_subject(api, db, signers, SUBJECT)
     location, state = await _start(sso)
     code = idp.authorize(location, SUBJECT)
     assert (await sso.get("/auth/oidc/callback", params={"code": code, "state": state})).is_redirect
@@ -127,37 +132,38 @@ async def test_a_replayed_code_is_audited_and_signs_no_one_in(
 
 
 async def test_an_unknown_subject_is_audited_with_the_subject(
-    api: Api, db: Database, idp: IdentityProvider, sso: httpx.AsyncClient
+    api: Api, db: Database, idp: IdentityProvider, sso: httpx.AsyncClient, signers: Signers
 ) -> None:
-    await link_subject(api, db, SUBJECT)
+    await link_subject(api, db, signers, SUBJECT)
     location, state = await _start(sso)
     code = idp.authorize(location, "someone-nobody-linked")
-    platform, office = await _entries(db, None), await audit_actions(db, "nmg.baotou")
+    platform, office = await _entries(db, None), await audit_actions(db, signers.office)
     state_before = await _state(db)
     await _refused(sso, {"code": code, "state": state})
     entry = _only_new(platform, await _entries(db, None))
     assert entry.detail["reason"] == "unlinked"
     assert entry.detail["subject"] == "someone-nobody-linked"
     assert entry.detail["issuer"] == idp.issuer
-    assert await audit_actions(db, "nmg.baotou") == office
+    assert await audit_actions(db, signers.office) == office
     assert await _state(db) == state_before
 
 
 async def test_a_subject_linked_to_a_deactivated_account_is_audited_in_its_office(
-    api: Api, db: Database, idp: IdentityProvider, sso: httpx.AsyncClient
+    api: Api, db: Database, idp: IdentityProvider, sso: httpx.AsyncClient, signers: Signers
 ) -> None:
-    await link_subject(api, db, SUBJECT)
+    await link_subject(api, db, signers, SUBJECT)
     async with db.transaction() as session:
         await session.execute(
-            text("UPDATE user_accounts SET active = false WHERE username = 'baotou_member'")
+            text("UPDATE user_accounts SET active = false WHERE username = :u"),
+            {"u": signers.member},
         )
     location, state = await _start(sso)
     code = idp.authorize(location, SUBJECT)
-    before = await _entries(db, "nmg.baotou")
+    before = await _entries(db, signers.office)
     state_before = await _state(db)
     await _refused(sso, {"code": code, "state": state})
-    entry = _only_new(before, await _entries(db, "nmg.baotou"))
-    assert entry.detail["reason"] == "inactive" and entry.actor_name == "nmg.baotou/baotou_member"
+    entry = _only_new(before, await _entries(db, signers.office))
+    assert entry.detail["reason"] == "inactive" and entry.actor_name == signers.name(signers.member)
     assert await _state(db) == state_before
 
 
@@ -171,31 +177,32 @@ async def test_an_sso_sign_in_needs_the_ssos_second_factor_where_the_role_requir
     sso: httpx.AsyncClient,
     amr: Any,
     signed_in: bool,
+    signers: Signers,
 ) -> None:
     # given the office requires a factor of its members, and the SSO says how one signed in
-    await link_subject(api, db, SUBJECT)
+    await link_subject(api, db, signers, SUBJECT)
     payload = await api.gql(
         "mutation($input: SetSecondFactorRequirementInput!) { setSecondFactorRequirement("
         "input: $input) { userErrors { code } } }",
         {
             "input": {
-                "officeId": await _office_gid(db),
+                "officeId": await _office_gid(db, signers),
                 "roleName": "office_member",
                 "required": True,
             }
         },
-        user="baotou_admin",
+        user=signers.admin,
     )
     assert payload["data"]["setSecondFactorRequirement"]["userErrors"] == []
     if amr is not None:
         idp.extra_claims = {"amr": amr}
     location, state = await _start(sso)
     code = idp.authorize(location, SUBJECT)
-    before = await _entries(db, "nmg.baotou")
+    before = await _entries(db, signers.office)
     back = await sso.get("/auth/oidc/callback", params={"code": code, "state": state})
     # then only a multi-factor SSO sign-in (RFC 8176 amr) signs in
     assert back.is_redirect is signed_in
-    last = (await _entries(db, "nmg.baotou"))[len(before) :]
+    last = (await _entries(db, signers.office))[len(before) :]
     if signed_in:
         assert [e.action for e in last] == ["sign_in.success"]
     else:
@@ -205,11 +212,13 @@ async def test_an_sso_sign_in_needs_the_ssos_second_factor_where_the_role_requir
         assert sso.cookies.get(REFRESH_COOKIE) is None
 
 
-async def _office_gid(db: Database) -> str:
+async def _office_gid(db: Database, signers: Signers) -> str:
     from inspectnet.ids import global_id
 
     async with db.session() as session:
         office = (
-            await session.execute(text("SELECT id FROM offices WHERE code = 'nmg.baotou'"))
+            await session.execute(
+                text("SELECT id FROM offices WHERE code = :c"), {"c": signers.office}
+            )
         ).scalar_one()
     return global_id("Office", office)

@@ -10,6 +10,7 @@ from inspectnet.errors import ValidationFailed
 from inspectnet.ids import global_id
 from tests.accounts.signing import (
     PASSWORD,
+    Signers,
     audit_actions,
     browser,
     credential,
@@ -54,15 +55,17 @@ def test_a_good_password_passes_and_the_list_is_shipped() -> None:
     assert "123456789" in passwords.common_passwords()
 
 
-async def test_changing_ones_password_ends_every_other_sign_in(api: Api, db: Database) -> None:
-    user_id = await set_password(db, "nmg.baotou", "baotou_member")
+async def test_changing_ones_password_ends_every_other_sign_in(
+    api: Api, db: Database, signers: Signers
+) -> None:
+    user_id = await set_password(db, signers.office, signers.member)
     async with browser(api) as other, browser(api) as client:
-        await sign_in(other)
+        await sign_in(other, signers)
         response = await client.post(
             "/auth/password",
             json={
-                "officeCode": "nmg.baotou",
-                "username": "baotou_member",
+                "officeCode": signers.office,
+                "username": signers.member,
                 "password": PASSWORD,
                 "newPassword": NEW,
             },
@@ -71,20 +74,22 @@ async def test_changing_ones_password_ends_every_other_sign_in(api: Api, db: Dat
         assert refresh_cookie(client) is not None
         assert await live_tokens(db, user_id) == 1  # the new sign-in only
         assert (await other.post("/auth/refresh")).status_code == 401
-        assert (await sign_in(client)).status_code == 401
-        assert (await sign_in(client, password=NEW)).status_code == 200
-    assert "password.change" in await audit_actions(db, "nmg.baotou")
+        assert (await sign_in(client, signers)).status_code == 401
+        assert (await sign_in(client, signers, password=NEW)).status_code == 200
+    assert "password.change" in await audit_actions(db, signers.office)
 
 
-async def test_a_weak_new_password_is_refused_and_nothing_changes(api: Api, db: Database) -> None:
-    user_id = await set_password(db, "nmg.baotou", "baotou_member")
+async def test_a_weak_new_password_is_refused_and_nothing_changes(
+    api: Api, db: Database, signers: Signers
+) -> None:
+    user_id = await set_password(db, signers.office, signers.member)
     before = (await credential(db, user_id)).password_hash
     async with browser(api) as client:
         response = await client.post(
             "/auth/password",
             json={
-                "officeCode": "nmg.baotou",
-                "username": "baotou_member",
+                "officeCode": signers.office,
+                "username": signers.member,
                 "password": PASSWORD,
                 "newPassword": "password1234",
             },
@@ -98,15 +103,15 @@ async def test_a_weak_new_password_is_refused_and_nothing_changes(api: Api, db: 
 
 
 async def test_changing_with_a_wrong_current_password_counts_as_a_failure(
-    api: Api, db: Database
+    api: Api, db: Database, signers: Signers
 ) -> None:
-    user_id = await set_password(db, "nmg.baotou", "baotou_member")
+    user_id = await set_password(db, signers.office, signers.member)
     async with browser(api) as client:
         response = await client.post(
             "/auth/password",
             json={
-                "officeCode": "nmg.baotou",
-                "username": "baotou_member",
+                "officeCode": signers.office,
+                "username": signers.member,
                 "password": "not the password",
                 "newPassword": NEW,
             },
@@ -116,11 +121,13 @@ async def test_changing_with_a_wrong_current_password_counts_as_a_failure(
     assert (await credential(db, user_id)).failed_count == 1
 
 
-async def test_an_admin_reset_forces_a_change_at_next_sign_in(api: Api, db: Database) -> None:
+async def test_an_admin_reset_forces_a_change_at_next_sign_in(
+    api: Api, db: Database, signers: Signers
+) -> None:
     # given a member signed in somewhere
-    user_id = await set_password(db, "nmg.baotou", "baotou_member")
+    user_id = await set_password(db, signers.office, signers.member)
     async with browser(api) as member:
-        await sign_in(member)
+        await sign_in(member, signers)
         # when the office's admin resets the password
         payload = (
             await api.gql(
@@ -131,31 +138,33 @@ async def test_an_admin_reset_forces_a_change_at_next_sign_in(api: Api, db: Data
                         "temporaryPassword": TEMPORARY,
                     }
                 },
-                user="baotou_admin",
+                user=signers.admin,
             )
         )["data"]["resetPassword"]
-        assert payload == {"account": {"username": "baotou_member"}, "userErrors": []}
+        assert payload == {"account": {"username": signers.member}, "userErrors": []}
         # then the old sign-in is over, and the temporary password only allows a change
         assert (await member.post("/auth/refresh")).status_code == 401
-        assert (await sign_in(member)).status_code == 401
-        forced = await sign_in(member, password=TEMPORARY)
+        assert (await sign_in(member, signers)).status_code == 401
+        forced = await sign_in(member, signers, password=TEMPORARY)
         assert forced.status_code == 403
         assert forced.json()["errors"][0]["extensions"]["code"] == "PASSWORD_CHANGE_REQUIRED"
         assert refresh_cookie(member) is None
         changed = await member.post(
             "/auth/password",
             json={
-                "officeCode": "nmg.baotou",
-                "username": "baotou_member",
+                "officeCode": signers.office,
+                "username": signers.member,
                 "password": TEMPORARY,
                 "newPassword": NEW,
             },
         )
         assert changed.status_code == 200
         assert (await credential(db, user_id)).must_change is False
-        assert (await sign_in(member, password=NEW)).status_code == 200
+        assert (await sign_in(member, signers, password=NEW)).status_code == 200
     assert [
-        a for a in await audit_actions(db, "nmg.baotou") if a.startswith(("password.", "sign_in."))
+        a
+        for a in await audit_actions(db, signers.office)
+        if a.startswith(("password.", "sign_in."))
     ][-5:] == [
         "password.reset",
         "sign_in.failure",
@@ -165,16 +174,16 @@ async def test_an_admin_reset_forces_a_change_at_next_sign_in(api: Api, db: Data
     ]
 
 
-async def test_a_reset_unlocks_a_locked_account(api: Api, db: Database) -> None:
-    user_id = await set_password(db, "nmg.baotou", "baotou_member")
+async def test_a_reset_unlocks_a_locked_account(api: Api, db: Database, signers: Signers) -> None:
+    user_id = await set_password(db, signers.office, signers.member)
     async with browser(api) as client:
         for _ in range(api.settings.signin_lockout_threshold):
-            await sign_in(client, password="wrong wrong wrong")
+            await sign_in(client, signers, password="wrong wrong wrong")
     assert (await credential(db, user_id)).locked_until is not None
     await api.gql(
         RESET,
         {"input": {"userId": global_id("UserAccount", user_id), "temporaryPassword": TEMPORARY}},
-        user="baotou_admin",
+        user=signers.admin,
     )
     found = await credential(db, user_id)
     assert (found.locked_until, found.failed_count, found.must_change) == (None, 0, True)
@@ -183,15 +192,15 @@ async def test_a_reset_unlocks_a_locked_account(api: Api, db: Database) -> None:
 @pytest.mark.parametrize(
     ("user", "target", "code"),
     [
-        ("baotou_member", "baotou_admin", "NOT_FOUND"),  # a member sees no accounts
-        ("baotou_admin", "baotou_admin", "FORBIDDEN"),  # nor an admin their own
-        ("chifeng_admin", "baotou_member", "NOT_FOUND"),  # another office's account is hidden
+        ("member", "admin", "NOT_FOUND"),  # a member sees no accounts
+        ("admin", "admin", "FORBIDDEN"),  # nor an admin their own
+        ("other_admin", "member", "NOT_FOUND"),  # another office's account is hidden
     ],
 )
 async def test_a_reset_is_refused_and_changes_nothing(
-    api: Api, db: Database, user: str, target: str, code: str
+    api: Api, db: Database, user: str, target: str, code: str, signers: Signers
 ) -> None:
-    user_id = await set_password(db, "nmg.baotou", target)
+    user_id = await set_password(db, signers.office, getattr(signers, target))
     before = await credential(db, user_id)
     payload = (
         await api.gql(
@@ -202,7 +211,7 @@ async def test_a_reset_is_refused_and_changes_nothing(
                     "temporaryPassword": TEMPORARY,
                 }
             },
-            user=user,
+            user=getattr(signers, user),
         )
     )["data"]["resetPassword"]
     assert payload["account"] is None
@@ -211,8 +220,10 @@ async def test_a_reset_is_refused_and_changes_nothing(
     assert (after.password_hash, after.must_change) == (before.password_hash, False)
 
 
-async def test_a_weak_temporary_password_is_refused(api: Api, db: Database) -> None:
-    user_id = await set_password(db, "nmg.baotou", "baotou_member")
+async def test_a_weak_temporary_password_is_refused(
+    api: Api, db: Database, signers: Signers
+) -> None:
+    user_id = await set_password(db, signers.office, signers.member)
     payload = (
         await api.gql(
             RESET,
@@ -222,7 +233,7 @@ async def test_a_weak_temporary_password_is_refused(api: Api, db: Database) -> N
                     "temporaryPassword": "123456789",
                 }
             },
-            user="baotou_admin",
+            user=signers.admin,
         )
     )["data"]["resetPassword"]
     assert payload["userErrors"] == [

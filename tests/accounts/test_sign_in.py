@@ -17,6 +17,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from inspectnet import clock
 from inspectnet.accounts.tokens import issue_token, verify_token
 from inspectnet.errors import Unauthenticated
+from tests.accounts.signing import Signers
 from tests.conftest import Api, make_settings
 
 VIEWER = "{ viewer { username } }"
@@ -28,9 +29,9 @@ async def _status(api: Api, authorization: str | None) -> tuple[int, dict]:  # t
     return response.status_code, response.json()
 
 
-async def test_a_valid_token_signs_the_user_in(api: Api) -> None:
-    status, body = await _status(api, f"Bearer {api.token('baotou_member')}")
-    assert (status, body["data"]) == (200, {"viewer": {"username": "baotou_member"}})
+async def test_a_valid_token_signs_the_user_in(api: Api, signers: Signers) -> None:
+    status, body = await _status(api, f"Bearer {api.token(signers.name(signers.member))}")
+    assert (status, body["data"]) == (200, {"viewer": {"username": signers.member}})
     assert "errors" not in body
 
 
@@ -49,16 +50,21 @@ async def test_missing_or_malformed_tokens_are_401(api: Api, header: str | None,
     assert "data" not in body
 
 
-async def test_an_expired_token_is_401(api: Api) -> None:
-    token = api.token("baotou_member", ttl=timedelta(minutes=5))
+async def test_an_expired_token_is_401(api: Api, signers: Signers) -> None:
+    token = api.token(signers.name(signers.member), ttl=timedelta(minutes=5))
     with clock.frozen(clock.now() + timedelta(minutes=6)):
         status, body = await _status(api, f"Bearer {token}")
     assert status == 401 and body["errors"][0]["extensions"]["code"] == "TOKEN_EXPIRED"
 
 
-async def test_a_token_signed_with_another_key_is_401(api: Api) -> None:
+async def test_a_token_signed_with_another_key_is_401(api: Api, signers: Signers) -> None:
     forged = jwt.encode(
-        {"sub": "region_admin", "exp": 4_102_444_800, "iss": "inspectnet", "aud": "inspectnet"},
+        {
+            "sub": signers.name(signers.admin),
+            "exp": 4_102_444_800,
+            "iss": "inspectnet",
+            "aud": "inspectnet",
+        },
         "some-other-secret-some-other-secret!!",
         algorithm="HS256",
     )
@@ -71,10 +77,11 @@ async def test_a_token_for_an_unknown_user_is_401(api: Api) -> None:
     assert status == 401
 
 
-def _signed(api: Api, **claims: object) -> str:
-    """A token signed with the real key, carrying exactly these claims over sane defaults."""
+def _signed(api: Api, signers: Signers, **claims: object) -> str:
+    """A token signed with the real key, carrying exactly these claims over sane defaults
+    (``signers``' member as the subject)."""
     base = {
-        "sub": "nmg.baotou/baotou_member",
+        "sub": signers.name(signers.member),
         "iss": "inspectnet",
         "aud": "inspectnet",
         "exp": int(clock.now().timestamp()) + 600,
@@ -108,41 +115,44 @@ _ABSENT = object()
     ids=repr,
 )
 async def test_a_signed_token_with_a_malformed_claim_is_401_not_500(
-    api: Api, claims: dict[str, object]
+    api: Api, signers: Signers, claims: dict[str, object]
 ) -> None:
-    status, body = await _status(api, f"Bearer {_signed(api, **claims)}")
+    status, body = await _status(api, f"Bearer {_signed(api, signers, **claims)}")
     assert status == 401
     assert body["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
     assert "data" not in body
 
 
-async def test_numeric_claims_far_in_the_future_or_past_are_judged_not_crashed(api: Api) -> None:
-    far = await _status(api, f"Bearer {_signed(api, exp=10**400)}")
-    assert far[0] == 200 and far[1]["data"] == {"viewer": {"username": "baotou_member"}}
-    not_yet = await _status(api, f"Bearer {_signed(api, nbf=10**400)}")
+async def test_numeric_claims_far_in_the_future_or_past_are_judged_not_crashed(
+    api: Api, signers: Signers
+) -> None:
+    far = await _status(api, f"Bearer {_signed(api, signers, exp=10**400)}")
+    assert far[0] == 200 and far[1]["data"] == {"viewer": {"username": signers.member}}
+    not_yet = await _status(api, f"Bearer {_signed(api, signers, nbf=10**400)}")
     assert not_yet[0] == 401
     assert not_yet[1]["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
-    long_expired = await _status(api, f"Bearer {_signed(api, exp=-(10**400))}")
+    long_expired = await _status(api, f"Bearer {_signed(api, signers, exp=-(10**400))}")
     assert long_expired[0] == 401
     assert long_expired[1]["errors"][0]["extensions"]["code"] == "TOKEN_EXPIRED"
-    fractional = await _status(api, f"Bearer {_signed(api, exp=4102444800.5, iat=1.5)}")
+    fractional = await _status(api, f"Bearer {_signed(api, signers, exp=4102444800.5, iat=1.5)}")
     assert fractional[0] == 200
 
 
 @pytest.mark.parametrize(
     "subject",
     [
-        "baotou_member",  # a bare username names no office
-        "nmg.chifeng/baotou_member",  # the right name in another office
-        "/baotou_member",
-        "nmg.baotou/",
-        "nmg.baotou/baotou_member/x",
+        "{member}",  # a bare username names no office
+        "{other}/{member}",  # the right name in another office
+        "/{member}",
+        "{office}/",
+        "{office}/{member}/x",
     ],
 )
 async def test_a_token_must_name_the_account_as_officecode_slash_username(
-    api: Api, subject: str
+    api: Api, signers: Signers, subject: str
 ) -> None:
-    status, body = await _status(api, f"Bearer {_signed(api, sub=subject)}")
+    sub = subject.format(member=signers.member, other=signers.other, office=signers.office)
+    status, body = await _status(api, f"Bearer {_signed(api, signers, sub=sub)}")
     assert status == 401
     assert body["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
 

@@ -40,7 +40,7 @@ from inspectnet.observability.metrics import (
     AUDIT_VERIFICATION_FAILURES,
     exposition,
 )
-from tests.conftest import office_id
+from tests.factories import make_office
 
 ENTRIES = 6
 
@@ -54,13 +54,13 @@ async def _drop_triggers(session: AsyncSession) -> None:
 
 
 async def _chain(db: Database, system: tuple[AsyncSession, Actor]) -> int:
-    """Six fresh entries in Baotou's chain; returns the chain."""
+    """Six fresh entries in a new office's chain; returns the chain."""
     session, actor = system
-    baotou = await office_id(db, "nmg.baotou")
+    office = (await make_office(session, actor)).id
     for n in range(ENTRIES):
-        await record(session, actor, "test.event", office_id=baotou, detail={"n": n})
+        await record(session, actor, "test.event", office_id=office, detail={"n": n})
     await seal_pending(session)
-    return baotou
+    return office
 
 
 async def _last_seq(session: AsyncSession, chain: int) -> int:
@@ -105,16 +105,16 @@ async def test_entries_chain_per_office_and_the_platform_chains_the_rest(
     db: Database, system: tuple[AsyncSession, Actor]
 ) -> None:
     session, actor = system
-    baotou, chifeng = await office_id(db, "nmg.baotou"), await office_id(db, "nmg.chifeng")
-    tails = {c: await _last_seq(session, c) for c in (baotou, chifeng, PLATFORM_CHAIN)}
-    a = await record(session, actor, "test.a", office_id=baotou)
-    b = await record(session, actor, "test.b", office_id=chifeng)
-    c = await record(session, actor, "test.c", office_id=baotou)
+    one, other = (await make_office(session, actor)).id, (await make_office(session, actor)).id
+    tails = {c: await _last_seq(session, c) for c in (one, other, PLATFORM_CHAIN)}
+    a = await record(session, actor, "test.a", office_id=one)
+    b = await record(session, actor, "test.b", office_id=other)
+    c = await record(session, actor, "test.c", office_id=one)
     p = await record(session, actor, "test.p")
     await seal_pending(session)
-    assert (a.chain, a.seq) == (baotou, tails[baotou] + 1)
-    assert (b.chain, b.seq) == (chifeng, tails[chifeng] + 1)
-    assert (c.chain, c.seq, c.prev_hash) == (baotou, tails[baotou] + 2, a.hash)
+    assert (a.chain, a.seq) == (one, tails[one] + 1)
+    assert (b.chain, b.seq) == (other, tails[other] + 1)
+    assert (c.chain, c.seq, c.prev_hash) == (one, tails[one] + 2, a.hash)
     assert (p.chain, p.seq, p.office_id) == (PLATFORM_CHAIN, tails[PLATFORM_CHAIN] + 1, None)
     assert a.key_version == keyring.active().current(Purpose.AUDIT).version
 

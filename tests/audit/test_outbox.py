@@ -16,12 +16,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from inspectnet import clock
 from inspectnet.audit.models import AuditEntry, Outcome
-from inspectnet.audit.outbox import Outbox, Pending, Spool, write
+from inspectnet.audit.outbox import Outbox, write
+from inspectnet.audit.refusals import Pending
 from inspectnet.audit.service import Draft
+from inspectnet.audit.spool import Spool
 from inspectnet.db import Database
 from inspectnet.ids import global_id
 from inspectnet.observability.metrics import AUDIT_DENIALS_LOST, AUDIT_DENIALS_WRITTEN
-from tests.conftest import Api, office_id
+from tests.conftest import Api
+from tests.factories import StaffedRegion, make_office
 
 NODE = "query($id: ID!) { node(id: $id) { id } }"
 
@@ -44,6 +47,14 @@ def _draft(action: str = "office.read", office: int | None = None) -> Draft:
     )
 
 
+async def _office(system: Any) -> int:
+    """A new office, committed: a chain of its own for the outbox to write into."""
+    session, actor = system
+    office = await make_office(session, actor)
+    await session.commit()
+    return office.id
+
+
 async def _denied(db: Database, action: str) -> int:
     async with db.session() as session:
         return int(
@@ -57,41 +68,42 @@ async def _denied(db: Database, action: str) -> int:
 
 
 async def test_a_request_writes_nothing_and_the_outbox_writes_its_denial_afterwards(
-    api: Api, db: Database
+    api: Api, db: Database, net: StaffedRegion
 ) -> None:
-    chifeng = await office_id(db, "nmg.chifeng")
     before = await _denied(db, "office.read")
-    await api.post(NODE, {"id": global_id("Office", chifeng)}, user="baotou_member")
+    await api.post(NODE, {"id": global_id("Office", net.sibling.id)}, user=net.staff.member)
     assert await _denied(db, "office.read") == before
     assert len(api.app.state.graphql.outbox) == 1
     assert await api.app.state.graphql.outbox.flush() == 1
     assert await _denied(db, "office.read") == before + 1
 
 
-async def test_a_read_of_a_missing_object_is_no_event(api: Api, db: Database) -> None:
+async def test_a_read_of_a_missing_object_is_no_event(
+    api: Api, db: Database, net: StaffedRegion
+) -> None:
     before = await _denied(db, "office.read")
-    await api.post(NODE, {"id": global_id("Office", 10**6)}, user="baotou_member")
+    await api.post(NODE, {"id": global_id("Office", 10**6)}, user=net.staff.member)
     assert len(api.app.state.graphql.outbox) == 1  # the request cannot know it is missing
     assert await api.app.state.graphql.outbox.flush() == 0
     assert await _denied(db, "office.read") == before
 
 
 async def test_the_office_auditor_sees_a_denial_concerning_its_office_through_the_api(
-    api: Api, db: Database
+    api: Api, db: Database, net: StaffedRegion
 ) -> None:
-    region = await office_id(db, "nmg.region")
-    # A member of another province's office probes the region's office: hidden from it.
-    result = await api.gql(NODE, {"id": global_id("Office", region)}, user="qh_dnr_admin")
+    region = net.top.id
+    # The admin of an office outside the region probes the region's office: hidden from it.
+    result = await api.gql(NODE, {"id": global_id("Office", region)}, user=net.stranger)
     assert result["errors"][0]["extensions"]["code"] == "NOT_FOUND"
     await api.app.state.graphql.outbox.flush()
     query = """query($id: ID!) { auditLog(officeId: $id, last: 1) {
       nodes { action outcome actorName object { id } } } }"""
-    log = await api.gql(query, {"id": global_id("Office", region)}, user="region_auditor")
+    log = await api.gql(query, {"id": global_id("Office", region)}, user=net.top_auditor)
     assert log["data"]["auditLog"]["nodes"] == [
         {
             "action": "office.read",
             "outcome": "DENIED",
-            "actorName": "qh_dnr_admin",
+            "actorName": net.stranger,
             "object": {"id": global_id("Office", region)},
         }
     ]
@@ -115,30 +127,32 @@ class _Broken:
         raise ConnectionError("database is down")
 
 
-async def test_a_write_that_keeps_failing_is_retried_then_counted(db: Database) -> None:
+async def test_a_write_that_keeps_failing_is_retried_then_counted(
+    db: Database, system: Any
+) -> None:
     before, written = _lost("write_failed"), AUDIT_DENIALS_WRITTEN._value.get()
-    items = [Pending(_draft()), Pending(_draft(office=await office_id(db, "nmg.baotou")))]
+    items = [Pending(_draft()), Pending(_draft(office=await _office(system)))]
     assert await write(_Broken(), items, retries=2, retry_delay=0) == 0  # type: ignore[arg-type]
     assert _lost("write_failed") == before + 2
     assert AUDIT_DENIALS_WRITTEN._value.get() == written
 
 
 async def test_a_failure_in_one_chain_does_not_lose_the_others(
-    db: Database, monkeypatch: pytest.MonkeyPatch
+    db: Database, monkeypatch: pytest.MonkeyPatch, system: Any
 ) -> None:
     from inspectnet.audit import outbox as module
 
-    baotou = await office_id(db, "nmg.baotou")
+    chain_office = await _office(system)
     real = module.append
 
     async def failing_for_baotou(session: AsyncSession, draft: Draft) -> AuditEntry:
-        if draft.office_id == baotou:
+        if draft.office_id == chain_office:
             raise RuntimeError("this chain's write fails")
         return await real(session, draft)
 
     monkeypatch.setattr(module, "append", failing_for_baotou)
     before = _lost("write_failed")
-    items = [Pending(_draft("x.fails", baotou)), Pending(_draft("x.holds", None))]
+    items = [Pending(_draft("x.fails", chain_office)), Pending(_draft("x.holds", None))]
     assert await write(db, items, retries=1, retry_delay=0) == 1
     assert _lost("write_failed") == before + 1
     assert await _denied(db, "x.holds") == 1 and await _denied(db, "x.fails") == 0
@@ -152,7 +166,8 @@ def test_a_dead_workers_unsettled_denials_are_counted_as_lost(tmp_path: Path) ->
         from pathlib import Path
         from inspectnet import clock
         from inspectnet.audit.models import Outcome
-        from inspectnet.audit.outbox import Pending, Spool
+        from inspectnet.audit.refusals import Pending
+        from inspectnet.audit.spool import Spool
         from inspectnet.audit.service import Draft
         spool = Spool(Path({str(tmp_path)!r}))
         for n in range(3):

@@ -3,6 +3,7 @@ chain, and it refuses a database that already holds data."""
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from collections.abc import AsyncIterator
 from typing import Any
@@ -11,17 +12,20 @@ import pytest
 from rich.console import Console
 from rich.progress import Progress
 from sqlalchemy import func, select, text
+from sqlalchemy.ext.asyncio import AsyncSession
 from typer.testing import CliRunner
 
 from inspectnet import migrate
 from inspectnet.audit.chain import chains, verify_chain
 from inspectnet.audit.models import AuditEntry
+from inspectnet.authz.actor import Actor
 from inspectnet.cli import bench
 from inspectnet.cli.main import app
 from inspectnet.db import Database, make_engine
 from inspectnet.network.models import Office, OfficeKind
 from inspectnet.settings import get_settings
 from tests.conftest import _in_thread, _pg_admin, _pg_available, make_settings
+from tests.factories import build_in, make_office
 from tests.support import skip_or_fail
 
 # A small data set: the same code paths as nmg scale, in a second.
@@ -158,6 +162,10 @@ def test_the_command_refuses_an_unknown_scale(monkeypatch: pytest.MonkeyPatch) -
     assert "scale must be one of nmg, x10" in result.output
 
 
+async def _one_office(session: AsyncSession, actor: Actor) -> None:
+    await make_office(session, actor)
+
+
 def test_the_command_refuses_a_database_that_holds_offices(
     tmp_path: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -167,8 +175,8 @@ def test_the_command_refuses_a_database_that_holds_offices(
     get_settings.cache_clear()
     runner = CliRunner()
     try:
-        for args in (["db", "upgrade"], ["demo", "load"]):
-            assert runner.invoke(app, args).exit_code == 0
+        assert runner.invoke(app, ["db", "upgrade"]).exit_code == 0
+        asyncio.run(build_in(make_settings(url), _one_office))
         result = runner.invoke(app, ["bench", "generate", "--scale", "nmg", "--seed", "3"])
     finally:
         get_settings.cache_clear()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import signal
@@ -17,13 +18,17 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from sqlalchemy.ext.asyncio import AsyncSession
 from typer.testing import CliRunner
 
 from inspectnet import migrate
+from inspectnet.accounts.models import Role
 from inspectnet.accounts.tokens import issue_token
+from inspectnet.authz.actor import Actor
 from inspectnet.cli.main import app
 from inspectnet.settings import DEVELOPMENT_JWT_SECRET, get_settings
 from tests.conftest import make_settings
+from tests.factories import build_in, make_office, make_user
 from tests.keys import production_keys_dir
 
 SECRET = "serve-test-secret-serve-test-secret-serve"
@@ -106,23 +111,24 @@ def _serving(env: dict[str, str], workers: int) -> Iterator[str]:
     assert server.returncode == 0, output.decode(errors="replace")[-2000:]
 
 
-def _migrated_demo(tmp_path: Path) -> str:
+def _migrated(tmp_path: Path) -> str:
     url = f"sqlite+aiosqlite:///{tmp_path / 'serve.db'}"
     migrate.upgrade(make_settings(url, jwt_secret=SECRET))
-    subprocess.run(
-        [sys.executable, "-m", "inspectnet.cli", "demo", "load"],
-        env=_production_env(url),
-        check=True,
-        capture_output=True,
-    )
     return url
 
 
+async def _member(session: AsyncSession, actor: Actor) -> tuple[str, str]:
+    office = await make_office(session, actor)
+    member = await make_user(session, actor, office, Role.OFFICE_MEMBER)
+    return office.code, member.username
+
+
 def test_serve_with_two_workers_answers_and_stops_cleanly(tmp_path: Path) -> None:
-    url = _migrated_demo(tmp_path)
+    url = _migrated(tmp_path)
     settings = make_settings(url, jwt_secret=SECRET)
+    office, member = asyncio.run(build_in(settings, _member))
     with _serving(_production_env(url), workers=2) as base:
-        token = issue_token(settings, "nmg.baotou/baotou_member", timedelta(minutes=5))
+        token = issue_token(settings, f"{office}/{member}", timedelta(minutes=5))
         status, body = _get(
             f"{base}/graphql",
             headers={
@@ -132,9 +138,7 @@ def test_serve_with_two_workers_answers_and_stops_cleanly(tmp_path: Path) -> Non
             },
             body=json.dumps({"query": "{ viewer { username } }"}).encode(),
         )
-        assert status == 200 and json.loads(body)["data"] == {
-            "viewer": {"username": "baotou_member"}
-        }
+        assert status == 200 and json.loads(body)["data"] == {"viewer": {"username": member}}
 
 
 def _count(exposition: str, name: str, **labels: str) -> float:
@@ -149,7 +153,7 @@ def _count(exposition: str, name: str, **labels: str) -> float:
 
 
 def test_metrics_of_two_workers_add_up(tmp_path: Path) -> None:
-    url = _migrated_demo(tmp_path)
+    url = _migrated(tmp_path)
     shared = tmp_path / "metrics"
     env = _production_env(
         url, INSPECTNET_METRICS_TOKEN=METRICS_TOKEN, PROMETHEUS_MULTIPROC_DIR=str(shared)

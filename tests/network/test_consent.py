@@ -52,6 +52,8 @@ class World:
     a_admin: str
     b_admin: str
     b_member: str
+    outsider: str  # the admin of ``outside``
+    outside: Any  # an office outside the world (another province's, say)
 
     def gid(self, office: Any) -> str:
         return global_id("Office", office.id)
@@ -67,6 +69,7 @@ async def world(api: Api, system) -> World:  # type: ignore[no-untyped-def]
         session, actor, kind=LinkKind.GUIDANCE, superior_id=b.id, subordinate_id=a.id
     )
     await make_target(session, actor, b)
+    outside = await make_office(session, actor)
     users = [
         await make_user(session, actor, office, role)
         for office, role in (
@@ -74,11 +77,12 @@ async def world(api: Api, system) -> World:  # type: ignore[no-untyped-def]
             (a, Role.OFFICE_ADMIN),
             (b, Role.OFFICE_ADMIN),
             (b, Role.OFFICE_MEMBER),
+            (outside, Role.OFFICE_ADMIN),
         )
     ]
     await session.commit()
     await api.reload_policy()
-    return World(top, a, b, *(u.username for u in users))
+    return World(top, a, b, *(u.username for u in users), outside)
 
 
 async def _count(api: Api, model: type, *where: Any) -> int:
@@ -331,7 +335,7 @@ async def test_a_taken_office_code_is_refused_without_saying_where_it_is_used(
         {
             "input": {
                 "superiorId": world.gid(world.a),
-                "code": "qh.province",  # another province's office
+                "code": world.outside.code,  # an office outside the world
                 "name": "新机构",
                 "kind": "PATROL_OFFICE",
                 "regionCode": "150204",
@@ -381,6 +385,6 @@ async def test_a_proposal_is_a_node_its_addressee_reads_and_others_do_not_see(
     query = """query($id: ID!) { node(id: $id) { id ... on OfficeLinkProposal { state } } }"""
     seen = await api.gql(query, {"id": proposal}, user=world.b_admin)
     assert seen["data"]["node"] == {"id": proposal, "state": "PROPOSED"}
-    hidden = await api.gql(query, {"id": proposal}, user="chifeng_admin")
+    hidden = await api.gql(query, {"id": proposal}, user=world.outsider)
     assert hidden["data"] == {"node": None}
     assert [e["extensions"]["code"] for e in hidden["errors"]] == ["NOT_FOUND"]

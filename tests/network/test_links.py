@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import func, select
 
+from inspectnet.accounts.models import Role
 from inspectnet.ids import global_id
-from tests.conftest import Api, office_id
+from inspectnet.network.models import OfficeLink
+from tests.conftest import Api
+from tests.factories import Region, make_office, make_region, make_user
 
 LINK = """mutation($input: LinkOfficesInput!) { linkOffices(input: $input) {
   link { kind superior { id } subordinate { id } } userErrors { field code message } } }"""
@@ -20,37 +25,53 @@ async def _count(api: Api, model: type) -> int:
         return int(await session.scalar(select(func.count()).select_from(model)) or 0)
 
 
-async def _ids(api: Api, *codes: str) -> list[str]:
-    return [global_id("Office", await office_id(api.app.state.graphql.database, c)) for c in codes]
+def _id(office: Any) -> str:
+    return global_id("Office", office.id)
 
 
-async def test_a_link_that_would_close_a_loop_is_refused(api: Api) -> None:
+async def _region(api: Api, system: Any) -> tuple[Region, str, str]:
+    """A region (two liaison bodies on both lines, a county under each) with the top's admin
+    and the first liaison body's admin, committed and in the policy."""
+    session, actor = system
+    region = await make_region(session, actor, subordinates=2, counties=1, guided=True)
+    top_admin = await make_user(session, actor, region.top, Role.OFFICE_ADMIN)
+    admin = await make_user(session, actor, region.subordinates[0], Role.OFFICE_ADMIN)
+    await session.commit()
+    await api.reload_policy()
+    return region, top_admin.username, admin.username
+
+
+async def test_a_link_that_would_close_a_loop_is_refused(api: Api, system: Any) -> None:
     # The region admin may link its subordinates, but not put a county above the region.
-    region, donghe = await _ids(api, "nmg.region", "nmg.baotou.donghe")
+    region, region_admin, _ = await _region(api, system)
+    county = region.counties(region.subordinates[0])[0]
     result = await api.gql(
         LINK,
-        {"input": {"kind": "LEADERSHIP", "superiorId": donghe, "subordinateId": region}},
-        user="region_admin",
+        {
+            "input": {
+                "kind": "LEADERSHIP",
+                "superiorId": _id(county),
+                "subordinateId": _id(region.top),
+            }
+        },
+        user=region_admin,
     )
     assert result["data"]["linkOffices"]["link"] is None
     assert [e["code"] for e in result["data"]["linkOffices"]["userErrors"]] == ["LINK_CYCLE"]
 
 
-async def test_linking_offices_one_does_not_lead_is_forbidden(api: Api) -> None:
-    chifeng, baotou = await _ids(api, "nmg.chifeng", "nmg.baotou")
+async def test_linking_offices_one_does_not_lead_is_forbidden(api: Api, system: Any) -> None:
+    region, _, admin = await _region(api, system)
+    mine, sibling = region.subordinates
     result = await api.gql(
         LINK,
-        {"input": {"kind": "GUIDANCE", "superiorId": baotou, "subordinateId": chifeng}},
-        user="baotou_admin",
+        {"input": {"kind": "GUIDANCE", "superiorId": _id(mine), "subordinateId": _id(sibling)}},
+        user=admin,
     )
     assert [e["code"] for e in result["data"]["linkOffices"]["userErrors"]] == ["NOT_FOUND"]
 
 
-async def test_an_admin_cannot_put_its_office_above_its_own_superior(api: Api, system) -> None:  # type: ignore[no-untyped-def]
-    from inspectnet.accounts.models import Role
-    from inspectnet.network.models import OfficeLink
-    from tests.factories import make_office, make_user
-
+async def test_an_admin_cannot_put_its_office_above_its_own_superior(api: Api, system: Any) -> None:
     session, actor = system
     top = await make_office(session, actor)
     middle = await make_office(session, actor, superior=top)
@@ -90,40 +111,51 @@ async def test_an_admin_cannot_put_its_office_above_its_own_superior(api: Api, s
     assert await _count(api, OfficeLink) == links_before + 1
 
 
-async def test_an_existing_link_is_a_conflict(api: Api) -> None:
-    region, baotou = await _ids(api, "nmg.region", "nmg.baotou")
+async def test_an_existing_link_is_a_conflict(api: Api, system: Any) -> None:
+    region, region_admin, _ = await _region(api, system)
+    guided = region.subordinates[0]
     result = await api.gql(
         LINK,
-        {"input": {"kind": "GUIDANCE", "superiorId": region, "subordinateId": baotou}},
-        user="region_admin",
+        {
+            "input": {
+                "kind": "GUIDANCE",
+                "superiorId": _id(region.top),
+                "subordinateId": _id(guided),
+            }
+        },
+        user=region_admin,
     )
     assert [e["code"] for e in result["data"]["linkOffices"]["userErrors"]] == ["LINK_EXISTS"]
 
 
-async def test_a_subordinate_office_is_created_under_the_admins_office(api: Api) -> None:
-    (baotou,) = await _ids(api, "nmg.baotou")
+async def test_a_subordinate_office_is_created_under_the_admins_office(
+    api: Api, system: Any
+) -> None:
+    region, _, admin = await _region(api, system)
+    mine = region.subordinates[0]
+    superior = _id(mine)
     query = """mutation($input: CreateOfficeInput!) { createOffice(input: $input) {
       office { code kind ruleset { id } superiors { nodes { code } } } userErrors { code field } } }"""
     made = await api.gql(
         query,
         {
             "input": {
-                "superiorId": baotou,
-                "code": "nmg.baotou.qingshan",
+                "superiorId": superior,
+                "code": f"{mine.code}.qingshan",
                 "name": "青山区委巡察办",
                 "kind": "PATROL_OFFICE",
                 "regionCode": "150204",
                 "rulesetId": "nmg-2016",
             }
         },
-        user="baotou_admin",
+        user=admin,
     )
     assert made["data"]["createOffice"] == {
         "office": {
-            "code": "nmg.baotou.qingshan",
+            "code": f"{mine.code}.qingshan",
             "kind": "PATROL_OFFICE",
             "ruleset": {"id": "nmg-2016"},
-            "superiors": {"nodes": [{"code": "nmg.baotou"}]},
+            "superiors": {"nodes": [{"code": mine.code}]},
         },
         "userErrors": [],
     }
@@ -131,15 +163,15 @@ async def test_a_subordinate_office_is_created_under_the_admins_office(api: Api)
         query,
         {
             "input": {
-                "superiorId": baotou,
-                "code": "nmg.baotou.x",
+                "superiorId": superior,
+                "code": f"{mine.code}.x",
                 "name": "x",
                 "kind": "PATROL_OFFICE",
                 "regionCode": "150204",
                 "rulesetId": "gd-2020",
             }
         },
-        user="baotou_admin",
+        user=admin,
     )
     assert unknown["data"]["createOffice"]["userErrors"] == [
         {"code": "RULESET_UNKNOWN", "field": ["input", "rulesetId"]}

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import func, select
 
 from inspectnet import events
-from inspectnet.audit import outbox as audit_outbox
+from inspectnet.audit import refusals as audit_refusals
 from inspectnet.authz.actor import Actor
 from inspectnet.authz.checks import require
 from inspectnet.authz.store import PolicyStore
@@ -137,7 +137,7 @@ async def test_marking_a_foreign_notification_is_not_found_and_marks_nothing(
             )
         assert refused.value.field == "ids"
         # The refused read waits for the audit outbox (written after the response).
-        pending = audit_outbox.take(session, member)
+        pending = audit_refusals.take(session, member)
     assert [p.draft.action for p in pending] == ["notification.read"]
     async with db.session() as session:
         # system scope: the test reads both rows to prove neither changed.

@@ -14,15 +14,11 @@ from typing import Any
 from chinese_calendar import constants as chinese_calendar
 from sqlalchemy import func, select
 
-from inspectnet.accounts.models import Role
 from inspectnet.audit.models import AuditEntry, Outcome
-from inspectnet.authz.platform import grant_platform_role
-from inspectnet.ids import global_id
-from inspectnet.network.models import Office
 from inspectnet.rules.calendar import read_calendar_file
 from inspectnet.rules.models import CalendarYear
-from tests.conftest import Api, office_id
-from tests.factories import make_user
+from tests.conftest import Api
+from tests.rules.conftest import Desks
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -69,17 +65,6 @@ def _shipped_2026() -> tuple[list[date], list[date]]:
     return holidays, workdays
 
 
-async def _operator(api: Api, system: Any) -> str:
-    """A Qinghai staff member given the platform operator role; returns the username."""
-    session, actor = system
-    office = await session.get(Office, await office_id(api.app.state.graphql.database, "qh.dnr"))
-    account = await make_user(session, actor, office, Role.OFFICE_MEMBER)
-    await grant_platform_role(session, actor, user_id=account.id)
-    await session.commit()
-    await api.reload_policy()
-    return account.username
-
-
 async def _loaded_years(api: Api) -> list[tuple[int, list[str]]]:
     async with api.app.state.graphql.database.session() as session:
         rows = (await session.scalars(select(CalendarYear).order_by(CalendarYear.year))).all()
@@ -93,32 +78,35 @@ async def _calendar_audit(api: Api) -> list[AuditEntry]:
         return list((await session.scalars(query.order_by(AuditEntry.id))).all())
 
 
-async def _qinghai_deadline(api: Api) -> dict[str, Any]:
-    qh = global_id("Office", await office_id(api.app.state.graphql.database, "qh.dnr"))
+async def _qinghai_deadline(api: Api, desks: Desks) -> dict[str, Any]:
+    qh = desks.qh_id
     # 20–40 working days on site from 2026-12-20: the count runs into 2027.
     variables = {"office": qh, "rule": "deadline.site_duration", "start": "2026-12-20T02:00:00Z"}
-    result = await api.gql(DEADLINE, variables, user="qh_dnr_admin")
+    result = await api.gql(DEADLINE, variables, user=desks.qh_admin)
     return result["data"]["deadline"]  # type: ignore[no-any-return]
 
 
 async def test_the_regional_office_admin_cannot_load_a_calendar_and_qinghai_is_unchanged(
     api: Api,
+    desks: Desks,
 ) -> None:
-    before = await _qinghai_deadline(api)
+    before = await _qinghai_deadline(api, desks)
     assert before["provisional"] is True
     for variables in (_120_holidays_2027(), _full_2027()):
-        result = await api.gql(LOAD, variables, user="region_admin")
+        result = await api.gql(LOAD, variables, user=desks.nmg.top_admin)
         payload = result["data"]["loadCalendarYear"]
         assert (payload["calendarYear"], payload["diff"]) == (None, None)
         assert [e["code"] for e in payload["userErrors"]] == ["FORBIDDEN"]
     assert await _loaded_years(api) == []
-    assert await _qinghai_deadline(api) == before
+    assert await _qinghai_deadline(api, desks) == before
     refusals = await _calendar_audit(api)
-    assert [(e.actor_name, e.outcome) for e in refusals] == [("region_admin", Outcome.DENIED)] * 2
+    assert [(e.actor_name, e.outcome) for e in refusals] == [
+        (desks.nmg.top_admin, Outcome.DENIED)
+    ] * 2
 
 
-async def test_no_office_role_reaches_the_platform(api: Api) -> None:
-    for user in ("baotou_admin", "qh_dnr_admin", "region_auditor"):
+async def test_no_office_role_reaches_the_platform(api: Api, desks: Desks) -> None:
+    for user in (desks.nmg.staff.admin, desks.qh_admin, desks.nmg.top_auditor):
         result = await api.gql(LOAD, _full_2027(), user=user)
         assert [e["code"] for e in result["data"]["loadCalendarYear"]["userErrors"]] == [
             "FORBIDDEN"
@@ -127,10 +115,10 @@ async def test_no_office_role_reaches_the_platform(api: Api) -> None:
 
 
 async def test_a_platform_operator_loads_a_year_sees_the_diff_and_it_is_audited(
-    api: Api, system: Any
+    api: Api, desks: Desks
 ) -> None:
-    operator = await _operator(api, system)
-    before = await _qinghai_deadline(api)
+    operator = desks.operator
+    before = await _qinghai_deadline(api, desks)
     result = await api.gql(LOAD, _full_2027(), user=operator)
     payload = result["data"]["loadCalendarYear"]
     assert payload["userErrors"] == []
@@ -143,7 +131,7 @@ async def test_a_platform_operator_loads_a_year_sees_the_diff_and_it_is_audited(
     # 17 weekday holidays become days off, 4 weekend days become working days.
     assert len(diff["statusChanged"]) == 21
     assert "新增节假日 29 天" in diff["summary"]
-    after = await _qinghai_deadline(api)
+    after = await _qinghai_deadline(api, desks)
     assert after["provisional"] is False
     assert after["dueOn"] > before["dueOn"]  # 2027-01-01 is now a holiday
     [entry] = await _calendar_audit(api)
@@ -154,9 +142,9 @@ async def test_a_platform_operator_loads_a_year_sees_the_diff_and_it_is_audited(
 
 
 async def test_a_one_holiday_2026_file_is_refused_as_implausible_naming_each_check(
-    api: Api, system: Any
+    api: Api, desks: Desks
 ) -> None:
-    operator = await _operator(api, system)
+    operator = desks.operator
     result = await api.gql(LOAD, _input(2026, [date(2026, 1, 1)], [], replace=True), user=operator)
     payload = result["data"]["loadCalendarYear"]
     assert payload["calendarYear"] is None
@@ -172,20 +160,20 @@ async def test_a_one_holiday_2026_file_is_refused_as_implausible_naming_each_che
     assert (entry.outcome, entry.detail["code"]) == (Outcome.FAILED, "CALENDAR_IMPLAUSIBLE")
 
 
-async def test_a_120_holiday_year_is_refused_even_for_an_operator(api: Api, system: Any) -> None:
-    operator = await _operator(api, system)
-    before = await _qinghai_deadline(api)
+async def test_a_120_holiday_year_is_refused_even_for_an_operator(api: Api, desks: Desks) -> None:
+    operator = desks.operator
+    before = await _qinghai_deadline(api, desks)
     result = await api.gql(LOAD, _120_holidays_2027(), user=operator)
     codes = {e["code"] for e in result["data"]["loadCalendarYear"]["userErrors"]}
     assert {"CALENDAR_WORKING_DAYS_IMPLAUSIBLE", "CALENDAR_HOLIDAY_COUNT_IMPLAUSIBLE"} <= codes
     assert await _loaded_years(api) == []
-    assert await _qinghai_deadline(api) == before
+    assert await _qinghai_deadline(api, desks) == before
 
 
 async def test_a_plausible_2026_file_needs_replace_and_then_shows_the_diff(
-    api: Api, system: Any
+    api: Api, desks: Desks
 ) -> None:
-    operator = await _operator(api, system)
+    operator = desks.operator
     holidays, workdays = _shipped_2026()
     dropped = workdays[-1]  # one make-up Saturday (调休) cancelled: a correction
     corrected = _input(2026, holidays, workdays[:-1])
@@ -207,8 +195,8 @@ async def test_a_plausible_2026_file_needs_replace_and_then_shows_the_diff(
     assert [year for year, _ in await _loaded_years(api)] == [2026]
 
 
-async def test_a_loaded_year_also_needs_replace(api: Api, system: Any) -> None:
-    operator = await _operator(api, system)
+async def test_a_loaded_year_also_needs_replace(api: Api, desks: Desks) -> None:
+    operator = desks.operator
     assert (await api.gql(LOAD, _full_2027(), user=operator))["data"]["loadCalendarYear"][
         "userErrors"
     ] == []
@@ -225,8 +213,8 @@ async def test_a_loaded_year_also_needs_replace(api: Api, system: Any) -> None:
     assert sorted(outcomes) == sorted([Outcome.SUCCESS, Outcome.FAILED, Outcome.SUCCESS])
 
 
-async def test_a_malformed_schedule_is_refused_naming_the_field(api: Api, system: Any) -> None:
-    operator = await _operator(api, system)
+async def test_a_malformed_schedule_is_refused_naming_the_field(api: Api, desks: Desks) -> None:
+    operator = desks.operator
     variables = _full_2027()
     variables["input"]["workdays"].append("2027-01-01")  # also listed as a holiday
     result = await api.gql(LOAD, variables, user=operator)
@@ -242,13 +230,13 @@ UNLOAD = """mutation($input: UnloadCalendarYearInput!) { unloadCalendarYear(inpu
 
 
 async def test_an_operator_unloads_a_wrong_year_and_the_deadlines_are_provisional_again(
-    api: Api, system: Any
+    api: Api, desks: Desks
 ) -> None:
-    operator = await _operator(api, system)
-    before = await _qinghai_deadline(api)
+    operator = desks.operator
+    before = await _qinghai_deadline(api, desks)
     await api.gql(LOAD, _full_2027(), user=operator)
 
-    refused = await api.gql(UNLOAD, {"input": {"year": 2027}}, user="region_admin")
+    refused = await api.gql(UNLOAD, {"input": {"year": 2027}}, user=desks.nmg.top_admin)
     assert [e["code"] for e in refused["data"]["unloadCalendarYear"]["userErrors"]] == ["FORBIDDEN"]
     assert [year for year, _ in await _loaded_years(api)] == [2027]
 
@@ -260,7 +248,7 @@ async def test_an_operator_unloads_a_wrong_year_and_the_deadlines_are_provisiona
     assert len(result["diff"]["holidaysRemoved"]) == 29
     assert len(result["diff"]["statusChanged"]) == 21
     assert await _loaded_years(api) == []
-    assert await _qinghai_deadline(api) == before
+    assert await _qinghai_deadline(api, desks) == before
 
     again = (await api.gql(UNLOAD, {"input": {"year": 2027}}, user=operator))["data"]
     assert again["unloadCalendarYear"]["userErrors"] == [

@@ -11,12 +11,12 @@ import pytest
 from inspectnet import clock
 from inspectnet.errors import ValidationFailed
 from inspectnet.graphql.scalars import parse_datetime
-from inspectnet.ids import global_id
 from inspectnet.rules.calendar import WorkingDayCalendar
 from inspectnet.rules.deadlines import compute_deadline
 from inspectnet.rules.registry import registry
-from tests.conftest import Api, office_id
+from tests.conftest import Api
 from tests.inputs import post_ascii
+from tests.rules.conftest import Desks
 
 DEADLINE = """query($office: ID!, $rule: String!, $start: DateTime, $met: DateTime) {
   deadline(officeId: $office, ruleId: $rule, startedAt: $start, metAt: $met) {
@@ -24,10 +24,9 @@ DEADLINE = """query($office: ID!, $rule: String!, $start: DateTime, $met: DateTi
 RULE = "deadline.rectification_report"  # qh-zrzyt §19: 2 months
 
 
-async def _ask(api: Api, **variables: Any) -> dict[str, Any]:
-    qh = global_id("Office", await office_id(api.app.state.graphql.database, "qh.dnr"))
+async def _ask(api: Api, desks: Desks, **variables: Any) -> dict[str, Any]:
     return await post_ascii(
-        api, DEADLINE, {"office": qh, "rule": RULE} | variables, user="qh_dnr_admin"
+        api, DEADLINE, {"office": desks.qh_id, "rule": RULE} | variables, user=desks.qh_admin
     )
 
 
@@ -36,39 +35,47 @@ def _errors(result: dict[str, Any]) -> list[tuple[str | None, str]]:
     return [(e["extensions"].get("field"), e["extensions"]["code"]) for e in result["errors"]]
 
 
-async def test_a_naive_datetime_from_a_browser_is_beijing_time(api: Api) -> None:
+async def test_a_naive_datetime_from_a_browser_is_beijing_time(api: Api, desks: Desks) -> None:
     # 20:00 on 30 November in Beijing is 12:00 UTC: the deadline counts from the Beijing date.
-    result = await _ask(api, start="2026-11-30T20:00:00")
+    result = await _ask(api, desks, start="2026-11-30T20:00:00")
     assert "errors" not in result, result
     assert result["data"]["deadline"]["startedAt"] == "2026-11-30T20:00:00+08:00"
     assert result["data"]["deadline"]["dueOn"] == "2027-01-30"
 
 
-async def test_a_naive_time_just_after_midnight_counts_from_that_beijing_date(api: Api) -> None:
+async def test_a_naive_time_just_after_midnight_counts_from_that_beijing_date(
+    api: Api, desks: Desks
+) -> None:
     # 00:30 Beijing on 1 December is still 30 November in UTC; the Beijing date wins.
-    result = await _ask(api, start="2026-12-01T00:30:00")
+    result = await _ask(api, desks, start="2026-12-01T00:30:00")
     assert result["data"]["deadline"]["dueOn"] == "2027-02-01"
 
 
 @pytest.mark.parametrize(
     "start", ["9999-11-30T20:00:00Z", "9999-12-31T23:59:59-12:00", "0001-01-01T00:00:00+14:00"]
 )
-async def test_far_dates_are_a_user_error_not_an_overflow(api: Api, start: str) -> None:
-    assert _errors(await _ask(api, start=start)) == [("startedAt", "DATE_OUT_OF_RANGE")]
+async def test_far_dates_are_a_user_error_not_an_overflow(
+    api: Api, start: str, desks: Desks
+) -> None:
+    assert _errors(await _ask(api, desks, start=start)) == [("startedAt", "DATE_OUT_OF_RANGE")]
 
 
-async def test_a_met_time_before_the_start_is_refused(api: Api) -> None:
-    result = await _ask(api, start="2026-11-30T20:00:00", met="2026-11-29T09:00:00")
+async def test_a_met_time_before_the_start_is_refused(api: Api, desks: Desks) -> None:
+    result = await _ask(api, desks, start="2026-11-30T20:00:00", met="2026-11-29T09:00:00")
     assert _errors(result) == [("metAt", "MET_BEFORE_START")]
     assert result["errors"][0]["message"] == "完成时间不能早于起算时间"
 
 
-async def test_a_met_time_without_a_start_is_refused(api: Api) -> None:
-    assert _errors(await _ask(api, met="2026-11-29T09:00:00")) == [("metAt", "MET_WITHOUT_START")]
+async def test_a_met_time_without_a_start_is_refused(api: Api, desks: Desks) -> None:
+    assert _errors(await _ask(api, desks, met="2026-11-29T09:00:00")) == [
+        ("metAt", "MET_WITHOUT_START")
+    ]
 
 
-async def test_every_bad_argument_is_a_separate_error_at_once(api: Api) -> None:
-    result = await _ask(api, rule="deadline.\ud800", start="1066-10-14T09:00:00", met="9999-01-01")
+async def test_every_bad_argument_is_a_separate_error_at_once(api: Api, desks: Desks) -> None:
+    result = await _ask(
+        api, desks, rule="deadline.\ud800", start="1066-10-14T09:00:00", met="9999-01-01"
+    )
     assert _errors(result) == [
         ("ruleId", "INVALID_RULE_ID"),
         ("startedAt", "DATE_OUT_OF_RANGE"),
@@ -77,8 +84,10 @@ async def test_every_bad_argument_is_a_separate_error_at_once(api: Api) -> None:
     assert all(e["path"] == ["deadline"] for e in result["errors"])
 
 
-async def test_an_unparseable_datetime_is_refused_without_repeating_it(api: Api) -> None:
-    result = await _ask(api, start="2026-11-30T20:00:00\ud800")
+async def test_an_unparseable_datetime_is_refused_without_repeating_it(
+    api: Api, desks: Desks
+) -> None:
+    result = await _ask(api, desks, start="2026-11-30T20:00:00\ud800")
     [error] = result["errors"]
     assert error["extensions"]["code"] == "INVALID_VARIABLES"
     assert "\ud800" not in error["message"]

@@ -15,12 +15,12 @@ from inspectnet.authz.actor import Actor
 from inspectnet.authz.platform import grant_platform_role
 from inspectnet.authz.store import PolicyStore
 from inspectnet.errors import Conflict, Forbidden, ValidationFailed
-from inspectnet.network.models import Office
+from inspectnet.network.models import OfficeKind
 from inspectnet.rules import repository
 from inspectnet.rules.calendar import read_calendar_file
 from inspectnet.rules.calendar_checks import CalendarImplausible
 from inspectnet.rules.service import calendar_from_db, load_calendar_year
-from tests.factories import make_user
+from tests.factories import make_office, make_user
 
 FULL_2027 = read_calendar_file(Path(__file__).parent / "fixtures" / "calendar-2027-full.yaml")
 
@@ -103,7 +103,7 @@ async def test_an_office_admin_is_forbidden_and_the_denial_is_remembered(
     system: Any, policy: PolicyStore
 ) -> None:
     session, actor = system
-    region = await session.scalar(select(Office).where(Office.code == "nmg.region"))
+    region = await make_office(session, actor, kind=OfficeKind.REGIONAL_OFFICE)
     admin = await _actor_of(session, policy, await make_user(session, actor, region))
     with pytest.raises(Forbidden):
         await _load(session, admin)
@@ -117,7 +117,7 @@ async def test_a_platform_operator_may_load_and_is_named_as_loader(
     system: Any, policy: PolicyStore
 ) -> None:
     session, actor = system
-    qh = await session.scalar(select(Office).where(Office.code == "qh.dnr"))
+    qh = await make_office(session, actor, ruleset_id="qh-zrzyt")
     account = await make_user(session, actor, qh, Role.OFFICE_MEMBER)
     await grant_platform_role(session, actor, user_id=account.id)
     operator = await _actor_of(session, policy, account)

@@ -12,6 +12,7 @@ from inspectnet.network.models import Office
 from inspectnet.people.models import Person
 from inspectnet.targets import service
 from inspectnet.targets.models import LeadershipPost, Target, TargetClass
+from tests.people.factories import make_person
 
 _serial = itertools.count(1)
 
@@ -53,3 +54,21 @@ async def make_leadership_post(
         started_on=started_on,
         ended_on=None,
     )
+
+
+async def make_target_with_posts(
+    session: AsyncSession,
+    actor: Actor,
+    office: Office,
+    posts: tuple[str, ...] = ("书记",),
+    name: str | None = None,
+) -> tuple[Target, list[LeadershipPost]]:
+    """A target of ``office`` and, for each of ``posts``, a new person of ``office`` holding it."""
+    target = await make_target(session, actor, office, name)
+    roster = [
+        await make_leadership_post(
+            session, actor, target, await make_person(session, actor, office), post
+        )
+        for post in posts
+    ]
+    return target, roster

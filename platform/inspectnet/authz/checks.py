@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from inspectnet.audit.outbox import Concern, note_concern, refused_read
+from inspectnet.audit.refusals import Concern, note_concern, refused_read
 from inspectnet.authz.actor import Actor, Denial
 from inspectnet.authz.resources import (
     NO_TARGET,

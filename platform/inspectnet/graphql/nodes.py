@@ -6,7 +6,7 @@ import asyncio
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from inspectnet.audit.outbox import refused_read
+from inspectnet.audit.refusals import refused_read
 from inspectnet.authz.checks import get_readable
 from inspectnet.authz.scopes import readable
 from inspectnet.errors import NotFound, ValidationFailed

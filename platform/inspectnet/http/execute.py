@@ -56,7 +56,7 @@ async def execute(
         getattr(d, "operation", None) is OperationType.MUTATION
         for d in prepared.document.definitions
     )
-    # Refusals are written after the response, in their own transactions (audit/outbox.py).
+    # Refusals are written after the response, in their own transactions (audit/outbox.py, audit/refusals.py).
     async with unit_of_work(
         service.database, service.policy, sign_in, service.outbox.put, write=is_mutation
     ) as work:

@@ -1,0 +1,66 @@
+"""People (干部) and their records, made through the people service as the system."""
+
+from __future__ import annotations
+
+import itertools
+from datetime import date
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from inspectnet.authz.actor import Actor
+from inspectnet.network.models import Office
+from inspectnet.people import service
+from inspectnet.people.models import Expertise, Person, PoolKind
+
+_serial = itertools.count(1)
+
+
+async def make_person(
+    session: AsyncSession,
+    actor: Actor,
+    office: Office,
+    name: str | None = None,
+    *,
+    expertise: tuple[Expertise, ...] = (),
+    home_region_code: str = "150100",
+) -> Person:
+    """A person in ``office``'s files, with no record beyond the name."""
+    return await service.create_person(
+        session,
+        actor,
+        office_id=office.id,
+        name=name or f"干部{next(_serial)}",
+        unit="测试单位",
+        rank="正处级",
+        home_region_code=home_region_code,
+        expertise=list(expertise),
+    )
+
+
+async def make_person_with_record(
+    session: AsyncSession,
+    actor: Actor,
+    office: Office,
+    name: str | None = None,
+    *,
+    pool: PoolKind = PoolKind.TALENT,
+    organisation: str = "测试单位",
+    expertise: tuple[Expertise, ...] = (Expertise.DISCIPLINE,),
+) -> Person:
+    """A person as the demo keeps one: an employment since 2018 and a place in ``pool``."""
+    person = await make_person(session, actor, office, name, expertise=expertise)
+    await service.add_employment(
+        session,
+        actor,
+        person_id=person.id,
+        organisation=organisation,
+        post="干部",
+        started_on=date(2018, 3, 1),
+        ended_on=None,
+        region_code=person.home_region_code,
+        target_id=None,
+    )
+    await service.add_to_pool(
+        session, actor, person_id=person.id, pool=pool, since=date(2024, 1, 1)
+    )
+    return person
