@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from inspectnet.authz.store import PolicyStore
 from inspectnet.errors import Conflict
-from inspectnet.filings import duties
+from inspectnet.filings import duties, warnings
 from inspectnet.filings import service as filings
 from inspectnet.filings.models import Filing, FilingState, InboxStatus
 from inspectnet.network.models import Office
@@ -51,7 +51,11 @@ async def test_a_sweep_makes_each_due_item_once_with_the_engines_deadline(system
     calendar = await calendar_from_db(session)
     due = calendar.end_of_period(date(2026, 12, 31), PeriodUnit.WORKING_DAYS, 10).on
     assert {i.due_on for i in items} == {due}
-    assert {i.warn_on for i in items} == {due - timedelta(days=5)}
+    # each item turns yellow as many days ahead as the office filed to asks (default 5)
+    ahead = await warnings.yellow_days(session, {(i.to_office_id, i.rule_id) for i in items})
+    assert {i.warn_on for i in items} == {
+        due - timedelta(days=ahead[(i.to_office_id, i.rule_id)]) for i in items
+    }
     assert {i.title for i in items if i.rule_id == "filing.periodic_data"} == {
         "巡察工作信息数据定期报送（2026年第4季度）"
     }

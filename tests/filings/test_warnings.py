@@ -16,7 +16,7 @@ from inspectnet.authz.store import PolicyStore
 from inspectnet.errors import DomainError, ValidationFailed
 from inspectnet.filings import duties, warnings
 from inspectnet.filings import service as filings
-from inspectnet.filings.models import Filing, FilingState, InboxStatus, WarningSetting
+from inspectnet.filings.models import Filing, FilingState, FilingWarningSetting, InboxStatus
 from inspectnet.ids import global_id
 from tests.conftest import Api
 from tests.factories import make_user
@@ -85,7 +85,7 @@ async def test_a_subordinate_cannot_set_its_superiors_threshold_nor_a_bad_one(
     baotou = await office_by_code(session, "nmg.baotou")
     league = await actor_of(session, policy, await make_user(session, root, baotou))
     admin = await actor_of(session, policy, await make_user(session, root, region))
-    before = await session.scalar(select(func.count()).select_from(WarningSetting))
+    before = await session.scalar(select(func.count()).select_from(FilingWarningSetting))
     with pytest.raises(DomainError) as refused:
         await warnings.set_yellow_days(
             session, league, office_id=region.id, rule_id=LIAISON, days=15
@@ -99,7 +99,7 @@ async def test_a_subordinate_cannot_set_its_superiors_threshold_nor_a_bad_one(
         ("OUT_OF_RANGE", "yellowDays"),
         ("RULE_NOT_PERIODIC", "ruleId"),
     ]
-    assert await session.scalar(select(func.count()).select_from(WarningSetting)) == before
+    assert await session.scalar(select(func.count()).select_from(FilingWarningSetting)) == before
 
 
 async def test_an_overridden_deadline_keeps_its_reason_and_decides_met_late(
@@ -121,7 +121,8 @@ async def test_an_overridden_deadline_keeps_its_reason_and_decides_met_late(
         computed,
         "数据系统升级，顺延一月",
     )
-    assert moved.warn_on == date(2027, 2, 15) - timedelta(days=warnings.DEFAULT_YELLOW_DAYS)
+    ahead = (await warnings.yellow_days(session, [(moved.to_office_id, moved.rule_id)])).popitem()
+    assert moved.warn_on == date(2027, 2, 15) - timedelta(days=ahead[1])
     logged = await session.scalar(
         select(AuditEntry.detail).where(AuditEntry.action == "filing.deadline.override")
     )

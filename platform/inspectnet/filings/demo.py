@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from inspectnet.authz.actor import Actor
-from inspectnet.filings import duties, service
+from inspectnet.filings import duties, service, warnings
 from inspectnet.filings.models import Decision, Filing, FilingState
 from inspectnet.network.models import Office
 from inspectnet.planning import service as planning
@@ -85,6 +85,13 @@ async def load(session: AsyncSession, actor: Actor) -> int:
     baotou = await _office(session, "nmg.baotou")
     if await _plan(session, actor, baotou, "李志强") is not None:
         created += 2
+    # The provincial office wants ten days' warning of the department's periodic data.
+    province = await _office(session, "qh.province")
+    if not await warnings.settings_of(session, actor, province.id):
+        await warnings.set_yellow_days(
+            session, actor, office_id=province.id, rule_id="filing.periodic_data", days=10
+        )
+        created += 1
     # The quarter's liaison reports fall due for all twelve leagues; Baotou answers (late)
     # and the region acknowledges it, the others stay overdue.
     created += (await duties.sweep(session, actor, today=date(2026, 11, 25))).created

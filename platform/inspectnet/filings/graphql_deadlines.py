@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Annotated
 import strawberry
 
 from inspectnet.filings import warnings
-from inspectnet.filings.models import Filing, WarningSetting
+from inspectnet.filings.models import Filing, FilingWarningSetting
 from inspectnet.graphql.context import Info
 from inspectnet.graphql.errors import UserError
 from inspectnet.graphql.mutations import run_mutation
@@ -35,7 +35,7 @@ class WarningSettingType(Node, Stamped):
     yellow_days: int = strawberry.field(description="Days before the deadline (预警天数)")
 
     @classmethod
-    def from_row(cls, row: WarningSetting) -> WarningSettingType:
+    def from_row(cls, row: FilingWarningSetting) -> WarningSettingType:
         return cls(
             **stamps(row),
             id=strawberry.ID(global_id("FilingWarningSetting", row.id)),
@@ -44,7 +44,7 @@ class WarningSettingType(Node, Stamped):
         )
 
 
-register_node("FilingWarningSetting", WarningSetting, WarningSettingType.from_row)
+register_node("FilingWarningSetting", FilingWarningSetting, WarningSettingType.from_row)
 
 
 @strawberry.input(description="Set a duty's yellow threshold in the office's inbox (设置预警天数)")
@@ -83,7 +83,7 @@ class DeadlinesMutation:
     ) -> SetFilingWarningPayload:
         ctx = info.context
 
-        async def call() -> WarningSetting:
+        async def call() -> FilingWarningSetting:
             return await warnings.set_yellow_days(
                 ctx.session,
                 ctx.actor,

@@ -14,8 +14,8 @@ from inspectnet.filings.models import (
     Filing,
     FilingDecision,
     FilingState,
+    FilingWarningSetting,
     InboxStatus,
-    WarningSetting,
 )
 from inspectnet.filings.repository import InboxFilter
 from inspectnet.graphql.lists import DateTimeRange, created_in, each, order_input
@@ -89,8 +89,8 @@ class FilingWarningSettingFilter:
     def conditions(self) -> list[ColumnElement[bool]]:
         found: list[ColumnElement[bool]] = []
         if self.rule_id is not None:
-            found.append(WarningSetting.rule_id == self.rule_id)
-        return each(found, created_in(self.created_at, WarningSetting.created_at))
+            found.append(FilingWarningSetting.rule_id == self.rule_id)
+        return each(found, created_in(self.created_at, FilingWarningSetting.created_at))
 
 
 FilingWarningSettingOrder = order_input("FilingWarningSetting")

@@ -99,7 +99,7 @@ class FilingDecision(Base, OfficeScoped, Timestamped):
     decided_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
-class WarningSetting(Base, OfficeScoped, Timestamped):
+class FilingWarningSetting(Base, OfficeScoped, Timestamped):
     """An office's yellow threshold (三色预警) for one duty filed to it; absent: the default.
 
     The seeds set no thresholds, so they are settings, not rules: the office filed to decides

@@ -15,8 +15,8 @@ from inspectnet.filings.models import (
     Filing,
     FilingDecision,
     FilingState,
+    FilingWarningSetting,
     InboxStatus,
-    WarningSetting,
 )
 from inspectnet.network.graph import Direction, reach_query
 from inspectnet.network.models import LinkKind, Office, OfficeReach
@@ -53,9 +53,9 @@ def decisions_of(actor: Actor, filing_ids: list[int]) -> Children:
 def warning_settings_of_offices(actor: Actor, office_ids: list[int]) -> Children:
     """Readable yellow thresholds each office set: rows of (setting, office id)."""
     return children(
-        readable(actor, WarningSetting).where(WarningSetting.office_id.in_(office_ids)),
-        WarningSetting,
-        WarningSetting.office_id,
+        readable(actor, FilingWarningSetting).where(FilingWarningSetting.office_id.in_(office_ids)),
+        FilingWarningSetting,
+        FilingWarningSetting.office_id,
     )
 
 

@@ -26,7 +26,7 @@ from inspectnet.authz.checks import get_readable, require, require_in
 from inspectnet.authz.scopes import readable
 from inspectnet.concurrency import transition
 from inspectnet.errors import RuleViolation, ValidationFailed
-from inspectnet.filings.models import Filing, FilingState, WarningSetting
+from inspectnet.filings.models import Filing, FilingState, FilingWarningSetting
 from inspectnet.ids import global_id, global_id_of
 from inspectnet.network.models import Office
 from inspectnet.rules.format import FilingDutyRule
@@ -54,7 +54,7 @@ async def yellow_days(
         return {}
     offices = {office for office, _ in wanted}
     # system scope: the sweep reads the settings of every office it makes due items for
-    statement = select(WarningSetting).where(WarningSetting.office_id.in_(offices))
+    statement = select(FilingWarningSetting).where(FilingWarningSetting.office_id.in_(offices))
     found = {
         (s.office_id, s.rule_id): s.yellow_days
         for s in (await session.execute(statement)).scalars()
@@ -64,10 +64,10 @@ async def yellow_days(
 
 async def set_yellow_days(
     session: AsyncSession, actor: Actor, *, office_id: int, rule_id: str, days: int
-) -> WarningSetting:
+) -> FilingWarningSetting:
     """Set how many days before its deadline a duty filed to the office turns yellow."""
     office = await get_readable(session, actor, Office, office_id)
-    await require_in(session, actor, "update", WarningSetting, office.id)
+    await require_in(session, actor, "update", FilingWarningSetting, office.id)
     inputs = validation.Inputs()
     if _periodic_duty(rule_id) is None:
         inputs.add(ValidationFailed("没有此定期报送事项", code="RULE_NOT_PERIODIC", field="ruleId"))
@@ -79,12 +79,12 @@ async def set_yellow_days(
         )
     inputs.done()
     setting = await session.scalar(
-        readable(actor, WarningSetting).where(
-            WarningSetting.office_id == office.id, WarningSetting.rule_id == rule_id
+        readable(actor, FilingWarningSetting).where(
+            FilingWarningSetting.office_id == office.id, FilingWarningSetting.rule_id == rule_id
         )
     )
     if setting is None:
-        setting = WarningSetting(office_id=office.id, rule_id=rule_id, yellow_days=days)
+        setting = FilingWarningSetting(office_id=office.id, rule_id=rule_id, yellow_days=days)
         session.add(setting)
     else:
         setting.yellow_days = days
@@ -109,13 +109,15 @@ async def set_yellow_days(
     return setting
 
 
-async def settings_of(session: AsyncSession, actor: Actor, office_id: int) -> list[WarningSetting]:
+async def settings_of(
+    session: AsyncSession, actor: Actor, office_id: int
+) -> list[FilingWarningSetting]:
     """The office's thresholds that differ from the default, by duty."""
     office = await get_readable(session, actor, Office, office_id)
     statement = (
-        readable(actor, WarningSetting)
-        .where(WarningSetting.office_id == office.id)
-        .order_by(WarningSetting.rule_id)
+        readable(actor, FilingWarningSetting)
+        .where(FilingWarningSetting.office_id == office.id)
+        .order_by(FilingWarningSetting.rule_id)
     )
     return list((await session.execute(statement)).scalars())
 

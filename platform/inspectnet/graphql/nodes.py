@@ -20,7 +20,13 @@ _NODES: dict[str, tuple[type[Any], Callable[[Any], Any]]] = {}
 
 
 def register_node(type_name: str, model: type[Any], convert: Callable[[Any], Any]) -> None:
-    """Make ``node(id)`` resolve ``type_name`` IDs through ``model``'s readable scope."""
+    """Make ``node(id)`` resolve ``type_name`` IDs through ``model``'s readable scope.
+
+    The type is named as its model: IDs made from a row (``ids.global_id_of``: audit entries,
+    refusals, notifications) must be the IDs ``node`` answers to.
+    """
+    if model.__name__ != type_name:
+        raise TypeError(f"node type {type_name} must be named as its model {model.__name__}")
     _NODES[type_name] = (model, convert)
 
 
