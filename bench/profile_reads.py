@@ -27,6 +27,7 @@ from typing import Any
 import httpx
 import orjson
 from pyinstrument import Profiler
+from pyinstrument.renderers import ConsoleRenderer
 
 from bench.reads import SIZES, app_settings, read_operations
 from inspectnet.accounts.tokens import issue_token
@@ -123,7 +124,11 @@ async def profile(url: str, out: Path | None) -> dict[str, Any]:
             for _ in range(WARM_UP):
                 await ask()
             if out is not None:
-                profiler = Profiler(interval=INTERVAL, async_mode="enabled", use_timing_thread=True)
+                profiler = Profiler(
+                    interval=INTERVAL,
+                    async_mode=os.environ.get("PROFILE_ASYNC_MODE", "disabled"),
+                    use_timing_thread=True,
+                )
                 profiler.start()
                 for _ in range(RUNS):
                     await ask()
@@ -131,6 +136,8 @@ async def profile(url: str, out: Path | None) -> dict[str, Any]:
                 session = profiler.last_session
                 assert session is not None
                 text = profiler.output_text(unicode=True, color=False, show_all=False)
+                flat = profiler.output(ConsoleRenderer(unicode=True, flat=True, show_all=True))
+                text += "\nOwn time by function (top 40):\n" + "\n".join(flat.splitlines()[:48])
                 _write(
                     out / f"{_slug(op.name)}.txt",
                     f"# {op.name}: {RUNS} requests\n\n{_areas(session, RUNS)}\n{text}",
