@@ -34,6 +34,7 @@ from inspectnet.audit.models import AuditEntry, Outcome
 from inspectnet.authz.models import PolicyState
 from inspectnet.db import Database, make_engine
 from inspectnet.keyring import Purpose
+from inspectnet.network.graph import recompute_line
 from inspectnet.network.models import LinkKind, Office, OfficeKind, OfficeLink
 from inspectnet.people.models import EmploymentRecord, Expertise, InterestTie, Person, TieKind
 from inspectnet.settings import get_settings
@@ -191,6 +192,9 @@ async def offices_step(session: AsyncSession, plan: Plan, progress: Progress) ->
         )
     await _insert(session, progress, Office, rows, len(rows), plan)
     await _insert(session, progress, OfficeLink, links, len(links), plan)
+    # Reading below or above an office goes through each line's closure, not the links.
+    for kind_of_line in (LinkKind.LEADERSHIP, LinkKind.GUIDANCE):
+        await recompute_line(session, kind_of_line)
 
 
 def _spread(plan: Plan, total: int) -> list[int]:
