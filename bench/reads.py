@@ -36,6 +36,7 @@ from inspectnet.app import create_app
 from inspectnet.audit.models import AuditEntry
 from inspectnet.ids import global_id
 from inspectnet.network.models import Office, OfficeLink
+from inspectnet.paging import encode_cursor
 from inspectnet.people.models import EmploymentRecord, InterestTie, Person
 from inspectnet.settings import Settings
 from inspectnet.targets.models import Target
@@ -76,9 +77,8 @@ class Operation:
 
 
 def _cursor(pk: int) -> str:
-    import base64
-
-    return base64.urlsafe_b64encode(f"cursor:{pk}".encode()).decode()
+    # The API's own cursor (a keyed permutation of the row id, like a global ID).
+    return encode_cursor(pk)
 
 
 def _subordinates(root: int, depth: int) -> Any:
