@@ -31,7 +31,7 @@ from rich.console import Console
 from rich.progress import Progress
 
 from bench import served
-from inspectnet import migrate
+from inspectnet import keyring, migrate
 from inspectnet.cli import bench as generator
 from inspectnet.db import Database, make_engine
 from inspectnet.settings import Settings
@@ -89,6 +89,9 @@ async def _fresh(db: str) -> str | None:
 async def _generate(url: str) -> float:
     settings = _settings(url)
     await asyncio.to_thread(migrate.upgrade, settings)
+    # The audit rows are chained with the audit key; the measuring app (development=True in
+    # bench.reads) holds the same development keyring.
+    keyring.install(keyring.Keyring.load(settings.keys_dir, development=True))
     database = Database(make_engine(settings))
     started = time.perf_counter()
     try:

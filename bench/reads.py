@@ -36,6 +36,7 @@ from inspectnet.app import create_app
 from inspectnet.audit.models import AuditEntry
 from inspectnet.ids import global_id
 from inspectnet.network.models import Office, OfficeLink
+from inspectnet.paging import encode_cursor
 from inspectnet.people.models import EmploymentRecord, InterestTie, Person
 from inspectnet.settings import Settings
 from inspectnet.targets.models import Target
@@ -53,11 +54,13 @@ PERSONS_PAGE = """query($id: ID!, $first: Int!) { office(id: $id) {
     employment(first: 3) { nodes { organisation post } }
     ties(first: 3) { nodes { kind relation } } } } } }"""
 NODE = """query($id: ID!) { node(id: $id) { id ... on Person { name unit rank } } }"""
-VIEWER = """{ viewer { username userId personId } }"""
+VIEWER = """{ viewer { username account { id } } }"""
 AUDIT_PAGE = """query($id: ID!, $first: Int!) { auditLog(officeId: $id, first: $first) {
   edges { cursor node { id at action actorName outcome } }
   pageInfo { hasNextPage endCursor } } }"""
 
+# Page sizes the operations are timed at (the rest: 20).
+SIZES = {"offices tree, depth 3": 100, "persons page, nested": 100}
 _CONTROL = ("BEGIN", "SAVEPOINT", "RELEASE", "ROLLBACK", "COMMIT")
 Floor = Callable[[AsyncConnection, int], Awaitable[bytes]]
 
@@ -70,12 +73,12 @@ class Operation:
     variables: dict[str, Any]
     floor: Floor
     paged: bool
+    signs_in_as: str = ""  # officecode/username, filled from the database
 
 
 def _cursor(pk: int) -> str:
-    import base64
-
-    return base64.urlsafe_b64encode(f"cursor:{pk}".encode()).decode()
+    # The API's own cursor (a keyed permutation of the row id, like a global ID).
+    return encode_cursor(pk)
 
 
 def _subordinates(root: int, depth: int) -> Any:
@@ -268,18 +271,12 @@ def viewer_floor(username: str) -> Floor:
     async def floor(conn: AsyncConnection, _first: int) -> bytes:
         row = (
             await conn.execute(
-                text("SELECT id, person_id FROM user_accounts WHERE username = :u AND active"),
+                text("SELECT id FROM user_accounts WHERE username = :u AND active"),
                 {"u": username},
             )
         ).one()
         return orjson.dumps(
-            {
-                "viewer": {
-                    "username": username,
-                    "userId": global_id("UserAccount", row.id),
-                    "personId": global_id("Person", row.person_id),
-                }
-            }
+            {"viewer": {"username": username, "account": {"id": global_id("UserAccount", row.id)}}}
         )
 
     return floor
@@ -343,31 +340,35 @@ def _summary(seconds: list[float]) -> dict[str, float]:
     }
 
 
-async def measure(url: str, users: dict[str, str]) -> dict[str, Any]:
-    settings = Settings(
+def app_settings(url: str) -> Settings:
+    """The measured app's settings: the per-user budget would throttle a tight loop."""
+    return Settings(
         database_url=url,
         jwt_secret="bench-secret-bench-secret-bench-secret!",
         log_level="WARNING",
         development=True,
-        # Measure the app, not the per-user budget that would throttle a tight loop.
         graphql_cost_budget=10**9,
         graphql_cost_restore_rate=10**9,
     )
-    app = create_app(settings, watch_policy=False)
-    database = app.state.graphql.database
-    engine = database.sync_engine
-    statements: list[int] = [0]
 
-    def count(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
-        if not statement.lstrip().upper().startswith(_CONTROL):
-            statements[0] += 1
 
+async def sign_in_names(session: Any) -> dict[str, str]:
+    """Each account's sign-in name, ``officecode/username``, as its token must name it."""
+    rows = await session.execute(
+        text("SELECT u.username, o.code FROM user_accounts u JOIN offices o ON o.id = u.office_id")
+    )
+    return {username: f"{code}/{username}" for username, code in rows.all()}
+
+
+async def read_operations(database: Any, users: dict[str, str]) -> list[Operation]:
+    """The measured operations on the generated rows (``BENCH_ONLY`` picks some by name)."""
     async with database.session() as session:
         codes = dict((await session.execute(select(Office.code, Office.id))).all())
         region, small = codes["bench.region"], codes["bench.league01.county01"]
         person = (
             await session.execute(select(func.min(Person.id)).where(Person.office_id == region))
         ).scalar_one()
+        names = await sign_in_names(session)
     only = os.environ.get("BENCH_ONLY")
     operations = [
         Operation(
@@ -412,9 +413,25 @@ async def measure(url: str, users: dict[str, str]) -> dict[str, Any]:
             True,
         ),
     ]
+    for op in operations:
+        op.signs_in_as = names[op.user]
     if only:
         operations = [op for op in operations if any(w in op.name for w in only.split(","))]
-    sizes = {"offices tree, depth 3": 100, "persons page, nested": 100}
+    return operations
+
+
+async def measure(url: str, users: dict[str, str]) -> dict[str, Any]:
+    settings = app_settings(url)
+    app = create_app(settings, watch_policy=False)
+    database = app.state.graphql.database
+    engine = database.sync_engine
+    statements: list[int] = [0]
+
+    def count(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        if not statement.lstrip().upper().startswith(_CONTROL):
+            statements[0] += 1
+
+    operations = await read_operations(database, users)
     results: dict[str, Any] = {}
     transport = httpx.ASGITransport(app=app)
     async with (
@@ -425,9 +442,9 @@ async def measure(url: str, users: dict[str, str]) -> dict[str, Any]:
             # For tuning the app's thresholds: measure others on the same frozen start-up.
             gc.set_threshold(*(int(n) for n in os.environ["BENCH_GC_THRESHOLD"].split(",")))
         for op in operations:
-            token = issue_token(settings, op.user, timedelta(hours=2))
+            token = issue_token(settings, op.signs_in_as, timedelta(hours=2))
             headers = {"authorization": f"Bearer {token}", "content-type": "application/json"}
-            size = sizes.get(op.name, 20)
+            size = SIZES.get(op.name, 20)
 
             def body(first: int, op: Operation = op) -> bytes:
                 variables = op.variables | ({"first": first} if op.paged else {})

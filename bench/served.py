@@ -72,11 +72,12 @@ async def _requests(
             person = (
                 await session.execute(select(func.min(Person.id)).where(Person.office_id == region))
             ).scalar_one()
+            names = await reads.sign_in_names(session)
     finally:
         await database.dispose()
 
     def one(user: str, document: str, variables: dict[str, Any]) -> tuple[bytes, dict[str, str]]:
-        token = issue_token(settings, user, timedelta(hours=2))
+        token = issue_token(settings, names[user], timedelta(hours=2))
         headers = {"authorization": f"Bearer {token}", "content-type": "application/json"}
         return orjson.dumps({"query": document, "variables": variables}), headers
 

@@ -22,7 +22,7 @@ from inspectnet.authz.actor import Actor
 from inspectnet.cli import bench
 from inspectnet.cli.main import app
 from inspectnet.db import Database, make_engine
-from inspectnet.network.models import Office, OfficeKind
+from inspectnet.network.models import LinkKind, Office, OfficeKind, OfficeReach
 from inspectnet.settings import get_settings
 from tests.conftest import _in_thread, _pg_admin, _pg_available, make_settings
 from tests.factories import build_in, make_office
@@ -182,3 +182,26 @@ def test_the_command_refuses_a_database_that_holds_offices(
         get_settings.cache_clear()
     assert result.exit_code == 2
     assert "the database already holds offices" in result.output
+
+
+async def test_every_office_below_the_region_is_reachable_on_both_lines(empty: Any) -> None:
+    database = await empty()
+    with _progress() as progress:
+        await bench.generate(database, SMALL, 7, progress)
+    async with database.session() as session:
+        region = (
+            await session.execute(select(Office.id).where(Office.code == "bench.region"))
+        ).scalar_one()
+        depths = (
+            await session.execute(
+                select(OfficeReach.kind, OfficeReach.depth, func.count())
+                .where(OfficeReach.ancestor_id == region)
+                .group_by(OfficeReach.kind, OfficeReach.depth)
+            )
+        ).all()
+    # 12 leagues and 80 departments under the region, 103 counties under the leagues.
+    assert sorted(depths) == sorted(
+        (kind, depth, count)
+        for kind in (LinkKind.LEADERSHIP, LinkKind.GUIDANCE)
+        for depth, count in ((1, 92), (2, 103))
+    )

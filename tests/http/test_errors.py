@@ -118,7 +118,7 @@ async def test_a_failure_outside_resolvers_is_a_masked_500(
         # a bug, not an outage (a lost database is 503: tests/reliability/test_crash_safety.py)
         raise RuntimeError("bad state talking to postgres://secret@db")
 
-    monkeypatch.setattr(execute, "actor_for_token", broken)
+    monkeypatch.setattr(execute, "actor_for_subject", broken)
     with caplog.at_level(logging.ERROR, logger="inspectnet.graphql"):
         response = await post(
             api, {"query": "{ viewer { username } }"}, **{"x-request-id": "req-7"}

@@ -119,6 +119,23 @@ async def test_a_missing_token_is_401_with_a_challenge(api: Api) -> None:
     assert response.headers["www-authenticate"].startswith("Bearer")
 
 
+async def test_a_request_verifies_its_token_once(api: Api, monkeypatch: pytest.MonkeyPatch) -> None:
+    from inspectnet.accounts import signin, tokens
+    from inspectnet.http import operation
+
+    verified: list[str] = []
+
+    def counting(settings: Settings, token: str) -> str:
+        verified.append(token)
+        return tokens.verify_token(settings, token)
+
+    monkeypatch.setattr(operation, "verify_token", counting)
+    monkeypatch.setattr(signin, "verify_token", counting)
+    response = await post(api, {"query": VIEWER})
+    assert response.json()["data"]["viewer"]["username"] == "baotou_admin"
+    assert len(verified) == 1
+
+
 async def test_every_response_carries_a_request_id(api: Api) -> None:
     mine = await post(api, {"query": VIEWER}, **{"x-request-id": "req-123"})
     assert mine.headers["x-request-id"] == "req-123"

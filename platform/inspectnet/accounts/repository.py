@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from functools import lru_cache
+
+from sqlalchemy import Select, bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from inspectnet.accounts.models import (
@@ -25,24 +27,33 @@ async def account_for_sign_in(
 ) -> tuple[UserAccount | None, int]:
     """The active account a token names (unscoped: nobody is signed in yet) and the policy
     version, in one statement."""
-    version = select(PolicyState.version).where(PolicyState.id == 1).scalar_subquery()
-    # system scope: signing in, before there is an actor to scope by
-    office = select(Office.id).where(Office.code == office_code).scalar_subquery()
-    # system scope: likewise, the account the token names
     found = (
         await session.execute(
-            select(version, UserAccount)
-            .select_from(PolicyState)
-            .outerjoin(
-                UserAccount,
-                (UserAccount.office_id == office)
-                & (UserAccount.username == username)
-                & UserAccount.active.is_(True),
-            )
-            .where(PolicyState.id == 1)
+            _sign_in_statement(), {"office_code": office_code, "username": username}
         )
     ).one()
     return found[1], int(found[0])
+
+
+@lru_cache(maxsize=1)
+def _sign_in_statement() -> Select[tuple[int, UserAccount]]:
+    """Built once: every request signs in with it, and a statement made afresh costs its
+    construction and its cache key each time (more than the query on SQLite)."""
+    version = select(PolicyState.version).where(PolicyState.id == 1).scalar_subquery()
+    # system scope: signing in, before there is an actor to scope by
+    office = select(Office.id).where(Office.code == bindparam("office_code")).scalar_subquery()
+    # system scope: likewise, the account the token names
+    return (
+        select(version, UserAccount)
+        .select_from(PolicyState)
+        .outerjoin(
+            UserAccount,
+            (UserAccount.office_id == office)
+            & (UserAccount.username == bindparam("username"))
+            & UserAccount.active.is_(True),
+        )
+        .where(PolicyState.id == 1)
+    )
 
 
 async def account_by_username(

@@ -37,6 +37,7 @@ from inspectnet.cli.bench_plan import (
     stamp,
 )
 from inspectnet.keyring import Purpose
+from inspectnet.network.graph import recompute_line
 from inspectnet.network.models import LinkKind, Office, OfficeKind, OfficeLink
 from inspectnet.people.models import EmploymentRecord, Expertise, InterestTie, Person, TieKind
 from inspectnet.targets.models import LeadershipPost, Target
@@ -94,6 +95,9 @@ async def offices_step(session: AsyncSession, plan: Plan, progress: Progress) ->
         )
     await insert_rows(session, progress, Office, rows, len(rows), plan)
     await insert_rows(session, progress, OfficeLink, links, len(links), plan)
+    # Reading below or above an office goes through each line's closure, not the links.
+    for kind_of_line in (LinkKind.LEADERSHIP, LinkKind.GUIDANCE):
+        await recompute_line(session, kind_of_line)
 
 
 def _spread(plan: Plan, total: int) -> list[int]:

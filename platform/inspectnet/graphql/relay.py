@@ -47,19 +47,28 @@ class Edge(Generic[NodeT]):
     node: NodeT = strawberry.field(description="The item (节点)")
 
 
+async def _total_count(root: Any) -> int:
+    return await root._count()  # type: ignore[no-any-return]
+
+
 @strawberry.type(description="A page of a list, with the total over the whole list")
 class Connection(Generic[NodeT]):
     edges: list[Edge[NodeT]] = strawberry.field(description="The page's items with cursors")
     page_info: PageInfo = strawberry.field(description="Where the page stands (分页信息)")
     _count: strawberry.Private[Callable[[], Awaitable[int]]]
+    # Declared as attributes, in this order, so that the SDL keeps totalCount before nodes.
+    total_count: int = strawberry.field(
+        resolver=_total_count, description="Items in the whole list, after authorization (总数)"
+    )
+    # A plain attribute, not a resolver: nested lists ask for it once per parent, and every
+    # resolver call costs strawberry's info and argument plumbing.
+    nodes: list[NodeT] = strawberry.field(
+        description="The page's items, without cursors", default_factory=list
+    )
 
-    @strawberry.field(description="Items in the whole list, after authorization (总数)")
-    async def total_count(self) -> int:
-        return await self._count()
-
-    @strawberry.field(description="The page's items, without cursors")
-    def nodes(self) -> list[NodeT]:
-        return [edge.node for edge in self.edges]
+    def __post_init__(self) -> None:
+        if not self.nodes:
+            self.nodes = [edge.node for edge in self.edges]
 
 
 def connection(

@@ -135,6 +135,9 @@ class _Costing:
         }
         # Static costs of merged selection sets: fragment reuse is priced once, not re-walked.
         self.memo: dict[tuple[str, tuple[int, ...]], int] = {}
+        # The fields of a merged selection set that can cost anything (not scalars, enums or
+        # ``__typename``), collected once: the actual cost walks them for every returned item.
+        self.priced: dict[tuple[str, tuple[int, ...]], list[tuple[str, list[FieldNode]]]] = {}
 
     def operation(self, operation: OperationDefinitionNode, data: Any) -> int:
         root = self.schema.get_root_type(operation.operation)
@@ -234,8 +237,15 @@ class _Costing:
         memo_key = (type_.name, tuple(id(s) for s in subs))
         if value is _STATIC and memo_key in self.memo:
             return self.memo[memo_key]
+        priced = self.priced.get(memo_key)
+        if priced is None:
+            priced = self.priced[memo_key] = [
+                (key, nodes)
+                for key, nodes in self.collect(type_, subs).items()
+                if not _free(type_, nodes[0].name.value)
+            ]
         total = 0
-        for key, nodes in self.collect(type_, subs).items():
+        for key, nodes in priced:
             child = self.child(value, key)
             if child is not _ABSENT:
                 total += self.field(type_, nodes, child)
@@ -333,6 +343,15 @@ class _Costing:
         if last is not None:
             return last
         return WEIGHTS.default_page_size
+
+
+def _free(parent: GraphQLObjectType, name: str) -> bool:
+    """A field that costs 0 whatever it holds: ``__typename``, a scalar or an enum."""
+    if name == "__typename":
+        return True
+    if name.startswith("__"):
+        return False
+    return is_leaf_type(get_named_type(parent.fields[name].type))
 
 
 def _flatten(value: Any) -> list[Any]:

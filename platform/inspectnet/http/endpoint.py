@@ -168,7 +168,9 @@ async def _run(
 ) -> ExecutionResult | Replayed:
     params = parameters(payload)
     require_preflight(request)
-    attempt.username = token_subject(service.settings, request.headers.get("authorization"))
+    subject = attempt.username = token_subject(
+        service.settings, request.headers.get("authorization")
+    )
     resolved = await service.persisted.resolve(params.query, params.extensions)
     document = service.documents.parse(resolved.query)
     operation = operation_of(document, params.operation_name)
@@ -192,7 +194,7 @@ async def _run(
     check_cost(service.settings, requested)
     await _take_budget(service, attempt.username, requested, attempt)
     try:
-        result = await execute(service, request, prepared, params, attempt.request_id, key)
+        result = await execute(service, prepared, params, attempt.request_id, subject, key)
     except Unauthenticated:
         # Nothing ran (the account is gone or inactive): give the points back.
         attempt.cost.throttle = await service.budgets.settle(attempt.username, requested)

@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from fastapi import Request
 from graphql import (
     GraphQLError,
     OperationType,
@@ -20,7 +19,7 @@ from graphql import (
 from sqlalchemy.ext.asyncio import AsyncSession
 from strawberry.types.execution import ExecutionResult
 
-from inspectnet.accounts.signin import actor_for_token
+from inspectnet.accounts.signin import actor_for_subject
 from inspectnet.authz.actor import Actor
 from inspectnet.db import is_unavailable
 from inspectnet.errors import DomainError
@@ -38,19 +37,17 @@ _SUGGESTION = re.compile(r"\s*Did you mean [^?]*\?")
 
 async def execute(
     service: GraphQLService,
-    request: Request,
     prepared: Prepared,
     params: GraphQLRequest,
     request_id: str,
+    subject: str,
     idempotency_key: str | None = None,
 ) -> ExecutionResult | Replayed:
-    """Sign in and execute in one unit of work (the first SQL the request issues)."""
+    """Sign in as ``subject`` (the token's, verified by the endpoint) and execute, in one unit
+    of work (the sign-in is the first SQL the request issues)."""
 
     async def sign_in(session: AsyncSession) -> Actor:
-        authorization = request.headers.get("authorization")
-        return await actor_for_token(
-            session, service.settings, service.policy, authorization, request_id
-        )
+        return await actor_for_subject(session, service.policy, subject, request_id)
 
     is_mutation = any(
         getattr(d, "operation", None) is OperationType.MUTATION
