@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
 from sqlalchemy import ColumnElement
 
 from inspectnet.authz.checks import get_readable
 from inspectnet.errors import ValidationFailed
+from inspectnet.graphql.can import Ability, viewer_can_field
 from inspectnet.graphql.context import Info
 from inspectnet.graphql.errors import UserError
 from inspectnet.graphql.labels import labelled_enum
@@ -85,10 +86,14 @@ class OfficeFilter:
         return each(found, created_in(self.created_at, Office.created_at))
 
 
+OFFICE_CAN = (Ability("update", "May change it and its settings (可修改)", "update"),)
+
+
 @strawberry.type(
     name="Office", description="Inspection office (巡视巡察机构), a tenant of the network"
 )
 class OfficeType(Node, Stamped):
+    viewer_can: Any = viewer_can_field("Office", OFFICE_CAN)
     code: str = strawberry.field(description="Stable short code")
     name: str = strawberry.field(description="Name (名称)")
     kind: OfficeKind = strawberry.field(description="Kind of office (机构类型)")

@@ -7,11 +7,12 @@ from __future__ import annotations
 
 import enum
 from datetime import datetime
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
 from sqlalchemy import ColumnElement
 
+from inspectnet.graphql.can import Ability, viewer_can_field
 from inspectnet.graphql.context import Info
 from inspectnet.graphql.errors import UserError
 from inspectnet.graphql.labels import labelled_enum
@@ -23,7 +24,14 @@ from inspectnet.graphql.stamps import Stamped, stamps
 from inspectnet.ids import expect_global_id, global_id
 from inspectnet.network import repository, service
 from inspectnet.network.loaders import office_by_id
-from inspectnet.network.models import LinkKind, OfficeLink, OfficeLinkProposal, ProposalState
+from inspectnet.network.models import (
+    LinkKind,
+    Office,
+    OfficeLink,
+    OfficeLinkProposal,
+    ProposalState,
+)
+from inspectnet.network.repository import PROPOSE
 from inspectnet.paging import top_level
 
 if TYPE_CHECKING:
@@ -73,11 +81,20 @@ class OfficeLinkType:
         return await office_by_id(info, self.subordinate_pk)
 
 
+# The addressed office answers; the proposing office withdraws (network/service.py).
+PROPOSAL_CAN = (
+    Ability("accept", "May accept it (可同意)", "answer"),
+    Ability("refuse", "May refuse it (可拒绝)", "answer"),
+    Ability("withdraw", "May withdraw it (可撤回)", PROPOSE, on=("proposer_office_id", Office)),
+)
+
+
 @strawberry.type(
     name="OfficeLinkProposal",
     description="One end's proposal of a link, answered by the other end (联系申请)",
 )
 class OfficeLinkProposalType(Node, Stamped):
+    viewer_can: Any = viewer_can_field("OfficeLinkProposal", PROPOSAL_CAN)
     kind: LinkKind = strawberry.field(description="Line of the link (领导或业务指导关系)")
     state: ProposalState = strawberry.field(description="Where it stands (申请状态)")
     proposed_by: str = strawberry.field(description="Who proposed it (申请人)")
