@@ -17,7 +17,9 @@ from dataclasses import dataclass
 from typing import Any
 
 import strawberry
+from sqlalchemy import Select
 
+from inspectnet.authz.actor import Actor
 from inspectnet.authz.checks import ANY_OBJECT, allowed_in, can
 from inspectnet.authz.resources import parent_of, type_of
 from inspectnet.authz.scopes import readable
@@ -59,6 +61,7 @@ class ViewerCan:
     delete: bool = strawberry.field(description="May delete it (可删除)")
 
 
+Rows = Callable[[Actor], Select[Any]]
 _TYPES: dict[str, type] = {}
 ABILITIES: dict[str, tuple[Ability, ...]] = {}
 
@@ -117,7 +120,11 @@ async def _allows(info: Info, ability: Ability, row: Any) -> bool:
 
 
 async def viewer_can(
-    info: Info, type_name: str, pk: int, abilities: tuple[Ability, ...] = DEFAULT
+    info: Info,
+    type_name: str,
+    pk: int,
+    abilities: tuple[Ability, ...] = DEFAULT,
+    rows: Rows | None = None,
 ) -> Any:
     """The door's answers for the row ``pk`` of node type ``type_name``."""
     entry = node_entry(type_name)
@@ -125,16 +132,31 @@ async def viewer_can(
         raise LookupError(f"no node type registered as {type_name!r}")
     model, _convert = entry
     answer = _answer_type(type_name, abilities)
-    row = await _loader(info, model)(pk)
+    if rows is None:
+        load = _loader(info, model)
+    else:
+        actor = info.context.actor
+        load = by_id_loader(
+            info, f"can.{type_name}", lambda ids: rows(actor).where(model.id.in_(ids))
+        )
+    row = await load(pk)
     if row is None:
         return answer(**{a.name: False for a in abilities})
     return answer(**{a.name: await _allows(info, a, row) for a in abilities})
 
 
 def viewer_can_field(
-    type_name: str, abilities: tuple[Ability, ...] = DEFAULT, *, key: str = "pk"
+    type_name: str,
+    abilities: tuple[Ability, ...] = DEFAULT,
+    *,
+    key: str = "pk",
+    rows: Rows | None = None,
 ) -> Any:
-    """A ``viewerCan`` field for a node type whose private ``key`` holds the row's id."""
+    """A ``viewerCan`` field for a node type whose private ``key`` holds the row's id.
+
+    ``rows`` is the query its mutations find the row by, when that is not ``readable``
+    (a link proposal is found from either end).
+    """
     ABILITIES[type_name] = abilities
     answer = _answer_type(type_name, abilities)
 
@@ -143,7 +165,7 @@ def viewer_can_field(
         if pk is None:
             # A type that keeps no private pk: its global ID names the row.
             pk = parse_global_id(str(root.id))[1]
-        return await viewer_can(info, type_name, pk, abilities)
+        return await viewer_can(info, type_name, pk, abilities, rows)
 
     resolve.__annotations__["return"] = answer
     return strawberry.field(

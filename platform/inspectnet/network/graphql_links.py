@@ -94,7 +94,9 @@ PROPOSAL_CAN = (
     description="One end's proposal of a link, answered by the other end (联系申请)",
 )
 class OfficeLinkProposalType(Node, Stamped):
-    viewer_can: Any = viewer_can_field("OfficeLinkProposal", PROPOSAL_CAN)
+    viewer_can: Any = viewer_can_field(
+        "OfficeLinkProposal", PROPOSAL_CAN, rows=repository.proposals
+    )
     kind: LinkKind = strawberry.field(description="Line of the link (领导或业务指导关系)")
     state: ProposalState = strawberry.field(description="Where it stands (申请状态)")
     proposed_by: str = strawberry.field(description="Who proposed it (申请人)")

@@ -67,8 +67,13 @@ class PlanItemFilter:
 PlanItemOrder = order_input("PlanItem")
 
 
+# An item is changed by setPlanItem, which updates its plan.
+ITEM_CAN = (Ability("update", "May change it (可修改)", "update", on=("plan_id", Plan)),)
+
+
 @strawberry.type(name="PlanItem", description="A target in a plan (计划中的巡视巡察对象)")
 class PlanItemType(Node, Stamped):
+    viewer_can: Any = viewer_can_field("PlanItem", ITEM_CAN)
     mode: str = strawberry.field(description="Mode, a mode.* rule id (巡视巡察方式)")
     leader: str = strawberry.field(description="Responsible leader (责任领导)")
     target_pk: strawberry.Private[int]
