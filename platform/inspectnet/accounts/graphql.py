@@ -8,10 +8,10 @@ import strawberry
 from sqlalchemy import ColumnElement
 
 from inspectnet.accounts import repository, service
+from inspectnet.accounts.graphql_can import ACCOUNT_CAN, GRANT_CAN
 from inspectnet.accounts.models import Role, RoleGrant, UserAccount
-from inspectnet.accounts.service import grant_action
 from inspectnet.errors import ValidationFailed
-from inspectnet.graphql.can import Ability, viewer_can_field
+from inspectnet.graphql.can import viewer_can_field
 from inspectnet.graphql.context import Info
 from inspectnet.graphql.errors import UserError
 from inspectnet.graphql.fields import connection_field
@@ -65,15 +65,6 @@ class RoleGrantFilter:
     def conditions(self) -> list[ColumnElement[bool]]:
         found = [RoleGrant.role == self.role] if self.role is not None else []
         return each(found, created_in(self.created_at, RoleGrant.created_at))
-
-
-# What accounts/service.py checks: an auditor's grant is taken away by appoint_auditor.
-GRANT_CAN = (
-    Ability("revoke", "May revoke it (可撤销)", lambda grant: grant_action(grant.role, "delete")),
-)
-ACCOUNT_CAN = (
-    Ability("update", "May reset its password, link its SSO subject or bind it (可修改)", "update"),
-)
 
 
 @strawberry.type(name="RoleGrant", description="A role held by an account in an office (角色授予)")

@@ -9,7 +9,7 @@ from sqlalchemy import ColumnElement
 
 from inspectnet.authz.checks import get_readable
 from inspectnet.errors import ValidationFailed
-from inspectnet.graphql.can import Ability, viewer_can_field
+from inspectnet.graphql.can import viewer_can_field
 from inspectnet.graphql.context import Info
 from inspectnet.graphql.errors import UserError
 from inspectnet.graphql.labels import labelled_enum
@@ -22,6 +22,7 @@ from inspectnet.graphql.stamps import Stamped, stamps
 from inspectnet.ids import expect_global_id, global_id
 from inspectnet.network import repository, service
 from inspectnet.network.graph import Direction, within
+from inspectnet.network.graphql_can import OFFICE_CAN
 from inspectnet.network.graphql_links import LinkMutation, LinkQuery
 from inspectnet.network.loaders import office_by_id
 from inspectnet.network.models import (
@@ -84,9 +85,6 @@ class OfficeFilter:
             root = expect_global_id(self.within, "Office", field="filter.within")
             found.append(within(Office.id, root))
         return each(found, created_in(self.created_at, Office.created_at))
-
-
-OFFICE_CAN = (Ability("update", "May change it and its settings (可修改)", "update"),)
 
 
 @strawberry.type(

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import strawberry
 from sqlalchemy import ColumnElement
 
-from inspectnet.graphql.can import Ability, viewer_can_field
+from inspectnet.graphql.can import viewer_can_field
 from inspectnet.graphql.context import Info
 from inspectnet.graphql.errors import UserError
 from inspectnet.graphql.labels import labelled_enum
@@ -23,15 +23,9 @@ from inspectnet.graphql.relay import Connection, Node, connection
 from inspectnet.graphql.stamps import Stamped, stamps
 from inspectnet.ids import expect_global_id, global_id
 from inspectnet.network import repository, service
+from inspectnet.network.graphql_can import PROPOSAL_CAN
 from inspectnet.network.loaders import office_by_id
-from inspectnet.network.models import (
-    LinkKind,
-    Office,
-    OfficeLink,
-    OfficeLinkProposal,
-    ProposalState,
-)
-from inspectnet.network.repository import PROPOSE
+from inspectnet.network.models import LinkKind, OfficeLink, OfficeLinkProposal, ProposalState
 from inspectnet.paging import top_level
 
 if TYPE_CHECKING:
@@ -79,14 +73,6 @@ class OfficeLinkType:
     @strawberry.field(description="The subordinate office, null if hidden (下级)")
     async def subordinate(self, info: Info) -> Annotated[OfficeType, OFFICE] | None:
         return await office_by_id(info, self.subordinate_pk)
-
-
-# The addressed office answers; the proposing office withdraws (network/service.py).
-PROPOSAL_CAN = (
-    Ability("accept", "May accept it (可同意)", "answer"),
-    Ability("refuse", "May refuse it (可拒绝)", "answer"),
-    Ability("withdraw", "May withdraw it (可撤回)", PROPOSE, on=("proposer_office_id", Office)),
-)
 
 
 @strawberry.type(

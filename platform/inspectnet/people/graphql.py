@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import strawberry
 
 import inspectnet.rules.graphql_params  # noqa: F401 - registers the one pool enum, PoolKind
-from inspectnet.graphql.can import Ability, viewer_can_field
+from inspectnet.graphql.can import viewer_can_field
 from inspectnet.graphql.context import Info
 from inspectnet.graphql.errors import UserError
 from inspectnet.graphql.fields import connection_field
@@ -24,6 +24,7 @@ from inspectnet.graphql.stamps import Stamped, stamps
 from inspectnet.ids import expect_global_id, global_id
 from inspectnet.network.loaders import office_by_id
 from inspectnet.people import repository, service
+from inspectnet.people.graphql_can import PERSON_CAN, RECORD_CAN
 from inspectnet.people.graphql_changes import PeopleChangeMutation
 from inspectnet.people.graphql_lists import (
     EmploymentRecordFilter,
@@ -52,18 +53,6 @@ if TYPE_CHECKING:
 
 TARGET = strawberry.lazy("inspectnet.targets.graphql")
 OFFICE = strawberry.lazy("inspectnet.network.graphql")
-
-
-# What each mutation checks (people/changes.py): a record and its parts change where the
-# person may be updated.
-PERSON_CAN = (
-    Ability("update", "May change the record (可修改)", "update"),
-    Ability("archive", "May archive the record (可归档)", "update"),
-)
-RECORD_CAN = (
-    Ability("update", "May change it (可修改)", "update", on=("person_id", Person)),
-    Ability("remove", "May remove it (可删除)", "update", on=("person_id", Person)),
-)
 
 
 @strawberry.type(name="EmploymentRecord", description="A post held (任职经历)")
