@@ -21,7 +21,7 @@ from sqlalchemy.ext.asyncio import (
     async_sessionmaker,
     create_async_engine,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, declared_attr, mapped_column
 from sqlalchemy.types import TypeDecorator
 
 from inspectnet import clock, flush_guard
@@ -70,6 +70,38 @@ class Timestamped:
 
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now, onupdate=clock.now)
+
+
+class Created:
+    """Who recorded the row: the account acting in the unit of work that inserted it.
+
+    Null for rows the system or the demo made, and for rows from before the column existed
+    (migration 20261201_0100 says why they are not backfilled). No foreign key: an account's
+    row outlives nothing it made, and the audit log names it anyway.
+    """
+
+    created_by: Mapped[int | None] = mapped_column(Integer, default=None)
+
+
+ACTING_ACCOUNT = "inspectnet.acting_account"
+
+
+def act_as(session: AsyncSession, user_id: int | None) -> None:
+    """Name the account every row this session inserts is recorded by (``Created``)."""
+    session.info[ACTING_ACCOUNT] = user_id
+
+
+def _stamp_creator(session: Session, _context: Any, _instances: Any) -> None:
+    user_id = session.info.get(ACTING_ACCOUNT)
+    if user_id is None:
+        return
+    for obj in session.new:
+        if isinstance(obj, Created) and obj.created_by is None:
+            obj.created_by = user_id
+
+
+if not event.contains(Session, "before_flush", _stamp_creator):
+    event.listen(Session, "before_flush", _stamp_creator)
 
 
 class Archivable:

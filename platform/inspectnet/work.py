@@ -30,7 +30,7 @@ from inspectnet.audit.models import Outcome
 from inspectnet.audit.refusals import Pending, refused_action, take, take_concern
 from inspectnet.authz.actor import Actor
 from inspectnet.authz.store import PolicyStore
-from inspectnet.db import Database
+from inspectnet.db import Database, act_as
 from inspectnet.errors import Conflict, DomainError, Forbidden, NotFound
 
 T = TypeVar("T")
@@ -65,6 +65,7 @@ async def unit_of_work(
         try:
             async with session.begin():
                 actor = await sign_in(session)
+                act_as(session, actor.user_id)
                 yield Work(session, actor)
         finally:
             if actor is not None:

@@ -22,6 +22,7 @@ from graphql import (
 )
 
 from inspectnet.codes import CODES
+from inspectnet.graphql.can import ABILITIES
 from inspectnet.ids import parse_global_id
 from inspectnet.paging import MAX_PAGE_SIZE
 from inspectnet.schema import build_schema
@@ -35,7 +36,9 @@ PLUMBING = {"PageInfo", "Viewer", "UserError", "Query", "Mutation", "Subscriptio
 EXEMPT_FROM_NODE: set[str] = {
     "CalendarYear",  # the State Council's schedule for a year, known by its `year` field
     "OfficeLink",  # an edge, known by (kind, superior, subordinate); nothing refetches it
-    "ViewerCan",  # the door's answers about the node it hangs on, not an object of its own
+    # the door's answers about the node it hangs on (ViewerCan, FilingViewerCan, …), not
+    # objects of their own: every one is made by graphql.can
+    *(f"{name}ViewerCan" for name in ("", *ABILITIES)),
     "Rule",  # loaded from rules/data/*.yaml, a string id shared across rulesets, no row
     "Ruleset",  # loaded from rules/data/*.yaml, a string id (nmg-2016), no row
     "WarningThresholds",  # two numbers inside a Ruleset

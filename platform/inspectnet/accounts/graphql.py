@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
 from sqlalchemy import ColumnElement
 
 from inspectnet.accounts import repository, service
+from inspectnet.accounts.graphql_can import ACCOUNT_CAN, GRANT_CAN
 from inspectnet.accounts.models import Role, RoleGrant, UserAccount
 from inspectnet.errors import ValidationFailed
+from inspectnet.graphql.can import viewer_can_field
 from inspectnet.graphql.context import Info
 from inspectnet.graphql.errors import UserError
 from inspectnet.graphql.fields import connection_field
@@ -67,6 +69,7 @@ class RoleGrantFilter:
 
 @strawberry.type(name="RoleGrant", description="A role held by an account in an office (角色授予)")
 class RoleGrantType(Node, Stamped):
+    viewer_can: Any = viewer_can_field("RoleGrant", GRANT_CAN)
     role: Role = strawberry.field(description="Role held (角色)")
     office_pk: strawberry.Private[int]
     user_pk: strawberry.Private[int]
@@ -94,6 +97,7 @@ class RoleGrantType(Node, Stamped):
 
 @strawberry.type(name="UserAccount", description="Sign-in account bound to a person (用户账号)")
 class UserAccountType(Node, Stamped):
+    viewer_can: Any = viewer_can_field("UserAccount", ACCOUNT_CAN)
     username: str = strawberry.field(description="Sign-in name (用户名)")
     active: bool = strawberry.field(description="Whether the account may sign in (启用)")
     person_pk: strawberry.Private[int]

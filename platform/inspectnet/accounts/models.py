@@ -18,7 +18,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column
 
 from inspectnet import clock
-from inspectnet.db import Base, OfficeScoped, Timestamped, UTCDateTime
+from inspectnet.db import Base, Created, OfficeScoped, Timestamped, UTCDateTime
 from inspectnet.validation import CODE, FREE_TEXT, text_kind
 
 
@@ -32,7 +32,7 @@ class Role(enum.StrEnum):
     PLATFORM_OPERATOR = "platform_operator"
 
 
-class UserAccount(Base, OfficeScoped, Timestamped):
+class UserAccount(Base, OfficeScoped, Timestamped, Created):
     """A sign-in identity bound to one person; ``office_id`` is its home office."""
 
     __tablename__ = "user_accounts"
@@ -48,7 +48,7 @@ class UserAccount(Base, OfficeScoped, Timestamped):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
 
 
-class RoleGrant(Base, OfficeScoped, Timestamped):
+class RoleGrant(Base, OfficeScoped, Timestamped, Created):
     """A role held by an account in one office (Casbin: ``g, user:ID, role, office:ID``)."""
 
     __tablename__ = "role_grants"
@@ -186,7 +186,7 @@ class SecondFactorRequirement(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
 
 
-class TargetBinding(Base, OfficeScoped, Timestamped):
+class TargetBinding(Base, OfficeScoped, Timestamped, Created):
     """An account of an inspected organisation (target-side user), bound to its target.
 
     It holds ``target_user`` in ``target:T`` (accounts/access.py) and reads only objects of T
@@ -204,7 +204,7 @@ class TargetBinding(Base, OfficeScoped, Timestamped):
     target_id: Mapped[int] = mapped_column(ForeignKey("targets.id", ondelete="CASCADE"))
 
 
-class BreakGlassGrant(Base, OfficeScoped, Timestamped):
+class BreakGlassGrant(Base, OfficeScoped, Timestamped, Created):
     """A role held for a few hours in an emergency, with a written reason (紧急授权).
 
     Audited and announced to the office's admins when it is taken; the policy holds it only

@@ -38,7 +38,7 @@ from inspectnet.people.models import Person
 _USERNAME = re.compile(r"^[a-z][a-z0-9_.\-]{2,63}$")
 
 
-def _grant_action(role: Role, action: str) -> str:
+def grant_action(role: Role, action: str) -> str:
     """The policy action for giving or taking ``role``.
 
     An office's auditors watch its admins, so no office appoints or removes its own: that is
@@ -84,7 +84,7 @@ async def grant_role(
     if role is Role.PLATFORM_OPERATOR:  # a platform role, granted by the platform (authz.platform)
         raise ValidationFailed("平台角色不能在机构内授予", code="NOT_AN_OFFICE_ROLE", field="role")
     office = await get_readable(session, actor, Office, office_id)
-    await require_in(session, actor, _grant_action(role, "create"), RoleGrant, office.id)
+    await require_in(session, actor, grant_action(role, "create"), RoleGrant, office.id)
     account = await get_readable(session, actor, UserAccount, user_id)
     if role is Role.AUDITOR and account.id == actor.user_id:
         # Not even in a subordinate office: an auditor is always someone else's appointment.
@@ -109,7 +109,7 @@ async def grant_role(
 async def revoke_role(session: AsyncSession, actor: Actor, *, grant_id: int) -> RoleGrant:
     """Take a role away; the account loses what it gave at once."""
     grant = await get_readable(session, actor, RoleGrant, grant_id)
-    await require(session, actor, _grant_action(grant.role, "delete"), grant)
+    await require(session, actor, grant_action(grant.role, "delete"), grant)
     await session.delete(grant)
     await session.flush()
     await record(

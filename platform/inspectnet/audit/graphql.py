@@ -55,6 +55,8 @@ class AuditEntryType(Node, Stamped):
             # an entry is written once and never changed (append-only, hash-chained)
             created_at=row.at,
             updated_at=row.at,
+            # the entry is the actor's own record of what they did
+            created_by_pk=row.actor_user_id,
         )
 
     @strawberry.field(description="The acting account, null if none or hidden (用户账号)")

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
 from sqlalchemy import ColumnElement
 
 from inspectnet.bodies import repository, service
 from inspectnet.bodies.models import BodyKind, BodyMember, DecisionBody, Position
+from inspectnet.graphql.can import Ability, viewer_can_field
 from inspectnet.graphql.context import Info
 from inspectnet.graphql.errors import UserError
 from inspectnet.graphql.fields import connection_field
@@ -105,12 +106,16 @@ class BodyMemberType(Node, Stamped):
         return await linked(info, "UserAccount", self.user_pk)
 
 
+BODY_CAN = (Ability("seat", "May seat a member (可任命成员)", "update"),)
+
+
 @strawberry.type(
     name="DecisionBody",
     description="A decision body of an office: leading group, its office, five-person group, "
     "party group (领导小组、巡视巡察办、五人小组、党组)",
 )
 class DecisionBodyType(Node, Stamped):
+    viewer_can: Any = viewer_can_field("DecisionBody", BODY_CAN)
     kind: BodyKindEnum = strawberry.field(description="Kind (类别)")  # type: ignore[valid-type]
     name: str = strawberry.field(description="Name (名称)")
     pk: strawberry.Private[int]

@@ -7,7 +7,7 @@ import enum
 from sqlalchemy import Enum, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from inspectnet.db import Base, OfficeScoped, Timestamped
+from inspectnet.db import Base, Created, OfficeScoped, Timestamped
 from inspectnet.validation import NAME, text_kind
 
 
@@ -38,7 +38,7 @@ def body_role(kind: BodyKind | str, position: Position | str) -> str:
     return f"{BodyKind(kind).value}_{Position(position).value}"
 
 
-class DecisionBody(Base, OfficeScoped, Timestamped):
+class DecisionBody(Base, OfficeScoped, Timestamped, Created):
     """One decision body of an office (决策机构); at most one of each kind per office."""
 
     __tablename__ = "decision_bodies"
@@ -50,7 +50,7 @@ class DecisionBody(Base, OfficeScoped, Timestamped):
     name: Mapped[str] = mapped_column(String(200), info=text_kind(NAME))
 
 
-class BodyMember(Base, OfficeScoped, Timestamped):
+class BodyMember(Base, OfficeScoped, Timestamped, Created):
     """An account's seat in a body; through the door it is the role ``<kind>_<position>``."""
 
     __tablename__ = "body_members"

@@ -7,12 +7,13 @@ Part of the filings domain's schema part (``graphql.SCHEMA``): the mutation clas
 from __future__ import annotations
 
 from datetime import date
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
 
 from inspectnet.filings import warnings
 from inspectnet.filings.models import Filing, FilingWarningSetting
+from inspectnet.graphql.can import Ability, viewer_can_field
 from inspectnet.graphql.context import Info
 from inspectnet.graphql.errors import UserError
 from inspectnet.graphql.mutations import run_mutation
@@ -25,12 +26,24 @@ if TYPE_CHECKING:
     from inspectnet.filings.graphql_types import FilingType
 
 
+# setFilingWarning changes the office's settings: require_in(update) in the office.
+WARNING_CAN = (
+    Ability(
+        "update",
+        "May change it (可修改)",
+        "update",
+        in_office=(FilingWarningSetting, lambda setting: setting.office_id),
+    ),
+)
+
+
 @strawberry.type(
     name="FilingWarningSetting",
     description="How many days before its deadline a duty filed to the office turns yellow "
     f"(预警天数; without a setting, {warnings.DEFAULT_YELLOW_DAYS} days)",
 )
 class WarningSettingType(Node, Stamped):
+    viewer_can: Any = viewer_can_field("FilingWarningSetting", WARNING_CAN)
     rule_id: str = strawberry.field(description="The periodic duty (定期报送事项)")
     yellow_days: int = strawberry.field(description="Days before the deadline (预警天数)")
 

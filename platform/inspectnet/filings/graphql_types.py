@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
 from strawberry.scalars import JSON
@@ -18,6 +18,8 @@ from inspectnet.filings.graphql_enums import (
 )
 from inspectnet.filings.graphql_lists import FilingDecisionFilter, FilingDecisionOrder
 from inspectnet.filings.models import Filing, FilingDecision
+from inspectnet.filings.service import decide_action
+from inspectnet.graphql.can import Ability, viewer_can_field
 from inspectnet.graphql.context import Info
 from inspectnet.graphql.fields import connection_field
 from inspectnet.graphql.links import linked
@@ -59,10 +61,23 @@ class FilingDecisionType(Node, Stamped):
         return await linked(info, "UserAccount", self.decided_by_pk)
 
 
+# A filing is decided in the recipient office by the body its ruleset names.
+FILING_CAN = (
+    Ability(
+        "decide",
+        "May decide it (可审批/备案)",
+        lambda filing: decide_action(filing.recipient),
+        in_office=(FilingDecision, lambda filing: filing.to_office_id),
+    ),
+    Ability("override_deadline", "May override its deadline (可调整期限)", "override_deadline"),
+)
+
+
 @strawberry.type(
     name="Filing", description="One version of a filing for record or approval (报备 / 报批)"
 )
 class FilingType(Node, Stamped):
+    viewer_can: Any = viewer_can_field("Filing", FILING_CAN)
     rule_id: str = strawberry.field(description="The duty of the filer's ruleset (报备报批事项)")
     mode: str = strawberry.field(description="record or approval (报备或报批)")
     recipient: str = strawberry.field(description="Who decides, as the rule names it (接收方)")

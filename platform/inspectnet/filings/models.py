@@ -9,7 +9,7 @@ from sqlalchemy import JSON, Date, Enum, ForeignKey, Index, Integer, String, Uni
 from sqlalchemy.orm import Mapped, mapped_column
 
 from inspectnet.concurrency import Versioned
-from inspectnet.db import Base, OfficeScoped, Timestamped, UTCDateTime
+from inspectnet.db import Base, Created, OfficeScoped, Timestamped, UTCDateTime
 from inspectnet.validation import CODE, FREE_TEXT, NAME, text_kind
 
 
@@ -32,7 +32,7 @@ class Decision(enum.StrEnum):
     ACKNOWLEDGE = "acknowledge"  # 备案
 
 
-class Filing(Base, OfficeScoped, Timestamped, Versioned):
+class Filing(Base, OfficeScoped, Timestamped, Versioned, Created):
     """One version of a filing: ``office_id`` is the filer, ``to_office_id`` its superior."""
 
     __tablename__ = "filings"
@@ -78,7 +78,7 @@ class Filing(Base, OfficeScoped, Timestamped, Versioned):
     override_reason: Mapped[str | None] = mapped_column(String(500), info=text_kind(FREE_TEXT))
 
 
-class FilingDecision(Base, OfficeScoped, Timestamped):
+class FilingDecision(Base, OfficeScoped, Timestamped, Created):
     """A superior's decision on one version; ``office_id`` is the deciding office."""
 
     __tablename__ = "filing_decisions"
@@ -99,7 +99,7 @@ class FilingDecision(Base, OfficeScoped, Timestamped):
     decided_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
-class FilingWarningSetting(Base, OfficeScoped, Timestamped):
+class FilingWarningSetting(Base, OfficeScoped, Timestamped, Created):
     """An office's yellow threshold (三色预警) for one duty filed to it; absent: the default.
 
     The seeds set no thresholds, so they are settings, not rules: the office filed to decides

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
 from sqlalchemy import ColumnElement
 
 from inspectnet.authz.checks import get_readable
 from inspectnet.errors import ValidationFailed
+from inspectnet.graphql.can import viewer_can_field
 from inspectnet.graphql.context import Info
 from inspectnet.graphql.errors import UserError
 from inspectnet.graphql.labels import labelled_enum
@@ -21,6 +22,7 @@ from inspectnet.graphql.stamps import Stamped, stamps
 from inspectnet.ids import expect_global_id, global_id
 from inspectnet.network import repository, service
 from inspectnet.network.graph import Direction, within
+from inspectnet.network.graphql_can import OFFICE_CAN
 from inspectnet.network.graphql_links import LinkMutation, LinkQuery
 from inspectnet.network.loaders import office_by_id
 from inspectnet.network.models import (
@@ -89,6 +91,7 @@ class OfficeFilter:
     name="Office", description="Inspection office (巡视巡察机构), a tenant of the network"
 )
 class OfficeType(Node, Stamped):
+    viewer_can: Any = viewer_can_field("Office", OFFICE_CAN)
     code: str = strawberry.field(description="Stable short code")
     name: str = strawberry.field(description="Name (名称)")
     kind: OfficeKind = strawberry.field(description="Kind of office (机构类型)")

@@ -7,11 +7,12 @@ from __future__ import annotations
 
 import enum
 from datetime import datetime
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
 from sqlalchemy import ColumnElement
 
+from inspectnet.graphql.can import viewer_can_field
 from inspectnet.graphql.context import Info
 from inspectnet.graphql.errors import UserError
 from inspectnet.graphql.labels import labelled_enum
@@ -22,6 +23,7 @@ from inspectnet.graphql.relay import Connection, Node, connection
 from inspectnet.graphql.stamps import Stamped, stamps
 from inspectnet.ids import expect_global_id, global_id
 from inspectnet.network import repository, service
+from inspectnet.network.graphql_can import PROPOSAL_CAN
 from inspectnet.network.loaders import office_by_id
 from inspectnet.network.models import LinkKind, OfficeLink, OfficeLinkProposal, ProposalState
 from inspectnet.paging import top_level
@@ -78,6 +80,9 @@ class OfficeLinkType:
     description="One end's proposal of a link, answered by the other end (联系申请)",
 )
 class OfficeLinkProposalType(Node, Stamped):
+    viewer_can: Any = viewer_can_field(
+        "OfficeLinkProposal", PROPOSAL_CAN, rows=repository.proposals
+    )
     kind: LinkKind = strawberry.field(description="Line of the link (领导或业务指导关系)")
     state: ProposalState = strawberry.field(description="Where it stands (申请状态)")
     proposed_by: str = strawberry.field(description="Who proposed it (申请人)")

@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import CheckConstraint, Enum, ForeignKey, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from inspectnet.db import Base, Timestamped, UTCDateTime
+from inspectnet.db import Base, Created, Timestamped, UTCDateTime
 from inspectnet.search import Searchable
 from inspectnet.validation import CODE, NAME, REGION_CODE, text_kind
 
@@ -29,7 +29,7 @@ class LinkKind(enum.StrEnum):
     GUIDANCE = "GUIDANCE"  # 业务指导 (nmg-2016 §8(10), §16)
 
 
-class Office(Base, Timestamped, Searchable):
+class Office(Base, Timestamped, Searchable, Created):
     """An inspection office: the tenant every owned row points at."""
 
     __tablename__ = "offices"
@@ -97,7 +97,7 @@ class ProposalState(enum.StrEnum):
     WITHDRAWN = "WITHDRAWN"
 
 
-class OfficeLinkProposal(Base, Timestamped):
+class OfficeLinkProposal(Base, Timestamped, Created):
     """One end's request for a link, waiting for the other end's admin to accept or refuse it.
 
     ``office_id`` is the end that must answer; the proposing end is ``proposer_office_id``.

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 import strawberry
 from sqlalchemy import ColumnElement
 
+from inspectnet.graphql.can import Ability, viewer_can_field
 from inspectnet.graphql.context import Info
 from inspectnet.graphql.errors import UserError
 from inspectnet.graphql.labels import labelled_enum
@@ -49,8 +50,12 @@ NotificationKindEnum = labelled_enum(
 )
 
 
+NOTIFICATION_CAN = (Ability("mark_read", "May mark it read (可标记已读)", "update"),)
+
+
 @strawberry.type(name="Notification", description="Something that happened for the viewer (通知)")
 class NotificationType(Node):
+    viewer_can: Any = viewer_can_field("Notification", NOTIFICATION_CAN)
     kind: NotificationKind = strawberry.field(description="What it is about (通知类型)")
     title: str = strawberry.field(description="Short title (标题)")
     # Ids, not linked objects: a notification is also delivered over a subscription, which has

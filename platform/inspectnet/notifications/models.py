@@ -9,7 +9,7 @@ from sqlalchemy import Enum, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from inspectnet import clock
-from inspectnet.db import Base, OfficeScoped, UTCDateTime
+from inspectnet.db import Base, Created, OfficeScoped, UTCDateTime
 
 
 class NotificationKind(enum.StrEnum):
@@ -25,7 +25,7 @@ class NotificationKind(enum.StrEnum):
     FILING_OVERDUE = "filing_overdue"  # a duty passed its deadline unfiled (逾期)
 
 
-class Notification(Base, OfficeScoped):
+class Notification(Base, OfficeScoped, Created):
     """Something that happened for one account (通知), about an object of ``office_id``.
 
     The row holds no content of the object, only its global ID and a short title, so a

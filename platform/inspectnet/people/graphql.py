@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
 
 import inspectnet.rules.graphql_params  # noqa: F401 - registers the one pool enum, PoolKind
+from inspectnet.graphql.can import viewer_can_field
 from inspectnet.graphql.context import Info
 from inspectnet.graphql.errors import UserError
 from inspectnet.graphql.fields import connection_field
@@ -23,6 +24,7 @@ from inspectnet.graphql.stamps import Stamped, stamps
 from inspectnet.ids import expect_global_id, global_id
 from inspectnet.network.loaders import office_by_id
 from inspectnet.people import repository, service
+from inspectnet.people.graphql_can import PERSON_CAN, RECORD_CAN
 from inspectnet.people.graphql_changes import PeopleChangeMutation
 from inspectnet.people.graphql_lists import (
     EmploymentRecordFilter,
@@ -55,6 +57,7 @@ OFFICE = strawberry.lazy("inspectnet.network.graphql")
 
 @strawberry.type(name="EmploymentRecord", description="A post held (任职经历)")
 class EmploymentRecordType(Node, Stamped):
+    viewer_can: Any = viewer_can_field("EmploymentRecord", RECORD_CAN)
     organisation: str = strawberry.field(description="Organisation served in (任职单位)")
     post: str = strawberry.field(description="Post (职务)")
     region_code: str | None = strawberry.field(
@@ -88,6 +91,7 @@ class EmploymentRecordType(Node, Stamped):
 
 @strawberry.type(name="InterestTie", description="Declared kin or interest tie (亲属及利害关系)")
 class InterestTieType(Node, Stamped):
+    viewer_can: Any = viewer_can_field("InterestTie", RECORD_CAN)
     kind: TieKind = strawberry.field(description="Kin or interest (亲属或利害关系)")
     organisation: str = strawberry.field(description="Organisation the tie leads to (单位)")
     relation: str = strawberry.field(description="Relation, e.g. spouse (关系)")
@@ -115,6 +119,7 @@ class InterestTieType(Node, Stamped):
     name="PoolMembership", description="Membership of a leader or talent pool (组长库/人才库)"
 )
 class PoolMembershipType(Node, Stamped):
+    viewer_can: Any = viewer_can_field("PoolMembership", RECORD_CAN)
     pool: PoolKind = strawberry.field(description="Leader pool or talent pool (组长库/人才库)")
     since: date = strawberry.field(description="Date joined (入库日期)")
     office_pk: strawberry.Private[int]
@@ -136,6 +141,7 @@ class PoolMembershipType(Node, Stamped):
 
 @strawberry.type(name="Person", description="Person (干部)")
 class PersonType(Node, Stamped):
+    viewer_can: Any = viewer_can_field("Person", PERSON_CAN)
     name: str = strawberry.field(description="Name (姓名)")
     unit: str = strawberry.field(description="Unit (工作单位)")
     rank: str = strawberry.field(description="Rank (职级)")

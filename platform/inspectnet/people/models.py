@@ -8,7 +8,7 @@ from datetime import date
 from sqlalchemy import JSON, Date, Enum, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from inspectnet.db import Archivable, Base, OfficeScoped, Timestamped
+from inspectnet.db import Archivable, Base, Created, OfficeScoped, Timestamped
 from inspectnet.rules.format import PoolKind
 from inspectnet.search import Searchable
 from inspectnet.validation import NAME, REGION_CODE, text_kind
@@ -30,7 +30,7 @@ class TieKind(enum.StrEnum):
     INTEREST = "INTEREST"  # 其他利害关系
 
 
-class Person(Base, OfficeScoped, Timestamped, Searchable, Archivable):
+class Person(Base, OfficeScoped, Timestamped, Searchable, Archivable, Created):
     """A person (干部), kept by the office that holds the record."""
 
     __tablename__ = "persons"
@@ -52,7 +52,7 @@ class Person(Base, OfficeScoped, Timestamped, Searchable, Archivable):
     expertise: Mapped[list[str]] = mapped_column(JSON, default=list)
 
 
-class EmploymentRecord(Base, OfficeScoped, Timestamped):
+class EmploymentRecord(Base, OfficeScoped, Timestamped, Created):
     """One post held (任职经历): the basis of post and region recusal."""
 
     __tablename__ = "employment_records"
@@ -78,7 +78,7 @@ class EmploymentRecord(Base, OfficeScoped, Timestamped):
     ended_on: Mapped[date | None] = mapped_column(Date)
 
 
-class InterestTie(Base, OfficeScoped, Timestamped):
+class InterestTie(Base, OfficeScoped, Timestamped, Created):
     """A declared kin or interest tie to an organisation: the basis of official recusal."""
 
     __tablename__ = "interest_ties"
@@ -99,7 +99,7 @@ class InterestTie(Base, OfficeScoped, Timestamped):
     relation: Mapped[str] = mapped_column(String(100), info=text_kind(NAME))
 
 
-class PoolMembership(Base, OfficeScoped, Timestamped):
+class PoolMembership(Base, OfficeScoped, Timestamped, Created):
     """Membership of an office's leader pool or talent pool."""
 
     __tablename__ = "pool_memberships"

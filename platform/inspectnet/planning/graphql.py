@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
 from sqlalchemy import ColumnElement
 
+from inspectnet.graphql.can import Ability, viewer_can_field
 from inspectnet.graphql.context import Info
 from inspectnet.graphql.errors import UserError
 from inspectnet.graphql.fields import connection_field
@@ -66,8 +67,13 @@ class PlanItemFilter:
 PlanItemOrder = order_input("PlanItem")
 
 
+# An item is changed by setPlanItem, which updates its plan.
+ITEM_CAN = (Ability("update", "May change it (可修改)", "update", on=("plan_id", Plan)),)
+
+
 @strawberry.type(name="PlanItem", description="A target in a plan (计划中的巡视巡察对象)")
 class PlanItemType(Node, Stamped):
+    viewer_can: Any = viewer_can_field("PlanItem", ITEM_CAN)
     mode: str = strawberry.field(description="Mode, a mode.* rule id (巡视巡察方式)")
     leader: str = strawberry.field(description="Responsible leader (责任领导)")
     target_pk: strawberry.Private[int]
@@ -89,8 +95,16 @@ class PlanItemType(Node, Stamped):
         return await target_by_id(info, self.target_pk)
 
 
+# setPlanItem updates the plan; filePlan files it (filings/service.py).
+PLAN_CAN = (
+    Ability("update", "May change its items (可修改)", "update"),
+    Ability("file", "May file it upward (可报送)", "file"),
+)
+
+
 @strawberry.type(name="Plan", description="An office's plan, a working copy (巡视巡察计划)")
 class PlanType(Node, Stamped):
+    viewer_can: Any = viewer_can_field("Plan", PLAN_CAN)
     kind: PlanKindEnum = strawberry.field(description="Kind (类别)")  # type: ignore[valid-type]
     title: str = strawberry.field(description="Title (标题)")
     starts_on: date = strawberry.field(description="Start of the period (起始日期)")

@@ -9,7 +9,7 @@ from sqlalchemy import Date, Enum, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from inspectnet.concurrency import Versioned
-from inspectnet.db import Base, OfficeScoped, Timestamped
+from inspectnet.db import Base, Created, OfficeScoped, Timestamped
 from inspectnet.validation import CODE, NAME, text_kind
 
 
@@ -21,7 +21,7 @@ class PlanKind(enum.StrEnum):
     ROUND = "round"  # 阶段任务安排 (one round)
 
 
-class Plan(Base, OfficeScoped, Timestamped, Versioned):
+class Plan(Base, OfficeScoped, Timestamped, Versioned, Created):
     """An office's plan for a period; edited as a working copy, frozen only when filed."""
 
     __tablename__ = "plans"
@@ -40,7 +40,7 @@ class Plan(Base, OfficeScoped, Timestamped, Versioned):
     )
 
 
-class PlanItem(Base, OfficeScoped, Timestamped):
+class PlanItem(Base, OfficeScoped, Timestamped, Created):
     """One target in a plan: how it is inspected (mode rule) and the leader responsible."""
 
     __tablename__ = "plan_items"

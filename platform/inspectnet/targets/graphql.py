@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
 from sqlalchemy import ColumnElement
 
 from inspectnet.authz.checks import get_readable
-from inspectnet.graphql.can import ViewerCan, viewer_can_field
+from inspectnet.graphql.can import Ability, ViewerCan, viewer_can_field
 from inspectnet.graphql.context import Info
 from inspectnet.graphql.errors import UserError
 from inspectnet.graphql.fields import connection_field
@@ -96,10 +96,18 @@ class LeadershipPostFilter:
         return each(found, created_in(self.created_at, LeadershipPost.created_at))
 
 
+# A post changes where its target may be updated (targets/changes.py).
+POST_CAN = (
+    Ability("update", "May change it (可修改)", "update", on=("target_id", Target)),
+    Ability("remove", "May remove it (可删除)", "update", on=("target_id", Target)),
+)
+
+
 @strawberry.type(
     name="LeadershipPost", description="Member of a target's leadership roster (领导班子成员)"
 )
 class LeadershipPostType(Node, Stamped):
+    viewer_can: Any = viewer_can_field("LeadershipPost", POST_CAN)
     post: str = strawberry.field(description="Post (职务)")
     started_on: date = strawberry.field(description="Start of the post (起始日期)")
     ended_on: date | None = strawberry.field(

@@ -8,7 +8,7 @@ from datetime import date
 from sqlalchemy import Date, Enum, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from inspectnet.db import Archivable, Base, OfficeScoped, Timestamped
+from inspectnet.db import Archivable, Base, Created, OfficeScoped, Timestamped
 from inspectnet.search import Searchable
 from inspectnet.validation import NAME, REGION_CODE, text_kind
 
@@ -30,7 +30,7 @@ class TargetClass(enum.StrEnum):
     OTHER = "OTHER"
 
 
-class Target(Base, OfficeScoped, Timestamped, Searchable, Archivable):
+class Target(Base, OfficeScoped, Timestamped, Searchable, Archivable, Created):
     """A party organisation's leadership team covered by an office (nmg-2016 §17, qh-zrzyt §10)."""
 
     __tablename__ = "targets"
@@ -54,7 +54,7 @@ class Target(Base, OfficeScoped, Timestamped, Searchable, Archivable):
     )
 
 
-class LeadershipPost(Base, OfficeScoped, Timestamped):
+class LeadershipPost(Base, OfficeScoped, Timestamped, Created):
     """One member of a target's leadership roster (领导班子成员), with the post's dates."""
 
     __tablename__ = "leadership_posts"
