@@ -19,6 +19,8 @@ from inspectnet.authz.policy import PolicyLine
 from inspectnet.authz.rows import add_row
 from inspectnet.db import Database
 from inspectnet.ids import global_id
+from inspectnet.inspections.models import TeamRole
+from inspectnet.network.models import Office
 from tests.accounts.signing import (
     PASSWORD,
     Signers,
@@ -28,6 +30,8 @@ from tests.accounts.signing import (
     set_password,
 )
 from tests.conftest import Api, office_id
+from tests.inspections.factories import make_assignment, make_inspection
+from tests.targets.factories import make_target
 
 SET_REQUIREMENT = (
     "mutation($input: SetSecondFactorRequirementInput!) { setSecondFactorRequirement("
@@ -47,6 +51,29 @@ async def _hold(api: Api, db: Database, user_id: int, role: str, domain: str) ->
         system = Actor.system(service.policy.compiled, name="test")
         await add_row(session, system, PolicyLine("g", (user_subject(user_id), role, domain)), "t")
     await api.reload_policy()
+
+
+async def test_a_real_intake_assignment_needs_the_second_factor(
+    api: Api, db: Database, signers: Signers
+) -> None:
+    # given a member made intake handler of an inspection by the inspections service itself
+    # (not a hand-written line): the default names the role as the team's grants name it
+    user_id = await set_password(db, signers.office, signers.member)
+    service = api.app.state.graphql
+    async with db.transaction() as session:
+        system = Actor.system(service.policy.compiled, name="test")
+        office = await session.get(Office, await office_id(db, signers.office))
+        assert office is not None
+        target = await make_target(session, system, office)
+        inspection = await make_inspection(session, system, target.id)
+        await make_assignment(session, system, inspection, user_id, TeamRole.INTAKE_HANDLER)
+    await api.reload_policy()
+    async with browser(api) as client:
+        # when it signs in with the right password only
+        refused = await client.post("/auth/sign-in", json=_account(signers))
+    # then it is told to enrol first
+    assert refused.status_code == 403
+    assert refused.json()["errors"][0]["extensions"]["code"] == "SECOND_FACTOR_ENROLMENT_REQUIRED"
 
 
 async def _setting(api: Api, db: Database, signers: Signers, **input: Any) -> dict[str, Any]:
@@ -73,7 +100,7 @@ async def _enrol(client: httpx.AsyncClient, signers: Signers) -> str:
 
 @pytest.mark.parametrize(
     ("role", "where"),
-    [("leading_group_member", "office"), ("intake_handler", "inspection")],
+    [("leading_group_member", "office"), ("team_intake_handler", "inspection")],
 )
 async def test_a_confidential_role_must_enrol_before_it_signs_in(
     api: Api, db: Database, role: str, where: str, signers: Signers

@@ -25,10 +25,12 @@ from inspectnet.authz.models import PolicyState
 from inspectnet.authz.policy import PolicyLine
 from inspectnet.authz.store import PolicyStore
 
-INTAKE_HANDLER = "intake_handler"  # 受理人员: an inspection team's intake of petitions
-LEADING_GROUP_MEMBER = "leading_group_member"  # 巡视/巡察工作领导小组成员
+# The names the policy's g lines give these roles (inspections/access.py: ``team_<role>`` in
+# ``inspection:N``; bodies/models.py: ``<body>_<position>`` in ``office:N``).
+INTAKE_HANDLER = "team_intake_handler"  # 信访受理人员: an inspection team's intake of petitions
+LEADING_GROUP = ("leading_group_head", "leading_group_deputy", "leading_group_member")  # 领导小组
 # The default: roles that require a second factor where an office has not said otherwise.
-DEFAULT_ROLES = frozenset({INTAKE_HANDLER, LEADING_GROUP_MEMBER})
+DEFAULT_ROLES = frozenset({INTAKE_HANDLER, *LEADING_GROUP})
 
 ROLE_NAME = re.compile(r"^[a-z][a-z0-9_]{1,39}$")
 
