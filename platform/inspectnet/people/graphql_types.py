@@ -1,0 +1,248 @@
+"""The people domain's node types: persons and the parts of their record (干部及其档案)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Annotated, Any
+
+import strawberry
+
+import inspectnet.rules.graphql_params  # noqa: F401 - registers the one pool enum, PoolKind
+from inspectnet.graphql.can import viewer_can_field
+from inspectnet.graphql.context import Info
+from inspectnet.graphql.links import linked
+from inspectnet.graphql.lists import (
+    list_args,
+)
+from inspectnet.graphql.nodes import register_node
+from inspectnet.graphql.relay import Connection, Node, connection
+from inspectnet.graphql.stamps import Stamped, stamps
+from inspectnet.ids import global_id
+from inspectnet.network.loaders import office_by_id
+from inspectnet.people import repository
+from inspectnet.people.graphql_can import PERSON_CAN, RECORD_CAN
+from inspectnet.people.graphql_lists import (
+    EmploymentRecordFilter,
+    EmploymentRecordOrder,
+    InterestTieFilter,
+    InterestTieOrder,
+    PoolMembershipFilter,
+    PoolMembershipOrder,
+)
+from inspectnet.people.models import (
+    EmploymentRecord,
+    Expertise,
+    InterestTie,
+    Person,
+    PoolKind,
+    PoolMembership,
+    TieKind,
+)
+
+if TYPE_CHECKING:
+    from inspectnet.network.graphql import OfficeType
+    from inspectnet.targets.graphql import TargetType
+
+TARGET = strawberry.lazy("inspectnet.targets.graphql")
+OFFICE = strawberry.lazy("inspectnet.network.graphql")
+
+
+@strawberry.type(name="EmploymentRecord", description="A post held (任职经历)")
+class EmploymentRecordType(Node, Stamped):
+    viewer_can: Any = viewer_can_field("EmploymentRecord", RECORD_CAN)
+    organisation: str = strawberry.field(description="Organisation served in (任职单位)")
+    post: str = strawberry.field(description="Post (职务)")
+    region_code: str | None = strawberry.field(
+        description="Administrative region code of the post, if known (行政区划代码)"
+    )
+    target_pk: strawberry.Private[int | None]
+    started_on: date = strawberry.field(description="Start of the post (起始日期)")
+    ended_on: date | None = strawberry.field(
+        description="End of the post, none while held (终止日期)"
+    )
+
+    @classmethod
+    def from_row(cls, row: EmploymentRecord) -> EmploymentRecordType:
+        return cls(
+            id=strawberry.ID(global_id("EmploymentRecord", row.id)),
+            organisation=row.organisation,
+            post=row.post,
+            region_code=row.region_code,
+            target_pk=row.target_id,
+            **stamps(row),
+            started_on=row.started_on,
+            ended_on=row.ended_on,
+        )
+
+    @strawberry.field(
+        description="The organisation as a target, if it is one and visible (巡视巡察对象)"
+    )
+    async def target(self, info: Info) -> Annotated[TargetType, TARGET] | None:
+        return await linked(info, "Target", self.target_pk)
+
+
+@strawberry.type(name="InterestTie", description="Declared kin or interest tie (亲属及利害关系)")
+class InterestTieType(Node, Stamped):
+    viewer_can: Any = viewer_can_field("InterestTie", RECORD_CAN)
+    kind: TieKind = strawberry.field(description="Kin or interest (亲属或利害关系)")
+    organisation: str = strawberry.field(description="Organisation the tie leads to (单位)")
+    relation: str = strawberry.field(description="Relation, e.g. spouse (关系)")
+    target_pk: strawberry.Private[int | None]
+
+    @classmethod
+    def from_row(cls, row: InterestTie) -> InterestTieType:
+        return cls(
+            id=strawberry.ID(global_id("InterestTie", row.id)),
+            kind=row.kind,
+            organisation=row.organisation,
+            relation=row.relation,
+            target_pk=row.target_id,
+            **stamps(row),
+        )
+
+    @strawberry.field(
+        description="The organisation as a target, if it is one and visible (巡视巡察对象)"
+    )
+    async def target(self, info: Info) -> Annotated[TargetType, TARGET] | None:
+        return await linked(info, "Target", self.target_pk)
+
+
+@strawberry.type(
+    name="PoolMembership", description="Membership of a leader or talent pool (组长库/人才库)"
+)
+class PoolMembershipType(Node, Stamped):
+    viewer_can: Any = viewer_can_field("PoolMembership", RECORD_CAN)
+    pool: PoolKind = strawberry.field(description="Leader pool or talent pool (组长库/人才库)")
+    since: date = strawberry.field(description="Date joined (入库日期)")
+    office_pk: strawberry.Private[int]
+
+    @classmethod
+    def from_row(cls, row: PoolMembership) -> PoolMembershipType:
+        return cls(
+            id=strawberry.ID(global_id("PoolMembership", row.id)),
+            pool=row.pool,
+            since=row.since,
+            office_pk=row.office_id,
+            **stamps(row),
+        )
+
+    @strawberry.field(description="The office keeping the pool, null if hidden (机构)")
+    async def office(self, info: Info) -> Annotated[OfficeType, OFFICE] | None:
+        return await office_by_id(info, self.office_pk)
+
+
+@strawberry.type(name="Person", description="Person (干部)")
+class PersonType(Node, Stamped):
+    viewer_can: Any = viewer_can_field("Person", PERSON_CAN)
+    name: str = strawberry.field(description="Name (姓名)")
+    unit: str = strawberry.field(description="Unit (工作单位)")
+    rank: str = strawberry.field(description="Rank (职级)")
+    home_region_code: str = strawberry.field(description="Home region code (籍贯)")
+    expertise: list[Expertise] = strawberry.field(description="Expertise (专业领域)")
+    archived_at: datetime | None = strawberry.field(
+        description="When the record was archived, null while current (归档时间)"
+    )
+    pk: strawberry.Private[int]
+    office_pk: strawberry.Private[int]
+
+    @classmethod
+    def from_row(cls, row: Person) -> PersonType:
+        return cls(
+            id=strawberry.ID(global_id("Person", row.id)),
+            pk=row.id,
+            office_pk=row.office_id,
+            name=row.name,
+            unit=row.unit,
+            rank=row.rank,
+            home_region_code=row.home_region_code,
+            expertise=[Expertise(e) for e in row.expertise],
+            archived_at=row.archived_at,
+            **stamps(row),
+        )
+
+    @strawberry.field(description="The office keeping the record (管理机构)")
+    async def office(
+        self, info: Info
+    ) -> Annotated[OfficeType, strawberry.lazy("inspectnet.network.graphql")] | None:
+        return await office_by_id(info, self.office_pk)
+
+    @strawberry.field(description="Career (任职经历)")
+    def employment(
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+        filter: EmploymentRecordFilter | None = None,
+        order_by: EmploymentRecordOrder | None = None,
+    ) -> Connection[EmploymentRecordType]:
+        return connection(  # type: ignore[return-value]
+            info,
+            key="person.employment",
+            parent_id=self.pk,
+            query=lambda ids: repository.employment_of(info.context.actor, ids),
+            convert=EmploymentRecordType.from_row,
+            first=first,
+            after=after,
+            last=last,
+            before=before,
+            **list_args(filter, order_by),
+        )
+
+    @strawberry.field(description="Declared kin and interest ties (亲属及利害关系)")
+    def ties(
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+        filter: InterestTieFilter | None = None,
+        order_by: InterestTieOrder | None = None,
+    ) -> Connection[InterestTieType]:
+        return connection(  # type: ignore[return-value]
+            info,
+            key="person.ties",
+            parent_id=self.pk,
+            query=lambda ids: repository.ties_of(info.context.actor, ids),
+            convert=InterestTieType.from_row,
+            first=first,
+            after=after,
+            last=last,
+            before=before,
+            **list_args(filter, order_by),
+        )
+
+    @strawberry.field(description="Pool memberships (组长库/人才库)")
+    def pools(
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+        filter: PoolMembershipFilter | None = None,
+        order_by: PoolMembershipOrder | None = None,
+    ) -> Connection[PoolMembershipType]:
+        return connection(  # type: ignore[return-value]
+            info,
+            key="person.pools",
+            parent_id=self.pk,
+            query=lambda ids: repository.pools_of(info.context.actor, ids),
+            convert=PoolMembershipType.from_row,
+            first=first,
+            after=after,
+            last=last,
+            before=before,
+            **list_args(filter, order_by),
+        )
+
+
+for _name, _model, _type in (
+    ("Person", Person, PersonType),
+    ("EmploymentRecord", EmploymentRecord, EmploymentRecordType),
+    ("InterestTie", InterestTie, InterestTieType),
+    ("PoolMembership", PoolMembership, PoolMembershipType),
+):
+    register_node(_name, _model, _type.from_row)
