@@ -27,7 +27,15 @@ from inspectnet.authz.resources import (
     type_of,
 )
 from inspectnet.authz.scopes import readable
-from inspectnet.authz.sources import INSPECTION, OFFICE, SHARED, domain_of, scope_values
+from inspectnet.authz.sources import (
+    INSPECTION,
+    OFFICE,
+    RECIPIENT,
+    SHARED,
+    domain_of,
+    recipient_of,
+    scope_values,
+)
 from inspectnet.errors import Forbidden, NotFound
 from inspectnet.ids import global_id
 from inspectnet.observability.metrics import AUTHZ_DECISIONS
@@ -56,10 +64,17 @@ async def allowed_in(
 
 
 def decides(
-    actor: Actor, action: str, typ: str, where: Mapping[str, int], oid: str, tgt: str
+    actor: Actor,
+    action: str,
+    typ: str,
+    where: Mapping[str, int],
+    oid: str,
+    tgt: str,
+    recipient: int | None = None,
 ) -> bool:
     """The door's one decision: any root of the actor's, in any scope the object lies in,
-    through any relation the object stands in to it, allows ``action`` (no statement)."""
+    through any relation the object stands in to it (or, for the office it is addressed to,
+    ``recipient``), allows ``action`` (no statement)."""
     if actor.is_system:
         return True
     decide = actor.policy.decide
@@ -72,6 +87,12 @@ def decides(
             for relation in relations:
                 if decide(actor.subject, domain, relation, typ, oid, tgt, action):
                     return True
+    if (
+        recipient is not None
+        and recipient in actor.roots(OFFICE)
+        and decide(actor.subject, domain_of(OFFICE, recipient), RECIPIENT, typ, oid, tgt, action)
+    ):
+        return True
     if oid.isdigit():
         for root in actor.roots(OFFICE):
             if int(oid) in actor.network.shared_with(root, typ) and decide(
@@ -93,7 +114,7 @@ async def _allows(session: AsyncSession, actor: Actor, action: str, obj: Any) ->
         return True
     model = type(obj)
     typ, tgt = type_of(model), target_of(obj)
-    if not decides(actor, action, typ, scope_values(obj), str(obj.id), tgt):
+    if not decides(actor, action, typ, scope_values(obj), str(obj.id), tgt, recipient_of(obj)):
         return False
     parent = parent_of(model)
     if parent is None:
