@@ -31,7 +31,8 @@ REQUESTS = 1_000
 WHOLE_POLICY_REQUESTS = 5
 OFFICES, INSPECTIONS, TARGETS, USERS, OBJECTS = 400, 300, 600, 6_000, 3_000
 TYPES = ["person", "target", "inspection", "team_assignment", "team_contact", "leadership_post"]
-RELS = ["self", "subordinate", "superior", "mission", "after_feedback", "shared", "target_member"]
+RELS = ["self", "subordinate", "superior", "mission", "after_feedback", "shared", "recipient"]
+RELS += ["target_member"]
 ROLES = ["office_admin", "office_member", "team_leader", "team_member", "target_user"]
 ACTS = ["read", "update", "approve"]
 
