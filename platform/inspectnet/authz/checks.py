@@ -194,6 +194,28 @@ async def require_in(
     raise Forbidden()
 
 
+def body_action(action: str, body: str) -> str:
+    """The action a decision body's seats hold for ``action``: ``approve`` as the leading group
+    is ``approve_as_leading_group``, which policy rows give to that body's roles only
+    (``p, leading_group_member, *, self, plan, *, approve_as_leading_group, allow``)."""
+    return f"{action}_as_{body}"
+
+
+async def require_body(
+    session: AsyncSession,
+    actor: Actor,
+    body: str,
+    office_id: int,
+    action: str,
+    model: type[Any],
+) -> None:
+    """ "The body the ruleset names decides" (nmg-2016 §5, qh-zrzyt §3, §5): refuse ``action``
+    on ``model`` in ``office_id`` unless the actor holds a seat of ``body`` there (a body role,
+    bodies/access.py). An office admin off the body, or a member of another body, is refused
+    (FORBIDDEN), however broad their other roles."""
+    await require_in(session, actor, body_action(action, body), model, office_id)
+
+
 async def get_readable(session: AsyncSession, actor: Actor, model: type[M], pk: int) -> M:
     """One object by primary key through the actor's scope; NOT_FOUND if absent or hidden.
 

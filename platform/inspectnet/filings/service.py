@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from inspectnet import clock, validation
 from inspectnet.audit.service import record
 from inspectnet.authz.actor import Actor
-from inspectnet.authz.checks import get_readable, require, require_in
+from inspectnet.authz.checks import body_action, get_readable, require, require_body, require_in
 from inspectnet.concurrency import transition
 from inspectnet.errors import Conflict, NotFound, RuleViolation, ValidationFailed
 from inspectnet.filings import export, notices, repository
@@ -77,9 +77,25 @@ async def inbox_counts(
     return await repository.inbox_counts(session, actor, office.id, filters, clock.today_in_china())
 
 
-def decide_action(recipient: str) -> str:
-    """The action a decision needs in the recipient office: only the named body's role holds it."""
-    return f"decide_{recipient}"
+# A filing for record is acknowledged by the office filed to; one for approval is decided by
+# the body of that office the filer's rule names (``decided_by``, qh-zrzyt §3).
+DECIDE = "decide"
+
+
+def decide_action(filing: Filing) -> str:
+    """The action deciding ``filing`` needs in the office filed to (see ``require_decider``)."""
+    body = _duty(filing.ruleset_id, filing.rule_id).params.decided_by
+    return DECIDE if body is None else body_action(DECIDE, body.value)
+
+
+async def require_decider(session: AsyncSession, actor: Actor, filing: Filing) -> None:
+    """Refuse unless the actor may decide ``filing``: its office's staff for record, the named
+    body's members for approval."""
+    body = _duty(filing.ruleset_id, filing.rule_id).params.decided_by
+    if body is None:
+        await require_in(session, actor, DECIDE, FilingDecision, filing.to_office_id)
+    else:
+        await require_body(session, actor, body.value, filing.to_office_id, DECIDE, FilingDecision)
 
 
 def _duty(ruleset_id: str, rule_id: str) -> FilingDutyRule:
@@ -152,7 +168,7 @@ async def file_plan(session: AsyncSession, actor: Actor, *, plan_id: int, rule_i
         object_id=global_id_of(filing),
         detail={"rule": duty.id, "number": filing.number, "to": superior},
     )
-    await notices.submitted(session, actor, filing, decide_action(filing.recipient))
+    await notices.submitted(session, actor, filing, decide_action(filing))
     return filing
 
 
@@ -166,9 +182,7 @@ async def decide(
 ) -> FilingDecision:
     """Decide one version as the body the filer's ruleset names (one decision stands)."""
     filing = await get_readable(session, actor, Filing, filing_id)
-    await require_in(
-        session, actor, decide_action(filing.recipient), FilingDecision, filing.to_office_id
-    )
+    await require_decider(session, actor, filing)
     if decision not in DECISIONS[filing.mode]:
         raise ValidationFailed(
             "此报送方式不能作此处理", code="DECISION_NOT_FOR_MODE", field="decision"
@@ -392,5 +406,5 @@ async def file_report(session: AsyncSession, actor: Actor, *, filing_id: int, bo
         object_id=global_id("Filing", filing_id),
     )
     filed = await get_readable(session, actor, Filing, filing_id)
-    await notices.submitted(session, actor, filed, decide_action(filed.recipient))
+    await notices.submitted(session, actor, filed, decide_action(filed))
     return filed

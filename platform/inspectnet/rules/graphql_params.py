@@ -191,6 +191,9 @@ class FilingDutyParams:
     filer_kinds: list[str] = strawberry.field(
         description="Office kinds the duty binds; empty: every office of the ruleset (报送机构类别)"
     )
+    decided_by: fmt.DecisionBody | None = strawberry.field(
+        description="The body of the office filed to that approves; null: for record (审批机构)"
+    )
 
 
 @strawberry.type(description="Parameters of a transfer route (移交渠道参数)")

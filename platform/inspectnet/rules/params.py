@@ -118,6 +118,21 @@ class FilingDutyParams(_Model):
     filer_kinds: tuple[str, ...] = Field(
         default=(), description="office kinds the duty binds (none: every office of the ruleset)"
     )
+    decided_by: DecisionBody | None = Field(
+        default=None,
+        description="the body of the office filed to that approves (none: for record, its "
+        "office acknowledges)",
+    )
+
+    @model_validator(mode="after")
+    def _approval_names_its_body(self) -> FilingDutyParams:
+        # "the body the ruleset names decides": an approval without a named body would leave
+        # the decision to whoever administers the office filed to.
+        if (self.mode is FilingMode.APPROVAL) != (self.decided_by is not None):
+            raise ValueError(
+                "an approval names the body that decides it (decided_by); a record none"
+            )
+        return self
 
 
 class TransferRouteParams(_Model):
