@@ -58,6 +58,7 @@ EXEMPT_FROM_NODE: set[str] = {
             "TransferRoute",
             "RecusalGround",
             "DisclosurePoint",
+            "PlanApproval",
         )
     ),
     "FieldChange",  # one difference between two filing versions, computed, never stored

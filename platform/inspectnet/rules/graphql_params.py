@@ -205,6 +205,14 @@ class TransferRouteParams:
     during_inspection: bool = strawberry.field(description="A transfer while on site (巡中移交)")
 
 
+@strawberry.type(description="Parameters of who approves an office's plans (计划审定参数)")
+class PlanApprovalParams:
+    plan_kinds: list[str] = strawberry.field(
+        description="Plan kinds: term, annual, round (计划类别)"
+    )
+    decided_by: fmt.DecisionBody = strawberry.field(description="Who approves them (审定机构)")
+
+
 @strawberry.type(description="Parameters of a ground of recusal (回避情形参数)")
 class RecusalGroundParams:
     ground: fmt.RecusalGround = strawberry.field(description="Ground of recusal (回避情形)")
@@ -226,7 +234,8 @@ RuleParams = Annotated[
     | FilingDutyParams
     | TransferRouteParams
     | RecusalGroundParams
-    | DisclosurePointParams,
+    | DisclosurePointParams
+    | PlanApprovalParams,
     strawberry.union("RuleParams", description="Typed parameters of a rule's kind (规则参数)"),
 ]
 
@@ -241,6 +250,7 @@ _TYPES: dict[type, type] = {
     fmt.TransferRouteParams: TransferRouteParams,
     fmt.RecusalGroundParams: RecusalGroundParams,
     fmt.DisclosurePointParams: DisclosurePointParams,
+    fmt.PlanApprovalParams: PlanApprovalParams,
 }
 
 

@@ -5,6 +5,8 @@ Unknown fields are refused: a misspelt parameter must not silently fall back to 
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from inspectnet.rules.calendar import PeriodUnit
@@ -141,6 +143,12 @@ class TransferRouteParams(_Model):
     matters_zh: str | None = Field(default=None, description="what goes this way")
     decided_by: DecisionBody
     during_inspection: bool = Field(default=False, description="a transfer while still on site")
+
+
+class PlanApprovalParams(_Model):
+    # The plan kinds of planning.models.PlanKind (rules import no domain).
+    plan_kinds: tuple[Literal["term", "annual", "round"], ...] = Field(min_length=1)
+    decided_by: DecisionBody = Field(description="the body of the office that approves its plans")
 
 
 class RecusalGroundParams(_Model):
