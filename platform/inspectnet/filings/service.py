@@ -12,10 +12,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from inspectnet import clock, validation
 from inspectnet.audit.service import record
 from inspectnet.authz.actor import Actor
-from inspectnet.authz.checks import body_action, get_readable, require, require_body, require_in
+from inspectnet.authz.checks import get_readable, require
 from inspectnet.concurrency import transition
 from inspectnet.errors import Conflict, NotFound, RuleViolation, ValidationFailed
 from inspectnet.filings import export, notices, repository
+from inspectnet.filings.deciders import decide_action, require_decider
 from inspectnet.filings.models import Decision, Filing, FilingDecision, FilingState, InboxStatus
 from inspectnet.filings.rollups import rollup as rollup_of
 from inspectnet.ids import global_id, global_id_of
@@ -75,27 +76,6 @@ async def inbox_counts(
     """Counts per status of an office's inbox (aggregates only, never rows)."""
     office = await get_readable(session, actor, Office, office_id)
     return await repository.inbox_counts(session, actor, office.id, filters, clock.today_in_china())
-
-
-# A filing for record is acknowledged by the office filed to; one for approval is decided by
-# the body of that office the filer's rule names (``decided_by``, qh-zrzyt §3).
-DECIDE = "decide"
-
-
-def decide_action(filing: Filing) -> str:
-    """The action deciding ``filing`` needs in the office filed to (see ``require_decider``)."""
-    body = _duty(filing.ruleset_id, filing.rule_id).params.decided_by
-    return DECIDE if body is None else body_action(DECIDE, body.value)
-
-
-async def require_decider(session: AsyncSession, actor: Actor, filing: Filing) -> None:
-    """Refuse unless the actor may decide ``filing``: its office's staff for record, the named
-    body's members for approval."""
-    body = _duty(filing.ruleset_id, filing.rule_id).params.decided_by
-    if body is None:
-        await require_in(session, actor, DECIDE, FilingDecision, filing.to_office_id)
-    else:
-        await require_body(session, actor, body.value, filing.to_office_id, DECIDE, FilingDecision)
 
 
 def _duty(ruleset_id: str, rule_id: str) -> FilingDutyRule:
