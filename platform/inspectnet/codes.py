@@ -119,6 +119,9 @@ CODES: dict[str, str] = {
     "REASON_REQUIRED": "须说明理由",
     "NOT_SAME_SERIES": "两个版本不属于同一报送",
     "PLAN_NOT_APPROVED": "计划尚未经上级批准",
+    # planning: the body the ruleset names approves a plan
+    "NO_PLAN_APPROVER": "适用规定未规定此类计划的审定机构",
+    "ALREADY_APPROVED": "此版本已审定",
     # the door: shares, target-side users, break-glass
     "ALREADY_BOUND": "该账号已绑定巡视对象",
     "REASON_TOO_SHORT": "理由过短",

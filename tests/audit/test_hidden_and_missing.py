@@ -30,6 +30,7 @@ from inspectnet.audit.models import AuditEntry, Outcome
 from inspectnet.authz.actor import Actor
 from inspectnet.authz.resources import office_column
 from inspectnet.authz.scopes import readable
+from inspectnet.authz.shares import share_object
 from inspectnet.authz.store import PolicyStore
 from inspectnet.db import Database, make_engine
 from inspectnet.demo import load_demo
@@ -156,6 +157,9 @@ async def _add_hidden_rows(session: AsyncSession, actor: Actor) -> None:
         )
     )
     await accounts.bind_to_target(session, actor, user_id=qh_account, target_id=target.id)
+    await share_object(
+        session, actor, obj=inspection, office_id=province.id, reason="移交测试：隐藏与不存在"
+    )
 
 
 async def pairs(session: AsyncSession, settings: Settings, policy: PolicyStore) -> list[Pair]:

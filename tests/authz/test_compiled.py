@@ -12,7 +12,7 @@ import inspectnet.models  # noqa: F401 - every mapper on the registry
 from inspectnet import domains
 from inspectnet.authz.compiled import MAX_HIERARCHY_LEVEL, CompiledPolicy, Grant
 from inspectnet.authz.policy import PolicyLine, build_reference_enforcer, parse_csv
-from inspectnet.authz.sources import SELF, SHARED, TARGET_MEMBER, RelationSource
+from inspectnet.authz.sources import RECIPIENT, SELF, SHARED, TARGET_MEMBER, RelationSource
 from inspectnet.db import Base
 
 # Office domains, inspection domains (roles held in one inspection), target domains (target-side
@@ -24,10 +24,10 @@ DOMAINS += [f"target:{i}" for i in range(1, 4)] + ["platform"]
 ROLES = ["office_admin", "office_member", "auditor", "leading_group_member", "five_person_group"]
 ROLES += ["team_leader", "team_member", "team_intake_handler", "target_user"]
 USERS = [f"user:{i}" for i in range(1, 11)]
-# Every relation the door weighs: its own (self, shared, target_member) and those the domains
-# register (the network's lines; an inspection's phases, mission and after_feedback).
+# Every relation the door weighs: its own (self, shared, recipient, target_member) and those the
+# domains register (the network's lines; an inspection's phases, mission and after_feedback).
 RELS = sorted(
-    {SELF, SHARED, TARGET_MEMBER}
+    {SELF, SHARED, RECIPIENT, TARGET_MEMBER}
     | {
         relation
         for domain in domains.installed()
@@ -36,7 +36,7 @@ RELS = sorted(
         for relation in source.relations
     }
 )
-assert {"subordinate", "guided", "mission", "after_feedback"} <= set(RELS), RELS
+assert {"subordinate", "guided", "mission", "after_feedback", "recipient"} <= set(RELS), RELS
 # Every authorization type a mapped model declares: each model has its own (person,
 # employment_record, interest_tie, pool_membership, target, leadership_post, ...).
 TYPS = sorted(
@@ -230,7 +230,7 @@ def test_compiled_policy_matches_casbin_enforce_on_random_policies() -> None:
                 seen["through a role chain"] += 1
             if dom.startswith("inspection:") and expected:
                 seen["allowed in an inspection"] += 1
-            if rel in ("mission", "after_feedback", "shared", "target_member"):
+            if rel in ("mission", "after_feedback", "shared", "recipient", "target_member"):
                 seen[f"{rel} {'allowed' if expected else 'denied'}"] += 1
 
     check()
@@ -240,8 +240,9 @@ def test_compiled_policy_matches_casbin_enforce_on_random_policies() -> None:
     assert seen["deny overrides allow"] >= 60 and seen["through a role chain"] >= 100, seen
     assert seen["target deny overrides allow"] >= 30, seen
     assert seen["allowed in an inspection"] >= 100, seen
-    # Each relation computed from data (phases, shares, target side) both allowed and denied.
-    for rel in ("mission", "after_feedback", "shared", "target_member"):
+    # Each relation computed from data (phases, shares, recipients, target side) both allowed
+    # and denied.
+    for rel in ("mission", "after_feedback", "shared", "recipient", "target_member"):
         assert seen[f"{rel} allowed"] >= 20 and seen[f"{rel} denied"] >= 20, seen
 
 

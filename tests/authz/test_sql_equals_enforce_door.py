@@ -2,7 +2,8 @@
 
 Beside the network (test_sql_equals_enforce.py): inspections in every phase (a team role in
 ``inspection:N`` weighed through ``mission`` or ``after_feedback``, nothing once archived),
-shares (``shared``: the receiving office reads exactly the shared rows), target-side users
+shares (``shared``: the receiving office reads exactly the shared rows), filings addressed to an
+office (``recipient``: the office filed to, never the one above it), target-side users
 (``target_member``, only models marked for the target side), and recusal-style denies. For
 random policies, the rows ``readable`` returns are exactly those pycasbin's enforcer allows
 along every (scope, root, relation) path the door weighs, and a child only with its parent.
@@ -15,7 +16,7 @@ from typing import Any
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import select
+from sqlalchemy import insert, select
 
 import inspectnet.models  # noqa: F401 - every mapper on the registry
 from inspectnet.accounts.models import UserAccount
@@ -28,23 +29,26 @@ from inspectnet.authz.shares import share_object
 from inspectnet.authz.sources import (
     INSPECTION,
     OFFICE,
+    RECIPIENT,
     SCOPES,
     SHARED,
     TARGET,
     domain_of,
+    recipient_of,
     root_of,
     scope_values,
 )
 from inspectnet.authz.store import PolicyStore
 from inspectnet.db import Database
+from inspectnet.filings.models import Filing, FilingState
 from inspectnet.inspections.models import Inspection, Stage, TeamAssignment, TeamContact, TeamRole
 from inspectnet.targets.models import Target
 from tests.factories import make_network, make_target, make_user
 from tests.inspections.factories import make_assignment, make_inspection, move_to
 
-MODELS: tuple[type[Any], ...] = (Inspection, TeamAssignment, TeamContact, Target)
+MODELS: tuple[type[Any], ...] = (Inspection, TeamAssignment, TeamContact, Target, Filing)
 TYPES = [type_of(m) for m in MODELS]
-RELS = ["self", "subordinate", "mission", "after_feedback", "shared", "target_member"]
+RELS = ["self", "subordinate", "mission", "after_feedback", "shared", "recipient", "target_member"]
 ROLES = ["office_admin", "office_member", "team_leader", "team_member", "target_user"]
 USER = "user:1"
 POLICIES = 100
@@ -57,7 +61,7 @@ def _p(*values: str) -> PolicyLine:
 
 # Which roles are held in which kind of domain, and the relations weighed there.
 KINDS = {
-    "office": (["office_admin", "office_member"], ["self", "subordinate", "shared"]),
+    "office": (["office_admin", "office_member"], ["self", "subordinate", "shared", "recipient"]),
     "inspection": (["team_leader", "team_member"], ["mission", "after_feedback"]),
     "target": (["target_user"], ["target_member"]),
 }
@@ -95,6 +99,25 @@ def policies(draw: st.DrawFn, domains: list[str], oids: list[str], tgts: list[st
     return lines
 
 
+def _filing(n: int, office_id: int, to_office_id: int) -> dict[str, Any]:
+    return {
+        "office_id": office_id,
+        "to_office_id": to_office_id,
+        "rule_id": "filing.liaison_report",
+        "ruleset_id": "nmg-2016",
+        "mode": "record",
+        "recipient": "superior_office",
+        "subject_type": "report",
+        "subject_id": n,
+        "subject_version": 1,
+        "series_key": f"door_sql:{n}",
+        "number": 1,
+        "title": f"报告{n}",
+        "state": FilingState.DUE,
+        "version": 1,
+    }
+
+
 async def _arrange(db: Database, policy: PolicyStore) -> dict[str, Any]:
     """Five offices; each target inspected, in a stage of its own; a team; some shares."""
     async with db.transaction() as session:
@@ -121,6 +144,14 @@ async def _arrange(db: Database, policy: PolicyStore) -> dict[str, Any]:
             await share_object(
                 session, system, obj=inspection, office_id=receiver, reason="移交测试"
             )
+        # Each office files twice to its superior; one files past it, straight to the top.
+        superiors = {3: 1, 4: 1, 1: 0, 2: 0}
+        filings = [(i, superior) for i, superior in superiors.items() for _ in range(2)]
+        filings.append((3, 0))
+        await session.execute(
+            insert(Filing),
+            [_filing(n, ours[i], ours[to]) for n, (i, to) in enumerate(filings)],
+        )
     async with db.session() as session:
         await policy.reload(session)
         # system scope: the account the random policies' USER stands for
@@ -149,6 +180,8 @@ async def test_readable_equals_enforce_for_phases_shares_and_target_side(
     domains += [
         domain_of(INSPECTION, i.id) for i in world["inspections"] if i.stage is Stage.FED_BACK
     ] * 4
+    # So are the offices filed to, so recipient decides some filings.
+    domains += [domain_of(OFFICE, o) for o in world["offices"][:2]] * 4
     oids = sorted({str(r.id) for found in rows.values() for r in found})[:10]
     tgts = [f"target:{t}" for t in world["targets"][:4]]
     seen = {"allowed": 0, "denied": 0, "mixed": 0}
@@ -179,6 +212,8 @@ async def test_readable_equals_enforce_for_phases_shares_and_target_side(
                 for root in roots[OFFICE]
                 if row.id in relations.shared_with(root, typ)
             ]
+            if recipient_of(row) in roots[OFFICE]:
+                paths.append((domain_of(OFFICE, recipient_of(row)), RECIPIENT))
             through = {
                 rel for d, rel in paths if enforcer.enforce(USER, d, rel, typ, oid, tgt, "read")
             }
@@ -222,6 +257,7 @@ async def test_readable_equals_enforce_for_phases_shares_and_target_side(
         await check(lines)
     assert seen["allowed"] >= 40 and seen["denied"] >= 200, seen
     assert seen["mixed"] >= 10, seen
-    # Each relation computed from data allowed some row (a phase, a share, the target side).
-    for rel in ("mission", "after_feedback", "shared", "target_member"):
+    # Each relation computed from data allowed some row (a phase, a share, a recipient, the
+    # target side).
+    for rel in ("mission", "after_feedback", "shared", "recipient", "target_member"):
         assert seen.get(f"via {rel}", 0) >= 3, str(seen)

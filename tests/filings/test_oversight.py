@@ -1,5 +1,6 @@
 """The oversight view: a superior sees where the filings deeper in its network stand (status only,
-never the content); a sibling or an office below sees none of them."""
+never the content); a sibling or an office below sees none of them. The content is read only by
+the office a filing is addressed to (the relation ``recipient``), never by the one above it."""
 
 from __future__ import annotations
 
@@ -7,15 +8,16 @@ from datetime import timedelta
 from typing import Any
 
 from graphql import GraphQLObjectType, get_named_type
-from sqlalchemy import insert
+from sqlalchemy import insert, select
 
 from inspectnet.filings.models import Filing, FilingState
-from inspectnet.ids import global_id
+from inspectnet.ids import MAX_PK, global_id
 from inspectnet.schema import build_schema
 from tests.conftest import FROZEN_AT, Api
 from tests.factories import make_office, make_user
 
 TODAY = FROZEN_AT.date()
+NODE = """query($id: ID!) { node(id: $id) { ... on Filing { title } } }"""
 OVERSIGHT = """query($id: ID!) { node(id: $id) { ... on Office {
   oversight(first: 20) { totalCount nodes {
     ruleId number state status colour dueOn submittedOn office { code } toOffice { code } } }
@@ -65,12 +67,23 @@ async def _world(system: Any) -> dict[str, Any]:
     )
     users = {
         name: (await make_user(session, actor, office)).username
-        for name, office in [("region", region), ("league", league), ("sibling", sibling)]
+        for name, office in [
+            ("region", region),
+            ("league", league),
+            ("county", county),
+            ("sibling", sibling),
+        ]
     }
+    # test arrangement: the filings just inserted, by filer
+    found = await session.execute(
+        select(Filing.title, Filing.id).where(Filing.office_id.in_([county.id, league.id]))
+    )
+    filed = {title: pk for title, pk in found}
     codes = {"league": league.code, "county": county.code}
     ids = {name: global_id("Office", o.id) for name, o in [("region", region), ("league", league)]}
     await session.commit()
-    return {"users": users, "codes": codes, "ids": ids}
+    filings = {title: global_id("Filing", pk) for title, pk in filed.items()}
+    return {"users": users, "codes": codes, "ids": ids, "filings": filings}
 
 
 async def test_the_region_sees_the_status_of_what_a_county_filed_to_its_league(
@@ -107,6 +120,37 @@ async def test_a_sibling_and_the_league_itself_see_no_oversight_of_the_county(
     )
     node = sibling["data"]["node"]
     assert node is None or node["oversight"]["totalCount"] == 0
+
+
+async def test_only_the_office_filed_to_reads_a_filing_the_one_above_it_sees_its_status(
+    api: Api, system: Any
+) -> None:
+    world = await _world(system)
+    await api.reload_policy()
+    users, filings = world["users"], world["filings"]
+    to_league = filings["机密标题2"]  # county → league
+    # The league (filed to) and the county (filer) read it.
+    for reader in ("league", "county"):
+        read = await api.gql(NODE, {"id": to_league}, user=users[reader])
+        assert read["data"] == {"node": {"title": "机密标题2"}}, (reader, read)
+    # The region, two levels up, gets what a missing id gets: NOT_FOUND, word for word.
+    hidden = await api.gql(NODE, {"id": to_league}, user=users["region"])
+    missing = await api.gql(NODE, {"id": global_id("Filing", MAX_PK)}, user=users["region"])
+    assert hidden["data"] == missing["data"] == {"node": None}
+    assert hidden["errors"] == missing["errors"]
+    assert [e["extensions"]["code"] for e in hidden["errors"]] == ["NOT_FOUND"]
+    # ... yet sees where it stands in its oversight view, and reads what was filed to it.
+    seen = await api.gql(OVERSIGHT, {"id": world["ids"]["region"]}, user=users["region"])
+    assert {n["state"] for n in seen["data"]["node"]["oversight"]["nodes"]} == {
+        "DUE",
+        "ACKNOWLEDGED",
+    }
+    own = await api.gql(NODE, {"id": filings["机密标题3"]}, user=users["region"])
+    assert own["data"] == {"node": {"title": "机密标题3"}}
+    # A sibling of the filer reads none of it.
+    sibling = await api.gql(NODE, {"id": to_league}, user=users["sibling"])
+    assert sibling["data"] == {"node": None}
+    assert [e["extensions"]["code"] for e in sibling["errors"]] == ["NOT_FOUND"]
 
 
 def test_an_oversight_item_has_no_field_that_carries_content() -> None:

@@ -61,6 +61,7 @@ EXEMPT_FROM_NODE: set[str] = {
             "TransferRoute",
             "RecusalGround",
             "DisclosurePoint",
+            "PlanApproval",
         )
     ),
     "FieldChange",  # one difference between two filing versions, computed, never stored
@@ -321,6 +322,8 @@ NOT_A_LINK: dict[str, str] = {
     "Deadline.rulesetId": "a ruleset file's string id (Ruleset is not a node)",
     "Deadline.ruleId": "a rule's string id, the same concept in every ruleset",
     "RevokeRolePayload.revokedGrantId": "the grant no longer exists: only its id is left",
+    "EndSharePayload.endedShareId": "the share no longer exists: only its id is left",
+    "UnbindTargetAccountPayload.unboundBindingId": "the binding no longer exists: only its id is left",
     "Notification.officeId": "delivered by subscription too, which has no session for links",
     "Notification.subjectId": "delivered by subscription too: the client reads it by node(id)",
     "Filing.ruleId": "a rule's string id, the same concept in every ruleset",
@@ -391,8 +394,11 @@ MADE_AND_UNDONE: dict[str, tuple[str, ...] | str] = {
     "(issue 12)",
     "createInboxDownload": "a download link is single-use and expires by itself",
     "createInspection": "an inspection's life is its stages (issue 13 adds the transitions)",
+    "shareObject": ("endShare",),
+    "bindTargetAccount": ("unbindTargetAccount",),
+    "breakGlass": "a break-glass grant ends by itself within hours (accounts/service.py)",
 }
-MAKES = re.compile(r"^(create|add|grant|link|propose|send|load)[A-Z]")
+MAKES = re.compile(r"^(create|add|grant|link|propose|send|load|share|bind|break)[A-Z]")
 
 
 def test_what_a_mutation_makes_can_be_changed_and_ended() -> None:

@@ -51,6 +51,7 @@ from inspectnet.accounts.graphql_emergency import (  # noqa: E402
     EmergencyMutation,
     TargetBindingType,
 )
+from inspectnet.accounts.graphql_shares import SharesMutation, ShareType  # noqa: E402
 
 RoleGrantOrder = order_input("RoleGrant")
 
@@ -301,7 +302,7 @@ class AccountsQuery:
 
 
 @strawberry.type
-class AccountsMutation(EmergencyMutation):
+class AccountsMutation(EmergencyMutation, SharesMutation):
     @strawberry.mutation(description="Open an account for a person (开通账号)")
     async def create_user_account(
         self, info: Info, input: CreateUserAccountInput
@@ -431,7 +432,7 @@ class AccountsMutation(EmergencyMutation):
 SCHEMA = SchemaPart(
     query=AccountsQuery,
     mutation=AccountsMutation,
-    types=(UserAccountType, RoleGrantType, BreakGlassGrantType, TargetBindingType),
+    types=(UserAccountType, RoleGrantType, BreakGlassGrantType, TargetBindingType, ShareType),
     fields=(
         TypeField(
             "Office",

@@ -29,7 +29,7 @@ from inspectnet.authz.changes import policy_changed
 from inspectnet.authz.checks import get_readable, require, require_in
 from inspectnet.authz.resources import model_of_type
 from inspectnet.errors import Conflict, Forbidden, ValidationFailed
-from inspectnet.ids import global_id_of
+from inspectnet.ids import global_id, global_id_of
 from inspectnet.network.models import Office
 from inspectnet.notifications.models import NotificationKind
 from inspectnet.notifications.service import notify
@@ -259,6 +259,25 @@ async def bind_to_target(
     )
     await policy_changed(session, actor)
     return binding
+
+
+async def unbind_from_target(session: AsyncSession, actor: Actor, *, binding_id: int) -> int:
+    """End an account's binding to its inspected organisation: from the next policy snapshot
+    on it holds no ``target_user`` role and reads nothing of the target."""
+    binding = await get_readable(session, actor, TargetBinding, binding_id)
+    await require(session, actor, "delete", binding)
+    detail = {
+        "user": global_id("UserAccount", binding.user_id),
+        "target": global_id("Target", binding.target_id),
+    }
+    office_id, gid = binding.office_id, global_id_of(binding)
+    await session.delete(binding)
+    await session.flush()
+    await record(
+        session, actor, "target_binding.delete", office_id=office_id, object_id=gid, detail=detail
+    )
+    await policy_changed(session, actor)
+    return binding_id
 
 
 # 紧急授权 (break-glass). The seeds set no number for it: these are the platform's defaults,

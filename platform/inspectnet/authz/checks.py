@@ -27,7 +27,15 @@ from inspectnet.authz.resources import (
     type_of,
 )
 from inspectnet.authz.scopes import readable
-from inspectnet.authz.sources import INSPECTION, OFFICE, SHARED, domain_of, scope_values
+from inspectnet.authz.sources import (
+    INSPECTION,
+    OFFICE,
+    RECIPIENT,
+    SHARED,
+    domain_of,
+    recipient_of,
+    scope_values,
+)
 from inspectnet.errors import Forbidden, NotFound
 from inspectnet.ids import global_id
 from inspectnet.observability.metrics import AUTHZ_DECISIONS
@@ -56,10 +64,17 @@ async def allowed_in(
 
 
 def decides(
-    actor: Actor, action: str, typ: str, where: Mapping[str, int], oid: str, tgt: str
+    actor: Actor,
+    action: str,
+    typ: str,
+    where: Mapping[str, int],
+    oid: str,
+    tgt: str,
+    recipient: int | None = None,
 ) -> bool:
     """The door's one decision: any root of the actor's, in any scope the object lies in,
-    through any relation the object stands in to it, allows ``action`` (no statement)."""
+    through any relation the object stands in to it (or, for the office it is addressed to,
+    ``recipient``), allows ``action`` (no statement)."""
     if actor.is_system:
         return True
     decide = actor.policy.decide
@@ -72,6 +87,12 @@ def decides(
             for relation in relations:
                 if decide(actor.subject, domain, relation, typ, oid, tgt, action):
                     return True
+    if (
+        recipient is not None
+        and recipient in actor.roots(OFFICE)
+        and decide(actor.subject, domain_of(OFFICE, recipient), RECIPIENT, typ, oid, tgt, action)
+    ):
+        return True
     if oid.isdigit():
         for root in actor.roots(OFFICE):
             if int(oid) in actor.network.shared_with(root, typ) and decide(
@@ -93,7 +114,7 @@ async def _allows(session: AsyncSession, actor: Actor, action: str, obj: Any) ->
         return True
     model = type(obj)
     typ, tgt = type_of(model), target_of(obj)
-    if not decides(actor, action, typ, scope_values(obj), str(obj.id), tgt):
+    if not decides(actor, action, typ, scope_values(obj), str(obj.id), tgt, recipient_of(obj)):
         return False
     parent = parent_of(model)
     if parent is None:
@@ -171,6 +192,28 @@ async def require_in(
         return
     _deny(actor, action, typ, None, office_id, Forbidden.default_code)
     raise Forbidden()
+
+
+def body_action(action: str, body: str) -> str:
+    """The action a decision body's seats hold for ``action``: ``approve`` as the leading group
+    is ``approve_as_leading_group``, which policy rows give to that body's roles only
+    (``p, leading_group_member, *, self, plan, *, approve_as_leading_group, allow``)."""
+    return f"{action}_as_{body}"
+
+
+async def require_body(
+    session: AsyncSession,
+    actor: Actor,
+    body: str,
+    office_id: int,
+    action: str,
+    model: type[Any],
+) -> None:
+    """ "The body the ruleset names decides" (nmg-2016 §5, qh-zrzyt §3, §5): refuse ``action``
+    on ``model`` in ``office_id`` unless the actor holds a seat of ``body`` there (a body role,
+    bodies/access.py). An office admin off the body, or a member of another body, is refused
+    (FORBIDDEN), however broad their other roles."""
+    await require_in(session, actor, body_action(action, body), model, office_id)
 
 
 async def get_readable(session: AsyncSession, actor: Actor, model: type[M], pk: int) -> M:

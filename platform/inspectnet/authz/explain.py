@@ -11,7 +11,15 @@ from inspectnet.authz.actor import user_subject
 from inspectnet.authz.compiled import Explanation
 from inspectnet.authz.policy import build_reference_enforcer
 from inspectnet.authz.resources import parent_action, parent_of, target_of, type_of
-from inspectnet.authz.sources import OFFICE, SHARED, domain_of, root_of, scope_values
+from inspectnet.authz.sources import (
+    OFFICE,
+    RECIPIENT,
+    SHARED,
+    domain_of,
+    recipient_of,
+    root_of,
+    scope_values,
+)
 from inspectnet.authz.store import PolicyStore
 
 
@@ -60,19 +68,25 @@ async def explain_access(
                         scope=scope,
                     )
                 )
-    # 移交: an office of the user's the object was shared with (authz/shares.py).
+    # 移交: an office of the user's the object was shared with (authz/shares.py); and the
+    # office it is addressed to, if the user's.
     offices = {r for r in (root_of(OFFICE, d) for d in compiled.domains_of(subject)) if r}
-    for office in sorted(offices):
-        if obj.id in snapshot.network.shared_with(office, typ):
-            request = (subject, domain_of(OFFICE, office), SHARED, typ, oid, tgt, action)
-            paths.append(
-                PathExplanation(
-                    office_id=office,
-                    relation=SHARED,
-                    explanation=compiled.explain(*request),
-                    casbin_allows=bool(enforcer.enforce(*request)),
-                )
+    per_object = [
+        (o, SHARED) for o in sorted(offices) if obj.id in snapshot.network.shared_with(o, typ)
+    ]
+    recipient = recipient_of(obj)
+    if recipient is not None and recipient in offices:
+        per_object.append((recipient, RECIPIENT))
+    for office, relation in per_object:
+        request = (subject, domain_of(OFFICE, office), relation, typ, oid, tgt, action)
+        paths.append(
+            PathExplanation(
+                office_id=office,
+                relation=relation,
+                explanation=compiled.explain(*request),
+                casbin_allows=bool(enforcer.enforce(*request)),
             )
+        )
     allowed = any(p.explanation.allowed for p in paths)
     parent: list[tuple[Any, AccessExplanation]] = []
     declared = parent_of(type(obj))

@@ -17,6 +17,7 @@ from typing import Any, TypeVar
 from sqlalchemy import ColumnElement, Select, and_, false, not_, or_, select, true
 
 from inspectnet.authz.actor import Actor
+from inspectnet.authz.compiled import Grant
 from inspectnet.authz.models import Share
 from inspectnet.authz.resources import (
     NO_TARGET,
@@ -29,10 +30,12 @@ from inspectnet.authz.resources import (
 )
 from inspectnet.authz.sources import (
     OFFICE,
+    RECIPIENT,
     SCOPES,
     SHARED,
     Relations,
     domain_of,
+    recipient_column_name,
     scope_column_name,
 )
 from inspectnet.ids import is_valid_pk
@@ -86,6 +89,7 @@ def _build_filter(actor: Actor, model: type[Any], action: str) -> ColumnElement[
         if column_name is not None:
             clauses.extend(_scope_clauses(actor, model, action, scope, getattr(model, column_name)))
     clauses.extend(_shared_clauses(actor, model, action))
+    clauses.extend(_recipient_clauses(actor, model, action))
     allowed = or_(*clauses) if clauses else false()
     owner = owner_column(model)
     if owner is None:
@@ -148,24 +152,47 @@ def _shared_clauses(actor: Actor, model: type[Any], action: str) -> list[ColumnE
         grant = actor.policy.grant(actor.subject, domain_of(OFFICE, root), SHARED, typ, action)
         if grant.is_empty:
             continue
-        parts = [_shared_in(model.id, root, typ, ids)]
-        tgt_col = target_column(model)
-        if not grant.all_objects:
-            parts.append(
-                _names(
-                    model.id, tgt_col, grant.allowed_oids, grant.allowed_tgts, grant.allowed_pairs
-                )
-            )
-        if grant.has_denials:
-            parts.append(
-                not_(
-                    _names(
-                        model.id, tgt_col, grant.denied_oids, grant.denied_tgts, grant.denied_pairs
-                    )
-                )
-            )
-        clauses.append(and_(*parts))
+        clauses.append(and_(_shared_in(model.id, root, typ, ids), _granted(model, grant)))
     return clauses
+
+
+def _recipient_clauses(actor: Actor, model: type[Any], action: str) -> list[ColumnElement[bool]]:
+    """The rows addressed to an office of the actor's, as the relation ``recipient`` allows."""
+    column_name = recipient_column_name(model)
+    if column_name is None:
+        return []
+    column = getattr(model, column_name)
+    typ = type_of(model)
+    plain: list[int] = []
+    clauses: list[ColumnElement[bool]] = []
+    for root in sorted(actor.roots(OFFICE)):
+        grant = actor.policy.grant(actor.subject, domain_of(OFFICE, root), RECIPIENT, typ, action)
+        if grant.is_empty:
+            continue
+        if grant.all_objects and not grant.has_denials:
+            plain.append(root)
+            continue
+        clauses.append(and_(column == root, _granted(model, grant)))
+    if plain:
+        clauses.insert(0, column.in_(plain))
+    return clauses
+
+
+def _granted(model: type[Any], grant: Grant) -> ColumnElement[bool]:
+    """The rows a grant names (all, or its allowed names) less the ones it denies."""
+    tgt_col = target_column(model)
+    parts: list[ColumnElement[bool]] = []
+    if not grant.all_objects:
+        parts.append(
+            _names(model.id, tgt_col, grant.allowed_oids, grant.allowed_tgts, grant.allowed_pairs)
+        )
+    if grant.has_denials:
+        parts.append(
+            not_(
+                _names(model.id, tgt_col, grant.denied_oids, grant.denied_tgts, grant.denied_pairs)
+            )
+        )
+    return and_(true(), *parts)
 
 
 def _shared_in(id_col: Any, office: int, typ: str, ids: frozenset[int]) -> ColumnElement[bool]:

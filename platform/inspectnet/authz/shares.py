@@ -69,3 +69,18 @@ async def share_object(
         )
     await policy_changed(session, actor)
     return share
+
+
+async def end_share(session: AsyncSession, actor: Actor, *, share: Share, obj: Any) -> None:
+    """End one share of ``obj`` (already read through the door): the receiving office reads it
+    no more from the next policy snapshot on. Whoever may share the object may end its shares."""
+    await require(session, actor, "share", obj)
+    detail = {"object": global_id_of(obj), "to_office": share.office_id, "reason": share.reason}
+    share_id, receiver = global_id_of(share), share.office_id
+    await session.delete(share)
+    await session.flush()
+    for office in (office_of(obj), receiver):  # each end's auditor sees it, as at the start
+        await record(
+            session, actor, "share.end", office_id=office, object_id=share_id, detail=detail
+        )
+    await policy_changed(session, actor)

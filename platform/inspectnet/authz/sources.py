@@ -37,6 +37,11 @@ SELF = "self"
 # The relation of an object to an office it was shared with (移交, authz/shares.py): per
 # object, not per office, so it is weighed beside the scopes' relations.
 SHARED = "shared"
+# The relation of an object to the office it is addressed to (a filing to its superior): the
+# model names that office's column in ``__authz_recipient_column__``. Per object like ``shared``:
+# an office two levels up stands ``subordinate`` to the filer but is no recipient, so it reads
+# only what was addressed to it.
+RECIPIENT = "recipient"
 
 # Which model attribute names a scope's column, and its default when the model says nothing.
 _SCOPE_COLUMNS: dict[str, tuple[str, str | None]] = {
@@ -58,6 +63,18 @@ def scope_column_name(model: type[Any], scope: str) -> str | None:
         return None
     attribute, default = _SCOPE_COLUMNS[scope]
     return getattr(model, attribute, default)
+
+
+def recipient_column_name(model: type[Any]) -> str | None:
+    """The model's column naming the office its objects are addressed to (None: not addressed)."""
+    return getattr(model, "__authz_recipient_column__", None)
+
+
+def recipient_of(obj: Any) -> int | None:
+    """The office ``obj`` is addressed to, or None."""
+    name = recipient_column_name(type(obj))
+    value = None if name is None else getattr(obj, name, None)
+    return None if value is None else int(value)
 
 
 def domain_of(scope: str, root: int) -> str:

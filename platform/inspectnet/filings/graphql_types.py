@@ -10,6 +10,7 @@ from strawberry.scalars import JSON
 
 from inspectnet import clock
 from inspectnet.filings import repository, service
+from inspectnet.filings.deciders import decide_action
 from inspectnet.filings.graphql_enums import (
     ColourEnum,
     DecisionEnum,
@@ -18,7 +19,6 @@ from inspectnet.filings.graphql_enums import (
 )
 from inspectnet.filings.graphql_lists import FilingDecisionFilter, FilingDecisionOrder
 from inspectnet.filings.models import Filing, FilingDecision
-from inspectnet.filings.service import decide_action
 from inspectnet.graphql.can import Ability, viewer_can_field
 from inspectnet.graphql.context import Info
 from inspectnet.graphql.fields import connection_field
@@ -66,7 +66,7 @@ FILING_CAN = (
     Ability(
         "decide",
         "May decide it (可审批/备案)",
-        lambda filing: decide_action(filing.recipient),
+        decide_action,
         in_office=(FilingDecision, lambda filing: filing.to_office_id),
     ),
     Ability("override_deadline", "May override its deadline (可调整期限)", "override_deadline"),

@@ -42,6 +42,8 @@ class Filing(Base, OfficeScoped, Timestamped, Versioned, Created):
         Index("ix_filings_inbox", "to_office_id", "state", "id"),
     )
     __authz_type__ = "filing"
+    # The superior reads what was filed to it, never what its subordinates received in turn.
+    __authz_recipient_column__ = "to_office_id"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     to_office_id: Mapped[int] = mapped_column(

@@ -12,10 +12,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from inspectnet import clock, validation
 from inspectnet.audit.service import record
 from inspectnet.authz.actor import Actor
-from inspectnet.authz.checks import get_readable, require, require_in
+from inspectnet.authz.checks import get_readable, require
 from inspectnet.concurrency import transition
 from inspectnet.errors import Conflict, NotFound, RuleViolation, ValidationFailed
 from inspectnet.filings import export, notices, repository
+from inspectnet.filings.deciders import decide_action, require_decider
 from inspectnet.filings.models import Decision, Filing, FilingDecision, FilingState, InboxStatus
 from inspectnet.filings.rollups import rollup as rollup_of
 from inspectnet.ids import global_id, global_id_of
@@ -75,11 +76,6 @@ async def inbox_counts(
     """Counts per status of an office's inbox (aggregates only, never rows)."""
     office = await get_readable(session, actor, Office, office_id)
     return await repository.inbox_counts(session, actor, office.id, filters, clock.today_in_china())
-
-
-def decide_action(recipient: str) -> str:
-    """The action a decision needs in the recipient office: only the named body's role holds it."""
-    return f"decide_{recipient}"
 
 
 def _duty(ruleset_id: str, rule_id: str) -> FilingDutyRule:
@@ -152,7 +148,7 @@ async def file_plan(session: AsyncSession, actor: Actor, *, plan_id: int, rule_i
         object_id=global_id_of(filing),
         detail={"rule": duty.id, "number": filing.number, "to": superior},
     )
-    await notices.submitted(session, actor, filing, decide_action(filing.recipient))
+    await notices.submitted(session, actor, filing, decide_action(filing))
     return filing
 
 
@@ -166,9 +162,7 @@ async def decide(
 ) -> FilingDecision:
     """Decide one version as the body the filer's ruleset names (one decision stands)."""
     filing = await get_readable(session, actor, Filing, filing_id)
-    await require_in(
-        session, actor, decide_action(filing.recipient), FilingDecision, filing.to_office_id
-    )
+    await require_decider(session, actor, filing)
     if decision not in DECISIONS[filing.mode]:
         raise ValidationFailed(
             "此报送方式不能作此处理", code="DECISION_NOT_FOR_MODE", field="decision"
@@ -392,5 +386,5 @@ async def file_report(session: AsyncSession, actor: Actor, *, filing_id: int, bo
         object_id=global_id("Filing", filing_id),
     )
     filed = await get_readable(session, actor, Filing, filing_id)
-    await notices.submitted(session, actor, filed, decide_action(filed.recipient))
+    await notices.submitted(session, actor, filed, decide_action(filed))
     return filed

@@ -39,6 +39,8 @@ NotificationKindEnum = labelled_enum(
     {
         NotificationKind.NOTICE: "机构通知",
         NotificationKind.BREAK_GLASS: "紧急授权",
+        NotificationKind.SHARE_RECEIVED: "收到移交",
+        NotificationKind.SHARE_ENDED: "移交已终止",
         NotificationKind.FILING_SUBMITTED: "收到报送",
         NotificationKind.FILING_DECIDED: "报送已批准或备案",
         NotificationKind.FILING_RETURNED: "报送被退回",

@@ -17,6 +17,8 @@ class NotificationKind(enum.StrEnum):
 
     NOTICE = "notice"  # an office admin's notice to accounts of its office (机构通知)
     BREAK_GLASS = "break_glass"  # someone took an emergency grant in the office (紧急授权)
+    SHARE_RECEIVED = "share_received"  # an object was transferred to the office (收到移交)
+    SHARE_ENDED = "share_ended"  # a transfer to the office was ended (移交已终止)
     # filings (报备 / 报批): to the deciders, then back to the filer
     FILING_SUBMITTED = "filing_submitted"  # a filing reached the office (收到报送)
     FILING_DECIDED = "filing_decided"  # approved or acknowledged (已批准、已备案)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
@@ -13,6 +13,7 @@ from inspectnet.graphql.context import Info
 from inspectnet.graphql.errors import UserError
 from inspectnet.graphql.fields import connection_field
 from inspectnet.graphql.labels import labelled_enum
+from inspectnet.graphql.links import linked
 from inspectnet.graphql.lists import DateTimeRange, created_in, each, list_args, order_input
 from inspectnet.graphql.mutations import run_mutation
 from inspectnet.graphql.nodes import register_node
@@ -26,6 +27,7 @@ from inspectnet.targets.loaders import target_by_id
 from inspectnet.validation import described
 
 if TYPE_CHECKING:
+    from inspectnet.accounts.graphql import UserAccountType
     from inspectnet.targets.graphql import TargetFilter, TargetOrder, TargetType
 
 PlanKindEnum = labelled_enum(
@@ -110,7 +112,14 @@ class PlanType(Node, Stamped):
     starts_on: date = strawberry.field(description="Start of the period (起始日期)")
     ends_on: date = strawberry.field(description="End of the period (终止日期)")
     version: int = strawberry.field(description="Version of the working copy (版本)")
+    approved: bool = strawberry.field(
+        description="This version is approved by the body the ruleset names (已审定)"
+    )
+    approved_at: datetime | None = strawberry.field(
+        description="When a version was last approved (审定时间)"
+    )
     pk: strawberry.Private[int]
+    approved_by_pk: strawberry.Private[int | None]
 
     @classmethod
     def from_row(cls, row: Plan) -> PlanType:
@@ -123,7 +132,16 @@ class PlanType(Node, Stamped):
             starts_on=row.starts_on,
             ends_on=row.ends_on,
             version=row.version,
+            approved=row.is_approved,
+            approved_at=row.approved_at,
+            approved_by_pk=row.approved_by,
         )
+
+    @strawberry.field(description="Who last approved it, null if none or hidden (审定人)")
+    async def approved_by(
+        self, info: Info
+    ) -> Annotated[UserAccountType, strawberry.lazy("inspectnet.accounts.graphql")] | None:
+        return await linked(info, "UserAccount", self.approved_by_pk)
 
     items = connection_field(
         repository.items_of,
@@ -168,6 +186,12 @@ class SetPlanItemInput:
     )
 
 
+@strawberry.input(description="Approve a plan's working copy (审定计划)")
+class ApprovePlanInput:
+    plan_id: strawberry.ID = strawberry.field(description="The plan (计划)")
+    version: int = strawberry.field(description="The version reviewed (版本)")
+
+
 @strawberry.type
 class PlanningMutation:
     @strawberry.mutation(description="Draft a plan (新建计划)")
@@ -207,6 +231,21 @@ class PlanningMutation:
             return await service.get_plan(ctx.session, ctx.actor, plan_id=plan_id)
 
         plan, errors = await run_mutation(info, "plan.item.set", call)
+        return PlanPayload(plan=plan and PlanType.from_row(plan), user_errors=errors)
+
+    @strawberry.mutation(description="Approve a plan as the body the ruleset names (审定计划)")
+    async def approve_plan(self, info: Info, input: ApprovePlanInput) -> PlanPayload:
+        ctx = info.context
+
+        async def call() -> Plan:
+            return await service.approve_plan(
+                ctx.session,
+                ctx.actor,
+                plan_id=expect_global_id(input.plan_id, "Plan", field="planId"),
+                version=input.version,
+            )
+
+        plan, errors = await run_mutation(info, "plan.approve", call)
         return PlanPayload(plan=plan and PlanType.from_row(plan), user_errors=errors)
 
 

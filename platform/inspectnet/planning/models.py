@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import enum
-from datetime import date
+from datetime import date, datetime
 
-from sqlalchemy import Date, Enum, ForeignKey, String, UniqueConstraint
+from sqlalchemy import Date, Enum, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from inspectnet.concurrency import Versioned
-from inspectnet.db import Base, Created, OfficeScoped, Timestamped
+from inspectnet.db import Base, Created, OfficeScoped, Timestamped, UTCDateTime
 from inspectnet.validation import CODE, NAME, text_kind
 
 
@@ -38,6 +38,17 @@ class Plan(Base, OfficeScoped, Timestamped, Versioned, Created):
     parent_id: Mapped[int | None] = mapped_column(
         ForeignKey("plans.id", ondelete="RESTRICT"), index=True
     )
+    # The working copy's version the body its ruleset names approved (plan_approval rule): any
+    # later edit moves ``version``, so the approval stands only while the two are equal.
+    approved_version: Mapped[int | None] = mapped_column(Integer, default=None)
+    approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
+    approved_by: Mapped[int | None] = mapped_column(
+        ForeignKey("user_accounts.id", ondelete="SET NULL"), default=None
+    )
+
+    @property
+    def is_approved(self) -> bool:
+        return self.approved_version is not None and self.approved_version == self.version
 
 
 class PlanItem(Base, OfficeScoped, Timestamped, Created):

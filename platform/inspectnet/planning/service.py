@@ -8,18 +8,18 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.attributes import flag_modified
 
-from inspectnet import validation
+from inspectnet import clock, validation
 from inspectnet.audit.service import record
 from inspectnet.authz.actor import Actor
-from inspectnet.authz.checks import get_readable, require, require_in
+from inspectnet.authz.checks import get_readable, require, require_body, require_in
 from inspectnet.concurrency import expect_version
-from inspectnet.errors import NotFound, ValidationFailed
+from inspectnet.errors import Conflict, NotFound, ValidationFailed
 from inspectnet.ids import global_id_of
 from inspectnet.network.models import Office
 from inspectnet.paging import Children
 from inspectnet.planning import repository
 from inspectnet.planning.models import Plan, PlanItem, PlanKind
-from inspectnet.rules.format import InspectionModeRule
+from inspectnet.rules.format import InspectionModeRule, PlanApprovalRule
 from inspectnet.rules.registry import get_ruleset
 from inspectnet.targets.models import Target
 
@@ -153,3 +153,43 @@ def coverage_gaps(
 async def direct_subordinates(session: AsyncSession, office_id: int) -> list[int]:
     """The offices one link below on the leadership line."""
     return await repository.direct_subordinates(session, office_id)
+
+
+async def approve_plan(
+    session: AsyncSession, actor: Actor, *, plan_id: int, version: int | None
+) -> Plan:
+    """Approve the working copy as the body the office's ruleset names (nmg-2016 §6(3),
+    qh-zrzyt §6(2)): only that body's seats may; ``version`` is the copy the body reviewed."""
+    plan = await get_readable(session, actor, Plan, plan_id)
+    office = await get_readable(session, actor, Office, plan.office_id)
+    rule = next(
+        (
+            r
+            for r in get_ruleset(office.ruleset_id).of_type(PlanApprovalRule)
+            if plan.kind.value in r.params.plan_kinds
+        ),
+        None,
+    )
+    if rule is None:
+        raise ValidationFailed(
+            "本机构适用的规定未规定此类计划的审定机构", code="NO_PLAN_APPROVER", field="planId"
+        )
+    await require_body(
+        session, actor, rule.params.decided_by.value, plan.office_id, "approve", Plan
+    )
+    expect_version(plan, version)
+    if plan.is_approved:
+        raise Conflict("此版本计划已审定", code="ALREADY_APPROVED", field="planId")
+    # The UPDATE below moves the version by one (Versioned): the approval names that version.
+    plan.approved_version = plan.version + 1
+    plan.approved_at, plan.approved_by = clock.now(), actor.user_id
+    await session.flush()
+    await record(
+        session,
+        actor,
+        "plan.approve",
+        office_id=plan.office_id,
+        object_id=global_id_of(plan),
+        detail={"version": plan.version, "rule": rule.id, "article": rule.article},
+    )
+    return plan

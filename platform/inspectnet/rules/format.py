@@ -39,6 +39,7 @@ from inspectnet.rules.params import (
     DisclosurePointParams,
     FilingDutyParams,
     ModeParams,
+    PlanApprovalParams,
     RecusalGroundParams,
     ReportKindParams,
     TeamRoleParams,
@@ -85,6 +86,8 @@ __all__ = [
     "FilingSubject",
     "InspectionModeRule",
     "ModeParams",
+    "PlanApprovalParams",
+    "PlanApprovalRule",
     "PoolKind",
     "ProblemCategoryRule",
     "Receiver",
@@ -205,6 +208,11 @@ class TransferRouteRule(RuleBase):
     params: TransferRouteParams
 
 
+class PlanApprovalRule(RuleBase):
+    kind: Literal["plan_approval"]
+    params: PlanApprovalParams
+
+
 class RecusalGroundRule(RuleBase):
     kind: Literal["recusal_ground"]
     params: RecusalGroundParams
@@ -225,7 +233,8 @@ Rule = Annotated[
     | FilingDutyRule
     | TransferRouteRule
     | RecusalGroundRule
-    | DisclosurePointRule,
+    | DisclosurePointRule
+    | PlanApprovalRule,
     Field(discriminator="kind"),
 ]
 

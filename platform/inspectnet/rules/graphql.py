@@ -40,6 +40,7 @@ RULE_KIND_LABELS = {
     RuleKind.TEAM_SIZE: "巡视巡察组人数",
     RuleKind.FILING_DUTY: "报备报批事项",
     RuleKind.TRANSFER_ROUTE: "移交渠道",
+    RuleKind.PLAN_APPROVAL: "计划审定",
     RuleKind.RECUSAL_GROUND: "回避情形",
     RuleKind.DISCLOSURE_POINT: "公开事项",
 }

@@ -191,6 +191,9 @@ class FilingDutyParams:
     filer_kinds: list[str] = strawberry.field(
         description="Office kinds the duty binds; empty: every office of the ruleset (报送机构类别)"
     )
+    decided_by: fmt.DecisionBody | None = strawberry.field(
+        description="The body of the office filed to that approves; null: for record (审批机构)"
+    )
 
 
 @strawberry.type(description="Parameters of a transfer route (移交渠道参数)")
@@ -200,6 +203,14 @@ class TransferRouteParams:
     matters_zh: str | None = strawberry.field(description="What goes this way (移交事项)")
     decided_by: fmt.DecisionBody = strawberry.field(description="Who decides it (决定机构)")
     during_inspection: bool = strawberry.field(description="A transfer while on site (巡中移交)")
+
+
+@strawberry.type(description="Parameters of who approves an office's plans (计划审定参数)")
+class PlanApprovalParams:
+    plan_kinds: list[str] = strawberry.field(
+        description="Plan kinds: term, annual, round (计划类别)"
+    )
+    decided_by: fmt.DecisionBody = strawberry.field(description="Who approves them (审定机构)")
 
 
 @strawberry.type(description="Parameters of a ground of recusal (回避情形参数)")
@@ -223,7 +234,8 @@ RuleParams = Annotated[
     | FilingDutyParams
     | TransferRouteParams
     | RecusalGroundParams
-    | DisclosurePointParams,
+    | DisclosurePointParams
+    | PlanApprovalParams,
     strawberry.union("RuleParams", description="Typed parameters of a rule's kind (规则参数)"),
 ]
 
@@ -238,6 +250,7 @@ _TYPES: dict[type, type] = {
     fmt.TransferRouteParams: TransferRouteParams,
     fmt.RecusalGroundParams: RecusalGroundParams,
     fmt.DisclosurePointParams: DisclosurePointParams,
+    fmt.PlanApprovalParams: PlanApprovalParams,
 }
 
 

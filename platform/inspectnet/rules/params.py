@@ -5,6 +5,8 @@ Unknown fields are refused: a misspelt parameter must not silently fall back to 
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from inspectnet.rules.calendar import PeriodUnit
@@ -118,6 +120,21 @@ class FilingDutyParams(_Model):
     filer_kinds: tuple[str, ...] = Field(
         default=(), description="office kinds the duty binds (none: every office of the ruleset)"
     )
+    decided_by: DecisionBody | None = Field(
+        default=None,
+        description="the body of the office filed to that approves (none: for record, its "
+        "office acknowledges)",
+    )
+
+    @model_validator(mode="after")
+    def _approval_names_its_body(self) -> FilingDutyParams:
+        # "the body the ruleset names decides": an approval without a named body would leave
+        # the decision to whoever administers the office filed to.
+        if (self.mode is FilingMode.APPROVAL) != (self.decided_by is not None):
+            raise ValueError(
+                "an approval names the body that decides it (decided_by); a record none"
+            )
+        return self
 
 
 class TransferRouteParams(_Model):
@@ -126,6 +143,12 @@ class TransferRouteParams(_Model):
     matters_zh: str | None = Field(default=None, description="what goes this way")
     decided_by: DecisionBody
     during_inspection: bool = Field(default=False, description="a transfer while still on site")
+
+
+class PlanApprovalParams(_Model):
+    # The plan kinds of planning.models.PlanKind (rules import no domain).
+    plan_kinds: tuple[Literal["term", "annual", "round"], ...] = Field(min_length=1)
+    decided_by: DecisionBody = Field(description="the body of the office that approves its plans")
 
 
 class RecusalGroundParams(_Model):

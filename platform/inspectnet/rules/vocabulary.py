@@ -31,6 +31,7 @@ class RuleKind(StrEnum):
     TRANSFER_ROUTE = "transfer_route"
     RECUSAL_GROUND = "recusal_ground"
     DISCLOSURE_POINT = "disclosure_point"
+    PLAN_APPROVAL = "plan_approval"
 
 
 ID_PREFIX: dict[RuleKind, str] = {
@@ -44,6 +45,7 @@ ID_PREFIX: dict[RuleKind, str] = {
     RuleKind.TRANSFER_ROUTE: "transfer.",
     RuleKind.RECUSAL_GROUND: "recusal.",
     RuleKind.DISCLOSURE_POINT: "disclosure.",
+    RuleKind.PLAN_APPROVAL: "plan.",
 }
 
 
