@@ -41,6 +41,8 @@ async def _arrange(api: Api, db: Database) -> dict[str, Any]:
             "province": global_id("Office", line.province.id),
             "target": global_id("Target", line.target.id),
             "target_name": line.target.name,
+            "dnr_code": line.dnr.code,
+            "province_code": line.province.code,
         }
     await api.reload_policy()
     users = {"dnr_admin": line.dnr_admin.username, "province_admin": line.province_admin.username}
