@@ -8,20 +8,41 @@ from typing import Any
 
 import httpx
 
+from inspectnet import domains
+from inspectnet.accounts.models import Role
 from inspectnet.app import create_app
+from inspectnet.authz.actor import Actor
 from inspectnet.db import Database
+from inspectnet.network.models import Office
 from inspectnet.settings import Settings
 from tests.conftest import Api
+from tests.factories import make_office, make_user
 from tests.keys import keyring_restored, production_keys_dir
 from tests.sqlcount import Statements, count_statements
 
+# Who the requests sign in as: the admin and a member of an office each test makes (sign_up).
+ADMIN, MEMBER = "http_admin", "http_member"
 COST_KEYS = {"requestedQueryCost", "actualQueryCost", "throttleStatus"}
 PREFLIGHT = {"graphql-require-preflight": "1"}
 
 
+async def sign_up(db: Database, settings: Settings) -> Office:
+    """An office of the test's own with its ``ADMIN`` and ``MEMBER``, committed."""
+    async with db.transaction() as session:
+        store = domains.policy_store(settings.policy_dir)
+        await store.reload(session)
+        actor = Actor.system(store.compiled, name="test")
+        office = await make_office(session, actor)
+        await make_user(session, actor, office, Role.OFFICE_ADMIN, ADMIN)
+        await make_user(session, actor, office, Role.OFFICE_MEMBER, MEMBER)
+    return office
+
+
 @asynccontextmanager
 async def serve(db: Database, settings: Settings, **overrides: Any) -> AsyncIterator[Api]:
-    """The real app on ``db`` with some settings changed (e.g. ``development=False``)."""
+    """The real app on ``db`` with some settings changed (e.g. ``development=False``), and
+    ``ADMIN`` and ``MEMBER`` of an office of its own to sign in as."""
+    await sign_up(db, settings)
     changed = settings.model_copy(update=overrides)
     if not changed.development and "keys_dir" not in overrides:
         # Production refuses the development keyring (and its secrets mounted as files).
@@ -42,7 +63,7 @@ def sql(api: Api) -> Iterator[Statements]:
         yield seen
 
 
-def auth(api: Api, user: str = "baotou_admin", **headers: str) -> dict[str, str]:
+def auth(api: Api, user: str = ADMIN, **headers: str) -> dict[str, str]:
     return {"authorization": f"Bearer {api.token(user)}", **headers}
 
 
@@ -50,7 +71,7 @@ async def post(
     api: Api,
     body: Any,
     *,
-    user: str | None = "baotou_admin",
+    user: str | None = ADMIN,
     accept: str | None = "application/json",
     **headers: str,
 ) -> httpx.Response:
