@@ -23,7 +23,8 @@ PG = "postgresql+asyncpg://postgres@127.0.0.1:5432"
 
 @dataclass
 class LiveDatabase:
-    """A migrated database holding the demo network, committed for real."""
+    """A migrated database (holding the demo network, or empty for the test to fill through
+    the factories' ``build_in``), committed for real."""
 
     name: str
     url: str
@@ -62,6 +63,18 @@ async def live_pg() -> AsyncIterator[LiveDatabase]:
     settings = make_settings(f"{PG}/{name}")
     try:
         await migrate_and_load_demo(settings)
+        yield LiveDatabase(name, settings.database_url, settings)
+    finally:
+        await drop_pg_database(name)
+
+
+@pytest.fixture
+async def migrated_pg() -> AsyncIterator[LiveDatabase]:
+    """A PostgreSQL database at head with nothing in it: the test builds what it needs."""
+    name = await new_pg_database()
+    settings = make_settings(f"{PG}/{name}")
+    try:
+        _in_thread(migrate.upgrade, settings)
         yield LiveDatabase(name, settings.database_url, settings)
     finally:
         await drop_pg_database(name)
