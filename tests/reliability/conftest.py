@@ -92,3 +92,12 @@ async def live_sqlite(tmp_path: Path) -> LiveDatabase:
 def frozen() -> Iterator[None]:
     with clock.frozen(FROZEN_AT):
         yield
+
+
+@pytest.fixture
+def migrated_sqlite(tmp_path: Path) -> LiveDatabase:
+    """A SQLite database at head with nothing in it: the test builds what it needs."""
+    url = f"sqlite+aiosqlite:///{tmp_path / 'live.db'}"
+    settings = make_settings(url)
+    _in_thread(migrate.upgrade, settings)
+    return LiveDatabase(str(tmp_path / "live.db"), url, settings)
