@@ -172,12 +172,12 @@ async def test_the_region_inbox_shows_overdue_red_and_its_counts_agree_with_its_
         ("MET_LATE", None),
     }
     # Filtered by one league and by status: counts and rows still agree
-    baotou = leagues[1]
-    narrowed = {"fromOfficeId": global_id("Office", baotou.id), "status": "OVERDUE"} | RECENT
+    league = leagues[1]
+    narrowed = {"fromOfficeId": global_id("Office", league.id), "status": "OVERDUE"} | RECENT
     result = await api.gql(INBOX, {"id": rid, "first": 100, "filter": narrowed}, user=admin)
     node = result["data"]["node"]
     rows = node["inbox"]["nodes"]
-    assert {r["office"]["id"] for r in rows} == {global_id("Office", baotou.id)}
+    assert {r["office"]["id"] for r in rows} == {global_id("Office", league.id)}
     assert {r["status"] for r in rows} == {"OVERDUE"}
     assert {r["toOffice"]["code"] for r in rows} == {region.code}
     assert {c["status"]: c["count"] for c in node["inboxCounts"]}["OVERDUE"] == len(rows) == 1
@@ -189,19 +189,19 @@ async def test_a_league_sees_neither_the_region_inbox_nor_another_leagues_filing
     net = await _leagues(api, db)
     region, leagues, mine = net.region, net.leagues, net.league_admin
     await _fill(db, region, leagues, 24)
-    chifeng = leagues[3]
+    other_league = leagues[3]
     made = """query($id: ID!) { node(id: $id) { ... on Office {
       filingsMade(first: 50) { totalCount } } } }"""
     own = await api.gql(made, {"id": global_id("Office", leagues[0].id)}, user=mine)
     assert own["data"]["node"]["filingsMade"]["totalCount"] == 2  # the two made here
-    other = await api.gql(made, {"id": global_id("Office", chifeng.id)}, user=mine)
+    other = await api.gql(made, {"id": global_id("Office", other_league.id)}, user=mine)
     assert other["data"]["node"] is None or other["data"]["node"]["filingsMade"]["totalCount"] == 0
     inbox = await api.gql(INBOX, {"id": global_id("Office", region.id), "first": 10}, user=mine)
     node = inbox["data"]["node"]
     # Through the region's inbox a league sees its own filings and no other league's
-    baotou = global_id("Office", leagues[0].id)
+    league = global_id("Office", leagues[0].id)
     assert node["inbox"]["totalCount"] == 2
-    assert {n["office"]["id"] for n in node["inbox"]["nodes"]} == {baotou}
+    assert {n["office"]["id"] for n in node["inbox"]["nodes"]} == {league}
     assert sum(c["count"] for c in node["inboxCounts"]) == 2
 
 

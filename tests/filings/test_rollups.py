@@ -41,12 +41,12 @@ async def _league(api: Api, system: Any) -> tuple[StaffedRegion, str, str, str]:
     return net, league, region, sibling.username
 
 
-async def _baotou_plan(api: Api, baotou: str, admin: str) -> tuple[str, list[dict[str, Any]]]:
+async def _league_plan(api: Api, league: str, admin: str) -> tuple[str, list[dict[str, Any]]]:
     created = await api.gql(
         PLAN,
         {
             "input": {
-                "officeId": baotou,
+                "officeId": league,
                 "kind": "ANNUAL",
                 "title": "2027年度巡察工作计划",
                 "startsOn": "2027-01-01",
@@ -56,7 +56,7 @@ async def _baotou_plan(api: Api, baotou: str, admin: str) -> tuple[str, list[dic
         user=admin,
     )
     plan = created["data"]["createPlan"]["plan"]["id"]
-    targets = (await api.gql(TARGETS, {"id": baotou}, user=admin))["data"]["node"]["targets"][
+    targets = (await api.gql(TARGETS, {"id": league}, user=admin))["data"]["node"]["targets"][
         "nodes"
     ]
     item = {
@@ -71,7 +71,7 @@ async def _baotou_plan(api: Api, baotou: str, admin: str) -> tuple[str, list[dic
 
 
 async def test_the_region_counts_a_leagues_plans_and_cannot_open_one(api: Api, system: Any) -> None:
-    net, baotou, region, sibling_admin = await _league(api, system)
+    net, league, region, sibling_admin = await _league(api, system)
 
     async def counted() -> dict[str, dict[str, int]]:
         rollups = (await api.gql(ROLLUPS, {"id": region}, user=net.top_admin))["data"]["node"][
@@ -79,9 +79,9 @@ async def test_the_region_counts_a_leagues_plans_and_cannot_open_one(api: Api, s
         ]
         return {r["office"]["id"]: {s["key"]: s["value"] for s in r["statistics"]} for r in rollups}
 
-    assert baotou not in await counted()  # nothing to count yet
-    plan, _ = await _baotou_plan(api, baotou, net.staff.admin)
-    assert (await counted())[baotou] == {
+    assert league not in await counted()  # nothing to count yet
+    plan, _ = await _league_plan(api, league, net.staff.admin)
+    assert (await counted())[league] == {
         "plans": 1,
         "plans_filed": 0,
         "plans_approved": 0,
@@ -89,18 +89,18 @@ async def test_the_region_counts_a_leagues_plans_and_cannot_open_one(api: Api, s
     }
     # ... and not one row behind the count opens for the region
     assert (await api.gql(NODE, {"id": plan}, user=net.top_admin))["data"]["node"] is None
-    plans = await api.gql(PLANS, {"id": baotou}, user=net.top_admin)
+    plans = await api.gql(PLANS, {"id": league}, user=net.top_admin)
     assert plans["data"]["node"]["plans"]["totalCount"] == 0
     # A sibling league counts nothing of Baotou's
-    chifeng = global_id("Office", net.sibling.id)
-    sibling = await api.gql(ROLLUPS, {"id": chifeng}, user=sibling_admin)
+    sibling_id = global_id("Office", net.sibling.id)
+    sibling = await api.gql(ROLLUPS, {"id": sibling_id}, user=sibling_admin)
     assert sibling["data"]["node"]["rollups"] == []
 
 
 async def test_coverage_lists_the_targets_no_plan_of_the_term_covers(api: Api, system: Any) -> None:
-    net, baotou, _, _ = await _league(api, system)
-    _, targets = await _baotou_plan(api, baotou, net.staff.admin)
-    found = (await api.gql(GAPS, {"id": baotou}, user=net.staff.admin))["data"]["node"][
+    net, league, _, _ = await _league(api, system)
+    _, targets = await _league_plan(api, league, net.staff.admin)
+    found = (await api.gql(GAPS, {"id": league}, user=net.staff.admin))["data"]["node"][
         "coverageGaps"
     ]
     gaps = found["nodes"]

@@ -41,9 +41,9 @@ async def test_the_office_filed_to_sets_a_yellow_threshold_per_duty(
 ) -> None:
     session, root = system
     made = await make_region(session, root, subordinates=1)
-    region, baotou = made.top, made.subordinates[0]  # a region and one league's liaison body
+    region, liaison = made.top, made.subordinates[0]  # a region and one league's liaison body
     await duties.sweep(session, root, today=SWEPT)
-    item = await _due(session, baotou.id)
+    item = await _due(session, liaison.id)
     due_on = item.due_on
     assert due_on is not None
     # by default yellow starts DEFAULT_YELLOW_DAYS before the deadline
@@ -70,7 +70,7 @@ async def test_the_office_filed_to_sets_a_yellow_threshold_per_duty(
     nxt = (
         await session.execute(
             select(Filing).where(
-                Filing.office_id == baotou.id, Filing.title.like("%2027年第1季度%")
+                Filing.office_id == liaison.id, Filing.title.like("%2027年第1季度%")
             )
         )
     ).scalar_one()
@@ -82,8 +82,8 @@ async def test_a_subordinate_cannot_set_its_superiors_threshold_nor_a_bad_one(
 ) -> None:
     session, root = system
     made = await make_region(session, root, subordinates=1)
-    region, baotou = made.top, made.subordinates[0]  # a region and one league's liaison body
-    league = await actor_of(session, policy, await make_user(session, root, baotou))
+    region, liaison = made.top, made.subordinates[0]  # a region and one league's liaison body
+    league = await actor_of(session, policy, await make_user(session, root, liaison))
     admin = await actor_of(session, policy, await make_user(session, root, region))
     before = await session.scalar(select(func.count()).select_from(FilingWarningSetting))
     with pytest.raises(DomainError) as refused:

@@ -82,7 +82,7 @@ async def test_a_backup_taken_during_writes_restores_to_a_verified_database(
     stop, running = asyncio.Event(), asyncio.Event()
 
     async with live_client(live.settings) as api:
-        baotou = await api.office_gid("nmg.baotou")
+        baotou = await api.office_gid("nmg.baotou", user="baotou_admin")
 
         async def write() -> None:
             while not stop.is_set():

@@ -100,19 +100,19 @@ async def test_fifty_acceptances_of_one_proposal_give_one_decision(
     # given a guidance link proposed by one league to its sibling (the platform arranges it)
     async def build(session: AsyncSession, actor: Actor) -> tuple[int, str]:
         region = await make_region(session, actor, subordinates=2)
-        baotou, chifeng = region.subordinates
-        admin = await make_user(session, actor, chifeng)
+        proposer, sibling = region.subordinates
+        admin = await make_user(session, actor, sibling)
         proposal = await network.propose_link(
             session,
             actor,
             kind=LinkKind.GUIDANCE,
-            superior_id=baotou.id,
-            subordinate_id=chifeng.id,
-            proposer_id=baotou.id,
+            superior_id=proposer.id,
+            subordinate_id=sibling.id,
+            proposer_id=proposer.id,
         )
         return proposal.id, admin.username
 
-    proposal_pk, chifeng_admin = await build_in(settings, build)
+    proposal_pk, sibling_admin = await build_in(settings, build)
     database = Database(make_engine(settings))
     try:
         links_before = await _count(database, OfficeLink)
@@ -123,7 +123,7 @@ async def test_fifty_acceptances_of_one_proposal_give_one_decision(
     # when the sibling's administrator accepts it 50 times at once
     async with live_client(settings) as api:
         responses = await asyncio.gather(
-            *(api.post(ACCEPT, variables, user=chifeng_admin) for _ in range(CONTENDERS))
+            *(api.post(ACCEPT, variables, user=sibling_admin) for _ in range(CONTENDERS))
         )
 
     # then exactly one acceptance decided it, and the other 49 were told it was closed
@@ -134,7 +134,7 @@ async def test_fifty_acceptances_of_one_proposal_give_one_decision(
     won = [p for p in payloads if not p["userErrors"]]
     lost = [p for p in payloads if p["userErrors"]]
     assert len(won) == 1
-    assert won[0]["proposal"] == {"state": "ACCEPTED", "decidedBy": chifeng_admin}
+    assert won[0]["proposal"] == {"state": "ACCEPTED", "decidedBy": sibling_admin}
     assert [p["userErrors"] for p in lost] == [
         [
             {

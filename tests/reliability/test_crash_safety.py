@@ -54,7 +54,7 @@ async def test_a_connection_killed_mid_mutation_leaves_no_partial_rows_and_answe
     migrated_pg: LiveDatabase,
 ) -> None:
     # given the app on its own database, and createOffice: an office row, then its link rows
-    baotou, code, admin = await _league(migrated_pg.settings)
+    league, code, admin = await _league(migrated_pg.settings)
     before = await row_counts(migrated_pg.settings)
     async with live_client(migrated_pg.settings) as api:
         killed: list[int] = []
@@ -69,7 +69,7 @@ async def test_a_connection_killed_mid_mutation_leaves_no_partial_rows_and_answe
         try:
             # when the request's connection is terminated between its writes
             response = await api.post(
-                CREATE_OFFICE, office_input(baotou, f"{code}.crash"), user=admin
+                CREATE_OFFICE, office_input(league, f"{code}.crash"), user=admin
             )
         finally:
             event.remove(engine, "before_cursor_execute", kill_after_the_office_row)
@@ -84,7 +84,7 @@ async def test_a_connection_killed_mid_mutation_leaves_no_partial_rows_and_answe
         assert await row_counts(migrated_pg.settings) == before
 
         # and the retry, on the same process and pool, succeeds in full
-        again = await api.post(CREATE_OFFICE, office_input(baotou, f"{code}.crash"), user=admin)
+        again = await api.post(CREATE_OFFICE, office_input(league, f"{code}.crash"), user=admin)
         made = again.json()["data"]["createOffice"]
         assert made["userErrors"] == []
         assert made["office"]["superiors"]["nodes"] == [{"code": code}]
@@ -102,7 +102,7 @@ async def test_while_the_database_is_down_the_api_answers_503_and_recovers_by_it
     url = migrated_pg.url.replace("@127.0.0.1:5432/", f"@127.0.0.1:{proxy.port}/")
     settings = migrated_pg.settings.model_copy(update={"database_url": url, "db_pool_timeout": 2.0})
     query = "{ viewer { username } }"
-    baotou, code, admin = await _league(migrated_pg.settings)
+    league, code, admin = await _league(migrated_pg.settings)
     before = await row_counts(migrated_pg.settings)
     try:
         async with live_client(settings) as api:
@@ -118,7 +118,7 @@ async def test_while_the_database_is_down_the_api_answers_503_and_recovers_by_it
                 assert down.json()["errors"][0]["extensions"]["code"] == "SERVICE_UNAVAILABLE"
             mutation = await api.post(
                 CREATE_OFFICE,
-                office_input(baotou, f"{code}.down"),
+                office_input(league, f"{code}.down"),
                 user=admin,
             )
             assert mutation.status_code == 503

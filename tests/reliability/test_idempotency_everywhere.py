@@ -51,8 +51,8 @@ def _document(name: str, field: Any) -> str:
 
 
 async def _ids(api: Api, system: Any) -> dict[str, str]:
-    """A league (``baotou``) of a region of the test's own with a county below it
-    (``donghe``), a person and a target of the league, and the league's admin; committed."""
+    """A league (``league``) of a region of the test's own with a county below it
+    (``county``), a person and a target of the league, and the league's admin; committed."""
     session, actor = system
     region = await make_region(session, actor, subordinates=1, counties=1)
     league = region.subordinates[0]
@@ -64,8 +64,8 @@ async def _ids(api: Api, system: Any) -> dict[str, str]:
     await api.reload_policy()
     return {
         "admin": admin.username,
-        "baotou": global_id("Office", league.id),
-        "donghe": global_id("Office", county.id),
+        "league": global_id("Office", league.id),
+        "county": global_id("Office", county.id),
         "person": global_id("Person", person.id),
         "target": global_id("Target", target.id),
         "code": league.code,
@@ -76,7 +76,7 @@ def _inputs(ids: dict[str, str]) -> dict[str, dict[str, Any]]:
     """A valid input for each creating mutation, as the league's administrator."""
     return {
         "createOffice": {
-            "superiorId": ids["baotou"],
+            "superiorId": ids["league"],
             "code": f"{ids['code']}.idem",
             "name": "幂等巡察办",
             "kind": "PATROL_OFFICE",
@@ -85,12 +85,12 @@ def _inputs(ids: dict[str, str]) -> dict[str, dict[str, Any]]:
         },
         "proposeOfficeLink": {
             "kind": "GUIDANCE",
-            "superiorId": ids["baotou"],
-            "subordinateId": ids["donghe"],
-            "proposerId": ids["baotou"],
+            "superiorId": ids["league"],
+            "subordinateId": ids["county"],
+            "proposerId": ids["league"],
         },
         "createPerson": {
-            "officeId": ids["baotou"],
+            "officeId": ids["league"],
             "name": "王幂等",
             "unit": "包头市某局",
             "rank": "处级",
@@ -109,20 +109,20 @@ def _inputs(ids: dict[str, str]) -> dict[str, dict[str, Any]]:
             "relation": "配偶",
         },
         "addToPool": {"personId": ids["person"], "pool": "TALENT", "since": "2026-01-01"},
-        "createTarget": {"officeId": ids["baotou"], "name": "幂等对象党组", "regionCode": "150200"},
+        "createTarget": {"officeId": ids["league"], "name": "幂等对象党组", "regionCode": "150200"},
         "createPlan": {
-            "officeId": ids["baotou"],
+            "officeId": ids["league"],
             "kind": "ANNUAL",
             "title": "2027年度巡察工作计划（幂等）",
             "startsOn": "2027-01-01",
             "endsOn": "2027-12-31",
         },
         "createDecisionBody": {
-            "officeId": ids["baotou"],
+            "officeId": ids["league"],
             "kind": "FIVE_PERSON_GROUP",
             "name": "包头市委“五人小组”（幂等）",
         },
-        "createInboxDownload": {"officeId": ids["baotou"]},
+        "createInboxDownload": {"officeId": ids["league"]},
         "addLeadershipPost": {
             "targetId": ids["target"],
             "personId": ids["person"],

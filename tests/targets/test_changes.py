@@ -44,11 +44,11 @@ async def _world(api: Api, system: Any) -> dict[str, str]:
     mine, _, admin, stranger = await _two_offices(system)
     await system[0].commit()
     await api.reload_policy()
-    baotou = global_id("Office", mine.id)
+    office = global_id("Office", mine.id)
     target = await _ok(
         api,
         CREATE,
-        {"input": {"officeId": baotou, "name": "包钢集团党委", "regionCode": "150200"}},
+        {"input": {"officeId": office, "name": "包钢集团党委", "regionCode": "150200"}},
         "createTarget",
         admin,
     )
@@ -57,7 +57,7 @@ async def _world(api: Api, system: Any) -> dict[str, str]:
         PERSON,
         {
             "input": {
-                "officeId": baotou,
+                "officeId": office,
                 "name": "王五",
                 "unit": "包钢集团",
                 "rank": "正厅级",
@@ -84,7 +84,7 @@ async def _world(api: Api, system: Any) -> dict[str, str]:
     return {
         "admin": admin,
         "stranger": stranger,
-        "office": baotou,
+        "office": office,
         "target": target["target"]["id"],
         "post": post["post"]["id"],
         "person": person["person"]["id"],
