@@ -8,7 +8,7 @@ from inspectnet.db import Database
 from inspectnet.network.models import Office
 from inspectnet.settings import Settings
 from tests.conftest import Api
-from tests.http.apps import sign_up
+from tests.http.apps import sign_up, signed_up
 
 
 @pytest.fixture
@@ -20,4 +20,4 @@ async def home(db: Database, settings: Settings) -> Office:
 @pytest.fixture
 async def api(api: Api, home: Office) -> Api:
     await api.reload_policy()  # the accounts were granted after the app loaded its policy
-    return api
+    return signed_up(api)
