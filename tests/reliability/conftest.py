@@ -58,17 +58,6 @@ async def migrate_and_load_demo(settings: Settings) -> None:
 
 
 @pytest.fixture
-async def live_pg() -> AsyncIterator[LiveDatabase]:
-    name = await new_pg_database()
-    settings = make_settings(f"{PG}/{name}")
-    try:
-        await migrate_and_load_demo(settings)
-        yield LiveDatabase(name, settings.database_url, settings)
-    finally:
-        await drop_pg_database(name)
-
-
-@pytest.fixture
 async def migrated_pg() -> AsyncIterator[LiveDatabase]:
     """A PostgreSQL database at head with nothing in it: the test builds what it needs."""
     name = await new_pg_database()
@@ -78,14 +67,6 @@ async def migrated_pg() -> AsyncIterator[LiveDatabase]:
         yield LiveDatabase(name, settings.database_url, settings)
     finally:
         await drop_pg_database(name)
-
-
-@pytest.fixture
-async def live_sqlite(tmp_path: Path) -> LiveDatabase:
-    url = f"sqlite+aiosqlite:///{tmp_path / 'live.db'}"
-    settings = make_settings(url)
-    await migrate_and_load_demo(settings)
-    return LiveDatabase(str(tmp_path / "live.db"), url, settings)
 
 
 @pytest.fixture
