@@ -15,7 +15,13 @@ common shapes are one line each, in the test's own transaction (``system``):
 - ``await make_person_with_record(session, actor, office)``: a person with an employment and a
   place in a pool;
 - ``await make_target_with_posts(session, actor, office, ("书记", "副书记"))``: a target and
-  its leadership roster.
+  its leadership roster;
+- ``await make_body(session, actor, office, BodyKind.LEADING_GROUP, (Position.HEAD,))``: a
+  decision body with a new member of the office in each position (``.body``, ``.members``);
+- ``line = await make_filing_line(session, actor)``: a provincial office with its leading
+  group and a department's office filing to it under qh-zrzyt (``line.province``, ``line.dnr``,
+  their admins, ``line.group_member``, ``line.target``); ``make_plan``/``make_filed_plan``:
+  the department's annual plan over that target, filed for approval.
 """
 
 from __future__ import annotations
@@ -38,6 +44,8 @@ from tests.accounts.factories import (
     make_user,
     sign_in_name_of,
 )
+from tests.bodies.factories import SeatedBody, make_body
+from tests.filings.factories import FilingLine, make_filed_plan, make_filing_line, make_plan
 from tests.network.factories import Region, make_network, make_office, make_region
 from tests.people.factories import make_person, make_person_with_record
 from tests.targets.factories import make_leadership_post, make_target, make_target_with_posts
@@ -62,15 +70,21 @@ async def build_in(settings: Settings, build: Callable[[AsyncSession, Actor], Aw
 
 __all__ = [
     "TODAY",
+    "FilingLine",
     "Region",
+    "SeatedBody",
     "Staff",
     "StaffedRegion",
     "build_in",
+    "make_body",
+    "make_filed_plan",
+    "make_filing_line",
     "make_leadership_post",
     "make_network",
     "make_office",
     "make_person",
     "make_person_with_record",
+    "make_plan",
     "make_region",
     "make_staff",
     "make_staffed_region",

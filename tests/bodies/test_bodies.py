@@ -13,15 +13,15 @@ from inspectnet.authz.store import PolicyStore
 from inspectnet.bodies import service as bodies
 from inspectnet.bodies.models import BodyKind, BodyMember, Position
 from inspectnet.errors import Conflict, NotFound, ValidationFailed
-from tests.factories import make_user
-from tests.filings.factories import actor_of, office_by_code
+from tests.factories import make_filing_line, make_user
+from tests.filings.factories import actor_of
 
 
 async def test_a_seat_is_a_role_in_the_office_and_unseating_takes_it_away(
     system: Any, policy: PolicyStore
 ) -> None:
     session, root = system
-    dnr = await office_by_code(session, "qh.dnr")
+    dnr = (await make_filing_line(session, root)).dnr
     body = await bodies.create_body(
         session, root, office_id=dnr.id, kind=BodyKind.PARTY_GROUP, name="自然资源厅党组"
     )
@@ -44,7 +44,7 @@ async def test_positions_belong_to_the_body_and_a_head_is_one_person(
     system: Any, policy: PolicyStore
 ) -> None:
     session, root = system
-    province = await office_by_code(session, "qh.province")
+    province = (await make_filing_line(session, root)).province
     body = await bodies.create_body(
         session, root, office_id=province.id, kind=BodyKind.LEADING_GROUP_OFFICE, name="巡视办"
     )
@@ -81,8 +81,8 @@ async def test_another_offices_admin_cannot_seat_anyone_and_nothing_changes(
     system: Any, policy: PolicyStore
 ) -> None:
     session, root = system
-    province = await office_by_code(session, "qh.province")
-    dnr = await office_by_code(session, "qh.dnr")
+    province = (await make_filing_line(session, root)).province
+    dnr = (await make_filing_line(session, root)).dnr
     body = await bodies.create_body(
         session, root, office_id=province.id, kind=BodyKind.FIVE_PERSON_GROUP, name="五人小组"
     )

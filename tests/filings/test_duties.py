@@ -13,13 +13,12 @@ from inspectnet.errors import Conflict
 from inspectnet.filings import duties, warnings
 from inspectnet.filings import service as filings
 from inspectnet.filings.models import Filing, FilingState, InboxStatus
-from inspectnet.network.models import Office
 from inspectnet.rules.calendar import PeriodUnit
 from inspectnet.rules.service import calendar_from_db
-from tests.factories import make_user
-from tests.filings.factories import actor_of, office_by_code
+from tests.factories import make_filing_line, make_region, make_user
+from tests.filings.factories import actor_of
 
-TODAY = date(2027, 2, 10)  # the quarter after the demo's
+TODAY = date(2027, 2, 10)  # the quarter after the one the demo swept
 
 
 async def _due(session: Any) -> list[Filing]:
@@ -33,21 +32,21 @@ async def _due(session: Any) -> list[Filing]:
 
 async def test_a_sweep_makes_each_due_item_once_with_the_engines_deadline(system: Any) -> None:
     session, root = system
-    assert (await duties.sweep(session, root, today=TODAY)).created == 13
+    region = await make_region(session, root, subordinates=2, counties=1)
+    line = await make_filing_line(session, root)
+    ours = {o.id: o for o in (*region.offices, line.province, line.dnr)}
+    assert (await duties.sweep(session, root, today=TODAY)).created >= 3
     assert (await duties.sweep(session, root, today=TODAY)).created == 0  # idempotent
-    items = await _due(session)
-    assert len(items) == 13
-    offices = {
-        o.id: o
-        for o in (
-            await session.execute(select(Office).where(Office.id.in_([i.office_id for i in items])))
-        ).scalars()
-    }
+    items = [i for i in await _due(session) if i.office_id in ours]
+    assert len(items) == 3
     by_rule: dict[str, set[str]] = {}
     for item in items:
-        by_rule.setdefault(item.rule_id, set()).add(offices[item.office_id].code)
-    assert by_rule["filing.periodic_data"] == {"qh.dnr"}
-    assert len(by_rule["filing.liaison_report"]) == 12  # the leagues' liaison offices only
+        by_rule.setdefault(item.rule_id, set()).add(ours[item.office_id].code)
+    assert by_rule == {
+        "filing.periodic_data": {line.dnr.code},
+        # the liaison bodies only: neither the region's top office nor the offices below them
+        "filing.liaison_report": {o.code for o in region.subordinates},
+    }
     calendar = await calendar_from_db(session)
     due = calendar.end_of_period(date(2026, 12, 31), PeriodUnit.WORKING_DAYS, 10).on
     assert {i.due_on for i in items} == {due}
@@ -65,8 +64,8 @@ async def test_an_answer_is_filed_once_and_met_by_its_date(
     system: Any, policy: PolicyStore
 ) -> None:
     session, root = system
+    dnr = (await make_filing_line(session, root)).dnr
     await duties.sweep(session, root, today=TODAY)
-    dnr = await office_by_code(session, "qh.dnr")
     admin = await actor_of(session, policy, await make_user(session, root, dnr))
     item = next(i for i in await _due(session) if i.office_id == dnr.id)
     assert filings.status_of_row(item, TODAY) is InboxStatus.OVERDUE

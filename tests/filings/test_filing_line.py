@@ -11,19 +11,16 @@ from sqlalchemy import func, select
 from inspectnet.accounts.models import Role
 from inspectnet.audit.models import AuditEntry
 from inspectnet.authz.store import PolicyStore
-from inspectnet.bodies import repository as bodies_repository
 from inspectnet.bodies import service as bodies
-from inspectnet.bodies.models import BodyKind, Position
+from inspectnet.bodies.models import Position
 from inspectnet.errors import Conflict, Forbidden, NotFound, RuleViolation, ValidationFailed
 from inspectnet.filings import service as filings
 from inspectnet.filings.models import Decision, Filing, FilingDecision, FilingState
 from inspectnet.ids import global_id
 from inspectnet.planning import service as planning
-from inspectnet.planning.models import Plan, PlanKind
+from inspectnet.planning.models import PlanKind
 from tests.factories import make_office, make_user
-from tests.filings.factories import actor_of, office_by_code, qinghai_line
-
-APPROVAL = "filing.work_approval"
+from tests.filings.factories import APPROVAL, actor_of, make_filing_line, make_plan
 
 
 async def _count(session: Any, model: type) -> int:
@@ -42,30 +39,14 @@ async def _baseline(system: Any) -> None:
         BASELINE[model] = int(await session.scalar(select(func.count()).select_from(model)) or 0)
 
 
-async def _annual_plan(session: Any, dnr: Any, line: Any) -> Plan:
-    plan = await planning.create_plan(
-        session,
-        dnr,
-        office_id=line.dnr.id,
-        kind=PlanKind.ANNUAL,
-        title="2027年度巡察工作计划",
-        starts_on=date(2027, 1, 1),
-        ends_on=date(2027, 12, 31),
-    )
-    await planning.set_item(
-        session, dnr, plan_id=plan.id, target_id=line.target.id, mode="mode.regular", leader="韩明"
-    )
-    return plan
-
-
 async def test_the_dnr_annual_plan_is_returned_refiled_and_approved_and_the_gate_follows(
     system: Any, policy: PolicyStore
 ) -> None:
     session, root = system
-    line = await qinghai_line(session, root)
+    line = await make_filing_line(session, root)
     dnr = await actor_of(session, policy, line.dnr_admin)
     group = await actor_of(session, policy, line.group_member)
-    plan = await _annual_plan(session, dnr, line)
+    plan = await make_plan(session, dnr, line)
 
     # Given the plan filed for approval under the DNR's own ruleset
     first = await filings.file_plan(session, dnr, plan_id=plan.id, rule_id=APPROVAL)
@@ -176,10 +157,10 @@ async def test_only_the_body_the_ruleset_names_decides_and_nothing_changes_other
     system: Any, policy: PolicyStore
 ) -> None:
     session, root = system
-    line = await qinghai_line(session, root)
+    line = await make_filing_line(session, root)
     dnr = await actor_of(session, policy, line.dnr_admin)
     province_admin = await actor_of(session, policy, line.province_admin)
-    plan = await _annual_plan(session, dnr, line)
+    plan = await make_plan(session, dnr, line)
     filing = await filings.file_plan(session, dnr, plan_id=plan.id, rule_id=APPROVAL)
 
     # The provincial office's admin reads it but is not the leading group
@@ -199,11 +180,11 @@ async def test_a_plan_for_record_is_acknowledged_by_the_superior_office(
     system: Any, policy: PolicyStore
 ) -> None:
     session, root = system
-    line = await qinghai_line(session, root)
+    line = await make_filing_line(session, root)
     dnr = await actor_of(session, policy, line.dnr_admin)
     province_admin = await actor_of(session, policy, line.province_admin)
     group = await actor_of(session, policy, line.group_member)
-    plan = await _annual_plan(session, dnr, line)
+    plan = await make_plan(session, dnr, line)
     filing = await filings.file_plan(session, dnr, plan_id=plan.id, rule_id="filing.annual_plan")
     assert (filing.mode, filing.recipient) == ("record", "superior_office")
 
@@ -230,9 +211,9 @@ async def test_filing_under_a_duty_the_rule_does_not_name_is_refused_and_nothing
     system: Any, policy: PolicyStore
 ) -> None:
     session, root = system
-    line = await qinghai_line(session, root)
+    line = await make_filing_line(session, root)
     dnr = await actor_of(session, policy, line.dnr_admin)
-    plan = await _annual_plan(session, dnr, line)
+    plan = await make_plan(session, dnr, line)
     cases = [
         ("filing.term_plan", "NOT_FILED_UNDER_RULE"),  # an annual plan is not the term plan
         ("filing.central_report", "RULE_NOT_IN_RULESET"),  # the region's duty, not the DNR's
@@ -249,10 +230,10 @@ async def test_a_pending_version_refiled_is_superseded_and_cannot_be_decided(
     system: Any, policy: PolicyStore
 ) -> None:
     session, root = system
-    line = await qinghai_line(session, root)
+    line = await make_filing_line(session, root)
     dnr = await actor_of(session, policy, line.dnr_admin)
     group = await actor_of(session, policy, line.group_member)
-    plan = await _annual_plan(session, dnr, line)
+    plan = await make_plan(session, dnr, line)
     first = await filings.file_plan(session, dnr, plan_id=plan.id, rule_id=APPROVAL)
     await planning.set_item(
         session, dnr, plan_id=plan.id, target_id=line.target.id, mode="mode.special", leader="韩明"
@@ -270,19 +251,15 @@ async def test_two_members_deciding_the_same_version_leave_one_decision_and_one_
     system: Any, policy: PolicyStore
 ) -> None:
     session, root = system
-    line = await qinghai_line(session, root)
+    line = await make_filing_line(session, root)
     head = await make_user(session, root, line.province, Role.OFFICE_MEMBER)
-    body = await bodies_repository.find_body(
-        session, root, line.province.id, BodyKind.LEADING_GROUP
-    )
-    assert body is not None
     await bodies.seat_member(
-        session, root, body_id=body.id, user_id=head.id, position=Position.HEAD
+        session, root, body_id=line.group.id, user_id=head.id, position=Position.HEAD
     )
     dnr = await actor_of(session, policy, line.dnr_admin)
     member = await actor_of(session, policy, line.group_member)
     chair = await actor_of(session, policy, head)
-    plan = await _annual_plan(session, dnr, line)
+    plan = await make_plan(session, dnr, line)
     filing_id = (await filings.file_plan(session, dnr, plan_id=plan.id, rule_id=APPROVAL)).id
 
     # Both read the version as submitted; the database lets one transition win
@@ -308,15 +285,15 @@ async def test_a_plan_the_office_does_not_own_cannot_be_filed_and_nothing_is_wri
     system: Any, policy: PolicyStore
 ) -> None:
     session, root = system
-    line = await qinghai_line(session, root)
+    line = await make_filing_line(session, root)
     dnr = await actor_of(session, policy, line.dnr_admin)
     province = await actor_of(session, policy, line.province_admin)
-    baotou = await actor_of(
-        session, policy, await make_user(session, root, await office_by_code(session, "nmg.baotou"))
+    stranger = await actor_of(
+        session, policy, await make_user(session, root, await make_office(session, root))
     )
-    plan = await _annual_plan(session, dnr, line)
+    plan = await make_plan(session, dnr, line)
     # Neither the superior (which counts the DNR's plans but reads none) nor a stranger files it
-    for actor in (province, baotou):
+    for actor in (province, stranger):
         with pytest.raises(NotFound) as refused:
             await filings.file_plan(session, actor, plan_id=plan.id, rule_id=APPROVAL)
         assert refused.value.code == "NOT_FOUND"
@@ -328,7 +305,7 @@ async def test_a_filing_goes_to_the_filers_direct_superior_never_further_up(
 ) -> None:
     # A unit under the DNR files under the DNR's ruleset: to the DNR, not to the province
     session, root = system
-    line = await qinghai_line(session, root)
+    line = await make_filing_line(session, root)
     unit = await make_office(session, root, superior=line.dnr, ruleset_id="qh-zrzyt")
     admin = await actor_of(session, policy, await make_user(session, root, unit))
     plan = await planning.create_plan(

@@ -12,8 +12,7 @@ from inspectnet.db import Database
 from inspectnet.filings.models import FilingDecision
 from inspectnet.ids import global_id
 from tests.conftest import Api
-from tests.factories import make_user
-from tests.filings.factories import qinghai_line
+from tests.factories import make_filing_line, make_office, make_user
 
 PLAN = """mutation($input: CreatePlanInput!) { createPlan(input: $input) {
   plan { id version } userErrors { field code message } } }"""
@@ -33,17 +32,21 @@ async def _arrange(api: Api, db: Database) -> dict[str, Any]:
     policy = api.app.state.graphql.policy
     async with db.transaction() as session:
         root = Actor.system(policy.compiled, name="test")
-        line = await qinghai_line(session, root)
+        line = await make_filing_line(session, root)
         member = line.group_member.username
         other = (await make_user(session, root, line.province, Role.OFFICE_MEMBER)).username
+        stranger = (await make_user(session, root, await make_office(session, root))).username
         ids = {
             "dnr": global_id("Office", line.dnr.id),
             "province": global_id("Office", line.province.id),
             "target": global_id("Target", line.target.id),
             "target_name": line.target.name,
+            "dnr_code": line.dnr.code,
+            "province_code": line.province.code,
         }
     await api.reload_policy()
-    return ids | {"member": member, "plain_member": other}
+    users = {"dnr_admin": line.dnr_admin.username, "province_admin": line.province_admin.username}
+    return ids | users | {"member": member, "plain_member": other, "stranger": stranger}
 
 
 async def _ok(api: Api, query: str, variables: dict[str, Any], user: str, name: str) -> Any:
@@ -75,14 +78,14 @@ async def test_the_dnr_files_its_annual_plan_over_the_api(api: Api, db: Database
                     "endsOn": "2027-12-31",
                 }
             },
-            "qh_dnr_admin",
+            ids["dnr_admin"],
             "createPlan",
         )
     )["plan"]
     item = {"planId": plan["id"], "targetId": ids["target"], "mode": "mode.regular"}
-    await _ok(api, ITEM, {"input": item | {"leader": "韩明"}}, "qh_dnr_admin", "setPlanItem")
+    await _ok(api, ITEM, {"input": item | {"leader": "韩明"}}, ids["dnr_admin"], "setPlanItem")
     filing = {"planId": plan["id"], "ruleId": "filing.work_approval"}
-    first = (await _ok(api, FILE, {"input": filing}, "qh_dnr_admin", "filePlan"))["filing"]
+    first = (await _ok(api, FILE, {"input": filing}, ids["dnr_admin"], "filePlan"))["filing"]
     assert {k: first[k] for k in ("number", "state", "mode", "recipient")} == {
         "number": 1,
         "state": "SUBMITTED",
@@ -90,9 +93,9 @@ async def test_the_dnr_files_its_annual_plan_over_the_api(api: Api, db: Database
         "recipient": "superior_leading_group",
     }
 
-    # A league's admin in another region and the province's plain staff cannot decide it
+    # An office outside the line and the province's plain staff cannot decide it
     refused = await api.gql(
-        DECIDE, {"input": {"filingId": first["id"], "decision": "APPROVE"}}, user="chifeng_admin"
+        DECIDE, {"input": {"filingId": first["id"], "decision": "APPROVE"}}, user=ids["stranger"]
     )
     assert [e["code"] for e in refused["data"]["decideFiling"]["userErrors"]] == ["NOT_FOUND"]
     refused = await api.gql(
@@ -111,16 +114,16 @@ async def test_the_dnr_files_its_annual_plan_over_the_api(api: Api, db: Database
         "decideFiling",
     )
     assert returned["decision"] == {"decision": "RETURN", "reason": "请明确责任领导"}
-    again = await api.gql(FILE, {"input": filing}, user="qh_dnr_admin")
+    again = await api.gql(FILE, {"input": filing}, user=ids["dnr_admin"])
     assert [e["code"] for e in again["data"]["filePlan"]["userErrors"]] == ["ALREADY_FILED"]
 
     await _ok(
-        api, ITEM, {"input": item | {"leader": "韩明、赵文静"}}, "qh_dnr_admin", "setPlanItem"
+        api, ITEM, {"input": item | {"leader": "韩明、赵文静"}}, ids["dnr_admin"], "setPlanItem"
     )
-    second = (await _ok(api, FILE, {"input": filing}, "qh_dnr_admin", "filePlan"))["filing"]
+    second = (await _ok(api, FILE, {"input": filing}, ids["dnr_admin"], "filePlan"))["filing"]
     assert second["number"] == 2
     changes = await api.gql(
-        COMPARE, {"a": first["id"], "b": second["id"]}, user="qh_province_admin"
+        COMPARE, {"a": first["id"], "b": second["id"]}, user=ids["province_admin"]
     )
     assert changes["data"]["compareFilings"] == [
         {"path": f"items.{ids['target_name']}.leader", "before": "韩明", "after": "韩明、赵文静"}
@@ -132,14 +135,14 @@ async def test_the_dnr_files_its_annual_plan_over_the_api(api: Api, db: Database
         ids["member"],
         "decideFiling",
     )
-    inbox = await api.gql(INBOX, {"id": ids["province"]}, user="qh_province_admin")
+    inbox = await api.gql(INBOX, {"id": ids["province"]}, user=ids["province_admin"])
     received = inbox["data"]["node"]["filingsReceived"]
-    ours = [n for n in received["nodes"] if n["id"] in (first["id"], second["id"])]
-    assert received["totalCount"] == len(received["nodes"])  # the demo's filings are there too
-    assert sorted((n["number"], n["state"]) for n in ours) == [
+    assert received["totalCount"] == 2
+    assert {n["id"] for n in received["nodes"]} == {first["id"], second["id"]}
+    assert sorted((n["number"], n["state"]) for n in received["nodes"]) == [
         (1, "RETURNED"),
         (2, "APPROVED"),
     ]
-    # Another region's office sees none of it
-    hidden = await api.gql(INBOX, {"id": ids["province"]}, user="baotou_admin")
+    # An office outside the line sees none of it
+    hidden = await api.gql(INBOX, {"id": ids["province"]}, user=ids["stranger"])
     assert hidden["data"]["node"] is None

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import date, timedelta
 from io import BytesIO
 from typing import Any
@@ -12,21 +13,23 @@ from zipfile import ZipFile
 
 import pytest
 from openpyxl import load_workbook
-from sqlalchemy import event, insert, select
+from sqlalchemy import event, insert
 
-from inspectnet.accounts.models import UserAccount
+from inspectnet.accounts.models import Role, UserAccount
+from inspectnet.authz.actor import Actor
 from inspectnet.db import Database
 from inspectnet.filings import service as filings
 from inspectnet.filings.models import Filing, FilingState
 from inspectnet.ids import global_id
 from inspectnet.network.models import Office
 from tests.conftest import FROZEN_AT, Api
+from tests.factories import make_region, make_user
 from tests.filings.factories import actor_of
 from tests.sqlcount import count_statements
 
 TODAY = FROZEN_AT.date()  # 2026-11-25, 17:00 in Beijing: the same date
 RULE = "filing.liaison_report"
-# The test's rows fall due from mid-November; the demo's quarterly items fell due in October.
+# The test's rows fall due from mid-November: the filter keeps them, and shows it works.
 RECENT = {"dueFrom": "2026-11-01"}
 
 INBOX = """query($id: ID!, $first: Int, $after: String, $filter: FilingFilter) {
@@ -37,32 +40,25 @@ INBOX = """query($id: ID!, $first: Int, $after: String, $filter: FilingFilter) {
     inboxCounts(filter: $filter) { status count } } } }"""
 
 
-async def _leagues(db: Database) -> tuple[Office, list[Office]]:
-    async with db.session() as session:
-        region = (
-            await session.execute(select(Office).where(Office.code == "nmg.region"))
-        ).scalar_one()
-        codes = [
-            f"nmg.{slug}"
-            for slug in [
-                "hohhot",
-                "baotou",
-                "wuhai",
-                "chifeng",
-                "tongliao",
-                "ordos",
-                "hulunbuir",
-                "bayannur",
-                "ulanqab",
-                "hinggan",
-                "xilingol",
-                "alxa",
-            ]
-        ]
-        leagues = list(
-            (await session.execute(select(Office).where(Office.code.in_(codes)))).scalars()
-        )
-    return region, leagues
+@dataclass(frozen=True)
+class Leagues:
+    """A region of the test's own with twelve leagues' liaison bodies (as 内蒙古 has), the
+    region's admin and the first league's admin."""
+
+    region: Office
+    leagues: list[Office]
+    region_admin: UserAccount
+    league_admin: str
+
+
+async def _leagues(api: Api, db: Database) -> Leagues:
+    async with db.transaction() as session:
+        actor = Actor.system(api.app.state.graphql.policy.compiled, name="test")
+        made = await make_region(session, actor, subordinates=12)
+        admin = await make_user(session, actor, made.top, Role.OFFICE_ADMIN)
+        league = await make_user(session, actor, made.subordinates[0], Role.OFFICE_ADMIN)
+    await api.reload_policy()
+    return Leagues(made.top, list(made.subordinates), admin, league.username)
 
 
 def _row(n: int, office: Office, to: Office, *, state: FilingState, due: date, **kw: Any) -> dict:
@@ -141,15 +137,15 @@ def loaded_filings() -> Iterator[list[int]]:
 async def test_the_region_inbox_shows_overdue_red_and_its_counts_agree_with_its_rows(
     api: Api, db: Database
 ) -> None:
-    region, leagues = await _leagues(db)
-    assert len(leagues) == 12
+    net = await _leagues(api, db)
+    region, leagues, admin = net.region, net.leagues, net.region_admin.username
     await _fill(db, region, leagues, 60)
     rid = global_id("Office", region.id)
     seen: list[dict] = []
     after = None
     while True:
         result = await api.gql(
-            INBOX, {"id": rid, "first": 25, "after": after, "filter": RECENT}, user="region_admin"
+            INBOX, {"id": rid, "first": 25, "after": after, "filter": RECENT}, user=admin
         )
         assert "errors" not in result, result
         inbox = result["data"]["node"]["inbox"]
@@ -176,60 +172,52 @@ async def test_the_region_inbox_shows_overdue_red_and_its_counts_agree_with_its_
         ("MET_LATE", None),
     }
     # Filtered by one league and by status: counts and rows still agree
-    baotou = next(o for o in leagues if o.code == "nmg.baotou")
-    narrowed = {"fromOfficeId": global_id("Office", baotou.id), "status": "OVERDUE"} | RECENT
-    result = await api.gql(
-        INBOX, {"id": rid, "first": 100, "filter": narrowed}, user="region_admin"
-    )
+    league = leagues[1]
+    narrowed = {"fromOfficeId": global_id("Office", league.id), "status": "OVERDUE"} | RECENT
+    result = await api.gql(INBOX, {"id": rid, "first": 100, "filter": narrowed}, user=admin)
     node = result["data"]["node"]
     rows = node["inbox"]["nodes"]
-    assert {r["office"]["id"] for r in rows} == {global_id("Office", baotou.id)}
+    assert {r["office"]["id"] for r in rows} == {global_id("Office", league.id)}
     assert {r["status"] for r in rows} == {"OVERDUE"}
-    assert {r["toOffice"]["code"] for r in rows} == {"nmg.region"}
+    assert {r["toOffice"]["code"] for r in rows} == {region.code}
     assert {c["status"]: c["count"] for c in node["inboxCounts"]}["OVERDUE"] == len(rows) == 1
 
 
 async def test_a_league_sees_neither_the_region_inbox_nor_another_leagues_filings(
     api: Api, db: Database
 ) -> None:
-    region, leagues = await _leagues(db)
+    net = await _leagues(api, db)
+    region, leagues, mine = net.region, net.leagues, net.league_admin
     await _fill(db, region, leagues, 24)
-    chifeng = next(o for o in leagues if o.code == "nmg.chifeng")
+    other_league = leagues[3]
     made = """query($id: ID!) { node(id: $id) { ... on Office {
       filingsMade(first: 50) { totalCount } } } }"""
-    own = await api.gql(
-        made,
-        {"id": global_id("Office", next(o for o in leagues if o.code == "nmg.baotou").id)},
-        user="baotou_admin",
-    )
-    assert (
-        own["data"]["node"]["filingsMade"]["totalCount"] == 3
-    )  # the two made here and the demo's report
-    other = await api.gql(made, {"id": global_id("Office", chifeng.id)}, user="baotou_admin")
+    own = await api.gql(made, {"id": global_id("Office", leagues[0].id)}, user=mine)
+    assert own["data"]["node"]["filingsMade"]["totalCount"] == 2  # the two made here
+    other = await api.gql(made, {"id": global_id("Office", other_league.id)}, user=mine)
     assert other["data"]["node"] is None or other["data"]["node"]["filingsMade"]["totalCount"] == 0
-    inbox = await api.gql(
-        INBOX, {"id": global_id("Office", region.id), "first": 10}, user="baotou_admin"
-    )
+    inbox = await api.gql(INBOX, {"id": global_id("Office", region.id), "first": 10}, user=mine)
     node = inbox["data"]["node"]
     # Through the region's inbox a league sees its own filings and no other league's
-    baotou = global_id("Office", next(o for o in leagues if o.code == "nmg.baotou").id)
-    assert node["inbox"]["totalCount"] == 3
-    assert {n["office"]["id"] for n in node["inbox"]["nodes"]} == {baotou}
-    assert sum(c["count"] for c in node["inboxCounts"]) == 3
+    league = global_id("Office", leagues[0].id)
+    assert node["inbox"]["totalCount"] == 2
+    assert {n["office"]["id"] for n in node["inbox"]["nodes"]} == {league}
+    assert sum(c["count"] for c in node["inboxCounts"]) == 2
 
 
 @pytest.mark.parametrize("total", [100, 10_000])
 async def test_the_inbox_costs_the_same_statements_and_a_page_of_rows_whatever_its_size(
     api: Api, db: Database, total: int
 ) -> None:
-    region, leagues = await _leagues(db)
+    net = await _leagues(api, db)
+    region, leagues, admin = net.region, net.leagues, net.region_admin.username
     rid = global_id("Office", region.id)
     await _fill(db, region, leagues[:3], total * 3 // 4)  # from three leagues ...
     engine = api.app.state.graphql.database.sync_engine
 
     async def measure(first: int) -> tuple[int, int]:
         with count_statements(engine) as statements, loaded_filings() as rows:
-            result = await api.gql(INBOX, {"id": rid, "first": first}, user="region_admin")
+            result = await api.gql(INBOX, {"id": rid, "first": first}, user=admin)
         assert "errors" not in result, result
         assert len(result["data"]["node"]["inbox"]["nodes"]) == first
         return statements.count, rows[0]
@@ -246,7 +234,8 @@ async def test_the_inbox_costs_the_same_statements_and_a_page_of_rows_whatever_i
 async def test_the_xlsx_export_has_the_inbox_rows_and_a_formula_title_stays_text(
     api: Api, db: Database
 ) -> None:
-    region, leagues = await _leagues(db)
+    net = await _leagues(api, db)
+    region, leagues, admin = net.region, net.leagues, net.region_admin.username
     await _fill(db, region, leagues, 24)
     injected = '=HYPERLINK("http://evil.example","点此")'
     async with db.transaction() as session:
@@ -255,18 +244,11 @@ async def test_the_xlsx_export_has_the_inbox_rows_and_a_formula_title_stays_text
             [_row(999, leagues[0], region, state=FilingState.DUE, due=TODAY, title=injected)],
         )
     rid = global_id("Office", region.id)
-    result = await api.gql(INBOX, {"id": rid, "first": 100}, user="region_admin")
+    result = await api.gql(INBOX, {"id": rid, "first": 100}, user=admin)
     nodes = result["data"]["node"]["inbox"]["nodes"]
     policy = api.app.state.graphql.policy
     async with db.transaction() as session:
-        admin = (
-            await session.execute(
-                select(UserAccount).where(
-                    UserAccount.office_id == region.id, UserAccount.username == "region_admin"
-                )
-            )
-        ).scalar_one()
-        actor = await actor_of(session, policy, admin)
+        actor = await actor_of(session, policy, net.region_admin)
         progress: list[tuple[int, int]] = []
         data = await filings.export_inbox(
             session, actor, office_id=region.id, progress=lambda d, t: progress.append((d, t))

@@ -4,10 +4,11 @@ statements that do not grow with the rows that link."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from inspectnet.db import Database
-from inspectnet.ids import global_id
-from tests.conftest import Api, office_id
-from tests.filings.test_graphql import DECIDE, FILE, PLAN, _arrange, _ok
+from tests.conftest import Api
+from tests.filings.test_graphql import DECIDE, FILE, ITEM, PLAN, _arrange, _ok
 from tests.sqlcount import count_statements
 
 ONE = """query($id: ID!) { node(id: $id) { ... on Filing { office { code } toOffice { code }
@@ -24,9 +25,9 @@ BODIES = """query($id: ID!) { node(id: $id) { ... on Office {
 } } }"""
 
 
-async def _decided_by_a_member(api: Api, db: Database) -> tuple[str, str]:
-    """A fresh DNR plan filed over the API and returned by a provincial group member."""
-    ids = await _arrange(api, db)
+async def _decided_by_a_member(api: Api, ids: dict[str, Any]) -> str:
+    """A fresh plan of the line's DNR over its target, filed over the API and returned by a
+    provincial group member: the filing's ID."""
     plan = (
         await _ok(
             api,
@@ -40,78 +41,81 @@ async def _decided_by_a_member(api: Api, db: Database) -> tuple[str, str]:
                     "endsOn": "2028-12-31",
                 }
             },
-            "qh_dnr_admin",
+            ids["dnr_admin"],
             "createPlan",
         )
     )["plan"]
+    item = {"planId": plan["id"], "targetId": ids["target"], "mode": "mode.regular"}
+    await _ok(api, ITEM, {"input": item | {"leader": "韩明"}}, ids["dnr_admin"], "setPlanItem")
     filing = (
         await _ok(
             api,
             FILE,
             {"input": {"planId": plan["id"], "ruleId": "filing.work_approval"}},
-            "qh_dnr_admin",
+            ids["dnr_admin"],
             "filePlan",
         )
     )["filing"]
     back = {"filingId": filing["id"], "decision": "RETURN", "reason": "请补充"}
     await _ok(api, DECIDE, {"input": back}, ids["member"], "decideFiling")
-    return filing["id"], ids["member"]
+    return str(filing["id"])
 
 
 async def test_a_filing_links_its_offices_and_its_decider_where_readable(
     api: Api, db: Database
 ) -> None:
-    filing, member = await _decided_by_a_member(api, db)
+    ids = await _arrange(api, db)
+    filing = await _decided_by_a_member(api, ids)
     # the province reads its own member's account ...
-    province = await api.gql(ONE, {"id": filing}, user="qh_province_admin")
+    province = await api.gql(ONE, {"id": filing}, user=ids["province_admin"])
     assert province["data"]["node"] == {
-        "office": {"code": "qh.dnr"},
-        "toOffice": {"code": "qh.province"},
-        "decisions": {"nodes": [{"decision": "RETURN", "decidedBy": {"username": member}}]},
+        "office": {"code": ids["dnr_code"]},
+        "toOffice": {"code": ids["province_code"]},
+        "decisions": {"nodes": [{"decision": "RETURN", "decidedBy": {"username": ids["member"]}}]},
     }
     # ... the DNR sees the decision on its filing, but not the province's account behind it
-    dnr = await api.gql(ONE, {"id": filing}, user="qh_dnr_admin")
+    dnr = await api.gql(ONE, {"id": filing}, user=ids["dnr_admin"])
     assert dnr["data"]["node"]["decisions"]["nodes"] == [{"decision": "RETURN", "decidedBy": None}]
-    assert dnr["data"]["node"]["toOffice"] == {"code": "qh.province"}
+    assert dnr["data"]["node"]["toOffice"] == {"code": ids["province_code"]}
 
 
 async def test_the_dnr_sees_its_superior_and_its_plan_targets(api: Api, db: Database) -> None:
-    dnr = global_id("Office", await office_id(db, "qh.dnr"))
-    seen = await api.gql(MADE, {"id": dnr}, user="qh_dnr_admin")
+    ids = await _arrange(api, db)
+    await _decided_by_a_member(api, ids)
+    seen = await api.gql(MADE, {"id": ids["dnr"]}, user=ids["dnr_admin"])
     node = seen["data"]["node"]
-    assert {n["toOffice"]["code"] for n in node["filingsMade"]["nodes"]} == {"qh.province"}
+    assert [n["toOffice"]["code"] for n in node["filingsMade"]["nodes"]] == [ids["province_code"]]
     items = [i for p in node["plans"]["nodes"] for i in p["items"]["nodes"]]
-    assert items and all(i["target"]["name"] for i in items)
+    assert items == [{"target": {"name": ids["target_name"]}}]
 
 
 async def test_a_body_members_account_is_linked_and_hidden_from_a_subordinate(
     api: Api, db: Database
 ) -> None:
-    province = global_id("Office", await office_id(db, "qh.province"))
-    own = await api.gql(BODIES, {"id": province}, user="qh_province_admin")
+    ids = await _arrange(api, db)
+    own = await api.gql(BODIES, {"id": ids["province"]}, user=ids["province_admin"])
     members = [
         m for b in own["data"]["node"]["decisionBodies"]["nodes"] for m in b["members"]["nodes"]
     ]
-    assert members == [{"account": {"username": "qh_province_admin"}}]
+    assert members == [{"account": {"username": ids["member"]}}]
 
 
 async def test_links_cost_the_same_statements_however_many_filings_link(
     api: Api, db: Database
 ) -> None:
-    province = global_id("Office", await office_id(db, "qh.province"))
+    ids = await _arrange(api, db)
     engine = api.app.state.graphql.database.sync_engine
 
     async def measure() -> tuple[int, int]:
         with count_statements(engine) as statements:
-            result = await api.gql(RECEIVED, {"id": province}, user="qh_province_admin")
+            result = await api.gql(RECEIVED, {"id": ids["province"]}, user=ids["province_admin"])
         assert "errors" not in result, result
         return statements.count, len(result["data"]["node"]["filingsReceived"]["nodes"])
 
-    await _decided_by_a_member(api, db)
+    await _decided_by_a_member(api, ids)
     fewer = await measure()
-    await _decided_by_a_member(api, db)
+    await _decided_by_a_member(api, ids)
     more = await measure()
-    # the demo's three, then one and two more decided by a member
-    assert (fewer[1], more[1]) == (4, 5)
+    assert (fewer[1], more[1]) == (1, 2)
     # sign-in 1 · node 1 · filings page 1 · offices 1 · decisions page 1 · accounts 1
     assert fewer[0] == more[0] == 6

@@ -19,8 +19,8 @@ from inspectnet.filings import service as filings
 from inspectnet.filings.models import Filing, FilingState, FilingWarningSetting, InboxStatus
 from inspectnet.ids import global_id
 from tests.conftest import Api
-from tests.factories import make_user
-from tests.filings.factories import actor_of, office_by_code
+from tests.factories import make_filed_plan, make_filing_line, make_region, make_user
+from tests.filings.factories import actor_of
 
 SWEPT = date(2027, 1, 2)  # 2026 Q4 falls due
 LIAISON = "filing.liaison_report"
@@ -40,10 +40,10 @@ async def test_the_office_filed_to_sets_a_yellow_threshold_per_duty(
     system: Any, policy: PolicyStore
 ) -> None:
     session, root = system
-    region = await office_by_code(session, "nmg.region")
-    baotou = await office_by_code(session, "nmg.baotou")
+    made = await make_region(session, root, subordinates=1)
+    region, liaison = made.top, made.subordinates[0]  # a region and one league's liaison body
     await duties.sweep(session, root, today=SWEPT)
-    item = await _due(session, baotou.id)
+    item = await _due(session, liaison.id)
     due_on = item.due_on
     assert due_on is not None
     # by default yellow starts DEFAULT_YELLOW_DAYS before the deadline
@@ -70,7 +70,7 @@ async def test_the_office_filed_to_sets_a_yellow_threshold_per_duty(
     nxt = (
         await session.execute(
             select(Filing).where(
-                Filing.office_id == baotou.id, Filing.title.like("%2027年第1季度%")
+                Filing.office_id == liaison.id, Filing.title.like("%2027年第1季度%")
             )
         )
     ).scalar_one()
@@ -81,9 +81,9 @@ async def test_a_subordinate_cannot_set_its_superiors_threshold_nor_a_bad_one(
     system: Any, policy: PolicyStore
 ) -> None:
     session, root = system
-    region = await office_by_code(session, "nmg.region")
-    baotou = await office_by_code(session, "nmg.baotou")
-    league = await actor_of(session, policy, await make_user(session, root, baotou))
+    made = await make_region(session, root, subordinates=1)
+    region, liaison = made.top, made.subordinates[0]  # a region and one league's liaison body
+    league = await actor_of(session, policy, await make_user(session, root, liaison))
     admin = await actor_of(session, policy, await make_user(session, root, region))
     before = await session.scalar(select(func.count()).select_from(FilingWarningSetting))
     with pytest.raises(DomainError) as refused:
@@ -106,7 +106,7 @@ async def test_an_overridden_deadline_keeps_its_reason_and_decides_met_late(
     system: Any, policy: PolicyStore
 ) -> None:
     session, root = system
-    dnr = await office_by_code(session, "qh.dnr")
+    dnr = (await make_filing_line(session, root)).dnr
     await duties.sweep(session, root, today=SWEPT)
     item = await _due(session, dnr.id)
     computed, item_id = item.due_on, item.id
@@ -141,7 +141,7 @@ async def test_an_item_filed_after_its_deadline_is_met_late(
     system: Any, policy: PolicyStore
 ) -> None:
     session, root = system
-    dnr = await office_by_code(session, "qh.dnr")
+    dnr = (await make_filing_line(session, root)).dnr
     await duties.sweep(session, root, today=SWEPT)
     item = await _due(session, dnr.id)
     item_id, due_on = item.id, item.due_on
@@ -157,8 +157,9 @@ async def test_an_override_needs_a_reason_a_future_date_its_own_office_and_a_def
     system: Any, policy: PolicyStore
 ) -> None:
     session, root = system
-    dnr = await office_by_code(session, "qh.dnr")
-    province = await office_by_code(session, "qh.province")
+    line = await make_filing_line(session, root)
+    dnr, province = line.dnr, line.province
+    await make_filed_plan(session, root, line)
     await duties.sweep(session, root, today=SWEPT)
     item = await _due(session, dnr.id)
     item_id, due_on = item.id, item.due_on
@@ -211,23 +212,24 @@ async def test_the_superior_sees_the_override_and_its_reason_over_the_api(
     api: Api, system: Any
 ) -> None:
     session, root = system
+    line = await make_filing_line(session, root)
+    dnr, province = line.dnr, line.province
     await duties.sweep(session, root, today=SWEPT)
-    dnr = await office_by_code(session, "qh.dnr")
-    province = await office_by_code(session, "qh.province")
     item = await _due(session, dnr.id)
     item_gid, computed = global_id("Filing", item.id), item.due_on.isoformat()  # type: ignore[union-attr]
     await session.commit()
+    await api.reload_policy()
     moved = await api.gql(
         OVERRIDE,
         {"input": {"filingId": item_gid, "dueOn": "2027-02-15", "reason": "系统升级"}},
-        user="qh_dnr_admin",
+        user=line.dnr_admin.username,
     )
     assert moved["data"]["overrideFilingDeadline"] == {
         "filing": {"dueOn": "2027-02-15", "computedDueOn": computed, "overrideReason": "系统升级"},
         "userErrors": [],
     }
     seen = await api.gql(
-        RECEIVED, {"id": global_id("Office", province.id)}, user="qh_province_admin"
+        RECEIVED, {"id": global_id("Office", province.id)}, user=line.province_admin.username
     )
     rows = [
         n for n in seen["data"]["node"]["filingsReceived"]["nodes"] if "2026年第4季度" in n["title"]
@@ -244,7 +246,7 @@ async def test_the_superior_sees_the_override_and_its_reason_over_the_api(
                 "yellowDays": 10,
             }
         },
-        user="qh_province_admin",
+        user=line.province_admin.username,
     )
     assert warned["data"]["setFilingWarning"] == {
         "setting": {"ruleId": PERIODIC, "yellowDays": 10},

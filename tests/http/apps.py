@@ -5,23 +5,63 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager, contextmanager
 from typing import Any
+from weakref import WeakKeyDictionary
 
 import httpx
 
+from inspectnet import domains
+from inspectnet.accounts.models import Role
 from inspectnet.app import create_app
+from inspectnet.authz.actor import Actor
 from inspectnet.db import Database
+from inspectnet.network.models import Office
 from inspectnet.settings import Settings
 from tests.conftest import Api
+from tests.factories import make_office, make_user
 from tests.keys import keyring_restored, production_keys_dir
 from tests.sqlcount import Statements, count_statements
+
+# Who the requests sign in as: the admin and a member of an office each test makes (sign_up).
+ADMIN, MEMBER = "http_admin", "http_member"
+# ``post``/``auth`` without a user sign in as the app's signed-up ``ADMIN``; an app nobody
+# signed up for (tests elsewhere that use these helpers with the root ``api`` fixture) still
+# goes as the demo's admin until those tests make their own accounts.
+SIGNED_IN = ""
+_DEMO_USER = "baotou_admin"
+_signed_up: WeakKeyDictionary[Api, str] = WeakKeyDictionary()
+
+
+def signed_up(api: Api) -> Api:
+    """Mark ``api``'s app as one whose test signed ``ADMIN`` up (``sign_up``)."""
+    _signed_up[api] = ADMIN
+    return api
+
+
+def _user(api: Api, user: str) -> str:
+    return user if user != SIGNED_IN else _signed_up.get(api, _DEMO_USER)
+
 
 COST_KEYS = {"requestedQueryCost", "actualQueryCost", "throttleStatus"}
 PREFLIGHT = {"graphql-require-preflight": "1"}
 
 
+async def sign_up(db: Database, settings: Settings) -> Office:
+    """An office of the test's own with its ``ADMIN`` and ``MEMBER``, committed."""
+    async with db.transaction() as session:
+        store = domains.policy_store(settings.policy_dir)
+        await store.reload(session)
+        actor = Actor.system(store.compiled, name="test")
+        office = await make_office(session, actor)
+        await make_user(session, actor, office, Role.OFFICE_ADMIN, ADMIN)
+        await make_user(session, actor, office, Role.OFFICE_MEMBER, MEMBER)
+    return office
+
+
 @asynccontextmanager
 async def serve(db: Database, settings: Settings, **overrides: Any) -> AsyncIterator[Api]:
-    """The real app on ``db`` with some settings changed (e.g. ``development=False``)."""
+    """The real app on ``db`` with some settings changed (e.g. ``development=False``), and
+    ``ADMIN`` and ``MEMBER`` of an office of its own to sign in as."""
+    await sign_up(db, settings)
     changed = settings.model_copy(update=overrides)
     if not changed.development and "keys_dir" not in overrides:
         # Production refuses the development keyring (and its secrets mounted as files).
@@ -30,7 +70,7 @@ async def serve(db: Database, settings: Settings, **overrides: Any) -> AsyncIter
         app = create_app(changed, database=db)
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
-            api = Api(client, settings, app)
+            api = signed_up(Api(client, settings, app))
             await api.reload_policy()
             yield api
 
@@ -42,22 +82,22 @@ def sql(api: Api) -> Iterator[Statements]:
         yield seen
 
 
-def auth(api: Api, user: str = "baotou_admin", **headers: str) -> dict[str, str]:
-    return {"authorization": f"Bearer {api.token(user)}", **headers}
+def auth(api: Api, user: str = SIGNED_IN, **headers: str) -> dict[str, str]:
+    return {"authorization": f"Bearer {api.token(_user(api, user))}", **headers}
 
 
 async def post(
     api: Api,
     body: Any,
     *,
-    user: str | None = "baotou_admin",
+    user: str | None = SIGNED_IN,
     accept: str | None = "application/json",
     **headers: str,
 ) -> httpx.Response:
     """POST ``body`` as JSON, with a token and an Accept header unless told otherwise."""
     sent = dict(headers)
     if user is not None:
-        sent["authorization"] = f"Bearer {api.token(user)}"
+        sent["authorization"] = f"Bearer {api.token(_user(api, user))}"
     request = api.client.build_request("POST", "/graphql", json=body, headers=sent)
     if accept is None:
         del request.headers["accept"]

@@ -17,10 +17,11 @@ from inspectnet import clock
 from inspectnet.db import Database
 from inspectnet.http.cost import actual_cost, requested_cost
 from inspectnet.ids import global_id
+from inspectnet.network.models import Office
 from inspectnet.schema import build_schema
 from inspectnet.settings import Settings
-from tests.conftest import Api, office_id
-from tests.http.apps import COST_KEYS, post, refused, serve, sql
+from tests.conftest import Api
+from tests.http.apps import ADMIN, COST_KEYS, MEMBER, post, refused, serve, sql
 
 SCHEMA = build_schema(development=True)._schema
 
@@ -147,7 +148,7 @@ async def test_a_successful_response_reports_requested_actual_and_budget(api: Ap
 async def test_the_budget_is_per_user_and_spent_by_actual_cost(api: Api) -> None:
     first = (await post(api, {"query": "{ viewer { username } }"})).json()["extensions"]["cost"]
     second = (await post(api, {"query": "{ viewer { username } }"})).json()["extensions"]["cost"]
-    other = (await post(api, {"query": "{ viewer { username } }"}, user="chifeng_admin")).json()[
+    other = (await post(api, {"query": "{ viewer { username } }"}, user=MEMBER)).json()[
         "extensions"
     ]["cost"]
     assert first["throttleStatus"]["currentlyAvailable"] == 19_999
@@ -158,11 +159,11 @@ async def test_the_budget_is_per_user_and_spent_by_actual_cost(api: Api) -> None
 @pytest.mark.parametrize(
     ("body", "status", "code", "user"),
     [
-        ({"query": "{ viewer { usernme } }"}, 200, "GRAPHQL_VALIDATION_FAILED", "baotou_admin"),
-        ({"query": "{ viewer { "}, 200, "GRAPHQL_PARSE_FAILED", "baotou_admin"),
+        ({"query": "{ viewer { usernme } }"}, 200, "GRAPHQL_VALIDATION_FAILED", ADMIN),
+        ({"query": "{ viewer { "}, 200, "GRAPHQL_PARSE_FAILED", ADMIN),
         ({"query": "{ viewer { username } }"}, 401, "UNAUTHENTICATED", None),
-        ({"qeury": "{ viewer { username } }"}, 400, "BAD_REQUEST", "baotou_admin"),
-        ([{"query": "{ viewer { username } }"}], 400, "BATCHING_DISABLED", "baotou_admin"),
+        ({"qeury": "{ viewer { username } }"}, 400, "BAD_REQUEST", ADMIN),
+        ([{"query": "{ viewer { username } }"}], 400, "BATCHING_DISABLED", ADMIN),
         (
             {
                 "query": "query($n: Int!) { offices(first: $n) { totalCount } }",
@@ -170,7 +171,7 @@ async def test_the_budget_is_per_user_and_spent_by_actual_cost(api: Api) -> None
             },
             200,
             "INVALID_VARIABLES",
-            "baotou_admin",
+            ADMIN,
         ),
     ],
 )
@@ -234,13 +235,13 @@ async def test_a_request_dearer_than_the_maximum_is_200_or_400_by_media_type(api
     )
 
 
-async def test_a_mutation_costs_10_plus_its_payload(api: Api, db: Database) -> None:
-    baotou = global_id("Office", await office_id(db, "nmg.baotou"))
+async def test_a_mutation_costs_10_plus_its_payload(api: Api, home: Office) -> None:
+    office = global_id("Office", home.id)
     query = (
         "mutation($input: CreateTargetInput!) { createTarget(input: $input)"
         " { target { name office { name } } userErrors { code } } }"
     )
-    variables = {"input": {"officeId": baotou, "name": "包头市测试局", "regionCode": "150200"}}
+    variables = {"input": {"officeId": office, "name": "包头市测试局", "regionCode": "150200"}}
     response = await post(api, {"query": query, "variables": variables})
     body = response.json()
     assert body["data"]["createTarget"]["userErrors"] == [], body

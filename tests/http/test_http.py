@@ -9,7 +9,7 @@ import pytest
 from inspectnet.db import Database
 from inspectnet.settings import Settings
 from tests.conftest import Api
-from tests.http.apps import COST_KEYS, PREFLIGHT, auth, post, refused, serve, sql
+from tests.http.apps import ADMIN, COST_KEYS, PREFLIGHT, auth, post, refused, serve, sql
 
 GRAPHQL_RESPONSE = "application/graphql-response+json"
 VIEWER = "{ viewer { username } }"
@@ -44,7 +44,7 @@ async def test_the_response_media_type_follows_accept(
     assert response.status_code == 200
     assert media(response) == expected
     assert response.headers["content-type"].endswith("charset=utf-8")
-    assert response.json()["data"] == {"viewer": {"username": "baotou_admin"}}
+    assert response.json()["data"] == {"viewer": {"username": ADMIN}}
 
 
 @pytest.mark.parametrize("accept", ["text/html", "application/xml", f"{GRAPHQL_RESPONSE};q=0"])
@@ -110,7 +110,7 @@ async def test_the_named_operation_runs(api: Api) -> None:
         "operationName": "A",
     }
     response = await post(api, body)
-    assert response.json()["data"] == {"viewer": {"username": "baotou_admin"}}
+    assert response.json()["data"] == {"viewer": {"username": ADMIN}}
 
 
 async def test_a_missing_token_is_401_with_a_challenge(api: Api) -> None:
@@ -132,7 +132,7 @@ async def test_a_request_verifies_its_token_once(api: Api, monkeypatch: pytest.M
     monkeypatch.setattr(operation, "verify_token", counting)
     monkeypatch.setattr(signin, "verify_token", counting)
     response = await post(api, {"query": VIEWER})
-    assert response.json()["data"]["viewer"]["username"] == "baotou_admin"
+    assert response.json()["data"]["viewer"]["username"] == ADMIN
     assert len(verified) == 1
 
 
@@ -171,7 +171,7 @@ async def test_get_picks_the_operation_by_name_before_refusing(api: Api) -> None
     ok = await api.client.get(
         "/graphql", params={"query": query, "operationName": "Q"}, headers=auth(api, **PREFLIGHT)
     )
-    assert ok.status_code == 200 and ok.json()["data"]["viewer"]["username"] == "baotou_admin"
+    assert ok.status_code == 200 and ok.json()["data"]["viewer"]["username"] == ADMIN
     mutation = await api.client.get(
         "/graphql", params={"query": query, "operationName": "M"}, headers=auth(api, **PREFLIGHT)
     )
@@ -297,7 +297,7 @@ async def test_an_enabled_batch_answers_each_request(db: Database, settings: Set
         response = await post(api, [{"query": VIEWER}, {"query": "{ nope }"}])
         assert response.status_code == 200
         first, second = response.json()
-        assert first["data"] == {"viewer": {"username": "baotou_admin"}}
+        assert first["data"] == {"viewer": {"username": ADMIN}}
         assert second["errors"][0]["extensions"]["code"] == "GRAPHQL_VALIDATION_FAILED"
         assert set(first["extensions"]["cost"]) == set(second["extensions"]["cost"]) == COST_KEYS
         refused(await post(api, [{"query": VIEWER}] * 4), 400, "BAD_REQUEST")

@@ -11,7 +11,7 @@ from inspectnet.db import Database
 from inspectnet.http.persisted import load_manifest, sha256_of
 from inspectnet.settings import Settings
 from tests.conftest import Api
-from tests.http.apps import PREFLIGHT, auth, post, refused, serve, sql
+from tests.http.apps import ADMIN, PREFLIGHT, auth, post, refused, serve, sql
 
 VIEWER = "query Viewer { viewer { username } }"
 OTHER = "query Other { viewer { account { id } } }"
@@ -37,9 +37,9 @@ async def test_an_unknown_hash_asks_for_the_query_without_sql(api: Api) -> None:
 async def test_the_query_sent_once_with_its_hash_then_runs_by_hash(api: Api) -> None:
     sha256 = sha256_of(VIEWER)
     first = await post(api, {"query": VIEWER, "extensions": apq(sha256)})
-    assert first.json()["data"] == {"viewer": {"username": "baotou_admin"}}
+    assert first.json()["data"] == {"viewer": {"username": ADMIN}}
     by_hash = await post(api, {"extensions": apq(sha256)})
-    assert by_hash.json()["data"] == {"viewer": {"username": "baotou_admin"}}
+    assert by_hash.json()["data"] == {"viewer": {"username": ADMIN}}
     over_get = await api.client.get(
         "/graphql",
         params={"extensions": json.dumps(apq(sha256))},
@@ -89,7 +89,7 @@ async def test_with_apq_off_a_hash_is_not_supported(db: Database, settings: Sett
         )
         assert body["errors"][0]["message"] == "PersistedQueryNotSupported"
         plain = await post(api, {"query": VIEWER})
-        assert plain.json()["data"]["viewer"]["username"] == "baotou_admin"
+        assert plain.json()["data"]["viewer"]["username"] == ADMIN
 
 
 @pytest.fixture
@@ -112,9 +112,9 @@ async def test_persisted_only_runs_registered_documents_alone(
         db, settings, graphql_persisted_only=True, graphql_persisted_manifest=manifest
     ) as api:
         by_hash = await post(api, {"extensions": apq(sha256_of(VIEWER))})
-        assert by_hash.json()["data"] == {"viewer": {"username": "baotou_admin"}}
+        assert by_hash.json()["data"] == {"viewer": {"username": ADMIN}}
         in_full = await post(api, {"query": VIEWER})
-        assert in_full.json()["data"] == {"viewer": {"username": "baotou_admin"}}
+        assert in_full.json()["data"] == {"viewer": {"username": ADMIN}}
         with sql(api) as statements:
             free_text = await post(api, {"query": OTHER})
             learning = await post(api, {"query": OTHER, "extensions": apq(sha256_of(OTHER))})
@@ -163,5 +163,5 @@ async def test_documents_are_parsed_and_validated_once(
     query = "query Cached { viewer { username } }"
     for _ in range(3):
         response = await post(api, {"query": query})
-        assert response.json()["data"] == {"viewer": {"username": "baotou_admin"}}
+        assert response.json()["data"] == {"viewer": {"username": ADMIN}}
     assert parsed == [query]  # once, then from the cache

@@ -16,7 +16,7 @@ from inspectnet.db import Database
 from inspectnet.origins import WebSocketOrigin
 from inspectnet.settings import Settings
 from tests.conftest import Api
-from tests.http.apps import serve
+from tests.http.apps import MEMBER, serve
 
 TOKEN = "metrics-token-for-tests-metrics-token-for-tests"
 ALLOWED = "https://console.example.org"
@@ -97,10 +97,10 @@ async def test_a_configured_origin_may_call_with_credentials(
         result = await api.client.post(
             "/graphql",
             json={"query": "{ viewer { username } }"},
-            headers={"origin": ALLOWED, "authorization": f"Bearer {api.token('baotou_member')}"},
+            headers={"origin": ALLOWED, "authorization": f"Bearer {api.token(MEMBER)}"},
         )
         assert result.headers["access-control-allow-origin"] == ALLOWED
-        assert result.json()["data"] == {"viewer": {"username": "baotou_member"}}
+        assert result.json()["data"] == {"viewer": {"username": MEMBER}}
 
         foreign = await _preflight(api, "https://evil.example.com")
         assert foreign.status_code == 400

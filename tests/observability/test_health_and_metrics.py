@@ -7,7 +7,10 @@ import logging
 
 import pytest
 
+from inspectnet.db import Database
+from inspectnet.settings import Settings
 from tests.conftest import Api
+from tests.http.apps import ADMIN, MEMBER, sign_up
 
 
 async def test_healthz_answers_while_the_process_is_up(api: Api) -> None:
@@ -43,11 +46,15 @@ def _sample(text: str, name: str, **labels: str) -> float:
     return 0.0
 
 
-async def test_metrics_count_requests_and_authorization_decisions(api: Api) -> None:
+async def test_metrics_count_requests_and_authorization_decisions(
+    api: Api, db: Database, settings: Settings
+) -> None:
+    await sign_up(db, settings)
+    await api.reload_policy()
     before = (await api.client.get("/metrics")).text
     await api.gql(
         'mutation { revokeRole(input: {grantId: "Um9sZUdyYW50Ojk5OTk"}) { userErrors { code } } }',
-        user="baotou_admin",
+        user=ADMIN,
     )
     after = await api.client.get("/metrics")
     assert after.headers["content-type"].startswith("text/plain")
@@ -73,7 +80,7 @@ def test_logs_are_json_with_request_context_and_never_a_token(
     from inspectnet.observability.logs import bind, configure_logging
 
     configure_logging("INFO", json=True)
-    bind(request_id="req-43", user="baotou_member", authorization="Bearer secret-token")
+    bind(request_id="req-43", user="member1", authorization="Bearer secret-token")
     structlog.get_logger("inspectnet.test").info("checked", token="secret-token")
     logging.getLogger("inspectnet.stdlib").warning("plain stdlib line")
     structlog.contextvars.clear_contextvars()
@@ -82,7 +89,7 @@ def test_logs_are_json_with_request_context_and_never_a_token(
     checked = next(line for line in lines if line["event"] == "checked")
     assert (checked["request_id"], checked["user"], checked["level"]) == (
         "req-43",
-        "baotou_member",
+        "member1",
         "info",
     )
     assert checked["token"] == checked["authorization"] == "[redacted]"
@@ -112,13 +119,17 @@ async def test_tracing_is_off_by_default_and_spans_requests_and_sql_when_on(db, 
     assert not any("readyz" in name for name in names)
 
 
-async def test_metrics_show_latency_per_operation_name(api: Api) -> None:
+async def test_metrics_show_latency_per_operation_name(
+    api: Api, db: Database, settings: Settings
+) -> None:
+    await sign_up(db, settings)
+    await api.reload_policy()
     for _ in range(3):
         response = await api.post(
-            "query NetworkOverview { offices(first: 5) { totalCount } }", user="baotou_member"
+            "query NetworkOverview { offices(first: 5) { totalCount } }", user=MEMBER
         )
         assert response.status_code == 200
-    await api.post("query Broken { nosuchfield }", user="baotou_member")
+    await api.post("query Broken { nosuchfield }", user=MEMBER)
     text = (await api.client.get("/metrics")).text
     assert (
         _sample(text, "inspectnet_graphql_request_seconds_count", operation="NetworkOverview") >= 3

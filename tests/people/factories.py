@@ -47,7 +47,7 @@ async def make_person_with_record(
     organisation: str = "测试单位",
     expertise: tuple[Expertise, ...] = (Expertise.DISCIPLINE,),
 ) -> Person:
-    """A person as the demo keeps one: an employment since 2018 and a place in ``pool``."""
+    """A person with a record: an employment since 2018 and a place in ``pool``."""
     person = await make_person(session, actor, office, name, expertise=expertise)
     await service.add_employment(
         session,

@@ -14,12 +14,13 @@ from inspectnet.errors import ValidationFailed
 from inspectnet.planning import service as planning
 from inspectnet.planning.models import PlanItem, PlanKind
 from inspectnet.targets.models import Target
-from tests.factories import make_user
-from tests.filings.factories import actor_of, office_by_code
+from tests.factories import make_filing_line, make_user
+from tests.filings.factories import actor_of
 
 
 async def _setup(session: Any, root: Any, policy: PolicyStore) -> tuple[Any, Any, Any]:
-    dnr = await office_by_code(session, "qh.dnr")
+    line = await make_filing_line(session, root)
+    dnr = line.dnr
     admin = await actor_of(session, policy, await make_user(session, root, dnr))
     plan = await planning.create_plan(
         session,

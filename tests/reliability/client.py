@@ -48,7 +48,7 @@ class LiveClient:
             headers={"authorization": f"Bearer {token}"} | (headers or {}),
         )
 
-    async def office_gid(self, code: str, *, user: str = "baotou_admin") -> str:
+    async def office_gid(self, code: str, *, user: str) -> str:
         response = await self.post("{ offices(first: 100) { nodes { id code } } }", user=user)
         nodes = response.json()["data"]["offices"]["nodes"]
         return next(n["id"] for n in nodes if n["code"] == code)

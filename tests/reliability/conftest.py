@@ -23,7 +23,8 @@ PG = "postgresql+asyncpg://postgres@127.0.0.1:5432"
 
 @dataclass
 class LiveDatabase:
-    """A migrated database holding the demo network, committed for real."""
+    """A migrated database (holding the demo network, or empty for the test to fill through
+    the factories' ``build_in``), committed for real."""
 
     name: str
     url: str
@@ -57,25 +58,27 @@ async def migrate_and_load_demo(settings: Settings) -> None:
 
 
 @pytest.fixture
-async def live_pg() -> AsyncIterator[LiveDatabase]:
+async def migrated_pg() -> AsyncIterator[LiveDatabase]:
+    """A PostgreSQL database at head with nothing in it: the test builds what it needs."""
     name = await new_pg_database()
     settings = make_settings(f"{PG}/{name}")
     try:
-        await migrate_and_load_demo(settings)
+        _in_thread(migrate.upgrade, settings)
         yield LiveDatabase(name, settings.database_url, settings)
     finally:
         await drop_pg_database(name)
 
 
 @pytest.fixture
-async def live_sqlite(tmp_path: Path) -> LiveDatabase:
-    url = f"sqlite+aiosqlite:///{tmp_path / 'live.db'}"
-    settings = make_settings(url)
-    await migrate_and_load_demo(settings)
-    return LiveDatabase(str(tmp_path / "live.db"), url, settings)
-
-
-@pytest.fixture
 def frozen() -> Iterator[None]:
     with clock.frozen(FROZEN_AT):
         yield
+
+
+@pytest.fixture
+def migrated_sqlite(tmp_path: Path) -> LiveDatabase:
+    """A SQLite database at head with nothing in it: the test builds what it needs."""
+    url = f"sqlite+aiosqlite:///{tmp_path / 'live.db'}"
+    settings = make_settings(url)
+    _in_thread(migrate.upgrade, settings)
+    return LiveDatabase(str(tmp_path / "live.db"), url, settings)

@@ -8,15 +8,19 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
+from sqlalchemy.ext.asyncio import AsyncSession
 
+from inspectnet import migrate
+from inspectnet.authz.actor import Actor
+from inspectnet.ids import global_id
 from inspectnet.settings import Settings
-from tests.conftest import make_settings
+from tests.conftest import _in_thread, make_settings
+from tests.factories import build_in, make_region, make_user
 from tests.reliability.client import live_client, row_counts
 from tests.reliability.conftest import (
     PG,
     LiveDatabase,
     drop_pg_database,
-    migrate_and_load_demo,
     new_pg_database,
 )
 from tests.reliability.server import ROOT, environment
@@ -46,11 +50,12 @@ async def cli(settings: Settings, *args: str) -> tuple[int, str]:
 async def source_and_target(
     request: pytest.FixtureRequest, tmp_path: Path
 ) -> AsyncIterator[tuple[LiveDatabase, Settings]]:
-    """A live database with the demo network, and settings naming an empty database to restore to."""
+    """A live database with a league of the test's own and its admin (``build_in``), and
+    settings naming an empty database to restore to."""
     checkpoints = {"audit_checkpoint_dir": tmp_path / "checkpoints"}
     if request.param == "sqlite":
         source = make_settings(f"sqlite+aiosqlite:///{tmp_path / 'live.db'}", **checkpoints)
-        await migrate_and_load_demo(source)
+        _in_thread(migrate.upgrade, source)
         url = f"sqlite+aiosqlite:///{tmp_path / 'restored.db'}"
         yield (
             LiveDatabase("live", source.database_url, source),
@@ -62,7 +67,7 @@ async def source_and_target(
     names = [await new_pg_database(), await new_pg_database("inspectnet_restored")]
     try:
         source = make_settings(f"{PG}/{names[0]}", **checkpoints)
-        await migrate_and_load_demo(source)
+        _in_thread(migrate.upgrade, source)
         target = source.model_copy(update={"database_url": f"{PG}/{names[1]}"})
         yield LiveDatabase(names[0], source.database_url, source), target
     finally:
@@ -70,10 +75,17 @@ async def source_and_target(
             await drop_pg_database(name)
 
 
+async def _league(session: AsyncSession, actor: Actor) -> tuple[str, str]:
+    """A league of a region of the test's own and its admin: the office's ID, the username."""
+    office = (await make_region(session, actor, subordinates=1)).subordinates[0]
+    return global_id("Office", office.id), (await make_user(session, actor, office)).username
+
+
 async def test_a_backup_taken_during_writes_restores_to_a_verified_database(
     source_and_target: tuple[LiveDatabase, Settings], tmp_path: Path
 ) -> None:
     live, target = source_and_target
+    league, admin = await build_in(live.settings, _league)
     # given a signed checkpoint of the audit chains, kept outside the database
     code, output = await cli(live.settings, "audit", "checkpoint")
     assert code == 0, output
@@ -82,13 +94,12 @@ async def test_a_backup_taken_during_writes_restores_to_a_verified_database(
     stop, running = asyncio.Event(), asyncio.Event()
 
     async with live_client(live.settings) as api:
-        baotou = await api.office_gid("nmg.baotou")
 
         async def write() -> None:
             while not stop.is_set():
                 name = f"备份期间对象{len(written)}"
-                variables = {"input": {"officeId": baotou, "name": name, "regionCode": "150200"}}
-                response = await api.post(CREATE_TARGET, variables, user="baotou_admin")
+                variables = {"input": {"officeId": league, "name": name, "regionCode": "150200"}}
+                response = await api.post(CREATE_TARGET, variables, user=admin)
                 assert response.json()["data"]["createTarget"]["userErrors"] == []
                 written.append(1)
                 if len(written) >= 3:
@@ -113,9 +124,8 @@ async def test_a_backup_taken_during_writes_restores_to_a_verified_database(
     assert code == 0, output
     assert "audit chains intact" in output
     restored = await row_counts(target)
-    source = await row_counts(live.settings)
-    demo_targets = source["targets"] - len(written)
-    assert demo_targets + started_at <= restored["targets"] <= demo_targets + ended_at
+    assert (await row_counts(live.settings))["targets"] == len(written)
+    assert started_at <= restored["targets"] <= ended_at
 
     # and restoring again into the now non-empty database is refused, writing nothing
     code, output = await cli(target, "db", "restore", str(archive))

@@ -7,6 +7,7 @@ import asyncio
 from datetime import date
 
 from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from inspectnet import domains
 from inspectnet.authz.actor import Actor
@@ -14,13 +15,27 @@ from inspectnet.db import Database, make_engine
 from inspectnet.filings import duties
 from inspectnet.filings.models import Filing
 from inspectnet.notifications.models import Notification, NotificationKind
+from tests.factories import build_in, make_filing_line, make_region, make_user
 from tests.reliability.conftest import LiveDatabase
 
 TODAY = date(2027, 2, 10)  # 2026 Q4's items fall due and are already overdue
 
 
-async def test_two_sweeps_at_once_create_and_warn_each_item_once(live_pg: LiveDatabase) -> None:
-    settings = live_pg.settings
+async def _filers(session: AsyncSession, actor: Actor) -> int:
+    """Two leagues owing liaison reports and a department owing periodic data, each with an
+    admin to warn: how many items fall due."""
+    region = await make_region(session, actor, subordinates=2)
+    for league in region.subordinates:
+        await make_user(session, actor, league)
+    await make_filing_line(session, actor)
+    return len(region.subordinates) + 1
+
+
+async def test_two_sweeps_at_once_create_and_warn_each_item_once(
+    migrated_pg: LiveDatabase,
+) -> None:
+    settings = migrated_pg.settings
+    items = await build_in(settings, _filers)
     first_db, second_db = Database(make_engine(settings)), Database(make_engine(settings))
     try:
         store = domains.policy_store(settings.policy_dir)
@@ -44,7 +59,7 @@ async def test_two_sweeps_at_once_create_and_warn_each_item_once(live_pg: LiveDa
         lost = await racing
 
         # then the first made and warned everything, the second nothing
-        assert (won.created, won.overdue) == (13, 13)
+        assert (won.created, won.overdue) == (items, items)
         assert (lost.created, lost.due_soon, lost.overdue) == (0, 0, 0)
         async with first_db.session() as session:
             due = await session.scalar(
@@ -61,7 +76,7 @@ async def test_two_sweeps_at_once_create_and_warn_each_item_once(live_pg: LiveDa
                 .group_by(Notification.recipient_user_id, Notification.subject_id)
             )
             counts = [n for _, _, n in (await session.execute(per_key)).all()]
-        assert due == 13
+        assert due == items == 3
         assert counts and set(counts) == {1}  # each filer's account warned once per item
     finally:
         await first_db.dispose()

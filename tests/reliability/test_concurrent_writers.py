@@ -15,16 +15,16 @@ from typing import Any
 
 import httpx
 from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
 
-from inspectnet import domains
 from inspectnet.accounts.tokens import issue_token
 from inspectnet.authz.actor import Actor
 from inspectnet.db import Database, make_engine
 from inspectnet.ids import global_id
 from inspectnet.network import service as network
-from inspectnet.network.models import LinkKind, Office, OfficeLink, OfficeLinkProposal
+from inspectnet.network.models import LinkKind, OfficeLink, OfficeLinkProposal
 from inspectnet.targets.models import Target
-from tests.factories import sign_in_name_of
+from tests.factories import build_in, make_office, make_region, make_user, sign_in_name_of
 from tests.reliability.client import live_client
 from tests.reliability.conftest import LiveDatabase
 from tests.reliability.server import serving
@@ -38,29 +38,23 @@ ACCEPT = """mutation($input: OfficeLinkProposalInput!) { acceptOfficeLink(input:
   proposal { state decidedBy } link { kind } userErrors { field code message } } }"""
 
 
-async def _office(database: Database, code: str) -> Office:
-    async with database.session() as session:
-        # system scope: the test arranges data as the platform
-        return (await session.execute(select(Office).where(Office.code == code))).scalar_one()
-
-
 async def _count(database: Database, model: Any, *where: Any) -> int:
     async with database.session() as session:
         return int(await session.scalar(select(func.count()).select_from(model).where(*where)) or 0)
 
 
 async def test_eight_writers_on_sqlite_through_two_workers_all_succeed(
-    live_sqlite: LiveDatabase,
+    migrated_sqlite: LiveDatabase,
 ) -> None:
-    settings = live_sqlite.settings
-    database = Database(make_engine(settings))
-    try:
-        baotou = await _office(database, "nmg.baotou")
-        before = await _count(database, Target)
-    finally:
-        await database.dispose()
-    token = issue_token(settings, sign_in_name_of("baotou_admin"), timedelta(hours=1))
-    office = global_id("Office", baotou.id)
+    settings = migrated_sqlite.settings
+
+    async def build(session: AsyncSession, actor: Actor) -> tuple[int, str]:
+        office = await make_office(session, actor)
+        return office.id, (await make_user(session, actor, office)).username
+
+    office_pk, admin = await build_in(settings, build)
+    token = issue_token(settings, sign_in_name_of(admin), timedelta(hours=1))
+    office = global_id("Office", office_pk)
 
     async def writer(client: httpx.AsyncClient, number: int) -> list[Any]:
         answers = []
@@ -93,40 +87,43 @@ async def test_eight_writers_on_sqlite_through_two_workers_all_succeed(
     assert errors == []
     database = Database(make_engine(settings))
     try:
-        assert await _count(database, Target) == before + WRITERS * EACH
+        assert await _count(database, Target) == WRITERS * EACH
     finally:
         await database.dispose()
 
 
-async def test_fifty_acceptances_of_one_proposal_give_one_decision(live_pg: LiveDatabase) -> None:
-    settings = live_pg.settings
-    # given a guidance link proposed by 包头市 to 赤峰市 (the platform arranges it)
+async def test_fifty_acceptances_of_one_proposal_give_one_decision(
+    migrated_pg: LiveDatabase,
+) -> None:
+    settings = migrated_pg.settings
+
+    # given a guidance link proposed by one league to its sibling (the platform arranges it)
+    async def build(session: AsyncSession, actor: Actor) -> tuple[int, str]:
+        region = await make_region(session, actor, subordinates=2)
+        proposer, sibling = region.subordinates
+        admin = await make_user(session, actor, sibling)
+        proposal = await network.propose_link(
+            session,
+            actor,
+            kind=LinkKind.GUIDANCE,
+            superior_id=proposer.id,
+            subordinate_id=sibling.id,
+            proposer_id=proposer.id,
+        )
+        return proposal.id, admin.username
+
+    proposal_pk, sibling_admin = await build_in(settings, build)
     database = Database(make_engine(settings))
     try:
-        store = domains.policy_store(settings.policy_dir)
-        async with database.session() as session:
-            await store.reload(session)
-        system = Actor.system(store.compiled, name="test")
-        baotou = await _office(database, "nmg.baotou")
-        chifeng = await _office(database, "nmg.chifeng")
-        async with database.transaction(write=True) as session:
-            proposal = await network.propose_link(
-                session,
-                system,
-                kind=LinkKind.GUIDANCE,
-                superior_id=baotou.id,
-                subordinate_id=chifeng.id,
-                proposer_id=baotou.id,
-            )
         links_before = await _count(database, OfficeLink)
     finally:
         await database.dispose()
-    variables = {"input": {"proposalId": global_id("OfficeLinkProposal", proposal.id)}}
+    variables = {"input": {"proposalId": global_id("OfficeLinkProposal", proposal_pk)}}
 
-    # when 赤峰市's administrator accepts it 50 times at once
+    # when the sibling's administrator accepts it 50 times at once
     async with live_client(settings) as api:
         responses = await asyncio.gather(
-            *(api.post(ACCEPT, variables, user="chifeng_admin") for _ in range(CONTENDERS))
+            *(api.post(ACCEPT, variables, user=sibling_admin) for _ in range(CONTENDERS))
         )
 
     # then exactly one acceptance decided it, and the other 49 were told it was closed
@@ -137,7 +134,7 @@ async def test_fifty_acceptances_of_one_proposal_give_one_decision(live_pg: Live
     won = [p for p in payloads if not p["userErrors"]]
     lost = [p for p in payloads if p["userErrors"]]
     assert len(won) == 1
-    assert won[0]["proposal"] == {"state": "ACCEPTED", "decidedBy": "chifeng_admin"}
+    assert won[0]["proposal"] == {"state": "ACCEPTED", "decidedBy": sibling_admin}
     assert [p["userErrors"] for p in lost] == [
         [
             {
@@ -154,7 +151,7 @@ async def test_fifty_acceptances_of_one_proposal_give_one_decision(live_pg: Live
             await _count(
                 database,
                 OfficeLinkProposal,
-                OfficeLinkProposal.id == proposal.id,
+                OfficeLinkProposal.id == proposal_pk,
                 OfficeLinkProposal.state == "ACCEPTED",
             )
             == 1

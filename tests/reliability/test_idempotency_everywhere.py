@@ -17,10 +17,11 @@ from sqlalchemy import func, select
 import inspectnet.models  # noqa: F401 - every mapper on the metadata
 from inspectnet import clock
 from inspectnet.db import Base
+from inspectnet.ids import global_id
 from tests.conftest import Api
+from tests.factories import make_person, make_region, make_target, make_user
 
 CREATING = re.compile(r"^(create|add|propose)[A-Z]")
-USER = "baotou_admin"
 
 
 def _creating_mutations(api: Api) -> dict[str, Any]:
@@ -49,28 +50,34 @@ def _document(name: str, field: Any) -> str:
     )
 
 
-async def _ids(api: Api) -> dict[str, str]:
-    data = await api.gql(
-        """{ offices(first: 100) { nodes { id code people(first: 1) { nodes { id } }
-             targets(first: 1) { nodes { id } } } } }""",
-        user=USER,
-    )
-    offices = {n["code"]: n for n in data["data"]["offices"]["nodes"]}
-    baotou = offices["nmg.baotou"]
+async def _ids(api: Api, system: Any) -> dict[str, str]:
+    """A league (``league``) of a region of the test's own with a county below it
+    (``county``), a person and a target of the league, and the league's admin; committed."""
+    session, actor = system
+    region = await make_region(session, actor, subordinates=1, counties=1)
+    league = region.subordinates[0]
+    county = region.counties(league)[0]
+    admin = await make_user(session, actor, league)
+    person = await make_person(session, actor, league)
+    target = await make_target(session, actor, league)
+    await session.commit()
+    await api.reload_policy()
     return {
-        "baotou": baotou["id"],
-        "donghe": offices["nmg.baotou.donghe"]["id"],
-        "person": baotou["people"]["nodes"][0]["id"],
-        "target": baotou["targets"]["nodes"][0]["id"],
+        "admin": admin.username,
+        "league": global_id("Office", league.id),
+        "county": global_id("Office", county.id),
+        "person": global_id("Person", person.id),
+        "target": global_id("Target", target.id),
+        "code": league.code,
     }
 
 
 def _inputs(ids: dict[str, str]) -> dict[str, dict[str, Any]]:
-    """A valid input for each creating mutation, as the demo's 包头市 administrator."""
+    """A valid input for each creating mutation, as the league's administrator."""
     return {
         "createOffice": {
-            "superiorId": ids["baotou"],
-            "code": "nmg.baotou.idem",
+            "superiorId": ids["league"],
+            "code": f"{ids['code']}.idem",
             "name": "幂等巡察办",
             "kind": "PATROL_OFFICE",
             "regionCode": "150204",
@@ -78,12 +85,12 @@ def _inputs(ids: dict[str, str]) -> dict[str, dict[str, Any]]:
         },
         "proposeOfficeLink": {
             "kind": "GUIDANCE",
-            "superiorId": ids["baotou"],
-            "subordinateId": ids["donghe"],
-            "proposerId": ids["baotou"],
+            "superiorId": ids["league"],
+            "subordinateId": ids["county"],
+            "proposerId": ids["league"],
         },
         "createPerson": {
-            "officeId": ids["baotou"],
+            "officeId": ids["league"],
             "name": "王幂等",
             "unit": "包头市某局",
             "rank": "处级",
@@ -102,20 +109,20 @@ def _inputs(ids: dict[str, str]) -> dict[str, dict[str, Any]]:
             "relation": "配偶",
         },
         "addToPool": {"personId": ids["person"], "pool": "TALENT", "since": "2026-01-01"},
-        "createTarget": {"officeId": ids["baotou"], "name": "幂等对象党组", "regionCode": "150200"},
+        "createTarget": {"officeId": ids["league"], "name": "幂等对象党组", "regionCode": "150200"},
         "createPlan": {
-            "officeId": ids["baotou"],
+            "officeId": ids["league"],
             "kind": "ANNUAL",
             "title": "2027年度巡察工作计划（幂等）",
             "startsOn": "2027-01-01",
             "endsOn": "2027-12-31",
         },
         "createDecisionBody": {
-            "officeId": ids["baotou"],
+            "officeId": ids["league"],
             "kind": "FIVE_PERSON_GROUP",
             "name": "包头市委“五人小组”（幂等）",
         },
-        "createInboxDownload": {"officeId": ids["baotou"]},
+        "createInboxDownload": {"officeId": ids["league"]},
         "addLeadershipPost": {
             "targetId": ids["target"],
             "personId": ids["person"],
@@ -135,18 +142,18 @@ async def _row_counts(api: Api) -> dict[str, int]:
         }
 
 
-async def _send(api: Api, document: str, variables: dict[str, Any], key: str) -> Any:
+async def _send(api: Api, user: str, document: str, variables: dict[str, Any], key: str) -> Any:
     response = await api.client.post(
         "/graphql",
         json={"query": document, "variables": {"input": variables}},
-        headers={"authorization": f"Bearer {api.token(USER)}", "idempotency-key": key},
+        headers={"authorization": f"Bearer {api.token(user)}", "idempotency-key": key},
     )
     assert response.status_code == 200, response.text
     return response.json()
 
 
-async def test_every_creating_mutation_has_inputs_here(api: Api) -> None:
-    ids = await _ids(api)
+async def test_every_creating_mutation_has_inputs_here(api: Api, system: Any) -> None:
+    ids = await _ids(api, system)
     assert set(_creating_mutations(api)) == set(_inputs(ids))
 
 
@@ -165,27 +172,30 @@ async def test_every_creating_mutation_has_inputs_here(api: Api) -> None:
         "createUserAccount",
     ],
 )
-async def test_a_creating_mutation_retried_with_its_key_writes_once(api: Api, name: str) -> None:
+async def test_a_creating_mutation_retried_with_its_key_writes_once(
+    api: Api, system: Any, name: str
+) -> None:
     # given a valid input and a key
     field = _creating_mutations(api)[name]
     document = _document(name, field)
-    ids = await _ids(api)
+    ids = await _ids(api, system)
+    user = ids["admin"]
     if name == "createUserAccount":  # a person without an account yet
         made = await api.gql(
             _document("createPerson", _creating_mutations(api)["createPerson"]),
             {"input": _inputs(ids)["createPerson"]},
-            user=USER,
+            user=user,
         )
         ids["person"] = made["data"]["createPerson"]["person"]["id"]
     variables = _inputs(ids)[name]
     before = await _row_counts(api)
 
     # when it is sent, then retried with the same key and body
-    first = await _send(api, document, variables, f"idem-{name}")
+    first = await _send(api, user, document, variables, f"idem-{name}")
     assert first["data"][name]["userErrors"] == [], first
     written = await _row_counts(api)
     assert written != before
-    retried = await _send(api, document, variables, f"idem-{name}")
+    retried = await _send(api, user, document, variables, f"idem-{name}")
 
     # then the retry is the first answer, replayed, and nothing more was written
     assert retried["data"] == first["data"]
@@ -196,26 +206,28 @@ async def test_a_creating_mutation_retried_with_its_key_writes_once(api: Api, na
     reused = await api.client.post(
         "/graphql",
         json={"query": document + " # another body", "variables": {"input": variables}},
-        headers={"authorization": f"Bearer {api.token(USER)}", "idempotency-key": f"idem-{name}"},
+        headers={"authorization": f"Bearer {api.token(user)}", "idempotency-key": f"idem-{name}"},
     )
     assert reused.json()["errors"][0]["extensions"]["code"] == "IDEMPOTENCY_KEY_REUSED"
     assert await _row_counts(api) == written
 
 
 async def test_a_key_expires_after_the_configured_hours_and_then_runs_afresh(
-    api: Api, frozen_clock: datetime
+    api: Api, system: Any, frozen_clock: datetime
 ) -> None:
     # given a createTarget answered under a key, with the default 24-hour expiry
     assert api.settings.graphql_idempotency_ttl_hours == 24
     document = _document("createTarget", _creating_mutations(api)["createTarget"])
-    variables = _inputs(await _ids(api))["createTarget"]
-    first = await _send(api, document, variables, "idem-expiry")
+    ids = await _ids(api, system)
+    user = ids["admin"]
+    variables = _inputs(ids)["createTarget"]
+    first = await _send(api, user, document, variables, "idem-expiry")
     # when the same request comes within the period, it is a replay
     with clock.frozen(frozen_clock + timedelta(hours=23, minutes=59)):
-        within = await _send(api, document, variables, "idem-expiry")
+        within = await _send(api, user, document, variables, "idem-expiry")
     assert within["data"] == first["data"]
     # and after it, the key is free again: the mutation runs anew instead of replaying
     with clock.frozen(frozen_clock + timedelta(hours=24, minutes=1)):
-        after = await _send(api, document, variables, "idem-expiry")
+        after = await _send(api, user, document, variables, "idem-expiry")
     assert "idempotentReplay" not in after["extensions"]
     assert after["data"]["createTarget"]["target"] != first["data"]["createTarget"]["target"]

@@ -7,11 +7,14 @@ from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
 
 import httpx
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from inspectnet.app import create_app
+from inspectnet.authz.actor import Actor
 from inspectnet.db import Database, make_engine
 from inspectnet.settings import Settings
 from tests.accounts.signing import CSRF
+from tests.factories import build_in, make_office, make_staff
 from tests.reliability.conftest import LiveDatabase
 
 PER_ACCOUNT, PER_ADDRESS = 3, 5
@@ -35,36 +38,50 @@ async def _replicas(settings: Settings, count: int) -> AsyncIterator[list[httpx.
         yield clients
 
 
-async def _attempt(client: httpx.AsyncClient, username: str) -> int:
-    body = {"officeCode": "nmg.baotou", "username": username, "password": "not the password"}
+async def _staff(settings: Settings) -> tuple[str, str, str]:
+    """An office of the test's own with an admin and a member: its code and their usernames."""
+
+    async def build(session: AsyncSession, actor: Actor) -> tuple[str, str, str]:
+        staff = await make_staff(session, actor, await make_office(session, actor))
+        return staff.office.code, staff.admin, staff.member
+
+    return await build_in(settings, build)
+
+
+async def _attempt(client: httpx.AsyncClient, office: str, username: str) -> int:
+    body = {"officeCode": office, "username": username, "password": "not the password"}
     return (await client.post("/auth/sign-in", json=body)).status_code
 
 
 async def test_two_replicas_share_the_per_account_limit(
-    live_pg: LiveDatabase, frozen: None
+    migrated_pg: LiveDatabase, frozen: None
 ) -> None:
-    settings = live_pg.settings.model_copy(
+    office, admin, member = await _staff(migrated_pg.settings)
+    settings = migrated_pg.settings.model_copy(
         update={"signin_rate_per_account": PER_ACCOUNT, "signin_rate_per_address": 100}
     )
     async with _replicas(settings, 2) as (one, two):
         # when attempts naming one account alternate between the replicas
-        answers = [await _attempt((one, two)[i % 2], "baotou_member") for i in range(PER_ACCOUNT)]
+        answers = [await _attempt((one, two)[i % 2], office, member) for i in range(PER_ACCOUNT)]
         # then together they get the limit once, not once each
         assert answers == [401] * PER_ACCOUNT
-        assert await _attempt(one, "baotou_member") == 429
-        assert await _attempt(two, "baotou_member") == 429
+        assert await _attempt(one, office, member) == 429
+        assert await _attempt(two, office, member) == 429
         # and another account is not held back by it
-        assert await _attempt(two, "baotou_admin") == 401
+        assert await _attempt(two, office, admin) == 401
 
 
 async def test_two_replicas_share_the_per_address_limit(
-    live_pg: LiveDatabase, frozen: None
+    migrated_pg: LiveDatabase, frozen: None
 ) -> None:
-    settings = live_pg.settings.model_copy(
+    office, _, _ = await _staff(migrated_pg.settings)
+    settings = migrated_pg.settings.model_copy(
         update={"signin_rate_per_account": 100, "signin_rate_per_address": PER_ADDRESS}
     )
     async with _replicas(settings, 2) as (one, two):
-        answers = [await _attempt((one, two)[i % 2], f"user{i}") for i in range(PER_ADDRESS)]
+        answers = [
+            await _attempt((one, two)[i % 2], office, f"user{i}") for i in range(PER_ADDRESS)
+        ]
         assert answers == [401] * PER_ADDRESS
-        assert await _attempt(one, "fresh_name") == 429
-        assert await _attempt(two, "another_name") == 429
+        assert await _attempt(one, office, "fresh_name") == 429
+        assert await _attempt(two, office, "another_name") == 429

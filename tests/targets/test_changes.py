@@ -9,7 +9,8 @@ from sqlalchemy import select
 from inspectnet.audit.models import AuditEntry
 from inspectnet.ids import global_id
 from inspectnet.targets.models import LeadershipPost, Target
-from tests.conftest import Api, office_id
+from tests.conftest import Api
+from tests.targets.test_targets import _two_offices
 
 CREATE = """mutation($input: CreateTargetInput!) { createTarget(input: $input) {
   target { id } userErrors { code } } }"""
@@ -37,21 +38,26 @@ async def _ok(api: Api, query: str, variables: dict[str, Any], key: str, user: s
     return result["data"][key]
 
 
-async def _world(api: Api) -> dict[str, str]:
-    baotou = global_id("Office", await office_id(api.app.state.graphql.database, "nmg.baotou"))
+async def _world(api: Api, system: Any) -> dict[str, str]:
+    """A target of an office of the test's own with one roster post, made over the API by the
+    office's admin; and the admin of another office (``stranger``)."""
+    mine, _, admin, stranger = await _two_offices(system)
+    await system[0].commit()
+    await api.reload_policy()
+    office = global_id("Office", mine.id)
     target = await _ok(
         api,
         CREATE,
-        {"input": {"officeId": baotou, "name": "包钢集团党委", "regionCode": "150200"}},
+        {"input": {"officeId": office, "name": "包钢集团党委", "regionCode": "150200"}},
         "createTarget",
-        "baotou_admin",
+        admin,
     )
     person = await _ok(
         api,
         PERSON,
         {
             "input": {
-                "officeId": baotou,
+                "officeId": office,
                 "name": "王五",
                 "unit": "包钢集团",
                 "rank": "正厅级",
@@ -59,7 +65,7 @@ async def _world(api: Api) -> dict[str, str]:
             }
         },
         "createPerson",
-        "baotou_admin",
+        admin,
     )
     post = await _ok(
         api,
@@ -73,10 +79,12 @@ async def _world(api: Api) -> dict[str, str]:
             }
         },
         "addLeadershipPost",
-        "baotou_admin",
+        admin,
     )
     return {
-        "office": baotou,
+        "admin": admin,
+        "stranger": stranger,
+        "office": office,
         "target": target["target"]["id"],
         "post": post["post"]["id"],
         "person": person["person"]["id"],
@@ -90,14 +98,16 @@ async def _row(api: Api, model: type, gid: str) -> Any:
         return await session.get(model, parse_global_id(gid)[1])
 
 
-async def test_an_update_changes_only_the_fields_named_and_is_audited(api: Api) -> None:
-    world = await _world(api)
+async def test_an_update_changes_only_the_fields_named_and_is_audited(
+    api: Api, system: Any
+) -> None:
+    world = await _world(api, system)
     payload = await _ok(
         api,
         UPDATE,
         {"input": {"targetId": world["target"], "name": " 包钢集团公司党委 "}},
         "updateTarget",
-        "baotou_admin",
+        world["admin"],
     )
     assert payload["userErrors"] == []
     assert (payload["target"]["name"], payload["target"]["regionCode"]) == (
@@ -116,14 +126,16 @@ async def test_an_update_changes_only_the_fields_named_and_is_audited(api: Api) 
     assert entry.detail == {"changed": {"name": ["包钢集团党委", "包钢集团公司党委"]}}
 
 
-async def test_every_bad_field_is_reported_at_once_and_nothing_changes(api: Api) -> None:
-    world = await _world(api)
+async def test_every_bad_field_is_reported_at_once_and_nothing_changes(
+    api: Api, system: Any
+) -> None:
+    world = await _world(api, system)
     payload = await _ok(
         api,
         UPDATE,
         {"input": {"targetId": world["target"], "name": "", "regionCode": "15"}},
         "updateTarget",
-        "baotou_admin",
+        world["admin"],
     )
     assert payload["target"] is None
     assert [(e["field"], e["code"]) for e in payload["userErrors"]] == [
@@ -134,46 +146,48 @@ async def test_every_bad_field_is_reported_at_once_and_nothing_changes(api: Api)
     assert (row.name, row.region_code) == ("包钢集团党委", "150200")
 
 
-async def test_another_office_cannot_change_or_archive_and_sees_not_found(api: Api) -> None:
-    world = await _world(api)
+async def test_another_office_cannot_change_or_archive_and_sees_not_found(
+    api: Api, system: Any
+) -> None:
+    world = await _world(api, system)
     for query, key, variables in (
         (UPDATE, "updateTarget", {"targetId": world["target"], "name": "别人改的"}),
         (ARCHIVE, "archiveTarget", {"targetId": world["target"]}),
     ):
-        payload = await _ok(api, query, {"input": variables}, key, "chifeng_admin")
+        payload = await _ok(api, query, {"input": variables}, key, world["stranger"])
         assert payload["target"] is None
         assert [e["code"] for e in payload["userErrors"]] == ["NOT_FOUND"]
     row = await _row(api, Target, world["target"])
     assert (row.name, row.archived_at) == ("包钢集团党委", None)
 
 
-async def test_an_archived_target_leaves_lists_but_stays_readable(api: Api) -> None:
-    world = await _world(api)
-    before = await _ok(api, LIST, {"id": world["office"]}, "office", "baotou_admin")
+async def test_an_archived_target_leaves_lists_but_stays_readable(api: Api, system: Any) -> None:
+    world = await _world(api, system)
+    before = await _ok(api, LIST, {"id": world["office"]}, "office", world["admin"])
     archived = await _ok(
-        api, ARCHIVE, {"input": {"targetId": world["target"]}}, "archiveTarget", "baotou_admin"
+        api, ARCHIVE, {"input": {"targetId": world["target"]}}, "archiveTarget", world["admin"]
     )
     assert archived["userErrors"] == [] and archived["target"]["archivedAt"]
-    after = await _ok(api, LIST, {"id": world["office"]}, "office", "baotou_admin")
+    after = await _ok(api, LIST, {"id": world["office"]}, "office", world["admin"])
     assert after["targets"]["totalCount"] == before["targets"]["totalCount"] - 1
     only = await _ok(
-        api, LIST, {"id": world["office"], "filter": {"archived": True}}, "office", "baotou_admin"
+        api, LIST, {"id": world["office"], "filter": {"archived": True}}, "office", world["admin"]
     )
     assert [n["id"] for n in only["targets"]["nodes"]] == [world["target"]]
     both = await _ok(
-        api, LIST, {"id": world["office"], "filter": {"archived": None}}, "office", "baotou_admin"
+        api, LIST, {"id": world["office"], "filter": {"archived": None}}, "office", world["admin"]
     )
     assert both["targets"]["totalCount"] == before["targets"]["totalCount"]
 
 
-async def test_a_post_is_ended_and_a_bad_period_is_refused(api: Api) -> None:
-    world = await _world(api)
+async def test_a_post_is_ended_and_a_bad_period_is_refused(api: Api, system: Any) -> None:
+    world = await _world(api, system)
     ended = await _ok(
         api,
         UPDATE_POST,
         {"input": {"leadershipPostId": world["post"], "endedOn": "2026-06-30"}},
         "updateLeadershipPost",
-        "baotou_admin",
+        world["admin"],
     )
     assert ended["userErrors"] == []
     assert (ended["post"]["startedOn"], ended["post"]["endedOn"]) == ("2024-01-01", "2026-06-30")
@@ -183,7 +197,7 @@ async def test_a_post_is_ended_and_a_bad_period_is_refused(api: Api) -> None:
         UPDATE_POST,
         {"input": {"leadershipPostId": world["post"], "post": "", "startedOn": "2027-01-01"}},
         "updateLeadershipPost",
-        "baotou_admin",
+        world["admin"],
     )
     assert [(e["field"], e["code"]) for e in bad["userErrors"]] == [
         (["input", "post"], "REQUIRED"),
@@ -193,14 +207,16 @@ async def test_a_post_is_ended_and_a_bad_period_is_refused(api: Api) -> None:
     assert (row.post, str(row.started_on)) == ("党委书记", "2024-01-01")
 
 
-async def test_a_removed_roster_entry_is_gone_and_kept_in_the_audit_log(api: Api) -> None:
-    world = await _world(api)
+async def test_a_removed_roster_entry_is_gone_and_kept_in_the_audit_log(
+    api: Api, system: Any
+) -> None:
+    world = await _world(api, system)
     denied = await _ok(
         api,
         REMOVE_POST,
         {"input": {"leadershipPostId": world["post"]}},
         "removeLeadershipPost",
-        "chifeng_admin",
+        world["stranger"],
     )
     assert [e["code"] for e in denied["userErrors"]] == ["NOT_FOUND"]
     assert await _row(api, LeadershipPost, world["post"]) is not None
@@ -209,7 +225,7 @@ async def test_a_removed_roster_entry_is_gone_and_kept_in_the_audit_log(api: Api
         REMOVE_POST,
         {"input": {"leadershipPostId": world["post"]}},
         "removeLeadershipPost",
-        "baotou_admin",
+        world["admin"],
     )
     assert removed == {
         "removed": world["post"],

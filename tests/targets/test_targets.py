@@ -38,8 +38,10 @@ async def _row(api: Api, pk: int) -> tuple[str, TargetClass | None]:
         return target.name, target.target_class
 
 
-async def test_the_four_classes_of_nmg_17_are_labelled_in_chinese(api: Api) -> None:
-    result = await api.gql(LABELS, user="baotou_admin")
+async def test_the_four_classes_of_nmg_17_are_labelled_in_chinese(api: Api, system: Any) -> None:
+    _, _, admin, _ = await _two_offices(system)
+    await system[0].commit()
+    result = await api.gql(LABELS, user=admin)
     values = {v["name"]: v["description"] for v in result["data"]["__type"]["enumValues"]}
     assert set(values) == {
         "LOCAL_LEADERSHIP",
