@@ -25,7 +25,7 @@ from inspectnet.rules.format import FilingDutyRule
 from inspectnet.rules.params import FilingDutyParams
 from inspectnet.rules.registry import get_ruleset
 from tests.factories import make_user
-from tests.filings.factories import actor_of, qinghai_line
+from tests.filings.factories import actor_of, make_filing_line
 
 
 async def _seat(session: Any, root: Any, office: Any, kind: BodyKind, position: Position) -> Any:
@@ -57,7 +57,7 @@ async def test_only_a_seat_of_the_named_body_decides_an_approval(
     system: Any, policy: PolicyStore
 ) -> None:
     session, root = system
-    line = await qinghai_line(session, root)
+    line = await make_filing_line(session, root)
     # The province's five-person group, and the DNR's own leading group: bodies, not the one.
     five = await _seat(session, root, line.province, BodyKind.FIVE_PERSON_GROUP, Position.HEAD)
     dnr_group = await _seat(session, root, line.dnr, BodyKind.LEADING_GROUP, Position.HEAD)

@@ -24,7 +24,7 @@ from inspectnet.planning import service as planning
 from inspectnet.planning.models import PlanKind
 from tests.conftest import Api
 from tests.factories import make_user
-from tests.filings.factories import actor_of, office_by_code
+from tests.filings.factories import actor_of, make_filing_line
 
 
 async def _seat(session: Any, root: Any, office: Any, kind: BodyKind) -> Any:
@@ -52,8 +52,8 @@ async def test_only_the_named_body_approves_a_plan_and_an_edit_unapproves_it(
     system: Any, policy: PolicyStore
 ) -> None:
     session, root = system
-    dnr = await office_by_code(session, "qh.dnr")
-    province = await office_by_code(session, "qh.province")
+    line = await make_filing_line(session, root)
+    dnr, province = line.dnr, line.province
     member = await _seat(session, root, dnr, BodyKind.LEADING_GROUP)
     five = await _seat(session, root, dnr, BodyKind.FIVE_PERSON_GROUP)
     elsewhere = await _seat(session, root, province, BodyKind.LEADING_GROUP)
@@ -108,7 +108,7 @@ APPROVE = """mutation($input: ApprovePlanInput!) { approvePlan(input: $input) {
 
 async def test_approve_plan_over_graphql_answers_with_user_errors(api: Api, system: Any) -> None:
     session, root = system
-    dnr = await office_by_code(session, "qh.dnr")
+    dnr = (await make_filing_line(session, root)).dnr
     member = await _seat(session, root, dnr, BodyKind.LEADING_GROUP)
     admin = await make_user(session, root, dnr)
     plan = await planning.create_plan(
