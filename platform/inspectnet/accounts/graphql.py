@@ -9,13 +9,26 @@ from sqlalchemy import ColumnElement
 
 from inspectnet.accounts import repository, service
 from inspectnet.accounts.graphql_can import ACCOUNT_CAN, GRANT_CAN
+from inspectnet.accounts.graphql_enums import RoleEnum  # noqa: F401 - labels Role first
+from inspectnet.accounts.graphql_inputs import (
+    CreateUserAccountInput,
+    CreateUserAccountPayload,
+    GrantRoleInput,
+    GrantRolePayload,
+    LinkSsoSubjectInput,
+    LinkSsoSubjectPayload,
+    ResetPasswordInput,
+    ResetPasswordPayload,
+    RevokeRoleInput,
+    RevokeRolePayload,
+    SetSecondFactorRequirementInput,
+    SetSecondFactorRequirementPayload,
+)
 from inspectnet.accounts.models import Role, RoleGrant, UserAccount
 from inspectnet.errors import ValidationFailed
 from inspectnet.graphql.can import viewer_can_field
 from inspectnet.graphql.context import Info
-from inspectnet.graphql.errors import UserError
 from inspectnet.graphql.fields import connection_field
-from inspectnet.graphql.labels import labelled_enum
 from inspectnet.graphql.links import linked
 from inspectnet.graphql.lists import DateTimeRange, created_in, each, list_args, order_input
 from inspectnet.graphql.mutations import run_mutation
@@ -38,13 +51,6 @@ if TYPE_CHECKING:
 
 PERSON = strawberry.lazy("inspectnet.people.graphql")
 
-ROLE_LABELS = {
-    Role.OFFICE_ADMIN: "办公室管理员",
-    Role.OFFICE_MEMBER: "工作人员",
-    Role.AUDITOR: "审计员",
-    Role.PLATFORM_OPERATOR: "平台运维",
-}
-RoleEnum = labelled_enum(Role, ROLE_LABELS, name="Role", description="Role in an office (角色)")
 # After the Role enum is labelled: the emergency grants' fields are typed by it.
 from inspectnet.accounts.graphql_emergency import (  # noqa: E402
     BreakGlassGrantType,
@@ -184,108 +190,6 @@ class ViewerType:
             filter=filter,
             order_by=order_by,
         )
-
-
-@strawberry.input(description="A new account for a person (开通账号)")
-class CreateUserAccountInput:
-    person_id: strawberry.ID = strawberry.field(description="The person it is for (干部)")
-    username: str = strawberry.field(description="Sign-in name (用户名)")
-
-
-@strawberry.type(description="Result of createUserAccount (开通账号结果)")
-class CreateUserAccountPayload:
-    account: UserAccountType | None = strawberry.field(
-        description="The new account, unless refused (用户账号)"
-    )
-    user_errors: list[UserError] = strawberry.field(description="Why it was refused (输入错误)")
-
-
-@strawberry.input(description="A role to give an account in an office (授予角色)")
-class GrantRoleInput:
-    user_id: strawberry.ID = strawberry.field(description="The account to receive it (用户账号)")
-    office_id: strawberry.ID = strawberry.field(description="The office it is held in (机构)")
-    role: Role = strawberry.field(description="Role to give (角色)")
-
-
-@strawberry.type(description="Result of grantRole (授予角色结果)")
-class GrantRolePayload:
-    grant: RoleGrantType | None = strawberry.field(
-        description="The new role grant, unless refused (角色授予)"
-    )
-    user_errors: list[UserError] = strawberry.field(description="Why it was refused (输入错误)")
-
-
-@strawberry.input(description="A role grant to take away (撤销角色)")
-class RevokeRoleInput:
-    grant_id: strawberry.ID = strawberry.field(description="The role grant to revoke (角色授予)")
-
-
-@strawberry.type(description="Result of revokeRole (撤销角色结果)")
-class RevokeRolePayload:
-    revoked_grant_id: strawberry.ID | None = strawberry.field(
-        description="ID of the revoked role grant, unless refused (角色授予)"
-    )
-    user_errors: list[UserError] = strawberry.field(description="Why it was refused (输入错误)")
-
-
-@strawberry.input(description="A temporary password an admin sets (重置密码)")
-class ResetPasswordInput:
-    user_id: strawberry.ID = strawberry.field(description="The account (用户账号)")
-    temporary_password: str = strawberry.field(
-        description="Told to the person out of band; must be changed at next sign-in (临时密码)"
-    )
-
-
-@strawberry.type(description="Result of resetPassword (重置密码结果)")
-class ResetPasswordPayload:
-    account: UserAccountType | None = strawberry.field(
-        description="The account, unless refused (用户账号)"
-    )
-    user_errors: list[UserError] = strawberry.field(description="Why it was refused (输入错误)")
-
-
-@strawberry.input(description="A single sign-on subject to link to an account (关联统一身份认证)")
-class LinkSsoSubjectInput:
-    user_id: strawberry.ID = strawberry.field(description="The account (用户账号)")
-    subject: str = strawberry.field(
-        description="The SSO's subject identifier (sub) for the person (统一身份认证用户标识)"
-    )
-
-
-@strawberry.type(description="Result of linkSsoSubject (关联统一身份认证结果)")
-class LinkSsoSubjectPayload:
-    account: UserAccountType | None = strawberry.field(
-        description="The linked account, unless refused (用户账号)"
-    )
-    user_errors: list[UserError] = strawberry.field(description="Why it was refused (输入错误)")
-
-
-@strawberry.input(description="Whether a role must sign in with a second factor (双因素认证要求)")
-class SetSecondFactorRequirementInput:
-    office_id: strawberry.ID = strawberry.field(description="The office (机构)")
-    role: Role | None = strawberry.field(
-        default=None,
-        description="An office role (角色)",
-        deprecation_reason="Use roleName: it also names roles held through other grants",
-    )
-    role_name: str | None = strawberry.field(
-        default=None,
-        description="The role's name, e.g. intake_handler, leading_group_member (default: both "
-        "require a second factor) or office_member (角色名称)",
-    )
-    required: bool = strawberry.field(description="Whether a second factor is required (是否要求)")
-
-
-@strawberry.type(description="Result of setSecondFactorRequirement (双因素认证要求设置结果)")
-class SetSecondFactorRequirementPayload:
-    office_pk: strawberry.Private[int | None]
-    user_errors: list[UserError] = strawberry.field(description="Why it was refused (输入错误)")
-
-    @strawberry.field(description="The office, unless refused (机构)")
-    async def office(
-        self, info: Info
-    ) -> Annotated[OfficeType, strawberry.lazy("inspectnet.network.graphql")] | None:
-        return None if self.office_pk is None else await office_by_id(info, self.office_pk)
 
 
 @strawberry.type
