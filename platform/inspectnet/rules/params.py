@@ -14,6 +14,7 @@ from inspectnet.rules.vocabulary import (
     Event,
     FilingMode,
     FilingSubject,
+    InspectionStage,
     PoolKind,
     Receiver,
     Recipient,
@@ -130,6 +131,10 @@ class TransferRouteParams(_Model):
 
 class RecusalGroundParams(_Model):
     ground: RecusalGround
+
+
+class StageParams(_Model):
+    stage: InspectionStage = Field(description="the stage this rule lets an inspection enter")
 
 
 class DisclosurePointParams(_Model):
