@@ -137,6 +137,7 @@ CODES: dict[str, str] = {
     "TEAM_SIZE_OUT_OF_RANGE": "巡视巡察组人数不符合规定",
     "TEAM_LEADER_COUNT": "巡视巡察组须有且只有一名组长",
     "DUPLICATE_MEMBER": "同一人不能担任两个职务",
+    "SITE_STAY_NEEDS_DECISION": "现场巡察时间超出规定，须记录巡察办决定",
     "FOLLOW_UP_INVALID": "“回头看”须针对同一对象已反馈的巡视巡察",
     "INSPECTION_ARCHIVED": "巡视巡察已归档",
     "RECUSED": "须回避",

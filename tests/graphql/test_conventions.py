@@ -47,6 +47,7 @@ EXEMPT_FROM_NODE: set[str] = {
     "DrawnCandidate",  # a person in a draw: the person is the Node
     "ExcludedCandidate",  # a person a draw left out, with the conflicts that say why
     "RecusalConflict",  # computed by the recusal engine from the records it names
+    "SiteClock",  # computed from an inspection's entry and departure on the working-day calendar
     # a rule's typed parameters (RuleParams) and their parts: values inside a Rule
     "DeadlineWarning",
     *(

@@ -23,6 +23,7 @@ from inspectnet.inspections.graphql_types import (
 )
 from inspectnet.inspections.models import (
     Inspection,
+    InspectionTransition,
     Stage,
     TeamAssignment,
     TeamContact,
@@ -49,6 +50,14 @@ class AdvanceInspectionInput:
     stage: Stage = strawberry.field(description="The stage to enter (进入阶段)")
     version: int | None = strawberry.field(
         default=None, description="The version last read; CONFLICT if it moved since (版本)"
+    )
+    decision: str | None = strawberry.field(
+        default=None,
+        description=described(
+            "The office's recorded decision, needed to leave the site after a stay outside "
+            "the ruleset's working days (巡察办决定)",
+            InspectionTransition.decision,
+        ),
     )
 
 
@@ -144,6 +153,7 @@ class InspectionsMutation(TeamMutation):
                     ),
                     stage=input.stage,
                     version=input.version,
+                    decision=input.decision,
                 )
             except stages.StageOutOfOrder as error:
                 refused.extend(error.allowed)

@@ -18,6 +18,7 @@ from inspectnet.graphql.relay import Connection, Node, connection
 from inspectnet.graphql.stamps import Stamped, stamps
 from inspectnet.ids import expect_global_id, global_id
 from inspectnet.inspections import repository
+from inspectnet.inspections.graphql_clock import SiteClockType, site_clock_of
 from inspectnet.inspections.models import (
     Inspection,
     InspectionTransition,
@@ -154,6 +155,9 @@ class InspectionTransitionType(Node, Stamped):
     actor_name: str = strawberry.field(description="Who moved it (操作人)")
     rule_id: str = strawberry.field(description="The rule it was moved under (依据规则)")
     article: str = strawberry.field(description="The rule's article (条款)")
+    decision: str | None = strawberry.field(
+        description="The office's recorded decision, where the step needed one (巡察办决定)"
+    )
     user_pk: strawberry.Private[int | None]
 
     @classmethod
@@ -166,6 +170,7 @@ class InspectionTransitionType(Node, Stamped):
             actor_name=row.actor_name,
             rule_id=row.rule_id,
             article=row.article,
+            decision=row.decision,
             **stamps(row),
         )
 
@@ -208,6 +213,12 @@ class InspectionType(Node, Stamped):
         self, info: Info
     ) -> Annotated[TargetType, strawberry.lazy("inspectnet.targets.graphql")] | None:
         return await linked(info, "Target", self.target_pk)
+
+    @strawberry.field(
+        description="The stay on site in working days, null before entry (现场巡察时间)"
+    )
+    async def site_clock(self, info: Info) -> SiteClockType | None:
+        return await site_clock_of(info, self.pk)
 
     @strawberry.field(
         description="The inspection a follow-up re-inspects, null if none or hidden (回头看)"

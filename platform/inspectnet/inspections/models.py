@@ -11,7 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from inspectnet.concurrency import Versioned
 from inspectnet.db import Base, OfficeScoped, Timestamped, UTCDateTime
 from inspectnet.rules.format import InspectionStage
-from inspectnet.validation import CODE, NAME, text_kind
+from inspectnet.validation import CODE, FREE_TEXT, NAME, text_kind
 
 # The stages are named by the rulesets' ``stage.*`` rules (rules/vocabulary.py): one enum.
 Stage = InspectionStage
@@ -84,6 +84,11 @@ class InspectionTransition(Base, OfficeScoped, Timestamped):
     actor_name: Mapped[str] = mapped_column(String(100), info=text_kind(NAME))
     rule_id: Mapped[str] = mapped_column(String(80), info=text_kind(CODE))
     article: Mapped[str] = mapped_column(String(40), info=text_kind(NAME))
+    # The office's recorded decision when the step needs one (a stay outside qh-zrzyt §11's
+    # 20–40 working days: "视具体情况由巡察办决定").
+    decision: Mapped[str | None] = mapped_column(
+        String(500), default=None, info=text_kind(FREE_TEXT)
+    )
 
 
 class TeamAssignment(Base, OfficeScoped, Timestamped):

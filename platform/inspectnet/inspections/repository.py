@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -18,8 +18,10 @@ from inspectnet.inspections.models import (
     Inspection,
     InspectionTransition,
     RecusalSetting,
+    Stage,
     TeamAssignment,
 )
+from inspectnet.network.models import Office
 from inspectnet.paging import Children, children
 from inspectnet.people.models import EmploymentRecord, InterestTie, Person, PoolMembership
 from inspectnet.rules.format import PoolKind
@@ -198,3 +200,33 @@ async def accounts(
         .with_only_columns(UserAccount.id, UserAccount.person_id)
     )
     return {user: person for user, person in rows}
+
+
+async def site_steps(
+    session: AsyncSession, actor: Actor | None, inspection_ids: Collection[int]
+) -> dict[int, list[tuple[Stage, datetime]]]:
+    """Entry and departure steps of each inspection, as ``actor`` reads them (None: all)."""
+    # system scope: without an actor, the office's own check of a departure weighs every step
+    everything = select(InspectionTransition)
+    base = everything if actor is None else readable(actor, InspectionTransition)
+    rows = await session.scalars(
+        base.where(
+            InspectionTransition.inspection_id.in_(sorted(set(inspection_ids))),
+            InspectionTransition.to_stage.in_((Stage.ON_SITE, Stage.LEFT_SITE)),
+        ).order_by(InspectionTransition.id)
+    )
+    found: dict[int, list[tuple[Stage, datetime]]] = {pk: [] for pk in inspection_ids}
+    for step in rows:
+        found[step.inspection_id].append((step.to_stage, step.created_at))
+    return found
+
+
+async def offices_of(session: AsyncSession, inspection_ids: Collection[int]) -> dict[int, Office]:
+    """The office running each inspection (its ruleset binds the inspection)."""
+    rows = await session.execute(
+        # system scope: an office row, read for its ruleset after the inspection was read
+        select(Inspection.id, Office)
+        .join(Office, Office.id == Inspection.office_id)
+        .where(Inspection.id.in_(sorted(set(inspection_ids))))
+    )
+    return {pk: office for pk, office in rows}

@@ -13,6 +13,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from inspectnet import clock, validation
 from inspectnet.audit.service import record
 from inspectnet.authz.actor import Actor
 from inspectnet.authz.changes import policy_changed
@@ -21,10 +22,13 @@ from inspectnet.concurrency import expect_version, transition
 from inspectnet.errors import Conflict, RuleViolation
 from inspectnet.filings.service import require_plan_approved, round_gates
 from inspectnet.ids import global_id_of
+from inspectnet.inspections import repository
 from inspectnet.inspections.models import STAGES, Inspection, InspectionTransition, Stage
+from inspectnet.inspections.site_clock import clock_of
 from inspectnet.network.models import Office
 from inspectnet.rules.format import STAGE_ZH, Ruleset, StageRule
 from inspectnet.rules.registry import get_ruleset
+from inspectnet.rules.service import calendar_from_db
 
 # The one order of the stages (DOMAIN.md "The life of one inspection"); a follow-up 回头看 is a
 # new inspection naming the first, never a way back.
@@ -90,6 +94,26 @@ async def _require_entry_allowed(
     await require_plan_approved(session, actor, plan_id=inspection.plan_id)
 
 
+async def _require_stay_within_bounds(
+    session: AsyncSession, inspection: Inspection, ruleset: Ruleset
+) -> None:
+    steps = await repository.site_steps(session, None, [inspection.id])
+    today = clock.today_in_china()
+    events = [*steps[inspection.id], (Stage.LEFT_SITE, clock.now())]
+    found = clock_of(events, ruleset, await calendar_from_db(session), today)
+    if found is None or not found.outside or found.rule is None:
+        return
+    raise RuleViolation(
+        f"现场巡察{found.working_days}个工作日（{found.convention}），不在"
+        f"{found.min_days}～{found.max_days}个工作日之内，须记录巡察办的决定"
+        f"（{found.rule.article}：视具体情况由巡察办决定）",
+        code="SITE_STAY_NEEDS_DECISION",
+        field="decision",
+        rule_id=found.rule.id,
+        article=found.rule.article,
+    )
+
+
 async def advance_inspection(
     session: AsyncSession,
     actor: Actor,
@@ -97,6 +121,7 @@ async def advance_inspection(
     inspection_id: int,
     stage: Stage,
     version: int | None = None,
+    decision: str | None = None,
 ) -> Inspection:
     """Move an inspection to its next stage, under its ruleset's rule (team grants follow)."""
     inspection = await get_readable(session, actor, Inspection, inspection_id)
@@ -113,6 +138,11 @@ async def advance_inspection(
     rule = stage_rule(ruleset, stage)
     if stage in ENTRY:
         await _require_entry_allowed(session, actor, inspection, ruleset)
+    inputs = validation.Inputs()
+    recorded = None if decision is None else inputs.text(InspectionTransition.decision, decision)
+    inputs.done()
+    if stage is Stage.LEFT_SITE and recorded is None:
+        await _require_stay_within_bounds(session, inspection, ruleset)
     office_id, target_id = inspection.office_id, inspection.target_id
     # One conditional UPDATE decides: a concurrent move that won first leaves this one CONFLICT.
     await transition(
@@ -133,6 +163,7 @@ async def advance_inspection(
         actor_name=actor.username,
         rule_id=rule.id,
         article=rule.article,
+        decision=recorded,
     )
     session.add(step)
     await session.flush()
