@@ -396,6 +396,7 @@ MADE_AND_UNDONE: dict[str, tuple[str, ...] | str] = {
     "(issue 12)",
     "createInboxDownload": "a download link is single-use and expires by itself",
     "createInspection": ("advanceInspection",),
+    "addPreparationItem": ("answerPreparationItem", "withdrawPreparationItem"),
 }
 MAKES = re.compile(r"^(create|add|grant|link|propose|send|load)[A-Z]")
 

@@ -13,6 +13,7 @@ from inspectnet.graphql.mutations import run_mutation
 from inspectnet.graphql.parts import SchemaPart, TypeField
 from inspectnet.ids import expect_global_id
 from inspectnet.inspections import repository, service, stages
+from inspectnet.inspections.graphql_prep import PreparationItemType, PreparationMutation
 from inspectnet.inspections.graphql_team import TeamMutation
 from inspectnet.inspections.graphql_types import (
     InspectionFilter,
@@ -111,7 +112,7 @@ class TeamAssignmentPayload:
 
 
 @strawberry.type
-class InspectionsMutation(TeamMutation):
+class InspectionsMutation(TeamMutation, PreparationMutation):
     @strawberry.mutation(description="Plan an inspection of a target (新建巡视巡察)")
     async def create_inspection(
         self, info: Info, input: CreateInspectionInput
@@ -212,7 +213,7 @@ class InspectionsMutation(TeamMutation):
 
 SCHEMA = SchemaPart(
     mutation=InspectionsMutation,
-    types=(InspectionType, TeamAssignmentType, InspectionTransitionType),
+    types=(InspectionType, TeamAssignmentType, InspectionTransitionType, PreparationItemType),
     fields=(
         TypeField(
             "Office",

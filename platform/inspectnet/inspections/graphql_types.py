@@ -19,6 +19,11 @@ from inspectnet.graphql.stamps import Stamped, stamps
 from inspectnet.ids import expect_global_id, global_id
 from inspectnet.inspections import repository
 from inspectnet.inspections.graphql_clock import SiteClockType, site_clock_of
+from inspectnet.inspections.graphql_prep import (
+    PreparationItemFilter,
+    PreparationItemOrder,
+    PreparationItemType,
+)
 from inspectnet.inspections.models import (
     Inspection,
     InspectionTransition,
@@ -226,6 +231,33 @@ class InspectionType(Node, Stamped):
     async def follows(self, info: Info) -> InspectionType | None:
         return (
             None if self.follows_pk is None else await linked(info, "Inspection", self.follows_pk)
+        )
+
+    @strawberry.field(
+        description="Requests to the bodies before entry, with due dates (巡前了解情况)"
+    )
+    def preparation(
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+        filter: PreparationItemFilter | None = None,
+        order_by: PreparationItemOrder | None = None,  # type: ignore[valid-type]
+    ) -> Connection[PreparationItemType]:
+        actor = info.context.actor
+        return connection(  # type: ignore[return-value]
+            info,
+            key="inspection.preparation",
+            parent_id=self.pk,
+            query=lambda ids: repository.preparation_of(actor, ids),
+            convert=PreparationItemType.from_row,
+            first=first,
+            after=after,
+            last=last,
+            before=before,
+            **list_args(filter, order_by),
         )
 
     @strawberry.field(description="Its steps, each with who, when and the rule (阶段变更记录)")

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import enum
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import Enum, ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy import Date, Enum, ForeignKey, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from inspectnet.concurrency import Versioned
-from inspectnet.db import Base, OfficeScoped, Timestamped, UTCDateTime
+from inspectnet.db import Archivable, Base, OfficeScoped, Timestamped, UTCDateTime
 from inspectnet.rules.format import InspectionStage
 from inspectnet.validation import CODE, FREE_TEXT, NAME, text_kind
 
@@ -146,3 +146,36 @@ class RecusalSetting(Base, OfficeScoped, Timestamped):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     look_back_years: Mapped[int] = mapped_column(Integer)
+
+
+class PreparationBody(enum.StrEnum):
+    """The bodies asked about the target's leadership before entry (nmg-2016 §24)."""
+
+    DISCIPLINE = "discipline"  # 纪检监察机关
+    POLITICAL_LEGAL = "political_legal"  # 政法机关
+    ORGANISATION = "organisation"  # 组织部门
+    AUDIT = "audit"  # 审计部门
+    PETITION = "petition"  # 信访部门
+
+
+class PreparationItem(Base, OfficeScoped, Timestamped, Archivable):
+    """One request for information before entry, with its due date and answer (nmg-2016 §24)."""
+
+    __tablename__ = "preparation_items"
+    __office_index__ = False
+    __table_args__ = (Index("ix_preparation_items_inspection_id_id", "inspection_id", "id"),)
+    __authz_type__ = "preparation_item"
+    __authz_target_column__ = "target_id"
+    __authz_inspection_column__ = "inspection_id"
+    __authz_parent__ = ("inspection_id", Inspection)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    inspection_id: Mapped[int] = mapped_column(ForeignKey("inspections.id", ondelete="CASCADE"))
+    target_id: Mapped[int] = mapped_column(ForeignKey("targets.id", ondelete="RESTRICT"))
+    body: Mapped[PreparationBody] = mapped_column(_enum(PreparationBody))
+    question: Mapped[str] = mapped_column(String(1000), info=text_kind(FREE_TEXT))
+    due_on: Mapped[date] = mapped_column(Date)
+    answer: Mapped[str | None] = mapped_column(
+        String(4000), default=None, info=text_kind(FREE_TEXT)
+    )
+    answered_on: Mapped[date | None] = mapped_column(Date, default=None)

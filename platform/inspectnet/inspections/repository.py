@@ -17,6 +17,7 @@ from inspectnet.inspections.conflicts import Candidate, Post, TargetFacts, Tie
 from inspectnet.inspections.models import (
     Inspection,
     InspectionTransition,
+    PreparationItem,
     RecusalSetting,
     Stage,
     TeamAssignment,
@@ -43,6 +44,15 @@ def team_of(actor: Actor, inspection_ids: list[int]) -> Children:
         readable(actor, TeamAssignment).where(TeamAssignment.inspection_id.in_(inspection_ids)),
         TeamAssignment,
         TeamAssignment.inspection_id,
+    )
+
+
+def preparation_of(actor: Actor, inspection_ids: list[int]) -> Children:
+    """Readable preparation items of each inspection: rows of (item, inspection id)."""
+    return children(
+        readable(actor, PreparationItem).where(PreparationItem.inspection_id.in_(inspection_ids)),
+        PreparationItem,
+        PreparationItem.inspection_id,
     )
 
 
