@@ -36,11 +36,13 @@ DRAW = """mutation($input: DrawTeamInput!) { drawTeam(input: $input) {
 ASSIGN = """mutation($input: AssignTeamRoleInput!) { assignTeamRole(input: $input) {
   assignment { id } userErrors { field code message } } }"""
 FORM = """mutation($input: FormTeamInput!) { formTeam(input: $input) {
-  inspection { id stage team(first: 20) { totalCount } } userErrors { field code message } } }"""
+  inspection { id stage team(first: 20) { totalCount nodes { id } } }
+  userErrors { field code message } } }"""
 CONFIRM = """mutation($input: ConfirmRecusalInput!) { confirmRecusal(input: $input) {
   conflicts { ground article } userErrors { field code message } } }"""
-READ = """query($inspection: ID!, $office: ID!, $target: ID!) {
+READ = """query($inspection: ID!, $office: ID!, $target: ID!, $assignment: ID!) {
   inspection: node(id: $inspection) { id }
+  assignment: node(id: $assignment) { id }
   target: node(id: $target) { id }
   office: node(id: $office) { ... on Office {
     inspections(first: 50) { totalCount nodes { id team { totalCount } } } } }
@@ -219,9 +221,10 @@ async def test_the_draw_leaves_out_the_member_who_worked_at_the_unit_and_keeps_t
         "inspection": first,
         "office": global_id("Office", round_["dnr"]),
         "target": global_id("Target", round_["units"][0]),
+        "assignment": formed["data"]["formTeam"]["inspection"]["team"]["nodes"][0]["id"],
     }
     seen = (await api.gql(READ, ids, user="qh_worked"))["data"]
-    assert seen["inspection"] is None and seen["target"] is None
+    assert seen["inspection"] is None and seen["target"] is None and seen["assignment"] is None
     listed = seen["office"]["inspections"]
     listed_ids = {n["id"] for n in listed["nodes"]}
     assert first not in listed_ids
@@ -229,6 +232,7 @@ async def test_the_draw_leaves_out_the_member_who_worked_at_the_unit_and_keeps_t
     # The clerk, another admin, sees all three: the count differs by exactly the one hidden.
     clerk = (await api.gql(READ, ids, user="qh_clerk"))["data"]
     assert clerk["inspection"] == {"id": first}
+    assert clerk["assignment"] == {"id": ids["assignment"]}
     assert clerk["office"]["inspections"]["totalCount"] == listed["totalCount"] + 1
     async with api.app.state.graphql.database.session() as session:
         stored = await session.get(Inspection, round_["rounds"][0])
