@@ -34,8 +34,11 @@ from inspectnet.authz.shares import share_object
 from inspectnet.authz.store import PolicyStore
 from inspectnet.db import Database, make_engine
 from inspectnet.demo import load_demo
+from inspectnet.filings import warnings
 from inspectnet.graphql.nodes import _NODES
 from inspectnet.ids import global_id
+from inspectnet.inspections import preparation
+from inspectnet.inspections.models import PreparationBody, Stage
 from inspectnet.network import service as network
 from inspectnet.network.models import LinkKind, Office
 from inspectnet.notifications import service as notifications
@@ -56,8 +59,8 @@ from tests.conftest import (
     _pg_available,
     make_settings,
 )
-from tests.factories import sign_in_name_of
-from tests.inspections.factories import make_assignment, make_inspection
+from tests.factories import make_user, sign_in_name_of
+from tests.inspections.factories import make_assignment, make_inspection, move_to
 from tests.sqlcount import count_statements
 from tests.support import skip_or_fail
 
@@ -145,7 +148,21 @@ async def _add_hidden_rows(session: AsyncSession, actor: Actor) -> None:
         title="请按时报送年度计划",
     )
     inspection = await make_inspection(session, actor, target.id)
-    await make_assignment(session, actor, inspection, qh_account, phone="0971-5550001")
+    # A member from outside the target's locality: a native of it is recused by region.
+    outsider = await make_user(session, actor, department)
+    await make_assignment(session, actor, inspection, outsider.id, phone="0971-5550001")
+    await move_to(session, actor, inspection, Stage.TEAM_FORMED)  # a recorded step
+    await preparation.add_preparation_item(
+        session,
+        actor,
+        inspection_id=inspection.id,
+        body=PreparationBody.ORGANISATION,
+        question="领导班子成员有关情况",
+        due_on=date(2026, 12, 31),
+    )
+    await warnings.set_yellow_days(
+        session, actor, office_id=province.id, rule_id="filing.periodic_data", days=10
+    )
     session.add(
         BreakGlassGrant(
             office_id=target.office_id,

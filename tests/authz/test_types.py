@@ -24,6 +24,8 @@ from inspectnet.authz.store import PolicyStore
 from inspectnet.db import Base, Database
 from inspectnet.errors import Forbidden, NotFound
 from inspectnet.ids import global_id, parse_global_id
+from inspectnet.inspections import preparation
+from inspectnet.inspections.models import PreparationBody, Stage
 from inspectnet.network.models import Office
 from inspectnet.people import service as people
 from inspectnet.people.models import (
@@ -38,7 +40,7 @@ from inspectnet.targets import service as targets
 from inspectnet.targets.models import Target
 from tests.conftest import Api, office_id
 from tests.factories import make_person
-from tests.inspections.factories import make_assignment, make_inspection
+from tests.inspections.factories import make_assignment, make_inspection, move_to
 
 NODE = "query($id: ID!) { node(id: $id) { id } }"
 TIES = "query($id: ID!) { node(id: $id) { ... on Person { ties { nodes { id } } } } }"
@@ -133,6 +135,15 @@ async def denied(api: Api) -> dict[str, Any]:
         assert member is not None
         inspection = await make_inspection(session, system, target.id)
         await make_assignment(session, system, inspection, member.id, phone="0472-5550100")
+        await move_to(session, system, inspection, Stage.TEAM_FORMED)  # a recorded step
+        await preparation.add_preparation_item(
+            session,
+            system,
+            inspection_id=inspection.id,
+            body=PreparationBody.AUDIT,
+            question="近三年审计发现问题",
+            due_on=date(2026, 12, 31),
+        )
         # The reproduction's collision: a row of another type with the denied person's number.
         b_tie = InterestTie(
             id=a.id,

@@ -46,6 +46,11 @@ EXEMPT_FROM_NODE: set[str] = {
     "CalendarDiff",  # what one calendar load changed, returned once in its payload
     "SearchResults",  # one search's page of hits, computed per query
     "SearchHit",  # a found node with its rank and cursor: the node itself is the Node
+    "TeamDraw",  # one draw from the pools, computed per request and returned in its payload
+    "DrawnCandidate",  # a person in a draw: the person is the Node
+    "ExcludedCandidate",  # a person a draw left out, with the conflicts that say why
+    "RecusalConflict",  # computed by the recusal engine from the records it names
+    "SiteClock",  # computed from an inspection's entry and departure on the working-day calendar
     # a rule's typed parameters (RuleParams) and their parts: values inside a Rule
     "DeadlineWarning",
     *(
@@ -62,6 +67,7 @@ EXEMPT_FROM_NODE: set[str] = {
             "RecusalGround",
             "DisclosurePoint",
             "PlanApproval",
+            "Stage",
         )
     ),
     "FieldChange",  # one difference between two filing versions, computed, never stored
@@ -329,6 +335,8 @@ NOT_A_LINK: dict[str, str] = {
     "Filing.ruleId": "a rule's string id, the same concept in every ruleset",
     "FilingWarningSetting.ruleId": "a rule's string id, the same concept in every ruleset",
     "OversightItem.ruleId": "a rule's string id, the same concept in every ruleset",
+    "InspectionTransition.ruleId": "a rule's string id, the same concept in every ruleset",
+    "RecusalConflict.ruleId": "a rule's string id, the same concept in every ruleset",
 }
 
 
@@ -393,7 +401,8 @@ MADE_AND_UNDONE: dict[str, tuple[str, ...] | str] = {
     "createPlan": "a plan's working copy changes by setPlanItem; retiring a plan is not built yet "
     "(issue 12)",
     "createInboxDownload": "a download link is single-use and expires by itself",
-    "createInspection": "an inspection's life is its stages (issue 13 adds the transitions)",
+    "createInspection": ("advanceInspection",),
+    "addPreparationItem": ("answerPreparationItem", "withdrawPreparationItem"),
     "shareObject": ("endShare",),
     "bindTargetAccount": ("unbindTargetAccount",),
     "breakGlass": "a break-glass grant ends by itself within hours (accounts/service.py)",

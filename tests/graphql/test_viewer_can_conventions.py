@@ -20,6 +20,7 @@ ACTS_ON_A_ROW = re.compile(
 EXEMPT: dict[str, str] = {
     "FilingDecision": "one decision stands (qh-zrzyt §3): it is never changed or withdrawn",
     "BreakGlassGrant": "an emergency grant ends by its own clock; nothing changes it",
+    "InspectionTransition": "a recorded step of an inspection's life: never changed or withdrawn",
     "TargetBinding": "a binding is made once by bindTargetAccount; no mutation changes it yet",
 }
 

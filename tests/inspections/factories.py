@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from inspectnet.authz.actor import Actor
-from inspectnet.inspections import service
+from inspectnet.inspections import service, stages
 from inspectnet.inspections.models import Inspection, Stage, TeamAssignment, TeamRole
 
 
@@ -21,10 +21,10 @@ async def move_to(
     session: AsyncSession, actor: Actor, inspection: Inspection, stage: Stage
 ) -> Inspection:
     """Advance one stage at a time up to ``stage``."""
-    stages = list(Stage)
+    order = list(Stage)
     while inspection.stage is not stage:
-        following = stages[stages.index(inspection.stage) + 1]
-        inspection = await service.advance_stage(
+        following = order[order.index(inspection.stage) + 1]
+        inspection = await stages.advance_inspection(
             session, actor, inspection_id=inspection.id, stage=following
         )
     return inspection

@@ -131,6 +131,13 @@ def _inputs(ids: dict[str, str]) -> dict[str, dict[str, Any]]:
         },
         "createUserAccount": {"personId": ids["person"], "username": "idem_user"},
         "createInspection": {"targetId": ids["target"], "name": "幂等专项巡察"},
+        # The demo runs no inspection: the test makes one first (ids["inspection"]).
+        "addPreparationItem": {
+            "inspectionId": ids.get("inspection", ""),
+            "body": "AUDIT",
+            "question": "近三年审计发现问题及整改情况",
+            "dueOn": "2026-12-31",
+        },
     }
 
 
@@ -170,6 +177,7 @@ async def test_every_creating_mutation_has_inputs_here(api: Api, system: Any) ->
         "addLeadershipPost",
         "createPlan",
         "createUserAccount",
+        "addPreparationItem",
     ],
 )
 async def test_a_creating_mutation_retried_with_its_key_writes_once(
@@ -187,6 +195,13 @@ async def test_a_creating_mutation_retried_with_its_key_writes_once(
             user=user,
         )
         ids["person"] = made["data"]["createPerson"]["person"]["id"]
+    if name == "addPreparationItem":  # an inspection to prepare
+        made = await api.gql(
+            _document("createInspection", _creating_mutations(api)["createInspection"]),
+            {"input": _inputs(ids)["createInspection"]},
+            user=user,
+        )
+        ids["inspection"] = made["data"]["createInspection"]["inspection"]["id"]
     variables = _inputs(ids)[name]
     before = await _row_counts(api)
 

@@ -15,6 +15,7 @@ from inspectnet.rules.format import (
     Event,
     FilingDutyRule,
     FilingMode,
+    InspectionStage,
     ProblemCategoryRule,
     Recipient,
     RecusalGroundRule,
@@ -215,9 +216,22 @@ def test_transfer_routes_and_recusal_grounds() -> None:
         "region",
         "official",
     ]
+    # qh-zrzyt §27 names the recusal system, not its grounds: the three, each citing §27.
     assert [(r.id, r.article) for r in QH.of_type(RecusalGroundRule)] == [
-        ("recusal.general", "qh-zrzyt §27")
+        ("recusal.post", "qh-zrzyt §27"),
+        ("recusal.region", "qh-zrzyt §27"),
+        ("recusal.official", "qh-zrzyt §27"),
     ]
+
+
+def test_every_stage_after_planning_is_entered_under_a_rule_of_each_ruleset() -> None:
+    later = [s for s in InspectionStage if s is not InspectionStage.PLANNED]
+    for ruleset in (NMG, QH):
+        found = {s: ruleset.stage_rule(s) for s in later}
+        assert all(found.values()), ruleset.id
+        assert NMG.stage_rule(InspectionStage.PLANNED) is None
+    assert QH.stage_rule(InspectionStage.NOTIFIED).article == "qh-zrzyt §13"  # type: ignore[union-attr]
+    assert NMG.stage_rule(InspectionStage.FED_BACK).article == "nmg-2016 §29"  # type: ignore[union-attr]
 
 
 def test_disclosure_points() -> None:

@@ -24,7 +24,7 @@ from inspectnet.network.models import Office
 from inspectnet.planning.models import Plan
 from inspectnet.planning.service import snapshot as plan_snapshot
 from inspectnet.rules.deadlines import Colour
-from inspectnet.rules.format import Event, FilingDutyRule, FilingMode, Recipient
+from inspectnet.rules.format import Event, FilingDutyRule, FilingMode, Recipient, Ruleset
 from inspectnet.rules.registry import get_ruleset
 
 # The decisions each mode allows: 报备 is acknowledged, 报批 approved or returned.
@@ -236,6 +236,16 @@ def _flatten(value: Any, prefix: str = "") -> dict[str, Any]:
     return {prefix: value}
 
 
+def round_gates(ruleset: Ruleset) -> list[FilingDutyRule]:
+    """The duties a ruleset makes a round wait for: approvals required before it starts."""
+    return [
+        rule
+        for rule in ruleset.of_type(FilingDutyRule)
+        if rule.params.mode is FilingMode.APPROVAL
+        and rule.params.required_before is Event.ROUND_STARTED
+    ]
+
+
 async def require_plan_approved(session: AsyncSession, actor: Actor, *, plan_id: int) -> None:
     """The approval gate: refuse launching a round under a plan its superior has not approved.
 
@@ -245,14 +255,7 @@ async def require_plan_approved(session: AsyncSession, actor: Actor, *, plan_id:
     """
     plan = await get_readable(session, actor, Plan, plan_id)
     office = await get_readable(session, actor, Office, plan.office_id)
-    ruleset = get_ruleset(office.ruleset_id)
-    gates = [
-        rule
-        for rule in ruleset.rules
-        if isinstance(rule, FilingDutyRule)
-        and rule.params.mode is FilingMode.APPROVAL
-        and rule.params.required_before is Event.ROUND_STARTED
-    ]
+    gates = round_gates(get_ruleset(office.ruleset_id))
     if not gates:
         return
     chain = [plan.id]

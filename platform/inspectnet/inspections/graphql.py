@@ -1,29 +1,30 @@
-"""GraphQL types, inputs and thin resolvers for inspections and their teams."""
+"""GraphQL inputs, payloads and thin resolvers for inspections and their teams."""
 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING, Annotated
 
 import strawberry
-from sqlalchemy import ColumnElement
 
-from inspectnet.graphql.can import ViewerCan, viewer_can_field
 from inspectnet.graphql.context import Info
 from inspectnet.graphql.errors import UserError
 from inspectnet.graphql.fields import connection_field
-from inspectnet.graphql.labels import labelled_enum
-from inspectnet.graphql.links import linked, need_to_know
-from inspectnet.graphql.lists import DateTimeRange, created_in, each, list_args, order_input
 from inspectnet.graphql.mutations import run_mutation
-from inspectnet.graphql.nodes import register_node
 from inspectnet.graphql.parts import SchemaPart, TypeField
-from inspectnet.graphql.relay import Connection, Node, connection
-from inspectnet.graphql.stamps import Stamped, stamps
-from inspectnet.ids import expect_global_id, global_id
-from inspectnet.inspections import repository, service
+from inspectnet.ids import expect_global_id
+from inspectnet.inspections import repository, service, stages
+from inspectnet.inspections.graphql_prep import PreparationItemType, PreparationMutation
+from inspectnet.inspections.graphql_team import TeamMutation
+from inspectnet.inspections.graphql_types import (
+    InspectionFilter,
+    InspectionOrder,
+    InspectionTransitionType,
+    InspectionType,
+    TeamAssignmentType,
+)
 from inspectnet.inspections.models import (
     Inspection,
+    InspectionTransition,
     Stage,
     TeamAssignment,
     TeamContact,
@@ -31,181 +32,45 @@ from inspectnet.inspections.models import (
 )
 from inspectnet.validation import described
 
-if TYPE_CHECKING:
-    from inspectnet.accounts.graphql import UserAccountType
-    from inspectnet.targets.graphql import TargetType
-
-StageEnum = labelled_enum(
-    Stage,
-    {
-        Stage.PLANNED: "已计划",
-        Stage.TEAM_FORMED: "已组建巡视组",
-        Stage.NOTIFIED: "已通知",
-        Stage.ON_SITE: "进驻中",
-        Stage.LEFT_SITE: "已撤离",
-        Stage.REPORTED: "已报告",
-        Stage.HEARD: "已听取汇报",
-        Stage.FED_BACK: "已反馈",
-        Stage.ARCHIVED: "已归档",
-    },
-    name="InspectionStage",
-    description="Stage of an inspection (巡视巡察阶段)",
-)
-TeamRoleEnum = labelled_enum(
-    TeamRole,
-    {
-        TeamRole.LEADER: "组长",
-        TeamRole.DEPUTY: "副组长",
-        TeamRole.COMMISSIONER: "巡视专员",
-        TeamRole.LIAISON: "联络员",
-        TeamRole.MEMBER: "组员",
-        TeamRole.INTAKE_HANDLER: "信访受理人员",
-    },
-    name="TeamRole",
-    description="Role held in one inspection's team (巡视组职务)",
-)
-
-
-@strawberry.input(description="Which inspections to list (巡视巡察筛选)")
-class InspectionFilter:
-    stage: Stage | None = strawberry.field(default=None, description="Stage (阶段)")
-    target_id: strawberry.ID | None = strawberry.field(
-        default=None, description="The target inspected (巡视巡察对象)"
-    )
-    created_at: DateTimeRange | None = strawberry.field(
-        default=None, description="Recorded within (创建时间)"
-    )
-
-    def conditions(self) -> list[ColumnElement[bool]]:
-        found: list[ColumnElement[bool]] = []
-        if self.stage is not None:
-            found.append(Inspection.stage == self.stage)
-        if self.target_id is not None:
-            target = expect_global_id(self.target_id, "Target", field="targetId")
-            found.append(Inspection.target_id == target)
-        return each(found, created_in(self.created_at, Inspection.created_at))
-
-
-InspectionOrder = order_input("Inspection")
-
-
-@strawberry.input(description="Which team roles to list (巡视组成员筛选)")
-class TeamAssignmentFilter:
-    role: TeamRole | None = strawberry.field(default=None, description="Role (职务)")
-    created_at: DateTimeRange | None = strawberry.field(
-        default=None, description="Recorded within (创建时间)"
-    )
-
-    def conditions(self) -> list[ColumnElement[bool]]:
-        found: list[ColumnElement[bool]] = []
-        if self.role is not None:
-            found.append(TeamAssignment.role == self.role)
-        return each(found, created_in(self.created_at, TeamAssignment.created_at))
-
-
-TeamAssignmentOrder = order_input("TeamAssignment")
-
-
-@strawberry.type(
-    name="TeamAssignment", description="A role held in one inspection's team (一次一授权)"
-)
-class TeamAssignmentType(Node, Stamped):
-    role: TeamRole = strawberry.field(description="Role in the team (巡视组职务)")
-    valid_from: datetime = strawberry.field(description="Grant starts (授权开始)")
-    valid_until: datetime | None = strawberry.field(
-        description="Grant ends, none until the inspection is archived (授权结束)"
-    )
-    pk: strawberry.Private[int]
-    user_pk: strawberry.Private[int]
-    viewer_can: ViewerCan = viewer_can_field("TeamAssignment")
-
-    @classmethod
-    def from_row(cls, row: TeamAssignment) -> TeamAssignmentType:
-        return cls(
-            id=strawberry.ID(global_id("TeamAssignment", row.id)),
-            pk=row.id,
-            user_pk=row.user_id,
-            role=row.role,
-            valid_from=row.valid_from,
-            valid_until=row.valid_until,
-            **stamps(row),
-        )
-
-    @strawberry.field(description="The account holding the role, null if hidden (用户账号)")
-    async def user(
-        self, info: Info
-    ) -> Annotated[UserAccountType, strawberry.lazy("inspectnet.accounts.graphql")] | None:
-        return await linked(info, "UserAccount", self.user_pk)
-
-    @strawberry.field(
-        description="Contact phone, null for every reader without need to know (联系电话)"
-    )
-    async def contact_phone(self, info: Info) -> str | None:
-        row = await need_to_know(info, TeamContact, "assignment_id", self.pk)
-        return None if row is None else str(row.phone)
-
-
-@strawberry.type(name="Inspection", description="One inspection of a target (巡视/巡察)")
-class InspectionType(Node, Stamped):
-    name: str = strawberry.field(description="Name (名称)")
-    stage: Stage = strawberry.field(description="Stage (阶段)")
-    version: int = strawberry.field(description="Version, for optimistic locking (版本)")
-    pk: strawberry.Private[int]
-    target_pk: strawberry.Private[int]
-    viewer_can: ViewerCan = viewer_can_field("Inspection")
-
-    @classmethod
-    def from_row(cls, row: Inspection) -> InspectionType:
-        return cls(
-            id=strawberry.ID(global_id("Inspection", row.id)),
-            pk=row.id,
-            target_pk=row.target_id,
-            name=row.name,
-            stage=row.stage,
-            version=row.version,
-            **stamps(row),
-        )
-
-    @strawberry.field(description="The inspected target, null if hidden (巡视巡察对象)")
-    async def target(
-        self, info: Info
-    ) -> Annotated[TargetType, strawberry.lazy("inspectnet.targets.graphql")] | None:
-        return await linked(info, "Target", self.target_pk)
-
-    @strawberry.field(description="The team: roles held in this inspection (巡视组)")
-    def team(
-        self,
-        info: Info,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
-        filter: TeamAssignmentFilter | None = None,
-        order_by: TeamAssignmentOrder | None = None,  # type: ignore[valid-type]
-    ) -> Connection[TeamAssignmentType]:
-        actor = info.context.actor
-        return connection(  # type: ignore[return-value]
-            info,
-            key="inspection.team",
-            parent_id=self.pk,
-            query=lambda ids: repository.team_of(actor, ids),
-            convert=TeamAssignmentType.from_row,
-            first=first,
-            after=after,
-            last=last,
-            before=before,
-            **list_args(filter, order_by),
-        )
-
-
-register_node("Inspection", Inspection, InspectionType.from_row)
-register_node("TeamAssignment", TeamAssignment, TeamAssignmentType.from_row)
-
 
 @strawberry.input(description="A new inspection of a target (新建巡视巡察)")
 class CreateInspectionInput:
     target_id: strawberry.ID = strawberry.field(description="The target (巡视巡察对象)")
     name: str = strawberry.field(description=described("Name (名称)", Inspection.name))
+    plan_id: strawberry.ID | None = strawberry.field(
+        default=None, description="The round plan it carries out (巡察计划)"
+    )
+    follows_id: strawberry.ID | None = strawberry.field(
+        default=None, description="For a follow-up, the inspection it re-inspects (回头看)"
+    )
+
+
+@strawberry.input(description="Move an inspection to its next stage (推进巡视巡察阶段)")
+class AdvanceInspectionInput:
+    inspection_id: strawberry.ID = strawberry.field(description="The inspection (巡视巡察)")
+    stage: Stage = strawberry.field(description="The stage to enter (进入阶段)")
+    version: int | None = strawberry.field(
+        default=None, description="The version last read; CONFLICT if it moved since (版本)"
+    )
+    decision: str | None = strawberry.field(
+        default=None,
+        description=described(
+            "The office's recorded decision, needed to leave the site after a stay outside "
+            "the ruleset's working days (巡察办决定)",
+            InspectionTransition.decision,
+        ),
+    )
+
+
+@strawberry.type(description="Result of advanceInspection (推进巡视巡察阶段结果)")
+class AdvanceInspectionPayload:
+    inspection: InspectionType | None = strawberry.field(
+        description="The inspection in its new stage, unless refused (巡视巡察)"
+    )
+    allowed_next: list[Stage] = strawberry.field(
+        description="When refused as out of order, the stages it may enter (允许的下一阶段)"
+    )
+    user_errors: list[UserError] = strawberry.field(description="Why it was refused (输入错误)")
 
 
 @strawberry.type(description="Result of createInspection (新建巡视巡察结果)")
@@ -247,7 +112,7 @@ class TeamAssignmentPayload:
 
 
 @strawberry.type
-class InspectionsMutation:
+class InspectionsMutation(TeamMutation, PreparationMutation):
     @strawberry.mutation(description="Plan an inspection of a target (新建巡视巡察)")
     async def create_inspection(
         self, info: Info, input: CreateInspectionInput
@@ -260,11 +125,46 @@ class InspectionsMutation:
                 ctx.actor,
                 target_id=expect_global_id(input.target_id, "Target", field="targetId"),
                 name=input.name,
+                plan_id=input.plan_id and expect_global_id(input.plan_id, "Plan", field="planId"),
+                follows_id=input.follows_id
+                and expect_global_id(input.follows_id, "Inspection", field="followsId"),
             )
 
         found, errors = await run_mutation(info, "inspection.create", call)
         return CreateInspectionPayload(
             inspection=found and InspectionType.from_row(found), user_errors=errors
+        )
+
+    @strawberry.mutation(
+        description="Move an inspection to its next stage, under its ruleset's rule (推进阶段)"
+    )
+    async def advance_inspection(
+        self, info: Info, input: AdvanceInspectionInput
+    ) -> AdvanceInspectionPayload:
+        ctx = info.context
+        refused: list[Stage] = []
+
+        async def call() -> Inspection:
+            try:
+                return await stages.advance_inspection(
+                    ctx.session,
+                    ctx.actor,
+                    inspection_id=expect_global_id(
+                        input.inspection_id, "Inspection", field="inspectionId"
+                    ),
+                    stage=input.stage,
+                    version=input.version,
+                    decision=input.decision,
+                )
+            except stages.StageOutOfOrder as error:
+                refused.extend(error.allowed)
+                raise
+
+        found, errors = await run_mutation(info, "inspection.stage", call)
+        return AdvanceInspectionPayload(
+            inspection=found and InspectionType.from_row(found),
+            allowed_next=refused,
+            user_errors=errors,
         )
 
     @strawberry.mutation(description="Grant a role in one inspection (巡视组授权)")
@@ -313,7 +213,7 @@ class InspectionsMutation:
 
 SCHEMA = SchemaPart(
     mutation=InspectionsMutation,
-    types=(InspectionType, TeamAssignmentType),
+    types=(InspectionType, TeamAssignmentType, InspectionTransitionType, PreparationItemType),
     fields=(
         TypeField(
             "Office",

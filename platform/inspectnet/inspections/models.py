@@ -3,29 +3,18 @@
 from __future__ import annotations
 
 import enum
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import Enum, ForeignKey, Index, String
+from sqlalchemy import Date, Enum, ForeignKey, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from inspectnet.concurrency import Versioned
-from inspectnet.db import Base, OfficeScoped, Timestamped, UTCDateTime
-from inspectnet.validation import NAME, text_kind
+from inspectnet.db import Archivable, Base, OfficeScoped, Timestamped, UTCDateTime
+from inspectnet.rules.format import InspectionStage
+from inspectnet.validation import CODE, FREE_TEXT, NAME, text_kind
 
-
-class Stage(enum.StrEnum):
-    """The life of one inspection (DOMAIN.md, nmg-2016 §24–§35, qh-zrzyt §13–§19, §27)."""
-
-    PLANNED = "planned"
-    TEAM_FORMED = "team_formed"
-    NOTIFIED = "notified"
-    ON_SITE = "on_site"
-    LEFT_SITE = "left_site"
-    REPORTED = "reported"
-    HEARD = "heard"
-    FED_BACK = "fed_back"
-    ARCHIVED = "archived"
-
+# The stages are named by the rulesets' ``stage.*`` rules (rules/vocabulary.py): one enum.
+Stage = InspectionStage
 
 STAGES = tuple(Stage)
 
@@ -62,6 +51,44 @@ class Inspection(Base, OfficeScoped, Timestamped, Versioned):
     )
     name: Mapped[str] = mapped_column(String(200), info=text_kind(NAME))
     stage: Mapped[Stage] = mapped_column(_enum(Stage), default=Stage.PLANNED)
+    # The round plan it carries out: entry waits for that plan's approval (qh-zrzyt §3).
+    plan_id: Mapped[int | None] = mapped_column(
+        ForeignKey("plans.id", ondelete="RESTRICT"), default=None
+    )
+    # A follow-up 回头看 (qh-zrzyt §13) is a new inspection of the same target naming the first.
+    follows_id: Mapped[int | None] = mapped_column(
+        ForeignKey("inspections.id", ondelete="RESTRICT"), default=None
+    )
+
+
+class InspectionTransition(Base, OfficeScoped, Timestamped):
+    """One step of an inspection's life: who moved it, when (``created_at``), under which rule."""
+
+    __tablename__ = "inspection_transitions"
+    __office_index__ = False
+    __table_args__ = (Index("ix_inspection_transitions_inspection_id_id", "inspection_id", "id"),)
+    __authz_type__ = "inspection_transition"
+    __authz_target_column__ = "target_id"
+    __authz_inspection_column__ = "inspection_id"
+    __authz_parent__ = ("inspection_id", Inspection)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    inspection_id: Mapped[int] = mapped_column(ForeignKey("inspections.id", ondelete="CASCADE"))
+    target_id: Mapped[int] = mapped_column(ForeignKey("targets.id", ondelete="RESTRICT"))
+    from_stage: Mapped[Stage] = mapped_column(_enum(Stage))
+    to_stage: Mapped[Stage] = mapped_column(_enum(Stage))
+    # Who: the account (none for the system) and the name it acted under, kept if it goes.
+    user_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_accounts.id", ondelete="SET NULL"), default=None
+    )
+    actor_name: Mapped[str] = mapped_column(String(100), info=text_kind(NAME))
+    rule_id: Mapped[str] = mapped_column(String(80), info=text_kind(CODE))
+    article: Mapped[str] = mapped_column(String(40), info=text_kind(NAME))
+    # The office's recorded decision when the step needs one (a stay outside qh-zrzyt §11's
+    # 20–40 working days: "视具体情况由巡察办决定").
+    decision: Mapped[str | None] = mapped_column(
+        String(500), default=None, info=text_kind(FREE_TEXT)
+    )
 
 
 class TeamAssignment(Base, OfficeScoped, Timestamped):
@@ -105,3 +132,50 @@ class TeamContact(Base, OfficeScoped, Timestamped):
     inspection_id: Mapped[int] = mapped_column(ForeignKey("inspections.id", ondelete="CASCADE"))
     target_id: Mapped[int] = mapped_column(ForeignKey("targets.id", ondelete="RESTRICT"))
     phone: Mapped[str] = mapped_column(String(32), info=text_kind(NAME))
+
+
+class RecusalSetting(Base, OfficeScoped, Timestamped):
+    """An office's look-back for post recusal: how many years after leaving a post at a target
+    a person is still recused from it. The seeds name no number: the office sets it, and
+    without a row ``recusal.DEFAULT_LOOK_BACK_YEARS`` applies."""
+
+    __tablename__ = "recusal_settings"
+    __office_index__ = False
+    __table_args__ = (UniqueConstraint("office_id"),)
+    __authz_type__ = "recusal_setting"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    look_back_years: Mapped[int] = mapped_column(Integer)
+
+
+class PreparationBody(enum.StrEnum):
+    """The bodies asked about the target's leadership before entry (nmg-2016 §24)."""
+
+    DISCIPLINE = "discipline"  # 纪检监察机关
+    POLITICAL_LEGAL = "political_legal"  # 政法机关
+    ORGANISATION = "organisation"  # 组织部门
+    AUDIT = "audit"  # 审计部门
+    PETITION = "petition"  # 信访部门
+
+
+class PreparationItem(Base, OfficeScoped, Timestamped, Archivable):
+    """One request for information before entry, with its due date and answer (nmg-2016 §24)."""
+
+    __tablename__ = "preparation_items"
+    __office_index__ = False
+    __table_args__ = (Index("ix_preparation_items_inspection_id_id", "inspection_id", "id"),)
+    __authz_type__ = "preparation_item"
+    __authz_target_column__ = "target_id"
+    __authz_inspection_column__ = "inspection_id"
+    __authz_parent__ = ("inspection_id", Inspection)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    inspection_id: Mapped[int] = mapped_column(ForeignKey("inspections.id", ondelete="CASCADE"))
+    target_id: Mapped[int] = mapped_column(ForeignKey("targets.id", ondelete="RESTRICT"))
+    body: Mapped[PreparationBody] = mapped_column(_enum(PreparationBody))
+    question: Mapped[str] = mapped_column(String(1000), info=text_kind(FREE_TEXT))
+    due_on: Mapped[date] = mapped_column(Date)
+    answer: Mapped[str | None] = mapped_column(
+        String(4000), default=None, info=text_kind(FREE_TEXT)
+    )
+    answered_on: Mapped[date | None] = mapped_column(Date, default=None)

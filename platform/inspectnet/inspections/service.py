@@ -15,22 +15,28 @@ from inspectnet.authz.checks import get_readable, require, require_in
 from inspectnet.authz.recusals import identity_of
 from inspectnet.errors import Conflict, ValidationFailed
 from inspectnet.ids import global_id_of
-from inspectnet.inspections import repository
+from inspectnet.inspections import recusal, repository
 from inspectnet.inspections.models import (
-    STAGES,
     Inspection,
     Stage,
     TeamAssignment,
     TeamContact,
     TeamRole,
 )
+from inspectnet.planning.models import Plan
 from inspectnet.targets.models import Target
 
 
 async def create_inspection(
-    session: AsyncSession, actor: Actor, *, target_id: int, name: str
+    session: AsyncSession,
+    actor: Actor,
+    *,
+    target_id: int,
+    name: str,
+    plan_id: int | None = None,
+    follows_id: int | None = None,
 ) -> Inspection:
-    """Plan an inspection of a target by the office that covers it."""
+    """Plan an inspection of a target by the office that covers it (a follow-up names the first)."""
     target = await get_readable(session, actor, Target, target_id)
     await require_in(session, actor, "create", Inspection, target.office_id, target.id)
     inputs = validation.Inputs()
@@ -40,6 +46,29 @@ async def create_inspection(
         name=inputs.text(Inspection.name, name),
         stage=Stage.PLANNED,
     )
+    if plan_id is not None:
+        plan = await get_readable(session, actor, Plan, plan_id)
+        if plan.office_id != target.office_id:
+            inputs.add(
+                ValidationFailed(
+                    "巡察计划须为负责该对象的机构的计划",
+                    code="PLAN_OF_OTHER_OFFICE",
+                    field="planId",
+                )
+            )
+        inspection.plan_id = plan.id
+    if follows_id is not None:
+        first = await get_readable(session, actor, Inspection, follows_id)
+        # 回头看 re-inspects a target already inspected and fed back (qh-zrzyt §13).
+        if first.target_id != target.id or first.stage not in (Stage.FED_BACK, Stage.ARCHIVED):
+            inputs.add(
+                ValidationFailed(
+                    "“回头看”须针对同一对象已反馈的巡视（巡察）",
+                    code="FOLLOW_UP_INVALID",
+                    field="followsId",
+                )
+            )
+        inspection.follows_id = first.id
     inputs.done()
     session.add(inspection)
     await session.flush()
@@ -51,33 +80,6 @@ async def create_inspection(
         object_id=global_id_of(inspection),
     )
     # The inspection's phase is a relation of the door: a new one reaches the policy.
-    await policy_changed(session, actor)
-    return inspection
-
-
-async def advance_stage(
-    session: AsyncSession, actor: Actor, *, inspection_id: int, stage: Stage
-) -> Inspection:
-    """Move an inspection to its next stage (one step; the team's grants follow the phase)."""
-    inspection = await get_readable(session, actor, Inspection, inspection_id)
-    await require(session, actor, "update", inspection)
-    at = STAGES.index(inspection.stage)
-    if at + 1 >= len(STAGES) or STAGES[at + 1] is not stage:
-        raise Conflict(
-            f"巡视（巡察）当前阶段为{inspection.stage.value}，不能直接进入{stage.value}",
-            code="STAGE_OUT_OF_ORDER",
-            field="stage",
-        )
-    inspection.stage = stage
-    await session.flush()
-    await record(
-        session,
-        actor,
-        "inspection.stage",
-        office_id=inspection.office_id,
-        object_id=global_id_of(inspection),
-        detail={"stage": stage.value},
-    )
     await policy_changed(session, actor)
     return inspection
 
@@ -122,6 +124,8 @@ async def assign_team_role(
         session, await identity_of(session, account.person_id), inspection.target_id
     ):
         raise Conflict("该人员对此巡视对象须回避，不能编入巡视组", code="RECUSED", field="userId")
+    # A conflict the engine finds bars the assignment even before anyone confirmed it.
+    await recusal.require_no_conflict(session, inspection, account.person_id, field="userId")
     assignment = TeamAssignment(
         office_id=inspection.office_id,
         inspection_id=inspection.id,

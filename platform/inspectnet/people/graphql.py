@@ -104,6 +104,9 @@ class AddInterestTieInput:
     target_id: strawberry.ID | None = strawberry.field(
         default=None, description="The organisation as a target, if it is one (巡视巡察对象)"
     )
+    related_person_id: strawberry.ID | None = strawberry.field(
+        default=None, description="The person the tie is to, if on record (关系人)"
+    )
 
 
 @strawberry.type(description="Result of addInterestTie (申报亲属及利害关系结果)")
@@ -195,6 +198,8 @@ class PeopleMutation(PeopleChangeMutation):
                 organisation=input.organisation,
                 relation=input.relation,
                 target_id=_optional_target(input.target_id),
+                related_person_id=input.related_person_id
+                and expect_global_id(input.related_person_id, "Person", field="relatedPersonId"),
             )
 
         tie, errors = await run_mutation(info, "person.tie.add", call)

@@ -97,6 +97,11 @@ class InterestTie(Base, OfficeScoped, Timestamped, Created):
     organisation: Mapped[str] = mapped_column(String(200), info=text_kind(NAME))
     target_id: Mapped[int | None] = mapped_column(ForeignKey("targets.id", ondelete="SET NULL"))
     relation: Mapped[str] = mapped_column(String(100), info=text_kind(NAME))
+    # The person the tie is to, when recorded: a tie to a member of a target's leadership roster
+    # is a ground of official recusal, whichever of the two declared it (nmg-2016 §12).
+    related_person_id: Mapped[int | None] = mapped_column(
+        ForeignKey("persons.id", ondelete="SET NULL"), default=None
+    )
 
 
 class PoolMembership(Base, OfficeScoped, Timestamped, Created):

@@ -10,7 +10,7 @@ from inspectnet import validation
 from inspectnet.audit.service import record
 from inspectnet.authz.actor import Actor
 from inspectnet.authz.checks import get_readable, require, require_in
-from inspectnet.errors import Conflict
+from inspectnet.errors import Conflict, ValidationFailed
 from inspectnet.ids import global_id_of
 from inspectnet.network.models import Office
 from inspectnet.people import repository
@@ -119,11 +119,21 @@ async def add_interest_tie(
     organisation: str,
     relation: str,
     target_id: int | None,
+    related_person_id: int | None = None,
 ) -> InterestTie:
     """Declare a kin or interest tie (the basis of official recusal)."""
     person = await _editable_person(session, actor, person_id)
     target = await _linked_target(session, actor, target_id)
+    related = (
+        None
+        if related_person_id is None
+        else await get_readable(session, actor, Person, related_person_id)
+    )
     inputs = validation.Inputs()
+    if related is not None and related.id == person.id:
+        inputs.add(
+            ValidationFailed("不能申报与本人的关系", code="TIE_TO_SELF", field="relatedPersonId")
+        )
     tie = InterestTie(
         office_id=person.office_id,
         person_id=person.id,
@@ -131,6 +141,7 @@ async def add_interest_tie(
         organisation=inputs.text(InterestTie.organisation, organisation),
         relation=inputs.text(InterestTie.relation, relation),
         target_id=target.id if target else None,
+        related_person_id=related.id if related else None,
     )
     inputs.done()
     session.add(tie)

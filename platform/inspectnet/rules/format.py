@@ -42,6 +42,7 @@ from inspectnet.rules.params import (
     PlanApprovalParams,
     RecusalGroundParams,
     ReportKindParams,
+    StageParams,
     TeamRoleParams,
     TeamSizeParams,
     TransferRouteParams,
@@ -53,11 +54,13 @@ from inspectnet.rules.vocabulary import (
     ID_PREFIX,
     RULE_ID_PATTERN,
     RULESET_ID_PATTERN,
+    STAGE_ZH,
     DecisionBody,
     DisclosureStage,
     Event,
     FilingMode,
     FilingSubject,
+    InspectionStage,
     PoolKind,
     Receiver,
     Recipient,
@@ -72,6 +75,7 @@ __all__ = [
     "ID_PREFIX",
     "RULESET_ID_PATTERN",
     "RULE_ID_PATTERN",
+    "STAGE_ZH",
     "CategoryParams",
     "DeadlineParams",
     "DeadlineRule",
@@ -85,6 +89,7 @@ __all__ = [
     "FilingMode",
     "FilingSubject",
     "InspectionModeRule",
+    "InspectionStage",
     "ModeParams",
     "PlanApprovalParams",
     "PlanApprovalRule",
@@ -102,6 +107,8 @@ __all__ = [
     "RuleKind",
     "RuleProblem",
     "Ruleset",
+    "StageParams",
+    "StageRule",
     "TeamRoleParams",
     "TeamRoleRule",
     "TeamSizeParams",
@@ -223,6 +230,11 @@ class DisclosurePointRule(RuleBase):
     params: DisclosurePointParams
 
 
+class StageRule(RuleBase):
+    kind: Literal["stage"]
+    params: StageParams
+
+
 Rule = Annotated[
     DeadlineRule
     | ProblemCategoryRule
@@ -234,7 +246,8 @@ Rule = Annotated[
     | TransferRouteRule
     | RecusalGroundRule
     | DisclosurePointRule
-    | PlanApprovalRule,
+    | PlanApprovalRule
+    | StageRule,
     Field(discriminator="kind"),
 ]
 
@@ -307,6 +320,11 @@ class Ruleset(_Model):
         """Deadline rules that a given event starts (e.g. all that run from feedback)."""
         wanted = Event(event)
         return tuple(r for r in self.of_type(DeadlineRule) if r.params.start_event == wanted)
+
+    def stage_rule(self, stage: InspectionStage | str) -> StageRule | None:
+        """The rule under which an inspection enters ``stage``, if this ruleset has one."""
+        wanted = InspectionStage(stage)
+        return next((r for r in self.of_type(StageRule) if r.params.stage is wanted), None)
 
     def warning_for(self, rule: DeadlineRule) -> WarningThresholds:
         """The thresholds that apply to a deadline rule."""

@@ -109,6 +109,13 @@ labelled_enum(
     name="RecusalGround",
     description="Ground of recusal (回避情形)",
 )
+# Declared with the rules that name the stages; the inspections domain shows it on its type.
+labelled_enum(
+    fmt.InspectionStage,
+    fmt.STAGE_ZH,
+    name="InspectionStage",
+    description="Stage of an inspection (巡视巡察阶段)",
+)
 labelled_enum(
     fmt.DisclosureStage,
     {
@@ -224,6 +231,11 @@ class DisclosurePointParams:
     channels_zh: list[str] = strawberry.field(description="Channels of disclosure (公开渠道)")
 
 
+@strawberry.type(description="Parameters of a stage an inspection enters (巡视巡察阶段参数)")
+class StageParams:
+    stage: fmt.InspectionStage = strawberry.field(description="The stage entered (进入的阶段)")
+
+
 RuleParams = Annotated[
     DeadlineParams
     | CategoryParams
@@ -235,7 +247,8 @@ RuleParams = Annotated[
     | TransferRouteParams
     | RecusalGroundParams
     | DisclosurePointParams
-    | PlanApprovalParams,
+    | PlanApprovalParams
+    | StageParams,
     strawberry.union("RuleParams", description="Typed parameters of a rule's kind (规则参数)"),
 ]
 
@@ -251,6 +264,7 @@ _TYPES: dict[type, type] = {
     fmt.RecusalGroundParams: RecusalGroundParams,
     fmt.DisclosurePointParams: DisclosurePointParams,
     fmt.PlanApprovalParams: PlanApprovalParams,
+    fmt.StageParams: StageParams,
 }
 
 

@@ -16,6 +16,7 @@ from inspectnet.rules.vocabulary import (
     Event,
     FilingMode,
     FilingSubject,
+    InspectionStage,
     PoolKind,
     Receiver,
     Recipient,
@@ -153,6 +154,10 @@ class PlanApprovalParams(_Model):
 
 class RecusalGroundParams(_Model):
     ground: RecusalGround
+
+
+class StageParams(_Model):
+    stage: InspectionStage = Field(description="the stage this rule lets an inspection enter")
 
 
 class DisclosurePointParams(_Model):

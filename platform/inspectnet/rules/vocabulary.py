@@ -32,6 +32,7 @@ class RuleKind(StrEnum):
     RECUSAL_GROUND = "recusal_ground"
     DISCLOSURE_POINT = "disclosure_point"
     PLAN_APPROVAL = "plan_approval"
+    STAGE = "stage"
 
 
 ID_PREFIX: dict[RuleKind, str] = {
@@ -46,6 +47,7 @@ ID_PREFIX: dict[RuleKind, str] = {
     RuleKind.RECUSAL_GROUND: "recusal.",
     RuleKind.DISCLOSURE_POINT: "disclosure.",
     RuleKind.PLAN_APPROVAL: "plan.",
+    RuleKind.STAGE: "stage.",
 }
 
 
@@ -108,6 +110,34 @@ class PoolKind(StrEnum):
 
     LEADER = "LEADER"  # 组长库 (nmg-2016 §9)
     TALENT = "TALENT"  # 人才库 (nmg-2016 §13, qh-zrzyt §9)
+
+
+class InspectionStage(StrEnum):
+    """The life of one inspection (DOMAIN.md): each stage after the first is entered under a
+    ``stage.*`` rule of the office's ruleset, which the transition records."""
+
+    PLANNED = "planned"  # 已计划
+    TEAM_FORMED = "team_formed"  # 已组建巡视组
+    NOTIFIED = "notified"  # 已通知
+    ON_SITE = "on_site"  # 进驻
+    LEFT_SITE = "left_site"  # 撤离
+    REPORTED = "reported"  # 已报告
+    HEARD = "heard"  # 已听取汇报
+    FED_BACK = "fed_back"  # 已反馈
+    ARCHIVED = "archived"  # 已归档
+
+
+STAGE_ZH: dict[InspectionStage, str] = {
+    InspectionStage.PLANNED: "已计划",
+    InspectionStage.TEAM_FORMED: "已组建巡视组",
+    InspectionStage.NOTIFIED: "已通知",
+    InspectionStage.ON_SITE: "进驻中",
+    InspectionStage.LEFT_SITE: "已撤离",
+    InspectionStage.REPORTED: "已报告",
+    InspectionStage.HEARD: "已听取汇报",
+    InspectionStage.FED_BACK: "已反馈",
+    InspectionStage.ARCHIVED: "已归档",
+}
 
 
 class RecusalGround(StrEnum):

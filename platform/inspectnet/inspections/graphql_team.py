@@ -1,0 +1,245 @@
+"""GraphQL of the recusal engine and the team draw: conflicts with their ground and evidence,
+the draw from the pools, forming the team in one go, confirming a recusal, the look-back."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Annotated
+
+import strawberry
+
+from inspectnet.graphql.context import Info
+from inspectnet.graphql.errors import UserError
+from inspectnet.graphql.links import linked
+from inspectnet.graphql.mutations import run_mutation
+from inspectnet.ids import expect_global_id
+from inspectnet.inspections import draw, recusal
+from inspectnet.inspections.conflicts import RecusalConflict
+from inspectnet.inspections.graphql_types import InspectionType
+from inspectnet.inspections.models import Inspection, RecusalSetting, TeamRole
+from inspectnet.rules.format import PoolKind, RecusalGround
+
+if TYPE_CHECKING:
+    from inspectnet.people.graphql import PersonType
+
+PERSON = strawberry.lazy("inspectnet.people.graphql")
+
+
+@strawberry.type(
+    name="RecusalConflict", description="A reason a person must not work on a target (回避情形)"
+)
+class RecusalConflictOut:
+    ground: RecusalGround = strawberry.field(description="Ground of recusal (回避情形)")
+    rule_id: str = strawberry.field(description="The ruleset's rule (规则)")
+    article: str = strawberry.field(description="The rule's article (条款)")
+    evidence: str = strawberry.field(description="What the record says (依据事实)")
+    reason: str = strawberry.field(description="Ground, article and evidence in one line (理由)")
+
+    @classmethod
+    def of(cls, found: RecusalConflict) -> RecusalConflictOut:
+        return cls(
+            ground=found.ground,
+            rule_id=found.rule_id,
+            article=found.article,
+            evidence=found.evidence,
+            reason=found.reason,
+        )
+
+
+@strawberry.type(description="A person a draw puts on the team (抽选人员)")
+class DrawnCandidate:
+    role: TeamRole = strawberry.field(description="Role proposed (拟任职务)")
+    pool: PoolKind = strawberry.field(description="The pool drawn from (人员库)")
+    expertise: list[str] = strawberry.field(description="Expertise (专业领域)")
+    has_account: bool = strawberry.field(description="Whether they can hold a role now (有账号)")
+    person_pk: strawberry.Private[int]
+
+    @strawberry.field(description="The person, null if hidden (干部)")
+    async def person(self, info: Info) -> Annotated[PersonType, PERSON] | None:
+        return await linked(info, "Person", self.person_pk)
+
+
+@strawberry.type(description="A pooled person a draw leaves out, and why (回避排除人员)")
+class ExcludedCandidate:
+    name: str = strawberry.field(description="Name (姓名)")
+    conflicts: list[RecusalConflictOut] = strawberry.field(description="Why (回避情形)")
+    person_pk: strawberry.Private[int]
+
+    @strawberry.field(description="The person, null if hidden (干部)")
+    async def person(self, info: Info) -> Annotated[PersonType, PERSON] | None:
+        return await linked(info, "Person", self.person_pk)
+
+
+@strawberry.type(description="One draw of a team from the office's pools (抽选巡视组)")
+class TeamDraw:
+    size: int = strawberry.field(description="Places asked for (人数)")
+    members: list[DrawnCandidate] = strawberry.field(description="Drawn, leader first (抽选人员)")
+    excluded: list[ExcludedCandidate] = strawberry.field(description="Left out (回避排除)")
+    shortfall: int = strawberry.field(description="Places no eligible person was left for (缺额)")
+    size_article: str | None = strawberry.field(description="The size rule's article (条款)")
+
+    @classmethod
+    def of(cls, found: draw.TeamDraw) -> TeamDraw:
+        return cls(
+            size=found.size,
+            members=[
+                DrawnCandidate(
+                    role=m.role,
+                    pool=m.pool,
+                    expertise=list(m.expertise),
+                    has_account=m.user_id is not None,
+                    person_pk=m.person_id,
+                )
+                for m in found.members
+            ],
+            excluded=[
+                ExcludedCandidate(
+                    name=e.name,
+                    conflicts=[RecusalConflictOut.of(c) for c in e.conflicts],
+                    person_pk=e.person_id,
+                )
+                for e in found.excluded
+            ],
+            shortfall=found.shortfall,
+            size_article=found.rule.article if found.rule else None,
+        )
+
+
+@strawberry.input(description="Draw a team for an inspection (抽选巡视组)")
+class DrawTeamInput:
+    inspection_id: strawberry.ID = strawberry.field(description="The inspection (巡视巡察)")
+    size: int = strawberry.field(description="Team size, within the ruleset's bounds (人数)")
+
+
+@strawberry.type(description="Result of drawTeam (抽选巡视组结果)")
+class DrawTeamPayload:
+    draw: TeamDraw | None = strawberry.field(description="The draw, unless refused (抽选结果)")
+    user_errors: list[UserError] = strawberry.field(description="Why it was refused (输入错误)")
+
+
+@strawberry.input(description="One member of a team being formed (巡视组成员)")
+class TeamMemberInput:
+    user_id: strawberry.ID = strawberry.field(description="The account (用户账号)")
+    role: TeamRole = strawberry.field(description="Role in the team (巡视组职务)")
+
+
+@strawberry.input(description="Form a planned inspection's team in one go (组建巡视组)")
+class FormTeamInput:
+    inspection_id: strawberry.ID = strawberry.field(description="The inspection (巡视巡察)")
+    members: list[TeamMemberInput] = strawberry.field(description="The whole team (巡视组成员)")
+
+
+@strawberry.type(description="Result of formTeam (组建巡视组结果)")
+class FormTeamPayload:
+    inspection: InspectionType | None = strawberry.field(
+        description="The inspection, team formed, unless refused (巡视巡察)"
+    )
+    user_errors: list[UserError] = strawberry.field(description="Why it was refused (输入错误)")
+
+
+@strawberry.input(description="Confirm a person's recusal from an inspection's target (确认回避)")
+class ConfirmRecusalInput:
+    inspection_id: strawberry.ID = strawberry.field(description="The inspection (巡视巡察)")
+    person_id: strawberry.ID = strawberry.field(description="The person (干部)")
+
+
+@strawberry.type(description="Result of confirmRecusal (确认回避结果)")
+class ConfirmRecusalPayload:
+    conflicts: list[RecusalConflictOut] = strawberry.field(
+        description="The conflicts the recusal rests on (回避情形)"
+    )
+    user_errors: list[UserError] = strawberry.field(description="Why it was refused (输入错误)")
+
+
+@strawberry.input(description="Set the look-back of post recusal (设置任职回避追溯年限)")
+class SetRecusalLookBackInput:
+    office_id: strawberry.ID = strawberry.field(description="The office (机构)")
+    years: int = strawberry.field(description="Years after leaving a post (追溯年限)")
+
+
+@strawberry.type(description="Result of setRecusalLookBack (设置任职回避追溯年限结果)")
+class SetRecusalLookBackPayload:
+    years: int | None = strawberry.field(description="The look-back now in force (追溯年限)")
+    user_errors: list[UserError] = strawberry.field(description="Why it was refused (输入错误)")
+
+
+def _inspection(value: strawberry.ID) -> int:
+    return expect_global_id(value, "Inspection", field="inspectionId")
+
+
+@strawberry.type
+class TeamMutation:
+    @strawberry.mutation(description="Draw a team from the pools, leaving out the recused (抽选)")
+    async def draw_team(self, info: Info, input: DrawTeamInput) -> DrawTeamPayload:
+        ctx = info.context
+
+        async def call() -> draw.TeamDraw:
+            return await draw.draw_team(
+                ctx.session,
+                ctx.actor,
+                inspection_id=_inspection(input.inspection_id),
+                size=input.size,
+            )
+
+        found, errors = await run_mutation(info, "inspection.team.draw", call)
+        return DrawTeamPayload(draw=found and TeamDraw.of(found), user_errors=errors)
+
+    @strawberry.mutation(description="Form a planned inspection's team in one go (组建巡视组)")
+    async def form_team(self, info: Info, input: FormTeamInput) -> FormTeamPayload:
+        ctx = info.context
+
+        async def call() -> Inspection:
+            members = [
+                (expect_global_id(m.user_id, "UserAccount", field="members"), m.role)
+                for m in input.members
+            ]
+            return await draw.form_team(
+                ctx.session,
+                ctx.actor,
+                inspection_id=_inspection(input.inspection_id),
+                members=members,
+            )
+
+        found, errors = await run_mutation(info, "inspection.team.form", call)
+        return FormTeamPayload(
+            inspection=found and InspectionType.from_row(found), user_errors=errors
+        )
+
+    @strawberry.mutation(description="Confirm a recusal the engine found (确认回避)")
+    async def confirm_recusal(
+        self, info: Info, input: ConfirmRecusalInput
+    ) -> ConfirmRecusalPayload:
+        ctx = info.context
+        inspection_id = _inspection(input.inspection_id)
+        person_id = expect_global_id(input.person_id, "Person", field="personId")
+
+        async def call() -> list[RecusalConflict]:
+            found = await recusal.conflicts_of_person(
+                ctx.session, ctx.actor, inspection_id=inspection_id, person_id=person_id
+            )
+            await recusal.confirm_recusal(
+                ctx.session, ctx.actor, inspection_id=inspection_id, person_id=person_id
+            )
+            return found
+
+        found, errors = await run_mutation(info, "recusal.confirm", call)
+        return ConfirmRecusalPayload(
+            conflicts=[RecusalConflictOut.of(c) for c in found or []],
+            user_errors=errors,
+        )
+
+    @strawberry.mutation(description="Set the look-back of post recusal (设置任职回避追溯年限)")
+    async def set_recusal_look_back(
+        self, info: Info, input: SetRecusalLookBackInput
+    ) -> SetRecusalLookBackPayload:
+        ctx = info.context
+
+        async def call() -> RecusalSetting:
+            return await recusal.set_look_back(
+                ctx.session,
+                ctx.actor,
+                office_id=expect_global_id(input.office_id, "Office", field="officeId"),
+                years=input.years,
+            )
+
+        found, errors = await run_mutation(info, "recusal.look_back", call)
+        return SetRecusalLookBackPayload(years=found and found.look_back_years, user_errors=errors)
