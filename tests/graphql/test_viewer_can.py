@@ -274,6 +274,9 @@ ELSEWHERE = {
     ("TeamAssignment", "update"),
     ("TeamAssignment", "delete"),
     ("Target", "delete"),
+    # tests/inspections/test_preparation.py: update is answer/withdraw; there is no delete
+    ("PreparationItem", "update"),
+    ("PreparationItem", "delete"),
 }
 
 

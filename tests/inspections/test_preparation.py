@@ -104,6 +104,11 @@ async def test_the_office_asks_answers_and_withdraws_over_graphql(api: Api) -> N
         assert payload["item"]["body"] == body and payload["item"]["overdue"] is False
         asked.append(payload["item"]["id"])
 
+    # viewerCan.update answers whether answer/withdraw would be allowed (no delete mutation)
+    can = "query($id: ID!) { node(id: $id) { ... on PreparationItem { viewerCan { update delete } } } }"
+    for user, update in (("baotou_admin", True), ("baotou_member", False)):
+        hint = (await api.gql(can, {"id": asked[1]}, user=user))["data"]["node"]["viewerCan"]
+        assert hint == {"update": update, "delete": False}, user
     answered = await api.gql(
         ANSWER, {"input": {"itemId": asked[0], "answer": "无相关问题线索"}}, user="baotou_admin"
     )

@@ -102,6 +102,37 @@ async def test_only_the_named_body_approves_a_plan_and_an_edit_unapproves_it(
     assert not plan.is_approved  # the edited copy awaits a new approval
 
 
+async def test_a_qinghai_term_plan_is_made_by_the_party_group_not_the_leading_group(
+    system: Any, policy: PolicyStore
+) -> None:
+    # qh-zrzyt §3: 厅党组…制定巡察工作规划; the leading group proposes it (§6(2)) but does not decide
+    session, root = system
+    dnr = (await make_filing_line(session, root)).dnr
+    group = await _seat(session, root, dnr, BodyKind.LEADING_GROUP)
+    party = await _seat(session, root, dnr, BodyKind.PARTY_GROUP)
+    admin = await actor_of(session, policy, await make_user(session, root, dnr))
+    plan = await planning.create_plan(
+        session,
+        admin,
+        office_id=dnr.id,
+        kind=PlanKind.TERM,
+        title="2026—2030年巡察工作规划",
+        starts_on=date(2026, 1, 1),
+        ends_on=date(2030, 12, 31),
+    )
+    before = await _approvals(session)
+    with pytest.raises(Forbidden):
+        await planning.approve_plan(
+            session, await actor_of(session, policy, group), plan_id=plan.id, version=plan.version
+        )
+    await session.refresh(plan)
+    assert not plan.is_approved and await _approvals(session) == before
+    approved = await planning.approve_plan(
+        session, await actor_of(session, policy, party), plan_id=plan.id, version=plan.version
+    )
+    assert approved.is_approved and approved.approved_by == party.id
+
+
 APPROVE = """mutation($input: ApprovePlanInput!) { approvePlan(input: $input) {
   plan { version approved approvedAt approvedBy { username } } userErrors { code field } } }"""
 
@@ -109,7 +140,7 @@ APPROVE = """mutation($input: ApprovePlanInput!) { approvePlan(input: $input) {
 async def test_approve_plan_over_graphql_answers_with_user_errors(api: Api, system: Any) -> None:
     session, root = system
     dnr = (await make_filing_line(session, root)).dnr
-    member = await _seat(session, root, dnr, BodyKind.LEADING_GROUP)
+    member = await _seat(session, root, dnr, BodyKind.PARTY_GROUP)  # a term plan (qh-zrzyt §3)
     admin = await make_user(session, root, dnr)
     plan = await planning.create_plan(
         session,

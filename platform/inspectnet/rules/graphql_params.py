@@ -87,6 +87,7 @@ labelled_enum(
     {
         fmt.DecisionBody.LEADING_GROUP: "巡视巡察工作领导小组",
         fmt.DecisionBody.FIVE_PERSON_GROUP: "党委“五人小组”会议",
+        fmt.DecisionBody.PARTY_GROUP: "厅党组",
     },
     name="DecidingBody",
     description="Who decides a matter (决定机构)",

@@ -103,6 +103,7 @@ class DecisionBody(StrEnum):
 
     LEADING_GROUP = "leading_group"  # 巡视/巡察工作领导小组
     FIVE_PERSON_GROUP = "five_person_group"  # 党委“五人小组”会议
+    PARTY_GROUP = "party_group"  # 厅党组, with its secretary as first responsible (qh-zrzyt §3)
 
 
 class PoolKind(StrEnum):
