@@ -16,8 +16,8 @@ from inspectnet.errors import ValidationFailed
 from inspectnet.ids import global_id
 from inspectnet.network.models import Office
 from inspectnet.people.models import EmploymentRecord, Person
-from tests.conftest import Api, office_id
-from tests.factories import make_office, make_person
+from tests.conftest import Api
+from tests.factories import make_office, make_person, make_region, make_user
 from tests.inputs import post_ascii
 
 CREATE_OFFICE = """mutation($input: CreateOfficeInput!) { createOffice(input: $input) {
@@ -26,22 +26,33 @@ UPDATE_OFFICE = """mutation($input: UpdateOfficeInput!) { updateOffice(input: $i
   office { name } userErrors { field code } } }"""
 
 
+@pytest.fixture
+async def mine(api: Api, system: Any) -> tuple[Office, str]:
+    """A liaison body of a region of the test's own, and its admin, committed."""
+    session, actor = system
+    office = (await make_region(session, actor, subordinates=1)).subordinates[0]
+    admin = await make_user(session, actor, office)
+    await session.commit()
+    await api.reload_policy()
+    return office, admin.username
+
+
 async def _offices(api: Api) -> int:
     async with api.app.state.graphql.database.session() as session:
         return int(await session.scalar(select(func.count()).select_from(Office)) or 0)
 
 
-async def _create_office(api: Api, **changes: str) -> dict[str, Any]:
-    baotou = global_id("Office", await office_id(api.app.state.graphql.database, "nmg.baotou"))
+async def _create_office(api: Api, mine: tuple[Office, str], **changes: str) -> dict[str, Any]:
+    office, admin = mine
     values = {
-        "superiorId": baotou,
-        "code": "nmg.baotou.qingshan",
+        "superiorId": global_id("Office", office.id),
+        "code": f"{office.code}.qingshan",
         "name": "青山区委巡察办",
         "kind": "PATROL_OFFICE",
         "regionCode": "150204",
         "rulesetId": "nmg-2016",
     }
-    result = await post_ascii(api, CREATE_OFFICE, {"input": values | changes}, user="baotou_admin")
+    result = await post_ascii(api, CREATE_OFFICE, {"input": values | changes}, user=admin)
     assert "errors" not in result, result
     return result["data"]["createOffice"]  # type: ignore[no-any-return]
 
@@ -56,36 +67,40 @@ async def _create_office(api: Api, **changes: str) -> dict[str, Any]:
     ],
 )
 async def test_create_office_with_a_name_its_column_cannot_hold_is_a_user_error(
-    api: Api, name: str, code: str
+    api: Api, mine: tuple[Office, str], name: str, code: str
 ) -> None:
     before = await _offices(api)
-    payload = await _create_office(api, name=name)
+    payload = await _create_office(api, mine, name=name)
     assert payload["office"] is None
     assert [(e["field"], e["code"]) for e in payload["userErrors"]] == [(["input", "name"], code)]
     assert await _offices(api) == before
 
 
-async def test_create_office_with_a_name_of_exactly_its_column_length_is_stored(api: Api) -> None:
-    payload = await _create_office(api, name="巡" * 200)
+async def test_create_office_with_a_name_of_exactly_its_column_length_is_stored(
+    api: Api, mine: tuple[Office, str]
+) -> None:
+    payload = await _create_office(api, mine, name="巡" * 200)
     assert payload == {
-        "office": {"code": "nmg.baotou.qingshan", "name": "巡" * 200},
+        "office": {"code": f"{mine[0].code}.qingshan", "name": "巡" * 200},
         "userErrors": [],
     }
 
 
-async def test_update_office_with_an_overlong_name_changes_nothing(api: Api) -> None:
-    baotou = await office_id(api.app.state.graphql.database, "nmg.baotou")
+async def test_update_office_with_an_overlong_name_changes_nothing(
+    api: Api, mine: tuple[Office, str]
+) -> None:
+    office, admin = mine
     result = await api.gql(
         UPDATE_OFFICE,
-        {"input": {"officeId": global_id("Office", baotou), "name": "包" * 201}},
-        user="baotou_admin",
+        {"input": {"officeId": global_id("Office", office.id), "name": "包" * 201}},
+        user=admin,
     )
     assert result["data"]["updateOffice"] == {
         "office": None,
         "userErrors": [{"field": ["input", "name"], "code": "TOO_LONG"}],
     }
     async with api.app.state.graphql.database.session() as session:
-        assert (await session.get(Office, baotou)).name != "包" * 201  # type: ignore[union-attr]
+        assert (await session.get(Office, office.id)).name == office.name  # type: ignore[union-attr]
 
 
 async def test_a_session_flush_names_every_bad_field_and_writes_nothing(system: Any) -> None:

@@ -26,8 +26,8 @@ from inspectnet.inspections.models import Inspection, TeamAssignment
 from inspectnet.network.models import Office
 from inspectnet.notifications.models import Notification, NotificationKind
 from inspectnet.targets import service as targets
-from tests.conftest import Api, office_id
-from tests.factories import make_person
+from tests.conftest import Api
+from tests.factories import make_person, make_region, make_user
 from tests.inspections.factories import make_assignment, make_inspection
 
 
@@ -52,43 +52,54 @@ async def _ids(api: Api, actor: Actor, model: type[Any]) -> set[int]:
 
 
 @pytest.fixture
-async def world(api: Api) -> dict[str, Any]:
-    """Two of 包头's inspections, each with a team member; 赤峰 will receive one of them."""
-    service = api.app.state.graphql
-    baotou = await office_id(service.database, "nmg.baotou")
-    async with service.database.transaction() as session:
-        system = Actor.system(service.policy.compiled, name="test")
-        made = []
-        for name in ("某局党组领导班子", "某旗委领导班子"):
-            target = await targets.create_target(
-                session, system, office_id=baotou, name=name, region_code="150200"
-            )
-            inspection = await make_inspection(session, system, target.id)
-            member = await session.scalar(
-                select(UserAccount).where(UserAccount.username == "baotou_member")
-            )
-            assignment = await make_assignment(session, system, inspection, member.id)
-            made.append((target.id, inspection.id, assignment.id))
+async def world(api: Api, system: Any) -> dict[str, Any]:
+    """A region shaped like the demo's: two inspections of 包头 (the first liaison body), each
+    with its member on the team; 赤峰 (the second) will receive one of them. The top's admin,
+    包头's admin and member and 赤峰's admin sign in."""
+    session, actor = system
+    region = await make_region(session, actor, subordinates=2)
+    baotou, chifeng = region.subordinates
+    users = {
+        "region_admin": await make_user(session, actor, region.top, Role.OFFICE_ADMIN),
+        "baotou_admin": await make_user(session, actor, baotou, Role.OFFICE_ADMIN),
+        "baotou_member": await make_user(session, actor, baotou, Role.OFFICE_MEMBER),
+        "chifeng_admin": await make_user(session, actor, chifeng, Role.OFFICE_ADMIN),
+    }
+    made = []
+    for name in ("某局党组领导班子", "某旗委领导班子"):
+        target = await targets.create_target(
+            session, actor, office_id=baotou.id, name=name, region_code="150200"
+        )
+        inspection = await make_inspection(session, actor, target.id)
+        member = users["baotou_member"]
+        assignment = await make_assignment(session, actor, inspection, member.id)
+        made.append((target.id, inspection.id, assignment.id))
+    await session.commit()
     await api.reload_policy()
-    return {"baotou": baotou, "made": made}
+    return {
+        "baotou": baotou.id,
+        "chifeng": chifeng.id,
+        "made": made,
+        **{role: user.username for role, user in users.items()},
+    }
 
 
 async def test_a_receiving_office_reads_exactly_the_shared_inspection(
     api: Api, world: dict[str, Any]
 ) -> None:
     service = api.app.state.graphql
-    chifeng = await office_id(service.database, "nmg.chifeng")
+    chifeng = world["chifeng"]
     (_, shared, shared_team), (_, kept, _) = world["made"]
-    receiver = await _actor(api, "chifeng_admin")
+    receiver = await _actor(api, world["chifeng_admin"])
     assert await _ids(api, receiver, Inspection) & {shared, kept} == set()
-    admin = await _actor(api, "baotou_admin")
+    admin = await _actor(api, world["baotou_admin"])
     async with service.database.transaction() as session:
         inspection = await session.get(Inspection, shared)
         await share_object(
             session, admin, obj=inspection, office_id=chifeng, reason="移交纪检监察机关办理"
         )
     await api.reload_policy()
-    receiver = await _actor(api, "chifeng_admin")
+    receiver = await _actor(api, world["chifeng_admin"])
     assert await _ids(api, receiver, Inspection) & {shared, kept} == {shared}
     # Nothing around it: not its team, not the other inspection.
     assert shared_team not in await _ids(api, receiver, TeamAssignment)
@@ -98,9 +109,12 @@ async def test_a_share_needs_the_right_to_share_and_a_reason_and_changes_nothing
     api: Api, world: dict[str, Any]
 ) -> None:
     service = api.app.state.graphql
-    chifeng = await office_id(service.database, "nmg.chifeng")
+    chifeng = world["chifeng"]
     (_, shared, _), _ = world["made"]
-    member, admin = await _actor(api, "baotou_member"), await _actor(api, "baotou_admin")
+    member, admin = (
+        await _actor(api, world["baotou_member"]),
+        await _actor(api, world["baotou_admin"]),
+    )
     async with service.database.transaction() as session:
         inspection = await session.get(Inspection, shared)
         with pytest.raises(Forbidden):
@@ -152,7 +166,7 @@ async def test_break_glass_grants_for_hours_audits_and_tells_the_office_admins(
     api: Api, world: dict[str, Any]
 ) -> None:
     service = api.app.state.graphql
-    region_admin = await _actor(api, "region_admin")
+    region_admin = await _actor(api, world["region_admin"])
     (_, inspection, _), _ = world["made"]
     assert inspection not in await _ids(api, region_admin, Inspection)
     at = datetime(2026, 12, 1, 2, tzinfo=UTC)
@@ -189,17 +203,17 @@ async def test_break_glass_grants_for_hours_audits_and_tells_the_office_admins(
                 .select_from(AuditEntry)
                 .where(AuditEntry.action == "break_glass.create")
             )
-        baotou_admin = await _actor(api, "baotou_admin")
+        baotou_admin = await _actor(api, world["baotou_admin"])
         assert told == {baotou_admin.user_id} and audited == 1
         async with service.database.session() as session:
             snapshot = await service.policy.reload(session)
         assert snapshot.expires_at == grant.valid_until
-        region_admin = await _actor(api, "region_admin")
+        region_admin = await _actor(api, world["region_admin"])
         assert inspection in await _ids(api, region_admin, Inspection)
     with clock.frozen(at + timedelta(hours=2, seconds=1)):
         async with service.database.session() as session:
             await service.policy.current(session, snapshot.version)
-        region_admin = await _actor(api, "region_admin")
+        region_admin = await _actor(api, world["region_admin"])
         assert inspection not in await _ids(api, region_admin, Inspection)
 
 
@@ -207,20 +221,20 @@ async def test_recusal_beats_a_share_and_a_break_glass_grant(
     api: Api, world: dict[str, Any]
 ) -> None:
     service = api.app.state.graphql
-    chifeng = await office_id(service.database, "nmg.chifeng")
+    chifeng = world["chifeng"]
     (target, shared, _), _ = world["made"]
     async with service.database.transaction() as session:
         system = Actor.system(service.policy.compiled, name="test")
         inspection = await session.get(Inspection, shared)
         await share_object(session, system, obj=inspection, office_id=chifeng, reason="移交办理")
         receiver = await session.scalar(
-            select(UserAccount).where(UserAccount.username == "chifeng_admin")
+            select(UserAccount).where(UserAccount.username == world["chifeng_admin"])
         )
         await recusals.record_recusal(
             session, system, person_id=receiver.person_id, target_id=target, reason="曾在该单位任职"
         )
     await api.reload_policy()
-    assert shared not in await _ids(api, await _actor(api, "chifeng_admin"), Inspection)
+    assert shared not in await _ids(api, await _actor(api, world["chifeng_admin"]), Inspection)
 
 
 BREAK_GLASS = """mutation($input: BreakGlassInput!) { breakGlass(input: $input) {
@@ -235,7 +249,7 @@ async def test_break_glass_over_graphql_reports_every_bad_field_and_changes_noth
         await api.gql(
             BREAK_GLASS,
             {"input": {"officeId": office, "role": "AUDITOR", "hours": 30, "reason": "急"}},
-            user="region_admin",
+            user=world["region_admin"],
         )
     )["data"]["breakGlass"]
     assert bad["grant"] is None
@@ -250,7 +264,7 @@ async def test_break_glass_over_graphql_reports_every_bad_field_and_changes_noth
         await api.gql(
             BREAK_GLASS,
             {"input": {"officeId": office, "role": "OFFICE_ADMIN", "hours": 1, "reason": reason}},
-            user="baotou_member",
+            user=world["baotou_member"],
         )
     )["data"]["breakGlass"]
     assert [e["code"] for e in refused["userErrors"]] == ["FORBIDDEN"]
@@ -260,7 +274,7 @@ async def test_break_glass_over_graphql_reports_every_bad_field_and_changes_noth
         await api.gql(
             BREAK_GLASS,
             {"input": {"officeId": office, "role": "OFFICE_MEMBER", "hours": 1, "reason": reason}},
-            user="region_admin",
+            user=world["region_admin"],
         )
     )["data"]["breakGlass"]
     assert done["userErrors"] == [] and done["grant"]["role"] == "OFFICE_MEMBER"
@@ -268,14 +282,14 @@ async def test_break_glass_over_graphql_reports_every_bad_field_and_changes_noth
 
 async def test_policy_explain_names_the_share_path(api: Api, world: dict[str, Any]) -> None:
     service = api.app.state.graphql
-    chifeng = await office_id(service.database, "nmg.chifeng")
+    chifeng = world["chifeng"]
     (_, shared, _), _ = world["made"]
     async with service.database.transaction() as session:
         system = Actor.system(service.policy.compiled, name="test")
         inspection = await session.get(Inspection, shared)
         await share_object(session, system, obj=inspection, office_id=chifeng, reason="移交办理")
     await api.reload_policy()
-    receiver = await _actor(api, "chifeng_admin")
+    receiver = await _actor(api, world["chifeng_admin"])
     async with service.database.session() as session:
         inspection = await session.get(Inspection, shared)
         result = await explain_access(session, service.policy, receiver.user_id, "read", inspection)

@@ -13,9 +13,9 @@ from inspectnet.authz.platform import allowed_on_platform, grant_platform_role
 from inspectnet.authz.policy import PolicyLine, build_reference_enforcer
 from inspectnet.authz.store import PolicyStore, database_lines
 from inspectnet.ids import global_id
-from inspectnet.network.models import Office
-from tests.conftest import Api, office_id
-from tests.factories import make_user
+from inspectnet.network.models import OfficeKind
+from tests.conftest import Api
+from tests.factories import make_office, make_user
 
 GRANT = """mutation($input: GrantRoleInput!) { grantRole(input: $input) {
   grant { id } userErrors { field code } } }"""
@@ -25,7 +25,7 @@ async def test_a_platform_grant_is_a_g_row_in_the_platform_domain_only(
     system: Any, policy: PolicyStore
 ) -> None:
     session, actor = system
-    qh = await session.scalar(select(Office).where(Office.code == "qh.dnr"))
+    qh = await make_office(session, actor, ruleset_id="qh-zrzyt")
     operator = await make_user(session, actor, qh, Role.OFFICE_MEMBER)
     admin = await make_user(session, actor, qh, Role.OFFICE_ADMIN)
     await grant_platform_role(session, actor, user_id=operator.id)
@@ -62,19 +62,23 @@ async def test_a_platform_grant_is_a_g_row_in_the_platform_domain_only(
     assert await session.scalar(select(PlatformGrant.user_id)) == operator.id
 
 
-async def test_an_office_admin_cannot_grant_a_platform_role(api: Api) -> None:
-    region = await office_id(api.app.state.graphql.database, "nmg.region")
-    viewer = await api.gql("{ viewer { account { id } } }", user="region_admin")
+async def test_an_office_admin_cannot_grant_a_platform_role(api: Api, system: Any) -> None:
+    session, actor = system
+    region = await make_office(session, actor, kind=OfficeKind.REGIONAL_OFFICE)
+    admin = (await make_user(session, actor, region)).username
+    await session.commit()
+    await api.reload_policy()
+    viewer = await api.gql("{ viewer { account { id } } }", user=admin)
     result = await api.gql(
         GRANT,
         {
             "input": {
                 "userId": viewer["data"]["viewer"]["account"]["id"],
-                "officeId": global_id("Office", region),
+                "officeId": global_id("Office", region.id),
                 "role": "PLATFORM_OPERATOR",
             }
         },
-        user="region_admin",
+        user=admin,
     )
     assert result["data"]["grantRole"] == {
         "grant": None,

@@ -14,6 +14,7 @@ from datetime import timedelta
 import httpx
 import pytest
 from fastapi import FastAPI
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from inspectnet import domains, migrate
 from inspectnet.accounts.tokens import issue_token
@@ -21,10 +22,9 @@ from inspectnet.app import create_app
 from inspectnet.authz.actor import Actor
 from inspectnet.authz.watcher import START_TIMEOUT_SECONDS, PolicyWatcher, WatcherUnavailable
 from inspectnet.db import Database, make_engine
-from inspectnet.demo import load_demo
 from inspectnet.settings import Settings
 from tests.conftest import _in_thread, _pg_admin, _pg_available, make_settings
-from tests.factories import sign_in_name_of
+from tests.factories import Staff, build_in, make_office, make_staff, sign_in_name_of
 from tests.keys import keyring_restored, production_keys_dir
 from tests.support import skip_or_fail
 
@@ -34,7 +34,7 @@ GRANTS = "{ viewer { roles { nodes { id role } } } }"
 
 @pytest.fixture
 async def shared_database() -> AsyncIterator[Settings]:
-    """A committed, migrated PostgreSQL database with the demo network, dropped afterwards."""
+    """A committed, migrated PostgreSQL database, dropped afterwards."""
     if not await _pg_available():
         skip_or_fail("PostgreSQL is not reachable on 127.0.0.1:5432")
     name = f"inspectnet_watch_{uuid.uuid4().hex[:12]}"
@@ -46,16 +46,22 @@ async def shared_database() -> AsyncIterator[Settings]:
     )
     try:
         _in_thread(migrate.upgrade, settings)
-        database = Database(make_engine(settings))
-        async with database.transaction() as session:
-            await load_demo(
-                session,
-                Actor.system(domains.policy_store(settings.policy_dir).compiled, name="demo"),
-            )
-        await database.dispose()
         yield settings
     finally:
         await _pg_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture
+async def staff(shared_database: Settings) -> Staff:
+    """An office with five offices filing to it, its admin and its member, committed."""
+
+    async def build(session: AsyncSession, actor: Actor) -> Staff:
+        office = await make_office(session, actor)
+        for _ in range(5):
+            await make_office(session, actor, superior=office)
+        return await make_staff(session, actor, office)
+
+    return await build_in(shared_database, build)
 
 
 async def _ask(
@@ -78,24 +84,24 @@ async def _ask(
 REVOKE = "mutation($input: RevokeRoleInput!) { revokeRole(input: $input) { userErrors { code } } }"
 
 
-async def _revoke_reaches(first: FastAPI, second: FastAPI, settings: Settings) -> None:
-    """Revoke baotou_member's grant through ``first``; ``second`` must reload within 1 s."""
+async def _revoke_reaches(
+    first: FastAPI, second: FastAPI, settings: Settings, staff: Staff
+) -> None:
+    """Revoke the member's grant through ``first``; ``second`` must reload within 1 s."""
     async with (
         httpx.AsyncClient(transport=httpx.ASGITransport(app=first), base_url="http://a") as a,
         httpx.AsyncClient(transport=httpx.ASGITransport(app=second), base_url="http://b") as b,
     ):
-        assert (await _ask(b, settings, "baotou_member", OFFICES))["data"]["offices"][
+        assert (await _ask(b, settings, staff.member, OFFICES))["data"]["offices"][
             "totalCount"
         ] == 6
-        [grant] = (await _ask(a, settings, "baotou_member", GRANTS))["data"]["viewer"]["roles"][
+        [grant] = (await _ask(a, settings, staff.member, GRANTS))["data"]["viewer"]["roles"][
             "nodes"
         ]
         version_on_second = second.state.graphql.policy.snapshot.version
 
         revoked_at = time.monotonic()
-        result = await _ask(
-            a, settings, "baotou_admin", REVOKE, {"input": {"grantId": grant["id"]}}
-        )
+        result = await _ask(a, settings, staff.admin, REVOKE, {"input": {"grantId": grant["id"]}})
         assert result["data"]["revokeRole"]["userErrors"] == []
         # No request reaches the second instance meanwhile: it must hear of the change itself.
         while second.state.graphql.policy.snapshot.version == version_on_second:
@@ -104,23 +110,25 @@ async def _revoke_reaches(first: FastAPI, second: FastAPI, settings: Settings) -
             )
             await asyncio.sleep(0.02)
         assert time.monotonic() - revoked_at < 1.0
-        assert (await _ask(b, settings, "baotou_member", OFFICES))["data"]["offices"][
+        assert (await _ask(b, settings, staff.member, OFFICES))["data"]["offices"][
             "totalCount"
         ] == 0
 
 
 async def test_a_revoked_grant_is_denied_on_the_other_instance_within_a_second(
-    shared_database: Settings,
+    shared_database: Settings, staff: Staff
 ) -> None:
     settings = shared_database
     with keyring_restored():
         first = create_app(settings, watch_policy=True)
         second = create_app(settings, watch_policy=True)
         async with first.router.lifespan_context(first), second.router.lifespan_context(second):
-            await _revoke_reaches(first, second, settings)
+            await _revoke_reaches(first, second, settings, staff)
 
 
-async def test_the_watcher_uses_the_urls_own_options(shared_database: Settings) -> None:
+async def test_the_watcher_uses_the_urls_own_options(
+    shared_database: Settings, staff: Staff
+) -> None:
     # The host is only in ?host=: the old watcher rebuilt a URL from the netloc and lost it.
     settings = shared_database
     url = settings.database_url.replace("@127.0.0.1:5432/", "@unreachable.invalid:5432/")
@@ -129,7 +137,7 @@ async def test_the_watcher_uses_the_urls_own_options(shared_database: Settings) 
         first = create_app(settings, watch_policy=True)
         second = create_app(elsewhere, watch_policy=True)
         async with first.router.lifespan_context(first), second.router.lifespan_context(second):
-            await _revoke_reaches(first, second, settings)
+            await _revoke_reaches(first, second, settings, staff)
 
 
 async def test_the_watcher_runs_in_the_worker_on_the_apps_engine(
@@ -149,7 +157,7 @@ async def test_the_watcher_runs_in_the_worker_on_the_apps_engine(
 
 
 async def test_the_watcher_reconnects_after_losing_its_connection(
-    shared_database: Settings,
+    shared_database: Settings, staff: Staff
 ) -> None:
     settings = shared_database
     with keyring_restored():
@@ -164,7 +172,7 @@ async def test_the_watcher_reconnects_after_losing_its_connection(
                 assert time.monotonic() < deadline, "the watcher did not reconnect"
                 await asyncio.sleep(0.02)
             assert watcher._driver.get_server_pid() != backend
-            await _revoke_reaches(first, second, settings)
+            await _revoke_reaches(first, second, settings, staff)
 
 
 async def test_start_up_fails_fast_with_one_line_when_it_cannot_listen() -> None:
@@ -186,7 +194,7 @@ async def test_start_up_fails_fast_with_one_line_when_it_cannot_listen() -> None
 
 
 async def test_a_failed_notify_on_the_listening_connection_goes_through_the_pool(
-    shared_database: Settings,
+    shared_database: Settings, staff: Staff
 ) -> None:
     class Busy:
         def is_closed(self) -> bool:
@@ -203,6 +211,6 @@ async def test_a_failed_notify_on_the_listening_connection_goes_through_the_pool
             watcher = first.state.policy_watcher
             listening, watcher._driver = watcher._driver, Busy()
             try:
-                await _revoke_reaches(first, second, settings)
+                await _revoke_reaches(first, second, settings, staff)
             finally:
                 watcher._driver = listening
