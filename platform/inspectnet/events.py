@@ -18,6 +18,7 @@ Two buses:
 
 from __future__ import annotations
 
+import abc
 import asyncio
 import contextlib
 import json
@@ -81,7 +82,7 @@ class Subscription:
         return await self.queue.get()
 
 
-class EventBus:
+class EventBus(abc.ABC):
     """Fans events out to this process's subscribers; subclasses carry them between replicas."""
 
     # True: events travel inside the committing PostgreSQL transaction (NOTIFY), not via publish.
@@ -90,15 +91,15 @@ class EventBus:
     def __init__(self) -> None:
         self._subscribers: dict[tuple[int, str], set[Subscription]] = {}
 
-    async def start(self) -> None:
+    async def start(self) -> None:  # noqa: B027 - a default: the in-process bus needs nothing
         """Connect whatever the bus needs (nothing in-process)."""
 
-    async def stop(self) -> None:
+    async def stop(self) -> None:  # noqa: B027 - a default: the in-process bus holds nothing
         """Release what ``start`` took."""
 
+    @abc.abstractmethod
     def publish(self, events: Sequence[LiveEvent]) -> None:
         """Send committed events to every replica's subscribers (never blocks, never raises)."""
-        raise NotImplementedError
 
     @contextlib.asynccontextmanager
     async def subscribe(self, user_id: int, topic: str) -> AsyncIterator[Subscription]:
