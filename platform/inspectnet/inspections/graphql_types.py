@@ -10,11 +10,12 @@ from sqlalchemy import ColumnElement
 
 from inspectnet.graphql.can import ViewerCan, viewer_can_field
 from inspectnet.graphql.context import Info
+from inspectnet.graphql.fields import connection_field
 from inspectnet.graphql.labels import labelled_enum
 from inspectnet.graphql.links import linked, need_to_know
-from inspectnet.graphql.lists import DateTimeRange, created_in, each, list_args, order_input
+from inspectnet.graphql.lists import DateTimeRange, created_in, each, order_input
 from inspectnet.graphql.nodes import register_node
-from inspectnet.graphql.relay import Connection, Node, connection
+from inspectnet.graphql.relay import Node
 from inspectnet.graphql.stamps import Stamped, stamps
 from inspectnet.ids import expect_global_id, global_id
 from inspectnet.inspections import repository
@@ -233,82 +234,29 @@ class InspectionType(Node, Stamped):
             None if self.follows_pk is None else await linked(info, "Inspection", self.follows_pk)
         )
 
-    @strawberry.field(
-        description="Requests to the bodies before entry, with due dates (巡前了解情况)"
+    preparation = connection_field(
+        repository.preparation_of,
+        PreparationItemType,
+        description="Requests to the bodies before entry, with due dates (巡前了解情况)",
+        filter=PreparationItemFilter,
+        order=PreparationItemOrder,
     )
-    def preparation(
-        self,
-        info: Info,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
-        filter: PreparationItemFilter | None = None,
-        order_by: PreparationItemOrder | None = None,  # type: ignore[valid-type]
-    ) -> Connection[PreparationItemType]:
-        actor = info.context.actor
-        return connection(  # type: ignore[return-value]
-            info,
-            key="inspection.preparation",
-            parent_id=self.pk,
-            query=lambda ids: repository.preparation_of(actor, ids),
-            convert=PreparationItemType.from_row,
-            first=first,
-            after=after,
-            last=last,
-            before=before,
-            **list_args(filter, order_by),
-        )
 
-    @strawberry.field(description="Its steps, each with who, when and the rule (阶段变更记录)")
-    def transitions(
-        self,
-        info: Info,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
-        filter: InspectionTransitionFilter | None = None,
-        order_by: InspectionTransitionOrder | None = None,  # type: ignore[valid-type]
-    ) -> Connection[InspectionTransitionType]:
-        actor = info.context.actor
-        return connection(  # type: ignore[return-value]
-            info,
-            key="inspection.transitions",
-            parent_id=self.pk,
-            query=lambda ids: repository.transitions_of(actor, ids),
-            convert=InspectionTransitionType.from_row,
-            first=first,
-            after=after,
-            last=last,
-            before=before,
-            **list_args(filter, order_by),
-        )
+    transitions = connection_field(
+        repository.transitions_of,
+        InspectionTransitionType,
+        description="Its steps, each with who, when and the rule (阶段变更记录)",
+        filter=InspectionTransitionFilter,
+        order=InspectionTransitionOrder,
+    )
 
-    @strawberry.field(description="The team: roles held in this inspection (巡视组)")
-    def team(
-        self,
-        info: Info,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
-        filter: TeamAssignmentFilter | None = None,
-        order_by: TeamAssignmentOrder | None = None,  # type: ignore[valid-type]
-    ) -> Connection[TeamAssignmentType]:
-        actor = info.context.actor
-        return connection(  # type: ignore[return-value]
-            info,
-            key="inspection.team",
-            parent_id=self.pk,
-            query=lambda ids: repository.team_of(actor, ids),
-            convert=TeamAssignmentType.from_row,
-            first=first,
-            after=after,
-            last=last,
-            before=before,
-            **list_args(filter, order_by),
-        )
+    team = connection_field(
+        repository.team_of,
+        TeamAssignmentType,
+        description="The team: roles held in this inspection (巡视组)",
+        filter=TeamAssignmentFilter,
+        order=TeamAssignmentOrder,
+    )
 
 
 register_node("Inspection", Inspection, InspectionType.from_row)
