@@ -92,7 +92,7 @@ def _serving(env: dict[str, str], workers: int) -> Iterator[str]:
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + 120
         while True:
             try:
                 status, body = _get(f"{base}/readyz")

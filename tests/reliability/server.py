@@ -41,7 +41,7 @@ def environment(settings: Settings) -> dict[str, str]:
 
 
 @contextmanager
-def serving(settings: Settings, *, workers: int = 2, timeout: float = 60) -> Iterator[str]:
+def serving(settings: Settings, *, workers: int = 2, timeout: float = 180) -> Iterator[str]:
     """``inspectnet serve --workers N`` until the block ends; yields its base URL once ready."""
     port = free_port()
     command = [str(Path(sys.executable).with_name("inspectnet")), "serve"]
