@@ -9,6 +9,11 @@ from sqlalchemy import ColumnElement
 
 from inspectnet.accounts import repository, service
 from inspectnet.accounts.graphql_can import ACCOUNT_CAN, GRANT_CAN
+from inspectnet.accounts.graphql_emergency import (
+    BreakGlassGrantType,
+    EmergencyMutation,
+    TargetBindingType,
+)
 from inspectnet.accounts.graphql_enums import RoleEnum  # noqa: F401 - labels Role first
 from inspectnet.accounts.graphql_inputs import (
     CreateUserAccountInput,
@@ -24,6 +29,7 @@ from inspectnet.accounts.graphql_inputs import (
     SetSecondFactorRequirementInput,
     SetSecondFactorRequirementPayload,
 )
+from inspectnet.accounts.graphql_shares import SharesMutation, ShareType
 from inspectnet.accounts.models import Role, RoleGrant, UserAccount
 from inspectnet.errors import ValidationFailed
 from inspectnet.graphql.can import viewer_can_field
@@ -50,14 +56,6 @@ if TYPE_CHECKING:
     from inspectnet.people.graphql import PersonType
 
 PERSON = strawberry.lazy("inspectnet.people.graphql")
-
-# After the Role enum is labelled: the emergency grants' fields are typed by it.
-from inspectnet.accounts.graphql_emergency import (  # noqa: E402
-    BreakGlassGrantType,
-    EmergencyMutation,
-    TargetBindingType,
-)
-from inspectnet.accounts.graphql_shares import SharesMutation, ShareType  # noqa: E402
 
 RoleGrantOrder = order_input("RoleGrant")
 

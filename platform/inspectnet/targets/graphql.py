@@ -22,13 +22,12 @@ from inspectnet.graphql.lists import (
     archived,
     created_in,
     each,
-    list_args,
     order_input,
 )
 from inspectnet.graphql.mutations import run_mutation
 from inspectnet.graphql.nodes import register_node
 from inspectnet.graphql.parts import SchemaPart, TypeField
-from inspectnet.graphql.relay import Connection, Node, connection
+from inspectnet.graphql.relay import Node
 from inspectnet.graphql.stamps import Stamped, stamps
 from inspectnet.ids import expect_global_id, global_id
 from inspectnet.network.loaders import office_by_id
@@ -172,30 +171,13 @@ class TargetType(Node, Stamped):
     ) -> Annotated[OfficeType, strawberry.lazy("inspectnet.network.graphql")] | None:
         return await office_by_id(info, self.office_pk)
 
-    @strawberry.field(description="Leadership roster (领导班子)")
-    def roster(
-        self,
-        info: Info,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
-        filter: LeadershipPostFilter | None = None,
-        order_by: LeadershipPostOrder | None = None,
-    ) -> Connection[LeadershipPostType]:
-        actor = info.context.actor
-        return connection(  # type: ignore[return-value]
-            info,
-            key="target.roster",
-            parent_id=self.pk,
-            query=lambda ids: repository.roster_of(actor, ids),
-            convert=LeadershipPostType.from_row,
-            first=first,
-            after=after,
-            last=last,
-            before=before,
-            **list_args(filter, order_by),
-        )
+    roster = connection_field(
+        repository.roster_of,
+        LeadershipPostType,
+        description="Leadership roster (领导班子)",
+        filter=LeadershipPostFilter,
+        order=LeadershipPostOrder,
+    )
 
 
 register_node("Target", Target, TargetType.from_row)
