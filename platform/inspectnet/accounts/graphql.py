@@ -36,7 +36,7 @@ from inspectnet.graphql.can import viewer_can_field
 from inspectnet.graphql.context import Info
 from inspectnet.graphql.fields import connection_field
 from inspectnet.graphql.links import linked
-from inspectnet.graphql.lists import DateTimeRange, created_in, each, list_args, order_input
+from inspectnet.graphql.lists import CreatedFilter, DateTimeRange, list_args, order_input
 from inspectnet.graphql.mutations import run_mutation
 from inspectnet.graphql.nodes import register_node
 from inspectnet.graphql.parts import SchemaPart, TypeField
@@ -61,15 +61,16 @@ RoleGrantOrder = order_input("RoleGrant")
 
 
 @strawberry.input(description="Which role grants to list (角色授予筛选)")
-class RoleGrantFilter:
+class RoleGrantFilter(CreatedFilter):
+    created_model = RoleGrant
     role: Role | None = strawberry.field(default=None, description="The role (角色)")
     created_at: DateTimeRange | None = strawberry.field(
         default=None, description="Granted within (授予时间)"
     )
 
-    def conditions(self) -> list[ColumnElement[bool]]:
+    def own(self) -> list[ColumnElement[bool]]:
         found = [RoleGrant.role == self.role] if self.role is not None else []
-        return each(found, created_in(self.created_at, RoleGrant.created_at))
+        return found
 
 
 @strawberry.type(name="RoleGrant", description="A role held by an account in an office (角色授予)")

@@ -16,11 +16,10 @@ from inspectnet.graphql.fields import connection_field
 from inspectnet.graphql.links import linked
 from inspectnet.graphql.lists import (
     ARCHIVED_DESCRIPTION,
+    CreatedFilter,
     DateRange,
-    DateTimeRange,
     Sort,
     archived,
-    created_in,
     each,
     order_input,
 )
@@ -47,7 +46,8 @@ LeadershipPostOrder = order_input("LeadershipPost", Sort("STARTED_ON", "起始�
 
 
 @strawberry.input(description="Which targets to list; every field given must hold (对象筛选)")
-class TargetFilter:
+class TargetFilter(CreatedFilter):
+    created_model = Target
     name_contains: str | None = strawberry.field(
         default=None, description="Part of the name (名称包含)"
     )
@@ -55,25 +55,19 @@ class TargetFilter:
         default=None, description="Administrative region code (行政区划代码)"
     )
     archived: bool | None = strawberry.field(default=False, description=ARCHIVED_DESCRIPTION)
-    created_at: DateTimeRange | None = strawberry.field(
-        default=None, description="Recorded within (创建时间)"
-    )
 
-    def conditions(self) -> list[ColumnElement[bool]]:
+    def own(self) -> list[ColumnElement[bool]]:
         found: list[ColumnElement[bool]] = []
         if self.name_contains:
             found.append(Target.name.contains(self.name_contains, autoescape=True))
         if self.region_code is not None:
             found.append(Target.region_code == self.region_code)
-        return each(
-            found,
-            archived(self.archived, Target.archived_at),
-            created_in(self.created_at, Target.created_at),
-        )
+        return each(found, archived(self.archived, Target.archived_at))
 
 
 @strawberry.input(description="Which roster members to list (班子成员筛选)")
-class LeadershipPostFilter:
+class LeadershipPostFilter(CreatedFilter):
+    created_model = LeadershipPost
     current: bool | None = strawberry.field(
         default=None,
         description="Only posts with no end date (true) or only ended ones (false) (现任)",
@@ -81,18 +75,15 @@ class LeadershipPostFilter:
     started_on: DateRange | None = strawberry.field(
         default=None, description="Post began within (起始日期)"
     )
-    created_at: DateTimeRange | None = strawberry.field(
-        default=None, description="Recorded within (创建时间)"
-    )
 
-    def conditions(self) -> list[ColumnElement[bool]]:
+    def own(self) -> list[ColumnElement[bool]]:
         found: list[ColumnElement[bool]] = []
         if self.current is not None:
             ended = LeadershipPost.ended_on
             found.append(ended.is_(None) if self.current else ended.is_not(None))
         if self.started_on is not None:
             found += self.started_on.on(LeadershipPost.started_on, "startedOn")
-        return each(found, created_in(self.created_at, LeadershipPost.created_at))
+        return found
 
 
 # A post changes where its target may be updated (targets/changes.py).
