@@ -17,7 +17,8 @@ from tests.factories import make_office, make_staff, make_target
 from tests.inspections.factories import make_inspection, move_to
 
 ADD = """mutation($input: AddPreparationItemInput!) { addPreparationItem(input: $input) {
-  item { id body dueOn overdue answer } userErrors { field code message } } }"""
+  item { id body dueOn overdue answer createdBy { username } }
+  userErrors { field code message } } }"""
 ANSWER = """mutation($input: AnswerPreparationItemInput!) { answerPreparationItem(input: $input) {
   item { id answer answeredOn overdue } userErrors { field code message } } }"""
 WITHDRAW = """mutation($input: WithdrawPreparationItemInput!) {
@@ -97,6 +98,7 @@ async def test_the_office_asks_answers_and_withdraws_over_graphql(api: Api, syst
         payload = added["data"]["addPreparationItem"]
         assert payload["userErrors"] == []
         assert payload["item"]["body"] == body and payload["item"]["overdue"] is False
+        assert payload["item"]["createdBy"] == {"username": staff.admin}
         asked.append(payload["item"]["id"])
 
     # viewerCan.update answers whether answer/withdraw would be allowed (no delete mutation)

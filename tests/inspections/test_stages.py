@@ -195,7 +195,8 @@ ADVANCE = """mutation($input: AdvanceInspectionInput!) { advanceInspection(input
   inspection { id stage version allowedNext } allowedNext userErrors { field code message } } }"""
 STEPS = """query($id: ID!) { node(id: $id) { ... on Inspection {
   stage transitions(first: 10, orderBy: {field: ID, direction: DESC}) {
-    totalCount nodes { fromStage toStage actorName ruleId article user { username } } } } } }"""
+    totalCount nodes { fromStage toStage actorName ruleId article user { username }
+      createdBy { username } } } } } }"""
 
 
 async def test_the_office_advances_over_graphql_and_reads_the_steps(api: Api, system: Any) -> None:
@@ -247,8 +248,10 @@ async def test_the_office_advances_over_graphql_and_reads_the_steps(api: Api, sy
                 "ruleId": "stage.team_formed",
                 "article": "nmg-2016 §9",
                 "user": None,  # the member does not read the admin's account
+                "createdBy": None,
             }
         ],
     }
     own = (await api.gql(STEPS, {"id": gid}, user=staff.admin))["data"]["node"]
     assert own["transitions"]["nodes"][0]["user"] == {"username": staff.admin}
+    assert own["transitions"]["nodes"][0]["createdBy"] == {"username": staff.admin}

@@ -23,9 +23,9 @@ TEAM = """query($inspection: ID!) {
   }
 }"""
 ASSIGN = """mutation($input: AssignTeamRoleInput!) { assignTeamRole(input: $input) {
-  assignment { id role } userErrors { field code message } } }"""
+  assignment { id role createdBy { username } } userErrors { field code message } } }"""
 CREATE = """mutation($input: CreateInspectionInput!) { createInspection(input: $input) {
-  inspection { id name stage } userErrors { field code message } } }"""
+  inspection { id name stage createdBy { username } } userErrors { field code message } } }"""
 END = """mutation($input: EndTeamRoleInput!) { endTeamRole(input: $input) {
   assignment { id validUntil } userErrors { field code message } } }"""
 
@@ -171,6 +171,7 @@ async def test_the_admin_forms_the_team_over_graphql_and_ends_a_role(
         )
     )["data"]["createInspection"]
     assert created["userErrors"] == [] and created["inspection"]["stage"] == "PLANNED"
+    assert created["inspection"]["createdBy"] == {"username": world["admin"]}
     assigned = (
         await api.gql(
             ASSIGN,
@@ -185,6 +186,7 @@ async def test_the_admin_forms_the_team_over_graphql_and_ends_a_role(
         )
     )["data"]["assignTeamRole"]
     assert assigned["userErrors"] == [] and assigned["assignment"]["role"] == "LIAISON"
+    assert assigned["assignment"]["createdBy"] == {"username": world["admin"]}
     ended = (
         await api.gql(
             END, {"input": {"assignmentId": assigned["assignment"]["id"]}}, user=world["admin"]
