@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import ForeignKey, select
 
 import inspectnet.models  # noqa: F401 - every mapper on the registry
-from inspectnet.accounts.models import UserAccount
+from inspectnet.accounts.models import Role, UserAccount
 from inspectnet.authz.actor import Actor, Denial, office_domain, user_subject
 from inspectnet.authz.checks import require
 from inspectnet.authz.compiled import CompiledPolicy
@@ -21,8 +21,11 @@ from inspectnet.authz.resources import parent_of, type_of
 from inspectnet.authz.rows import add_row
 from inspectnet.authz.scopes import readable_filter
 from inspectnet.authz.store import PolicyStore
+from inspectnet.bodies.models import BodyKind, Position
 from inspectnet.db import Base, Database
 from inspectnet.errors import Forbidden, NotFound
+from inspectnet.filings import service as filings
+from inspectnet.filings.models import Decision
 from inspectnet.ids import global_id, parse_global_id
 from inspectnet.inspections import preparation
 from inspectnet.inspections.models import PreparationBody, Stage
@@ -38,8 +41,16 @@ from inspectnet.people.models import (
 )
 from inspectnet.targets import service as targets
 from inspectnet.targets.models import Target
-from tests.conftest import Api, office_id
-from tests.factories import make_person
+from tests.conftest import Api
+from tests.factories import (
+    make_body,
+    make_filed_plan,
+    make_filing_line,
+    make_person,
+    make_person_with_record,
+    make_user,
+)
+from tests.filings.factories import actor_of
 from tests.inspections.factories import make_assignment, make_inspection, move_to
 
 NODE = "query($id: ID!) { node(id: $id) { id } }"
@@ -81,112 +92,115 @@ def test_every_declared_parent_is_a_protected_model_reached_by_a_foreign_key() -
 
 
 @pytest.fixture
-async def denied(api: Api) -> dict[str, Any]:
-    """In 包头: person A with a career, a tie and a pool membership, denied to baotou_member by
-    one policy row; person B with an interest tie whose row id equals A's."""
-    database: Database = api.app.state.graphql.database
-    baotou_id = await office_id(database, "nmg.baotou")
-    async with database.transaction() as session:
-        system = Actor.system(api.app.state.graphql.policy.compiled, name="test")
-        baotou = await session.get(Office, baotou_id)
-        assert baotou is not None
-        a = await make_person(session, system, baotou, name="甲")
-        b = await make_person(session, system, baotou, name="乙")
-        career = await people.add_employment(
-            session,
-            system,
-            person_id=a.id,
-            organisation="包头市某局",
-            post="科长",
-            started_on=date(2020, 1, 1),
-            ended_on=None,
-            region_code="150200",
-            target_id=None,
-        )
-        a_tie = await people.add_interest_tie(
-            session,
-            system,
-            person_id=a.id,
-            kind=TieKind.KIN,
-            organisation="某公司",
-            relation="配偶",
-            target_id=None,
-        )
-        pool = await people.add_to_pool(
-            session, system, person_id=a.id, pool=PoolKind.TALENT, since=date(2024, 1, 1)
-        )
-        target = await session.scalar(select(Target).where(Target.office_id == baotou.id))
-        assert target is not None
-        await targets.add_leadership_post(
-            session,
-            system,
-            target_id=target.id,
-            person_id=b.id,
-            post="书记",
-            started_on=date(2021, 1, 1),
-            ended_on=None,
-        )
-        # A team with a need-to-know contact row, so every child model has rows to compare.
-        member = await session.scalar(
-            select(UserAccount).where(
-                UserAccount.office_id == baotou.id, UserAccount.username == "baotou_member"
-            )
-        )
-        assert member is not None
-        inspection = await make_inspection(session, system, target.id)
-        await make_assignment(session, system, inspection, member.id, phone="0472-5550100")
-        await move_to(session, system, inspection, Stage.TEAM_FORMED)  # a recorded step
-        await preparation.add_preparation_item(
-            session,
-            system,
-            inspection_id=inspection.id,
-            body=PreparationBody.AUDIT,
-            question="近三年审计发现问题",
-            due_on=date(2026, 12, 31),
-        )
-        # The reproduction's collision: a row of another type with the denied person's number.
-        b_tie = InterestTie(
-            id=a.id,
-            office_id=baotou.id,
-            person_id=b.id,
-            kind=TieKind.INTEREST,
-            organisation="另一公司",
-            relation="股东",
-            target_id=None,
-        )
-        session.add(b_tie)
-        await session.flush()
-        member = await session.scalar(
-            select(UserAccount.id).where(
-                UserAccount.office_id == baotou.id, UserAccount.username == "baotou_member"
-            )
-        )
-        row = PolicyLine(
-            "p",
-            (
-                user_subject(int(member)),  # type: ignore[arg-type]
-                office_domain(baotou.id),
-                "self",
-                "person",
-                str(a.id),
-                "read",
-                "deny",
-            ),
-        )
-        await add_row(session, system, row, "回避")
-        ids = {
-            "a": global_id("Person", a.id),
-            "b": global_id("Person", b.id),
-            "career": global_id("EmploymentRecord", career.id),
-            "a_tie": global_id("InterestTie", a_tie.id),
-            "pool": global_id("PoolMembership", pool.id),
-            "b_tie": global_id("InterestTie", b_tie.id),
-        }
+async def denied(api: Api, system: Any, policy: PolicyStore) -> dict[str, Any]:
+    """In a department's office on a filing line of the test's own, with a decided filing so
+    that every child model has rows: person A with a career, a tie and a pool membership,
+    denied to the office's member by one policy row; person B with an interest tie whose row
+    id equals A's. The office's admin is not named by the row."""
+    session, system_actor = system
+    line = await make_filing_line(session, system_actor)
+    member = await make_user(session, system_actor, line.dnr, Role.OFFICE_MEMBER)
+    _, filing = await make_filed_plan(session, system_actor, line)
+    group = await actor_of(session, policy, line.group_member)
+    await filings.decide(session, group, filing_id=filing.id, decision=Decision.APPROVE)
+    await make_person_with_record(session, system_actor, line.dnr)  # a career not denied
+    await make_body(session, system_actor, line.dnr, BodyKind.PARTY_GROUP, (Position.SECRETARY,))
+    ids = await _deny_a(session, system_actor, line.dnr, line.target, member)
+    await session.commit()
     await api.reload_policy()
-    return ids
+    return ids | {
+        "admin": line.dnr_admin.username,
+        "member": member.username,
+        "member_id": member.id,
+    }
 
 
-async def _node(api: Api, gid: str, user: str = "baotou_member") -> dict[str, Any]:
+async def _deny_a(
+    session: Any, system: Actor, office: Office, target: Target, member: UserAccount
+) -> dict[str, Any]:
+    """Person A's record denied to ``member`` by one row; person B's tie numbered as A."""
+    a = await make_person(session, system, office, name="甲")
+    b = await make_person(session, system, office, name="乙")
+    career = await people.add_employment(
+        session,
+        system,
+        person_id=a.id,
+        organisation="包头市某局",
+        post="科长",
+        started_on=date(2020, 1, 1),
+        ended_on=None,
+        region_code="150200",
+        target_id=None,
+    )
+    a_tie = await people.add_interest_tie(
+        session,
+        system,
+        person_id=a.id,
+        kind=TieKind.KIN,
+        organisation="某公司",
+        relation="配偶",
+        target_id=None,
+    )
+    pool = await people.add_to_pool(
+        session, system, person_id=a.id, pool=PoolKind.TALENT, since=date(2024, 1, 1)
+    )
+    await targets.add_leadership_post(
+        session,
+        system,
+        target_id=target.id,
+        person_id=b.id,
+        post="书记",
+        started_on=date(2021, 1, 1),
+        ended_on=None,
+    )
+    # A team with a need-to-know contact row, so every child model has rows to compare.
+    inspection = await make_inspection(session, system, target.id)
+    await make_assignment(session, system, inspection, member.id, phone="0472-5550100")
+    await move_to(session, system, inspection, Stage.TEAM_FORMED)  # a recorded step
+    await preparation.add_preparation_item(
+        session,
+        system,
+        inspection_id=inspection.id,
+        body=PreparationBody.AUDIT,
+        question="近三年审计发现问题",
+        due_on=date(2026, 12, 31),
+    )
+    # The reproduction's collision: a row of another type with the denied person's number.
+    b_tie = InterestTie(
+        id=a.id,
+        office_id=office.id,
+        person_id=b.id,
+        kind=TieKind.INTEREST,
+        organisation="另一公司",
+        relation="股东",
+        target_id=None,
+    )
+    session.add(b_tie)
+    await session.flush()
+    row = PolicyLine(
+        "p",
+        (
+            user_subject(member.id),
+            office_domain(office.id),
+            "self",
+            "person",
+            str(a.id),
+            "read",
+            "deny",
+        ),
+    )
+    await add_row(session, system, row, "回避")
+    return {
+        "a": global_id("Person", a.id),
+        "b": global_id("Person", b.id),
+        "career": global_id("EmploymentRecord", career.id),
+        "a_tie": global_id("InterestTie", a_tie.id),
+        "pool": global_id("PoolMembership", pool.id),
+        "b_tie": global_id("InterestTie", b_tie.id),
+    }
+
+
+async def _node(api: Api, gid: str, user: str) -> dict[str, Any]:
     return await api.gql(NODE, {"id": gid}, user=user)
 
 
@@ -194,12 +208,12 @@ async def test_a_deny_on_a_person_hides_the_persons_whole_record(
     api: Api, denied: dict[str, Any]
 ) -> None:
     for key in ("a", "career", "a_tie", "pool"):
-        result = await _node(api, denied[key])
+        result = await _node(api, denied[key], denied["member"])
         assert result["data"] == {"node": None}, key
         assert [e["extensions"]["code"] for e in result["errors"]] == ["NOT_FOUND"], key
     # The office's admin, whom the row does not name, still reads all of it.
     for key in ("a", "career", "a_tie", "pool"):
-        assert (await _node(api, denied[key], "baotou_admin"))["data"] == {
+        assert (await _node(api, denied[key], denied["admin"]))["data"] == {
             "node": {"id": denied[key]}
         }
 
@@ -207,22 +221,20 @@ async def test_a_deny_on_a_person_hides_the_persons_whole_record(
 async def test_a_deny_on_a_person_leaves_another_type_with_the_same_number_readable(
     api: Api, denied: dict[str, Any]
 ) -> None:
-    assert (await _node(api, denied["b_tie"]))["data"] == {"node": {"id": denied["b_tie"]}}
-    ties = await api.gql(TIES, {"id": denied["b"]}, user="baotou_member")
+    assert (await _node(api, denied["b_tie"], denied["member"]))["data"] == {
+        "node": {"id": denied["b_tie"]}
+    }
+    ties = await api.gql(TIES, {"id": denied["b"]}, user=denied["member"])
     assert ties["data"]["node"]["ties"]["nodes"] == [{"id": denied["b_tie"]}]
 
 
 @pytest.fixture
-async def member_actor(db: Database, policy: PolicyStore) -> Actor:
-    """baotou_member as the door sees it, with the policy as the test's rows leave it plus the
+async def member_actor(denied: dict[str, Any], db: Database, policy: PolicyStore) -> Actor:
+    """The office's member as the door sees it, with the policy as the test's rows leave it plus the
     right to change its office's people and their ties, except person B."""
     async with db.session() as session:
         await policy.reload(session)
-        account = await session.scalar(
-            select(UserAccount)
-            .join(Office, Office.id == UserAccount.office_id)
-            .where(Office.code == "nmg.baotou", UserAccount.username == "baotou_member")
-        )
+        account = await session.get(UserAccount, denied["member_id"])
     assert account is not None
     extra = [
         PolicyLine("p", ("office_member", "*", "self", "person", "*", "update", "allow")),

@@ -19,6 +19,8 @@ from tests.conftest import mounted_keys_dir
 runner = CliRunner()
 
 
+# On the demo, loaded by the command under test: the operator's walk-through (load, tokens,
+# explain) is about the accounts and offices `demo load` makes.
 @pytest.fixture(scope="module")
 def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     path = tmp_path_factory.mktemp("cli") / "demo.db"

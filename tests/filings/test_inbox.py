@@ -268,6 +268,7 @@ async def test_the_xlsx_export_has_the_inbox_rows_and_a_formula_title_stays_text
     assert sheet.freeze_panes == "A2"
     assert sheet.column_dimensions["C"].width == 48
     rows = list(sheet.iter_rows(min_row=2))
+    assert len(rows) == len(nodes) == 25  # the test's 24 and the injected one
     assert sorted(r[2].value for r in rows) == sorted(n["title"] for n in nodes)
     assert progress[-1] == (len(rows), len(rows))
     cell = next(r[2] for r in rows if r[2].value == injected)
@@ -276,4 +277,4 @@ async def test_the_xlsx_export_has_the_inbox_rows_and_a_formula_title_stays_text
     with ZipFile(BytesIO(data)) as package:
         assert "<f>" not in package.read("xl/worksheets/sheet1.xml").decode()
     statuses = Counter(r[5].value for r in rows)
-    assert statuses["逾期"] == Counter(n["status"] for n in nodes)["OVERDUE"]
+    assert statuses["逾期"] == Counter(n["status"] for n in nodes)["OVERDUE"] == 5

@@ -22,12 +22,15 @@ from graphql import (
 )
 
 from inspectnet.codes import CODES
+from inspectnet.db import Database
 from inspectnet.graphql.can import ABILITIES
 from inspectnet.ids import parse_global_id
+from inspectnet.network.models import Office
 from inspectnet.paging import MAX_PAGE_SIZE
 from inspectnet.schema import build_schema
+from inspectnet.settings import Settings
 from tests.conftest import Api
-from tests.http.apps import post, refused
+from tests.http.apps import post, refused, sign_up, signed_up
 
 SCHEMA = build_schema(development=True)._schema
 CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -272,9 +275,23 @@ def test_every_type_and_field_is_described_with_the_chinese_term() -> None:
     assert gaps == [], f"{len(gaps)} description gaps:\n" + "\n".join(gaps)
 
 
-async def test_global_ids_are_opaque_and_resolve_through_node(api: Api) -> None:
+@pytest.fixture
+async def home(db: Database, settings: Settings) -> Office:
+    """The office of the test's own whose ``ADMIN`` the live checks sign in as."""
+    return await sign_up(db, settings)
+
+
+@pytest.fixture
+async def api(api: Api, home: Office) -> Api:
+    await api.reload_policy()  # the accounts were granted after the app loaded its policy
+    return signed_up(api)
+
+
+async def test_global_ids_are_opaque_and_resolve_through_node(api: Api, home: Office) -> None:
     listing = await post(api, {"query": "{ offices(first: 3) { nodes { id name } } }"})
-    for office in listing.json()["data"]["offices"]["nodes"]:
+    offices = listing.json()["data"]["offices"]["nodes"]
+    assert [o["name"] for o in offices] == [home.name]  # the one office its admin reads
+    for office in offices:
         assert parse_global_id(office["id"])[0] == "Office"
         assert not office["id"].isdigit()
         found = await post(

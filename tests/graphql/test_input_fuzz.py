@@ -30,14 +30,14 @@ from inspectnet.ids import global_id, parse_global_id
 from inspectnet.network.models import Office
 from inspectnet.people.models import EmploymentRecord, InterestTie, Person
 from inspectnet.targets.models import LeadershipPost, Target
-from tests.conftest import Api, office_id
+from tests.conftest import Api
+from tests.factories import make_region, make_user
 from tests.inputs import post_ascii
 from tests.support import services_required
 
 EXAMPLES = (
     300 if services_required() else int(os.environ.get("INSPECTNET_INPUT_FUZZ_EXAMPLES", "20"))
 )
-USER = "baotou_admin"
 _serial = itertools.count(1)
 
 # Pieces an attacker or a careless paste would bring.
@@ -166,7 +166,7 @@ def _post_input(ids: dict[str, str]) -> dict[str, Any]:
 def _office_input(ids: dict[str, str]) -> dict[str, Any]:
     return {
         "superiorId": ids["office"],
-        "code": f"nmg.baotou.fuzz{next(_serial)}",
+        "code": f"test.fuzz{next(_serial)}",
         "name": "青山区委巡察办",
         "kind": "PATROL_OFFICE",
         "regionCode": "150204",
@@ -220,16 +220,21 @@ def _document(case: Case) -> str:
 
 async def _send(api: Api, case: Case, ids: dict[str, str], value: str) -> dict[str, Any]:
     variables = {"input": case.valid(ids) | {case.field: value}}
-    result = await post_ascii(api, _document(case), variables, user=USER)
+    result = await post_ascii(api, _document(case), variables, user=ids["user"])
     assert "errors" not in result, (value, result)  # no masked error, no 500
     return result["data"][case.mutation]  # type: ignore[no-any-return]
 
 
 @pytest.fixture
-async def ids(api: Api) -> dict[str, str]:
-    db = api.app.state.graphql.database
-    office = global_id("Office", await office_id(db, "nmg.baotou"))
-    made = {"office": office}
+async def ids(api: Api, system: Any) -> dict[str, str]:
+    """A liaison body of the test's own, its admin (who sends every mutation), a person and a
+    target made through the API."""
+    session, root = system
+    region = await make_region(session, root, subordinates=1)
+    admin = await make_user(session, root, region.subordinates[0])
+    await session.commit()
+    await api.reload_policy()
+    made = {"office": global_id("Office", region.subordinates[0].id), "user": admin.username}
     person = await _send(api, CASES[0], made, "张三")
     target = await _send(api, CASES[9], made, "包钢集团党委")
     return made | {"person": person["person"]["id"], "target": target["target"]["id"]}
@@ -278,7 +283,7 @@ async def test_any_text_in_create_office_is_stored_or_a_user_error(
     variables = {"input": _office_input(ids) | {field: value}}
     document = """mutation($input: CreateOfficeInput!) { createOffice(input: $input) {
       office { id name code regionCode } userErrors { field code message } } }"""
-    result = await post_ascii(api, document, variables, user=USER)
+    result = await post_ascii(api, document, variables, user=ids["user"])
     assert "errors" not in result, (value, result)
     payload = result["data"]["createOffice"]
     if payload["office"] is None:

@@ -23,11 +23,9 @@ from tests.sqlcount import Statements, count_statements
 
 # Who the requests sign in as: the admin and a member of an office each test makes (sign_up).
 ADMIN, MEMBER = "http_admin", "http_member"
-# ``post``/``auth`` without a user sign in as the app's signed-up ``ADMIN``; an app nobody
-# signed up for (tests elsewhere that use these helpers with the root ``api`` fixture) still
-# goes as the demo's admin until those tests make their own accounts.
+# ``post``/``auth`` without a user sign in as the app's signed-up ``ADMIN``; a test that
+# signed nobody up names its user.
 SIGNED_IN = ""
-_DEMO_USER = "baotou_admin"
 _signed_up: WeakKeyDictionary[Api, str] = WeakKeyDictionary()
 
 
@@ -38,7 +36,10 @@ def signed_up(api: Api) -> Api:
 
 
 def _user(api: Api, user: str) -> str:
-    return user if user != SIGNED_IN else _signed_up.get(api, _DEMO_USER)
+    if user != SIGNED_IN:
+        return user
+    assert api in _signed_up, "sign ADMIN up (sign_up, signed_up) or name the user"
+    return _signed_up[api]
 
 
 COST_KEYS = {"requestedQueryCost", "actualQueryCost", "throttleStatus"}

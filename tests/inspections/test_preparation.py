@@ -8,18 +8,17 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
-from inspectnet.authz.actor import Actor
 from inspectnet.errors import Conflict, ValidationFailed
 from inspectnet.ids import global_id
 from inspectnet.inspections import preparation
 from inspectnet.inspections.models import PreparationBody, PreparationItem, Stage
-from inspectnet.network.models import Office
-from tests.conftest import Api, office_id
-from tests.factories import make_office, make_target
+from tests.conftest import Api
+from tests.factories import make_office, make_staff, make_target
 from tests.inspections.factories import make_inspection, move_to
 
 ADD = """mutation($input: AddPreparationItemInput!) { addPreparationItem(input: $input) {
-  item { id body dueOn overdue answer } userErrors { field code message } } }"""
+  item { id body dueOn overdue answer createdBy { username } }
+  userErrors { field code message } } }"""
 ANSWER = """mutation($input: AnswerPreparationItemInput!) { answerPreparationItem(input: $input) {
   item { id answer answeredOn overdue } userErrors { field code message } } }"""
 WITHDRAW = """mutation($input: WithdrawPreparationItemInput!) {
@@ -73,15 +72,12 @@ async def test_items_are_asked_before_entry_only_and_by_a_due_date_not_past(syst
     assert await _items(session) == before + 1
 
 
-async def test_the_office_asks_answers_and_withdraws_over_graphql(api: Api) -> None:
-    service = api.app.state.graphql
-    baotou = await office_id(service.database, "nmg.baotou")
-    async with service.database.transaction() as session:
-        system = Actor.system(service.policy.compiled, name="test")
-        office = await session.get(Office, baotou)
-        inspection = await make_inspection(
-            session, system, (await make_target(session, system, office)).id
-        )
+async def test_the_office_asks_answers_and_withdraws_over_graphql(api: Api, system: Any) -> None:
+    session, root = system
+    office = await make_office(session, root)
+    staff = await make_staff(session, root, office)
+    inspection = await make_inspection(session, root, (await make_target(session, root, office)).id)
+    await session.commit()
     await api.reload_policy()
     gid = global_id("Inspection", inspection.id)
 
@@ -97,20 +93,21 @@ async def test_the_office_asks_answers_and_withdraws_over_graphql(api: Api) -> N
                     "dueOn": "2026-12-04",
                 }
             },
-            user="baotou_admin",
+            user=staff.admin,
         )
         payload = added["data"]["addPreparationItem"]
         assert payload["userErrors"] == []
         assert payload["item"]["body"] == body and payload["item"]["overdue"] is False
+        assert payload["item"]["createdBy"] == {"username": staff.admin}
         asked.append(payload["item"]["id"])
 
     # viewerCan.update answers whether answer/withdraw would be allowed (no delete mutation)
     can = "query($id: ID!) { node(id: $id) { ... on PreparationItem { viewerCan { update delete } } } }"
-    for user, update in (("baotou_admin", True), ("baotou_member", False)):
+    for user, update in ((staff.admin, True), (staff.member, False)):
         hint = (await api.gql(can, {"id": asked[1]}, user=user))["data"]["node"]["viewerCan"]
         assert hint == {"update": update, "delete": False}, user
     answered = await api.gql(
-        ANSWER, {"input": {"itemId": asked[0], "answer": "无相关问题线索"}}, user="baotou_admin"
+        ANSWER, {"input": {"itemId": asked[0], "answer": "无相关问题线索"}}, user=staff.admin
     )
     assert answered["data"]["answerPreparationItem"]["item"] == {
         "id": asked[0],
@@ -120,24 +117,24 @@ async def test_the_office_asks_answers_and_withdraws_over_graphql(api: Api) -> N
     }
     # A member of the office reads the open items but may not answer them
     denied = await api.gql(
-        ANSWER, {"input": {"itemId": asked[1], "answer": "x"}}, user="baotou_member"
+        ANSWER, {"input": {"itemId": asked[1], "answer": "x"}}, user=staff.member
     )
     assert [e["code"] for e in denied["data"]["answerPreparationItem"]["userErrors"]] == [
         "FORBIDDEN"
     ]
-    open_ = (await api.gql(LIST, {"id": gid}, user="baotou_member"))["data"]["node"]
+    open_ = (await api.gql(LIST, {"id": gid}, user=staff.member))["data"]["node"]
     assert open_["preparation"] == {
         "totalCount": 1,
         "nodes": [{"body": "AUDIT", "dueOn": "2026-12-04"}],
     }
-    withdrawn = await api.gql(WITHDRAW, {"input": {"itemId": asked[1]}}, user="baotou_admin")
+    withdrawn = await api.gql(WITHDRAW, {"input": {"itemId": asked[1]}}, user=staff.admin)
     assert withdrawn["data"]["withdrawPreparationItem"] == {
         "item": {"withdrawn": True},
         "userErrors": [],
     }
-    again = await api.gql(WITHDRAW, {"input": {"itemId": asked[1]}}, user="baotou_admin")
+    again = await api.gql(WITHDRAW, {"input": {"itemId": asked[1]}}, user=staff.admin)
     assert [e["code"] for e in again["data"]["withdrawPreparationItem"]["userErrors"]] == [
         "PREPARATION_WITHDRAWN"
     ]
-    listed = (await api.gql(LIST, {"id": gid}, user="baotou_member"))["data"]["node"]
+    listed = (await api.gql(LIST, {"id": gid}, user=staff.member))["data"]["node"]
     assert listed["preparation"]["totalCount"] == 0

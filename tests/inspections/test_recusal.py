@@ -8,16 +8,14 @@ import pytest
 from sqlalchemy import func, select
 
 from inspectnet.accounts import service as accounts_service
-from inspectnet.accounts.models import UserAccount
+from inspectnet.accounts.models import Role, UserAccount
 from inspectnet.authz import recusals
 from inspectnet.authz.actor import Actor
 from inspectnet.authz.scopes import readable
 from inspectnet.ids import global_id
 from inspectnet.inspections.models import Inspection, TeamAssignment, TeamContact, TeamRole
-from inspectnet.network.models import Office
-from inspectnet.targets import service as targets
-from tests.conftest import Api, office_id
-from tests.factories import make_person, make_user
+from tests.conftest import Api
+from tests.factories import make_person, make_region, make_target, make_user
 from tests.inspections.factories import make_assignment, make_inspection
 
 QUERY = """query($inspection: ID!, $assignment: ID!, $office: ID!) {
@@ -31,46 +29,40 @@ ASSIGN = """mutation($input: AssignTeamRoleInput!) { assignTeamRole(input: $inpu
   assignment { id } userErrors { field code } } }"""
 
 
-async def _account(session: Any, username: str) -> UserAccount:
-    found = await session.scalar(select(UserAccount).where(UserAccount.username == username))
-    assert found is not None
-    return found  # type: ignore[no-any-return]
-
-
 @pytest.fixture
-async def world(api: Api) -> dict[str, Any]:
-    """包头's admin leads the inspection of one target and is then recused from that target."""
-    service = api.app.state.graphql
-    baotou = await office_id(service.database, "nmg.baotou")
-    async with service.database.transaction() as session:
-        system = Actor.system(service.policy.compiled, name="test")
-        recused_target = await targets.create_target(
-            session, system, office_id=baotou, name="某局党组领导班子", region_code="150200"
-        )
-        other_target = await targets.create_target(
-            session, system, office_id=baotou, name="某旗委领导班子", region_code="150200"
-        )
-        recused = await make_inspection(session, system, recused_target.id)
-        kept = await make_inspection(session, system, other_target.id)
-        admin = await _account(session, "baotou_admin")
-        lead = await make_assignment(
-            session, system, recused, admin.id, TeamRole.LEADER, phone="0472-5550001"
-        )
-        await make_assignment(session, system, kept, admin.id, TeamRole.LEADER)
-        office = await session.get(Office, baotou)
-        assert office is not None
-        await make_user(session, system, office, username="second_admin")
-        await recusals.record_recusal(
-            session, system, person_id=admin.person_id, target_id=recused_target.id, reason="曾任职"
-        )
+async def world(api: Api, system: Any) -> dict[str, Any]:
+    """An office's admin leads the inspection of one of its two targets and is then recused
+    from that target; the office also has a member and a second admin, and a sibling office."""
+    session, root = system
+    region = await make_region(session, root, subordinates=2)
+    office, sibling = region.subordinates
+    admin = await make_user(session, root, office, Role.OFFICE_ADMIN)
+    member = await make_user(session, root, office, Role.OFFICE_MEMBER)
+    second = await make_user(session, root, office, Role.OFFICE_ADMIN)
+    recused_target = await make_target(session, root, office, "某局党组领导班子")
+    other_target = await make_target(session, root, office, "某旗委领导班子")
+    recused = await make_inspection(session, root, recused_target.id)
+    kept = await make_inspection(session, root, other_target.id)
+    lead = await make_assignment(
+        session, root, recused, admin.id, TeamRole.LEADER, phone="0472-5550001"
+    )
+    await make_assignment(session, root, kept, admin.id, TeamRole.LEADER)
+    await recusals.record_recusal(
+        session, root, person_id=admin.person_id, target_id=recused_target.id, reason="曾任职"
+    )
+    await session.commit()
     await api.reload_policy()
     return {
-        "office": baotou,
+        "office": office.id,
+        "sibling": sibling,
         "recused": recused.id,
         "kept": kept.id,
         "lead": lead.id,
         "admin": admin.id,
+        "admin_name": admin.username,
         "admin_person": admin.person_id,
+        "member_name": member.username,
+        "second_name": second.username,
     }
 
 
@@ -82,7 +74,7 @@ async def test_a_recused_admin_and_team_leader_reads_nothing_of_the_targets_insp
         "assignment": global_id("TeamAssignment", world["lead"]),
         "office": global_id("Office", world["office"]),
     }
-    data = (await api.gql(QUERY, ids, user="baotou_admin"))["data"]
+    data = (await api.gql(QUERY, ids, user=world["admin_name"]))["data"]
     assert data["inspection"] is None and data["assignment"] is None
     listed = data["office"]["inspections"]
     assert [n["id"] for n in listed["nodes"]] == [global_id("Inspection", world["kept"])]
@@ -90,7 +82,8 @@ async def test_a_recused_admin_and_team_leader_reads_nothing_of_the_targets_insp
     # Counts through the door, with every role the admin holds (office admin, team leader).
     service = api.app.state.graphql
     async with service.database.session() as session:
-        admin = await _account(session, "baotou_admin")
+        admin = await session.get(UserAccount, world["admin"])
+        assert admin is not None
         actor = Actor(
             username=admin.username,
             policy=service.policy.compiled,
@@ -103,7 +96,7 @@ async def test_a_recused_admin_and_team_leader_reads_nothing_of_the_targets_insp
             count = await session.scalar(select(func.count()).select_from(rows.subquery()))
             assert count == 0, model.__name__
     # The office's member, not recused, reads it.
-    other = (await api.gql(QUERY, ids, user="baotou_member"))["data"]
+    other = (await api.gql(QUERY, ids, user=world["member_name"]))["data"]
     assert other["inspection"] == {"id": ids["inspection"]}
     assert other["office"]["inspections"]["totalCount"] == 2
 
@@ -113,12 +106,9 @@ async def test_a_person_record_linked_after_the_recusal_is_covered_too(
 ) -> None:
     """A new record (and account) of the same human, made later in another office."""
     service = api.app.state.graphql
-    chifeng_id = await office_id(service.database, "nmg.chifeng")
     async with service.database.transaction() as session:
         system = Actor.system(service.policy.compiled, name="test")
-        chifeng = await session.get(Office, chifeng_id)
-        assert chifeng is not None
-        person = await make_person(session, system, chifeng)
+        person = await make_person(session, system, world["sibling"])
         account = await accounts_service.create_account(
             session, system, person_id=person.id, username="later_self"
         )
@@ -159,7 +149,7 @@ async def test_a_recused_person_cannot_be_assigned_and_nothing_changes(
                     "role": "MEMBER",
                 }
             },
-            user="second_admin",
+            user=world["second_name"],
         )
     )["data"]["assignTeamRole"]
     assert payload["assignment"] is None

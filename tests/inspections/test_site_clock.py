@@ -17,13 +17,12 @@ from inspectnet.ids import global_id
 from inspectnet.inspections import service, stages
 from inspectnet.inspections.models import Stage
 from inspectnet.inspections.site_clock import clock_of, working_days_between
-from inspectnet.network.models import Office
 from inspectnet.planning import service as planning
 from inspectnet.planning.models import PlanKind
 from inspectnet.rules.calendar import WorkingDayCalendar
 from inspectnet.rules.registry import get_ruleset
-from tests.conftest import Api, office_id
-from tests.factories import make_target
+from tests.conftest import Api
+from tests.factories import make_office, make_staff, make_target
 from tests.filings.factories import actor_of, make_filing_line
 from tests.inspections.factories import make_inspection, move_to
 
@@ -144,21 +143,20 @@ CLOCK = """query($id: ID!) { node(id: $id) { ... on Inspection {
   transitions(first: 1, orderBy: {field: ID, direction: DESC}) { nodes { decision } } } } }"""
 
 
-async def test_the_clock_reads_over_graphql(api: Api) -> None:
-    service_ = api.app.state.graphql
-    baotou = await office_id(service_.database, "nmg.baotou")
+async def test_the_clock_reads_over_graphql(api: Api, system: Any) -> None:
+    session, root = system
+    office = await make_office(session, root)
+    staff = await make_staff(session, root, office)
     with clock.frozen(at(date(2026, 11, 2))):
-        async with service_.database.transaction() as session:
-            system = Actor.system(service_.policy.compiled, name="test")
-            office = await session.get(Office, baotou)
-            inspection = await make_inspection(
-                session, system, (await make_target(session, system, office)).id
-            )
-            await move_to(session, system, inspection, Stage.ON_SITE)
+        inspection = await make_inspection(
+            session, root, (await make_target(session, root, office)).id
+        )
+        await move_to(session, root, inspection, Stage.ON_SITE)
+    await session.commit()
     await api.reload_policy()
     with clock.frozen(at(date(2026, 11, 6))):
         read = await api.gql(
-            CLOCK, {"id": global_id("Inspection", inspection.id)}, user="baotou_member"
+            CLOCK, {"id": global_id("Inspection", inspection.id)}, user=staff.member
         )
     node = read["data"]["node"]
     assert node["siteClock"] == {

@@ -18,8 +18,8 @@ from inspectnet.inspections import service, stages
 from inspectnet.inspections.models import Inspection, InspectionTransition, Stage
 from inspectnet.planning import service as planning
 from inspectnet.planning.models import PlanKind
-from tests.conftest import Api, office_id
-from tests.factories import make_office, make_target
+from tests.conftest import Api
+from tests.factories import make_office, make_staff, make_target
 from tests.filings.factories import actor_of, make_filing_line
 from tests.inspections.factories import make_inspection, move_to
 
@@ -195,28 +195,23 @@ ADVANCE = """mutation($input: AdvanceInspectionInput!) { advanceInspection(input
   inspection { id stage version allowedNext } allowedNext userErrors { field code message } } }"""
 STEPS = """query($id: ID!) { node(id: $id) { ... on Inspection {
   stage transitions(first: 10, orderBy: {field: ID, direction: DESC}) {
-    totalCount nodes { fromStage toStage actorName ruleId article user { username } } } } } }"""
+    totalCount nodes { fromStage toStage actorName ruleId article user { username }
+      createdBy { username } } } } } }"""
 
 
-async def test_the_office_advances_over_graphql_and_reads_the_steps(api: Api) -> None:
-    service_ = api.app.state.graphql
-    baotou = await office_id(service_.database, "nmg.baotou")
-    async with service_.database.transaction() as session:
-        from inspectnet.authz.actor import Actor
-        from inspectnet.network.models import Office
-
-        system = Actor.system(service_.policy.compiled, name="test")
-        office = await session.get(Office, baotou)
-        inspection = await make_inspection(
-            session, system, (await make_target(session, system, office)).id
-        )
+async def test_the_office_advances_over_graphql_and_reads_the_steps(api: Api, system: Any) -> None:
+    session, root = system
+    office = await make_office(session, root)
+    staff = await make_staff(session, root, office)
+    inspection = await make_inspection(session, root, (await make_target(session, root, office)).id)
+    await session.commit()
     await api.reload_policy()
     gid = global_id("Inspection", inspection.id)
 
     moved = await api.gql(
         ADVANCE,
         {"input": {"inspectionId": gid, "stage": "TEAM_FORMED", "version": 1}},
-        user="baotou_admin",
+        user=staff.admin,
     )
     assert moved["data"]["advanceInspection"] == {
         "inspection": {
@@ -229,7 +224,7 @@ async def test_the_office_advances_over_graphql_and_reads_the_steps(api: Api) ->
         "userErrors": [],
     }
     skipped = await api.gql(
-        ADVANCE, {"input": {"inspectionId": gid, "stage": "HEARD"}}, user="baotou_admin"
+        ADVANCE, {"input": {"inspectionId": gid, "stage": "HEARD"}}, user=staff.admin
     )
     payload = skipped["data"]["advanceInspection"]
     assert payload["inspection"] is None and payload["allowedNext"] == ["NOTIFIED"]
@@ -238,10 +233,10 @@ async def test_the_office_advances_over_graphql_and_reads_the_steps(api: Api) ->
     ]
     # A member of the office reads the steps but may not move the inspection.
     denied = await api.gql(
-        ADVANCE, {"input": {"inspectionId": gid, "stage": "NOTIFIED"}}, user="baotou_member"
+        ADVANCE, {"input": {"inspectionId": gid, "stage": "NOTIFIED"}}, user=staff.member
     )
     assert [e["code"] for e in denied["data"]["advanceInspection"]["userErrors"]] == ["FORBIDDEN"]
-    read = (await api.gql(STEPS, {"id": gid}, user="baotou_member"))["data"]["node"]
+    read = (await api.gql(STEPS, {"id": gid}, user=staff.member))["data"]["node"]
     assert read["stage"] == "TEAM_FORMED"
     assert read["transitions"] == {
         "totalCount": 1,
@@ -249,12 +244,14 @@ async def test_the_office_advances_over_graphql_and_reads_the_steps(api: Api) ->
             {
                 "fromStage": "PLANNED",
                 "toStage": "TEAM_FORMED",
-                "actorName": "baotou_admin",
+                "actorName": staff.admin,
                 "ruleId": "stage.team_formed",
                 "article": "nmg-2016 §9",
                 "user": None,  # the member does not read the admin's account
+                "createdBy": None,
             }
         ],
     }
-    own = (await api.gql(STEPS, {"id": gid}, user="baotou_admin"))["data"]["node"]
-    assert own["transitions"]["nodes"][0]["user"] == {"username": "baotou_admin"}
+    own = (await api.gql(STEPS, {"id": gid}, user=staff.admin))["data"]["node"]
+    assert own["transitions"]["nodes"][0]["user"] == {"username": staff.admin}
+    assert own["transitions"]["nodes"][0]["createdBy"] == {"username": staff.admin}

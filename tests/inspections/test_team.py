@@ -9,13 +9,12 @@ import pytest
 from sqlalchemy import func, select
 
 from inspectnet import clock
+from inspectnet.accounts.models import Role
 from inspectnet.authz.actor import Actor
 from inspectnet.ids import global_id
 from inspectnet.inspections.models import Inspection, Stage, TeamAssignment, TeamRole
-from inspectnet.network.models import Office
-from inspectnet.targets import service as targets
-from tests.conftest import Api, office_id
-from tests.factories import make_user
+from tests.conftest import Api
+from tests.factories import make_region, make_target, make_user
 from tests.inspections.factories import make_assignment, make_inspection, move_to
 
 TEAM = """query($inspection: ID!) {
@@ -24,40 +23,42 @@ TEAM = """query($inspection: ID!) {
   }
 }"""
 ASSIGN = """mutation($input: AssignTeamRoleInput!) { assignTeamRole(input: $input) {
-  assignment { id role } userErrors { field code message } } }"""
+  assignment { id role createdBy { username } } userErrors { field code message } } }"""
 CREATE = """mutation($input: CreateInspectionInput!) { createInspection(input: $input) {
-  inspection { id name stage } userErrors { field code message } } }"""
+  inspection { id name stage createdBy { username } } userErrors { field code message } } }"""
 END = """mutation($input: EndTeamRoleInput!) { endTeamRole(input: $input) {
   assignment { id validUntil } userErrors { field code message } } }"""
 
 
 @pytest.fixture
-async def world(api: Api) -> dict[str, Any]:
-    """包头's inspection of one target: a leader and a member from 赤峰 (no standing in 包头)."""
-    service = api.app.state.graphql
-    baotou_id = await office_id(service.database, "nmg.baotou")
-    chifeng_id = await office_id(service.database, "nmg.chifeng")
-    async with service.database.transaction() as session:
-        system = Actor.system(service.policy.compiled, name="test")
-        chifeng = await session.get(Office, chifeng_id)
-        assert chifeng is not None
-        target = await targets.create_target(
-            session, system, office_id=baotou_id, name="某局党组领导班子", region_code="150200"
-        )
-        inspection = await make_inspection(session, system, target.id)
-        leader = await make_user(session, system, chifeng, username="team_lead")
-        member = await make_user(session, system, chifeng, username="team_mem")
-        lead = await make_assignment(
-            session, system, inspection, leader.id, TeamRole.LEADER, phone="0471-5550001"
-        )
-        mem = await make_assignment(
-            session, system, inspection, member.id, TeamRole.MEMBER, phone="0471-5550002"
-        )
+async def world(api: Api, system: Any) -> dict[str, Any]:
+    """An office's inspection of one target (the office has an admin and a member): a leader
+    and a member from its sibling office, which holds no standing in it, and that office's admin."""
+    session, actor = system
+    region = await make_region(session, actor, subordinates=2)
+    mine, sibling = region.subordinates
+    admin = await make_user(session, actor, mine, Role.OFFICE_ADMIN)
+    staff = await make_user(session, actor, mine, Role.OFFICE_MEMBER)
+    outsider = await make_user(session, actor, sibling, Role.OFFICE_ADMIN)
+    target = await make_target(session, actor, mine, "某局党组领导班子")
+    inspection = await make_inspection(session, actor, target.id)
+    leader = await make_user(session, actor, sibling, Role.OFFICE_MEMBER)
+    member = await make_user(session, actor, sibling, Role.OFFICE_MEMBER)
+    lead = await make_assignment(
+        session, actor, inspection, leader.id, TeamRole.LEADER, phone="0471-5550001"
+    )
+    mem = await make_assignment(
+        session, actor, inspection, member.id, TeamRole.MEMBER, phone="0471-5550002"
+    )
+    await session.commit()
     await api.reload_policy()
     return {
-        "baotou": baotou_id,
         "target": target.id,
         "inspection": inspection.id,
+        "admin": admin.username,
+        "staff": staff.username,
+        "staff_id": staff.id,
+        "outsider": outsider.username,
         "leader": leader,
         "member": member,
         "lead": lead.id,
@@ -73,23 +74,23 @@ async def _team(api: Api, world: dict[str, Any], user: str) -> Any:
 async def test_the_leader_reads_the_team_and_its_phones_a_member_the_team_without(
     api: Api, world: dict[str, Any]
 ) -> None:
-    lead = await _team(api, world, "team_lead")
+    lead = await _team(api, world, world["leader"].username)
     assert lead["stage"] == "PLANNED" and lead["team"]["totalCount"] == 2
     assert sorted(n["contactPhone"] for n in lead["team"]["nodes"]) == [
         "0471-5550001",
         "0471-5550002",
     ]
-    member = await _team(api, world, "team_mem")
+    member = await _team(api, world, world["member"].username)
     assert member["team"]["totalCount"] == 2
     # Need to know: the phone lives in its own table and type; no row for a member, so null.
     assert [n["contactPhone"] for n in member["team"]["nodes"]] == [None, None]
-    admin = await _team(api, world, "baotou_admin")
+    admin = await _team(api, world, world["admin"])
     assert {n["contactPhone"] for n in admin["team"]["nodes"]} == {"0471-5550001", "0471-5550002"}
-    # 包头's member reads the office's inspections and team, not the phones.
-    staff = await _team(api, world, "baotou_member")
+    # The office's member reads the office's inspections and team, not the phones.
+    staff = await _team(api, world, world["staff"])
     assert [n["contactPhone"] for n in staff["team"]["nodes"]] == [None, None]
-    # 赤峰's admin holds no role in the inspection: nothing at all.
-    assert await _team(api, world, "chifeng_admin") is None
+    # The sibling office's admin holds no role in the inspection: nothing at all.
+    assert await _team(api, world, world["outsider"]) is None
 
 
 async def test_after_feedback_the_team_reads_and_at_archive_its_grants_end(
@@ -101,19 +102,19 @@ async def test_after_feedback_the_team_reads_and_at_archive_its_grants_end(
         inspection = await session.get(Inspection, world["inspection"])
         await move_to(session, system, inspection, Stage.FED_BACK)
     await api.reload_policy()
-    member = await _team(api, world, "team_mem")
+    member = await _team(api, world, world["member"].username)
     # Read-only after feedback: the inspection, not the team's record (policy.csv).
     assert member["stage"] == "FED_BACK" and member["team"]["totalCount"] == 0
-    lead = await _team(api, world, "team_lead")
+    lead = await _team(api, world, world["leader"].username)
     assert lead["team"]["totalCount"] == 2
     assert [n["contactPhone"] for n in lead["team"]["nodes"]] == [None, None]
     async with service.database.transaction() as session:
         inspection = await session.get(Inspection, world["inspection"])
         await move_to(session, system, inspection, Stage.ARCHIVED)
     await api.reload_policy()
-    assert await _team(api, world, "team_lead") is None
-    assert await _team(api, world, "team_mem") is None
-    assert (await _team(api, world, "baotou_admin"))["stage"] == "ARCHIVED"
+    assert await _team(api, world, world["leader"].username) is None
+    assert await _team(api, world, world["member"].username) is None
+    assert (await _team(api, world, world["admin"]))["stage"] == "ARCHIVED"
 
 
 async def test_a_grant_counts_only_in_its_period_and_the_snapshot_expires_with_it(
@@ -166,33 +167,35 @@ async def test_the_admin_forms_the_team_over_graphql_and_ends_a_role(
         await api.gql(
             CREATE,
             {"input": {"targetId": global_id("Target", world["target"]), "name": "专项巡察"}},
-            user="baotou_admin",
+            user=world["admin"],
         )
     )["data"]["createInspection"]
     assert created["userErrors"] == [] and created["inspection"]["stage"] == "PLANNED"
+    assert created["inspection"]["createdBy"] == {"username": world["admin"]}
     assigned = (
         await api.gql(
             ASSIGN,
             {
                 "input": {
                     "inspectionId": created["inspection"]["id"],
-                    "userId": global_id("UserAccount", await _account_id(api, "baotou_member")),
+                    "userId": global_id("UserAccount", world["staff_id"]),
                     "role": "LIAISON",
                 }
             },
-            user="baotou_admin",
+            user=world["admin"],
         )
     )["data"]["assignTeamRole"]
     assert assigned["userErrors"] == [] and assigned["assignment"]["role"] == "LIAISON"
+    assert assigned["assignment"]["createdBy"] == {"username": world["admin"]}
     ended = (
         await api.gql(
-            END, {"input": {"assignmentId": assigned["assignment"]["id"]}}, user="baotou_admin"
+            END, {"input": {"assignmentId": assigned["assignment"]["id"]}}, user=world["admin"]
         )
     )["data"]["endTeamRole"]
     assert ended["userErrors"] == [] and ended["assignment"]["validUntil"] is not None
     again = (
         await api.gql(
-            END, {"input": {"assignmentId": assigned["assignment"]["id"]}}, user="baotou_admin"
+            END, {"input": {"assignmentId": assigned["assignment"]["id"]}}, user=world["admin"]
         )
     )["data"]["endTeamRole"]
     assert [e["code"] for e in again["userErrors"]] == ["ASSIGNMENT_ENDED"]
@@ -208,13 +211,13 @@ async def test_a_bad_period_and_a_member_forming_the_team_are_refused_and_nothin
             {
                 "input": {
                     "inspectionId": global_id("Inspection", world["inspection"]),
-                    "userId": global_id("UserAccount", await _account_id(api, "baotou_member")),
+                    "userId": global_id("UserAccount", world["staff_id"]),
                     "role": "MEMBER",
                     "validFrom": "2027-01-02T00:00:00+08:00",
                     "validUntil": "2027-01-01T00:00:00+08:00",
                 }
             },
-            user="baotou_admin",
+            user=world["admin"],
         )
     )["data"]["assignTeamRole"]
     assert payload["assignment"] is None
@@ -227,11 +230,11 @@ async def test_a_bad_period_and_a_member_forming_the_team_are_refused_and_nothin
             {
                 "input": {
                     "inspectionId": global_id("Inspection", world["inspection"]),
-                    "userId": global_id("UserAccount", await _account_id(api, "baotou_member")),
+                    "userId": global_id("UserAccount", world["staff_id"]),
                     "role": "MEMBER",
                 }
             },
-            user="baotou_member",
+            user=world["staff"],
         )
     )["data"]["assignTeamRole"]
     assert [e["code"] for e in refused["userErrors"]] == ["FORBIDDEN"]
@@ -241,15 +244,6 @@ async def test_a_bad_period_and_a_member_forming_the_team_are_refused_and_nothin
 async def _count(api: Api) -> int:
     async with api.app.state.graphql.database.session() as session:
         return int(await session.scalar(select(func.count()).select_from(TeamAssignment)) or 0)
-
-
-async def _account_id(api: Api, username: str) -> int:
-    from inspectnet.accounts.models import UserAccount
-
-    async with api.app.state.graphql.database.session() as session:
-        found = await session.scalar(select(UserAccount.id).where(UserAccount.username == username))
-        assert found is not None
-        return int(found)
 
 
 CAN = """query($inspection: ID!, $assignment: ID!, $target: ID!) {
@@ -265,14 +259,14 @@ async def test_viewer_can_answers_as_the_door_decides(api: Api, world: dict[str,
         "assignment": global_id("TeamAssignment", world["lead"]),
         "target": global_id("Target", world["target"]),
     }
-    admin = (await api.gql(CAN, ids, user="baotou_admin"))["data"]
+    admin = (await api.gql(CAN, ids, user=world["admin"]))["data"]
     assert admin == {
         "inspection": {"viewerCan": {"update": True, "delete": False}},
         "assignment": {"viewerCan": {"update": True, "delete": False}},
         "target": {"viewerCan": {"update": True, "delete": False}},
     }
     # The leader reads the inspection and its team but changes neither; the target is hidden.
-    lead = (await api.gql(CAN, ids, user="team_lead"))["data"]
+    lead = (await api.gql(CAN, ids, user=world["leader"].username))["data"]
     assert lead == {
         "inspection": {"viewerCan": {"update": False, "delete": False}},
         "assignment": {"viewerCan": {"update": False, "delete": False}},

@@ -18,13 +18,13 @@ from inspectnet.accounts.models import Role
 from inspectnet.authz.actor import Actor
 from inspectnet.ids import global_id
 from inspectnet.inspections.models import Inspection, Stage, TeamAssignment
-from inspectnet.network.models import Office
+from inspectnet.network.models import Office, OfficeKind
 from inspectnet.people import changes as person_changes
 from inspectnet.people import service as people
 from inspectnet.people.models import Expertise, PoolKind
 from inspectnet.targets import service as targets
-from tests.conftest import Api, office_id
-from tests.factories import make_user
+from tests.conftest import Api
+from tests.factories import make_office, make_user
 from tests.inspections.factories import make_inspection
 
 EXPERTISE = list(Expertise)
@@ -66,43 +66,46 @@ async def _pooled(
 
 
 @pytest.fixture
-async def round_(api: Api) -> dict[str, Any]:
-    service = api.app.state.graphql
-    dnr_id = await office_id(service.database, "qh.dnr")
-    async with service.database.transaction() as session:
-        system = Actor.system(service.policy.compiled, name="test")
-        dnr = await session.get(Office, dnr_id)
-        assert dnr is not None
-        units = [
-            await targets.create_target(
-                session, system, office_id=dnr_id, name=f"{name}党委", region_code="630000"
-            )
-            for name in ("青海省第一地质勘查院", "青海省国土整治中心", "青海省测绘院")
-        ]
-        rounds = [await make_inspection(session, system, unit.id) for unit in units]
-        clerk = await make_user(session, system, dnr, Role.OFFICE_ADMIN, username="qh_clerk")
-        leader = await _pooled(session, system, dnr, PoolKind.LEADER, 0, role=Role.OFFICE_MEMBER)
-        talent = [
-            await _pooled(session, system, dnr, PoolKind.TALENT, n, role=Role.OFFICE_MEMBER)
-            for n in range(6)
-        ]
-        worked = await _pooled(
-            session, system, dnr, PoolKind.TALENT, 2, role=Role.OFFICE_ADMIN, username="qh_worked"
+async def round_(api: Api, system: Any) -> dict[str, Any]:
+    """A department's patrol office under qh-zrzyt whose pools hold exactly one leader and
+    seven talents (one of whom worked at the first unit), and a clerk admin in no pool."""
+    session, root = system
+    dnr = await make_office(
+        session,
+        root,
+        kind=OfficeKind.DEPARTMENTAL_PATROL_OFFICE,
+        ruleset_id="qh-zrzyt",
+        region_code="630000",
+    )
+    units = [
+        await targets.create_target(
+            session, root, office_id=dnr.id, name=f"{name}党委", region_code="630000"
         )
-        await people.add_employment(
-            session,
-            system,
-            person_id=worked.person_id,
-            organisation="青海省第一地质勘查院",
-            post="副院长",
-            started_on=date(2019, 3, 1),
-            ended_on=date(2024, 11, 1),
-            region_code="630000",
-            target_id=units[0].id,
-        )
+        for name in ("青海省第一地质勘查院", "青海省国土整治中心", "青海省测绘院")
+    ]
+    rounds = [await make_inspection(session, root, unit.id) for unit in units]
+    clerk = await make_user(session, root, dnr, Role.OFFICE_ADMIN)
+    leader = await _pooled(session, root, dnr, PoolKind.LEADER, 0, role=Role.OFFICE_MEMBER)
+    talent = [
+        await _pooled(session, root, dnr, PoolKind.TALENT, n, role=Role.OFFICE_MEMBER)
+        for n in range(6)
+    ]
+    worked = await _pooled(session, root, dnr, PoolKind.TALENT, 2, role=Role.OFFICE_ADMIN)
+    await people.add_employment(
+        session,
+        root,
+        person_id=worked.person_id,
+        organisation="青海省第一地质勘查院",
+        post="副院长",
+        started_on=date(2019, 3, 1),
+        ended_on=date(2024, 11, 1),
+        region_code="630000",
+        target_id=units[0].id,
+    )
+    await session.commit()
     await api.reload_policy()
     return {
-        "dnr": dnr_id,
+        "dnr": dnr.id,
         "units": [u.id for u in units],
         "rounds": [r.id for r in rounds],
         "clerk": clerk,
@@ -131,7 +134,9 @@ async def test_the_draw_leaves_out_the_member_who_worked_at_the_unit_and_keeps_t
     worked = round_["worked"]
 
     # The draw: 1 leader + 6 from the talent pool, the official who worked there left out
-    drawn = await api.gql(DRAW, {"input": {"inspectionId": first, "size": 7}}, user="qh_clerk")
+    drawn = await api.gql(
+        DRAW, {"input": {"inspectionId": first, "size": 7}}, user=round_["clerk"].username
+    )
     draw = drawn["data"]["drawTeam"]["draw"]
     assert drawn["data"]["drawTeam"]["userErrors"] == []
     assert (draw["size"], draw["shortfall"], draw["sizeArticle"]) == (7, 0, "qh-zrzyt §9")
@@ -157,7 +162,7 @@ async def test_the_draw_leaves_out_the_member_who_worked_at_the_unit_and_keeps_t
     # Sizes outside qh-zrzyt §9's 6–10 are refused with the article
     for size in (5, 11):
         refused = await api.gql(
-            DRAW, {"input": {"inspectionId": first, "size": size}}, user="qh_clerk"
+            DRAW, {"input": {"inspectionId": first, "size": size}}, user=round_["clerk"].username
         )
         errors = refused["data"]["drawTeam"]["userErrors"]
         assert [(e["field"], e["code"]) for e in errors] == [
@@ -175,7 +180,7 @@ async def test_the_draw_leaves_out_the_member_who_worked_at_the_unit_and_keeps_t
                 "role": "MEMBER",
             }
         },
-        user="qh_clerk",
+        user=round_["clerk"].username,
     )
     errors = by_hand["data"]["assignTeamRole"]["userErrors"]
     assert [(e["field"], e["code"]) for e in errors] == [(["input", "userId"], "RECUSAL_CONFLICT")]
@@ -190,7 +195,9 @@ async def test_the_draw_leaves_out_the_member_who_worked_at_the_unit_and_keeps_t
     ]
     with_worked = [*members[:6], {"userId": global_id("UserAccount", worked.id), "role": "MEMBER"}]
     refused = await api.gql(
-        FORM, {"input": {"inspectionId": first, "members": with_worked}}, user="qh_clerk"
+        FORM,
+        {"input": {"inspectionId": first, "members": with_worked}},
+        user=round_["clerk"].username,
     )
     assert [e["code"] for e in refused["data"]["formTeam"]["userErrors"]] == ["RECUSAL_CONFLICT"]
     assert await _team_size(api, round_["rounds"][0]) == 0
@@ -199,7 +206,7 @@ async def test_the_draw_leaves_out_the_member_who_worked_at_the_unit_and_keeps_t
     confirmed = await api.gql(
         CONFIRM,
         {"input": {"inspectionId": first, "personId": global_id("Person", worked.person_id)}},
-        user="qh_clerk",
+        user=round_["clerk"].username,
     )
     assert confirmed["data"]["confirmRecusal"] == {
         "conflicts": [{"ground": "POST", "article": "qh-zrzyt §27"}],
@@ -209,7 +216,7 @@ async def test_the_draw_leaves_out_the_member_who_worked_at_the_unit_and_keeps_t
 
     # The drawn team is formed; the inspection enters team_formed
     formed = await api.gql(
-        FORM, {"input": {"inspectionId": first, "members": members}}, user="qh_clerk"
+        FORM, {"input": {"inspectionId": first, "members": members}}, user=round_["clerk"].username
     )
     assert formed["data"]["formTeam"]["userErrors"] == []
     assert formed["data"]["formTeam"]["inspection"]["stage"] == "TEAM_FORMED"
@@ -223,17 +230,17 @@ async def test_the_draw_leaves_out_the_member_who_worked_at_the_unit_and_keeps_t
         "target": global_id("Target", round_["units"][0]),
         "assignment": formed["data"]["formTeam"]["inspection"]["team"]["nodes"][0]["id"],
     }
-    seen = (await api.gql(READ, ids, user="qh_worked"))["data"]
+    seen = (await api.gql(READ, ids, user=worked.username))["data"]
     assert seen["inspection"] is None and seen["target"] is None and seen["assignment"] is None
     listed = seen["office"]["inspections"]
     listed_ids = {n["id"] for n in listed["nodes"]}
-    assert first not in listed_ids
-    assert {global_id("Inspection", pk) for pk in round_["rounds"][1:]} <= listed_ids
-    # The clerk, another admin, sees all three: the count differs by exactly the one hidden.
-    clerk = (await api.gql(READ, ids, user="qh_clerk"))["data"]
+    assert listed_ids == {global_id("Inspection", pk) for pk in round_["rounds"][1:]}
+    assert listed["totalCount"] == 2
+    # The clerk, another admin, sees all three of the office's inspections.
+    clerk = (await api.gql(READ, ids, user=round_["clerk"].username))["data"]
     assert clerk["inspection"] == {"id": first}
     assert clerk["assignment"] == {"id": ids["assignment"]}
-    assert clerk["office"]["inspections"]["totalCount"] == listed["totalCount"] + 1
+    assert clerk["office"]["inspections"]["totalCount"] == 3
     async with api.app.state.graphql.database.session() as session:
         stored = await session.get(Inspection, round_["rounds"][0])
         assert stored is not None and stored.stage is Stage.TEAM_FORMED

@@ -27,6 +27,8 @@ from tests.reliability.conftest import (
 from tests.reliability.seed import fill_empty_tables
 from tests.reliability.test_backup_restore import cli
 
+# On the demo plus a row in every table (as the migration walk fills them): the archive must
+# carry an office's rows of every table and leave out its neighbours', which needs them all.
 OFFICE = "nmg.baotou"
 
 

@@ -9,6 +9,11 @@ from sqlalchemy import ColumnElement
 
 from inspectnet.accounts import repository, service
 from inspectnet.accounts.graphql_can import ACCOUNT_CAN, GRANT_CAN
+from inspectnet.accounts.graphql_emergency import (
+    BreakGlassGrantType,
+    EmergencyMutation,
+    TargetBindingType,
+)
 from inspectnet.accounts.graphql_enums import RoleEnum  # noqa: F401 - labels Role first
 from inspectnet.accounts.graphql_inputs import (
     CreateUserAccountInput,
@@ -24,13 +29,14 @@ from inspectnet.accounts.graphql_inputs import (
     SetSecondFactorRequirementInput,
     SetSecondFactorRequirementPayload,
 )
+from inspectnet.accounts.graphql_shares import SharesMutation, ShareType
 from inspectnet.accounts.models import Role, RoleGrant, UserAccount
 from inspectnet.errors import ValidationFailed
 from inspectnet.graphql.can import viewer_can_field
 from inspectnet.graphql.context import Info
 from inspectnet.graphql.fields import connection_field
 from inspectnet.graphql.links import linked
-from inspectnet.graphql.lists import DateTimeRange, created_in, each, list_args, order_input
+from inspectnet.graphql.lists import CreatedFilter, DateTimeRange, list_args, order_input
 from inspectnet.graphql.mutations import run_mutation
 from inspectnet.graphql.nodes import register_node
 from inspectnet.graphql.parts import SchemaPart, TypeField
@@ -51,27 +57,20 @@ if TYPE_CHECKING:
 
 PERSON = strawberry.lazy("inspectnet.people.graphql")
 
-# After the Role enum is labelled: the emergency grants' fields are typed by it.
-from inspectnet.accounts.graphql_emergency import (  # noqa: E402
-    BreakGlassGrantType,
-    EmergencyMutation,
-    TargetBindingType,
-)
-from inspectnet.accounts.graphql_shares import SharesMutation, ShareType  # noqa: E402
-
 RoleGrantOrder = order_input("RoleGrant")
 
 
 @strawberry.input(description="Which role grants to list (角色授予筛选)")
-class RoleGrantFilter:
+class RoleGrantFilter(CreatedFilter):
+    created_model = RoleGrant
     role: Role | None = strawberry.field(default=None, description="The role (角色)")
     created_at: DateTimeRange | None = strawberry.field(
         default=None, description="Granted within (授予时间)"
     )
 
-    def conditions(self) -> list[ColumnElement[bool]]:
+    def own(self) -> list[ColumnElement[bool]]:
         found = [RoleGrant.role == self.role] if self.role is not None else []
-        return each(found, created_in(self.created_at, RoleGrant.created_at))
+        return found
 
 
 @strawberry.type(name="RoleGrant", description="A role held by an account in an office (角色授予)")

@@ -7,6 +7,7 @@ from datetime import datetime
 import strawberry
 
 from inspectnet.accounts import service
+from inspectnet.accounts.graphql_enums import RoleEnum  # noqa: F401 - labels Role first
 from inspectnet.accounts.models import BreakGlassGrant, Role, TargetBinding
 from inspectnet.graphql.context import Info
 from inspectnet.graphql.errors import UserError

@@ -15,7 +15,7 @@ from inspectnet.graphql.errors import UserError
 from inspectnet.graphql.fields import connection_field
 from inspectnet.graphql.labels import labelled_enum
 from inspectnet.graphql.links import linked
-from inspectnet.graphql.lists import DateTimeRange, created_in, each, order_input
+from inspectnet.graphql.lists import CreatedFilter, order_input
 from inspectnet.graphql.mutations import run_mutation
 from inspectnet.graphql.nodes import register_node
 from inspectnet.graphql.parts import SchemaPart, TypeField
@@ -52,34 +52,30 @@ PositionEnum = labelled_enum(
 
 
 @strawberry.input(description="Which decision bodies to list (决策机构筛选)")
-class DecisionBodyFilter:
+class DecisionBodyFilter(CreatedFilter):
+    created_model = DecisionBody
     kind: BodyKind | None = strawberry.field(default=None, description="Kind of body (机构类别)")
-    created_at: DateTimeRange | None = strawberry.field(
-        default=None, description="Recorded within (创建时间)"
-    )
 
-    def conditions(self) -> list[ColumnElement[bool]]:
+    def own(self) -> list[ColumnElement[bool]]:
         found: list[ColumnElement[bool]] = []
         if self.kind is not None:
             found.append(DecisionBody.kind == self.kind)
-        return each(found, created_in(self.created_at, DecisionBody.created_at))
+        return found
 
 
 DecisionBodyOrder = order_input("DecisionBody")
 
 
 @strawberry.input(description="Which members to list (成员筛选)")
-class BodyMemberFilter:
+class BodyMemberFilter(CreatedFilter):
+    created_model = BodyMember
     position: Position | None = strawberry.field(default=None, description="Position held (职位)")
-    created_at: DateTimeRange | None = strawberry.field(
-        default=None, description="Recorded within (创建时间)"
-    )
 
-    def conditions(self) -> list[ColumnElement[bool]]:
+    def own(self) -> list[ColumnElement[bool]]:
         found: list[ColumnElement[bool]] = []
         if self.position is not None:
             found.append(BodyMember.position == self.position)
-        return each(found, created_in(self.created_at, BodyMember.created_at))
+        return found
 
 
 BodyMemberOrder = order_input("BodyMember")

@@ -18,12 +18,13 @@ from inspectnet.filings.models import (
     InboxStatus,
 )
 from inspectnet.filings.repository import InboxFilter
-from inspectnet.graphql.lists import DateTimeRange, created_in, each, order_input
+from inspectnet.graphql.lists import CreatedFilter, order_input
 from inspectnet.ids import expect_global_id
 
 
 @strawberry.input(description="Which filings to list; every field given must hold (报送筛选)")
-class FilingFilter:
+class FilingFilter(CreatedFilter):
+    created_model = Filing
     from_office_id: strawberry.ID | None = strawberry.field(
         default=None, description="The filing office (报送机构)"
     )
@@ -34,9 +35,6 @@ class FilingFilter:
     )
     due_from: date | None = strawberry.field(default=None, description="Deadline from (期限起)")
     due_to: date | None = strawberry.field(default=None, description="Deadline to (期限止)")
-    created_at: DateTimeRange | None = strawberry.field(
-        default=None, description="Recorded within (创建时间)"
-    )
 
     def parsed(self) -> InboxFilter:
         """The inbox's own narrowing (its index and its counts follow these fields)."""
@@ -50,47 +48,40 @@ class FilingFilter:
             due_to=self.due_to,
         )
 
-    def conditions(self) -> list[ColumnElement[bool]]:
-        return each(
-            repository.inbox_conditions(self.parsed(), clock.today_in_china()),
-            created_in(self.created_at, Filing.created_at),
-        )
+    def own(self) -> list[ColumnElement[bool]]:
+        return repository.inbox_conditions(self.parsed(), clock.today_in_china())
 
 
 FilingOrder = order_input("Filing")
 
 
 @strawberry.input(description="Which decisions to list (处理意见筛选)")
-class FilingDecisionFilter:
+class FilingDecisionFilter(CreatedFilter):
+    created_model = FilingDecision
     decision: DecisionEnum | None = strawberry.field(  # type: ignore[valid-type]
         default=None, description="Decision (处理意见)"
     )
-    created_at: DateTimeRange | None = strawberry.field(
-        default=None, description="Recorded within (创建时间)"
-    )
 
-    def conditions(self) -> list[ColumnElement[bool]]:
+    def own(self) -> list[ColumnElement[bool]]:
         found: list[ColumnElement[bool]] = []
         if self.decision is not None:
             found.append(FilingDecision.decision == self.decision)
-        return each(found, created_in(self.created_at, FilingDecision.created_at))
+        return found
 
 
 FilingDecisionOrder = order_input("FilingDecision")
 
 
 @strawberry.input(description="Which threshold settings to list (预警天数设置筛选)")
-class FilingWarningSettingFilter:
+class FilingWarningSettingFilter(CreatedFilter):
+    created_model = FilingWarningSetting
     rule_id: str | None = strawberry.field(default=None, description="The duty (报备报批事项)")
-    created_at: DateTimeRange | None = strawberry.field(
-        default=None, description="Recorded within (创建时间)"
-    )
 
-    def conditions(self) -> list[ColumnElement[bool]]:
+    def own(self) -> list[ColumnElement[bool]]:
         found: list[ColumnElement[bool]] = []
         if self.rule_id is not None:
             found.append(FilingWarningSetting.rule_id == self.rule_id)
-        return each(found, created_in(self.created_at, FilingWarningSetting.created_at))
+        return found
 
 
 FilingWarningSettingOrder = order_input("FilingWarningSetting")

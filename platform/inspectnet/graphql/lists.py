@@ -15,7 +15,7 @@ import enum
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any, Protocol
+from typing import Any, ClassVar, Protocol
 
 import strawberry
 from sqlalchemy import ColumnElement
@@ -170,3 +170,25 @@ ARCHIVED_DESCRIPTION = (
 def each(*parts: Sequence[ColumnElement[bool]]) -> list[ColumnElement[bool]]:
     """Every condition of ``parts``, in order (a filter's fields are ANDed)."""
     return [c for part in parts for c in part]
+
+
+@strawberry.input(description="What every node list's filter takes (创建时间筛选)")
+class CreatedFilter:
+    """The base of a list's filter: the ``createdAt`` range on ``created_model.created_at``,
+    ANDed after the filter's own fields (``own``), so each filter writes only those.
+
+    A filter describing the range in its own words ("Granted within") redeclares
+    ``created_at`` with that description; its place and meaning stay the same.
+    """
+
+    created_model: ClassVar[Any]
+    created_at: DateTimeRange | None = strawberry.field(
+        default=None, description="Recorded within (创建时间)"
+    )
+
+    def own(self) -> list[ColumnElement[bool]]:
+        """The conditions of the filter's own fields."""
+        return []
+
+    def conditions(self) -> list[ColumnElement[bool]]:
+        return each(self.own(), created_in(self.created_at, self.created_model.created_at))

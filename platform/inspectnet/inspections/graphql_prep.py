@@ -12,7 +12,7 @@ from inspectnet.graphql.can import ViewerCan, viewer_can_field
 from inspectnet.graphql.context import Info
 from inspectnet.graphql.errors import UserError
 from inspectnet.graphql.labels import labelled_enum
-from inspectnet.graphql.lists import DateTimeRange, created_in, each, order_input
+from inspectnet.graphql.lists import CreatedFilter, DateTimeRange, order_input
 from inspectnet.graphql.mutations import run_mutation
 from inspectnet.graphql.nodes import register_node
 from inspectnet.graphql.relay import Node
@@ -37,21 +37,22 @@ labelled_enum(
 
 
 @strawberry.input(description="Which preparation items to list (巡前了解情况筛选)")
-class PreparationItemFilter:
+class PreparationItemFilter(CreatedFilter):
+    created_model = PreparationItem
     body: PreparationBody | None = strawberry.field(default=None, description="Body (部门)")
     answered: bool | None = strawberry.field(default=None, description="Answered or not (已答复)")
     created_at: DateTimeRange | None = strawberry.field(
         default=None, description="Asked within (发出时间)"
     )
 
-    def conditions(self) -> list[ColumnElement[bool]]:
+    def own(self) -> list[ColumnElement[bool]]:
         found: list[ColumnElement[bool]] = [PreparationItem.archived_at.is_(None)]
         if self.body is not None:
             found.append(PreparationItem.body == self.body)
         if self.answered is not None:
             answered = PreparationItem.answered_on
             found.append(answered.is_not(None) if self.answered else answered.is_(None))
-        return each(found, created_in(self.created_at, PreparationItem.created_at))
+        return found
 
 
 PreparationItemOrder = order_input("PreparationItem")

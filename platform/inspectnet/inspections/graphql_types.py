@@ -13,7 +13,7 @@ from inspectnet.graphql.context import Info
 from inspectnet.graphql.fields import connection_field
 from inspectnet.graphql.labels import labelled_enum
 from inspectnet.graphql.links import linked, need_to_know
-from inspectnet.graphql.lists import DateTimeRange, created_in, each, order_input
+from inspectnet.graphql.lists import CreatedFilter, DateTimeRange, order_input
 from inspectnet.graphql.nodes import register_node
 from inspectnet.graphql.relay import Node
 from inspectnet.graphql.stamps import Stamped, stamps
@@ -56,40 +56,36 @@ TeamRoleEnum = labelled_enum(
 
 
 @strawberry.input(description="Which inspections to list (巡视巡察筛选)")
-class InspectionFilter:
+class InspectionFilter(CreatedFilter):
+    created_model = Inspection
     stage: Stage | None = strawberry.field(default=None, description="Stage (阶段)")
     target_id: strawberry.ID | None = strawberry.field(
         default=None, description="The target inspected (巡视巡察对象)"
     )
-    created_at: DateTimeRange | None = strawberry.field(
-        default=None, description="Recorded within (创建时间)"
-    )
 
-    def conditions(self) -> list[ColumnElement[bool]]:
+    def own(self) -> list[ColumnElement[bool]]:
         found: list[ColumnElement[bool]] = []
         if self.stage is not None:
             found.append(Inspection.stage == self.stage)
         if self.target_id is not None:
             target = expect_global_id(self.target_id, "Target", field="targetId")
             found.append(Inspection.target_id == target)
-        return each(found, created_in(self.created_at, Inspection.created_at))
+        return found
 
 
 InspectionOrder = order_input("Inspection")
 
 
 @strawberry.input(description="Which team roles to list (巡视组成员筛选)")
-class TeamAssignmentFilter:
+class TeamAssignmentFilter(CreatedFilter):
+    created_model = TeamAssignment
     role: TeamRole | None = strawberry.field(default=None, description="Role (职务)")
-    created_at: DateTimeRange | None = strawberry.field(
-        default=None, description="Recorded within (创建时间)"
-    )
 
-    def conditions(self) -> list[ColumnElement[bool]]:
+    def own(self) -> list[ColumnElement[bool]]:
         found: list[ColumnElement[bool]] = []
         if self.role is not None:
             found.append(TeamAssignment.role == self.role)
-        return each(found, created_in(self.created_at, TeamAssignment.created_at))
+        return found
 
 
 TeamAssignmentOrder = order_input("TeamAssignment")
@@ -135,17 +131,18 @@ class TeamAssignmentType(Node, Stamped):
 
 
 @strawberry.input(description="Which steps of an inspection to list (阶段变更筛选)")
-class InspectionTransitionFilter:
+class InspectionTransitionFilter(CreatedFilter):
+    created_model = InspectionTransition
     to_stage: Stage | None = strawberry.field(default=None, description="Stage entered (进入阶段)")
     created_at: DateTimeRange | None = strawberry.field(
         default=None, description="Made within (变更时间)"
     )
 
-    def conditions(self) -> list[ColumnElement[bool]]:
+    def own(self) -> list[ColumnElement[bool]]:
         found: list[ColumnElement[bool]] = []
         if self.to_stage is not None:
             found.append(InspectionTransition.to_stage == self.to_stage)
-        return each(found, created_in(self.created_at, InspectionTransition.created_at))
+        return found
 
 
 InspectionTransitionOrder = order_input("InspectionTransition")

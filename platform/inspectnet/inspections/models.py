@@ -9,7 +9,7 @@ from sqlalchemy import Date, Enum, ForeignKey, Index, Integer, String, UniqueCon
 from sqlalchemy.orm import Mapped, mapped_column
 
 from inspectnet.concurrency import Versioned
-from inspectnet.db import Archivable, Base, OfficeScoped, Timestamped, UTCDateTime
+from inspectnet.db import Archivable, Base, Created, OfficeScoped, Timestamped, UTCDateTime
 from inspectnet.rules.format import InspectionStage
 from inspectnet.validation import CODE, FREE_TEXT, NAME, text_kind
 
@@ -34,7 +34,7 @@ def _enum(kind: type[enum.Enum]) -> Enum:
     return Enum(kind, native_enum=False, length=40, values_callable=lambda e: [m.value for m in e])
 
 
-class Inspection(Base, OfficeScoped, Timestamped, Versioned):
+class Inspection(Base, OfficeScoped, Timestamped, Versioned, Created):
     """One inspection of a target by the office that covers it; its stage drives team grants."""
 
     __tablename__ = "inspections"
@@ -61,7 +61,7 @@ class Inspection(Base, OfficeScoped, Timestamped, Versioned):
     )
 
 
-class InspectionTransition(Base, OfficeScoped, Timestamped):
+class InspectionTransition(Base, OfficeScoped, Timestamped, Created):
     """One step of an inspection's life: who moved it, when (``created_at``), under which rule."""
 
     __tablename__ = "inspection_transitions"
@@ -91,7 +91,7 @@ class InspectionTransition(Base, OfficeScoped, Timestamped):
     )
 
 
-class TeamAssignment(Base, OfficeScoped, Timestamped):
+class TeamAssignment(Base, OfficeScoped, Timestamped, Created):
     """A role held by an account in one inspection, for a period (a mission grant)."""
 
     __tablename__ = "team_assignments"
@@ -158,7 +158,7 @@ class PreparationBody(enum.StrEnum):
     PETITION = "petition"  # 信访部门
 
 
-class PreparationItem(Base, OfficeScoped, Timestamped, Archivable):
+class PreparationItem(Base, OfficeScoped, Timestamped, Archivable, Created):
     """One request for information before entry, with its due date and answer (nmg-2016 §24)."""
 
     __tablename__ = "preparation_items"

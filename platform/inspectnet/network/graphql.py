@@ -13,7 +13,7 @@ from inspectnet.graphql.can import viewer_can_field
 from inspectnet.graphql.context import Info
 from inspectnet.graphql.errors import UserError
 from inspectnet.graphql.labels import labelled_enum
-from inspectnet.graphql.lists import DateTimeRange, Sort, created_in, each, list_args, order_input
+from inspectnet.graphql.lists import CreatedFilter, Sort, list_args, order_input
 from inspectnet.graphql.mutations import run_mutation
 from inspectnet.graphql.nodes import register_node
 from inspectnet.graphql.parts import SchemaPart
@@ -54,7 +54,8 @@ OfficeOrder = order_input(
 
 
 @strawberry.input(description="Which offices to list; every field given must hold (机构筛选)")
-class OfficeFilter:
+class OfficeFilter(CreatedFilter):
+    created_model = Office
     kind: OfficeKind | None = strawberry.field(default=None, description="Kind (机构类型)")
     ruleset_id: str | None = strawberry.field(default=None, description="Ruleset (适用规定)")
     region_code: str | None = strawberry.field(
@@ -67,11 +68,8 @@ class OfficeFilter:
         default=None,
         description="This office and every office below it on the leadership line (所辖范围)",
     )
-    created_at: DateTimeRange | None = strawberry.field(
-        default=None, description="Recorded within (创建时间)"
-    )
 
-    def conditions(self) -> list[ColumnElement[bool]]:
+    def own(self) -> list[ColumnElement[bool]]:
         found: list[ColumnElement[bool]] = []
         if self.kind is not None:
             found.append(Office.kind == self.kind)
@@ -84,7 +82,7 @@ class OfficeFilter:
         if self.within is not None:
             root = expect_global_id(self.within, "Office", field="filter.within")
             found.append(within(Office.id, root))
-        return each(found, created_in(self.created_at, Office.created_at))
+        return found
 
 
 @strawberry.type(

@@ -16,7 +16,7 @@ from inspectnet.graphql.can import viewer_can_field
 from inspectnet.graphql.context import Info
 from inspectnet.graphql.errors import UserError
 from inspectnet.graphql.labels import labelled_enum
-from inspectnet.graphql.lists import DateTimeRange, created_in, each, list_args, order_input
+from inspectnet.graphql.lists import CreatedFilter, DateTimeRange, list_args, order_input
 from inspectnet.graphql.mutations import run_mutation
 from inspectnet.graphql.nodes import register_node
 from inspectnet.graphql.relay import Connection, Node, connection
@@ -217,20 +217,21 @@ OfficeLinkProposalOrder = order_input("OfficeLinkProposal")
 
 
 @strawberry.input(description="Which link proposals to list (联系申请筛选)")
-class OfficeLinkProposalFilter:
+class OfficeLinkProposalFilter(CreatedFilter):
+    created_model = OfficeLinkProposal
     state: ProposalState | None = strawberry.field(default=None, description="State (状态)")
     kind: LinkKind | None = strawberry.field(default=None, description="Line (联系类型)")
     created_at: DateTimeRange | None = strawberry.field(
         default=None, description="Proposed within (申请时间)"
     )
 
-    def conditions(self) -> list[ColumnElement[bool]]:
+    def own(self) -> list[ColumnElement[bool]]:
         found: list[ColumnElement[bool]] = []
         if self.state is not None:
             found.append(OfficeLinkProposal.state == self.state)
         if self.kind is not None:
             found.append(OfficeLinkProposal.kind == self.kind)
-        return each(found, created_in(self.created_at, OfficeLinkProposal.created_at))
+        return found
 
 
 @strawberry.type

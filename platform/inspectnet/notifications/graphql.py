@@ -14,10 +14,9 @@ from inspectnet.graphql.context import Info
 from inspectnet.graphql.errors import UserError
 from inspectnet.graphql.labels import labelled_enum
 from inspectnet.graphql.lists import (
+    CreatedFilter,
     DateTimeRange,
     OrderDirection,
-    created_in,
-    each,
     list_args,
     order_input,
 )
@@ -94,7 +93,8 @@ NEWEST_FIRST = Order("ID_DESC", (), descending=True)
 
 
 @strawberry.input(description="Which notifications to list (通知筛选)")
-class NotificationFilter:
+class NotificationFilter(CreatedFilter):
+    created_model = Notification
     unread: bool | None = strawberry.field(
         default=None, description="Only unread (true) or only read ones (false) (未读)"
     )
@@ -105,14 +105,14 @@ class NotificationFilter:
         default=None, description="Raised within (通知时间)"
     )
 
-    def conditions(self) -> list[ColumnElement[bool]]:
+    def own(self) -> list[ColumnElement[bool]]:
         found: list[ColumnElement[bool]] = []
         if self.unread is not None:
             read = Notification.read_at
             found.append(read.is_(None) if self.unread else read.is_not(None))
         if self.kind is not None:
             found.append(Notification.kind == self.kind)
-        return each(found, created_in(self.created_at, Notification.created_at))
+        return found
 
 
 @strawberry.type(

@@ -8,11 +8,10 @@ from sqlalchemy import ColumnElement
 from inspectnet.graphql.labels import labelled_enum
 from inspectnet.graphql.lists import (
     ARCHIVED_DESCRIPTION,
+    CreatedFilter,
     DateRange,
-    DateTimeRange,
     Sort,
     archived,
-    created_in,
     each,
     order_input,
 )
@@ -58,7 +57,8 @@ PoolMembershipOrder = order_input("PoolMembership", Sort("SINCE", "入库日期"
 
 
 @strawberry.input(description="Which persons to list; every field given must hold (干部筛选)")
-class PersonFilter:
+class PersonFilter(CreatedFilter):
+    created_model = Person
     name_contains: str | None = strawberry.field(
         default=None, description="Part of the name (姓名包含)"
     )
@@ -69,11 +69,8 @@ class PersonFilter:
         default=None, description="Home region code (籍贯行政区划代码)"
     )
     archived: bool | None = strawberry.field(default=False, description=ARCHIVED_DESCRIPTION)
-    created_at: DateTimeRange | None = strawberry.field(
-        default=None, description="Recorded within (创建时间)"
-    )
 
-    def conditions(self) -> list[ColumnElement[bool]]:
+    def own(self) -> list[ColumnElement[bool]]:
         found: list[ColumnElement[bool]] = []
         if self.name_contains:
             found.append(Person.name.contains(self.name_contains, autoescape=True))
@@ -81,57 +78,47 @@ class PersonFilter:
             found.append(Person.unit.contains(self.unit_contains, autoescape=True))
         if self.home_region_code is not None:
             found.append(Person.home_region_code == self.home_region_code)
-        return each(
-            found,
-            archived(self.archived, Person.archived_at),
-            created_in(self.created_at, Person.created_at),
-        )
+        return each(found, archived(self.archived, Person.archived_at))
 
 
 @strawberry.input(description="Which posts of a career to list (任职经历筛选)")
-class EmploymentRecordFilter:
+class EmploymentRecordFilter(CreatedFilter):
+    created_model = EmploymentRecord
     current: bool | None = strawberry.field(
         default=None, description="Only posts with no end date (true) or only ended ones (现任)"
     )
     started_on: DateRange | None = strawberry.field(
         default=None, description="Post began within (起始日期)"
     )
-    created_at: DateTimeRange | None = strawberry.field(
-        default=None, description="Recorded within (创建时间)"
-    )
 
-    def conditions(self) -> list[ColumnElement[bool]]:
+    def own(self) -> list[ColumnElement[bool]]:
         found: list[ColumnElement[bool]] = []
         if self.current is not None:
             ended = EmploymentRecord.ended_on
             found.append(ended.is_(None) if self.current else ended.is_not(None))
         if self.started_on is not None:
             found += self.started_on.on(EmploymentRecord.started_on, "startedOn")
-        return each(found, created_in(self.created_at, EmploymentRecord.created_at))
+        return found
 
 
 @strawberry.input(description="Which ties to list (亲属及利害关系筛选)")
-class InterestTieFilter:
+class InterestTieFilter(CreatedFilter):
+    created_model = InterestTie
     kind: TieKind | None = strawberry.field(default=None, description="Kin or interest (类别)")
-    created_at: DateTimeRange | None = strawberry.field(
-        default=None, description="Recorded within (创建时间)"
-    )
 
-    def conditions(self) -> list[ColumnElement[bool]]:
+    def own(self) -> list[ColumnElement[bool]]:
         found = [InterestTie.kind == self.kind] if self.kind is not None else []
-        return each(found, created_in(self.created_at, InterestTie.created_at))
+        return found
 
 
 @strawberry.input(description="Which pool memberships to list (入库筛选)")
-class PoolMembershipFilter:
+class PoolMembershipFilter(CreatedFilter):
+    created_model = PoolMembership
     pool: PoolKind | None = strawberry.field(default=None, description="Which pool (库)")
     since: DateRange | None = strawberry.field(default=None, description="Joined within (入库日期)")
-    created_at: DateTimeRange | None = strawberry.field(
-        default=None, description="Recorded within (创建时间)"
-    )
 
-    def conditions(self) -> list[ColumnElement[bool]]:
+    def own(self) -> list[ColumnElement[bool]]:
         found = [PoolMembership.pool == self.pool] if self.pool is not None else []
         if self.since is not None:
             found += self.since.on(PoolMembership.since, "since")
-        return each(found, created_in(self.created_at, PoolMembership.created_at))
+        return found

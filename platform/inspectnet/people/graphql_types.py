@@ -10,12 +10,10 @@ import strawberry
 import inspectnet.rules.graphql_params  # noqa: F401 - registers the one pool enum, PoolKind
 from inspectnet.graphql.can import viewer_can_field
 from inspectnet.graphql.context import Info
+from inspectnet.graphql.fields import connection_field
 from inspectnet.graphql.links import linked
-from inspectnet.graphql.lists import (
-    list_args,
-)
 from inspectnet.graphql.nodes import register_node
-from inspectnet.graphql.relay import Connection, Node, connection
+from inspectnet.graphql.relay import Node
 from inspectnet.graphql.stamps import Stamped, stamps
 from inspectnet.ids import global_id
 from inspectnet.network.loaders import office_by_id
@@ -166,77 +164,29 @@ class PersonType(Node, Stamped):
     ) -> Annotated[OfficeType, strawberry.lazy("inspectnet.network.graphql")] | None:
         return await office_by_id(info, self.office_pk)
 
-    @strawberry.field(description="Career (任职经历)")
-    def employment(
-        self,
-        info: Info,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
-        filter: EmploymentRecordFilter | None = None,
-        order_by: EmploymentRecordOrder | None = None,
-    ) -> Connection[EmploymentRecordType]:
-        return connection(  # type: ignore[return-value]
-            info,
-            key="person.employment",
-            parent_id=self.pk,
-            query=lambda ids: repository.employment_of(info.context.actor, ids),
-            convert=EmploymentRecordType.from_row,
-            first=first,
-            after=after,
-            last=last,
-            before=before,
-            **list_args(filter, order_by),
-        )
+    employment = connection_field(
+        repository.employment_of,
+        EmploymentRecordType,
+        description="Career (任职经历)",
+        filter=EmploymentRecordFilter,
+        order=EmploymentRecordOrder,
+    )
 
-    @strawberry.field(description="Declared kin and interest ties (亲属及利害关系)")
-    def ties(
-        self,
-        info: Info,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
-        filter: InterestTieFilter | None = None,
-        order_by: InterestTieOrder | None = None,
-    ) -> Connection[InterestTieType]:
-        return connection(  # type: ignore[return-value]
-            info,
-            key="person.ties",
-            parent_id=self.pk,
-            query=lambda ids: repository.ties_of(info.context.actor, ids),
-            convert=InterestTieType.from_row,
-            first=first,
-            after=after,
-            last=last,
-            before=before,
-            **list_args(filter, order_by),
-        )
+    ties = connection_field(
+        repository.ties_of,
+        InterestTieType,
+        description="Declared kin and interest ties (亲属及利害关系)",
+        filter=InterestTieFilter,
+        order=InterestTieOrder,
+    )
 
-    @strawberry.field(description="Pool memberships (组长库/人才库)")
-    def pools(
-        self,
-        info: Info,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
-        filter: PoolMembershipFilter | None = None,
-        order_by: PoolMembershipOrder | None = None,
-    ) -> Connection[PoolMembershipType]:
-        return connection(  # type: ignore[return-value]
-            info,
-            key="person.pools",
-            parent_id=self.pk,
-            query=lambda ids: repository.pools_of(info.context.actor, ids),
-            convert=PoolMembershipType.from_row,
-            first=first,
-            after=after,
-            last=last,
-            before=before,
-            **list_args(filter, order_by),
-        )
+    pools = connection_field(
+        repository.pools_of,
+        PoolMembershipType,
+        description="Pool memberships (组长库/人才库)",
+        filter=PoolMembershipFilter,
+        order=PoolMembershipOrder,
+    )
 
 
 for _name, _model, _type in (

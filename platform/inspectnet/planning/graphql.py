@@ -14,7 +14,7 @@ from inspectnet.graphql.errors import UserError
 from inspectnet.graphql.fields import connection_field
 from inspectnet.graphql.labels import labelled_enum
 from inspectnet.graphql.links import linked
-from inspectnet.graphql.lists import DateTimeRange, created_in, each, list_args, order_input
+from inspectnet.graphql.lists import CreatedFilter, list_args, order_input
 from inspectnet.graphql.mutations import run_mutation
 from inspectnet.graphql.nodes import register_node
 from inspectnet.graphql.parts import SchemaPart, TypeField
@@ -39,31 +39,27 @@ PlanKindEnum = labelled_enum(
 
 
 @strawberry.input(description="Which plans to list (计划筛选)")
-class PlanFilter:
+class PlanFilter(CreatedFilter):
+    created_model = Plan
     kind: PlanKind | None = strawberry.field(default=None, description="Kind of plan (计划类别)")
-    created_at: DateTimeRange | None = strawberry.field(
-        default=None, description="Recorded within (创建时间)"
-    )
 
-    def conditions(self) -> list[ColumnElement[bool]]:
+    def own(self) -> list[ColumnElement[bool]]:
         found: list[ColumnElement[bool]] = []
         if self.kind is not None:
             found.append(Plan.kind == self.kind)
-        return each(found, created_in(self.created_at, Plan.created_at))
+        return found
 
 
 PlanOrder = order_input("Plan")
 
 
 @strawberry.input(description="Which plan items to list (计划对象筛选)")
-class PlanItemFilter:
-    created_at: DateTimeRange | None = strawberry.field(
-        default=None, description="Recorded within (创建时间)"
-    )
+class PlanItemFilter(CreatedFilter):
+    created_model = PlanItem
 
-    def conditions(self) -> list[ColumnElement[bool]]:
+    def own(self) -> list[ColumnElement[bool]]:
         found: list[ColumnElement[bool]] = []
-        return each(found, created_in(self.created_at, PlanItem.created_at))
+        return found
 
 
 PlanItemOrder = order_input("PlanItem")

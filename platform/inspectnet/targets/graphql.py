@@ -16,19 +16,17 @@ from inspectnet.graphql.fields import connection_field
 from inspectnet.graphql.links import linked
 from inspectnet.graphql.lists import (
     ARCHIVED_DESCRIPTION,
+    CreatedFilter,
     DateRange,
-    DateTimeRange,
     Sort,
     archived,
-    created_in,
     each,
-    list_args,
     order_input,
 )
 from inspectnet.graphql.mutations import run_mutation
 from inspectnet.graphql.nodes import register_node
 from inspectnet.graphql.parts import SchemaPart, TypeField
-from inspectnet.graphql.relay import Connection, Node, connection
+from inspectnet.graphql.relay import Node
 from inspectnet.graphql.stamps import Stamped, stamps
 from inspectnet.ids import expect_global_id, global_id
 from inspectnet.network.loaders import office_by_id
@@ -48,7 +46,8 @@ LeadershipPostOrder = order_input("LeadershipPost", Sort("STARTED_ON", "起始�
 
 
 @strawberry.input(description="Which targets to list; every field given must hold (对象筛选)")
-class TargetFilter:
+class TargetFilter(CreatedFilter):
+    created_model = Target
     name_contains: str | None = strawberry.field(
         default=None, description="Part of the name (名称包含)"
     )
@@ -56,25 +55,19 @@ class TargetFilter:
         default=None, description="Administrative region code (行政区划代码)"
     )
     archived: bool | None = strawberry.field(default=False, description=ARCHIVED_DESCRIPTION)
-    created_at: DateTimeRange | None = strawberry.field(
-        default=None, description="Recorded within (创建时间)"
-    )
 
-    def conditions(self) -> list[ColumnElement[bool]]:
+    def own(self) -> list[ColumnElement[bool]]:
         found: list[ColumnElement[bool]] = []
         if self.name_contains:
             found.append(Target.name.contains(self.name_contains, autoescape=True))
         if self.region_code is not None:
             found.append(Target.region_code == self.region_code)
-        return each(
-            found,
-            archived(self.archived, Target.archived_at),
-            created_in(self.created_at, Target.created_at),
-        )
+        return each(found, archived(self.archived, Target.archived_at))
 
 
 @strawberry.input(description="Which roster members to list (班子成员筛选)")
-class LeadershipPostFilter:
+class LeadershipPostFilter(CreatedFilter):
+    created_model = LeadershipPost
     current: bool | None = strawberry.field(
         default=None,
         description="Only posts with no end date (true) or only ended ones (false) (现任)",
@@ -82,18 +75,15 @@ class LeadershipPostFilter:
     started_on: DateRange | None = strawberry.field(
         default=None, description="Post began within (起始日期)"
     )
-    created_at: DateTimeRange | None = strawberry.field(
-        default=None, description="Recorded within (创建时间)"
-    )
 
-    def conditions(self) -> list[ColumnElement[bool]]:
+    def own(self) -> list[ColumnElement[bool]]:
         found: list[ColumnElement[bool]] = []
         if self.current is not None:
             ended = LeadershipPost.ended_on
             found.append(ended.is_(None) if self.current else ended.is_not(None))
         if self.started_on is not None:
             found += self.started_on.on(LeadershipPost.started_on, "startedOn")
-        return each(found, created_in(self.created_at, LeadershipPost.created_at))
+        return found
 
 
 # A post changes where its target may be updated (targets/changes.py).
@@ -172,30 +162,13 @@ class TargetType(Node, Stamped):
     ) -> Annotated[OfficeType, strawberry.lazy("inspectnet.network.graphql")] | None:
         return await office_by_id(info, self.office_pk)
 
-    @strawberry.field(description="Leadership roster (领导班子)")
-    def roster(
-        self,
-        info: Info,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
-        filter: LeadershipPostFilter | None = None,
-        order_by: LeadershipPostOrder | None = None,
-    ) -> Connection[LeadershipPostType]:
-        actor = info.context.actor
-        return connection(  # type: ignore[return-value]
-            info,
-            key="target.roster",
-            parent_id=self.pk,
-            query=lambda ids: repository.roster_of(actor, ids),
-            convert=LeadershipPostType.from_row,
-            first=first,
-            after=after,
-            last=last,
-            before=before,
-            **list_args(filter, order_by),
-        )
+    roster = connection_field(
+        repository.roster_of,
+        LeadershipPostType,
+        description="Leadership roster (领导班子)",
+        filter=LeadershipPostFilter,
+        order=LeadershipPostOrder,
+    )
 
 
 register_node("Target", Target, TargetType.from_row)

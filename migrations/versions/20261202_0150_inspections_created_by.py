@@ -1,0 +1,34 @@
+"""``created_by`` on an inspection's node rows: the inspection, its steps, its team and its
+preparation items (issue 20: ``createdBy`` on every node).
+
+As 20261201_0100: a nullable integer with no default and no foreign key, which PostgreSQL
+adds without rewriting or scanning the table and SQLite adds in place. Rows already there stay
+null ("not recorded"); that revision says why they are not backfilled from the audit log.
+
+Revision ID: 20261202_0150
+Revises: 20261201_0084
+Create Date: 2026-12-02
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "20261202_0150"
+down_revision = "20261201_0084"
+branch_labels = None
+depends_on = None
+
+TABLES = ("inspections", "inspection_transitions", "team_assignments", "preparation_items")
+
+
+def upgrade() -> None:
+    for table in TABLES:
+        op.add_column(table, sa.Column("created_by", sa.Integer(), nullable=True))
+
+
+def downgrade() -> None:
+    for table in TABLES:
+        with op.batch_alter_table(table) as batch:
+            batch.drop_column("created_by")
