@@ -46,6 +46,7 @@ from tests.accounts.factories import (
 )
 from tests.bodies.factories import SeatedBody, make_body
 from tests.filings.factories import FilingLine, make_filed_plan, make_filing_line, make_plan
+from tests.intake.factories import IntakeTeam, make_intake_team, make_petition
 from tests.network.factories import Region, make_network, make_office, make_region
 from tests.people.factories import make_person, make_person_with_record
 from tests.targets.factories import make_leadership_post, make_target, make_target_with_posts
@@ -71,6 +72,7 @@ async def build_in(settings: Settings, build: Callable[[AsyncSession, Actor], Aw
 __all__ = [
     "TODAY",
     "FilingLine",
+    "IntakeTeam",
     "Region",
     "SeatedBody",
     "Staff",
@@ -79,11 +81,13 @@ __all__ = [
     "make_body",
     "make_filed_plan",
     "make_filing_line",
+    "make_intake_team",
     "make_leadership_post",
     "make_network",
     "make_office",
     "make_person",
     "make_person_with_record",
+    "make_petition",
     "make_plan",
     "make_region",
     "make_staff",

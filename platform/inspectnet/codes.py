@@ -144,6 +144,11 @@ CODES: dict[str, str] = {
     "DUE_DATE_PAST": "期限不能早于今天",
     "PREPARATION_AFTER_ENTRY": "进驻后不再发出了解情况请求",
     "PREPARATION_WITHDRAWN": "该事项已撤回",
+    # intake (来信来电来访)
+    "INTAKE_CHANNEL_ONLINE": "网上举报由公开受理入口登记",
+    "INTAKE_NOT_FOUND": "巡视巡察公告不存在",
+    "INTAKE_CLOSED": "受理期未开始或已结束",
+    "RECEIPT_INVALID": "回执码无效",
     "FOLLOW_UP_INVALID": "“回头看”须针对同一对象已反馈的巡视巡察",
     "INSPECTION_ARCHIVED": "巡视巡察已归档",
     "RECUSED": "须回避",

@@ -71,6 +71,17 @@ class Settings(BaseSettings):
     signin_rate_per_address: int = Field(
         default=30, ge=1, description="Sign-in attempts a minute from one client address"
     )
+    public_rate_per_address: int = Field(
+        default=10,
+        ge=1,
+        description="Calls a minute from one client address to the routes answered without "
+        "sign-in (online intake, receipt checks)",
+    )
+    public_rate_per_scope: int = Field(
+        default=120,
+        ge=1,
+        description="Calls a minute to one scope of those routes (one inspection's announcement)",
+    )
     redis_url: str | None = Field(
         default=None,
         description="Redis (redis://…) for the sign-in rate limits every worker and replica "

@@ -38,6 +38,7 @@ PLUMBING = {"PageInfo", "Viewer", "UserError", "Query", "Mutation", "Subscriptio
 # Value objects without an identity of their own may be exempted here, by decision.
 EXEMPT_FROM_NODE: set[str] = {
     "CalendarYear",  # the State Council's schedule for a year, known by its `year` field
+    "Petitioner",  # need-to-know fields of one Petition, read only through it (intake)
     "OfficeLink",  # an edge, known by (kind, superior, subordinate); nothing refetches it
     # the door's answers about the node it hangs on (ViewerCan, FilingViewerCan, …), not
     # objects of their own: every one is made by graphql.can

@@ -277,6 +277,9 @@ ELSEWHERE = {
     # tests/inspections/test_preparation.py: update is answer/withdraw; there is no delete
     ("PreparationItem", "update"),
     ("PreparationItem", "delete"),
+    # tests/intake/test_petitions.py: the intake handler and a member, hint and outcome
+    ("Petition", "update"),
+    ("Petition", "reply"),
 }
 
 

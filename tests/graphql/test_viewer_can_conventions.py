@@ -22,6 +22,8 @@ EXEMPT: dict[str, str] = {
     "BreakGlassGrant": "an emergency grant ends by its own clock; nothing changes it",
     "InspectionTransition": "a recorded step of an inspection's life: never changed or withdrawn",
     "TargetBinding": "a binding is made once by bindTargetAccount; no mutation changes it yet",
+    "PetitionReply": "a reply sent to a petitioner is a record: never changed or withdrawn",
+    "PetitionMaterial": "material the petitioner added with the receipt: never changed",
 }
 
 

@@ -21,6 +21,7 @@ from inspectnet.authz.resources import office_column
 from inspectnet.ids import global_id
 
 _PENDING = "inspectnet.audit.pending"
+_READS = "inspectnet.audit.reads"
 _CONCERN = "inspectnet.audit.concern"
 _RESOLVE_CHUNK = 500
 
@@ -111,6 +112,23 @@ def refused_action(
     _pending(session).append(Pending(draft, concern.probe))
 
 
+def note_read(
+    session: AsyncSession, actor: Actor, action: str, office_id: int, object_id: str
+) -> None:
+    """Remember a read of confidential material (a petitioner's identity), to be written with
+    the request's refusals: one entry per action and office per request, naming every object
+    read, written after the response by the outbox, so recording can never fail the read."""
+    batches: dict[tuple[str, int], list[str]] = session.info.setdefault(_READS, {})
+    objects = batches.get((action, office_id))
+    if objects is None:
+        objects = batches[(action, office_id)] = []
+        detail = {"objects": objects}
+        draft = _draft(actor, action, Outcome.SUCCESS, office_id=office_id, detail=detail)
+        _pending(session).append(Pending(draft))
+    if object_id not in objects:
+        objects.append(object_id)
+
+
 def take(session: AsyncSession, actor: Actor) -> list[Pending]:
     """Everything the request refused, in order (and forget it): the outbox's input."""
     denials, actor.denials = actor.denials, []
@@ -128,6 +146,7 @@ def take(session: AsyncSession, actor: Actor) -> list[Pending]:
         for d in denials
     ]
     found.extend(session.info.pop(_PENDING, []))
+    session.info.pop(_READS, None)
     return found
 
 

@@ -3,7 +3,8 @@
 The assembly (``inspectnet.schema``) merges every registered domain's part: its root fields,
 the types only reachable through ``node``, and the fields it adds to other domains' types
 (``Office.targets`` is declared by targets, not written into network), so no type is a hub;
-and the files it serves by GET beside the API (``downloads``), so the gateway imports no domain.
+and the files it serves by GET beside the API (``downloads``) and the calls it answers without
+sign-in (``public``), so the gateway imports no domain.
 """
 
 from __future__ import annotations
@@ -52,6 +53,31 @@ class DownloadRoute:
 
 
 @dataclass(frozen=True)
+class PublicCall:
+    """An anonymous call as the domain sees it: its JSON object body, nothing about the caller."""
+
+    body: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class PublicRoute:
+    """``POST <path>``: a call a domain answers without sign-in (online intake from a QR code).
+
+    The gateway checks the body (a JSON object within ``max_body_bytes``), takes one attempt
+    from the client address's bucket and, when ``scope_of`` names one from the body, from that
+    scope's bucket (e.g. one inspection's announcement), then calls ``answer(session, actor,
+    call)`` in one unit of work as an anonymous actor that reads nothing through the door. A
+    refusal answers JSON ``{code, message, field}``; nothing the call wrote is kept.
+    """
+
+    path: str
+    action: str
+    answer: Callable[[AsyncSession, Actor, PublicCall], Awaitable[dict[str, Any]]]
+    scope_of: Callable[[dict[str, Any]], str | None] | None = None
+    max_body_bytes: int = 16_384
+
+
+@dataclass(frozen=True)
 class SchemaPart:
     query: type | None = None
     mutation: type | None = None
@@ -60,3 +86,5 @@ class SchemaPart:
     fields: tuple[TypeField, ...] = field(default_factory=tuple)
     # Files served by GET beside the API, reached from the part's mutations (download links).
     downloads: tuple[DownloadRoute, ...] = ()
+    # Calls answered without sign-in (POST, JSON), rate limited per address and per scope.
+    public: tuple[PublicRoute, ...] = ()
