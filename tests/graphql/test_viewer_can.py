@@ -277,6 +277,14 @@ ELSEWHERE = {
     # tests/inspections/test_preparation.py: update is answer/withdraw; there is no delete
     ("PreparationItem", "update"),
     ("PreparationItem", "delete"),
+    # tests/rectification/test_viewer_can.py holds each to its mutation, role by role
+    ("RectificationPlan", "update"),
+    ("RectificationPlan", "approve"),
+    ("RectificationItem", "update"),
+    ("RectificationItem", "close"),
+    ("RectificationItem", "reopen"),
+    ("RectificationDuty", "recordMeeting"),
+    ("RectificationReport", "file"),
 }
 
 

@@ -318,10 +318,18 @@ class Ruleset(_Model):
 
     @model_validator(mode="after")
     def _report_deadlines_exist(self) -> Ruleset:
-        ids = {rule.id for rule in self.rules if isinstance(rule, DeadlineRule)}
+        # The reports fall due with the feedback: their deadline must be one it starts.
+        started = {
+            rule.id
+            for rule in self.rules
+            if isinstance(rule, DeadlineRule)
+            and rule.params.start_event is Event.FEEDBACK_DELIVERED
+        }
         for rule in self.rules:
-            if isinstance(rule, RectificationReportRule) and rule.params.deadline not in ids:
-                raise RuleProblem(rule.id, "params.deadline", "names no deadline of this ruleset")
+            if isinstance(rule, RectificationReportRule) and rule.params.deadline not in started:
+                raise RuleProblem(
+                    rule.id, "params.deadline", "names no deadline the feedback starts"
+                )
         return self
 
     def model_post_init(self, context: object, /) -> None:
