@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from inspectnet.accounts import service as accounts
@@ -28,9 +29,15 @@ from inspectnet.inspections import stages
 from inspectnet.inspections.models import Inspection, Stage, TeamRole
 from inspectnet.network.models import Office
 from inspectnet.rectification import feedback as feedbacks
-from inspectnet.rectification import service
+from inspectnet.rectification import plans, service
 from inspectnet.rectification.feedback import Party
-from inspectnet.rectification.models import Feedback, PartyRole
+from inspectnet.rectification.models import (
+    FedBackProblem,
+    Feedback,
+    PartyRole,
+    RectificationItem,
+    RectificationPlan,
+)
 from inspectnet.rules.format import DecisionMatter
 from inspectnet.targets.models import Target
 from tests.accounts.factories import make_user
@@ -71,10 +78,10 @@ class AfterSite:
 
 
 async def _site(
-    session: AsyncSession, actor: Actor, ruleset_id: str
+    session: AsyncSession, actor: Actor, ruleset_id: str, office: Office | None
 ) -> tuple[Office, Target, Inspection]:
     if ruleset_id != QH:
-        office = await make_office(session, actor, ruleset_id=ruleset_id)
+        office = office or await make_office(session, actor, ruleset_id=ruleset_id)
         target = await make_target(session, actor, office)
         return (
             office,
@@ -95,11 +102,11 @@ async def _site(
 
 
 async def make_reported_inspection(
-    session: AsyncSession, actor: Actor, *, ruleset_id: str = NMG
+    session: AsyncSession, actor: Actor, *, ruleset_id: str = NMG, office: Office | None = None
 ) -> AfterSite:
     """An inspection moved to ``reported``, its office's bodies seated, a team leader and a
-    target-side account."""
-    office, target, inspection = await _site(session, actor, ruleset_id)
+    target-side account; of ``office`` when given (an nmg-2016 one, e.g. a region's county)."""
+    office, target, inspection = await _site(session, actor, ruleset_id, office)
     admin = await make_user(session, actor, office, Role.OFFICE_ADMIN)
     results_kind = BodyKind.FIVE_PERSON_GROUP if ruleset_id == NMG else BodyKind.PARTY_GROUP
     results = await make_body(session, actor, office, results_kind, (Position.MEMBER,))
@@ -154,10 +161,11 @@ async def make_fed_back_inspection(
     actor: Actor,
     *,
     ruleset_id: str = NMG,
+    office: Office | None = None,
     problems: Sequence[str] = ("落实全面从严治党主体责任不到位", "选人用人把关不严"),
 ) -> tuple[AfterSite, Feedback]:
     """An inspection heard, consented and fed back (signed for on ``SIGNED_ON``)."""
-    case = await make_reported_inspection(session, actor, ruleset_id=ruleset_id)
+    case = await make_reported_inspection(session, actor, ruleset_id=ruleset_id, office=office)
     await hear_and_consent(session, actor, case)
     feedback = await feedbacks.deliver_feedback(
         session,
@@ -172,3 +180,44 @@ async def make_fed_back_inspection(
         parties=QH_ATTENDEES if ruleset_id == QH else (),
     )
     return case, feedback
+
+
+async def make_items(
+    session: AsyncSession,
+    actor: Actor,
+    feedback: Feedback,
+    *,
+    due_on: date = date(2026, 12, 20),
+    owner_user_id: int | None = None,
+    supervisor_user_id: int | None = None,
+) -> list[RectificationItem]:
+    """One item a fed-back problem, the plan then submitted (in force under nmg-2016)."""
+    plan = (
+        await session.execute(
+            select(RectificationPlan).where(RectificationPlan.feedback_id == feedback.id)
+        )
+    ).scalar_one()
+    problems = (
+        await session.execute(
+            select(FedBackProblem.id)
+            .where(FedBackProblem.feedback_id == feedback.id)
+            .order_by(FedBackProblem.position)
+        )
+    ).scalars()
+    items = [
+        await plans.add_item(
+            session,
+            actor,
+            plan_id=plan.id,
+            problem_id=problem,
+            measure=f"整改措施{n}",
+            owner_name="责任人",
+            owner_user_id=owner_user_id,
+            supervisor_name="督办领导",
+            supervisor_user_id=supervisor_user_id,
+            due_on=due_on,
+        )
+        for n, problem in enumerate(list(problems), start=1)
+    ]
+    await plans.submit_plan(session, actor, plan_id=plan.id)
+    return items
