@@ -21,7 +21,11 @@ common shapes are one line each, in the test's own transaction (``system``):
 - ``line = await make_filing_line(session, actor)``: a provincial office with its leading
   group and a department's office filing to it under qh-zrzyt (``line.province``, ``line.dnr``,
   their admins, ``line.group_member``, ``line.target``); ``make_plan``/``make_filed_plan``:
-  the department's annual plan over that target, filed for approval.
+  the department's annual plan over that target, filed for approval;
+- ``case, feedback = await make_fed_back_inspection(session, actor, ruleset_id="qh-zrzyt")``:
+  an inspection heard, consented and fed back, its rectification clock started, with its
+  office's admin, the bodies' seats, a team leader and a target-side account
+  (``make_reported_inspection`` stops before the hearing).
 """
 
 from __future__ import annotations
@@ -49,6 +53,11 @@ from tests.filings.factories import FilingLine, make_filed_plan, make_filing_lin
 from tests.intake.factories import IntakeTeam, make_intake_team, make_petition
 from tests.network.factories import Region, make_network, make_office, make_region
 from tests.people.factories import make_person, make_person_with_record
+from tests.rectification.factories import (
+    AfterSite,
+    make_fed_back_inspection,
+    make_reported_inspection,
+)
 from tests.targets.factories import make_leadership_post, make_target, make_target_with_posts
 
 TODAY = date(2026, 11, 25)
@@ -71,6 +80,7 @@ async def build_in(settings: Settings, build: Callable[[AsyncSession, Actor], Aw
 
 __all__ = [
     "TODAY",
+    "AfterSite",
     "FilingLine",
     "IntakeTeam",
     "Region",
@@ -79,6 +89,7 @@ __all__ = [
     "StaffedRegion",
     "build_in",
     "make_body",
+    "make_fed_back_inspection",
     "make_filed_plan",
     "make_filing_line",
     "make_intake_team",
@@ -90,6 +101,7 @@ __all__ = [
     "make_petition",
     "make_plan",
     "make_region",
+    "make_reported_inspection",
     "make_staff",
     "make_staffed_region",
     "make_target",

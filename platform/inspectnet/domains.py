@@ -33,6 +33,7 @@ INSTALLED: list[str] = [
     "inspectnet.filings",
     "inspectnet.inspections",
     "inspectnet.intake",
+    "inspectnet.rectification",
 ]
 
 POLICY_FILE = "policy.csv"
@@ -64,6 +65,12 @@ class Domain:
         access = self.module("access")
         return tuple(getattr(access, "SOURCES", ())) if access is not None else ()
 
+    def extensions(self, name: str) -> tuple[Any, ...]:
+        """What the domain plugs into another domain's registry: ``name`` of its ``plugins.py``
+        (``STATISTICS`` for the filings roll-ups, ``SWEEP_STEPS`` for the duties sweep)."""
+        plugins = self.module("plugins")
+        return tuple(getattr(plugins, name, ())) if plugins is not None else ()
+
     def policy_text(self) -> str:
         path = self.folder / POLICY_FILE
         return path.read_text("utf-8") if path.exists() else ""
@@ -72,6 +79,11 @@ class Domain:
 def installed() -> list[Domain]:
     """Every registered domain, in registration order."""
     return [Domain(package) for package in INSTALLED]
+
+
+def extensions(name: str) -> list[Any]:
+    """Every registered domain's ``name`` plug-ins, in registration order."""
+    return [x for d in installed() for x in d.extensions(name)]
 
 
 def policy_store(policy_dir: Path) -> PolicyStore:

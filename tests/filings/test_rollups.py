@@ -86,6 +86,10 @@ async def test_the_region_counts_a_leagues_plans_and_cannot_open_one(api: Api, s
         "plans_filed": 0,
         "plans_approved": 0,
         "filings_late": 0,
+        # rectification's statistics join the registry (rectification/plugins.py)
+        "rectification_done": 0,
+        "rectification_due": 0,
+        "rectification_overdue": 0,
     }
     # ... and not one row behind the count opens for the region
     assert (await api.gql(NODE, {"id": plan}, user=net.top_admin))["data"]["node"] is None

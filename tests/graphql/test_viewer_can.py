@@ -280,6 +280,14 @@ ELSEWHERE = {
     # tests/intake/test_petitions.py: the intake handler and a member, hint and outcome
     ("Petition", "update"),
     ("Petition", "reply"),
+    # tests/rectification/test_viewer_can.py holds each to its mutation, role by role
+    ("RectificationPlan", "update"),
+    ("RectificationPlan", "approve"),
+    ("RectificationItem", "update"),
+    ("RectificationItem", "close"),
+    ("RectificationItem", "reopen"),
+    ("RectificationDuty", "recordMeeting"),
+    ("RectificationReport", "file"),
 }
 
 

@@ -24,6 +24,13 @@ EXEMPT: dict[str, str] = {
     "TargetBinding": "a binding is made once by bindTargetAccount; no mutation changes it yet",
     "PetitionReply": "a reply sent to a petitioner is a record: never changed or withdrawn",
     "PetitionMaterial": "material the petitioner added with the receipt: never changed",
+    # after the site (rectification/): records of what happened, never changed or withdrawn
+    "Hearing": "the hearing held (nmg-2016 §27, qh-zrzyt §17) is a record, never changed",
+    "PostSiteDecision": "a body's decision stands; one a matter per inspection",
+    "Feedback": "what the target was told, and when it signed, is a record",
+    "FeedbackParty": "who attended or was told is part of the feedback's record",
+    "FedBackProblem": "the problems fed back are part of the feedback's record",
+    "RectificationCheck": "a closure or reopening is a recorded check, never changed",
 }
 
 

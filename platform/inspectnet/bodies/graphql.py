@@ -34,6 +34,7 @@ BodyKindEnum = labelled_enum(
         BodyKind.LEADING_GROUP_OFFICE: "领导小组办公室（巡视办、巡察办）",
         BodyKind.FIVE_PERSON_GROUP: "党委“五人小组”",
         BodyKind.PARTY_GROUP: "党组（党委）",
+        BodyKind.PARTY_COMMITTEE: "自治区党委",
     },
     name="DecisionBodyKind",
     description="Kind of decision body (决策机构类别)",

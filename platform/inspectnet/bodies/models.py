@@ -22,6 +22,7 @@ class BodyKind(enum.StrEnum):
     LEADING_GROUP_OFFICE = "leading_group_office"  # 巡视办/巡察办 (nmg-2016 §7, qh-zrzyt §7)
     FIVE_PERSON_GROUP = "five_person_group"  # 党委“五人小组” (nmg-2016 §2, §27–28)
     PARTY_GROUP = "party_group"  # 厅党组 (qh-zrzyt §3)
+    PARTY_COMMITTEE = "party_committee"  # 自治区党委, consents to feedback (nmg-2016 §29)
 
 
 class Position(enum.StrEnum):

@@ -22,6 +22,7 @@ POSITIONS: dict[BodyKind, frozenset[Position]] = {
     BodyKind.LEADING_GROUP_OFFICE: frozenset({Position.HEAD, Position.DEPUTY, Position.MEMBER}),
     BodyKind.FIVE_PERSON_GROUP: frozenset({Position.HEAD, Position.MEMBER}),
     BodyKind.PARTY_GROUP: frozenset({Position.SECRETARY, Position.MEMBER}),
+    BodyKind.PARTY_COMMITTEE: frozenset({Position.SECRETARY, Position.MEMBER}),
 }
 # Positions one person at most holds in a body.
 SINGLE = frozenset({Position.HEAD, Position.SECRETARY})

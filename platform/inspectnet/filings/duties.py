@@ -10,7 +10,9 @@ these documented defaults apply:
 * yellow: the days before the deadline the office filed to set for the duty, by default
   ``warnings.DEFAULT_YELLOW_DAYS`` calendar days (filings/warnings.py); red: past it.
 
-The sweep then warns the filers of due items that turned yellow or red (filings/notices.py).
+The sweep then warns the filers of due items that turned yellow or red (filings/notices.py),
+and runs the steps other domains plug into it (``SWEEP_STEPS`` of a domain's ``plugins.py``,
+domains.py): rectification items and duties that turned yellow or red (rectification/warnings.py).
 
 The sweep is idempotent and safe on several replicas at once: each due item has a unique
 (series_key, number) and is inserted with ON CONFLICT DO NOTHING, so a second sweep, or a
@@ -29,7 +31,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from inspectnet import clock
+from inspectnet import clock, domains
 from inspectnet.authz.actor import Actor
 from inspectnet.filings import notices, repository, warnings
 from inspectnet.filings.models import Filing, FilingState, InboxStatus
@@ -57,11 +59,13 @@ def last_quarter(today: date) -> tuple[int, int, date]:
 
 @dataclass(frozen=True)
 class Swept:
-    """What one sweep did: due items created, and warnings raised (each once)."""
+    """What one sweep did: due items created, warnings raised (each once), and the warnings
+    the plugged-in steps raised."""
 
     created: int
     due_soon: int
     overdue: int
+    plugged: int = 0
 
 
 async def sweep(session: AsyncSession, actor: Actor, *, today: date | None = None) -> Swept:
@@ -69,7 +73,56 @@ async def sweep(session: AsyncSession, actor: Actor, *, today: date | None = Non
     today = today or clock.today_in_china()
     created = await _create_due_items(session, actor, today)
     warned = await notices.warn(session, actor, today)
-    return Swept(created, warned[InboxStatus.DUE_SOON], warned[InboxStatus.OVERDUE])
+    plugged = 0
+    for step in domains.extensions("SWEEP_STEPS"):
+        plugged += await step(session, actor, today)
+    return Swept(created, warned[InboxStatus.DUE_SOON], warned[InboxStatus.OVERDUE], plugged)
+
+
+async def make_due_item(
+    session: AsyncSession,
+    actor: Actor,
+    *,
+    office_id: int,
+    ruleset_id: str,
+    rule: FilingDutyRule,
+    subject_type: str,
+    subject_id: int,
+    title: str,
+    due_on: date | None = None,
+) -> Filing | None:
+    """A due item of one filing duty another domain's step owes (the secretary's speech at a
+    hearing, qh-zrzyt §17): in the superior's inbox, filed through ``file_report``. None when
+    the duty goes outside the network or the office has no superior to file to."""
+    if rule.params.recipient.value not in IN_NETWORK:
+        return None
+    superior = await repository.direct_superior(session, office_id)
+    if superior is None:
+        return None
+    warn_on = None
+    if due_on is not None:
+        (days,) = (await warnings.yellow_days(session, [(superior, rule.id)])).values()
+        warn_on = due_on - timedelta(days=days)
+    filing = Filing(
+        office_id=office_id,
+        to_office_id=superior,
+        rule_id=rule.id,
+        ruleset_id=ruleset_id,
+        mode=rule.params.mode.value,
+        recipient=rule.params.recipient.value,
+        subject_type=subject_type,
+        subject_id=subject_id,
+        subject_version=1,
+        series_key=f"{subject_type}:{subject_id}:{rule.id}",
+        number=1,
+        title=title[:200],
+        state=FilingState.DUE,
+        due_on=due_on,
+        warn_on=warn_on,
+    )
+    session.add(filing)
+    await session.flush()
+    return filing
 
 
 async def _create_due_items(session: AsyncSession, actor: Actor, today: date) -> int:

@@ -13,7 +13,7 @@ from inspectnet.filings.graphql_lists import FilingFilter, FilingOrder
 from inspectnet.filings.graphql_types import FilingType
 from inspectnet.filings.models import Filing
 from inspectnet.filings.repository import InboxFilter
-from inspectnet.filings.rollups import REGISTRY
+from inspectnet.filings.rollups import statistics
 from inspectnet.graphql.context import Info
 from inspectnet.graphql.lists import created_in, frozen
 from inspectnet.graphql.relay import Connection, connection
@@ -97,7 +97,7 @@ async def office_rollups(root: strawberry.Parent[object], info: Info) -> list[Ro
     """Statistics per direct subordinate: counts only, never the rows behind them."""
     ctx = info.context
     rows = await service.rollups(ctx.session, ctx.actor, office_id=root.pk)  # type: ignore[attr-defined]
-    names = {s.key: s.name_zh for s in REGISTRY}
+    names = {s.key: s.name_zh for s in statistics()}
     return [
         RollupType(
             office_pk=row.office_id,

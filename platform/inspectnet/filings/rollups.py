@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, and_, func, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from inspectnet import domains
 from inspectnet.authz.actor import Actor
 from inspectnet.authz.scopes import readable_filter
 from inspectnet.filings.models import Filing, FilingState, InboxStatus
@@ -76,6 +77,12 @@ register(
 )
 
 
+def statistics() -> list[Statistic]:
+    """Filings' own statistics, then those the other domains plug in (``STATISTICS`` of their
+    ``plugins.py``: rectification items done, due and overdue)."""
+    return [*REGISTRY, *domains.extensions("STATISTICS")]
+
+
 def direct_subordinates(office_id: int) -> Any:
     """The offices one link below on the leadership line, as a subquery."""
     # The network's closure, not a tenant's rows.
@@ -92,7 +99,7 @@ async def rollup(
     """For each statistic, its count per direct subordinate (one GROUP BY a statistic)."""
     subordinates = direct_subordinates(office_id)
     found: dict[str, dict[int, int]] = {}
-    for stat in REGISTRY:
+    for stat in statistics():
         column = stat.office_column
         statement = (
             select(column, func.count())

@@ -45,6 +45,8 @@ NotificationKindEnum = labelled_enum(
         NotificationKind.FILING_RETURNED: "报送被退回",
         NotificationKind.FILING_DUE_SOON: "报送临期",
         NotificationKind.FILING_OVERDUE: "报送逾期",
+        NotificationKind.RECTIFICATION_DUE_SOON: "整改临期",
+        NotificationKind.RECTIFICATION_OVERDUE: "整改逾期",
     },
     name="NotificationKind",
     description="What a notification is about (通知类型)",

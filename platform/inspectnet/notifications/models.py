@@ -25,6 +25,9 @@ class NotificationKind(enum.StrEnum):
     FILING_RETURNED = "filing_returned"  # returned with a reason (已退回)
     FILING_DUE_SOON = "filing_due_soon"  # a duty entered its yellow warning (临期)
     FILING_OVERDUE = "filing_overdue"  # a duty passed its deadline unfiled (逾期)
+    # rectification (整改): the sweep's warnings, escalating up the chain (rectification/warnings)
+    RECTIFICATION_DUE_SOON = "rectification_due_soon"  # an item or duty turned yellow (临期)
+    RECTIFICATION_OVERDUE = "rectification_overdue"  # an item or duty turned red (逾期)
 
 
 class Notification(Base, OfficeScoped, Created):

@@ -34,12 +34,15 @@ from pydantic import Field, PrivateAttr, field_validator, model_validator
 
 from inspectnet.errors import NotFound
 from inspectnet.rules.params import (
+    AttendanceParams,
     CategoryParams,
     DeadlineParams,
+    DecisionParams,
     DisclosurePointParams,
     FilingDutyParams,
     ModeParams,
     PlanApprovalParams,
+    RectificationReportParams,
     RecusalGroundParams,
     ReportKindParams,
     StageParams,
@@ -55,7 +58,9 @@ from inspectnet.rules.vocabulary import (
     RULE_ID_PATTERN,
     RULESET_ID_PATTERN,
     STAGE_ZH,
+    Attendee,
     DecisionBody,
+    DecisionMatter,
     DisclosureStage,
     Event,
     FilingMode,
@@ -64,7 +69,9 @@ from inspectnet.rules.vocabulary import (
     PoolKind,
     Receiver,
     Recipient,
+    RectificationReportKind,
     RecusalGround,
+    ReportRecipient,
     RuleKind,
 )
 
@@ -76,10 +83,16 @@ __all__ = [
     "RULESET_ID_PATTERN",
     "RULE_ID_PATTERN",
     "STAGE_ZH",
+    "AttendanceParams",
+    "AttendanceRule",
+    "Attendee",
     "CategoryParams",
     "DeadlineParams",
     "DeadlineRule",
     "DecisionBody",
+    "DecisionMatter",
+    "DecisionParams",
+    "DecisionRule",
     "DisclosurePointParams",
     "DisclosurePointRule",
     "DisclosureStage",
@@ -97,11 +110,15 @@ __all__ = [
     "ProblemCategoryRule",
     "Receiver",
     "Recipient",
+    "RectificationReportKind",
+    "RectificationReportParams",
+    "RectificationReportRule",
     "RecusalGround",
     "RecusalGroundParams",
     "RecusalGroundRule",
     "ReportKindParams",
     "ReportKindRule",
+    "ReportRecipient",
     "Rule",
     "RuleBase",
     "RuleKind",
@@ -235,6 +252,21 @@ class StageRule(RuleBase):
     params: StageParams
 
 
+class DecisionRule(RuleBase):
+    kind: Literal["decision"]
+    params: DecisionParams
+
+
+class AttendanceRule(RuleBase):
+    kind: Literal["attendance"]
+    params: AttendanceParams
+
+
+class RectificationReportRule(RuleBase):
+    kind: Literal["rectification_report"]
+    params: RectificationReportParams
+
+
 Rule = Annotated[
     DeadlineRule
     | ProblemCategoryRule
@@ -247,7 +279,10 @@ Rule = Annotated[
     | RecusalGroundRule
     | DisclosurePointRule
     | PlanApprovalRule
-    | StageRule,
+    | StageRule
+    | DecisionRule
+    | AttendanceRule
+    | RectificationReportRule,
     Field(discriminator="kind"),
 ]
 
@@ -278,6 +313,22 @@ class Ruleset(_Model):
             if match is None or match["ruleset"] != self.id:
                 raise RuleProblem(
                     rule.id, "article", f"article must cite this ruleset: '{self.id} §N'"
+                )
+        return self
+
+    @model_validator(mode="after")
+    def _report_deadlines_exist(self) -> Ruleset:
+        # The reports fall due with the feedback: their deadline must be one it starts.
+        started = {
+            rule.id
+            for rule in self.rules
+            if isinstance(rule, DeadlineRule)
+            and rule.params.start_event is Event.FEEDBACK_DELIVERED
+        }
+        for rule in self.rules:
+            if isinstance(rule, RectificationReportRule) and rule.params.deadline not in started:
+                raise RuleProblem(
+                    rule.id, "params.deadline", "names no deadline the feedback starts"
                 )
         return self
 

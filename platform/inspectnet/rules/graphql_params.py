@@ -88,6 +88,7 @@ labelled_enum(
         fmt.DecisionBody.LEADING_GROUP: "巡视巡察工作领导小组",
         fmt.DecisionBody.FIVE_PERSON_GROUP: "党委“五人小组”会议",
         fmt.DecisionBody.PARTY_GROUP: "厅党组",
+        fmt.DecisionBody.PARTY_COMMITTEE: "自治区党委",
     },
     name="DecidingBody",
     description="Who decides a matter (决定机构)",
@@ -109,6 +110,48 @@ labelled_enum(
     },
     name="RecusalGround",
     description="Ground of recusal (回避情形)",
+)
+labelled_enum(
+    fmt.DecisionMatter,
+    {
+        fmt.DecisionMatter.HEARING: "听取巡视巡察情况汇报",
+        fmt.DecisionMatter.RESULTS: "成果运用",
+        fmt.DecisionMatter.FEEDBACK_CONSENT: "同意反馈",
+        fmt.DecisionMatter.CIRCULATION: "通报",
+    },
+    name="DecisionMatter",
+    description="A step after the site and who takes it (巡后决策事项)",
+)
+labelled_enum(
+    fmt.Attendee,
+    {
+        fmt.Attendee.LEADING_GROUP_MEMBER: "领导小组成员",
+        fmt.Attendee.DISCIPLINE_HEAD: "纪检监察机关（机构）负责同志",
+        fmt.Attendee.PERSONNEL_HEAD: "人事部门负责同志",
+        fmt.Attendee.OTHER: "其他参加人员",
+    },
+    name="FeedbackAttendee",
+    description="Who attends the feedback besides the team (反馈参加人员)",
+)
+labelled_enum(
+    fmt.RectificationReportKind,
+    {
+        fmt.RectificationReportKind.RECTIFICATION: "整改情况报告",
+        fmt.RectificationReportKind.PRINCIPAL: "主要负责人组织落实情况报告",
+        fmt.RectificationReportKind.PARTY_ORGANISATION: "党组织落实情况报告",
+    },
+    name="RectificationReportKind",
+    description="A report a target files after feedback (整改报告类别)",
+)
+labelled_enum(
+    fmt.ReportRecipient,
+    {
+        fmt.ReportRecipient.INSPECTING_OFFICE: "巡视办（巡察办）",
+        fmt.ReportRecipient.DISCIPLINE_BODY: "纪检监察机关（机构）",
+        fmt.ReportRecipient.PERSONNEL_DEPARTMENT: "人事部门",
+    },
+    name="ReportRecipient",
+    description="Who receives a rectification report (整改报告报送对象)",
 )
 # Declared with the rules that name the stages; the inspections domain shows it on its type.
 labelled_enum(
@@ -237,6 +280,28 @@ class StageParams:
     stage: fmt.InspectionStage = strawberry.field(description="The stage entered (进入的阶段)")
 
 
+@strawberry.type(description="Parameters of a step after the site (巡后决策参数)")
+class DecisionParams:
+    matter: fmt.DecisionMatter = strawberry.field(description="The step (事项)")
+    decided_by: fmt.DecisionBody = strawberry.field(description="Who takes it (决定机构)")
+
+
+@strawberry.type(description="Parameters of who attends the feedback (反馈参加人员参数)")
+class AttendanceParams:
+    attendees: list[fmt.Attendee] = strawberry.field(description="Who must attend (参加人员)")
+
+
+@strawberry.type(description="Parameters of the reports due after feedback (整改报告参数)")
+class RectificationReportParams:
+    reports: list[fmt.RectificationReportKind] = strawberry.field(
+        description="The reports due (报告)"
+    )
+    recipients: list[fmt.ReportRecipient] = strawberry.field(
+        description="Who receives each of them (报送对象)"
+    )
+    deadline: str = strawberry.field(description="The deadline rule's id (期限规则)")
+
+
 RuleParams = Annotated[
     DeadlineParams
     | CategoryParams
@@ -249,7 +314,10 @@ RuleParams = Annotated[
     | RecusalGroundParams
     | DisclosurePointParams
     | PlanApprovalParams
-    | StageParams,
+    | StageParams
+    | DecisionParams
+    | AttendanceParams
+    | RectificationReportParams,
     strawberry.union("RuleParams", description="Typed parameters of a rule's kind (规则参数)"),
 ]
 
@@ -266,6 +334,9 @@ _TYPES: dict[type, type] = {
     fmt.DisclosurePointParams: DisclosurePointParams,
     fmt.PlanApprovalParams: PlanApprovalParams,
     fmt.StageParams: StageParams,
+    fmt.DecisionParams: DecisionParams,
+    fmt.AttendanceParams: AttendanceParams,
+    fmt.RectificationReportParams: RectificationReportParams,
 }
 
 

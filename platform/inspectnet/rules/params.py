@@ -11,7 +11,9 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from inspectnet.rules.calendar import PeriodUnit
 from inspectnet.rules.vocabulary import (
+    Attendee,
     DecisionBody,
+    DecisionMatter,
     DisclosureStage,
     Event,
     FilingMode,
@@ -20,7 +22,9 @@ from inspectnet.rules.vocabulary import (
     PoolKind,
     Receiver,
     Recipient,
+    RectificationReportKind,
     RecusalGround,
+    ReportRecipient,
 )
 
 
@@ -163,3 +167,24 @@ class StageParams(_Model):
 class DisclosurePointParams(_Model):
     stage: DisclosureStage
     channels_zh: tuple[str, ...] = Field(min_length=1)
+
+
+class DecisionParams(_Model):
+    """A step after the site and the body that takes it (a ``require_body`` check)."""
+
+    matter: DecisionMatter
+    decided_by: DecisionBody
+
+
+class AttendanceParams(_Model):
+    """Who must attend the feedback besides the team (qh-zrzyt §18)."""
+
+    attendees: tuple[Attendee, ...] = Field(min_length=1)
+
+
+class RectificationReportParams(_Model):
+    """The reports due after feedback, the recipients each goes to, and the deadline rule."""
+
+    reports: tuple[RectificationReportKind, ...] = Field(min_length=1)
+    recipients: tuple[ReportRecipient, ...] = Field(min_length=1)
+    deadline: str = Field(pattern=r"^deadline\.[a-z_]+$", description="the deadline rule's id")

@@ -33,6 +33,9 @@ class RuleKind(StrEnum):
     DISCLOSURE_POINT = "disclosure_point"
     PLAN_APPROVAL = "plan_approval"
     STAGE = "stage"
+    DECISION = "decision"
+    ATTENDANCE = "attendance"
+    RECTIFICATION_REPORT = "rectification_report"
 
 
 ID_PREFIX: dict[RuleKind, str] = {
@@ -48,6 +51,9 @@ ID_PREFIX: dict[RuleKind, str] = {
     RuleKind.DISCLOSURE_POINT: "disclosure.",
     RuleKind.PLAN_APPROVAL: "plan.",
     RuleKind.STAGE: "stage.",
+    RuleKind.DECISION: "decision.",
+    RuleKind.ATTENDANCE: "attendance.",
+    RuleKind.RECTIFICATION_REPORT: "rectification.",
 }
 
 
@@ -104,6 +110,43 @@ class DecisionBody(StrEnum):
     LEADING_GROUP = "leading_group"  # 巡视/巡察工作领导小组
     FIVE_PERSON_GROUP = "five_person_group"  # 党委“五人小组”会议
     PARTY_GROUP = "party_group"  # 厅党组, with its secretary as first responsible (qh-zrzyt §3)
+    PARTY_COMMITTEE = (
+        "party_committee"  # 自治区党委, whose consent precedes feedback (nmg-2016 §29)
+    )
+
+
+class DecisionMatter(StrEnum):
+    """What a body decides or does after the site (nmg-2016 §27–29, qh-zrzyt §17–18, §22)."""
+
+    HEARING = "hearing"  # 听取巡视（巡察）情况汇报
+    RESULTS = "results"  # 巡视（巡察）成果运用 / 处理意见
+    FEEDBACK_CONSENT = "feedback_consent"  # 同意反馈
+    CIRCULATION = "circulation"  # 通报有关领导和部门
+
+
+class Attendee(StrEnum):
+    """Who attends the feedback (反馈) besides the team."""
+
+    LEADING_GROUP_MEMBER = "leading_group_member"  # 领导小组成员
+    DISCIPLINE_HEAD = "discipline_head"  # 纪检监察机关（机构）负责同志
+    PERSONNEL_HEAD = "personnel_head"  # 人事部门负责同志
+    OTHER = "other"  # 其他参加人员
+
+
+class RectificationReportKind(StrEnum):
+    """The reports a target files after feedback (nmg-2016 §30, qh-zrzyt §19)."""
+
+    RECTIFICATION = "rectification"  # 整改情况报告 / 落实整改情况报告
+    PRINCIPAL = "principal"  # 主要负责人组织落实情况报告 (nmg-2016 §30)
+    PARTY_ORGANISATION = "party_organisation"  # 党组织落实情况报告 (qh-zrzyt §19)
+
+
+class ReportRecipient(StrEnum):
+    """Who receives a rectification report."""
+
+    INSPECTING_OFFICE = "inspecting_office"  # 巡视办 / 巡察办: the office that inspected
+    DISCIPLINE_BODY = "discipline_body"  # 纪检监察机关（机构）
+    PERSONNEL_DEPARTMENT = "personnel_department"  # 人事部门
 
 
 class PoolKind(StrEnum):
