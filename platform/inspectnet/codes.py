@@ -154,4 +154,12 @@ CODES: dict[str, str] = {
     "RULE_NOT_PERIODIC": "不是定期报送事项",
     "OUT_OF_RANGE": "数值超出允许范围",
     "DATE_IN_PAST": "日期已过",
+    # disclosure (公开)
+    "DISCLOSURE_POINT_NOT_IN_RULESET": "规定未要求公开该环节",
+    "DISCLOSURE_TOO_EARLY": "巡视巡察尚未到达可公开的阶段",
+    "DISCLOSURE_NOT_DRAFT": "公开事项已不是草稿",
+    "DISCLOSURE_NOT_APPROVED": "公开事项未经审批",
+    "DISCLOSURE_STATE_INVALID": "公开事项当前状态不允许此操作",
+    "DISCLOSURE_NAME_PROTECTED": "公开文本含有受保护人员姓名",
+    "DISCLOSURE_WITHDRAWN": "公开事项已撤回",
 }

@@ -13,7 +13,7 @@ from strawberry.tools import merge_types
 from inspectnet import domains
 from inspectnet.graphql.context import Info
 from inspectnet.graphql.nodes import resolve_node, resolve_nodes
-from inspectnet.graphql.parts import DownloadRoute, SchemaPart, TypeField
+from inspectnet.graphql.parts import DownloadRoute, PublicRoute, SchemaPart, TypeField
 from inspectnet.graphql.relay import Node
 from inspectnet.graphql.scalars import SCALAR_MAP
 from inspectnet.graphql.search import SearchResults, SearchType, search
@@ -68,6 +68,11 @@ def parts() -> list[SchemaPart]:
 def download_routes() -> list[DownloadRoute]:
     """The files the registered domains serve by GET beside the API."""
     return [route for part in parts() for route in part.downloads]
+
+
+def public_routes() -> list[PublicRoute]:
+    """The files the registered domains publish to everyone by GET, without sign-in."""
+    return [route for part in parts() for route in part.public]
 
 
 def _graphql_name(cls: type) -> str:

@@ -277,6 +277,10 @@ ELSEWHERE = {
     # tests/inspections/test_preparation.py: update is answer/withdraw; there is no delete
     ("PreparationItem", "update"),
     ("PreparationItem", "delete"),
+    # tests/disclosure/test_public.py: the admin may, the member may not, and is refused
+    ("Disclosure", "update"),
+    ("Disclosure", "approve"),
+    ("Disclosure", "publish"),
 }
 
 

@@ -52,6 +52,20 @@ class DownloadRoute:
 
 
 @dataclass(frozen=True)
+class PublicRoute:
+    """``GET <prefix>{name}``: a file a domain publishes to everyone, with no sign-in (e.g.
+    published disclosures, nmg-2016 §35).
+
+    The gateway opens a read-only session and calls ``serve(session, name)``; there is no
+    actor, so ``serve`` reads only what the law makes public and says so (``# system scope``).
+    Any refusal answers 404 with JSON ``{code, message}``.
+    """
+
+    prefix: str  # e.g. "/public/disclosures/"
+    serve: Callable[[AsyncSession, str], Awaitable[Served]]
+
+
+@dataclass(frozen=True)
 class SchemaPart:
     query: type | None = None
     mutation: type | None = None
@@ -60,3 +74,5 @@ class SchemaPart:
     fields: tuple[TypeField, ...] = field(default_factory=tuple)
     # Files served by GET beside the API, reached from the part's mutations (download links).
     downloads: tuple[DownloadRoute, ...] = ()
+    # Files served by GET to everyone, without sign-in (public, read-only).
+    public: tuple[PublicRoute, ...] = ()

@@ -36,6 +36,7 @@ from inspectnet.errors import NotFound
 from inspectnet.rules.params import (
     CategoryParams,
     DeadlineParams,
+    DisciplineOffenceParams,
     DisclosurePointParams,
     FilingDutyParams,
     ModeParams,
@@ -55,12 +56,14 @@ from inspectnet.rules.vocabulary import (
     RULE_ID_PATTERN,
     RULESET_ID_PATTERN,
     STAGE_ZH,
+    Conduct,
     DecisionBody,
     DisclosureStage,
     Event,
     FilingMode,
     FilingSubject,
     InspectionStage,
+    OffenderParty,
     PoolKind,
     Receiver,
     Recipient,
@@ -77,9 +80,12 @@ __all__ = [
     "RULE_ID_PATTERN",
     "STAGE_ZH",
     "CategoryParams",
+    "Conduct",
     "DeadlineParams",
     "DeadlineRule",
     "DecisionBody",
+    "DisciplineOffenceParams",
+    "DisciplineOffenceRule",
     "DisclosurePointParams",
     "DisclosurePointRule",
     "DisclosureStage",
@@ -91,6 +97,7 @@ __all__ = [
     "InspectionModeRule",
     "InspectionStage",
     "ModeParams",
+    "OffenderParty",
     "PlanApprovalParams",
     "PlanApprovalRule",
     "PoolKind",
@@ -235,6 +242,11 @@ class StageRule(RuleBase):
     params: StageParams
 
 
+class DisciplineOffenceRule(RuleBase):
+    kind: Literal["discipline_offence"]
+    params: DisciplineOffenceParams
+
+
 Rule = Annotated[
     DeadlineRule
     | ProblemCategoryRule
@@ -247,7 +259,8 @@ Rule = Annotated[
     | RecusalGroundRule
     | DisclosurePointRule
     | PlanApprovalRule
-    | StageRule,
+    | StageRule
+    | DisciplineOffenceRule,
     Field(discriminator="kind"),
 ]
 

@@ -11,12 +11,14 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from inspectnet.rules.calendar import PeriodUnit
 from inspectnet.rules.vocabulary import (
+    Conduct,
     DecisionBody,
     DisclosureStage,
     Event,
     FilingMode,
     FilingSubject,
     InspectionStage,
+    OffenderParty,
     PoolKind,
     Receiver,
     Recipient,
@@ -163,3 +165,13 @@ class StageParams(_Model):
 class DisclosurePointParams(_Model):
     stage: DisclosureStage
     channels_zh: tuple[str, ...] = Field(min_length=1)
+    approved_by: DecisionBody | None = Field(
+        default=None,
+        description="the body of the office that approves publication (none: the seeds name "
+        "no approver, so the office's admin approves; docs/disclosure.md)",
+    )
+
+
+class DisciplineOffenceParams(_Model):
+    party: OffenderParty = Field(description="who breaches the discipline the article sets")
+    conduct: Conduct = Field(description="the conduct the article names")
