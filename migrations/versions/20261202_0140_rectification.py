@@ -1,7 +1,7 @@
 """After the site: hearings, the bodies' decisions, feedback, and rectification (issue 15).
 
 Revision ID: 20261202_0140
-Revises: 20261201_0084
+Revises: 20261202_0110
 Create Date: 2026-12-02
 
 New, empty tables and their indexes only: nothing existing is locked or rewritten, so the
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "20261202_0140"
-down_revision = "20261201_0084"
+down_revision = "20261202_0110"
 branch_labels = None
 depends_on = None
 

@@ -6,7 +6,7 @@ adds without rewriting or scanning the table and SQLite adds in place. Rows alre
 null ("not recorded"); that revision says why they are not backfilled from the audit log.
 
 Revision ID: 20261202_0150
-Revises: 20261201_0084
+Revises: 20261202_0140
 Create Date: 2026-12-02
 """
 
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "20261202_0150"
-down_revision = "20261201_0084"
+down_revision = "20261202_0140"
 branch_labels = None
 depends_on = None
 

@@ -16,14 +16,14 @@ from inspectnet.audit.checkpoint import Checkpointer
 from inspectnet.db import Database, make_engine
 from inspectnet.graphql import graphiql
 from inspectnet.health import readiness
-from inspectnet.http import auth, downloads, endpoint, public, subscriptions
+from inspectnet.http import auth, downloads, endpoint, public, published, subscriptions
 from inspectnet.http.gateway import GraphQLService
 from inspectnet.observability import metrics
 from inspectnet.observability.logs import configure_logging
 from inspectnet.observability.middleware import RequestContext
 from inspectnet.observability.tracing import configure_tracing
 from inspectnet.rules.registry import configure as configure_rulesets
-from inspectnet.schema import build_schema, download_routes, public_routes
+from inspectnet.schema import build_schema, download_routes, public_routes, published_files
 from inspectnet.settings import (
     ConfigurationError,
     Settings,
@@ -153,6 +153,7 @@ def create_app(
 
     downloads.register(app, service, download_routes())  # files the domains serve by GET
     app.state.public = public.register(app, service, public_routes())  # calls without sign-in
+    published.register(app, service, published_files())  # what the domains publish, no sign-in
 
     @app.get("/healthz")
     async def healthz() -> dict[str, str]:

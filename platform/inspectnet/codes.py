@@ -178,4 +178,12 @@ CODES: dict[str, str] = {
     "REPORT_NOT_DUE": "规定未要求报送此报告",
     "REPORT_WRONG_RECIPIENT": "报送对象不符合规定",
     "REPORT_ALREADY_FILED": "该报告已报送",
+    # disclosure (公开)
+    "DISCLOSURE_POINT_NOT_IN_RULESET": "规定未要求公开该环节",
+    "DISCLOSURE_TOO_EARLY": "巡视巡察尚未到达可公开的阶段",
+    "DISCLOSURE_NOT_DRAFT": "公开事项已不是草稿",
+    "DISCLOSURE_NOT_APPROVED": "公开事项未经审批",
+    "DISCLOSURE_STATE_INVALID": "公开事项当前状态不允许此操作",
+    "DISCLOSURE_NAME_PROTECTED": "公开文本含有受保护人员姓名",
+    "DISCLOSURE_WITHDRAWN": "公开事项已撤回",
 }

@@ -34,6 +34,7 @@ INSTALLED: list[str] = [
     "inspectnet.inspections",
     "inspectnet.intake",
     "inspectnet.rectification",
+    "inspectnet.disclosure",
 ]
 
 POLICY_FILE = "policy.csv"

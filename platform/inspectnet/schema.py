@@ -13,7 +13,13 @@ from strawberry.tools import merge_types
 from inspectnet import domains
 from inspectnet.graphql.context import Info
 from inspectnet.graphql.nodes import resolve_node, resolve_nodes
-from inspectnet.graphql.parts import DownloadRoute, PublicRoute, SchemaPart, TypeField
+from inspectnet.graphql.parts import (
+    DownloadRoute,
+    PublicRoute,
+    PublishedFile,
+    SchemaPart,
+    TypeField,
+)
 from inspectnet.graphql.relay import Node
 from inspectnet.graphql.scalars import SCALAR_MAP
 from inspectnet.graphql.search import SearchResults, SearchType, search
@@ -73,6 +79,11 @@ def download_routes() -> list[DownloadRoute]:
 def public_routes() -> list[PublicRoute]:
     """The calls the registered domains answer without sign-in."""
     return [route for part in parts() for route in part.public]
+
+
+def published_files() -> list[PublishedFile]:
+    """The files the registered domains publish to everyone by GET, without sign-in."""
+    return [route for part in parts() for route in part.published]
 
 
 def _graphql_name(cls: type) -> str:

@@ -288,6 +288,10 @@ ELSEWHERE = {
     ("RectificationItem", "reopen"),
     ("RectificationDuty", "recordMeeting"),
     ("RectificationReport", "file"),
+    # tests/disclosure/test_public.py: the admin may, the member may not, and is refused
+    ("Disclosure", "update"),
+    ("Disclosure", "approve"),
+    ("Disclosure", "publish"),
 }
 
 

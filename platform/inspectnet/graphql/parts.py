@@ -78,6 +78,20 @@ class PublicRoute:
 
 
 @dataclass(frozen=True)
+class PublishedFile:
+    """``GET <prefix>{name}``: a file a domain publishes to everyone, with no sign-in (e.g.
+    published disclosures, nmg-2016 §35).
+
+    The gateway opens a read-only session and calls ``serve(session, name)``; there is no
+    actor, so ``serve`` reads only what the law makes public and says so (``# system scope``).
+    Any refusal answers 404 with JSON ``{code, message}``.
+    """
+
+    prefix: str  # e.g. "/public/disclosures/"
+    serve: Callable[[AsyncSession, str], Awaitable[Served]]
+
+
+@dataclass(frozen=True)
 class SchemaPart:
     query: type | None = None
     mutation: type | None = None
@@ -87,4 +101,6 @@ class SchemaPart:
     # Files served by GET beside the API, reached from the part's mutations (download links).
     downloads: tuple[DownloadRoute, ...] = ()
     # Calls answered without sign-in (POST, JSON), rate limited per address and per scope.
+    # Files served by GET to everyone, without sign-in (public, read-only).
+    published: tuple[PublishedFile, ...] = ()
     public: tuple[PublicRoute, ...] = ()

@@ -38,6 +38,7 @@ from inspectnet.rules.params import (
     CategoryParams,
     DeadlineParams,
     DecisionParams,
+    DisciplineOffenceParams,
     DisclosurePointParams,
     FilingDutyParams,
     ModeParams,
@@ -59,6 +60,7 @@ from inspectnet.rules.vocabulary import (
     RULESET_ID_PATTERN,
     STAGE_ZH,
     Attendee,
+    Conduct,
     DecisionBody,
     DecisionMatter,
     DisclosureStage,
@@ -66,6 +68,7 @@ from inspectnet.rules.vocabulary import (
     FilingMode,
     FilingSubject,
     InspectionStage,
+    OffenderParty,
     PoolKind,
     Receiver,
     Recipient,
@@ -87,12 +90,15 @@ __all__ = [
     "AttendanceRule",
     "Attendee",
     "CategoryParams",
+    "Conduct",
     "DeadlineParams",
     "DeadlineRule",
     "DecisionBody",
     "DecisionMatter",
     "DecisionParams",
     "DecisionRule",
+    "DisciplineOffenceParams",
+    "DisciplineOffenceRule",
     "DisclosurePointParams",
     "DisclosurePointRule",
     "DisclosureStage",
@@ -104,6 +110,7 @@ __all__ = [
     "InspectionModeRule",
     "InspectionStage",
     "ModeParams",
+    "OffenderParty",
     "PlanApprovalParams",
     "PlanApprovalRule",
     "PoolKind",
@@ -267,6 +274,11 @@ class RectificationReportRule(RuleBase):
     params: RectificationReportParams
 
 
+class DisciplineOffenceRule(RuleBase):
+    kind: Literal["discipline_offence"]
+    params: DisciplineOffenceParams
+
+
 Rule = Annotated[
     DeadlineRule
     | ProblemCategoryRule
@@ -282,7 +294,8 @@ Rule = Annotated[
     | StageRule
     | DecisionRule
     | AttendanceRule
-    | RectificationReportRule,
+    | RectificationReportRule
+    | DisciplineOffenceRule,
     Field(discriminator="kind"),
 ]
 

@@ -153,6 +153,41 @@ labelled_enum(
     name="ReportRecipient",
     description="Who receives a rectification report (整改报告报送对象)",
 )
+labelled_enum(
+    fmt.OffenderParty,
+    {
+        fmt.OffenderParty.STAFF: "巡视巡察工作人员",
+        fmt.OffenderParty.INSPECTED_ORGANISATION: "被巡视巡察党组织及其工作人员",
+        fmt.OffenderParty.COOPERATING_BODY: "有关配合单位",
+    },
+    name="OffenderParty",
+    description="Who breaches the inspection's discipline (责任主体)",
+)
+labelled_enum(
+    fmt.Conduct,
+    {
+        fmt.Conduct.MISSED_PROBLEM: "应当发现的重要问题没有发现",
+        fmt.Conduct.FALSE_REPORT: "不如实报告情况",
+        fmt.Conduct.LEAK_SECRETS: "泄露工作秘密",
+        fmt.Conduct.EXCEEDED_AUTHORITY: "超越权限",
+        fmt.Conduct.PRIVATE_GAIN: "谋取私利",
+        fmt.Conduct.ACCEPTED_HOSPITALITY: "接受宴请和礼品",
+        fmt.Conduct.STAFF_OTHER: "其他违反工作纪律行为",
+        fmt.Conduct.CONCEALMENT: "隐瞒不报或者提供虚假情况",
+        fmt.Conduct.REFUSING_DOCUMENTS: "拒绝提供文件材料",
+        fmt.Conduct.INTERFERENCE: "干扰阻挠或者诬告陷害",
+        fmt.Conduct.REFUSING_RECTIFICATION: "拒不纠正或者不按照要求整改",
+        fmt.Conduct.RETALIATION: "打击报复反映问题的干部群众",
+        fmt.Conduct.OFFERED_HOSPITALITY: "违规请客送礼",
+        fmt.Conduct.OBSTRUCTION_OTHER: "以其他方式干扰工作",
+        fmt.Conduct.MISINFORMING: "不如实介绍情况",
+        fmt.Conduct.REFUSING_ASSISTANCE: "应当协助而不予协助",
+        fmt.Conduct.TRANSFER_NOT_HANDLED: "移交问题线索不受理或者办理不及时",
+        fmt.Conduct.NONCOOPERATION_OTHER: "其他不支持配合行为",
+    },
+    name="DisciplineConduct",
+    description="Conduct an article names as a breach (违纪行为)",
+)
 # Declared with the rules that name the stages; the inspections domain shows it on its type.
 labelled_enum(
     fmt.InspectionStage,
@@ -273,6 +308,15 @@ class RecusalGroundParams:
 class DisclosurePointParams:
     stage: fmt.DisclosureStage = strawberry.field(description="Stage disclosed (公开环节)")
     channels_zh: list[str] = strawberry.field(description="Channels of disclosure (公开渠道)")
+    approved_by: fmt.DecisionBody | None = strawberry.field(
+        description="The body that approves publication; null: the office's admin (审批机构)"
+    )
+
+
+@strawberry.type(description="Parameters of a breach of the inspection's discipline (违纪情形参数)")
+class DisciplineOffenceParams:
+    party: fmt.OffenderParty = strawberry.field(description="Who breaches it (责任主体)")
+    conduct: fmt.Conduct = strawberry.field(description="The conduct named (违纪行为)")
 
 
 @strawberry.type(description="Parameters of a stage an inspection enters (巡视巡察阶段参数)")
@@ -317,7 +361,8 @@ RuleParams = Annotated[
     | StageParams
     | DecisionParams
     | AttendanceParams
-    | RectificationReportParams,
+    | RectificationReportParams
+    | DisciplineOffenceParams,
     strawberry.union("RuleParams", description="Typed parameters of a rule's kind (规则参数)"),
 ]
 
@@ -337,6 +382,7 @@ _TYPES: dict[type, type] = {
     fmt.DecisionParams: DecisionParams,
     fmt.AttendanceParams: AttendanceParams,
     fmt.RectificationReportParams: RectificationReportParams,
+    fmt.DisciplineOffenceParams: DisciplineOffenceParams,
 }
 
 

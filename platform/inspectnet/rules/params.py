@@ -12,6 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from inspectnet.rules.calendar import PeriodUnit
 from inspectnet.rules.vocabulary import (
     Attendee,
+    Conduct,
     DecisionBody,
     DecisionMatter,
     DisclosureStage,
@@ -19,6 +20,7 @@ from inspectnet.rules.vocabulary import (
     FilingMode,
     FilingSubject,
     InspectionStage,
+    OffenderParty,
     PoolKind,
     Receiver,
     Recipient,
@@ -167,6 +169,11 @@ class StageParams(_Model):
 class DisclosurePointParams(_Model):
     stage: DisclosureStage
     channels_zh: tuple[str, ...] = Field(min_length=1)
+    approved_by: DecisionBody | None = Field(
+        default=None,
+        description="the body of the office that approves publication (none: the seeds name "
+        "no approver, so the office's admin approves; docs/disclosure.md)",
+    )
 
 
 class DecisionParams(_Model):
@@ -188,3 +195,8 @@ class RectificationReportParams(_Model):
     reports: tuple[RectificationReportKind, ...] = Field(min_length=1)
     recipients: tuple[ReportRecipient, ...] = Field(min_length=1)
     deadline: str = Field(pattern=r"^deadline\.[a-z_]+$", description="the deadline rule's id")
+
+
+class DisciplineOffenceParams(_Model):
+    party: OffenderParty = Field(description="who breaches the discipline the article sets")
+    conduct: Conduct = Field(description="the conduct the article names")

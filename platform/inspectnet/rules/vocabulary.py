@@ -36,6 +36,7 @@ class RuleKind(StrEnum):
     DECISION = "decision"
     ATTENDANCE = "attendance"
     RECTIFICATION_REPORT = "rectification_report"
+    DISCIPLINE_OFFENCE = "discipline_offence"
 
 
 ID_PREFIX: dict[RuleKind, str] = {
@@ -54,6 +55,7 @@ ID_PREFIX: dict[RuleKind, str] = {
     RuleKind.DECISION: "decision.",
     RuleKind.ATTENDANCE: "attendance.",
     RuleKind.RECTIFICATION_REPORT: "rectification.",
+    RuleKind.DISCIPLINE_OFFENCE: "discipline.",
 }
 
 
@@ -199,3 +201,34 @@ class DisclosureStage(StrEnum):
     ENTRY = "entry"  # 进驻 / 巡察公告
     FEEDBACK = "feedback"  # 反馈
     RECTIFICATION = "rectification"  # 整改
+
+
+class OffenderParty(StrEnum):
+    """Who breaches the inspection's discipline (纪律与责任, nmg-2016 §36–38, qh-zrzyt §28–32)."""
+
+    STAFF = "staff"  # 巡视（巡察）工作人员
+    INSPECTED_ORGANISATION = "inspected_organisation"  # 被巡视（巡察）党组织及其工作人员
+    COOPERATING_BODY = "cooperating_body"  # 纪检监察、审计、政法、组织、信访等有关单位
+
+
+class Conduct(StrEnum):
+    """The conduct an article names as a breach; each ``discipline.*`` rule names one."""
+
+    MISSED_PROBLEM = "missed_problem"  # 应当发现的重要问题没有发现
+    FALSE_REPORT = "false_report"  # 不如实报告巡视情况
+    LEAK_SECRETS = "leak_secrets"  # 泄露巡视工作秘密 / 保密纪律
+    EXCEEDED_AUTHORITY = "exceeded_authority"  # 超越权限
+    PRIVATE_GAIN = "private_gain"  # 利用巡视工作便利谋取私利
+    ACCEPTED_HOSPITALITY = "accepted_hospitality"  # 接受宴请和礼品
+    STAFF_OTHER = "staff_other"  # 违反巡视工作纪律其他行为
+    CONCEALMENT = "concealment"  # 隐瞒不报或者提供虚假情况
+    REFUSING_DOCUMENTS = "refusing_documents"  # 拒绝提供文件材料
+    INTERFERENCE = "interference"  # 干扰、阻挠巡视工作，诬告、陷害他人
+    REFUSING_RECTIFICATION = "refusing_rectification"  # 拒不纠正或者不按照要求整改
+    RETALIATION = "retaliation"  # 打击、报复、陷害反映问题的干部群众
+    OFFERED_HOSPITALITY = "offered_hospitality"  # 向巡察人员请客、送礼
+    OBSTRUCTION_OTHER = "obstruction_other"  # 以其他方式干扰巡视工作
+    MISINFORMING = "misinforming"  # 不如实向巡视组介绍情况
+    REFUSING_ASSISTANCE = "refusing_assistance"  # 应当协助而不予协助
+    TRANSFER_NOT_HANDLED = "transfer_not_handled"  # 移交的问题和线索不受理或者办理不及时
+    NONCOOPERATION_OTHER = "noncooperation_other"  # 其他不支持配合巡视工作

@@ -1,0 +1,138 @@
+"""Disclosure (公开, nmg-2016 §35, qh-zrzyt §23): publications and their recorded approvals.
+
+Revision ID: 20261202_0180
+Revises: 20261202_0150
+Create Date: 2026-12-02
+
+New, empty tables and their indexes: nothing existing is locked or rewritten.
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "20261202_0180"
+down_revision = "20261202_0150"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    op.create_table(
+        "disclosures",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("inspection_id", sa.Integer(), nullable=False),
+        sa.Column("target_id", sa.Integer(), nullable=False),
+        sa.Column(
+            "stage",
+            sa.Enum(
+                "entry",
+                "feedback",
+                "rectification",
+                name="disclosurestage",
+                native_enum=False,
+                length=40,
+            ),
+            nullable=False,
+        ),
+        sa.Column("rule_id", sa.String(length=80), nullable=False),
+        sa.Column("article", sa.String(length=40), nullable=False),
+        sa.Column("approver", sa.String(length=40), nullable=False),
+        sa.Column("title", sa.String(length=200), nullable=False),
+        sa.Column("body", sa.String(length=8000), nullable=False),
+        sa.Column(
+            "state",
+            sa.Enum(
+                "draft",
+                "approved",
+                "published",
+                "withdrawn",
+                name="disclosurestate",
+                native_enum=False,
+                length=40,
+            ),
+            nullable=False,
+        ),
+        sa.Column("published_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("withdrawn_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("office_id", sa.Integer(), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("version", sa.Integer(), server_default="1", nullable=False),
+        sa.ForeignKeyConstraint(
+            ["inspection_id"],
+            ["inspections.id"],
+            name=op.f("fk_disclosures_inspection_id_inspections"),
+            ondelete="RESTRICT",
+        ),
+        sa.ForeignKeyConstraint(
+            ["office_id"],
+            ["offices.id"],
+            name=op.f("fk_disclosures_office_id_offices"),
+            ondelete="RESTRICT",
+        ),
+        sa.ForeignKeyConstraint(
+            ["target_id"],
+            ["targets.id"],
+            name=op.f("fk_disclosures_target_id_targets"),
+            ondelete="RESTRICT",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_disclosures")),
+    )
+    op.create_index(
+        "ix_disclosures_inspection_id_id", "disclosures", ["inspection_id", "id"], unique=False
+    )
+    op.create_index(
+        "ix_disclosures_state_published_at_id",
+        "disclosures",
+        ["state", "published_at", "id"],
+        unique=False,
+    )
+    op.create_table(
+        "disclosure_approvals",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("disclosure_id", sa.Integer(), nullable=False),
+        sa.Column("target_id", sa.Integer(), nullable=False),
+        sa.Column("user_id", sa.Integer(), nullable=True),
+        sa.Column("actor_name", sa.String(length=100), nullable=False),
+        sa.Column("decided_as", sa.String(length=40), nullable=False),
+        sa.Column("rule_id", sa.String(length=80), nullable=False),
+        sa.Column("article", sa.String(length=40), nullable=False),
+        sa.Column("office_id", sa.Integer(), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["disclosure_id"],
+            ["disclosures.id"],
+            name=op.f("fk_disclosure_approvals_disclosure_id_disclosures"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["office_id"],
+            ["offices.id"],
+            name=op.f("fk_disclosure_approvals_office_id_offices"),
+            ondelete="RESTRICT",
+        ),
+        sa.ForeignKeyConstraint(
+            ["target_id"],
+            ["targets.id"],
+            name=op.f("fk_disclosure_approvals_target_id_targets"),
+            ondelete="RESTRICT",
+        ),
+        sa.ForeignKeyConstraint(
+            ["user_id"],
+            ["user_accounts.id"],
+            name=op.f("fk_disclosure_approvals_user_id_user_accounts"),
+            ondelete="SET NULL",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_disclosure_approvals")),
+        sa.UniqueConstraint("disclosure_id", name=op.f("uq_disclosure_approvals_disclosure_id")),
+    )
+
+
+def downgrade() -> None:
+    op.drop_table("disclosure_approvals")
+    op.drop_index("ix_disclosures_inspection_id_id", table_name="disclosures")
+    op.drop_index("ix_disclosures_state_published_at_id", table_name="disclosures")
+    op.drop_table("disclosures")
