@@ -72,8 +72,14 @@ EXEMPT_FROM_NODE: set[str] = {
             "DisclosurePoint",
             "PlanApproval",
             "Stage",
+            "Decision",
+            "Attendance",
+            "RectificationReport",
+            "DisciplineOffence",
         )
     ),
+    "DisclosureApproval",  # the recorded approval inside its Disclosure, never read on its own
+    "RectificationThresholds",  # an office's current warning thresholds, one value per office
     "FieldChange",  # one difference between two filing versions, computed, never stored
     # the status of a filing the viewer may not read: an id would offer node(id) to its content
     "OversightItem",
@@ -355,6 +361,11 @@ NOT_A_LINK: dict[str, str] = {
     "OversightItem.ruleId": "a rule's string id, the same concept in every ruleset",
     "InspectionTransition.ruleId": "a rule's string id, the same concept in every ruleset",
     "RecusalConflict.ruleId": "a rule's string id, the same concept in every ruleset",
+    "Disclosure.ruleId": "a rule's string id, the same concept in every ruleset",
+    "Feedback.ruleId": "a rule's string id, the same concept in every ruleset",
+    "Hearing.ruleId": "a rule's string id, the same concept in every ruleset",
+    "PostSiteDecision.ruleId": "a rule's string id, the same concept in every ruleset",
+    "RectificationDuty.ruleId": "a rule's string id, the same concept in every ruleset",
 }
 
 
