@@ -112,6 +112,27 @@ CASES: list[tuple[str, str, str, str, Any]] = [
         "linkSsoSubject",
         lambda i: {"userId": i["account"], "subject": "sso-1"},
     ),
+    (
+        "UserAccount",
+        "account",
+        "update",
+        "unlinkSsoSubject",
+        lambda i: {"userId": i["account"], "subject": "sso-1"},
+    ),
+    (
+        "UserAccount",
+        "account",
+        "deactivate",
+        "deactivateAccount",
+        lambda i: {"userId": i["account"]},
+    ),
+    (
+        "UserAccount",
+        "account",
+        "reactivate",
+        "reactivateAccount",
+        lambda i: {"userId": i["account"]},
+    ),
     ("RoleGrant", "member_grant", "revoke", "revokeRole", lambda i: {"grantId": i["member_grant"]}),
     (
         "RoleGrant",
