@@ -149,6 +149,15 @@ CASES: list[tuple[str, str, str, str, Any]] = [
         lambda i: {"bodyId": i["body"], "userId": i["admin_account"], "position": "HEAD"},
     ),
     (
+        "DecisionBody",
+        "body",
+        "rename",
+        "renameDecisionBody",
+        lambda i: {"bodyId": i["body"], "name": "更名后的领导小组"},
+    ),
+    ("DecisionBody", "body", "dissolve", "dissolveDecisionBody", lambda i: {"bodyId": i["body"]}),
+    ("BodyMember", "seat", "unseat", "unseatBodyMember", lambda i: {"memberId": i["seat"]}),
+    (
         "Plan",
         "plan",
         "update",
