@@ -81,6 +81,7 @@ CODES: dict[str, str] = {
     "OWN_ACCOUNT": "不能停用自己的账号",
     "ACCOUNT_INACTIVE": "账号已停用",
     "ACCOUNT_ACTIVE": "账号未停用",
+    "PLAN_RETIRED": "计划已停用",
     "POLICY_ROW_INVALID": "策略行无效",
     # rules, calendar, deadlines
     "RULESET_INVALID": "规定文件无效",

@@ -169,6 +169,7 @@ CASES: list[tuple[str, str, str, str, Any]] = [
             "leader": "李强",
         },
     ),
+    ("Plan", "plan", "retire", "retirePlan", lambda i: {"planId": i["plan"]}),
     (
         "Plan",
         "plan",
