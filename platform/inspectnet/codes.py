@@ -77,6 +77,11 @@ CODES: dict[str, str] = {
     "SSO_NOT_CONFIGURED": "未配置统一身份认证",
     "SSO_SUBJECT_LINKED": "统一身份已关联其他账号",
     "INVALID_SUBJECT": "统一身份标识无效",
+    "SSO_SUBJECT_NOT_LINKED": "该账号未关联此统一身份",
+    "OWN_ACCOUNT": "不能停用自己的账号",
+    "ACCOUNT_INACTIVE": "账号已停用",
+    "ACCOUNT_ACTIVE": "账号未停用",
+    "PLAN_RETIRED": "计划已停用",
     "POLICY_ROW_INVALID": "策略行无效",
     # rules, calendar, deadlines
     "RULESET_INVALID": "规定文件无效",

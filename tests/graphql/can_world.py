@@ -95,6 +95,10 @@ async def build(session: AsyncSession, root: Actor) -> dict[str, Any]:
     body = await bodies.create_body(
         session, root, office_id=mine.id, kind=BodyKind.LEADING_GROUP, name="巡察工作领导小组"
     )
+    seated = await make_user(session, root, mine, Role.OFFICE_MEMBER)  # none of ROLES
+    seat = await bodies.seat_member(
+        session, root, body_id=body.id, user_id=seated.id, position=Position.MEMBER
+    )
     plan = await _plan(session, root, mine.id, target.id)
     for_record = await filings.file_plan(
         session,
@@ -150,6 +154,7 @@ async def build(session: AsyncSession, root: Actor) -> dict[str, Any]:
             await one(RoleGrant, RoleGrant.user_id == auditor.id, RoleGrant.office_id == mine.id),
         ),
         "body": global_id("DecisionBody", body.id),
+        "seat": global_id("BodyMember", seat.id),
         "plan": global_id("Plan", plan.id),
         "item": global_id("PlanItem", await one(PlanItem, PlanItem.plan_id == plan.id)),
         "setting": global_id("FilingWarningSetting", setting.id),

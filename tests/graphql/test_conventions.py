@@ -354,6 +354,8 @@ NOT_A_LINK: dict[str, str] = {
     "RevokeRolePayload.revokedGrantId": "the grant no longer exists: only its id is left",
     "EndSharePayload.endedShareId": "the share no longer exists: only its id is left",
     "UnbindTargetAccountPayload.unboundBindingId": "the binding no longer exists: only its id is left",
+    "DissolveDecisionBodyPayload.dissolvedBodyId": "the body no longer exists: only its id is left",
+    "UnseatBodyMemberPayload.unseatedMemberId": "the seat no longer exists: only its id is left",
     "Notification.officeId": "delivered by subscription too, which has no session for links",
     "Notification.subjectId": "delivered by subscription too: the client reads it by node(id)",
     "Filing.ruleId": "a rule's string id, the same concept in every ruleset",
@@ -418,17 +420,16 @@ MADE_AND_UNDONE: dict[str, tuple[str, ...] | str] = {
     "addToPool": ("updatePoolMembership", "removePersonRecord"),
     "createTarget": ("updateTarget", "archiveTarget"),
     "addLeadershipPost": ("updateLeadershipPost", "removeLeadershipPost"),
-    "createUserAccount": "deactivating an account belongs to sign-in (accounts.active), not built yet",
-    "linkSsoSubject": "unlinking an SSO subject belongs to sign-in, not built yet",
+    "createUserAccount": ("resetPassword", "deactivateAccount", "reactivateAccount"),
+    "linkSsoSubject": ("unlinkSsoSubject",),
     "grantRole": ("revokeRole",),
     "linkOffices": ("unlinkOffices",),
     "proposeOfficeLink": ("withdrawOfficeLink", "acceptOfficeLink", "refuseOfficeLink"),
     "sendNotice": "a notice sent is not recalled; each recipient marks it read",
     "loadCalendarYear": ("unloadCalendarYear",),
-    "createDecisionBody": "a body stands (nmg-2016 §5, qh-zrzyt §5); renaming or dissolving one is "
-    "not built yet (issue 12)",
-    "createPlan": "a plan's working copy changes by setPlanItem; retiring a plan is not built yet "
-    "(issue 12)",
+    "createDecisionBody": ("renameDecisionBody", "dissolveDecisionBody"),
+    "seatBodyMember": ("unseatBodyMember",),
+    "createPlan": ("setPlanItem", "retirePlan"),
     "createInboxDownload": "a download link is single-use and expires by itself",
     "createInspection": ("advanceInspection",),
     "addPreparationItem": ("answerPreparationItem", "withdrawPreparationItem"),
@@ -436,7 +437,7 @@ MADE_AND_UNDONE: dict[str, tuple[str, ...] | str] = {
     "bindTargetAccount": ("unbindTargetAccount",),
     "breakGlass": "a break-glass grant ends by itself within hours (accounts/service.py)",
 }
-MAKES = re.compile(r"^(create|add|grant|link|propose|send|load|share|bind|break)[A-Z]")
+MAKES = re.compile(r"^(create|add|grant|link|propose|send|load|share|bind|break|seat)[A-Z]")
 
 
 def test_what_a_mutation_makes_can_be_changed_and_ended() -> None:

@@ -112,6 +112,27 @@ CASES: list[tuple[str, str, str, str, Any]] = [
         "linkSsoSubject",
         lambda i: {"userId": i["account"], "subject": "sso-1"},
     ),
+    (
+        "UserAccount",
+        "account",
+        "update",
+        "unlinkSsoSubject",
+        lambda i: {"userId": i["account"], "subject": "sso-1"},
+    ),
+    (
+        "UserAccount",
+        "account",
+        "deactivate",
+        "deactivateAccount",
+        lambda i: {"userId": i["account"]},
+    ),
+    (
+        "UserAccount",
+        "account",
+        "reactivate",
+        "reactivateAccount",
+        lambda i: {"userId": i["account"]},
+    ),
     ("RoleGrant", "member_grant", "revoke", "revokeRole", lambda i: {"grantId": i["member_grant"]}),
     (
         "RoleGrant",
@@ -128,6 +149,15 @@ CASES: list[tuple[str, str, str, str, Any]] = [
         lambda i: {"bodyId": i["body"], "userId": i["admin_account"], "position": "HEAD"},
     ),
     (
+        "DecisionBody",
+        "body",
+        "rename",
+        "renameDecisionBody",
+        lambda i: {"bodyId": i["body"], "name": "更名后的领导小组"},
+    ),
+    ("DecisionBody", "body", "dissolve", "dissolveDecisionBody", lambda i: {"bodyId": i["body"]}),
+    ("BodyMember", "seat", "unseat", "unseatBodyMember", lambda i: {"memberId": i["seat"]}),
+    (
         "Plan",
         "plan",
         "update",
@@ -139,6 +169,7 @@ CASES: list[tuple[str, str, str, str, Any]] = [
             "leader": "李强",
         },
     ),
+    ("Plan", "plan", "retire", "retirePlan", lambda i: {"planId": i["plan"]}),
     (
         "Plan",
         "plan",

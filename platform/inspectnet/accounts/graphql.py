@@ -29,6 +29,7 @@ from inspectnet.accounts.graphql_inputs import (
     SetSecondFactorRequirementInput,
     SetSecondFactorRequirementPayload,
 )
+from inspectnet.accounts.graphql_lifecycle import LifecycleMutation
 from inspectnet.accounts.graphql_shares import SharesMutation, ShareType
 from inspectnet.accounts.models import Role, RoleGrant, UserAccount
 from inspectnet.errors import ValidationFailed
@@ -205,7 +206,7 @@ class AccountsQuery:
 
 
 @strawberry.type
-class AccountsMutation(EmergencyMutation, SharesMutation):
+class AccountsMutation(EmergencyMutation, SharesMutation, LifecycleMutation):
     @strawberry.mutation(description="Open an account for a person (开通账号)")
     async def create_user_account(
         self, info: Info, input: CreateUserAccountInput

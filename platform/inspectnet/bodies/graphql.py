@@ -82,8 +82,12 @@ class BodyMemberFilter(CreatedFilter):
 BodyMemberOrder = order_input("BodyMember")
 
 
+SEAT_CAN = (Ability("unseat", "May take the seat away (可免去)", "update"),)
+
+
 @strawberry.type(name="BodyMember", description="A member of a decision body (决策机构成员)")
 class BodyMemberType(Node, Stamped):
+    viewer_can: Any = viewer_can_field("BodyMember", SEAT_CAN)
     position: PositionEnum = strawberry.field(description="Position (职位)")  # type: ignore[valid-type]
     user_pk: strawberry.Private[int]
 
@@ -103,7 +107,11 @@ class BodyMemberType(Node, Stamped):
         return await linked(info, "UserAccount", self.user_pk)
 
 
-BODY_CAN = (Ability("seat", "May seat a member (可任命成员)", "update"),)
+BODY_CAN = (
+    Ability("seat", "May seat a member (可任命成员)", "update"),
+    Ability("rename", "May rename it (可更名)", "update"),
+    Ability("dissolve", "May dissolve it, ending every seat (可撤销)", "delete"),
+)
 
 
 @strawberry.type(
@@ -166,6 +174,46 @@ class SeatBodyMemberPayload:
     user_errors: list[UserError] = strawberry.field(description="Why it was refused (输入错误)")
 
 
+@strawberry.input(description="A body's new name (决策机构更名)")
+class RenameDecisionBodyInput:
+    body_id: strawberry.ID = strawberry.field(description="The body (决策机构)")
+    name: str = strawberry.field(description=described("New name (名称)", DecisionBody.name))
+
+
+@strawberry.input(description="The body to dissolve (撤销决策机构)")
+class DissolveDecisionBodyInput:
+    body_id: strawberry.ID = strawberry.field(description="The body (决策机构)")
+
+
+@strawberry.type(description="Result of renameDecisionBody (决策机构更名结果)")
+class RenameDecisionBodyPayload:
+    body: DecisionBodyType | None = strawberry.field(
+        description="The renamed body, unless refused (决策机构)"
+    )
+    user_errors: list[UserError] = strawberry.field(description="Why it was refused (输入错误)")
+
+
+@strawberry.type(description="Result of dissolveDecisionBody (撤销决策机构结果)")
+class DissolveDecisionBodyPayload:
+    dissolved_body_id: strawberry.ID | None = strawberry.field(
+        description="The body dissolved, unless refused (已撤销的决策机构)"
+    )
+    user_errors: list[UserError] = strawberry.field(description="Why it was refused (输入错误)")
+
+
+@strawberry.input(description="The seat to take away (免去决策机构成员)")
+class UnseatBodyMemberInput:
+    member_id: strawberry.ID = strawberry.field(description="The seat (成员)")
+
+
+@strawberry.type(description="Result of unseatBodyMember (免去决策机构成员结果)")
+class UnseatBodyMemberPayload:
+    unseated_member_id: strawberry.ID | None = strawberry.field(
+        description="The seat taken away, unless refused (已免去的成员)"
+    )
+    user_errors: list[UserError] = strawberry.field(description="Why it was refused (输入错误)")
+
+
 @strawberry.type
 class BodiesMutation:
     @strawberry.mutation(description="Set up a decision body of an office (设立决策机构)")
@@ -206,6 +254,67 @@ class BodiesMutation:
         member, errors = await run_mutation(info, "body.member.seat", call)
         return SeatBodyMemberPayload(
             member=member and BodyMemberType.from_row(member), user_errors=errors
+        )
+
+    @strawberry.mutation(description="Rename a decision body (决策机构更名)")
+    async def rename_decision_body(
+        self, info: Info, input: RenameDecisionBodyInput
+    ) -> RenameDecisionBodyPayload:
+        ctx = info.context
+
+        async def call() -> DecisionBody:
+            return await service.rename_body(
+                ctx.session,
+                ctx.actor,
+                body_id=expect_global_id(input.body_id, "DecisionBody", field="bodyId"),
+                name=input.name,
+            )
+
+        body, errors = await run_mutation(info, "body.rename", call)
+        return RenameDecisionBodyPayload(
+            body=body and DecisionBodyType.from_row(body), user_errors=errors
+        )
+
+    @strawberry.mutation(
+        description="Dissolve a decision body; its members lose its role at once (撤销决策机构)"
+    )
+    async def dissolve_decision_body(
+        self, info: Info, input: DissolveDecisionBodyInput
+    ) -> DissolveDecisionBodyPayload:
+        ctx = info.context
+
+        async def call() -> DecisionBody:
+            return await service.dissolve_body(
+                ctx.session,
+                ctx.actor,
+                body_id=expect_global_id(input.body_id, "DecisionBody", field="bodyId"),
+            )
+
+        body, errors = await run_mutation(info, "body.dissolve", call)
+        dissolved = strawberry.ID(global_id("DecisionBody", body.id)) if body else None
+        return DissolveDecisionBodyPayload(dissolved_body_id=dissolved, user_errors=errors)
+
+    @strawberry.mutation(
+        description="Take a seat away; the account loses the body's role at once (免去决策机构成员)"
+    )
+    async def unseat_body_member(
+        self, info: Info, input: UnseatBodyMemberInput
+    ) -> UnseatBodyMemberPayload:
+        ctx = info.context
+
+        async def call() -> BodyMember:
+            return await service.unseat_member(
+                ctx.session,
+                ctx.actor,
+                member_id=expect_global_id(input.member_id, "BodyMember", field="memberId"),
+            )
+
+        member, errors = await run_mutation(info, "body.member.unseat", call)
+        return UnseatBodyMemberPayload(
+            unseated_member_id=strawberry.ID(global_id("BodyMember", member.id))
+            if member
+            else None,
+            user_errors=errors,
         )
 
 

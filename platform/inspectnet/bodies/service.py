@@ -1,7 +1,9 @@
-"""Use cases on decision bodies: set one up, seat and unseat members (their roles change)."""
+"""Use cases on decision bodies: set one up, rename or dissolve it, seat and unseat members
+(their roles change)."""
 
 from __future__ import annotations
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from inspectnet import validation
@@ -95,3 +97,49 @@ async def unseat_member(session: AsyncSession, actor: Actor, *, member_id: int) 
     )
     await policy_changed(session, actor)
     return member
+
+
+async def rename_body(
+    session: AsyncSession, actor: Actor, *, body_id: int, name: str
+) -> DecisionBody:
+    """Rename a body (e.g. when the party committee renames its leading group)."""
+    body = await get_readable(session, actor, DecisionBody, body_id)
+    await require(session, actor, "update", body)
+    inputs = validation.Inputs()
+    new_name = inputs.text(DecisionBody.name, name)
+    inputs.done()
+    old_name, body.name = body.name, new_name
+    await session.flush()
+    await record(
+        session,
+        actor,
+        "body.rename",
+        office_id=body.office_id,
+        object_id=global_id_of(body),
+        detail={"from": old_name, "to": new_name},
+    )
+    return body
+
+
+async def dissolve_body(session: AsyncSession, actor: Actor, *, body_id: int) -> DecisionBody:
+    """Dissolve a body: every seat ends with it, so its members lose its role at once. What it
+    decided stays on the filings (a decision names the deciding kind, not this row) and in the
+    audit log, and the office may set up a body of that kind again."""
+    body = await get_readable(session, actor, DecisionBody, body_id)
+    await require(session, actor, "delete", body)
+    # system scope: the seats are part of the body just checked, whoever may read them
+    seats = list(await session.scalars(select(BodyMember).where(BodyMember.body_id == body.id)))
+    for seat in seats:
+        await session.delete(seat)
+    await session.delete(body)
+    await session.flush()
+    await record(
+        session,
+        actor,
+        "body.dissolve",
+        office_id=body.office_id,
+        object_id=global_id_of(body),
+        detail={"kind": body.kind.value, "name": body.name, "seats": len(seats)},
+    )
+    await policy_changed(session, actor)
+    return body

@@ -22,6 +22,7 @@ from inspectnet.filings.rollups import rollup as rollup_of
 from inspectnet.ids import global_id, global_id_of
 from inspectnet.network.models import Office
 from inspectnet.planning.models import Plan
+from inspectnet.planning.service import expect_current as expect_current_plan
 from inspectnet.planning.service import snapshot as plan_snapshot
 from inspectnet.rules.deadlines import Colour
 from inspectnet.rules.format import Event, FilingDutyRule, FilingMode, Recipient, Ruleset
@@ -91,6 +92,7 @@ async def file_plan(session: AsyncSession, actor: Actor, *, plan_id: int, rule_i
     """File the plan's current working copy under a duty of the filer's ruleset, as a version."""
     plan = await get_readable(session, actor, Plan, plan_id)
     await require(session, actor, "file", plan)
+    expect_current_plan(plan)
     office = await get_readable(session, actor, Office, plan.office_id)
     duty = _duty(office.ruleset_id, rule_id)
     subject = f"{plan.kind.value}_plan"

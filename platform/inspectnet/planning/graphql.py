@@ -14,7 +14,13 @@ from inspectnet.graphql.errors import UserError
 from inspectnet.graphql.fields import connection_field
 from inspectnet.graphql.labels import labelled_enum
 from inspectnet.graphql.links import linked
-from inspectnet.graphql.lists import CreatedFilter, list_args, order_input
+from inspectnet.graphql.lists import (
+    ARCHIVED_DESCRIPTION,
+    CreatedFilter,
+    archived,
+    list_args,
+    order_input,
+)
 from inspectnet.graphql.mutations import run_mutation
 from inspectnet.graphql.nodes import register_node
 from inspectnet.graphql.parts import SchemaPart, TypeField
@@ -42,12 +48,13 @@ PlanKindEnum = labelled_enum(
 class PlanFilter(CreatedFilter):
     created_model = Plan
     kind: PlanKind | None = strawberry.field(default=None, description="Kind of plan (计划类别)")
+    archived: bool | None = strawberry.field(default=False, description=ARCHIVED_DESCRIPTION)
 
     def own(self) -> list[ColumnElement[bool]]:
         found: list[ColumnElement[bool]] = []
         if self.kind is not None:
             found.append(Plan.kind == self.kind)
-        return found
+        return [*found, *archived(self.archived, Plan.archived_at)]
 
 
 PlanOrder = order_input("Plan")
@@ -97,6 +104,7 @@ class PlanItemType(Node, Stamped):
 PLAN_CAN = (
     Ability("update", "May change its items (可修改)", "update"),
     Ability("file", "May file it upward (可报送)", "file"),
+    Ability("retire", "May retire it (可停用)", "update"),
 )
 
 
@@ -114,6 +122,9 @@ class PlanType(Node, Stamped):
     approved_at: datetime | None = strawberry.field(
         description="When a version was last approved (审定时间)"
     )
+    archived_at: datetime | None = strawberry.field(
+        description="When it was retired; null while current (停用时间)"
+    )
     pk: strawberry.Private[int]
     approved_by_pk: strawberry.Private[int | None]
 
@@ -130,6 +141,7 @@ class PlanType(Node, Stamped):
             version=row.version,
             approved=row.is_approved,
             approved_at=row.approved_at,
+            archived_at=row.archived_at,
             approved_by_pk=row.approved_by,
         )
 
@@ -188,6 +200,14 @@ class ApprovePlanInput:
     version: int = strawberry.field(description="The version reviewed (版本)")
 
 
+@strawberry.input(description="The plan to retire, at the version seen (停用计划)")
+class RetirePlanInput:
+    plan_id: strawberry.ID = strawberry.field(description="The plan (计划)")
+    version: int | None = strawberry.field(
+        default=None, description="The version seen; a later one is a conflict (版本)"
+    )
+
+
 @strawberry.type
 class PlanningMutation:
     @strawberry.mutation(description="Draft a plan (新建计划)")
@@ -242,6 +262,24 @@ class PlanningMutation:
             )
 
         plan, errors = await run_mutation(info, "plan.approve", call)
+        return PlanPayload(plan=plan and PlanType.from_row(plan), user_errors=errors)
+
+    @strawberry.mutation(
+        description="Retire a plan that will not be carried out; what was filed of it stays "
+        "(停用计划)"
+    )
+    async def retire_plan(self, info: Info, input: RetirePlanInput) -> PlanPayload:
+        ctx = info.context
+
+        async def call() -> Plan:
+            return await service.retire_plan(
+                ctx.session,
+                ctx.actor,
+                plan_id=expect_global_id(input.plan_id, "Plan", field="planId"),
+                version=input.version,
+            )
+
+        plan, errors = await run_mutation(info, "plan.retire", call)
         return PlanPayload(plan=plan and PlanType.from_row(plan), user_errors=errors)
 
 

@@ -9,7 +9,7 @@ from sqlalchemy import Date, Enum, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from inspectnet.concurrency import Versioned
-from inspectnet.db import Base, Created, OfficeScoped, Timestamped, UTCDateTime
+from inspectnet.db import Archivable, Base, Created, OfficeScoped, Timestamped, UTCDateTime
 from inspectnet.validation import CODE, NAME, text_kind
 
 
@@ -21,8 +21,9 @@ class PlanKind(enum.StrEnum):
     ROUND = "round"  # 阶段任务安排 (one round)
 
 
-class Plan(Base, OfficeScoped, Timestamped, Versioned, Created):
-    """An office's plan for a period; edited as a working copy, frozen only when filed."""
+class Plan(Base, OfficeScoped, Timestamped, Versioned, Archivable, Created):
+    """An office's plan for a period; edited as a working copy, frozen only when filed; retired
+    (archived), never deleted, since what was filed of it is evidence."""
 
     __tablename__ = "plans"
     __authz_type__ = "plan"

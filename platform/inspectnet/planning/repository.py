@@ -68,6 +68,7 @@ def uncovered_targets(
         .where(
             Plan.office_id == Target.office_id,
             Plan.kind.in_([PlanKind.ANNUAL, PlanKind.ROUND]),
+            Plan.archived_at.is_(None),  # a retired plan covers nothing
             Plan.starts_on <= ends_on,
             Plan.ends_on >= starts_on,
         )

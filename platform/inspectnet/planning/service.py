@@ -74,6 +74,7 @@ async def update_plan(
     """Edit the working copy's title and period (optimistic: ``version`` must be current)."""
     plan = await get_readable(session, actor, Plan, plan_id)
     await require(session, actor, "update", plan)
+    expect_current(plan)
     expect_version(plan, version)
     inputs = validation.Inputs()
     new_title = inputs.text(Plan.title, title)
@@ -93,6 +94,7 @@ async def set_item(
     """Put a target in the plan (or change its mode and leader); the plan's version moves."""
     plan = await get_readable(session, actor, Plan, plan_id)
     await require(session, actor, "update", plan)
+    expect_current(plan)
     target = await get_readable(session, actor, Target, target_id)
     if target.office_id != plan.office_id:
         raise ValidationFailed("对象不属于本机构", code="FOREIGN_TARGET", field="targetId")
@@ -178,6 +180,7 @@ async def approve_plan(
         session, actor, rule.params.decided_by.value, plan.office_id, "approve", Plan
     )
     expect_version(plan, version)
+    expect_current(plan)
     if plan.is_approved:
         raise Conflict("此版本计划已审定", code="ALREADY_APPROVED", field="planId")
     # The UPDATE below moves the version by one (Versioned): the approval names that version.
@@ -191,5 +194,29 @@ async def approve_plan(
         office_id=plan.office_id,
         object_id=global_id_of(plan),
         detail={"version": plan.version, "rule": rule.id, "article": rule.article},
+    )
+    return plan
+
+
+def expect_current(plan: Plan) -> None:
+    """A retired plan is changed, approved and filed no more."""
+    if plan.archived_at is not None:
+        raise Conflict("计划已停用", code="PLAN_RETIRED", field="planId")
+
+
+async def retire_plan(
+    session: AsyncSession, actor: Actor, *, plan_id: int, version: int | None
+) -> Plan:
+    """Retire a plan that will not be carried out: it leaves the lists (``archived`` shows it),
+    no longer covers its targets, and is changed and filed no more; what was filed of it stays
+    with the superior (optimistic: ``version`` must be current)."""
+    plan = await get_readable(session, actor, Plan, plan_id)
+    await require(session, actor, "update", plan)
+    expect_version(plan, version)
+    expect_current(plan)
+    plan.archived_at = clock.now()
+    await session.flush()
+    await record(
+        session, actor, "plan.retire", office_id=plan.office_id, object_id=global_id_of(plan)
     )
     return plan
