@@ -24,6 +24,8 @@ EXEMPT: dict[str, str] = {
     "TargetBinding": "a binding is made once by bindTargetAccount; no mutation changes it yet",
     "PetitionReply": "a reply sent to a petitioner is a record: never changed or withdrawn",
     "PetitionMaterial": "material the petitioner added with the receipt: never changed",
+    "InspectorComplaint": "a complaint filed with the leading group (nmg-2016 §41): a record",
+    "GiftRefusal": "a declared refusal (qh-zrzyt §28): a record, never changed",
 }
 
 

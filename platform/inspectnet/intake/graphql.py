@@ -19,6 +19,16 @@ from inspectnet.graphql.mutations import run_mutation
 from inspectnet.graphql.parts import PublicCall, PublicRoute, SchemaPart, TypeField
 from inspectnet.ids import expect_global_id
 from inspectnet.intake import online, receipts, repository, service
+from inspectnet.intake.graphql_conduct import (
+    ConductMutation,
+    GiftRefusalFilter,
+    GiftRefusalOrder,
+    GiftRefusalType,
+    InspectorComplaintFilter,
+    InspectorComplaintOrder,
+    InspectorComplaintType,
+    public_complaint,
+)
 from inspectnet.intake.graphql_types import (
     PetitionFilter,
     PetitionMaterialType,
@@ -83,7 +93,7 @@ def _petition(value: strawberry.ID) -> int:
 
 
 @strawberry.type
-class IntakeMutation:
+class IntakeMutation(ConductMutation):
     @strawberry.mutation(description="Record a letter, call or visit (登记来信来电来访)")
     async def record_petition(self, info: Info, input: RecordPetitionInput) -> PetitionPayload:
         ctx = info.context
@@ -214,7 +224,13 @@ def _receipt(body: dict[str, Any]) -> str | None:
 SCHEMA = SchemaPart(
     query=IntakeQuery,
     mutation=IntakeMutation,
-    types=(PetitionType, PetitionReplyType, PetitionMaterialType),
+    types=(
+        PetitionType,
+        PetitionReplyType,
+        PetitionMaterialType,
+        InspectorComplaintType,
+        GiftRefusalType,
+    ),
     fields=(
         TypeField(
             "Inspection",
@@ -227,10 +243,36 @@ SCHEMA = SchemaPart(
                 order=PetitionOrder,
             ),
         ),
+        TypeField(
+            "Inspection",
+            "giftRefusals",
+            connection_field(
+                repository.gift_refusals_of,
+                GiftRefusalType,
+                description="Banquets and gifts the team refused (拒收宴请礼品, qh-zrzyt §28)",
+                filter=GiftRefusalFilter,
+                order=GiftRefusalOrder,
+            ),
+        ),
+        TypeField(
+            "Office",
+            "inspectorComplaints",
+            connection_field(
+                repository.complaints_of_offices,
+                InspectorComplaintType,
+                description="Complaints about the office's inspectors (反映巡视巡察人员问题, "
+                "nmg-2016 §41)",
+                filter=InspectorComplaintFilter,
+                order=InspectorComplaintOrder,
+            ),
+        ),
     ),
     public=(
         PublicRoute("/public/intake/petitions", "intake.petition.online", _submit, _announcement),
         PublicRoute("/public/intake/receipt", "intake.receipt.read", _read, _receipt),
         PublicRoute("/public/intake/material", "intake.petition.material", _add, _receipt),
+        PublicRoute(
+            "/public/intake/complaints", "intake.complaint.file", public_complaint, _announcement
+        ),
     ),
 )
