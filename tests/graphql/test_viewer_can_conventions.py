@@ -26,6 +26,7 @@ EXEMPT: dict[str, str] = {
     "PetitionMaterial": "material the petitioner added with the receipt: never changed",
     "InspectorComplaint": "a complaint filed with the leading group (nmg-2016 §41): a record",
     "GiftRefusal": "a declared refusal (qh-zrzyt §28): a record, never changed",
+    "PetitionAttachment": "an evidence file as handed in: never changed",
 }
 
 

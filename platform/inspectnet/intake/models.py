@@ -201,3 +201,29 @@ class GiftRefusal(Base, OfficeScoped, Timestamped, Created):
     offered_by: Mapped[str] = mapped_column(String(200), info=text_kind(NAME))
     description: Mapped[str] = mapped_column(String(1000), info=text_kind(FREE_TEXT))
     refused_on: Mapped[date] = mapped_column(Date)
+
+
+class PetitionAttachment(Base, OfficeScoped, Timestamped):
+    """An evidence file handed in with a petition's material: the bytes live in the evidence
+    store (inspectnet/evidence.py), the row says where and what they are, and the file is
+    served only after this row is read through ``readable`` (the petition's readers)."""
+
+    __tablename__ = "petition_attachments"
+    __office_index__ = False
+    __table_args__ = (Index("ix_petition_attachments_petition_id_id", "petition_id", "id"),)
+    __authz_type__ = "petition_attachment"
+    __authz_target_column__ = "target_id"
+    __authz_inspection_column__ = "inspection_id"
+    __authz_parent__ = ("petition_id", Petition)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    petition_id: Mapped[int] = mapped_column(ForeignKey("petitions.id", ondelete="CASCADE"))
+    material_id: Mapped[int | None] = mapped_column(
+        ForeignKey("petition_materials.id", ondelete="CASCADE"), default=None
+    )
+    inspection_id: Mapped[int] = mapped_column(ForeignKey("inspections.id", ondelete="CASCADE"))
+    target_id: Mapped[int] = mapped_column(ForeignKey("targets.id", ondelete="RESTRICT"))
+    storage_key: Mapped[str] = mapped_column(String(64), info=text_kind(CODE))
+    media_type: Mapped[str] = mapped_column(String(100), info=text_kind(CODE))
+    size: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64), info=text_kind(CODE))

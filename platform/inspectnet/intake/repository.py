@@ -8,6 +8,7 @@ from inspectnet.intake.models import (
     GiftRefusal,
     InspectorComplaint,
     Petition,
+    PetitionAttachment,
     PetitionMaterial,
     PetitionReply,
 )
@@ -56,4 +57,13 @@ def gift_refusals_of(actor: Actor, inspection_ids: list[int]) -> Children:
         readable(actor, GiftRefusal).where(GiftRefusal.inspection_id.in_(inspection_ids)),
         GiftRefusal,
         GiftRefusal.inspection_id,
+    )
+
+
+def attachments_of(actor: Actor, petition_ids: list[int]) -> Children:
+    """Readable evidence files of each petition: rows of (attachment, petition id)."""
+    return children(
+        readable(actor, PetitionAttachment).where(PetitionAttachment.petition_id.in_(petition_ids)),
+        PetitionAttachment,
+        PetitionAttachment.petition_id,
     )
