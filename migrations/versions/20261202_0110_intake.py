@@ -220,8 +220,152 @@ def upgrade() -> None:
         sa.UniqueConstraint("petition_id", name=op.f("uq_petitioner_identities_petition_id")),
     )
 
+    op.create_table(
+        "inspector_complaints",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("inspection_id", sa.Integer(), nullable=False),
+        sa.Column("target_id", sa.Integer(), nullable=False),
+        sa.Column("about_user_id", sa.Integer(), nullable=True),
+        sa.Column(
+            "channel",
+            sa.Enum("signed_in", "public", name="complaintchannel", native_enum=False, length=40),
+            nullable=False,
+        ),
+        sa.Column("received_on", sa.Date(), nullable=False),
+        sa.Column("summary", sa.String(length=4000), nullable=False),
+        sa.Column("office_id", sa.Integer(), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("created_by", sa.Integer(), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["about_user_id"],
+            ["user_accounts.id"],
+            name=op.f("fk_inspector_complaints_about_user_id_user_accounts"),
+            ondelete="SET NULL",
+        ),
+        sa.ForeignKeyConstraint(
+            ["inspection_id"],
+            ["inspections.id"],
+            name=op.f("fk_inspector_complaints_inspection_id_inspections"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["office_id"],
+            ["offices.id"],
+            name=op.f("fk_inspector_complaints_office_id_offices"),
+            ondelete="RESTRICT",
+        ),
+        sa.ForeignKeyConstraint(
+            ["target_id"],
+            ["targets.id"],
+            name=op.f("fk_inspector_complaints_target_id_targets"),
+            ondelete="RESTRICT",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_inspector_complaints")),
+    )
+    op.create_index(
+        op.f("ix_inspector_complaints_inspection_id"), "inspector_complaints", ["inspection_id"]
+    )
+    op.create_index(
+        "ix_inspector_complaints_office_id_id", "inspector_complaints", ["office_id", "id"]
+    )
+    op.create_table(
+        "gift_refusals",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("inspection_id", sa.Integer(), nullable=False),
+        sa.Column("target_id", sa.Integer(), nullable=False),
+        sa.Column("assignment_id", sa.Integer(), nullable=False),
+        sa.Column("offered_by", sa.String(length=200), nullable=False),
+        sa.Column("description", sa.String(length=1000), nullable=False),
+        sa.Column("refused_on", sa.Date(), nullable=False),
+        sa.Column("office_id", sa.Integer(), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("created_by", sa.Integer(), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["assignment_id"],
+            ["team_assignments.id"],
+            name=op.f("fk_gift_refusals_assignment_id_team_assignments"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["inspection_id"],
+            ["inspections.id"],
+            name=op.f("fk_gift_refusals_inspection_id_inspections"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["office_id"],
+            ["offices.id"],
+            name=op.f("fk_gift_refusals_office_id_offices"),
+            ondelete="RESTRICT",
+        ),
+        sa.ForeignKeyConstraint(
+            ["target_id"],
+            ["targets.id"],
+            name=op.f("fk_gift_refusals_target_id_targets"),
+            ondelete="RESTRICT",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_gift_refusals")),
+    )
+    op.create_index(op.f("ix_gift_refusals_assignment_id"), "gift_refusals", ["assignment_id"])
+    op.create_index("ix_gift_refusals_inspection_id_id", "gift_refusals", ["inspection_id", "id"])
+
+    op.create_table(
+        "petition_attachments",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("petition_id", sa.Integer(), nullable=False),
+        sa.Column("material_id", sa.Integer(), nullable=True),
+        sa.Column("inspection_id", sa.Integer(), nullable=False),
+        sa.Column("target_id", sa.Integer(), nullable=False),
+        sa.Column("storage_key", sa.String(length=64), nullable=False),
+        sa.Column("media_type", sa.String(length=100), nullable=False),
+        sa.Column("size", sa.Integer(), nullable=False),
+        sa.Column("sha256", sa.String(length=64), nullable=False),
+        sa.Column("office_id", sa.Integer(), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["inspection_id"],
+            ["inspections.id"],
+            name=op.f("fk_petition_attachments_inspection_id_inspections"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["material_id"],
+            ["petition_materials.id"],
+            name=op.f("fk_petition_attachments_material_id_petition_materials"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["office_id"],
+            ["offices.id"],
+            name=op.f("fk_petition_attachments_office_id_offices"),
+            ondelete="RESTRICT",
+        ),
+        sa.ForeignKeyConstraint(
+            ["petition_id"],
+            ["petitions.id"],
+            name=op.f("fk_petition_attachments_petition_id_petitions"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["target_id"],
+            ["targets.id"],
+            name=op.f("fk_petition_attachments_target_id_targets"),
+            ondelete="RESTRICT",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_petition_attachments")),
+    )
+    op.create_index(
+        "ix_petition_attachments_petition_id_id", "petition_attachments", ["petition_id", "id"]
+    )
+
 
 def downgrade() -> None:
+    op.drop_table("petition_attachments")
+    op.drop_table("gift_refusals")
+    op.drop_table("inspector_complaints")
     op.drop_table("petitioner_identities")
     with op.batch_alter_table("petition_replies", schema=None) as batch_op:
         batch_op.drop_index("ix_petition_replies_petition_id_id")

@@ -11,7 +11,7 @@ from fastapi import FastAPI, Request, WebSocket
 from fastapi.responses import JSONResponse, Response
 from starlette.middleware.cors import CORSMiddleware
 
-from inspectnet import domains, events, keyring, origins
+from inspectnet import domains, events, evidence, keyring, origins
 from inspectnet.audit.checkpoint import Checkpointer
 from inspectnet.db import Database, make_engine
 from inspectnet.graphql import graphiql
@@ -73,6 +73,7 @@ def create_app(
         raise ConfigurationError(f"configuration error: INSPECTNET_KEYS_DIR: {error}") from None
     refuse_development_defaults(settings, ring)
     keyring.install(ring)
+    evidence.install(evidence.configured(settings.evidence_dir, settings.evidence_max_bytes))
     configure_rulesets(settings.rulesets_dir)  # a broken ruleset file stops start-up here
     database = database or Database(make_engine(settings))
     metrics.POOLS.register("primary", database.sync_engine.pool)

@@ -154,6 +154,11 @@ CODES: dict[str, str] = {
     "INTAKE_NOT_FOUND": "巡视巡察公告不存在",
     "INTAKE_CLOSED": "受理期未开始或已结束",
     "RECEIPT_INVALID": "回执码无效",
+    "NOT_A_TEAM_MEMBER": "不是该巡视巡察组成员",
+    # evidence files (inspectnet/evidence.py)
+    "FILE_TOO_LARGE": "文件过大",
+    "FILE_TYPE_REFUSED": "文件类型不被接受",
+    "EVIDENCE_CHECKSUM_MISMATCH": "证据文件校验值不符",
     "FOLLOW_UP_INVALID": "“回头看”须针对同一对象已反馈的巡视巡察",
     "INSPECTION_ARCHIVED": "巡视巡察已归档",
     "RECUSED": "须回避",

@@ -32,7 +32,7 @@ class Purpose(enum.StrEnum):
     """What a key is for; one key never serves two purposes."""
 
     AUDIT = "audit"  # HMAC of the audit chain and its signed checkpoints
-    IDENTITY = "identity"  # envelope encryption of petitioners' identities
+    IDENTITY = "identity"  # envelope encryption of petitioners' identities, receipt-code digests
     LINKS = "links"  # signatures of download links and export archives
     IDS = "ids"  # the keyed permutation behind public object ids
     FACTORS = "factors"  # encryption of TOTP secrets, keyed digests of recovery codes

@@ -154,6 +154,16 @@ class Settings(BaseSettings):
         default=Path("./var/audit-outbox"),
         description="Per-worker spools counting what a crash loses",
     )
+    evidence_dir: Path = Field(
+        default=Path("./var/evidence"),
+        description="Evidence files (petition material), stored outside the database rows",
+    )
+    evidence_max_bytes: int = Field(
+        default=20 * 1024 * 1024,
+        ge=1,
+        le=200 * 1024 * 1024,
+        description="Largest evidence file accepted, in bytes (the seeds set no limit)",
+    )
     audit_checkpoint_dir: Path = Field(
         default=Path("./var/audit-checkpoints"),
         description="Signed checkpoints of the audit chains' heads, outside the database",

@@ -31,6 +31,9 @@ EXEMPT: dict[str, str] = {
     "FeedbackParty": "who attended or was told is part of the feedback's record",
     "FedBackProblem": "the problems fed back are part of the feedback's record",
     "RectificationCheck": "a closure or reopening is a recorded check, never changed",
+    "InspectorComplaint": "a complaint filed with the leading group (nmg-2016 §41): a record",
+    "GiftRefusal": "a declared refusal (qh-zrzyt §28): a record, never changed",
+    "PetitionAttachment": "an evidence file as handed in: never changed",
 }
 
 

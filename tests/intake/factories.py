@@ -56,6 +56,7 @@ class IntakeTeam:
     target: Target
     inspection: Inspection
     admin: str
+    admin_id: int
     handler: str
     leader: str
     member: str
@@ -91,6 +92,7 @@ async def make_intake_team(
         target=target,
         inspection=inspection,
         admin=admin.username,
+        admin_id=admin.id,
         handler=team[TeamRole.INTAKE_HANDLER][0].username,
         leader=team[TeamRole.LEADER][0].username,
         member=team[TeamRole.MEMBER][0].username,

@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncSession
 
     from inspectnet.authz.actor import Actor
+    from inspectnet.settings import Settings
 
 
 @dataclass(frozen=True)
@@ -74,7 +75,8 @@ class PublicRoute:
     action: str
     answer: Callable[[AsyncSession, Actor, PublicCall], Awaitable[dict[str, Any]]]
     scope_of: Callable[[dict[str, Any]], str | None] | None = None
-    max_body_bytes: int = 16_384
+    # A number, or one read from the settings (a route carrying a file: the evidence limit).
+    max_body_bytes: int | Callable[[Settings], int] = 16_384
 
 
 @dataclass(frozen=True)

@@ -88,12 +88,17 @@ def _status(error: DomainError) -> int:
     return 400 if isinstance(error, ValidationFailed) else 403
 
 
-async def _body(request: Request, route: PublicRoute) -> dict[str, Any]:
+async def _body(request: Request, route: PublicRoute, settings: Settings) -> dict[str, Any]:
     media = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if media != "application/json":
         raise Refusal("UNSUPPORTED_MEDIA_TYPE", "请求体须为 application/json", status=415)
+    limit = route.max_body_bytes
+    limit = limit if isinstance(limit, int) else limit(settings)
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > limit:
+        raise Refusal("BODY_TOO_LARGE", "请求体过大", status=413)  # before reading it
     raw = await request.body()
-    if len(raw) > route.max_body_bytes:
+    if len(raw) > limit:
         raise Refusal("BODY_TOO_LARGE", "请求体过大", status=413)
     try:
         body = json.loads(raw)
@@ -111,7 +116,7 @@ async def call(
     rid = request_id(request)
     headers = {"x-request-id": rid}
     try:
-        body = await _body(request, route)
+        body = await _body(request, route, service.settings)
         scope = route.scope_of(body) if route.scope_of is not None else None
         retry = await limits.take(address(request), scope)
         if retry is not None:

@@ -3,31 +3,67 @@ inspection, and the public routes of online intake (``SchemaPart.public``)."""
 
 from __future__ import annotations
 
+import base64
+import binascii
+import hashlib
 from datetime import date
 from typing import Any
 
 import strawberry
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from inspectnet import evidence
 from inspectnet.authz.actor import Actor
 from inspectnet.authz.checks import get_readable
-from inspectnet.errors import ValidationFailed
+from inspectnet.errors import Conflict, ValidationFailed
 from inspectnet.graphql.context import Info
 from inspectnet.graphql.errors import UserError
 from inspectnet.graphql.fields import connection_field
 from inspectnet.graphql.mutations import run_mutation
-from inspectnet.graphql.parts import PublicCall, PublicRoute, SchemaPart, TypeField
+from inspectnet.graphql.parts import (
+    DownloadRoute,
+    PublicCall,
+    PublicRoute,
+    SchemaPart,
+    Served,
+    TypeField,
+)
 from inspectnet.ids import expect_global_id
 from inspectnet.intake import online, receipts, repository, service
+from inspectnet.intake.graphql_conduct import (
+    ConductMutation,
+    GiftRefusalFilter,
+    GiftRefusalOrder,
+    GiftRefusalType,
+    InspectorComplaintFilter,
+    InspectorComplaintOrder,
+    InspectorComplaintType,
+    public_complaint,
+)
 from inspectnet.intake.graphql_types import (
+    ATTACHMENT_PATH,
+    PetitionAttachmentType,
     PetitionFilter,
     PetitionMaterialType,
     PetitionOrder,
     PetitionReplyType,
     PetitionType,
 )
-from inspectnet.intake.models import Channel, Petition, PetitionReply, PetitionState, Subject
+from inspectnet.intake.models import (
+    Channel,
+    Petition,
+    PetitionAttachment,
+    PetitionReply,
+    PetitionState,
+    Subject,
+)
+from inspectnet.settings import Settings
 from inspectnet.validation import described
+
+
+def material_body_bytes(settings: Settings) -> int:
+    """Room for the largest file the settings allow, base64 (4/3 of it), and the text."""
+    return settings.evidence_max_bytes * 4 // 3 + 64 * 1024
 
 
 @strawberry.input(description="Record a letter, call or visit the team received (登记来信来电来访)")
@@ -83,7 +119,7 @@ def _petition(value: strawberry.ID) -> int:
 
 
 @strawberry.type
-class IntakeMutation:
+class IntakeMutation(ConductMutation):
     @strawberry.mutation(description="Record a letter, call or visit (登记来信来电来访)")
     async def record_petition(self, info: Info, input: RecordPetitionInput) -> PetitionPayload:
         ctx = info.context
@@ -191,11 +227,25 @@ async def _read(session: AsyncSession, actor: Actor, call: PublicCall) -> dict[s
     return _receipt_view(await online.view(session, code))
 
 
+def _file(value: Any) -> bytes | None:
+    """The optional file of a material call: base64 of its bytes (the route is JSON)."""
+    if value is None:
+        return None
+    try:
+        return base64.b64decode(online.required_text(value, "file"), validate=True)
+    except (binascii.Error, ValueError):
+        raise ValidationFailed("文件须为 base64 编码", code="VALIDATION", field="file") from None
+
+
 async def _add(session: AsyncSession, actor: Actor, call: PublicCall) -> dict[str, Any]:
     body = call.body
     code = online.required_text(body.get("code"), "code")
     await online.add_material(
-        session, actor, code=code, text=online.required_text(body.get("text"), "text")
+        session,
+        actor,
+        code=code,
+        text=online.required_text(body.get("text"), "text"),
+        file=_file(body.get("file")),
     )
     return _receipt_view(await online.view(session, code))
 
@@ -211,10 +261,31 @@ def _receipt(body: dict[str, Any]) -> str | None:
     return f"receipt:{receipts.split(code)[0]}" if isinstance(code, str) else None
 
 
+async def serve_attachment(session: AsyncSession, actor: Actor, token: str) -> Served:
+    """An evidence file, to whoever reads its row (``GET /intake/attachments/<id>``)."""
+    found = await get_readable(
+        session, actor, PetitionAttachment, expect_global_id(token, "PetitionAttachment")
+    )
+    content = evidence.active().store.get(found.storage_key)
+    if hashlib.sha256(content).hexdigest() != found.sha256:
+        # A file changed behind the database's back is not evidence any more: say so.
+        raise Conflict("证据文件校验值不符", code="EVIDENCE_CHECKSUM_MISMATCH")
+    extension = evidence.ALLOWED_TYPES.get(found.media_type, "bin")
+    return Served(content, found.media_type, f"evidence-{found.id}.{extension}")
+
+
 SCHEMA = SchemaPart(
+    downloads=(DownloadRoute(ATTACHMENT_PATH, "petition_attachment.download", serve_attachment),),
     query=IntakeQuery,
     mutation=IntakeMutation,
-    types=(PetitionType, PetitionReplyType, PetitionMaterialType),
+    types=(
+        PetitionType,
+        PetitionAttachmentType,
+        PetitionReplyType,
+        PetitionMaterialType,
+        InspectorComplaintType,
+        GiftRefusalType,
+    ),
     fields=(
         TypeField(
             "Inspection",
@@ -227,10 +298,43 @@ SCHEMA = SchemaPart(
                 order=PetitionOrder,
             ),
         ),
+        TypeField(
+            "Inspection",
+            "giftRefusals",
+            connection_field(
+                repository.gift_refusals_of,
+                GiftRefusalType,
+                description="Banquets and gifts the team refused (拒收宴请礼品, qh-zrzyt §28)",
+                filter=GiftRefusalFilter,
+                order=GiftRefusalOrder,
+            ),
+        ),
+        TypeField(
+            "Office",
+            "inspectorComplaints",
+            connection_field(
+                repository.complaints_of_offices,
+                InspectorComplaintType,
+                description="Complaints about the office's inspectors (反映巡视巡察人员问题, "
+                "nmg-2016 §41)",
+                filter=InspectorComplaintFilter,
+                order=InspectorComplaintOrder,
+            ),
+        ),
     ),
     public=(
         PublicRoute("/public/intake/petitions", "intake.petition.online", _submit, _announcement),
         PublicRoute("/public/intake/receipt", "intake.receipt.read", _read, _receipt),
-        PublicRoute("/public/intake/material", "intake.petition.material", _add, _receipt),
+        # A file comes base64 in the JSON body: room for the largest file the settings allow.
+        PublicRoute(
+            "/public/intake/material",
+            "intake.petition.material",
+            _add,
+            _receipt,
+            max_body_bytes=material_body_bytes,
+        ),
+        PublicRoute(
+            "/public/intake/complaints", "intake.complaint.file", public_complaint, _announcement
+        ),
     ),
 )

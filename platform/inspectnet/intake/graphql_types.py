@@ -23,6 +23,7 @@ from inspectnet.intake import repository, sealing
 from inspectnet.intake.models import (
     Channel,
     Petition,
+    PetitionAttachment,
     PetitionerIdentity,
     PetitionMaterial,
     PetitionReply,
@@ -119,6 +120,18 @@ class PetitionMaterialFilter:
         return each([], created_in(self.created_at, PetitionMaterial.created_at))
 
 
+@strawberry.input(description="Which evidence files to list (证据文件筛选)")
+class PetitionAttachmentFilter:
+    created_at: DateTimeRange | None = strawberry.field(
+        default=None, description="Handed in within (提交时间)"
+    )
+
+    def conditions(self) -> list[ColumnElement[bool]]:
+        return each([], created_in(self.created_at, PetitionAttachment.created_at))
+
+
+PetitionAttachmentOrder = order_input("PetitionAttachment")
+ATTACHMENT_PATH = "/intake/attachments/"
 PetitionOrder = order_input("Petition", Sort("RECEIVED_ON", "收件日期", ("received_on",)))
 PetitionReplyOrder = order_input("PetitionReply")
 PetitionMaterialOrder = order_input("PetitionMaterial")
@@ -145,6 +158,32 @@ class PetitionMaterialType(Node, Stamped):
     def from_row(cls, row: PetitionMaterial) -> PetitionMaterialType:
         return cls(
             id=strawberry.ID(global_id("PetitionMaterial", row.id)), text=row.text, **stamps(row)
+        )
+
+
+@strawberry.type(
+    name="PetitionAttachment",
+    description="An evidence file handed in with a petition's material (证据文件)",
+)
+class PetitionAttachmentType(Node, Stamped):
+    media_type: str = strawberry.field(description="Type, read from the content (文件类型)")
+    size: int = strawberry.field(description="Size in bytes (大小)")
+    sha256: str = strawberry.field(description="SHA-256 of the content (校验值)")
+    download_path: str = strawberry.field(
+        description="GET it here with the bearer token; served to the petition's readers only "
+        "(下载路径)"
+    )
+
+    @classmethod
+    def from_row(cls, row: PetitionAttachment) -> PetitionAttachmentType:
+        gid = global_id("PetitionAttachment", row.id)
+        return cls(
+            id=strawberry.ID(gid),
+            media_type=row.media_type,
+            size=row.size,
+            sha256=row.sha256,
+            download_path=f"{ATTACHMENT_PATH}{gid}",
+            **stamps(row),
         )
 
 
@@ -220,6 +259,13 @@ class PetitionType(Node, Stamped):
         filter=PetitionReplyFilter,
         order=PetitionReplyOrder,
     )
+    attachments = connection_field(
+        repository.attachments_of,
+        PetitionAttachmentType,
+        description="Evidence files handed in with it (证据文件)",
+        filter=PetitionAttachmentFilter,
+        order=PetitionAttachmentOrder,
+    )
     materials = connection_field(
         repository.materials_of,
         PetitionMaterialType,
@@ -231,4 +277,5 @@ class PetitionType(Node, Stamped):
 
 register_node("Petition", Petition, PetitionType.from_row)
 register_node("PetitionReply", PetitionReply, PetitionReplyType.from_row)
+register_node("PetitionAttachment", PetitionAttachment, PetitionAttachmentType.from_row)
 register_node("PetitionMaterial", PetitionMaterial, PetitionMaterialType.from_row)

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from inspectnet.concurrency import Versioned
 from inspectnet.db import Base, Created, OfficeScoped, Timestamped
-from inspectnet.validation import CODE, FREE_TEXT, text_kind
+from inspectnet.validation import CODE, FREE_TEXT, NAME, text_kind
 
 
 class Channel(enum.StrEnum):
@@ -144,3 +144,86 @@ class PetitionMaterial(Base, OfficeScoped, Timestamped):
     inspection_id: Mapped[int] = mapped_column(ForeignKey("inspections.id", ondelete="CASCADE"))
     target_id: Mapped[int] = mapped_column(ForeignKey("targets.id", ondelete="RESTRICT"))
     text: Mapped[str] = mapped_column(String(4000), info=text_kind(FREE_TEXT))
+
+
+class ComplaintChannel(enum.StrEnum):
+    """How a complaint about the inspectors arrived (nmg-2016 §41, qh-zrzyt §33)."""
+
+    SIGNED_IN = "signed_in"  # by an account of the platform
+    PUBLIC = "public"  # through the announcement's public route, no sign-in
+
+
+class InspectorComplaint(Base, OfficeScoped, Timestamped, Created):
+    """A complaint that an inspector broke the rules, addressed to the leading group and its
+    office, never to the team complained about (nmg-2016 §41, qh-zrzyt §33).
+
+    No inspection column on purpose: team roles are held in ``inspection:N`` and reach only
+    rows in that scope, so no team grant (nor a policy row written for one) can reach it.
+    """
+
+    __tablename__ = "inspector_complaints"
+    __office_index__ = False
+    __table_args__ = (Index("ix_inspector_complaints_office_id_id", "office_id", "id"),)
+    __authz_type__ = "inspector_complaint"
+    __authz_target_column__ = "target_id"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    inspection_id: Mapped[int] = mapped_column(
+        ForeignKey("inspections.id", ondelete="CASCADE"), index=True
+    )
+    target_id: Mapped[int] = mapped_column(ForeignKey("targets.id", ondelete="RESTRICT"))
+    # The team member complained about, when the complainant names one.
+    about_user_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_accounts.id", ondelete="SET NULL"), default=None
+    )
+    channel: Mapped[ComplaintChannel] = mapped_column(_enum(ComplaintChannel))
+    received_on: Mapped[date] = mapped_column(Date)
+    summary: Mapped[str] = mapped_column(String(4000), info=text_kind(FREE_TEXT))
+
+
+class GiftRefusal(Base, OfficeScoped, Timestamped, Created):
+    """A banquet or gift a team member refused, declared against their own assignment
+    (qh-zrzyt §28: 不得接受被巡察党组织的宴请和礼品; §31: 不得违反规定向巡察人员请客、送礼)."""
+
+    __tablename__ = "gift_refusals"
+    __office_index__ = False
+    __table_args__ = (Index("ix_gift_refusals_inspection_id_id", "inspection_id", "id"),)
+    __authz_type__ = "gift_refusal"
+    __authz_target_column__ = "target_id"
+    __authz_inspection_column__ = "inspection_id"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    inspection_id: Mapped[int] = mapped_column(ForeignKey("inspections.id", ondelete="CASCADE"))
+    target_id: Mapped[int] = mapped_column(ForeignKey("targets.id", ondelete="RESTRICT"))
+    assignment_id: Mapped[int] = mapped_column(
+        ForeignKey("team_assignments.id", ondelete="CASCADE"), index=True
+    )
+    offered_by: Mapped[str] = mapped_column(String(200), info=text_kind(NAME))
+    description: Mapped[str] = mapped_column(String(1000), info=text_kind(FREE_TEXT))
+    refused_on: Mapped[date] = mapped_column(Date)
+
+
+class PetitionAttachment(Base, OfficeScoped, Timestamped):
+    """An evidence file handed in with a petition's material: the bytes live in the evidence
+    store (inspectnet/evidence.py), the row says where and what they are, and the file is
+    served only after this row is read through ``readable`` (the petition's readers)."""
+
+    __tablename__ = "petition_attachments"
+    __office_index__ = False
+    __table_args__ = (Index("ix_petition_attachments_petition_id_id", "petition_id", "id"),)
+    __authz_type__ = "petition_attachment"
+    __authz_target_column__ = "target_id"
+    __authz_inspection_column__ = "inspection_id"
+    __authz_parent__ = ("petition_id", Petition)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    petition_id: Mapped[int] = mapped_column(ForeignKey("petitions.id", ondelete="CASCADE"))
+    material_id: Mapped[int | None] = mapped_column(
+        ForeignKey("petition_materials.id", ondelete="CASCADE"), default=None
+    )
+    inspection_id: Mapped[int] = mapped_column(ForeignKey("inspections.id", ondelete="CASCADE"))
+    target_id: Mapped[int] = mapped_column(ForeignKey("targets.id", ondelete="RESTRICT"))
+    storage_key: Mapped[str] = mapped_column(String(64), info=text_kind(CODE))
+    media_type: Mapped[str] = mapped_column(String(100), info=text_kind(CODE))
+    size: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64), info=text_kind(CODE))

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from inspectnet import clock, validation
+from inspectnet import clock, evidence, validation
 from inspectnet.audit.service import record
 from inspectnet.authz.actor import Actor
 from inspectnet.errors import Conflict, DomainError, NotFound, ValidationFailed
@@ -31,6 +31,7 @@ from inspectnet.intake import receipts
 from inspectnet.intake.models import (
     Channel,
     Petition,
+    PetitionAttachment,
     PetitionMaterial,
     PetitionReply,
     Subject,
@@ -163,9 +164,10 @@ async def view(session: AsyncSession, code: str) -> ReceiptView:
 
 
 async def add_material(
-    session: AsyncSession, actor: Actor, *, code: str, text: str
+    session: AsyncSession, actor: Actor, *, code: str, text: str, file: bytes | None = None
 ) -> PetitionMaterial:
-    """Material the petitioner adds with the receipt code, while intake is open."""
+    """Material the petitioner adds with the receipt code, while intake is open, with an
+    evidence file when given (size and type checked by content before anything is kept)."""
     petition = await petition_of_receipt(session, code)
     # system scope: the open state of the receipt's own inspection
     inspection = await session.get(Inspection, petition.inspection_id)
@@ -174,6 +176,8 @@ async def add_material(
     inputs = validation.Inputs()
     cleaned = inputs.text(PetitionMaterial.text, text)
     inputs.done()
+    store = evidence.active()
+    checked = None if file is None else evidence.check(file, store.max_bytes)
     material = PetitionMaterial(
         office_id=petition.office_id,
         petition_id=petition.id,
@@ -183,6 +187,9 @@ async def add_material(
     )
     session.add(material)
     await session.flush()
+    if checked is not None:
+        attach(session, petition, checked, store.store.put(checked.content), material.id)
+        await session.flush()
     await record(
         session,
         actor,
@@ -191,6 +198,29 @@ async def add_material(
         object_id=global_id_of(petition),
     )
     return material
+
+
+def attach(
+    session: AsyncSession,
+    petition: Petition,
+    checked: evidence.CheckedFile,
+    key: str,
+    material_id: int | None,
+) -> PetitionAttachment:
+    """The row of a stored evidence file, beside its petition (and the material it came with)."""
+    row = PetitionAttachment(
+        office_id=petition.office_id,
+        petition_id=petition.id,
+        material_id=material_id,
+        inspection_id=petition.inspection_id,
+        target_id=petition.target_id,
+        storage_key=key,
+        media_type=checked.media_type,
+        size=checked.size,
+        sha256=checked.sha256,
+    )
+    session.add(row)
+    return row
 
 
 def required_text(value: object, field: str) -> str:

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from inspectnet.authz.actor import Actor
 from inspectnet.authz.scopes import readable
-from inspectnet.intake.models import Petition, PetitionMaterial, PetitionReply
+from inspectnet.intake.models import (
+    GiftRefusal,
+    InspectorComplaint,
+    Petition,
+    PetitionAttachment,
+    PetitionMaterial,
+    PetitionReply,
+)
 from inspectnet.paging import Children, children
 
 
@@ -32,4 +39,31 @@ def materials_of(actor: Actor, petition_ids: list[int]) -> Children:
         readable(actor, PetitionMaterial).where(PetitionMaterial.petition_id.in_(petition_ids)),
         PetitionMaterial,
         PetitionMaterial.petition_id,
+    )
+
+
+def complaints_of_offices(actor: Actor, office_ids: list[int]) -> Children:
+    """Readable complaints about inspectors addressed to each office: (complaint, office id)."""
+    return children(
+        readable(actor, InspectorComplaint).where(InspectorComplaint.office_id.in_(office_ids)),
+        InspectorComplaint,
+        InspectorComplaint.office_id,
+    )
+
+
+def gift_refusals_of(actor: Actor, inspection_ids: list[int]) -> Children:
+    """Readable refusals declared on each inspection: rows of (refusal, inspection id)."""
+    return children(
+        readable(actor, GiftRefusal).where(GiftRefusal.inspection_id.in_(inspection_ids)),
+        GiftRefusal,
+        GiftRefusal.inspection_id,
+    )
+
+
+def attachments_of(actor: Actor, petition_ids: list[int]) -> Children:
+    """Readable evidence files of each petition: rows of (attachment, petition id)."""
+    return children(
+        readable(actor, PetitionAttachment).where(PetitionAttachment.petition_id.in_(petition_ids)),
+        PetitionAttachment,
+        PetitionAttachment.petition_id,
     )
