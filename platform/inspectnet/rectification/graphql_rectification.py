@@ -128,7 +128,7 @@ class RectificationDutyFilter:
 
 
 RectificationDutyOrder = order_input(
-    "RectificationDuty", Sort("DUE_ON", "期限", (RectificationDuty.due_on,))
+    "RectificationDuty", Sort("DUE_ON", "期限", ("due_on",))
 )
 DUTY_CAN = (Ability("record_meeting", "May record the meeting (可登记会议)", "update"),)
 
@@ -223,7 +223,7 @@ class RectificationItemFilter:
 
 
 RectificationItemOrder = order_input(
-    "RectificationItem", Sort("DUE_ON", "期限", (RectificationItem.due_on,))
+    "RectificationItem", Sort("DUE_ON", "期限", ("due_on",))
 )
 ITEM_CAN = (
     Ability("update", "May report it done with evidence (可报完成)", "update"),
