@@ -43,6 +43,19 @@ async def make_user(
     return account
 
 
+async def make_target_side_user(
+    session: AsyncSession, actor: Actor, office: Office, target_id: int
+) -> UserAccount:
+    """An account bound to a target of ``office`` (被巡视巡察单位), holding no office role."""
+    person = await make_person(session, actor, office)
+    account = await service.create_account(
+        session, actor, person_id=person.id, username=f"side{next(_serial)}"
+    )
+    await service.bind_to_target(session, actor, user_id=account.id, target_id=target_id)
+    _SIGN_IN_NAMES[account.username] = sign_in_name(office.code, account.username)
+    return account
+
+
 @dataclass(frozen=True)
 class Staff:
     """An office's admin and a member, by the usernames a test signs in with."""

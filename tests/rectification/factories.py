@@ -18,7 +18,6 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from inspectnet.accounts import service as accounts
 from inspectnet.accounts.models import Role, UserAccount
 from inspectnet.authz.actor import Actor
 from inspectnet.bodies.models import BodyKind, Position
@@ -40,12 +39,11 @@ from inspectnet.rectification.models import (
 )
 from inspectnet.rules.format import DecisionMatter
 from inspectnet.targets.models import Target
-from tests.accounts.factories import make_user
+from tests.accounts.factories import make_target_side_user, make_user
 from tests.bodies.factories import make_body
 from tests.filings.factories import make_filing_line, make_plan
 from tests.inspections.factories import make_assignment
 from tests.network.factories import make_office
-from tests.people.factories import make_person
 from tests.targets.factories import make_target
 
 NMG, QH = "nmg-2016", "qh-zrzyt"
@@ -119,13 +117,7 @@ async def make_reported_inspection(
         consent_member = results.members[0]  # 厅党组 both decides and consents (qh §18, §22)
     leader = await make_user(session, actor, office, Role.OFFICE_MEMBER)
     await make_assignment(session, actor, inspection, leader.id, TeamRole.LEADER)
-    side = await accounts.create_account(
-        session,
-        actor,
-        person_id=(await make_person(session, actor, office)).id,
-        username=f"side{inspection.id}",
-    )
-    await accounts.bind_to_target(session, actor, user_id=side.id, target_id=target.id)
+    side = await make_target_side_user(session, actor, office, target.id)
     for stage in list(Stage)[1 : list(Stage).index(Stage.REPORTED) + 1]:
         # qh-zrzyt §11's 20–40 working days: the office decides the short stay of a test.
         decision = "巡察办决定：按测试安排结束现场巡察" if stage is Stage.LEFT_SITE else None

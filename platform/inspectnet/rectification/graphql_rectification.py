@@ -127,9 +127,7 @@ class RectificationDutyFilter:
         return [column.is_not(None) if self.met else column.is_(None)]
 
 
-RectificationDutyOrder = order_input(
-    "RectificationDuty", Sort("DUE_ON", "期限", (RectificationDuty.due_on,))
-)
+RectificationDutyOrder = order_input("RectificationDuty", Sort("DUE_ON", "期限", ("due_on",)))
 DUTY_CAN = (Ability("record_meeting", "May record the meeting (可登记会议)", "update"),)
 
 
@@ -222,9 +220,7 @@ class RectificationItemFilter:
         return each(found)
 
 
-RectificationItemOrder = order_input(
-    "RectificationItem", Sort("DUE_ON", "期限", (RectificationItem.due_on,))
-)
+RectificationItemOrder = order_input("RectificationItem", Sort("DUE_ON", "期限", ("due_on",)))
 ITEM_CAN = (
     Ability("update", "May report it done with evidence (可报完成)", "update"),
     Ability("close", "May close it against its evidence (可对账销号)", "close"),

@@ -183,6 +183,8 @@ async def escalate(session: AsyncSession, actor: Actor, today: date | None = Non
                 RectificationItem.due_on <= horizon,
             )
             .order_by(RectificationItem.id)
+            # the levels as stored now, not as an earlier read in this session left them
+            .execution_options(populate_existing=True)
         )
     ).all()
     duties = (
@@ -196,6 +198,7 @@ async def escalate(session: AsyncSession, actor: Actor, today: date | None = Non
                 RectificationDuty.due_on <= horizon,
             )
             .order_by(RectificationDuty.id)
+            .execution_options(populate_existing=True)
         )
     ).all()
     offices = {row.office_id for row, _ in [*items, *duties]}
