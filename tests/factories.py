@@ -44,7 +44,14 @@ from tests.accounts.factories import (
     make_user,
     sign_in_name_of,
 )
+from tests.archive.factories import (
+    TeamedInspection,
+    make_archive,
+    make_handover,
+    make_teamed_inspection,
+)
 from tests.bodies.factories import SeatedBody, make_body
+from tests.disclosure.factories import InspectedOffice, make_disclosure, make_inspected_office
 from tests.filings.factories import FilingLine, make_filed_plan, make_filing_line, make_plan
 from tests.network.factories import Region, make_network, make_office, make_region
 from tests.people.factories import make_person, make_person_with_record
@@ -71,14 +78,20 @@ async def build_in(settings: Settings, build: Callable[[AsyncSession, Actor], Aw
 __all__ = [
     "TODAY",
     "FilingLine",
+    "InspectedOffice",
     "Region",
     "SeatedBody",
     "Staff",
     "StaffedRegion",
+    "TeamedInspection",
     "build_in",
+    "make_archive",
     "make_body",
+    "make_disclosure",
     "make_filed_plan",
     "make_filing_line",
+    "make_handover",
+    "make_inspected_office",
     "make_leadership_post",
     "make_network",
     "make_office",
@@ -90,6 +103,7 @@ __all__ = [
     "make_staffed_region",
     "make_target",
     "make_target_with_posts",
+    "make_teamed_inspection",
     "make_user",
     "sign_in_name_of",
 ]

@@ -33,6 +33,7 @@ INSTALLED: list[str] = [
     "inspectnet.filings",
     "inspectnet.inspections",
     "inspectnet.disclosure",
+    "inspectnet.archive",
 ]
 
 POLICY_FILE = "policy.csv"

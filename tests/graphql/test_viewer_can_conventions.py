@@ -22,6 +22,9 @@ EXEMPT: dict[str, str] = {
     "BreakGlassGrant": "an emergency grant ends by its own clock; nothing changes it",
     "InspectionTransition": "a recorded step of an inspection's life: never changed or withdrawn",
     "TargetBinding": "a binding is made once by bindTargetAccount; no mutation changes it yet",
+    "MaterialHandover": "a recorded hand-over of the team's materials (qh-zrzyt §27): final",
+    "InspectionArchive": "an archive record is signed once; archiveInspection acts on Inspection",
+    "ArchiveItem": "an archived material with its checksum: never changed",
 }
 
 
