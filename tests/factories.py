@@ -51,6 +51,11 @@ from tests.archive.factories import (
     make_teamed_inspection,
 )
 from tests.bodies.factories import SeatedBody, make_body
+from tests.discipline.factories import (
+    DisciplineWorld,
+    make_discipline_record,
+    make_discipline_world,
+)
 from tests.disclosure.factories import InspectedOffice, make_disclosure, make_inspected_office
 from tests.filings.factories import FilingLine, make_filed_plan, make_filing_line, make_plan
 from tests.network.factories import Region, make_network, make_office, make_region
@@ -77,6 +82,7 @@ async def build_in(settings: Settings, build: Callable[[AsyncSession, Actor], Aw
 
 __all__ = [
     "TODAY",
+    "DisciplineWorld",
     "FilingLine",
     "InspectedOffice",
     "Region",
@@ -87,6 +93,8 @@ __all__ = [
     "build_in",
     "make_archive",
     "make_body",
+    "make_discipline_record",
+    "make_discipline_world",
     "make_disclosure",
     "make_filed_plan",
     "make_filing_line",

@@ -21,6 +21,99 @@ depends_on = None
 
 def upgrade() -> None:
     op.create_table(
+        "discipline_records",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("inspection_id", sa.Integer(), nullable=False),
+        sa.Column("target_id", sa.Integer(), nullable=False),
+        sa.Column("rule_id", sa.String(length=80), nullable=False),
+        sa.Column("article", sa.String(length=40), nullable=False),
+        sa.Column(
+            "party",
+            sa.Enum(
+                "staff",
+                "inspected_organisation",
+                "cooperating_body",
+                name="offenderparty",
+                native_enum=False,
+                length=40,
+            ),
+            nullable=False,
+        ),
+        sa.Column(
+            "conduct",
+            sa.Enum(
+                "missed_problem",
+                "false_report",
+                "leak_secrets",
+                "exceeded_authority",
+                "private_gain",
+                "accepted_hospitality",
+                "staff_other",
+                "concealment",
+                "refusing_documents",
+                "interference",
+                "refusing_rectification",
+                "retaliation",
+                "offered_hospitality",
+                "obstruction_other",
+                "misinforming",
+                "refusing_assistance",
+                "transfer_not_handled",
+                "noncooperation_other",
+                name="conduct",
+                native_enum=False,
+                length=40,
+            ),
+            nullable=False,
+        ),
+        sa.Column(
+            "source",
+            sa.Enum("observed", "complaint", name="recordsource", native_enum=False, length=40),
+            nullable=False,
+        ),
+        sa.Column("respondent", sa.String(length=200), nullable=False),
+        sa.Column("facts", sa.String(length=4000), nullable=False),
+        sa.Column("evidence", sa.String(length=4000), nullable=False),
+        sa.Column("referred_to", sa.String(length=200), nullable=True),
+        sa.Column("referred_on", sa.Date(), nullable=True),
+        sa.Column("office_id", sa.Integer(), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("version", sa.Integer(), server_default="1", nullable=False),
+        sa.Column("archived_at", sa.DateTime(timezone=True), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["inspection_id"],
+            ["inspections.id"],
+            name=op.f("fk_discipline_records_inspection_id_inspections"),
+            ondelete="RESTRICT",
+        ),
+        sa.ForeignKeyConstraint(
+            ["office_id"],
+            ["offices.id"],
+            name=op.f("fk_discipline_records_office_id_offices"),
+            ondelete="RESTRICT",
+        ),
+        sa.ForeignKeyConstraint(
+            ["target_id"],
+            ["targets.id"],
+            name=op.f("fk_discipline_records_target_id_targets"),
+            ondelete="RESTRICT",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_discipline_records")),
+    )
+    op.create_index(
+        op.f("ix_discipline_records_inspection_id"),
+        "discipline_records",
+        ["inspection_id"],
+        unique=False,
+    )
+    op.create_index(
+        "ix_discipline_records_office_id_id",
+        "discipline_records",
+        ["office_id", "id"],
+        unique=False,
+    )
+    op.create_table(
         "disclosures",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("inspection_id", sa.Integer(), nullable=False),
@@ -257,3 +350,6 @@ def downgrade() -> None:
     op.drop_index("ix_disclosures_inspection_id_id", table_name="disclosures")
     op.drop_index("ix_disclosures_state_published_at_id", table_name="disclosures")
     op.drop_table("disclosures")
+    op.drop_index(op.f("ix_discipline_records_inspection_id"), table_name="discipline_records")
+    op.drop_index("ix_discipline_records_office_id_id", table_name="discipline_records")
+    op.drop_table("discipline_records")

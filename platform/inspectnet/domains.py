@@ -34,6 +34,7 @@ INSTALLED: list[str] = [
     "inspectnet.inspections",
     "inspectnet.disclosure",
     "inspectnet.archive",
+    "inspectnet.discipline",
 ]
 
 POLICY_FILE = "policy.csv"
