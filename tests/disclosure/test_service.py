@@ -8,15 +8,17 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
-from inspectnet.disclosure import names
+from inspectnet.disclosure import names, public
 from inspectnet.disclosure.models import Disclosure, DisclosureApproval, DisclosureState
 from inspectnet.disclosure.service import (
     approve_disclosure,
     draft_disclosure,
     publish_disclosure,
     update_disclosure,
+    withdraw_disclosure,
 )
-from inspectnet.errors import Conflict, RuleViolation
+from inspectnet.errors import Conflict, NotFound, RuleViolation
+from inspectnet.ids import global_id
 from inspectnet.inspections.models import Stage
 from inspectnet.rules.format import DisclosureStage
 from tests.disclosure.factories import (
@@ -144,3 +146,21 @@ def test_names_match_after_nfkc_case_folding_and_whitespace_removal() -> None:
     assert names.appears(["王 五"], "王\t五")
     assert not names.appears(["王五"], "王六")
     assert not names.appears(["王"], "王六")  # a single character is not scanned
+
+
+async def test_a_withdrawn_publication_leaves_the_public_list_and_is_kept(system: Any) -> None:
+    session, root = system
+    world = await make_inspected_office(session, root)
+    published = await make_disclosure(session, root, world.inspection, published=True)
+
+    withdrawn = await withdraw_disclosure(session, root, disclosure_id=published.id)
+    with pytest.raises(Conflict) as again:
+        await withdraw_disclosure(session, root, disclosure_id=published.id)
+
+    assert (withdrawn.state, withdrawn.withdrawn_at is not None) == (
+        DisclosureState.WITHDRAWN,
+        True,
+    )
+    assert again.value.code == "DISCLOSURE_WITHDRAWN"
+    with pytest.raises(NotFound):
+        await public.serve(session, f"{global_id('Disclosure', published.id)}.json")
