@@ -48,7 +48,19 @@ from tests.accounts.factories import (
     make_user,
     sign_in_name_of,
 )
+from tests.archive.factories import (
+    TeamedInspection,
+    make_archive,
+    make_handover,
+    make_teamed_inspection,
+)
 from tests.bodies.factories import SeatedBody, make_body
+from tests.discipline.factories import (
+    DisciplineWorld,
+    make_discipline_record,
+    make_discipline_world,
+)
+from tests.disclosure.factories import InspectedOffice, make_disclosure, make_inspected_office
 from tests.filings.factories import FilingLine, make_filed_plan, make_filing_line, make_plan
 from tests.intake.factories import IntakeTeam, make_intake_team, make_petition
 from tests.network.factories import Region, make_network, make_office, make_region
@@ -81,17 +93,26 @@ async def build_in(settings: Settings, build: Callable[[AsyncSession, Actor], Aw
 __all__ = [
     "TODAY",
     "AfterSite",
+    "DisciplineWorld",
     "FilingLine",
+    "InspectedOffice",
     "IntakeTeam",
     "Region",
     "SeatedBody",
     "Staff",
     "StaffedRegion",
+    "TeamedInspection",
     "build_in",
+    "make_archive",
     "make_body",
+    "make_discipline_record",
+    "make_discipline_world",
+    "make_disclosure",
     "make_fed_back_inspection",
     "make_filed_plan",
     "make_filing_line",
+    "make_handover",
+    "make_inspected_office",
     "make_intake_team",
     "make_leadership_post",
     "make_network",
@@ -106,6 +127,7 @@ __all__ = [
     "make_staffed_region",
     "make_target",
     "make_target_with_posts",
+    "make_teamed_inspection",
     "make_user",
     "sign_in_name_of",
 ]

@@ -196,4 +196,17 @@ CODES: dict[str, str] = {
     "DISCLOSURE_STATE_INVALID": "公开事项当前状态不允许此操作",
     "DISCLOSURE_NAME_PROTECTED": "公开文本含有受保护人员姓名",
     "DISCLOSURE_WITHDRAWN": "公开事项已撤回",
+    # discipline records (纪律与责任)
+    "DISCIPLINE_RULE_UNKNOWN": "规定中没有该违纪情形",
+    "DISCIPLINE_RECORD_ARCHIVED": "该违纪记录已归档",
+    "DATE_IN_FUTURE": "日期不能晚于今天",
+    # archive (归档)
+    "HANDOVER_NOT_DUE": "反馈后、归档前方可移交材料",
+    "MATERIALS_ALREADY_HANDED_OVER": "材料已移交",
+    "MATERIALS_NOT_HANDED_OVER": "材料尚未移交，不能归档",
+    "ARCHIVE_INVALID": "归档包校验未通过",
+    "ARCHIVE_CORRUPT": "归档包已损坏",
+    "ARCHIVE_SIGNATURE_INVALID": "归档包签名无效",
+    "ARCHIVE_MEMBERS_MISMATCH": "归档包文件与清单不一致",
+    "ARCHIVE_CHECKSUM_MISMATCH": "归档文件校验和不符",
 }

@@ -35,6 +35,8 @@ INSTALLED: list[str] = [
     "inspectnet.intake",
     "inspectnet.rectification",
     "inspectnet.disclosure",
+    "inspectnet.archive",
+    "inspectnet.discipline",
 ]
 
 POLICY_FILE = "policy.csv"

@@ -8,10 +8,17 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
-from inspectnet.disclosure import names
+from inspectnet.disclosure import names, public
 from inspectnet.disclosure.models import Disclosure, DisclosureApproval, DisclosureState
-from inspectnet.disclosure.service import draft_disclosure, publish_disclosure, update_disclosure
-from inspectnet.errors import Conflict, RuleViolation
+from inspectnet.disclosure.service import (
+    approve_disclosure,
+    draft_disclosure,
+    publish_disclosure,
+    update_disclosure,
+    withdraw_disclosure,
+)
+from inspectnet.errors import Conflict, NotFound, RuleViolation
+from inspectnet.ids import global_id
 from inspectnet.inspections.models import Stage
 from inspectnet.rules.format import DisclosureStage
 from tests.disclosure.factories import (
@@ -86,20 +93,20 @@ async def test_a_text_naming_a_protected_person_is_refused_however_it_is_spaced(
     monkeypatch.setattr(names, "SOURCES", [SOURCE])
     world = await make_inspected_office(session, root)
     monkeypatch.setitem(PROTECTED, world.inspection.id, ["张三丰"])
-    draft = await make_disclosure(session, root, world.inspection)
-    # a space and a line break inside the name, and full-width spaces, do not hide it
+    named = await make_disclosure(session, root, world.inspection)
+    # a full-width space and a line break inside the name do not hide it
     await update_disclosure(
         session,
         root,
-        disclosure_id=draft.id,
-        body=draft.body + "\n群众张　三\n丰反映的问题已整改。",
+        disclosure_id=named.id,
+        body=named.body + "\n群众张　三\n丰反映的问题已整改。",
     )
-    approved = await make_disclosure(session, root, world.inspection, approved=True)
-    await update_disclosure_after_approval_is_refused(session, root, approved.id)
-    draft = await _approve(session, root, draft.id)
+    named = await approve_disclosure(session, root, disclosure_id=named.id)
+    clean = await make_disclosure(session, root, world.inspection, approved=True)
 
     with pytest.raises(RuleViolation) as refused:
-        await publish_disclosure(session, root, disclosure_id=draft.id)
+        await publish_disclosure(session, root, disclosure_id=named.id)
+    published = await publish_disclosure(session, root, disclosure_id=clean.id)
 
     assert (refused.value.code, refused.value.field, refused.value.article) == (
         "DISCLOSURE_NAME_PROTECTED",
@@ -107,32 +114,31 @@ async def test_a_text_naming_a_protected_person_is_refused_however_it_is_spaced(
         "nmg-2016 §36(3)",
     )
     assert "张三丰" not in refused.value.message  # the publisher is not told whom it names
-    await session.refresh(draft)
-    assert (draft.state, draft.published_at) == (DisclosureState.APPROVED, None)
-    # the other, without the name, goes out
-    published = await publish_disclosure(session, root, disclosure_id=approved.id)
+    await session.refresh(named)
+    assert (named.state, named.published_at) == (DisclosureState.APPROVED, None)
     assert published.state is DisclosureState.PUBLISHED
 
 
-async def update_disclosure_after_approval_is_refused(session: Any, root: Any, pk: int) -> None:
-    with pytest.raises(Conflict) as refused:
-        await update_disclosure(session, root, disclosure_id=pk, body="改动已审批的文本")
-    assert refused.value.code == "DISCLOSURE_NOT_DRAFT"
+async def test_approval_is_a_recorded_decision_and_freezes_the_text(system: Any) -> None:
+    session, root = system
+    world = await make_inspected_office(session, root)
+    draft = await make_disclosure(session, root, world.inspection)
 
+    approved = await approve_disclosure(session, root, disclosure_id=draft.id)
 
-async def _approve(session: Any, root: Any, pk: int) -> Disclosure:
-    from inspectnet.disclosure.service import approve_disclosure
-
-    approved = await approve_disclosure(session, root, disclosure_id=pk)
     decision = await session.scalar(
-        select(DisclosureApproval).where(DisclosureApproval.disclosure_id == pk)
+        select(DisclosureApproval).where(DisclosureApproval.disclosure_id == draft.id)
     )
     assert (decision.decided_as, decision.article, decision.actor_name) == (
         "office_admin",
         "nmg-2016 §35",
         "test",
     )
-    return approved
+    with pytest.raises(Conflict) as refused:
+        await update_disclosure(session, root, disclosure_id=approved.id, body="改动已审批的文本")
+    assert refused.value.code == "DISCLOSURE_NOT_DRAFT"
+    await session.refresh(approved)
+    assert approved.body == draft.body
 
 
 def test_names_match_after_nfkc_case_folding_and_whitespace_removal() -> None:
@@ -140,3 +146,21 @@ def test_names_match_after_nfkc_case_folding_and_whitespace_removal() -> None:
     assert names.appears(["王 五"], "王\t五")
     assert not names.appears(["王五"], "王六")
     assert not names.appears(["王"], "王六")  # a single character is not scanned
+
+
+async def test_a_withdrawn_publication_leaves_the_public_list_and_is_kept(system: Any) -> None:
+    session, root = system
+    world = await make_inspected_office(session, root)
+    published = await make_disclosure(session, root, world.inspection, published=True)
+
+    withdrawn = await withdraw_disclosure(session, root, disclosure_id=published.id)
+    with pytest.raises(Conflict) as again:
+        await withdraw_disclosure(session, root, disclosure_id=published.id)
+
+    assert (withdrawn.state, withdrawn.withdrawn_at is not None) == (
+        DisclosureState.WITHDRAWN,
+        True,
+    )
+    assert again.value.code == "DISCLOSURE_WITHDRAWN"
+    with pytest.raises(NotFound):
+        await public.serve(session, f"{global_id('Disclosure', published.id)}.json")

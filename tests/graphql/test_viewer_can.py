@@ -323,6 +323,10 @@ ELSEWHERE = {
     ("Disclosure", "update"),
     ("Disclosure", "approve"),
     ("Disclosure", "publish"),
+    # tests/discipline/test_records.py: the admin may, its leading group and the office above
+    # read only, and are refused
+    ("DisciplineRecord", "update"),
+    ("DisciplineRecord", "archive"),
 }
 
 

@@ -34,6 +34,9 @@ EXEMPT: dict[str, str] = {
     "InspectorComplaint": "a complaint filed with the leading group (nmg-2016 §41): a record",
     "GiftRefusal": "a declared refusal (qh-zrzyt §28): a record, never changed",
     "PetitionAttachment": "an evidence file as handed in: never changed",
+    "MaterialHandover": "a recorded hand-over of the team's materials (qh-zrzyt §27): final",
+    "InspectionArchive": "an archive record is signed once; archiveInspection acts on Inspection",
+    "ArchiveItem": "an archived material with its checksum: never changed",
 }
 
 

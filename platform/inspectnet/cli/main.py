@@ -14,6 +14,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
+from inspectnet.cli.archive import archive_app
 from inspectnet.cli.audit import audit_app
 from inspectnet.cli.backup import backup_command, restore_command
 from inspectnet.cli.bench import bench_app
@@ -50,6 +51,7 @@ app.add_typer(office_app, name="office")
 app.add_typer(bench_app, name="bench")
 app.add_typer(export_app, name="export")
 app.add_typer(duties_app, name="duties")
+app.add_typer(archive_app, name="archive")
 console = Console()
 SCHEMA_FILE = Path("schema/schema.graphql")
 
