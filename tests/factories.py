@@ -45,6 +45,7 @@ from tests.accounts.factories import (
     sign_in_name_of,
 )
 from tests.bodies.factories import SeatedBody, make_body
+from tests.casework.factories import Team, make_clue, make_finding, make_team
 from tests.filings.factories import FilingLine, make_filed_plan, make_filing_line, make_plan
 from tests.network.factories import Region, make_network, make_office, make_region
 from tests.people.factories import make_person, make_person_with_record
@@ -75,10 +76,13 @@ __all__ = [
     "SeatedBody",
     "Staff",
     "StaffedRegion",
+    "Team",
     "build_in",
     "make_body",
+    "make_clue",
     "make_filed_plan",
     "make_filing_line",
+    "make_finding",
     "make_leadership_post",
     "make_network",
     "make_office",
@@ -90,6 +94,7 @@ __all__ = [
     "make_staffed_region",
     "make_target",
     "make_target_with_posts",
+    "make_team",
     "make_user",
     "sign_in_name_of",
 ]

@@ -154,4 +154,13 @@ CODES: dict[str, str] = {
     "RULE_NOT_PERIODIC": "不是定期报送事项",
     "OUT_OF_RANGE": "数值超出允许范围",
     "DATE_IN_PAST": "日期已过",
+    # casework: interviews, other methods' records, clues, findings (issue 14)
+    "CATEGORY_NOT_IN_RULESET": "问题类别不在本机构规定之列",
+    "LINK_KIND_NOT_ALLOWED": "不能关联此类记录",
+    "LINK_OTHER_INSPECTION": "只能关联本次巡视巡察的记录",
+    "CLUE_NOT_OPEN": "线索已了结或已合并",
+    "MERGE_INTO_ITSELF": "线索不能并入自身",
+    "MERGE_OTHER_OFFICE": "只能合并同一机构的线索",
+    "FINDING_WITHDRAWN": "该问题已撤销",
+    "FINDING_PAPER_INCOMPLETE": "问题底稿不完整：须有事实、定性依据和证据材料",
 }

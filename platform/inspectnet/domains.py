@@ -32,6 +32,7 @@ INSTALLED: list[str] = [
     "inspectnet.planning",
     "inspectnet.filings",
     "inspectnet.inspections",
+    "inspectnet.casework",
 ]
 
 POLICY_FILE = "policy.csv"

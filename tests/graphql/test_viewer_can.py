@@ -277,6 +277,11 @@ ELSEWHERE = {
     # tests/inspections/test_preparation.py: update is answer/withdraw; there is no delete
     ("PreparationItem", "update"),
     ("PreparationItem", "delete"),
+    # tests/casework/test_viewer_can.py: the team's roles on an inspection's casework
+    ("Clue", "update"),
+    ("Clue", "merge"),
+    ("Finding", "update"),
+    ("Finding", "markReady"),
 }
 
 

@@ -47,6 +47,7 @@ from inspectnet.rules.params import (
     TeamSizeParams,
     TransferRouteParams,
     WarningThresholds,
+    WorkMethodParams,
     _Model,
 )
 from inspectnet.rules.vocabulary import (
@@ -61,6 +62,7 @@ from inspectnet.rules.vocabulary import (
     FilingMode,
     FilingSubject,
     InspectionStage,
+    MethodRecord,
     PoolKind,
     Receiver,
     Recipient,
@@ -90,6 +92,7 @@ __all__ = [
     "FilingSubject",
     "InspectionModeRule",
     "InspectionStage",
+    "MethodRecord",
     "ModeParams",
     "PlanApprovalParams",
     "PlanApprovalRule",
@@ -116,6 +119,8 @@ __all__ = [
     "TransferRouteParams",
     "TransferRouteRule",
     "WarningThresholds",
+    "WorkMethodParams",
+    "WorkMethodRule",
 ]
 
 
@@ -235,6 +240,11 @@ class StageRule(RuleBase):
     params: StageParams
 
 
+class WorkMethodRule(RuleBase):
+    kind: Literal["work_method"]
+    params: WorkMethodParams
+
+
 Rule = Annotated[
     DeadlineRule
     | ProblemCategoryRule
@@ -247,7 +257,8 @@ Rule = Annotated[
     | RecusalGroundRule
     | DisclosurePointRule
     | PlanApprovalRule
-    | StageRule,
+    | StageRule
+    | WorkMethodRule,
     Field(discriminator="kind"),
 ]
 

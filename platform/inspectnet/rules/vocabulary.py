@@ -33,6 +33,7 @@ class RuleKind(StrEnum):
     DISCLOSURE_POINT = "disclosure_point"
     PLAN_APPROVAL = "plan_approval"
     STAGE = "stage"
+    WORK_METHOD = "work_method"
 
 
 ID_PREFIX: dict[RuleKind, str] = {
@@ -48,6 +49,7 @@ ID_PREFIX: dict[RuleKind, str] = {
     RuleKind.DISCLOSURE_POINT: "disclosure.",
     RuleKind.PLAN_APPROVAL: "plan.",
     RuleKind.STAGE: "stage.",
+    RuleKind.WORK_METHOD: "method.",
 }
 
 
@@ -104,6 +106,14 @@ class DecisionBody(StrEnum):
     LEADING_GROUP = "leading_group"  # 巡视/巡察工作领导小组
     FIVE_PERSON_GROUP = "five_person_group"  # 党委“五人小组”会议
     PARTY_GROUP = "party_group"  # 厅党组, with its secretary as first responsible (qh-zrzyt §3)
+
+
+class MethodRecord(StrEnum):
+    """Where the team records its work by one method (巡视工作方式): its own record type."""
+
+    ACTIVITY = "activity"  # 工作记录 (casework.Activity)
+    INTERVIEW = "interview"  # 个别谈话记录 (casework.Interview)
+    PETITION = "petition"  # 来信来电来访 (intake)
 
 
 class PoolKind(StrEnum):
