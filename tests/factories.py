@@ -45,7 +45,14 @@ from tests.accounts.factories import (
     sign_in_name_of,
 )
 from tests.bodies.factories import SeatedBody, make_body
-from tests.casework.factories import Team, make_clue, make_finding, make_team
+from tests.casework.factories import (
+    Team,
+    make_activity,
+    make_clue,
+    make_finding,
+    make_interview,
+    make_team,
+)
 from tests.filings.factories import FilingLine, make_filed_plan, make_filing_line, make_plan
 from tests.network.factories import Region, make_network, make_office, make_region
 from tests.people.factories import make_person, make_person_with_record
@@ -78,11 +85,13 @@ __all__ = [
     "StaffedRegion",
     "Team",
     "build_in",
+    "make_activity",
     "make_body",
     "make_clue",
     "make_filed_plan",
     "make_filing_line",
     "make_finding",
+    "make_interview",
     "make_leadership_post",
     "make_network",
     "make_office",

@@ -163,4 +163,11 @@ CODES: dict[str, str] = {
     "MERGE_OTHER_OFFICE": "只能合并同一机构的线索",
     "FINDING_WITHDRAWN": "该问题已撤销",
     "FINDING_PAPER_INCOMPLETE": "问题底稿不完整：须有事实、定性依据和证据材料",
+    "INTERVIEWER_NOT_ON_TEAM": "谈话人须为本巡视巡察组成员",
+    "INTERVIEW_SIGNED": "谈话记录已签字，不能修改",
+    "INTERVIEW_NOT_RECORDED": "谈话尚未记录",
+    "ALREADY_SIGNED": "已签字",
+    "NOT_AN_INTERVIEWER": "只有谈话人本人可以签字",
+    "METHOD_NOT_IN_RULESET": "工作方式不在本机构规定之列",
+    "METHOD_HAS_OWN_RECORD": "该工作方式有专门记录",
 }

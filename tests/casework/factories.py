@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import UTC, date, datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from inspectnet.accounts.models import Role, UserAccount
 from inspectnet.authz.actor import Actor
-from inspectnet.casework import clues, findings
-from inspectnet.casework.models import Clue, Finding
+from inspectnet.casework import clues, findings, interviews
+from inspectnet.casework.models import Activity, Clue, Finding, Interview
 from inspectnet.ids import global_id_of
 from inspectnet.inspections.models import Inspection, TeamRole
 from inspectnet.network.models import Office
@@ -101,3 +102,45 @@ async def make_finding(
     if ready:
         finding = await findings.mark_finding_ready(session, actor, finding_id=finding.id)
     return finding
+
+
+async def make_interview(
+    session: AsyncSession,
+    actor: Actor,
+    team: Team,
+    *,
+    record: str | None = "谈话对象反映：该局违规发放津贴补贴。",
+    interviewee_name: str = "周涛",
+) -> Interview:
+    """An interview of ``team``'s inspection by its leader and member, recorded unless
+    ``record=None``."""
+    interview = await interviews.schedule_interview(
+        session,
+        actor,
+        inspection_id=team.inspection.id,
+        scheduled_at=datetime(2026, 11, 26, 2, 0, tzinfo=UTC),
+        interviewee_name=interviewee_name,
+        interviewee_post="办公室主任",
+        interviewee_unit="某局",
+        interviewer_ids=[team.leader.id, team.member.id],
+    )
+    if record is not None:
+        interview = await interviews.record_interview(
+            session, actor, interview_id=interview.id, text=record
+        )
+    return interview
+
+
+async def make_activity(
+    session: AsyncSession, actor: Actor, inspection: Inspection, method: str = "method.forum"
+) -> Activity:
+    """A record of another method (a forum unless told) with its material."""
+    return await interviews.record_activity(
+        session,
+        actor,
+        inspection_id=inspection.id,
+        method=method,
+        held_on=date(2026, 11, 25),
+        subject="中层干部座谈会",
+        material="参会12人，反映公务接待超标问题。",
+    )

@@ -9,7 +9,7 @@ from inspectnet.accounts.models import Role
 from inspectnet.db import Database
 from inspectnet.ids import global_id
 from tests.casework.conftest import arrange
-from tests.casework.factories import Team, make_clue, make_finding
+from tests.casework.factories import Team, make_activity, make_clue, make_finding, make_interview
 from tests.conftest import Api
 from tests.factories import make_office, make_user
 from tests.graphql.test_viewer_can import _allowed, _viewer_can
@@ -31,6 +31,27 @@ CASES: list[tuple[str, str, str, str, Any]] = [
         lambda i: {"findingId": i["finding"], "title": "新概述"},
     ),
     ("Finding", "finding", "markReady", "markFindingReady", lambda i: {"findingId": i["finding"]}),
+    (
+        "Interview",
+        "interview",
+        "update",
+        "recordInterview",
+        lambda i: {"interviewId": i["interview"], "record": "补记"},
+    ),
+    (
+        "Interview",
+        "interview",
+        "sign",
+        "signInterview",
+        lambda i: {"interviewId": i["interview"], "interviewee": True},
+    ),
+    (
+        "Activity",
+        "activity",
+        "update",
+        "updateActivity",
+        lambda i: {"activityId": i["activity"], "subject": "座谈会"},
+    ),
 ]
 
 
@@ -43,6 +64,8 @@ async def test_viewer_can_is_the_outcome_of_the_mutation(
         kept = await make_clue(session, system, team.inspection)
         clue = await make_clue(session, system, team.inspection)
         finding = await make_finding(session, system, team.inspection, evidence=[clue])
+        interview = await make_interview(session, system, team)
+        activity = await make_activity(session, system, team.inspection)
         return {
             "users": {
                 "leader": team.leader.username,
@@ -54,6 +77,8 @@ async def test_viewer_can_is_the_outcome_of_the_mutation(
                 "kept": global_id("Clue", kept.id),
                 "clue": global_id("Clue", clue.id),
                 "finding": global_id("Finding", finding.id),
+                "interview": global_id("Interview", interview.id),
+                "activity": global_id("Activity", activity.id),
             },
         }
 
@@ -70,6 +95,12 @@ async def test_viewer_can_is_the_outcome_of_the_mutation(
         ("leader", "clue", "merge"): True,
         ("leader", "finding", "update"): True,
         ("leader", "finding", "markReady"): True,
+        ("leader", "interview", "update"): True,
+        ("leader", "interview", "sign"): True,
+        ("leader", "activity", "update"): True,
     }
-    assert {k[2] for k, v in seen.items() if k[0] == "member" and v[0]} == {"update"}
+    assert {k[1:] for k, v in seen.items() if k[0] == "member" and not v[0]} == {
+        ("clue", "merge"),
+        ("finding", "markReady"),
+    }
     assert not any(v[0] for k, v in seen.items() if k[0] in ("admin", "sibling"))

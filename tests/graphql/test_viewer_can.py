@@ -282,6 +282,9 @@ ELSEWHERE = {
     ("Clue", "merge"),
     ("Finding", "update"),
     ("Finding", "markReady"),
+    ("Interview", "update"),
+    ("Interview", "sign"),
+    ("Activity", "update"),
 }
 
 

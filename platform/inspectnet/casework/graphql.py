@@ -12,26 +12,57 @@ from inspectnet.casework.graphql_clues import (
     ClueOrder,
     ClueType,
 )
+from inspectnet.casework.graphql_fieldwork import FieldworkMutation
 from inspectnet.casework.graphql_findings import (
     FindingFilter,
     FindingMutation,
     FindingOrder,
     FindingType,
 )
+from inspectnet.casework.graphql_interviews import (
+    ActivityFilter,
+    ActivityOrder,
+    ActivityType,
+    InterviewFilter,
+    InterviewOrder,
+    InterviewType,
+)
 from inspectnet.graphql.fields import connection_field
 from inspectnet.graphql.parts import SchemaPart, TypeField
 
 
 @strawberry.type
-class CaseworkMutation(ClueMutation, FindingMutation):
+class CaseworkMutation(FieldworkMutation, ClueMutation, FindingMutation):
     """Casework's mutations, one class per record kind."""
 
 
 SCHEMA = SchemaPart(
     mutation=CaseworkMutation,
-    types=(ClueType, FindingType),
+    types=(InterviewType, ActivityType, ClueType, FindingType),
     fields=(
         TypeField("Clue", "merged", MERGED_FIELD),
+        TypeField(
+            "Inspection",
+            "interviews",
+            connection_field(
+                repository.interviews_of,
+                InterviewType,
+                description="Individual interviews, team only (个别谈话)",
+                filter=InterviewFilter,
+                order=InterviewOrder,
+            ),
+        ),
+        TypeField(
+            "Inspection",
+            "activities",
+            connection_field(
+                repository.activities_of,
+                ActivityType,
+                description="Records of the other working methods, team only (工作记录)",
+                filter=ActivityFilter,
+                order=ActivityOrder,
+            ),
+        ),
         TypeField(
             "Inspection",
             "clues",
