@@ -199,7 +199,6 @@ CODES: dict[str, str] = {
     # discipline records (纪律与责任)
     "DISCIPLINE_RULE_UNKNOWN": "规定中没有该违纪情形",
     "DISCIPLINE_RECORD_ARCHIVED": "该违纪记录已归档",
-    "DATE_IN_FUTURE": "日期不能晚于今天",
     # archive (归档)
     "HANDOVER_NOT_DUE": "反馈后、归档前方可移交材料",
     "MATERIALS_ALREADY_HANDED_OVER": "材料已移交",
@@ -209,4 +208,20 @@ CODES: dict[str, str] = {
     "ARCHIVE_SIGNATURE_INVALID": "归档包签名无效",
     "ARCHIVE_MEMBERS_MISMATCH": "归档包文件与清单不一致",
     "ARCHIVE_CHECKSUM_MISMATCH": "归档文件校验和不符",
+    # casework: interviews, other methods' records, clues, findings (issue 14)
+    "CATEGORY_NOT_IN_RULESET": "问题类别不在本机构规定之列",
+    "LINK_KIND_NOT_ALLOWED": "不能关联此类记录",
+    "LINK_OTHER_INSPECTION": "只能关联本次巡视巡察的记录",
+    "CLUE_NOT_OPEN": "线索已了结或已合并",
+    "MERGE_INTO_ITSELF": "线索不能并入自身",
+    "MERGE_OTHER_OFFICE": "只能合并同一机构的线索",
+    "FINDING_WITHDRAWN": "该问题已撤销",
+    "FINDING_PAPER_INCOMPLETE": "问题底稿不完整：须有事实、定性依据和证据材料",
+    "INTERVIEWER_NOT_ON_TEAM": "谈话人须为本巡视巡察组成员",
+    "INTERVIEW_SIGNED": "谈话记录已签字，不能修改",
+    "INTERVIEW_NOT_RECORDED": "谈话尚未记录",
+    "ALREADY_SIGNED": "已签字",
+    "NOT_AN_INTERVIEWER": "只有谈话人本人可以签字",
+    "METHOD_NOT_IN_RULESET": "工作方式不在本机构规定之列",
+    "METHOD_HAS_OWN_RECORD": "该工作方式有专门记录",
 }

@@ -37,6 +37,7 @@ INSTALLED: list[str] = [
     "inspectnet.disclosure",
     "inspectnet.archive",
     "inspectnet.discipline",
+    "inspectnet.casework",
 ]
 
 POLICY_FILE = "policy.csv"

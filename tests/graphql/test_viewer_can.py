@@ -327,6 +327,14 @@ ELSEWHERE = {
     # read only, and are refused
     ("DisciplineRecord", "update"),
     ("DisciplineRecord", "archive"),
+    # tests/casework/test_viewer_can.py: the team's roles on an inspection's casework
+    ("Clue", "update"),
+    ("Clue", "merge"),
+    ("Finding", "update"),
+    ("Finding", "markReady"),
+    ("Interview", "update"),
+    ("Interview", "sign"),
+    ("Activity", "update"),
 }
 
 

@@ -99,6 +99,11 @@ def refused_read(session: AsyncSession, actor: Actor, model: type[Any], pk: int)
     _pending(session).append(Pending(draft, probe, drop_if_missing=True))
 
 
+def remember(session: AsyncSession, item: Pending) -> None:
+    """Queue an entry for the outbox with the request's refusals (audit/reads.py: reads)."""
+    _pending(session).append(item)
+
+
 def refused_action(
     session: AsyncSession,
     actor: Actor,

@@ -51,6 +51,7 @@ from inspectnet.rules.params import (
     TeamSizeParams,
     TransferRouteParams,
     WarningThresholds,
+    WorkMethodParams,
     _Model,
 )
 from inspectnet.rules.vocabulary import (
@@ -68,6 +69,7 @@ from inspectnet.rules.vocabulary import (
     FilingMode,
     FilingSubject,
     InspectionStage,
+    MethodRecord,
     OffenderParty,
     PoolKind,
     Receiver,
@@ -109,6 +111,7 @@ __all__ = [
     "FilingSubject",
     "InspectionModeRule",
     "InspectionStage",
+    "MethodRecord",
     "ModeParams",
     "OffenderParty",
     "PlanApprovalParams",
@@ -140,6 +143,8 @@ __all__ = [
     "TransferRouteParams",
     "TransferRouteRule",
     "WarningThresholds",
+    "WorkMethodParams",
+    "WorkMethodRule",
 ]
 
 
@@ -279,6 +284,11 @@ class DisciplineOffenceRule(RuleBase):
     params: DisciplineOffenceParams
 
 
+class WorkMethodRule(RuleBase):
+    kind: Literal["work_method"]
+    params: WorkMethodParams
+
+
 Rule = Annotated[
     DeadlineRule
     | ProblemCategoryRule
@@ -295,7 +305,8 @@ Rule = Annotated[
     | DecisionRule
     | AttendanceRule
     | RectificationReportRule
-    | DisciplineOffenceRule,
+    | DisciplineOffenceRule
+    | WorkMethodRule,
     Field(discriminator="kind"),
 ]
 

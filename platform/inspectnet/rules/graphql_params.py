@@ -205,6 +205,16 @@ labelled_enum(
     name="DisclosureStage",
     description="Stage whose facts are disclosed (公开环节)",
 )
+labelled_enum(
+    fmt.MethodRecord,
+    {
+        fmt.MethodRecord.ACTIVITY: "工作记录",
+        fmt.MethodRecord.INTERVIEW: "个别谈话记录",
+        fmt.MethodRecord.PETITION: "来信来电来访",
+    },
+    name="MethodRecord",
+    description="The record a team keeps of work by one method (工作记录类别)",
+)
 
 
 @strawberry.type(description="Warning thresholds of one deadline (三色预警阈值)")
@@ -346,6 +356,12 @@ class RectificationReportParams:
     deadline: str = strawberry.field(description="The deadline rule's id (期限规则)")
 
 
+@strawberry.type(description="Parameters of a working method (巡视工作方式参数)")
+class WorkMethodParams:
+    position: int = strawberry.field(description="Order in the article's list (序号)")
+    record: fmt.MethodRecord = strawberry.field(description="The record kept of it (工作记录)")
+
+
 RuleParams = Annotated[
     DeadlineParams
     | CategoryParams
@@ -362,7 +378,8 @@ RuleParams = Annotated[
     | DecisionParams
     | AttendanceParams
     | RectificationReportParams
-    | DisciplineOffenceParams,
+    | DisciplineOffenceParams
+    | WorkMethodParams,
     strawberry.union("RuleParams", description="Typed parameters of a rule's kind (规则参数)"),
 ]
 
@@ -383,6 +400,7 @@ _TYPES: dict[type, type] = {
     fmt.AttendanceParams: AttendanceParams,
     fmt.RectificationReportParams: RectificationReportParams,
     fmt.DisciplineOffenceParams: DisciplineOffenceParams,
+    fmt.WorkMethodParams: WorkMethodParams,
 }
 
 

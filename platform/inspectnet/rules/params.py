@@ -20,6 +20,7 @@ from inspectnet.rules.vocabulary import (
     FilingMode,
     FilingSubject,
     InspectionStage,
+    MethodRecord,
     OffenderParty,
     PoolKind,
     Receiver,
@@ -76,6 +77,11 @@ class DeadlineParams(_Model):
 class CategoryParams(_Model):
     position: int = Field(ge=1, description="order in the article's list")
     catch_all: bool = Field(default=False, description="the 'other problems' category")
+
+
+class WorkMethodParams(_Model):
+    position: int = Field(ge=1, description="order in the article's list")
+    record: MethodRecord = Field(description="the record the team keeps of work by this method")
 
 
 class ModeParams(_Model):

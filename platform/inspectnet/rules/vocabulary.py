@@ -37,6 +37,7 @@ class RuleKind(StrEnum):
     ATTENDANCE = "attendance"
     RECTIFICATION_REPORT = "rectification_report"
     DISCIPLINE_OFFENCE = "discipline_offence"
+    WORK_METHOD = "work_method"
 
 
 ID_PREFIX: dict[RuleKind, str] = {
@@ -56,6 +57,7 @@ ID_PREFIX: dict[RuleKind, str] = {
     RuleKind.ATTENDANCE: "attendance.",
     RuleKind.RECTIFICATION_REPORT: "rectification.",
     RuleKind.DISCIPLINE_OFFENCE: "discipline.",
+    RuleKind.WORK_METHOD: "method.",
 }
 
 
@@ -149,6 +151,14 @@ class ReportRecipient(StrEnum):
     INSPECTING_OFFICE = "inspecting_office"  # 巡视办 / 巡察办: the office that inspected
     DISCIPLINE_BODY = "discipline_body"  # 纪检监察机关（机构）
     PERSONNEL_DEPARTMENT = "personnel_department"  # 人事部门
+
+
+class MethodRecord(StrEnum):
+    """Where the team records its work by one method (巡视工作方式): its own record type."""
+
+    ACTIVITY = "activity"  # 工作记录 (casework.Activity)
+    INTERVIEW = "interview"  # 个别谈话记录 (casework.Interview)
+    PETITION = "petition"  # 来信来电来访 (intake)
 
 
 class PoolKind(StrEnum):

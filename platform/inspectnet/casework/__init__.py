@@ -1,0 +1,1 @@
+"""Fieldwork casework (巡视工作方式): interviews, other methods' records, clues, findings."""
