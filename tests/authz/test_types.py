@@ -40,7 +40,12 @@ from inspectnet.targets import service as targets
 from inspectnet.targets.models import Target
 from tests.conftest import Api, office_id
 from tests.factories import make_person
-from tests.inspections.factories import make_assignment, make_inspection, move_to
+from tests.inspections.factories import (
+    make_assignment,
+    make_inspection,
+    make_workflow_rows,
+    move_to,
+)
 
 NODE = "query($id: ID!) { node(id: $id) { id } }"
 TIES = "query($id: ID!) { node(id: $id) { ... on Person { ties { nodes { id } } } } }"
@@ -136,6 +141,7 @@ async def denied(api: Api) -> dict[str, Any]:
         inspection = await make_inspection(session, system, target.id)
         await make_assignment(session, system, inspection, member.id, phone="0472-5550100")
         await move_to(session, system, inspection, Stage.TEAM_FORMED)  # a recorded step
+        await make_workflow_rows(session, system, inspection, member.person_id)
         await preparation.add_preparation_item(
             session,
             system,

@@ -68,6 +68,7 @@ EXEMPT_FROM_NODE: set[str] = {
             "DisclosurePoint",
             "PlanApproval",
             "Stage",
+            "Approval",
         )
     ),
     "FieldChange",  # one difference between two filing versions, computed, never stored
@@ -337,6 +338,7 @@ NOT_A_LINK: dict[str, str] = {
     "OversightItem.ruleId": "a rule's string id, the same concept in every ruleset",
     "InspectionTransition.ruleId": "a rule's string id, the same concept in every ruleset",
     "RecusalConflict.ruleId": "a rule's string id, the same concept in every ruleset",
+    "RecusalCase.ruleId": "a rule's string id, the same concept in every ruleset",
 }
 
 

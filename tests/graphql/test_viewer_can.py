@@ -277,6 +277,11 @@ ELSEWHERE = {
     # tests/inspections/test_preparation.py: update is answer/withdraw; there is no delete
     ("PreparationItem", "update"),
     ("PreparationItem", "delete"),
+    # tests/inspections/test_recusal_cases.py: decideRecusalCase / endRecusalCase, role by role
+    ("RecusalCase", "decide"),
+    ("RecusalCase", "end"),
+    # tests/inspections/test_notice.py: recordInspectionNotice / recordNoticeBriefing
+    ("InspectionNotice", "update"),
 }
 
 

@@ -34,6 +34,7 @@ from pydantic import Field, PrivateAttr, field_validator, model_validator
 
 from inspectnet.errors import NotFound
 from inspectnet.rules.params import (
+    ApprovalParams,
     CategoryParams,
     DeadlineParams,
     DisclosurePointParams,
@@ -55,6 +56,7 @@ from inspectnet.rules.vocabulary import (
     RULE_ID_PATTERN,
     RULESET_ID_PATTERN,
     STAGE_ZH,
+    ApprovalMatter,
     DecisionBody,
     DisclosureStage,
     Event,
@@ -76,6 +78,9 @@ __all__ = [
     "RULESET_ID_PATTERN",
     "RULE_ID_PATTERN",
     "STAGE_ZH",
+    "ApprovalMatter",
+    "ApprovalParams",
+    "ApprovalRule",
     "CategoryParams",
     "DeadlineParams",
     "DeadlineRule",
@@ -235,6 +240,11 @@ class StageRule(RuleBase):
     params: StageParams
 
 
+class ApprovalRule(RuleBase):
+    kind: Literal["approval"]
+    params: ApprovalParams
+
+
 Rule = Annotated[
     DeadlineRule
     | ProblemCategoryRule
@@ -247,7 +257,8 @@ Rule = Annotated[
     | RecusalGroundRule
     | DisclosurePointRule
     | PlanApprovalRule
-    | StageRule,
+    | StageRule
+    | ApprovalRule,
     Field(discriminator="kind"),
 ]
 
@@ -325,6 +336,10 @@ class Ruleset(_Model):
         """The rule under which an inspection enters ``stage``, if this ruleset has one."""
         wanted = InspectionStage(stage)
         return next((r for r in self.of_type(StageRule) if r.params.stage is wanted), None)
+
+    def approval(self, matter: ApprovalMatter) -> ApprovalRule | None:
+        """The rule naming the body that approves ``matter``, if this ruleset names one."""
+        return next((r for r in self.of_type(ApprovalRule) if r.params.matter is matter), None)
 
     def warning_for(self, rule: DeadlineRule) -> WarningThresholds:
         """The thresholds that apply to a deadline rule."""

@@ -44,6 +44,7 @@ RULE_KIND_LABELS = {
     RuleKind.RECUSAL_GROUND: "回避情形",
     RuleKind.DISCLOSURE_POINT: "公开事项",
     RuleKind.STAGE: "巡视巡察阶段",
+    RuleKind.APPROVAL: "审批事项",
 }
 RuleKindEnum = labelled_enum(
     RuleKind, RULE_KIND_LABELS, name="RuleKind", description="Kind of rule (规则类别)"

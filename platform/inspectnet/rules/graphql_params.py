@@ -87,7 +87,7 @@ labelled_enum(
     {
         fmt.DecisionBody.LEADING_GROUP: "巡视巡察工作领导小组",
         fmt.DecisionBody.FIVE_PERSON_GROUP: "党委“五人小组”会议",
-        fmt.DecisionBody.PARTY_GROUP: "厅党组",
+        fmt.DecisionBody.PARTY_GROUP: "党组（党委）",
     },
     name="DecidingBody",
     description="Who decides a matter (决定机构)",
@@ -109,6 +109,18 @@ labelled_enum(
     },
     name="RecusalGround",
     description="Ground of recusal (回避情形)",
+)
+labelled_enum(
+    fmt.ApprovalMatter,
+    {
+        fmt.ApprovalMatter.TEAM_COMPOSITION: "审定巡视巡察组组成人员",
+        fmt.ApprovalMatter.TEAM_LEADER: "确定并授权组长",
+        fmt.ApprovalMatter.OTHER_SITE_METHOD: "批准其他了解方式",
+        fmt.ApprovalMatter.INSTRUCTION_REQUEST: "请示报告",
+        fmt.ApprovalMatter.DIRECT_REPORT: "特殊情况下直接报告",
+    },
+    name="ApprovalMatter",
+    description="A matter of an inspection's team a named body approves (审批事项)",
 )
 # Declared with the rules that name the stages; the inspections domain shows it on its type.
 labelled_enum(
@@ -237,6 +249,12 @@ class StageParams:
     stage: fmt.InspectionStage = strawberry.field(description="The stage entered (进入的阶段)")
 
 
+@strawberry.type(description="Parameters of a matter a named body approves (审批事项参数)")
+class ApprovalParams:
+    matter: fmt.ApprovalMatter = strawberry.field(description="The matter (审批事项)")
+    decided_by: fmt.DecisionBody = strawberry.field(description="Who approves it (审批机构)")
+
+
 RuleParams = Annotated[
     DeadlineParams
     | CategoryParams
@@ -249,7 +267,8 @@ RuleParams = Annotated[
     | RecusalGroundParams
     | DisclosurePointParams
     | PlanApprovalParams
-    | StageParams,
+    | StageParams
+    | ApprovalParams,
     strawberry.union("RuleParams", description="Typed parameters of a rule's kind (规则参数)"),
 ]
 
@@ -266,6 +285,7 @@ _TYPES: dict[type, type] = {
     fmt.DisclosurePointParams: DisclosurePointParams,
     fmt.PlanApprovalParams: PlanApprovalParams,
     fmt.StageParams: StageParams,
+    fmt.ApprovalParams: ApprovalParams,
 }
 
 

@@ -11,6 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from inspectnet.rules.calendar import PeriodUnit
 from inspectnet.rules.vocabulary import (
+    ApprovalMatter,
     DecisionBody,
     DisclosureStage,
     Event,
@@ -163,3 +164,8 @@ class StageParams(_Model):
 class DisclosurePointParams(_Model):
     stage: DisclosureStage
     channels_zh: tuple[str, ...] = Field(min_length=1)
+
+
+class ApprovalParams(_Model):
+    matter: ApprovalMatter
+    decided_by: DecisionBody = Field(description="the body of the office that approves it")

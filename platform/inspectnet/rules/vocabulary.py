@@ -33,6 +33,7 @@ class RuleKind(StrEnum):
     DISCLOSURE_POINT = "disclosure_point"
     PLAN_APPROVAL = "plan_approval"
     STAGE = "stage"
+    APPROVAL = "approval"
 
 
 ID_PREFIX: dict[RuleKind, str] = {
@@ -48,6 +49,7 @@ ID_PREFIX: dict[RuleKind, str] = {
     RuleKind.DISCLOSURE_POINT: "disclosure.",
     RuleKind.PLAN_APPROVAL: "plan.",
     RuleKind.STAGE: "stage.",
+    RuleKind.APPROVAL: "approval.",
 }
 
 
@@ -103,7 +105,19 @@ class DecisionBody(StrEnum):
 
     LEADING_GROUP = "leading_group"  # 巡视/巡察工作领导小组
     FIVE_PERSON_GROUP = "five_person_group"  # 党委“五人小组”会议
-    PARTY_GROUP = "party_group"  # 厅党组, with its secretary as first responsible (qh-zrzyt §3)
+    # 厅党组, its secretary first responsible (qh-zrzyt §3); the party committee 自治区党委 and
+    # its secretary where nmg-2016 names them (§9, §20(13), §22): the same body kind.
+    PARTY_GROUP = "party_group"
+
+
+class ApprovalMatter(StrEnum):
+    """A matter of an inspection's team that a named body approves before it happens."""
+
+    TEAM_COMPOSITION = "team_composition"  # 审定巡察组组成人员 (and every change to it)
+    TEAM_LEADER = "team_leader"  # 确定（并授权）组长 (一次一授权)
+    OTHER_SITE_METHOD = "other_site_method"  # 批准的其他方式
+    INSTRUCTION_REQUEST = "instruction_request"  # 请示报告的对象
+    DIRECT_REPORT = "direct_report"  # 特殊情况下直接报告的对象
 
 
 class PoolKind(StrEnum):
