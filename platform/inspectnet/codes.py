@@ -164,6 +164,21 @@ CODES: dict[str, str] = {
     "RECUSED": "须回避",
     "ASSIGNMENT_ENDED": "该职务已结束",
     "PERIOD_INVALID": "期间无效",
+    # the recusal workflow (nmg-2016 §12, qh-zrzyt §27)
+    "GROUND_NOT_IN_RULESET": "规定未列此回避情形",
+    "DECLARATION_NOT_OWN": "本人申请回避只能由本人提出",
+    "RECUSAL_SUBJECT_NOT_ON_TEAM": "该人员不是巡视巡察组成员或人选",
+    "RECUSAL_CASE_PENDING": "已有待审核的回避申请",
+    "RECUSAL_CASE_DECIDED": "该回避申请已有决定",
+    "NO_TEAM_APPROVER": "规定未规定审定巡视巡察组组成人员的机构",
+    "NO_PLACE_TO_FILL": "没有需要补充人选的职务",
+    "PLACE_FILLED": "该职务已补充人选",
+    "RECUSAL_NOT_UPHELD": "该回避未经决定",
+    # notice, announcement and entry (qh-zrzyt §13, nmg-2016 §25)
+    "NOTICE_NOT_RECORDED": "尚未登记书面通知",
+    "NOTICE_AFTER_ENTRY": "书面通知须于进驻前发出",
+    "NOTICE_PUBLISHED": "书面通知和公告已发布，不能修改",
+    "BRIEFING_NOT_ON_SITE": "通报须在进驻后进行",
     # deadlines of filing duties (thresholds and overrides)
     "DEADLINE_FIXED": "该期限由规定确定，不能调整",
     "RULE_NOT_PERIODIC": "不是定期报送事项",

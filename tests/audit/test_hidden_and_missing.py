@@ -60,7 +60,12 @@ from tests.conftest import (
     make_settings,
 )
 from tests.factories import make_user, sign_in_name_of
-from tests.inspections.factories import make_assignment, make_inspection, move_to
+from tests.inspections.factories import (
+    make_assignment,
+    make_inspection,
+    make_workflow_rows,
+    move_to,
+)
 from tests.sqlcount import count_statements
 from tests.support import skip_or_fail
 
@@ -154,6 +159,7 @@ async def _add_hidden_rows(session: AsyncSession, actor: Actor) -> None:
     outsider = await make_user(session, actor, department)
     await make_assignment(session, actor, inspection, outsider.id, phone="0971-5550001")
     await move_to(session, actor, inspection, Stage.TEAM_FORMED)  # a recorded step
+    await make_workflow_rows(session, actor, inspection, outsider.person_id)
     await preparation.add_preparation_item(
         session,
         actor,

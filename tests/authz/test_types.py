@@ -51,7 +51,12 @@ from tests.factories import (
     make_user,
 )
 from tests.filings.factories import actor_of
-from tests.inspections.factories import make_assignment, make_inspection, move_to
+from tests.inspections.factories import (
+    make_assignment,
+    make_inspection,
+    make_workflow_rows,
+    move_to,
+)
 
 NODE = "query($id: ID!) { node(id: $id) { id } }"
 TIES = "query($id: ID!) { node(id: $id) { ... on Person { ties { nodes { id } } } } }"
@@ -157,6 +162,7 @@ async def _deny_a(
     inspection = await make_inspection(session, system, target.id)
     await make_assignment(session, system, inspection, member.id, phone="0472-5550100")
     await move_to(session, system, inspection, Stage.TEAM_FORMED)  # a recorded step
+    await make_workflow_rows(session, system, inspection, member.person_id)
     await preparation.add_preparation_item(
         session,
         system,

@@ -76,6 +76,7 @@ EXEMPT_FROM_NODE: set[str] = {
             "Attendance",
             "RectificationReport",
             "DisciplineOffence",
+            "Approval",
         )
     ),
     "DisclosureApproval",  # the recorded approval inside its Disclosure, never read on its own
@@ -368,6 +369,7 @@ NOT_A_LINK: dict[str, str] = {
     "Hearing.ruleId": "a rule's string id, the same concept in every ruleset",
     "PostSiteDecision.ruleId": "a rule's string id, the same concept in every ruleset",
     "RectificationDuty.ruleId": "a rule's string id, the same concept in every ruleset",
+    "RecusalCase.ruleId": "a rule's string id, the same concept in every ruleset",
 }
 
 

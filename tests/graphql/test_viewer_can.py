@@ -335,6 +335,11 @@ ELSEWHERE = {
     ("Interview", "update"),
     ("Interview", "sign"),
     ("Activity", "update"),
+    # tests/inspections/test_recusal_cases.py: decideRecusalCase / endRecusalCase, role by role
+    ("RecusalCase", "decide"),
+    ("RecusalCase", "end"),
+    # tests/inspections/test_notice.py: recordInspectionNotice / recordNoticeBriefing
+    ("InspectionNotice", "update"),
 }
 
 

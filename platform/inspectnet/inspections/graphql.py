@@ -10,10 +10,23 @@ from inspectnet.graphql.context import Info
 from inspectnet.graphql.errors import UserError
 from inspectnet.graphql.fields import connection_field
 from inspectnet.graphql.mutations import run_mutation
-from inspectnet.graphql.parts import SchemaPart, TypeField
+from inspectnet.graphql.parts import DownloadRoute, SchemaPart, TypeField
 from inspectnet.ids import expect_global_id
 from inspectnet.inspections import repository, service, stages
+from inspectnet.inspections.graphql_notice import (
+    ANNOUNCEMENTS,
+    InspectionNoticeType,
+    NoticeMutation,
+    inspection_notice,
+    serve_announcement,
+)
 from inspectnet.inspections.graphql_prep import PreparationItemType, PreparationMutation
+from inspectnet.inspections.graphql_recusal import (
+    RecusalCaseFilter,
+    RecusalCaseOrder,
+    RecusalCaseType,
+    RecusalMutation,
+)
 from inspectnet.inspections.graphql_team import TeamMutation
 from inspectnet.inspections.graphql_types import (
     InspectionFilter,
@@ -112,7 +125,7 @@ class TeamAssignmentPayload:
 
 
 @strawberry.type
-class InspectionsMutation(TeamMutation, PreparationMutation):
+class InspectionsMutation(TeamMutation, PreparationMutation, RecusalMutation, NoticeMutation):
     @strawberry.mutation(description="Plan an inspection of a target (新建巡视巡察)")
     async def create_inspection(
         self, info: Info, input: CreateInspectionInput
@@ -213,8 +226,39 @@ class InspectionsMutation(TeamMutation, PreparationMutation):
 
 SCHEMA = SchemaPart(
     mutation=InspectionsMutation,
-    types=(InspectionType, TeamAssignmentType, InspectionTransitionType, PreparationItemType),
+    types=(
+        InspectionType,
+        TeamAssignmentType,
+        InspectionTransitionType,
+        PreparationItemType,
+        RecusalCaseType,
+        InspectionNoticeType,
+    ),
+    # The announcement as DOCX, for whoever reads the notice (the target's side included).
+    downloads=(
+        DownloadRoute(ANNOUNCEMENTS, "inspection.announcement.download", serve_announcement),
+    ),
     fields=(
+        TypeField(
+            "Inspection",
+            "notice",
+            strawberry.field(
+                resolver=inspection_notice,
+                description="The written notice and announcement, null before they are "
+                "recorded or when hidden (书面通知和巡察公告)",
+            ),
+        ),
+        TypeField(
+            "Inspection",
+            "recusalCases",
+            connection_field(
+                repository.recusal_cases_of,
+                RecusalCaseType,
+                description="Declarations and challenges of recusal, and their decisions (回避申请)",
+                filter=RecusalCaseFilter,
+                order=RecusalCaseOrder,
+            ),
+        ),
         TypeField(
             "Office",
             "inspections",

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from inspectnet.concurrency import Versioned
 from inspectnet.db import Archivable, Base, Created, OfficeScoped, Timestamped, UTCDateTime
-from inspectnet.rules.format import InspectionStage
+from inspectnet.rules.format import InspectionStage, RecusalGround
 from inspectnet.validation import CODE, FREE_TEXT, NAME, text_kind
 
 # The stages are named by the rulesets' ``stage.*`` rules (rules/vocabulary.py): one enum.
@@ -179,3 +179,95 @@ class PreparationItem(Base, OfficeScoped, Timestamped, Archivable, Created):
         String(4000), default=None, info=text_kind(FREE_TEXT)
     )
     answered_on: Mapped[date | None] = mapped_column(Date, default=None)
+
+
+class RecusalCaseKind(enum.StrEnum):
+    """How a recusal is raised (回避, nmg-2016 §12, qh-zrzyt §27)."""
+
+    DECLARATION = "declaration"  # 本人申请回避: a team member or candidate declares
+    CHALLENGE = "challenge"  # 提出回避: anyone with standing, the inspected organisation included
+
+
+class RecusalCaseStatus(enum.StrEnum):
+    PENDING = "pending"  # 待审核
+    UPHELD = "upheld"  # 决定回避: the door's deny is recorded
+    DISMISSED = "dismissed"  # 决定不予回避, with reasons
+    ENDED = "ended"  # 回避经决定终止
+
+
+class RecusalCase(Base, OfficeScoped, Timestamped, Created, Versioned):
+    """A declaration of, or challenge to, one person's standing on one inspection's team, the
+    office's verification and decision, and the replacement the named body approves."""
+
+    __tablename__ = "recusal_cases"
+    __office_index__ = False
+    __table_args__ = (Index("ix_recusal_cases_inspection_id_id", "inspection_id", "id"),)
+    __authz_type__ = "recusal_case"
+    __authz_target_column__ = "target_id"
+    __authz_inspection_column__ = "inspection_id"
+    # The inspected organisation may challenge a team member (policy: create only).
+    __authz_target_side__ = True
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    inspection_id: Mapped[int] = mapped_column(ForeignKey("inspections.id", ondelete="CASCADE"))
+    target_id: Mapped[int] = mapped_column(ForeignKey("targets.id", ondelete="RESTRICT"))
+    person_id: Mapped[int] = mapped_column(ForeignKey("persons.id", ondelete="RESTRICT"))
+    kind: Mapped[RecusalCaseKind] = mapped_column(_enum(RecusalCaseKind))
+    ground: Mapped[RecusalGround] = mapped_column(_enum(RecusalGround))
+    rule_id: Mapped[str] = mapped_column(String(80), info=text_kind(CODE))
+    article: Mapped[str] = mapped_column(String(40), info=text_kind(NAME))
+    statement: Mapped[str] = mapped_column(String(1000), info=text_kind(FREE_TEXT))
+    status: Mapped[RecusalCaseStatus] = mapped_column(
+        _enum(RecusalCaseStatus), default=RecusalCaseStatus.PENDING
+    )
+    decision: Mapped[str | None] = mapped_column(
+        String(1000), default=None, info=text_kind(FREE_TEXT)
+    )
+    decided_by: Mapped[int | None] = mapped_column(
+        ForeignKey("user_accounts.id", ondelete="SET NULL"), default=None
+    )
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
+    recusal_id: Mapped[int | None] = mapped_column(
+        ForeignKey("recusals.id", ondelete="SET NULL"), default=None
+    )
+    # The role the person held on the team when the recusal was upheld: the place to fill.
+    vacated_role: Mapped[TeamRole | None] = mapped_column(_enum(TeamRole), default=None)
+    replacement_id: Mapped[int | None] = mapped_column(
+        ForeignKey("team_assignments.id", ondelete="SET NULL"), default=None
+    )
+    end_decision: Mapped[str | None] = mapped_column(
+        String(1000), default=None, info=text_kind(FREE_TEXT)
+    )
+
+
+class InspectionNotice(Base, OfficeScoped, Timestamped, Created, Versioned):
+    """The written notice to the target and the public announcement (qh-zrzyt §13), and the
+    briefing of its principal on entry (nmg-2016 §25): the target's to read."""
+
+    __tablename__ = "inspection_notices"
+    __office_index__ = False
+    __table_args__ = (UniqueConstraint("inspection_id"),)
+    __authz_type__ = "inspection_notice"
+    __authz_target_column__ = "target_id"
+    __authz_inspection_column__ = "inspection_id"
+    __authz_parent__ = ("inspection_id", Inspection)
+    __authz_target_side__ = True
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    inspection_id: Mapped[int] = mapped_column(ForeignKey("inspections.id", ondelete="CASCADE"))
+    target_id: Mapped[int] = mapped_column(ForeignKey("targets.id", ondelete="RESTRICT"))
+    notice_on: Mapped[date] = mapped_column(Date)  # 书面通知日期
+    scope: Mapped[str] = mapped_column(String(1000), info=text_kind(FREE_TEXT))  # 对象和内容
+    method: Mapped[str] = mapped_column(String(500), info=text_kind(FREE_TEXT))  # 工作方式
+    site_from: Mapped[date] = mapped_column(Date)  # 时间安排
+    site_until: Mapped[date] = mapped_column(Date)
+    address: Mapped[str] = mapped_column(String(200), info=text_kind(FREE_TEXT))  # 工作地址
+    mailbox: Mapped[str] = mapped_column(String(200), info=text_kind(FREE_TEXT))  # 举报信箱
+    phone: Mapped[str] = mapped_column(String(32), info=text_kind(NAME))  # 办公电话
+    online_address: Mapped[str | None] = mapped_column(  # 网上举报（受理）地址
+        String(300), default=None, info=text_kind(FREE_TEXT)
+    )
+    briefed_on: Mapped[date | None] = mapped_column(Date, default=None)  # 通报日期
+    briefed_person: Mapped[str | None] = mapped_column(
+        String(100), default=None, info=text_kind(NAME)
+    )

@@ -16,8 +16,11 @@ from inspectnet.authz.scopes import readable
 from inspectnet.inspections.conflicts import Candidate, Post, TargetFacts, Tie
 from inspectnet.inspections.models import (
     Inspection,
+    InspectionNotice,
     InspectionTransition,
     PreparationItem,
+    RecusalCase,
+    RecusalCaseStatus,
     RecusalSetting,
     Stage,
     TeamAssignment,
@@ -78,6 +81,49 @@ async def recused(session: AsyncSession, identity_id: int, target_id: int) -> bo
         )
     )
     return found is not None
+
+
+def recusal_cases_of(actor: Actor, inspection_ids: list[int]) -> Children:
+    """Readable recusal cases of each inspection: rows of (case, inspection id)."""
+    return children(
+        readable(actor, RecusalCase).where(RecusalCase.inspection_id.in_(inspection_ids)),
+        RecusalCase,
+        RecusalCase.inspection_id,
+    )
+
+
+async def open_case(session: AsyncSession, inspection_id: int, person_id: int) -> int | None:
+    """A pending case about the person on the inspection, whoever raised it."""
+    # system scope: one pending case per person and inspection, seen by the raiser or not
+    return await session.scalar(
+        select(RecusalCase.id).where(
+            RecusalCase.inspection_id == inspection_id,
+            RecusalCase.person_id == person_id,
+            RecusalCase.status == RecusalCaseStatus.PENDING,
+        )
+    )
+
+
+async def account_of_office(
+    session: AsyncSession, office_id: int, user_id: int
+) -> UserAccount | None:
+    """An account whose person is the office's: who a body may name to its teams."""
+    # system scope: a decision body names a replacement from the office's own people; its
+    # seats read no accounts, and an account of another office is not found
+    return await session.scalar(
+        select(UserAccount)
+        .join(Person, Person.id == UserAccount.person_id)
+        .where(UserAccount.id == user_id, Person.office_id == office_id)
+    )
+
+
+async def notice_of(session: AsyncSession, inspection_id: int) -> InspectionNotice | None:
+    """The inspection's written notice and announcement, if recorded."""
+    # system scope: the stage gate asks whether the notice was recorded, not what it says;
+    # a reader's own access to it is checked by get_readable after
+    return await session.scalar(
+        select(InspectionNotice).where(InspectionNotice.inspection_id == inspection_id)
+    )
 
 
 def _ties(rows: Iterable[InterestTie]) -> tuple[Tie, ...]:

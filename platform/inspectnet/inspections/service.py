@@ -107,6 +107,31 @@ async def assign_team_role(
         inspection_id=inspection.id,
     )
     account = await get_readable(session, actor, UserAccount, user_id)
+    return await grant_team_role(
+        session,
+        actor,
+        inspection=inspection,
+        account=account,
+        role=role,
+        valid_from=valid_from,
+        valid_until=valid_until,
+        contact_phone=contact_phone,
+    )
+
+
+async def grant_team_role(
+    session: AsyncSession,
+    actor: Actor,
+    *,
+    inspection: Inspection,
+    account: UserAccount,
+    role: TeamRole,
+    valid_from: datetime | None = None,
+    valid_until: datetime | None = None,
+    contact_phone: str | None = None,
+) -> TeamAssignment:
+    """Write a mission grant the caller's check allowed (the office's ``create``, or the named
+    body's approval of a replacement), refusing a recused or conflicted person."""
     inputs = validation.Inputs()
     start = valid_from or clock.now()
     if valid_until is not None and valid_until <= start:

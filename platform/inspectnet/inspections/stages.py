@@ -94,6 +94,22 @@ async def _require_entry_allowed(
     await require_plan_approved(session, actor, plan_id=inspection.plan_id)
 
 
+async def _require_notice(
+    session: AsyncSession, inspection: Inspection, rule: StageRule | None
+) -> None:
+    """Refuse the notice stage and the entry until the written notice is recorded."""
+    if await repository.notice_of(session, inspection.id) is not None:
+        return
+    article = rule.article if rule else None
+    raise RuleViolation(
+        f"尚未登记向被巡视（巡察）党组织发出的书面通知，不能通知或进驻（{article}）",
+        code="NOTICE_NOT_RECORDED",
+        field="stage",
+        rule_id=rule.id if rule else None,
+        article=article,
+    )
+
+
 async def _require_stay_within_bounds(
     session: AsyncSession, inspection: Inspection, ruleset: Ruleset
 ) -> None:
@@ -138,6 +154,8 @@ async def advance_inspection(
     rule = stage_rule(ruleset, stage)
     if stage in ENTRY:
         await _require_entry_allowed(session, actor, inspection, ruleset)
+        # No notice stage and no entry without the written notice (qh-zrzyt §13, nmg-2016 §25).
+        await _require_notice(session, inspection, ruleset.stage_rule(Stage.NOTIFIED))
     inputs = validation.Inputs()
     recorded = None if decision is None else inputs.text(InspectionTransition.decision, decision)
     inputs.done()

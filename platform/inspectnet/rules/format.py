@@ -34,6 +34,7 @@ from pydantic import Field, PrivateAttr, field_validator, model_validator
 
 from inspectnet.errors import NotFound
 from inspectnet.rules.params import (
+    ApprovalParams,
     AttendanceParams,
     CategoryParams,
     DeadlineParams,
@@ -60,6 +61,7 @@ from inspectnet.rules.vocabulary import (
     RULE_ID_PATTERN,
     RULESET_ID_PATTERN,
     STAGE_ZH,
+    ApprovalMatter,
     Attendee,
     Conduct,
     DecisionBody,
@@ -88,6 +90,9 @@ __all__ = [
     "RULESET_ID_PATTERN",
     "RULE_ID_PATTERN",
     "STAGE_ZH",
+    "ApprovalMatter",
+    "ApprovalParams",
+    "ApprovalRule",
     "AttendanceParams",
     "AttendanceRule",
     "Attendee",
@@ -289,6 +294,11 @@ class WorkMethodRule(RuleBase):
     params: WorkMethodParams
 
 
+class ApprovalRule(RuleBase):
+    kind: Literal["approval"]
+    params: ApprovalParams
+
+
 Rule = Annotated[
     DeadlineRule
     | ProblemCategoryRule
@@ -306,7 +316,8 @@ Rule = Annotated[
     | AttendanceRule
     | RectificationReportRule
     | DisciplineOffenceRule
-    | WorkMethodRule,
+    | WorkMethodRule
+    | ApprovalRule,
     Field(discriminator="kind"),
 ]
 
@@ -400,6 +411,10 @@ class Ruleset(_Model):
         """The rule under which an inspection enters ``stage``, if this ruleset has one."""
         wanted = InspectionStage(stage)
         return next((r for r in self.of_type(StageRule) if r.params.stage is wanted), None)
+
+    def approval(self, matter: ApprovalMatter) -> ApprovalRule | None:
+        """The rule naming the body that approves ``matter``, if this ruleset names one."""
+        return next((r for r in self.of_type(ApprovalRule) if r.params.matter is matter), None)
 
     def warning_for(self, rule: DeadlineRule) -> WarningThresholds:
         """The thresholds that apply to a deadline rule."""

@@ -89,6 +89,7 @@ labelled_enum(
         fmt.DecisionBody.FIVE_PERSON_GROUP: "党委“五人小组”会议",
         fmt.DecisionBody.PARTY_GROUP: "厅党组",
         fmt.DecisionBody.PARTY_COMMITTEE: "自治区党委",
+        fmt.DecisionBody.PARTY_GROUP: "党组（党委）",
     },
     name="DecidingBody",
     description="Who decides a matter (决定机构)",
@@ -187,6 +188,18 @@ labelled_enum(
     },
     name="DisciplineConduct",
     description="Conduct an article names as a breach (违纪行为)",
+)
+labelled_enum(
+    fmt.ApprovalMatter,
+    {
+        fmt.ApprovalMatter.TEAM_COMPOSITION: "审定巡视巡察组组成人员",
+        fmt.ApprovalMatter.TEAM_LEADER: "确定并授权组长",
+        fmt.ApprovalMatter.OTHER_SITE_METHOD: "批准其他了解方式",
+        fmt.ApprovalMatter.INSTRUCTION_REQUEST: "请示报告",
+        fmt.ApprovalMatter.DIRECT_REPORT: "特殊情况下直接报告",
+    },
+    name="ApprovalMatter",
+    description="A matter of an inspection's team a named body approves (审批事项)",
 )
 # Declared with the rules that name the stages; the inspections domain shows it on its type.
 labelled_enum(
@@ -362,6 +375,12 @@ class WorkMethodParams:
     record: fmt.MethodRecord = strawberry.field(description="The record kept of it (工作记录)")
 
 
+@strawberry.type(description="Parameters of a matter a named body approves (审批事项参数)")
+class ApprovalParams:
+    matter: fmt.ApprovalMatter = strawberry.field(description="The matter (审批事项)")
+    decided_by: fmt.DecisionBody = strawberry.field(description="Who approves it (审批机构)")
+
+
 RuleParams = Annotated[
     DeadlineParams
     | CategoryParams
@@ -379,7 +398,8 @@ RuleParams = Annotated[
     | AttendanceParams
     | RectificationReportParams
     | DisciplineOffenceParams
-    | WorkMethodParams,
+    | WorkMethodParams
+    | ApprovalParams,
     strawberry.union("RuleParams", description="Typed parameters of a rule's kind (规则参数)"),
 ]
 
@@ -401,6 +421,7 @@ _TYPES: dict[type, type] = {
     fmt.RectificationReportParams: RectificationReportParams,
     fmt.DisciplineOffenceParams: DisciplineOffenceParams,
     fmt.WorkMethodParams: WorkMethodParams,
+    fmt.ApprovalParams: ApprovalParams,
 }
 
 

@@ -11,6 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from inspectnet.rules.calendar import PeriodUnit
 from inspectnet.rules.vocabulary import (
+    ApprovalMatter,
     Attendee,
     Conduct,
     DecisionBody,
@@ -206,3 +207,8 @@ class RectificationReportParams(_Model):
 class DisciplineOffenceParams(_Model):
     party: OffenderParty = Field(description="who breaches the discipline the article sets")
     conduct: Conduct = Field(description="the conduct the article names")
+
+
+class ApprovalParams(_Model):
+    matter: ApprovalMatter
+    decided_by: DecisionBody = Field(description="the body of the office that approves it")

@@ -38,6 +38,7 @@ class RuleKind(StrEnum):
     RECTIFICATION_REPORT = "rectification_report"
     DISCIPLINE_OFFENCE = "discipline_offence"
     WORK_METHOD = "work_method"
+    APPROVAL = "approval"
 
 
 ID_PREFIX: dict[RuleKind, str] = {
@@ -58,6 +59,7 @@ ID_PREFIX: dict[RuleKind, str] = {
     RuleKind.RECTIFICATION_REPORT: "rectification.",
     RuleKind.DISCIPLINE_OFFENCE: "discipline.",
     RuleKind.WORK_METHOD: "method.",
+    RuleKind.APPROVAL: "approval.",
 }
 
 
@@ -159,6 +161,19 @@ class MethodRecord(StrEnum):
     ACTIVITY = "activity"  # 工作记录 (casework.Activity)
     INTERVIEW = "interview"  # 个别谈话记录 (casework.Interview)
     PETITION = "petition"  # 来信来电来访 (intake)
+    # 厅党组, its secretary first responsible (qh-zrzyt §3); the party committee 自治区党委 and
+    # its secretary where nmg-2016 names them (§9, §20(13), §22): the same body kind.
+    PARTY_GROUP = "party_group"
+
+
+class ApprovalMatter(StrEnum):
+    """A matter of an inspection's team that a named body approves before it happens."""
+
+    TEAM_COMPOSITION = "team_composition"  # 审定巡察组组成人员 (and every change to it)
+    TEAM_LEADER = "team_leader"  # 确定（并授权）组长 (一次一授权)
+    OTHER_SITE_METHOD = "other_site_method"  # 批准的其他方式
+    INSTRUCTION_REQUEST = "instruction_request"  # 请示报告的对象
+    DIRECT_REPORT = "direct_report"  # 特殊情况下直接报告的对象
 
 
 class PoolKind(StrEnum):
