@@ -161,9 +161,6 @@ class MethodRecord(StrEnum):
     ACTIVITY = "activity"  # 工作记录 (casework.Activity)
     INTERVIEW = "interview"  # 个别谈话记录 (casework.Interview)
     PETITION = "petition"  # 来信来电来访 (intake)
-    # 厅党组, its secretary first responsible (qh-zrzyt §3); the party committee 自治区党委 and
-    # its secretary where nmg-2016 names them (§9, §20(13), §22): the same body kind.
-    PARTY_GROUP = "party_group"
 
 
 class ApprovalMatter(StrEnum):
