@@ -166,6 +166,13 @@ def upgrade() -> None:
             "inspection_id", "matter", name=op.f("uq_post_site_decisions_inspection_id_matter")
         ),
     )
+    op.create_index(
+        "ix_post_site_decisions_inspection_id_id",
+        "post_site_decisions",
+        ["inspection_id", "id"],
+        unique=False,
+    )
+
     op.create_table(
         "fed_back_problems",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -315,6 +322,12 @@ def upgrade() -> None:
         "ix_rectification_duties_feedback_id_due_on_id",
         "rectification_duties",
         ["feedback_id", "due_on", "id"],
+        unique=False,
+    )
+    op.create_index(
+        "ix_rectification_duties_feedback_id_id",
+        "rectification_duties",
+        ["feedback_id", "id"],
         unique=False,
     )
 
@@ -604,6 +617,7 @@ def downgrade() -> None:
 
     op.drop_table("rectification_items")
     op.drop_table("rectification_plans")
+    op.drop_index("ix_rectification_duties_feedback_id_id", table_name="rectification_duties")
     op.drop_index(
         "ix_rectification_duties_feedback_id_due_on_id", table_name="rectification_duties"
     )
@@ -615,6 +629,8 @@ def downgrade() -> None:
     op.drop_index("ix_fed_back_problems_feedback_id_id", table_name="fed_back_problems")
 
     op.drop_table("fed_back_problems")
+    op.drop_index("ix_post_site_decisions_inspection_id_id", table_name="post_site_decisions")
+
     op.drop_table("post_site_decisions")
     op.drop_table("hearings")
     op.drop_table("feedbacks")

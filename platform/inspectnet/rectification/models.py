@@ -69,7 +69,10 @@ class PostSiteDecision(Base, _OfInspection, Created):
     circulation; taken by the body the ruleset's ``decision.*`` rule names (require_body)."""
 
     __tablename__ = "post_site_decisions"
-    __table_args__ = (UniqueConstraint("inspection_id", "matter"),)
+    __table_args__ = (
+        UniqueConstraint("inspection_id", "matter"),
+        Index("ix_post_site_decisions_inspection_id_id", "inspection_id", "id"),
+    )
     __authz_type__ = "post_site_decision"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -264,6 +267,7 @@ class RectificationDuty(Base, _OfInspection):
     __tablename__ = "rectification_duties"
     __table_args__ = (
         UniqueConstraint("inspection_id", "rule_id"),
+        Index("ix_rectification_duties_feedback_id_id", "feedback_id", "id"),
         Index("ix_rectification_duties_feedback_id_due_on_id", "feedback_id", "due_on", "id"),
     )
     __authz_type__ = "rectification_duty"
