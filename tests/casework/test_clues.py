@@ -203,3 +203,31 @@ async def test_no_clue_is_recorded_once_the_inspection_is_fed_back(api: Api) -> 
     )
     assert [e["code"] for e in refused["data"]["createClue"]["userErrors"]] == ["FORBIDDEN"]
     assert await _clues(api) == before
+
+
+async def test_reading_a_clue_leaves_one_audit_row_per_request(api: Api, team: Team) -> None:
+    from inspectnet.audit.models import AuditEntry, Outcome
+
+    clue = await arrange(api, lambda s, system: make_clue(s, system, team.inspection))
+    gid = global_id("Clue", clue.id)
+    query = """query($id: ID!) { node(id: $id) { ... on Clue { personName summary } } }"""
+    await api.flush_audit()
+    read = await api.gql(query, {"id": gid}, user=team.leader.username)
+    assert read["data"]["node"] == {"personName": "王建国", "summary": "反映其违规收受礼金"}
+    listed = await api.gql(
+        LIST, {"id": global_id("Inspection", team.inspection.id)}, user=team.member.username
+    )
+    assert listed["data"]["node"]["clues"]["totalCount"] == 1
+    await api.flush_audit()
+    async with api.app.state.graphql.database.session() as session:
+        rows = list(
+            await session.scalars(
+                select(AuditEntry)
+                .where(AuditEntry.action == "clue.read", AuditEntry.object_id == gid)
+                .order_by(AuditEntry.id)
+            )
+        )
+    assert [(r.actor_user_id, r.office_id, r.outcome) for r in rows] == [
+        (team.leader.id, team.office.id, Outcome.SUCCESS),
+        (team.member.id, team.office.id, Outcome.SUCCESS),
+    ]

@@ -285,6 +285,9 @@ ELSEWHERE = {
     ("Interview", "update"),
     ("Interview", "sign"),
     ("Activity", "update"),
+    ("FixProposal", "update"),
+    ("FixProposal", "answer"),
+    ("MidTermReport", "update"),
 }
 
 
