@@ -239,4 +239,7 @@ CODES: dict[str, str] = {
     "NOT_AN_INTERVIEWER": "只有谈话人本人可以签字",
     "METHOD_NOT_IN_RULESET": "工作方式不在本机构规定之列",
     "METHOD_HAS_OWN_RECORD": "该工作方式有专门记录",
+    "MID_TERM_NOT_IN_RULESET": "本机构规定未规定中期汇报",
+    "MID_TERM_REPORTED": "中期汇报已报告",
+    "DATE_IN_FUTURE": "日期不能晚于今天",
 }

@@ -17,7 +17,7 @@ from tests.factories import make_person
 from tests.inspections.factories import move_to
 
 CREATE = """mutation($input: CreateClueInput!) { createClue(input: $input) {
-  clue { id personName personPost category state possibleDuplicates { id personName } }
+  clue { id personName personPost categoryRule state possibleDuplicates { id personName } }
   userErrors { field code message } } }"""
 LIST = """query($id: ID!) { node(id: $id) { ... on Inspection {
   clues(first: 10) { totalCount nodes { id personName state } } } } }"""
@@ -31,7 +31,7 @@ DUPLICATES = """query($id: ID!) { node(id: $id) { ... on Clue { possibleDuplicat
 def _input(team: Team, **values: Any) -> dict[str, Any]:
     return {
         "inspectionId": global_id("Inspection", team.inspection.id),
-        "category": "category.style_building",
+        "categoryRule": "category.style_building",
         "summary": "反映其违规公款吃喝",
         "personPost": "副局长",
         **values,
@@ -70,12 +70,12 @@ async def test_a_category_outside_the_ruleset_is_refused_and_nothing_is_stored(
     refused = await api.gql(
         CREATE,
         # nmg-2016's category: the office works under qh-zrzyt
-        {"input": _input(team, personName="李明", category="category.integrity_discipline")},
+        {"input": _input(team, personName="李明", categoryRule="category.integrity_discipline")},
         user=team.member.username,
     )
     errors = refused["data"]["createClue"]["userErrors"]
     assert [(e["field"], e["code"]) for e in errors] == [
-        (["input", "category"], "CATEGORY_NOT_IN_RULESET")
+        (["input", "categoryRule"], "CATEGORY_NOT_IN_RULESET")
     ]
     assert await _clues(api) == before
 
@@ -198,8 +198,36 @@ async def test_no_clue_is_recorded_once_the_inspection_is_fed_back(api: Api) -> 
     before = await _clues(api)
     refused = await api.gql(
         CREATE,
-        {"input": _input(team, personName="李明", category="category.other")},
+        {"input": _input(team, personName="李明", categoryRule="category.other")},
         user=team.member.username,
     )
     assert [e["code"] for e in refused["data"]["createClue"]["userErrors"]] == ["FORBIDDEN"]
     assert await _clues(api) == before
+
+
+async def test_reading_a_clue_leaves_one_audit_row_per_request(api: Api, team: Team) -> None:
+    from inspectnet.audit.models import AuditEntry, Outcome
+
+    clue = await arrange(api, lambda s, system: make_clue(s, system, team.inspection))
+    gid = global_id("Clue", clue.id)
+    query = """query($id: ID!) { node(id: $id) { ... on Clue { personName summary } } }"""
+    await api.flush_audit()
+    read = await api.gql(query, {"id": gid}, user=team.leader.username)
+    assert read["data"]["node"] == {"personName": "王建国", "summary": "反映其违规收受礼金"}
+    listed = await api.gql(
+        LIST, {"id": global_id("Inspection", team.inspection.id)}, user=team.member.username
+    )
+    assert listed["data"]["node"]["clues"]["totalCount"] == 1
+    await api.flush_audit()
+    async with api.app.state.graphql.database.session() as session:
+        rows = list(
+            await session.scalars(
+                select(AuditEntry)
+                .where(AuditEntry.action == "clue.read", AuditEntry.object_id == gid)
+                .order_by(AuditEntry.id)
+            )
+        )
+    assert [(r.actor_user_id, r.office_id, r.outcome) for r in rows] == [
+        (team.leader.id, team.office.id, Outcome.SUCCESS),
+        (team.member.id, team.office.id, Outcome.SUCCESS),
+    ]

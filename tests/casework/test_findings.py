@@ -35,7 +35,7 @@ async def test_a_finding_is_ready_only_with_facts_basis_and_evidence(api: Api, t
         {
             "input": {
                 "inspectionId": global_id("Inspection", team.inspection.id),
-                "category": "category.style_building",
+                "categoryRule": "category.style_building",
                 "title": "违规发放津贴补贴",
                 "facts": "以加班费名义发放补贴",
             }
@@ -72,7 +72,7 @@ async def test_a_finding_is_ready_only_with_facts_basis_and_evidence(api: Api, t
         user=team.member.username,
     )
     assert completed["data"]["addFindingEvidence"]["finding"]["evidence"]["nodes"] == [
-        {"kind": "clue", "label": "问题线索", "record": {"id": global_id("Clue", clue.id)}}
+        {"kind": "CLUE", "label": "问题线索", "record": {"id": global_id("Clue", clue.id)}}
     ]
     denied = await api.gql(
         READY, {"input": {"findingId": finding["id"]}}, user=team.member.username
@@ -108,7 +108,7 @@ async def test_evidence_must_be_a_linkable_record_of_the_same_inspection(
     made = await arrange(api, build)
     base = {
         "inspectionId": global_id("Inspection", team.inspection.id),
-        "category": "category.other",
+        "categoryRule": "category.other",
         "title": "问题",
     }
     for ids, code in (
@@ -142,7 +142,7 @@ async def test_a_clue_of_another_inspection_readable_by_the_same_team_is_refused
         {
             "input": {
                 "inspectionId": global_id("Inspection", team.inspection.id),
-                "category": "category.other",
+                "categoryRule": "category.other",
                 "title": "问题",
                 "evidenceIds": [global_id("Clue", elsewhere)],
             }

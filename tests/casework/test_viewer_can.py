@@ -1,11 +1,14 @@
 """``viewerCan`` on casework equals the outcome of the mutation, for the team's leader and
-member, the office's admin (not on the team) and a member of a sibling office."""
+member, the office's admin (not on the team), a sibling office's admin and the target's bound
+account."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from inspectnet.accounts import service as accounts
 from inspectnet.accounts.models import Role
+from inspectnet.casework import proposals
 from inspectnet.db import Database
 from inspectnet.ids import global_id
 from tests.casework.conftest import arrange
@@ -52,6 +55,27 @@ CASES: list[tuple[str, str, str, str, Any]] = [
         "updateActivity",
         lambda i: {"activityId": i["activity"], "subject": "座谈会"},
     ),
+    (
+        "FixProposal",
+        "proposal",
+        "update",
+        "closeFixProposal",
+        lambda i: {"proposalId": i["proposal"]},
+    ),
+    (
+        "FixProposal",
+        "proposal",
+        "answer",
+        "answerFixProposal",
+        lambda i: {"proposalId": i["proposal"], "answer": "已整改"},
+    ),
+    (
+        "MidTermReport",
+        "report",
+        "update",
+        "markMidTermReported",
+        lambda i: {"reportId": i["report"], "reportedOn": "2026-11-25"},
+    ),
 ]
 
 
@@ -66,12 +90,21 @@ async def test_viewer_can_is_the_outcome_of_the_mutation(
         finding = await make_finding(session, system, team.inspection, evidence=[clue])
         interview = await make_interview(session, system, team)
         activity = await make_activity(session, system, team.inspection)
+        proposal = await proposals.propose_fix(
+            session, system, inspection_id=team.inspection.id, problem="问题", proposal="意见"
+        )
+        report = await proposals.save_mid_term_report(
+            session, system, inspection_id=team.inspection.id, progress="进展", plan="计划"
+        )
+        side = await make_user(session, system, await make_office(session, system))
+        await accounts.bind_to_target(session, system, user_id=side.id, target_id=team.target.id)
         return {
             "users": {
                 "leader": team.leader.username,
                 "member": team.member.username,
                 "admin": admin.username,
                 "sibling": sibling.username,
+                "target": side.username,
             },
             "ids": {
                 "kept": global_id("Clue", kept.id),
@@ -79,6 +112,8 @@ async def test_viewer_can_is_the_outcome_of_the_mutation(
                 "finding": global_id("Finding", finding.id),
                 "interview": global_id("Interview", interview.id),
                 "activity": global_id("Activity", activity.id),
+                "proposal": global_id("FixProposal", proposal.id),
+                "report": global_id("MidTermReport", report.id),
             },
         }
 
@@ -98,9 +133,15 @@ async def test_viewer_can_is_the_outcome_of_the_mutation(
         ("leader", "interview", "update"): True,
         ("leader", "interview", "sign"): True,
         ("leader", "activity", "update"): True,
+        ("leader", "proposal", "update"): True,
+        ("leader", "proposal", "answer"): False,
+        ("leader", "report", "update"): True,
     }
     assert {k[1:] for k, v in seen.items() if k[0] == "member" and not v[0]} == {
         ("clue", "merge"),
         ("finding", "markReady"),
+        ("proposal", "answer"),
     }
     assert not any(v[0] for k, v in seen.items() if k[0] in ("admin", "sibling"))
+    # The target side answers its proposal, and nothing else
+    assert {k[1:] for k, v in seen.items() if k[0] == "target" and v[0]} == {("proposal", "answer")}

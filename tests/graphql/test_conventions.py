@@ -55,6 +55,10 @@ EXEMPT_FROM_NODE: set[str] = {
     "ExcludedCandidate",  # a person a draw left out, with the conflicts that say why
     "RecusalConflict",  # computed by the recusal engine from the records it names
     "SiteClock",  # computed from an inspection's entry and departure on the working-day calendar
+    # casework's typed links: the record each names is the Node (casework/links.py)
+    "ClueSource",
+    "FindingEvidence",
+    "Interviewer",  # a team member on an interview, with their signature: the account is the Node
     # a rule's typed parameters (RuleParams) and their parts: values inside a Rule
     "DeadlineWarning",
     *(
@@ -77,6 +81,7 @@ EXEMPT_FROM_NODE: set[str] = {
             "RectificationReport",
             "DisciplineOffence",
             "Approval",
+            "WorkMethod",
         )
     ),
     "DisclosureApproval",  # the recorded approval inside its Disclosure, never read on its own
@@ -139,7 +144,11 @@ def test_node_ids_are_non_null_ids() -> None:
 
 
 # Lists of nodes that are not lists to page through, by decision.
-NOT_A_LIST = {"Query.nodes"}  # the objects of ids the client names, at most 100, in its order
+NOT_A_LIST = {
+    "Query.nodes",  # the objects of ids the client names, at most 100, in its order
+    # computed per viewer: the office's open clues naming the same person (casework/duplicates.py)
+    "Clue.possibleDuplicates",
+}
 
 
 def test_every_list_of_nodes_is_a_connection() -> None:
@@ -438,6 +447,11 @@ MADE_AND_UNDONE: dict[str, tuple[str, ...] | str] = {
     "shareObject": ("endShare",),
     "bindTargetAccount": ("unbindTargetAccount",),
     "breakGlass": "a break-glass grant ends by itself within hours (accounts/service.py)",
+    "createClue": ("updateClue", "closeClue", "mergeClue"),
+    "addClueSources": "a source stays part of the clue's record; the clue itself is closed or merged",
+    "createFinding": "a finding changes by updateFinding; withdrawing one is not built yet (issue 14)",
+    "addFindingEvidence": "evidence stays part of the finding's working paper (底稿)",
+    "proposeFix": ("answerFixProposal", "closeFixProposal"),
 }
 MAKES = re.compile(r"^(create|add|grant|link|propose|send|load|share|bind|break|seat)[A-Z]")
 

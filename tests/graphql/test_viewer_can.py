@@ -340,6 +340,9 @@ ELSEWHERE = {
     ("RecusalCase", "end"),
     # tests/inspections/test_notice.py: recordInspectionNotice / recordNoticeBriefing
     ("InspectionNotice", "update"),
+    ("FixProposal", "update"),
+    ("FixProposal", "answer"),
+    ("MidTermReport", "update"),
 }
 
 

@@ -19,6 +19,14 @@ from inspectnet.casework.graphql_findings import (
     FindingOrder,
     FindingType,
 )
+from inspectnet.casework.graphql_followup import (
+    FixProposalFilter,
+    FixProposalOrder,
+    FixProposalType,
+    FollowUpMutation,
+    MidTermReportType,
+    mid_term_report_of,
+)
 from inspectnet.casework.graphql_interviews import (
     ActivityFilter,
     ActivityOrder,
@@ -32,15 +40,43 @@ from inspectnet.graphql.parts import SchemaPart, TypeField
 
 
 @strawberry.type
-class CaseworkMutation(FieldworkMutation, ClueMutation, FindingMutation):
+class CaseworkMutation(FieldworkMutation, ClueMutation, FindingMutation, FollowUpMutation):
     """Casework's mutations, one class per record kind."""
 
 
 SCHEMA = SchemaPart(
     mutation=CaseworkMutation,
-    types=(InterviewType, ActivityType, ClueType, FindingType),
+    types=(
+        InterviewType,
+        ActivityType,
+        ClueType,
+        FindingType,
+        FixProposalType,
+        MidTermReportType,
+    ),
     fields=(
         TypeField("Clue", "merged", MERGED_FIELD),
+        TypeField(
+            "Inspection",
+            "fixProposals",
+            connection_field(
+                repository.proposals_of,
+                FixProposalType,
+                description="Fix-while-inspecting proposals to the target; the target's users "
+                "read them too (边巡边改)",
+                filter=FixProposalFilter,
+                order=FixProposalOrder,
+            ),
+        ),
+        TypeField(
+            "Inspection",
+            "midTermReport",
+            strawberry.field(
+                resolver=mid_term_report_of,
+                description="The mid-term report to the leading group, null if none yet or "
+                "hidden (巡察中期汇报)",
+            ),
+        ),
         TypeField(
             "Inspection",
             "interviews",

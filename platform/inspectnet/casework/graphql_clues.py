@@ -11,7 +11,7 @@ from sqlalchemy import ColumnElement
 from inspectnet.audit.reads import confidential_read
 from inspectnet.authz.checks import get_readable
 from inspectnet.casework import clues, duplicates, repository
-from inspectnet.casework.graphql_links import ClueSourceFilter, ClueSourceOrder, LinkType
+from inspectnet.casework.graphql_links import ClueSourceFilter, ClueSourceOrder, ClueSourceType
 from inspectnet.casework.models import Clue, ClueState
 from inspectnet.graphql.can import UPDATE, Ability, viewer_can_field
 from inspectnet.graphql.context import Info
@@ -20,7 +20,6 @@ from inspectnet.graphql.fields import connection_field
 from inspectnet.graphql.labels import labelled_enum
 from inspectnet.graphql.links import linked
 from inspectnet.graphql.lists import (
-    ARCHIVED_DESCRIPTION,
     DateTimeRange,
     archived,
     created_in,
@@ -50,8 +49,15 @@ CLUE_CAN = (UPDATE, Ability("merge", "May merge it into another clue (可合并)
 @strawberry.input(description="Which clues to list (问题线索筛选)")
 class ClueFilter:
     state: ClueState | None = strawberry.field(default=None, description="State (状态)")
-    category: str | None = strawberry.field(default=None, description="Category rule (类别)")
-    archived: bool | None = strawberry.field(default=False, description=ARCHIVED_DESCRIPTION)
+    category_rule: str | None = strawberry.field(
+        default=None, description="Category rule id (问题类别)"
+    )
+    # Both by default: a merged clue is archived, and a kept clue lists what was merged into it.
+    archived: bool | None = strawberry.field(
+        default=None,
+        description="Only archived ones (true, e.g. merged away), only current ones (false), "
+        "or both (null, the default) (归档)",
+    )
     created_at: DateTimeRange | None = strawberry.field(
         default=None, description="Recorded within (登记时间)"
     )
@@ -60,8 +66,8 @@ class ClueFilter:
         found: list[ColumnElement[bool]] = []
         if self.state is not None:
             found.append(Clue.state == self.state)
-        if self.category is not None:
-            found.append(Clue.category == self.category)
+        if self.category_rule is not None:
+            found.append(Clue.category == self.category_rule)
         return each(
             found,
             archived(self.archived, Clue.archived_at),
@@ -76,7 +82,9 @@ ClueOrder = order_input("Clue")
 class ClueType(Node, Stamped):
     """Reading the clue's content (who, what, the assessment) leaves an audit row."""
 
-    category: str = strawberry.field(description="Problem category rule (问题类别)")
+    category_rule: str = strawberry.field(
+        description="The problem category: a category.* rule id of the ruleset (问题类别)"
+    )
     state: ClueState = strawberry.field(description="State (状态)")
     version: int = strawberry.field(description="Version, for optimistic locking (版本)")
     merged_at: datetime | None = strawberry.field(description="When merged away (合并时间)")
@@ -99,7 +107,7 @@ class ClueType(Node, Stamped):
             merged_into_pk=row.merged_into_id,
             merged_by_pk=row.merged_by,
             content=(row.person_name, row.person_post, row.summary, row.assessment),
-            category=row.category,
+            category_rule=row.category,
             state=row.state,
             version=row.version,
             merged_at=row.merged_at,
@@ -157,28 +165,18 @@ class ClueType(Node, Stamped):
 
     sources = connection_field(
         repository.sources_of,
-        LinkType,
+        ClueSourceType,
         description="Where it came from (线索来源)",
         filter=ClueSourceFilter,
         order=ClueSourceOrder,
     )
 
 
-@strawberry.input(description="Which merged clues to list (已并入线索筛选)")
-class MergedClueFilter:
-    created_at: DateTimeRange | None = strawberry.field(
-        default=None, description="Recorded within (登记时间)"
-    )
-
-    def conditions(self) -> list[ColumnElement[bool]]:
-        return created_in(self.created_at, Clue.created_at)
-
-
 MERGED_FIELD = connection_field(
     repository.merged_into,
     ClueType,
     description="Clues merged into this one, each archived with who merged it and when (已并入的线索)",
-    filter=MergedClueFilter,
+    filter=ClueFilter,
     order=ClueOrder,
 )
 
@@ -188,7 +186,7 @@ register_node("Clue", Clue, ClueType.from_row)
 @strawberry.input(description="A new problem clue (登记问题线索)")
 class CreateClueInput:
     inspection_id: strawberry.ID = strawberry.field(description="The inspection (巡视巡察)")
-    category: str = strawberry.field(
+    category_rule: str = strawberry.field(
         description="A category rule of the office's ruleset, e.g. category.other (问题类别)"
     )
     summary: str = strawberry.field(description=described("What it says (线索内容)", Clue.summary))
@@ -219,7 +217,9 @@ class UpdateClueInput:
     version: int | None = strawberry.field(
         default=None, description="The version last read; CONFLICT if it moved since (版本)"
     )
-    category: str | None = strawberry.field(default=None, description="Category rule (问题类别)")
+    category_rule: str | None = strawberry.field(
+        default=None, description="Category rule id (问题类别)"
+    )
     summary: str | None = strawberry.field(
         default=None, description=described("What it says (线索内容)", Clue.summary)
     )
@@ -283,7 +283,7 @@ class ClueMutation:
                 inspection_id=expect_global_id(
                     input.inspection_id, "Inspection", field="inspectionId"
                 ),
-                category=input.category,
+                category=input.category_rule,
                 summary=input.summary,
                 person_post=input.person_post,
                 person_id=input.person_id
@@ -305,7 +305,7 @@ class ClueMutation:
                 ctx.actor,
                 clue_id=_clue(input.clue_id),
                 version=input.version,
-                category=input.category,
+                category=input.category_rule,
                 summary=input.summary,
                 assessment=input.assessment,
                 person_name=input.person_name,

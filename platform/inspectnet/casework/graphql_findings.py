@@ -8,7 +8,11 @@ import strawberry
 from sqlalchemy import ColumnElement
 
 from inspectnet.casework import findings, repository
-from inspectnet.casework.graphql_links import FindingEvidenceFilter, FindingEvidenceOrder, LinkType
+from inspectnet.casework.graphql_links import (
+    FindingEvidenceFilter,
+    FindingEvidenceOrder,
+    FindingEvidenceType,
+)
 from inspectnet.casework.models import Finding
 from inspectnet.graphql.can import UPDATE, Ability, viewer_can_field
 from inspectnet.graphql.context import Info
@@ -37,7 +41,9 @@ FINDING_CAN = (
 
 @strawberry.input(description="Which findings to list (问题筛选)")
 class FindingFilter:
-    category: str | None = strawberry.field(default=None, description="Category rule (类别)")
+    category_rule: str | None = strawberry.field(
+        default=None, description="Category rule id (问题类别)"
+    )
     ready: bool | None = strawberry.field(
         default=None, description="Ready for a report or not (底稿已确认)"
     )
@@ -48,8 +54,8 @@ class FindingFilter:
 
     def conditions(self) -> list[ColumnElement[bool]]:
         found: list[ColumnElement[bool]] = []
-        if self.category is not None:
-            found.append(Finding.category == self.category)
+        if self.category_rule is not None:
+            found.append(Finding.category == self.category_rule)
         if self.ready is not None:
             found.append(
                 Finding.ready_at.is_not(None) if self.ready else Finding.ready_at.is_(None)
@@ -66,7 +72,9 @@ FindingOrder = order_input("Finding")
 
 @strawberry.type(name="Finding", description="A problem found, with its working paper (问题)")
 class FindingType(Node, Stamped):
-    category: str = strawberry.field(description="Problem category rule (问题类别)")
+    category_rule: str = strawberry.field(
+        description="The problem category: a category.* rule id of the ruleset (问题类别)"
+    )
     title: str = strawberry.field(description="Title (问题概述)")
     facts: str | None = strawberry.field(description="The facts (事实)")
     basis: str | None = strawberry.field(description="Qualifying basis (定性依据)")
@@ -84,7 +92,7 @@ class FindingType(Node, Stamped):
         return cls(
             id=strawberry.ID(global_id("Finding", row.id)),
             pk=row.id,
-            category=row.category,
+            category_rule=row.category,
             title=row.title,
             facts=row.facts,
             basis=row.basis,
@@ -97,7 +105,7 @@ class FindingType(Node, Stamped):
 
     evidence = connection_field(
         repository.evidence_of,
-        LinkType,
+        FindingEvidenceType,
         description="Its evidence: interviews, other methods' records, clues (证据材料)",
         filter=FindingEvidenceFilter,
         order=FindingEvidenceOrder,
@@ -110,7 +118,7 @@ register_node("Finding", Finding, FindingType.from_row)
 @strawberry.input(description="A new finding (登记问题)")
 class CreateFindingInput:
     inspection_id: strawberry.ID = strawberry.field(description="The inspection (巡视巡察)")
-    category: str = strawberry.field(
+    category_rule: str = strawberry.field(
         description="A category rule of the office's ruleset, e.g. category.other (问题类别)"
     )
     title: str = strawberry.field(description=described("Title (问题概述)", Finding.title))
@@ -131,7 +139,9 @@ class UpdateFindingInput:
     version: int | None = strawberry.field(
         default=None, description="The version last read; CONFLICT if it moved since (版本)"
     )
-    category: str | None = strawberry.field(default=None, description="Category rule (问题类别)")
+    category_rule: str | None = strawberry.field(
+        default=None, description="Category rule id (问题类别)"
+    )
     title: str | None = strawberry.field(
         default=None, description=described("Title (问题概述)", Finding.title)
     )
@@ -184,7 +194,7 @@ class FindingMutation:
                 inspection_id=expect_global_id(
                     input.inspection_id, "Inspection", field="inspectionId"
                 ),
-                category=input.category,
+                category=input.category_rule,
                 title=input.title,
                 facts=input.facts,
                 basis=input.basis,
@@ -203,7 +213,7 @@ class FindingMutation:
                 ctx.actor,
                 finding_id=_finding(input.finding_id),
                 version=input.version,
-                category=input.category,
+                category=input.category_rule,
                 title=input.title,
                 facts=input.facts,
                 basis=input.basis,

@@ -59,7 +59,9 @@ def rule_named(
     return rule
 
 
-def category_of(ruleset: Ruleset, category: str, field: str = "category") -> ProblemCategoryRule:
+def category_of(
+    ruleset: Ruleset, category: str, field: str = "categoryRule"
+) -> ProblemCategoryRule:
     """A problem category of the ruleset (nmg-2016 §18, qh-zrzyt §12)."""
     return rule_named(
         ruleset,
