@@ -241,5 +241,4 @@ CODES: dict[str, str] = {
     "METHOD_HAS_OWN_RECORD": "该工作方式有专门记录",
     "MID_TERM_NOT_IN_RULESET": "本机构规定未规定中期汇报",
     "MID_TERM_REPORTED": "中期汇报已报告",
-    "DATE_IN_FUTURE": "日期不能晚于今天",
 }

@@ -378,6 +378,8 @@ NOT_A_LINK: dict[str, str] = {
     "Hearing.ruleId": "a rule's string id, the same concept in every ruleset",
     "PostSiteDecision.ruleId": "a rule's string id, the same concept in every ruleset",
     "RectificationDuty.ruleId": "a rule's string id, the same concept in every ruleset",
+    "DisciplineRecord.ruleId": "a rule's string id, the same concept in every ruleset",
+    "InspectionArchive.ruleId": "a rule's string id, the same concept in every ruleset",
     "RecusalCase.ruleId": "a rule's string id, the same concept in every ruleset",
 }
 
@@ -452,6 +454,7 @@ MADE_AND_UNDONE: dict[str, tuple[str, ...] | str] = {
     "createFinding": "a finding changes by updateFinding; withdrawing one is not built yet (issue 14)",
     "addFindingEvidence": "evidence stays part of the finding's working paper (底稿)",
     "proposeFix": ("answerFixProposal", "closeFixProposal"),
+    "addRectificationItem": "an item of a draft plan: removing one is not built yet (issue 15)",
 }
 MAKES = re.compile(r"^(create|add|grant|link|propose|send|load|share|bind|break|seat)[A-Z]")
 

@@ -23,12 +23,8 @@ from inspectnet.rules.calendar import PeriodUnit
 from inspectnet.rules.deadlines import Colour, Deadline, DeadlineStatus, instant_problems
 from inspectnet.rules.format import RULE_ID_PATTERN, Event, RuleBase, RuleKind, Ruleset
 from inspectnet.rules.graphql_calendar import RulesMutation
-from inspectnet.rules.graphql_params import (
-    DeadlineEventEnum,
-    PeriodUnitEnum,
-    RuleParams,
-    params_type,
-)
+from inspectnet.rules.graphql_labels import DeadlineEventEnum, PeriodUnitEnum
+from inspectnet.rules.graphql_params import RuleParams, params_type
 from inspectnet.rules.registry import registry
 
 RULE_KIND_LABELS = {
