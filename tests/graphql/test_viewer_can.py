@@ -282,6 +282,9 @@ ELSEWHERE = {
     ("RecusalCase", "end"),
     # tests/inspections/test_notice.py: recordInspectionNotice / recordNoticeBriefing
     ("InspectionNotice", "update"),
+    # tests/inspections/test_site_work.py: decideSiteMethod / answerInstructionRequest
+    ("SiteMethodUse", "decide"),
+    ("InstructionRequest", "answer"),
 }
 
 
