@@ -179,6 +179,12 @@ CODES: dict[str, str] = {
     "NOTICE_AFTER_ENTRY": "书面通知须于进驻前发出",
     "NOTICE_PUBLISHED": "书面通知和公告已发布，不能修改",
     "BRIEFING_NOT_ON_SITE": "通报须在进驻后进行",
+    # methods on site and requests up the line (nmg-2016 §20, §22; qh-zrzyt §14, §26)
+    "DATE_IN_FUTURE": "日期不能晚于今天",
+    "NOT_ON_SITE": "不在现场巡视巡察期间",
+    "APPROVAL_NOT_NEEDED": "该事项无需审批",
+    "DIRECT_REPORT_NOT_ALLOWED": "规定未规定直接报告的途径",
+    "REQUEST_ANSWERED": "该请示已答复",
     # deadlines of filing duties (thresholds and overrides)
     "DEADLINE_FIXED": "该期限由规定确定，不能调整",
     "RULE_NOT_PERIODIC": "不是定期报送事项",

@@ -343,6 +343,9 @@ ELSEWHERE = {
     ("FixProposal", "update"),
     ("FixProposal", "answer"),
     ("MidTermReport", "update"),
+    # tests/inspections/test_site_work.py: decideSiteMethod / answerInstructionRequest
+    ("SiteMethodUse", "decide"),
+    ("InstructionRequest", "answer"),
 }
 
 

@@ -7,11 +7,14 @@ from datetime import date, datetime
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from inspectnet.authz.actor import Actor
-from inspectnet.inspections import notices, recusal_cases, service, stages
+from inspectnet.inspections import notices, recusal_cases, service, site_work, stages
 from inspectnet.inspections.models import (
+    ApprovalStatus,
     Inspection,
     InspectionNotice,
     RecusalCaseKind,
+    SiteMethod,
+    SiteMethodUse,
     Stage,
     TeamAssignment,
     TeamRole,
@@ -95,8 +98,9 @@ async def make_notice(
 async def make_workflow_rows(
     session: AsyncSession, actor: Actor, inspection: Inspection, person_id: int
 ) -> None:
-    """A row of each record an inspection's workflow keeps (notice, recusal case), for the
-    tests that need every model to hold rows; ``person_id`` is on the team or in a pool."""
+    """A row of each record an inspection's workflow keeps (notice, recusal case, method used
+    on site, request for instruction), for the tests that need every model to hold rows;
+    ``person_id`` is on the team or in a pool. The inspection keeps its stage."""
     await make_notice(session, actor, inspection)
     await recusal_cases.raise_case(
         session,
@@ -107,3 +111,25 @@ async def make_workflow_rows(
         ground=RecusalGround.OFFICIAL,
         statement="申报其亲属在该单位任职",
     )
+    await site_work.raise_request(
+        session,
+        actor,
+        inspection_id=inspection.id,
+        subject="关于延长现场巡察时间的请示",
+        content="因信访件较多，拟延长现场巡察时间5个工作日",
+        due_on=date(2026, 12, 31),
+    )
+    # A method is recorded on site only (site_work.record_method); the row is written as the
+    # service writes it so that an inspection before entry holds one too.
+    session.add(
+        SiteMethodUse(
+            office_id=inspection.office_id,
+            inspection_id=inspection.id,
+            target_id=inspection.target_id,
+            method=SiteMethod.FORUM,
+            used_on=date(2026, 11, 25),
+            note="召开中层干部座谈会",
+            approval=ApprovalStatus.NOT_NEEDED,
+        )
+    )
+    await session.flush()

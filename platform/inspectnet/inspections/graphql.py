@@ -27,6 +27,16 @@ from inspectnet.inspections.graphql_recusal import (
     RecusalCaseType,
     RecusalMutation,
 )
+from inspectnet.inspections.graphql_round import inspection_next_deadline
+from inspectnet.inspections.graphql_site_work import (
+    InstructionRequestFilter,
+    InstructionRequestOrder,
+    InstructionRequestType,
+    SiteMethodUseFilter,
+    SiteMethodUseOrder,
+    SiteMethodUseType,
+    SiteWorkMutation,
+)
 from inspectnet.inspections.graphql_team import TeamMutation
 from inspectnet.inspections.graphql_types import (
     InspectionFilter,
@@ -125,7 +135,9 @@ class TeamAssignmentPayload:
 
 
 @strawberry.type
-class InspectionsMutation(TeamMutation, PreparationMutation, RecusalMutation, NoticeMutation):
+class InspectionsMutation(
+    TeamMutation, PreparationMutation, RecusalMutation, NoticeMutation, SiteWorkMutation
+):
     @strawberry.mutation(description="Plan an inspection of a target (新建巡视巡察)")
     async def create_inspection(
         self, info: Info, input: CreateInspectionInput
@@ -233,6 +245,8 @@ SCHEMA = SchemaPart(
         PreparationItemType,
         RecusalCaseType,
         InspectionNoticeType,
+        SiteMethodUseType,
+        InstructionRequestType,
     ),
     # The announcement as DOCX, for whoever reads the notice (the target's side included).
     downloads=(
@@ -257,6 +271,49 @@ SCHEMA = SchemaPart(
                 description="Declarations and challenges of recusal, and their decisions (回避申请)",
                 filter=RecusalCaseFilter,
                 order=RecusalCaseOrder,
+            ),
+        ),
+        TypeField(
+            "Inspection",
+            "nextDeadline",
+            strawberry.field(
+                resolver=inspection_next_deadline,
+                description="The earliest deadline running in its stage, with its three-colour "
+                "warning; null when none runs or the viewer reads no step (下一期限)",
+            ),
+        ),
+        TypeField(
+            "Plan",
+            "inspections",
+            connection_field(
+                repository.inspections_of_plans,
+                InspectionType,
+                description="The round's inspections, the planner's view: stage, team, recusal "
+                "cases and next deadline of each (本轮巡视巡察)",
+                filter=InspectionFilter,
+                order=InspectionOrder,
+            ),
+        ),
+        TypeField(
+            "Inspection",
+            "siteMethods",
+            connection_field(
+                repository.methods_of,
+                SiteMethodUseType,
+                description="Methods the team used on site (巡视巡察工作方式)",
+                filter=SiteMethodUseFilter,
+                order=SiteMethodUseOrder,
+            ),
+        ),
+        TypeField(
+            "Inspection",
+            "instructionRequests",
+            connection_field(
+                repository.requests_of,
+                InstructionRequestType,
+                description="Requests for instruction up the line, with due dates (请示报告)",
+                filter=InstructionRequestFilter,
+                order=InstructionRequestOrder,
             ),
         ),
         TypeField(

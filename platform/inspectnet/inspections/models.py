@@ -10,7 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from inspectnet.concurrency import Versioned
 from inspectnet.db import Archivable, Base, Created, OfficeScoped, Timestamped, UTCDateTime
-from inspectnet.rules.format import InspectionStage, RecusalGround
+from inspectnet.rules.format import DecisionBody, InspectionStage, RecusalGround
 from inspectnet.validation import CODE, FREE_TEXT, NAME, text_kind
 
 # The stages are named by the rulesets' ``stage.*`` rules (rules/vocabulary.py): one enum.
@@ -38,6 +38,8 @@ class Inspection(Base, OfficeScoped, Timestamped, Versioned, Created):
     """One inspection of a target by the office that covers it; its stage drives team grants."""
 
     __tablename__ = "inspections"
+    # A round plan lists its inspections page by page (Plan.inspections, the planner's view).
+    __table_args__ = (Index("ix_inspections_plan_id_id", "plan_id", "id"),)
     __authz_type__ = "inspection"
     __authz_target_column__ = "target_id"
     # The inspection is its own scope: a team role in ``inspection:N`` reaches it.
@@ -270,4 +272,88 @@ class InspectionNotice(Base, OfficeScoped, Timestamped, Created, Versioned):
     briefed_on: Mapped[date | None] = mapped_column(Date, default=None)  # 通报日期
     briefed_person: Mapped[str | None] = mapped_column(
         String(100), default=None, info=text_kind(NAME)
+    )
+
+
+class SiteMethod(enum.StrEnum):
+    """The ways a team learns about the target on site (nmg-2016 §20, qh-zrzyt §14)."""
+
+    HEARING_REPORTS = "hearing_reports"  # 听取工作汇报和专题汇报
+    INDIVIDUAL_TALKS = "individual_talks"  # 个别谈话
+    LETTERS_CALLS_VISITS = "letters_calls_visits"  # 受理来信来电来访
+    PERSONAL_MATTERS_CHECK = "personal_matters_check"  # 抽查核实个人有关事项报告
+    INQUIRY = "inquiry"  # 向有关知情人询问情况
+    DOCUMENTS = "documents"  # 调阅、复制文件、档案、会议记录等资料
+    FORUM = "forum"  # 召开座谈会
+    ATTEND_MEETINGS = "attend_meetings"  # 列席有关会议
+    EVALUATION_SURVEY = "evaluation_survey"  # 民主测评、问卷调查
+    SUBORDINATE_VISITS = "subordinate_visits"  # 到下属地方、单位或者部门了解情况 (nmg §20(10))
+    SPECIAL_CHECK = "special_check"  # 开展专项检查
+    ASSISTANCE = "assistance"  # 提请有关单位协助
+    OTHER = "other"  # 批准的其他方式: needs the approval the ruleset names
+
+
+class ApprovalStatus(enum.StrEnum):
+    NOT_NEEDED = "not_needed"
+    PENDING = "pending"
+    APPROVED = "approved"
+    REFUSED = "refused"
+
+
+class SiteMethodUse(Base, OfficeScoped, Timestamped, Created, Versioned):
+    """A method the team used on site, on a day; another method waits for its approval."""
+
+    __tablename__ = "site_method_uses"
+    __office_index__ = False
+    __table_args__ = (Index("ix_site_method_uses_inspection_id_id", "inspection_id", "id"),)
+    __authz_type__ = "site_method_use"
+    __authz_target_column__ = "target_id"
+    __authz_inspection_column__ = "inspection_id"
+    __authz_parent__ = ("inspection_id", Inspection)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    inspection_id: Mapped[int] = mapped_column(ForeignKey("inspections.id", ondelete="CASCADE"))
+    target_id: Mapped[int] = mapped_column(ForeignKey("targets.id", ondelete="RESTRICT"))
+    method: Mapped[SiteMethod] = mapped_column(_enum(SiteMethod))
+    used_on: Mapped[date] = mapped_column(Date)
+    note: Mapped[str] = mapped_column(String(1000), info=text_kind(FREE_TEXT))
+    approval: Mapped[ApprovalStatus] = mapped_column(_enum(ApprovalStatus))
+    # For another method: the body the ruleset names to approve it, and that rule.
+    decided_by: Mapped[DecisionBody | None] = mapped_column(_enum(DecisionBody), default=None)
+    rule_id: Mapped[str | None] = mapped_column(String(80), default=None, info=text_kind(CODE))
+    article: Mapped[str | None] = mapped_column(String(40), default=None, info=text_kind(NAME))
+    approved_by: Mapped[int | None] = mapped_column(
+        ForeignKey("user_accounts.id", ondelete="SET NULL"), default=None
+    )
+    approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
+
+
+class InstructionRequest(Base, OfficeScoped, Timestamped, Created, Versioned):
+    """A request for instruction 请示报告 from the team up the line (nmg-2016 §22, qh-zrzyt
+    §26): to the body the ruleset names, or in special cases directly where it allows."""
+
+    __tablename__ = "instruction_requests"
+    __office_index__ = False
+    __table_args__ = (Index("ix_instruction_requests_inspection_id_id", "inspection_id", "id"),)
+    __authz_type__ = "instruction_request"
+    __authz_target_column__ = "target_id"
+    __authz_inspection_column__ = "inspection_id"
+    __authz_parent__ = ("inspection_id", Inspection)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    inspection_id: Mapped[int] = mapped_column(ForeignKey("inspections.id", ondelete="CASCADE"))
+    target_id: Mapped[int] = mapped_column(ForeignKey("targets.id", ondelete="RESTRICT"))
+    direct: Mapped[bool] = mapped_column(default=False)  # 特殊情况下直接报告
+    addressee: Mapped[DecisionBody] = mapped_column(_enum(DecisionBody))
+    rule_id: Mapped[str] = mapped_column(String(80), info=text_kind(CODE))
+    article: Mapped[str] = mapped_column(String(40), info=text_kind(NAME))
+    subject: Mapped[str] = mapped_column(String(200), info=text_kind(NAME))
+    content: Mapped[str] = mapped_column(String(4000), info=text_kind(FREE_TEXT))
+    due_on: Mapped[date] = mapped_column(Date)
+    answer: Mapped[str | None] = mapped_column(
+        String(4000), default=None, info=text_kind(FREE_TEXT)
+    )
+    answered_on: Mapped[date | None] = mapped_column(Date, default=None)
+    answered_by: Mapped[int | None] = mapped_column(
+        ForeignKey("user_accounts.id", ondelete="SET NULL"), default=None
     )

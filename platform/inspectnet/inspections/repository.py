@@ -18,10 +18,12 @@ from inspectnet.inspections.models import (
     Inspection,
     InspectionNotice,
     InspectionTransition,
+    InstructionRequest,
     PreparationItem,
     RecusalCase,
     RecusalCaseStatus,
     RecusalSetting,
+    SiteMethodUse,
     Stage,
     TeamAssignment,
 )
@@ -89,6 +91,26 @@ def recusal_cases_of(actor: Actor, inspection_ids: list[int]) -> Children:
         readable(actor, RecusalCase).where(RecusalCase.inspection_id.in_(inspection_ids)),
         RecusalCase,
         RecusalCase.inspection_id,
+    )
+
+
+def methods_of(actor: Actor, inspection_ids: list[int]) -> Children:
+    """Readable methods used on site of each inspection: rows of (use, inspection id)."""
+    return children(
+        readable(actor, SiteMethodUse).where(SiteMethodUse.inspection_id.in_(inspection_ids)),
+        SiteMethodUse,
+        SiteMethodUse.inspection_id,
+    )
+
+
+def requests_of(actor: Actor, inspection_ids: list[int]) -> Children:
+    """Readable requests for instruction of each inspection: rows of (request, inspection id)."""
+    return children(
+        readable(actor, InstructionRequest).where(
+            InstructionRequest.inspection_id.in_(inspection_ids)
+        ),
+        InstructionRequest,
+        InstructionRequest.inspection_id,
     )
 
 
@@ -275,6 +297,35 @@ async def site_steps(
     for step in rows:
         found[step.inspection_id].append((step.to_stage, step.created_at))
     return found
+
+
+async def stage_entries(
+    session: AsyncSession, actor: Actor, inspection_ids: Collection[int]
+) -> dict[int, dict[Stage, datetime]]:
+    """When each inspection entered each stage, as the actor reads its steps."""
+    rows = await session.execute(
+        readable(actor, InspectionTransition)
+        .where(InspectionTransition.inspection_id.in_(sorted(set(inspection_ids))))
+        .with_only_columns(
+            InspectionTransition.inspection_id,
+            InspectionTransition.to_stage,
+            InspectionTransition.created_at,
+        )
+        .order_by(InspectionTransition.id)
+    )
+    found: dict[int, dict[Stage, datetime]] = {pk: {} for pk in inspection_ids}
+    for pk, stage, at in rows:
+        found[pk][stage] = at
+    return found
+
+
+def inspections_of_plans(actor: Actor, plan_ids: list[int]) -> Children:
+    """Readable inspections carrying out each plan: rows of (inspection, plan id)."""
+    return children(
+        readable(actor, Inspection).where(Inspection.plan_id.in_(plan_ids)),
+        Inspection,
+        Inspection.plan_id,
+    )
 
 
 async def offices_of(session: AsyncSession, inspection_ids: Collection[int]) -> dict[int, Office]:
