@@ -191,7 +191,6 @@ CODES: dict[str, str] = {
     "OUT_OF_RANGE": "数值超出允许范围",
     "DATE_IN_PAST": "日期已过",
     # after the site: hearing, decisions, feedback, rectification (rectification/)
-    "DATE_IN_FUTURE": "日期不能晚于今天",
     "DECISION_BEFORE_HEARING": "须先听取巡视巡察情况汇报",
     "DECISION_ALREADY_RECORDED": "此事项已作出决定",
     "FEEDBACK_BEFORE_HEARING": "尚未听取巡视巡察情况汇报，不能反馈",
