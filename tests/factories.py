@@ -49,6 +49,7 @@ from tests.casework.factories import Team, make_clue, make_finding, make_team
 from tests.filings.factories import FilingLine, make_filed_plan, make_filing_line, make_plan
 from tests.network.factories import Region, make_network, make_office, make_region
 from tests.people.factories import make_person, make_person_with_record
+from tests.reports.factories import make_report
 from tests.targets.factories import make_leadership_post, make_target, make_target_with_posts
 
 TODAY = date(2026, 11, 25)
@@ -90,6 +91,7 @@ __all__ = [
     "make_person_with_record",
     "make_plan",
     "make_region",
+    "make_report",
     "make_staff",
     "make_staffed_region",
     "make_target",

@@ -163,4 +163,9 @@ CODES: dict[str, str] = {
     "MERGE_OTHER_OFFICE": "只能合并同一机构的线索",
     "FINDING_WITHDRAWN": "该问题已撤销",
     "FINDING_PAPER_INCOMPLETE": "问题底稿不完整：须有事实、定性依据和证据材料",
+    # reports (reports/)
+    "REPORT_KIND_NOT_IN_RULESET": "报告类别不在本机构规定之列",
+    "FINDING_NOT_READY": "问题底稿未确认，不能写入报告",
+    "CLUE_MERGED": "线索已并入其他线索或已撤销",
+    "REPORT_WITHDRAWN": "该报告已撤销",
 }

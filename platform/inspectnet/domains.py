@@ -33,6 +33,7 @@ INSTALLED: list[str] = [
     "inspectnet.filings",
     "inspectnet.inspections",
     "inspectnet.casework",
+    "inspectnet.reports",
 ]
 
 POLICY_FILE = "policy.csv"

@@ -282,6 +282,8 @@ ELSEWHERE = {
     ("Clue", "merge"),
     ("Finding", "update"),
     ("Finding", "markReady"),
+    # tests/reports/test_viewer_can.py: the team's roles on an inspection's reports
+    ("Report", "update"),
 }
 
 
