@@ -9,14 +9,12 @@ and none is target-side: the inspected organisation never reads a report or the 
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from sqlalchemy import Boolean, ForeignKey, Index, Integer, LargeBinary, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from inspectnet.casework.models import InspectionPart
 from inspectnet.concurrency import Versioned
-from inspectnet.db import Archivable, Base, Created, OfficeScoped, Timestamped, UTCDateTime
+from inspectnet.db import Archivable, Base, Created, OfficeScoped, Timestamped
 from inspectnet.validation import CODE, FREE_TEXT, NAME, text_kind
 
 
@@ -39,7 +37,7 @@ class Report(Base, InspectionPart, OfficeScoped, Timestamped, Created, Versioned
 
 
 class ReportVersion(Base, InspectionPart, OfficeScoped, Timestamped, Created):
-    """One generated draft of a report, as a DOCX, and its approval when it was approved.
+    """One generated draft of a report, as a DOCX.
 
     The bytes live in the row until the shared attachment store is merged (issue 14 item 8).
     """
@@ -61,10 +59,6 @@ class ReportVersion(Base, InspectionPart, OfficeScoped, Timestamped, Created):
     content: Mapped[bytes] = mapped_column(LargeBinary)
     size: Mapped[int] = mapped_column(Integer)
     sha256: Mapped[str] = mapped_column(String(64), info=text_kind(CODE))
-    # The decision approving this version: the body the ruleset names, who, when.
-    approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
-    approved_by: Mapped[int | None] = mapped_column(Integer, default=None)
-    approved_as: Mapped[str | None] = mapped_column(String(40), default=None, info=text_kind(CODE))
 
 
 class ReportItem(Base, InspectionPart, OfficeScoped, Timestamped):

@@ -1,19 +1,21 @@
 """Search within one inspection for its team (issue 14 item 10): the Chinese text of its
 interviews, clues and findings, always through ``readable``.
 
-The indexed sources are a registry, one line per source: a source names its model and the
+The searched sources are a registry, one line per source: a source names its model and the
 columns searched. Only columns every reader of the row sees are listed; a need-to-know field
 (a petitioner's identity) lives in its own table with its own authz type, so it would join as
 its own line, searched through ``readable`` of that type, and a reader the policy does not give
 that type can never match on it (no field is matched that the searcher would see redacted).
 
-Matching is a case-insensitive substring match (``LIKE``), so a two-character name (王强) is
-found exactly like a long phrase: word tokenizers and FTS5's trigram tokenizer both miss
-two-character Chinese terms. On PostgreSQL the columns carry pg_trgm GIN indexes (migration
-20261202_0160), which serve substrings of three characters and more; shorter queries and
-SQLite scan the inspection's rows, found through each table's ``(inspection_id, id)`` index,
-which are hundreds to a few thousand per inspection. No separate index table is kept: the
-rows searched are the tenant rows themselves, so there is nothing extra that could leak.
+Matching is a case-insensitive substring match (``LIKE``/``ILIKE``, wildcards in the query
+escaped), so a two-character name (王强) is found exactly like a long phrase: word tokenizers,
+and FTS5's trigram tokenizer, both miss two-character Chinese terms. Each statement is bounded
+by the inspection through its table's ``(inspection_id, id)`` index and scans that inspection's
+rows (hundreds to a few thousand), on SQLite and PostgreSQL alike. No separate index table is
+kept: the rows searched are the tenant rows themselves, so no copy of their text could leak.
+A pg_trgm GIN index (useful from three characters up) is not declared yet: the models and the
+migrations must match on both backends (tests/test_migrations.py), and an index for one
+backend only needs that check taught first.
 """
 
 from __future__ import annotations
