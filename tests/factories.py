@@ -78,6 +78,7 @@ from tests.rectification.factories import (
     make_fed_back_inspection,
     make_reported_inspection,
 )
+from tests.reports.factories import make_report
 from tests.targets.factories import make_leadership_post, make_target, make_target_with_posts
 
 TODAY = date(2026, 11, 25)
@@ -135,6 +136,7 @@ __all__ = [
     "make_petition",
     "make_plan",
     "make_region",
+    "make_report",
     "make_reported_inspection",
     "make_staff",
     "make_staffed_region",

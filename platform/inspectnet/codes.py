@@ -246,4 +246,9 @@ CODES: dict[str, str] = {
     "METHOD_HAS_OWN_RECORD": "该工作方式有专门记录",
     "MID_TERM_NOT_IN_RULESET": "本机构规定未规定中期汇报",
     "MID_TERM_REPORTED": "中期汇报已报告",
+    # reports (reports/)
+    "REPORT_KIND_NOT_IN_RULESET": "报告类别不在本机构规定之列",
+    "FINDING_NOT_READY": "问题底稿未确认，不能写入报告",
+    "CLUE_MERGED": "线索已并入其他线索或已撤销",
+    "REPORT_WITHDRAWN": "该报告已撤销",
 }

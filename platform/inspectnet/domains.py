@@ -38,6 +38,7 @@ INSTALLED: list[str] = [
     "inspectnet.archive",
     "inspectnet.discipline",
     "inspectnet.casework",
+    "inspectnet.reports",
 ]
 
 POLICY_FILE = "policy.csv"

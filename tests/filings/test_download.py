@@ -78,9 +78,9 @@ async def test_the_link_works_once_and_only_for_its_account(
 def test_the_download_route_is_declared_by_the_filings_domain() -> None:
     # The gateway imports no domain (import-linter): the route comes from the part filings
     # registers, and the app serves exactly the routes the parts declare.
-    assert [(r.prefix, r.action, r.refused_status) for r in download_routes()] == [
-        ("/downloads/", "filing.inbox.download", 410)
-    ]
+    declared = [(r.prefix, r.action, r.refused_status) for r in download_routes()]
+    assert ("/downloads/", "filing.inbox.download", 410) in declared
+    assert len({prefix for prefix, _, _ in declared}) == len(declared)  # one route a prefix
 
 
 async def test_a_league_cannot_ask_for_the_region_inbox(api: Api, system: Any) -> None:

@@ -346,6 +346,8 @@ ELSEWHERE = {
     # tests/inspections/test_site_work.py: decideSiteMethod / answerInstructionRequest
     ("SiteMethodUse", "decide"),
     ("InstructionRequest", "answer"),
+    # tests/reports/test_viewer_can.py: the team's roles on an inspection's reports
+    ("Report", "update"),
 }
 
 

@@ -20,6 +20,7 @@ from sqlalchemy import (
     Enum,
     Float,
     Integer,
+    LargeBinary,
     String,
     Table,
     Text,
@@ -58,6 +59,8 @@ def _plain_value(table: Table, column: Any, index: int) -> Any:
         return 2000 + index if column.primary_key else 1
     if isinstance(kind, JSON):
         return []
+    if isinstance(kind, LargeBinary):
+        return f"seed-{table.name}".encode()
     if isinstance(kind, Float):
         return 1.5
     if isinstance(kind, (String, Text)):
