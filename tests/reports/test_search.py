@@ -20,6 +20,7 @@ from tests.casework.conftest import arrange
 from tests.casework.factories import Team, make_clue
 from tests.conftest import Api
 from tests.inspections.factories import make_assignment
+from tests.intake.factories import make_petition
 from tests.network.factories import make_office
 from tests.people.factories import make_person
 from tests.reports.test_reports import make_interview
@@ -141,3 +142,31 @@ async def test_a_former_member_finds_nothing_after_the_archive(api: Api, team: T
 
     # Then the former member finds nothing
     assert await _found(api, team, team.member.username) in (None, [])
+
+
+async def test_a_petition_is_found_by_its_summary_never_by_its_sealed_petitioner(
+    api: Api, team: Team
+) -> None:
+    # Given a petition whose summary names 赵敏 and whose petitioner is 钱多多 (sealed)
+    async def build(session: AsyncSession, system: Actor) -> Any:
+        return await make_petition(
+            session,
+            system,
+            team.inspection,
+            summary="反映赵敏违规兼职取酬",
+            petitioner_name="钱多多",
+            petitioner_contact="13800000000",
+        )
+
+    petition = await arrange(api, build)
+
+    # Then the team finds it by its summary …
+    assert await _found(api, team, team.member.username, "赵敏") == [
+        {
+            "typeName": "Petition",
+            "recordId": global_id("Petition", petition.id),
+            "node": {"id": global_id("Petition", petition.id)},
+        }
+    ]
+    # … and nobody finds it by the petitioner's name, which is sealed in its own table
+    assert await _found(api, team, team.leader.username, "钱多多") == []

@@ -1,5 +1,5 @@
 """Search within one inspection for its team (issue 14 item 10): the Chinese text of its
-interviews, clues and findings, always through ``readable``.
+petitions, interviews, clues and findings, always through ``readable``.
 
 The searched sources are a registry, one line per source: a source names its model and the
 columns searched. Only columns every reader of the row sees are listed; a need-to-know field
@@ -33,6 +33,7 @@ from inspectnet.authz.scopes import readable
 from inspectnet.casework.models import Clue, Finding, Interview
 from inspectnet.errors import ValidationFailed
 from inspectnet.inspections.models import Inspection
+from inspectnet.intake.models import Petition
 from inspectnet.search import MAX_QUERY
 
 
@@ -58,6 +59,8 @@ SOURCES: tuple[Source, ...] = (
     ),
     Source("Clue", Clue, (Clue.person_name, Clue.person_post, Clue.summary, Clue.assessment)),
     Source("Finding", Finding, (Finding.title, Finding.facts, Finding.basis)),
+    # the petition's summary only: the petitioner's identity is sealed in its own table
+    Source("Petition", Petition, (Petition.summary,)),
 )
 
 # Hits per source at most: a search narrows, it does not page through everything.
@@ -93,15 +96,12 @@ async def search_inspection(
     hits: list[Hit] = []
     for source in sources:
         model = source.model
-        rows = await session.scalars(
-            readable(actor, model)
-            .where(
-                model.inspection_id == inspection.id,
-                model.archived_at.is_(None),
-                or_(*(c.icontains(query, autoescape=True) for c in source.columns)),
-            )
-            .order_by(model.id.desc())
-            .limit(MAX_HITS)
+        statement = readable(actor, model).where(
+            model.inspection_id == inspection.id,
+            or_(*(c.icontains(query, autoescape=True) for c in source.columns)),
         )
+        if hasattr(model, "archived_at"):  # an archived (merged, withdrawn) record is not found
+            statement = statement.where(model.archived_at.is_(None))
+        rows = await session.scalars(statement.order_by(model.id.desc()).limit(MAX_HITS))
         hits.extend(Hit(source.type_name, row) for row in rows)
     return hits
