@@ -50,6 +50,7 @@ from tests.filings.factories import FilingLine, make_filed_plan, make_filing_lin
 from tests.network.factories import Region, make_network, make_office, make_region
 from tests.people.factories import make_person, make_person_with_record
 from tests.targets.factories import make_leadership_post, make_target, make_target_with_posts
+from tests.transfers.factories import TransferSetting, make_transfer, make_transfer_setting
 
 TODAY = date(2026, 11, 25)
 
@@ -77,6 +78,7 @@ __all__ = [
     "Staff",
     "StaffedRegion",
     "Team",
+    "TransferSetting",
     "build_in",
     "make_body",
     "make_clue",
@@ -95,6 +97,8 @@ __all__ = [
     "make_target",
     "make_target_with_posts",
     "make_team",
+    "make_transfer",
+    "make_transfer_setting",
     "make_user",
     "sign_in_name_of",
 ]

@@ -33,6 +33,8 @@ INSTALLED: list[str] = [
     "inspectnet.filings",
     "inspectnet.inspections",
     "inspectnet.casework",
+    "inspectnet.transfers",
+    "inspectnet.ledger",
 ]
 
 POLICY_FILE = "policy.csv"

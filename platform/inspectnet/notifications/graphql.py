@@ -46,6 +46,8 @@ NotificationKindEnum = labelled_enum(
         NotificationKind.FILING_RETURNED: "报送被退回",
         NotificationKind.FILING_DUE_SOON: "报送临期",
         NotificationKind.FILING_OVERDUE: "报送逾期",
+        NotificationKind.TRANSFER_REPORTED: "移交办理情况已反馈",
+        NotificationKind.TRANSFER_OVERDUE: "移交办理逾期",
     },
     name="NotificationKind",
     description="What a notification is about (通知类型)",

@@ -25,6 +25,9 @@ class NotificationKind(enum.StrEnum):
     FILING_RETURNED = "filing_returned"  # returned with a reason (已退回)
     FILING_DUE_SOON = "filing_due_soon"  # a duty entered its yellow warning (临期)
     FILING_OVERDUE = "filing_overdue"  # a duty passed its deadline unfiled (逾期)
+    # transfers (移交): the handling report, on both sides
+    TRANSFER_REPORTED = "transfer_reported"  # the receiver answered (移交办理情况已反馈)
+    TRANSFER_OVERDUE = "transfer_overdue"  # the handling report is overdue (移交办理逾期)
 
 
 class Notification(Base, OfficeScoped, Created):

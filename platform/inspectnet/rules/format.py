@@ -38,6 +38,7 @@ from inspectnet.rules.params import (
     DeadlineParams,
     DisclosurePointParams,
     FilingDutyParams,
+    HandlingOutcomeParams,
     ModeParams,
     PlanApprovalParams,
     RecusalGroundParams,
@@ -90,6 +91,8 @@ __all__ = [
     "FilingDutyRule",
     "FilingMode",
     "FilingSubject",
+    "HandlingOutcomeParams",
+    "HandlingOutcomeRule",
     "InspectionModeRule",
     "InspectionStage",
     "MethodRecord",
@@ -245,6 +248,13 @@ class WorkMethodRule(RuleBase):
     params: WorkMethodParams
 
 
+class HandlingOutcomeRule(RuleBase):
+    """How a receiver may handle a transferred clue (谈话函询、初核、立案、组织处理)."""
+
+    kind: Literal["handling_outcome"]
+    params: HandlingOutcomeParams
+
+
 Rule = Annotated[
     DeadlineRule
     | ProblemCategoryRule
@@ -258,7 +268,8 @@ Rule = Annotated[
     | DisclosurePointRule
     | PlanApprovalRule
     | StageRule
-    | WorkMethodRule,
+    | WorkMethodRule
+    | HandlingOutcomeRule,
     Field(discriminator="kind"),
 ]
 

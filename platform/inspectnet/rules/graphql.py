@@ -45,6 +45,7 @@ RULE_KIND_LABELS = {
     RuleKind.DISCLOSURE_POINT: "公开事项",
     RuleKind.STAGE: "巡视巡察阶段",
     RuleKind.WORK_METHOD: "巡视工作方式",
+    RuleKind.HANDLING_OUTCOME: "移交办理方式",
 }
 RuleKindEnum = labelled_enum(
     RuleKind, RULE_KIND_LABELS, name="RuleKind", description="Kind of rule (规则类别)"

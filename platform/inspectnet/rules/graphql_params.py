@@ -253,6 +253,11 @@ class WorkMethodParams:
     record: fmt.MethodRecord = strawberry.field(description="The record kept of it (工作记录)")
 
 
+@strawberry.type(description="Parameters of a handling outcome (移交办理方式参数)")
+class HandlingOutcomeParams:
+    position: int = strawberry.field(description="Order in the article's list (序号)")
+
+
 RuleParams = Annotated[
     DeadlineParams
     | CategoryParams
@@ -266,7 +271,8 @@ RuleParams = Annotated[
     | DisclosurePointParams
     | PlanApprovalParams
     | StageParams
-    | WorkMethodParams,
+    | WorkMethodParams
+    | HandlingOutcomeParams,
     strawberry.union("RuleParams", description="Typed parameters of a rule's kind (规则参数)"),
 ]
 
@@ -284,6 +290,7 @@ _TYPES: dict[type, type] = {
     fmt.PlanApprovalParams: PlanApprovalParams,
     fmt.StageParams: StageParams,
     fmt.WorkMethodParams: WorkMethodParams,
+    fmt.HandlingOutcomeParams: HandlingOutcomeParams,
 }
 
 

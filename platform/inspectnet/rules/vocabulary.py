@@ -34,6 +34,7 @@ class RuleKind(StrEnum):
     PLAN_APPROVAL = "plan_approval"
     STAGE = "stage"
     WORK_METHOD = "work_method"
+    HANDLING_OUTCOME = "handling_outcome"
 
 
 ID_PREFIX: dict[RuleKind, str] = {
@@ -50,6 +51,7 @@ ID_PREFIX: dict[RuleKind, str] = {
     RuleKind.PLAN_APPROVAL: "plan.",
     RuleKind.STAGE: "stage.",
     RuleKind.WORK_METHOD: "method.",
+    RuleKind.HANDLING_OUTCOME: "handling.",
 }
 
 
