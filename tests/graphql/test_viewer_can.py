@@ -282,6 +282,11 @@ ELSEWHERE = {
     ("Clue", "merge"),
     ("Finding", "update"),
     ("Finding", "markReady"),
+    # tests/transfers/test_viewer_can.py and tests/ledger/test_viewer_can.py: the receiving
+    # office's hints on a transfer, the office's on an opinion request
+    ("Transfer", "sign"),
+    ("Transfer", "report"),
+    ("OpinionRequest", "answer"),
 }
 
 

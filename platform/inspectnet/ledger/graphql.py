@@ -4,7 +4,7 @@ its compilation and XLSX export, and the organisation department's opinion reque
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
 from sqlalchemy import ColumnElement
@@ -24,12 +24,13 @@ from inspectnet.graphql.parts import DownloadRoute, SchemaPart, Served, TypeFiel
 from inspectnet.graphql.relay import Node
 from inspectnet.graphql.stamps import Stamped, stamps
 from inspectnet.ids import expect_global_id, global_id
-from inspectnet.ledger import export, repository, service
+from inspectnet.ledger import export, performance, repository, service
 from inspectnet.ledger.models import LedgerEntry, OpinionRequest, OpinionState
 from inspectnet.ledger.sources import SOURCE_OF
 from inspectnet.validation import described
 
 if TYPE_CHECKING:
+    from inspectnet.accounts.graphql import UserAccountType
     from inspectnet.network.graphql import OfficeType
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -277,6 +278,44 @@ class LedgerMutation:
         return _opinion(*await run_mutation(info, "opinion.answer", call))
 
 
+@strawberry.type(
+    description="A team member's figures drawn from the ledger (巡视干部绩效, nmg-2016 §15)"
+)
+class StaffPerformanceType:
+    user_pk: strawberry.Private[int]
+    inspections: int = strawberry.field(description="Inspections served on (参加巡视巡察次数)")
+    findings: int = strawberry.field(description="Problems found (发现问题数)")
+    clues: int = strawberry.field(description="Clues recorded (问题线索数)")
+    transfers: int = strawberry.field(description="Transfers made (移交数)")
+    score: int = strawberry.field(
+        description="Weighted on problems found; weights in docs/ledger.md (绩效分)"
+    )
+
+    @strawberry.field(description="The team member, null if hidden (巡视干部)")
+    async def user(
+        self, info: Info
+    ) -> Annotated[UserAccountType, strawberry.lazy("inspectnet.accounts.graphql")] | None:
+        return await linked(info, "UserAccount", self.user_pk)
+
+
+async def office_staff_performance(
+    root: strawberry.Parent[Any], info: Info
+) -> list[StaffPerformanceType]:
+    ctx = info.context
+    found = await performance.staff_performance(ctx.session, ctx.actor, office_id=root.pk)
+    return [
+        StaffPerformanceType(
+            user_pk=p.user_id,
+            inspections=p.inspections,
+            findings=p.counts.get("finding", 0),
+            clues=p.counts.get("clue", 0),
+            transfers=p.counts.get("transfer", 0),
+            score=p.score,
+        )
+        for p in found
+    ]
+
+
 async def serve_ledger(session: AsyncSession, actor: Actor, token: str) -> Served:
     """``GET /ledger/<office id>``: the office's ledger as XLSX, for a reader the door allows."""
     office_id = expect_global_id(token, "Office", field="officeId")
@@ -288,8 +327,17 @@ async def serve_ledger(session: AsyncSession, actor: Actor, token: str) -> Serve
 SCHEMA = SchemaPart(
     downloads=(DownloadRoute(DOWNLOAD_PATH, "ledger.download", serve_ledger, 404),),
     mutation=LedgerMutation,
-    types=(LedgerEntryType, OpinionRequestType),
+    types=(LedgerEntryType, OpinionRequestType, StaffPerformanceType),
     fields=(
+        TypeField(
+            "Office",
+            "staffPerformance",
+            strawberry.field(
+                resolver=office_staff_performance,
+                description="Team members' figures weighted on problems found, from the ledger "
+                "(巡视干部绩效, nmg-2016 §15)",
+            ),
+        ),
         TypeField(
             "Office",
             "ledger",
