@@ -80,6 +80,7 @@ from tests.rectification.factories import (
 )
 from tests.reports.factories import make_report
 from tests.targets.factories import make_leadership_post, make_target, make_target_with_posts
+from tests.transfers.factories import TransferSetting, make_transfer, make_transfer_setting
 
 TODAY = date(2026, 11, 25)
 
@@ -112,6 +113,7 @@ __all__ = [
     "StaffedRegion",
     "Team",
     "TeamedInspection",
+    "TransferSetting",
     "build_in",
     "make_activity",
     "make_archive",
@@ -144,6 +146,8 @@ __all__ = [
     "make_target_with_posts",
     "make_team",
     "make_teamed_inspection",
+    "make_transfer",
+    "make_transfer_setting",
     "make_user",
     "sign_in_name_of",
 ]

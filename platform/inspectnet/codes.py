@@ -251,4 +251,14 @@ CODES: dict[str, str] = {
     "FINDING_NOT_READY": "问题底稿未确认，不能写入报告",
     "CLUE_MERGED": "线索已并入其他线索或已撤销",
     "REPORT_WITHDRAWN": "该报告已撤销",
+    # transfers 移交 and handling reports (issue 16)
+    "TRANSFER_ROUTE_NOT_IN_RULESET": "移交渠道不在本机构规定之列",
+    "TRANSFER_RECEIVER_NOT_ON_ROUTE": "接收单位不属于该移交渠道",
+    "TRANSFER_RECEIVER_REQUIRED": "须指定平台上的接收机构或平台外接收单位（二选一）",
+    "TRANSFER_DURING_INSPECTION_UNAPPROVED": "巡视期间移交问题线索须经领导小组批准",
+    "TRANSFER_ROUTE_AFTER_INSPECTION": "该渠道仅用于巡视期间移交",
+    "TRANSFER_STATE": "移交当前状态不允许此操作",
+    "HANDLING_OUTCOME_NOT_IN_RULESET": "办理方式不在本机构规定之列",
+    # results ledger 台账 and opinion requests (issue 16)
+    "OPINION_ANSWERED": "该征求意见已回复",
 }

@@ -39,6 +39,8 @@ INSTALLED: list[str] = [
     "inspectnet.discipline",
     "inspectnet.casework",
     "inspectnet.reports",
+    "inspectnet.transfers",
+    "inspectnet.ledger",
 ]
 
 POLICY_FILE = "policy.csv"

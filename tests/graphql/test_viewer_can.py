@@ -348,6 +348,11 @@ ELSEWHERE = {
     ("InstructionRequest", "answer"),
     # tests/reports/test_viewer_can.py: the team's roles on an inspection's reports
     ("Report", "update"),
+    # tests/transfers/test_viewer_can.py and tests/ledger/test_viewer_can.py: the receiving
+    # office's hints on a transfer, the office's on an opinion request
+    ("Transfer", "sign"),
+    ("Transfer", "report"),
+    ("OpinionRequest", "answer"),
 }
 
 

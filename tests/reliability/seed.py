@@ -41,6 +41,8 @@ MEANINGFUL = {
             strict=True,
         )
     ),
+    # A transfer names one subject, a clue or a finding (transfers.models, its CHECK).
+    "transfers": {"finding_id": None},
 }
 
 

@@ -35,7 +35,7 @@ async def share(
     """Share one readable object with office ``office_id``, saying why; its admins are told."""
     obj = await get_readable(session, actor, model, object_id)
     made = await shares.share_object(session, actor, obj=obj, office_id=office_id, reason=reason)
-    await _tell(session, actor, made.office_id, obj, NotificationKind.SHARE_RECEIVED, "收到移交")
+    await tell(session, actor, made.office_id, obj, NotificationKind.SHARE_RECEIVED, "收到移交")
     return made
 
 
@@ -49,11 +49,11 @@ async def end_share(session: AsyncSession, actor: Actor, *, share_id: int) -> in
     obj = await get_readable(session, actor, model_of_type(found.object_type), found.object_id)
     receiver = found.office_id
     await shares.end_share(session, actor, share=found, obj=obj)
-    await _tell(session, actor, receiver, obj, NotificationKind.SHARE_ENDED, "移交已终止")
+    await tell(session, actor, receiver, obj, NotificationKind.SHARE_ENDED, "移交已终止")
     return share_id
 
 
-async def _tell(
+async def tell(
     session: AsyncSession,
     actor: Actor,
     office_id: int,
@@ -61,6 +61,8 @@ async def _tell(
     kind: NotificationKind,
     title: str,
 ) -> None:
+    """Tell the admins of ``office_id`` (but the actor) about ``obj``: a transfer's share,
+    its handling report, its overdue warning."""
     admins = await repository.office_admins(session, office_id)
     await notify(
         session,

@@ -47,6 +47,8 @@ NotificationKindEnum = labelled_enum(
         NotificationKind.FILING_OVERDUE: "报送逾期",
         NotificationKind.RECTIFICATION_DUE_SOON: "整改临期",
         NotificationKind.RECTIFICATION_OVERDUE: "整改逾期",
+        NotificationKind.TRANSFER_REPORTED: "移交办理情况已反馈",
+        NotificationKind.TRANSFER_OVERDUE: "移交办理逾期",
     },
     name="NotificationKind",
     description="What a notification is about (通知类型)",

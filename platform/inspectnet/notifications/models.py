@@ -28,6 +28,9 @@ class NotificationKind(enum.StrEnum):
     # rectification (整改): the sweep's warnings, escalating up the chain (rectification/warnings)
     RECTIFICATION_DUE_SOON = "rectification_due_soon"  # an item or duty turned yellow (临期)
     RECTIFICATION_OVERDUE = "rectification_overdue"  # an item or duty turned red (逾期)
+    # transfers (移交): the handling report, on both sides
+    TRANSFER_REPORTED = "transfer_reported"  # the receiver answered (移交办理情况已反馈)
+    TRANSFER_OVERDUE = "transfer_overdue"  # the handling report is overdue (移交办理逾期)
 
 
 class Notification(Base, OfficeScoped, Created):

@@ -167,6 +167,11 @@ class ApprovalParams:
     decided_by: fmt.DecisionBody = strawberry.field(description="Who approves it (审批机构)")
 
 
+@strawberry.type(description="Parameters of a handling outcome (移交办理方式参数)")
+class HandlingOutcomeParams:
+    position: int = strawberry.field(description="Order in the article's list (序号)")
+
+
 RuleParams = Annotated[
     DeadlineParams
     | CategoryParams
@@ -185,7 +190,8 @@ RuleParams = Annotated[
     | RectificationReportParams
     | DisciplineOffenceParams
     | WorkMethodParams
-    | ApprovalParams,
+    | ApprovalParams
+    | HandlingOutcomeParams,
     strawberry.union("RuleParams", description="Typed parameters of a rule's kind (规则参数)"),
 ]
 
@@ -208,6 +214,7 @@ _TYPES: dict[type, type] = {
     fmt.DisciplineOffenceParams: DisciplineOffenceParams,
     fmt.WorkMethodParams: WorkMethodParams,
     fmt.ApprovalParams: ApprovalParams,
+    fmt.HandlingOutcomeParams: HandlingOutcomeParams,
 }
 
 

@@ -18,6 +18,7 @@ from inspectnet.rules.params import (
     DisciplineOffenceParams,
     DisclosurePointParams,
     FilingDutyParams,
+    HandlingOutcomeParams,
     ModeParams,
     PlanApprovalParams,
     RectificationReportParams,
@@ -187,6 +188,13 @@ class ApprovalRule(RuleBase):
     params: ApprovalParams
 
 
+class HandlingOutcomeRule(RuleBase):
+    """How a receiver may handle a transferred clue (谈话函询、初核、立案、组织处理)."""
+
+    kind: Literal["handling_outcome"]
+    params: HandlingOutcomeParams
+
+
 Rule = Annotated[
     DeadlineRule
     | ProblemCategoryRule
@@ -205,6 +213,7 @@ Rule = Annotated[
     | RectificationReportRule
     | DisciplineOffenceRule
     | WorkMethodRule
-    | ApprovalRule,
+    | ApprovalRule
+    | HandlingOutcomeRule,
     Field(discriminator="kind"),
 ]

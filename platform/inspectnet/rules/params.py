@@ -85,6 +85,10 @@ class WorkMethodParams(_Model):
     record: MethodRecord = Field(description="the record the team keeps of work by this method")
 
 
+class HandlingOutcomeParams(_Model):
+    position: int = Field(ge=1, description="order in the article's list")
+
+
 class ModeParams(_Model):
     revisit: bool = Field(default=False, description="回头看: re-inspects an inspected target")
 

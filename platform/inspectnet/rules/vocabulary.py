@@ -39,6 +39,7 @@ class RuleKind(StrEnum):
     DISCIPLINE_OFFENCE = "discipline_offence"
     WORK_METHOD = "work_method"
     APPROVAL = "approval"
+    HANDLING_OUTCOME = "handling_outcome"
 
 
 ID_PREFIX: dict[RuleKind, str] = {
@@ -60,6 +61,7 @@ ID_PREFIX: dict[RuleKind, str] = {
     RuleKind.DISCIPLINE_OFFENCE: "discipline.",
     RuleKind.WORK_METHOD: "method.",
     RuleKind.APPROVAL: "approval.",
+    RuleKind.HANDLING_OUTCOME: "handling.",
 }
 
 
