@@ -2,7 +2,7 @@
 organisation department's opinion requests about cadres of inspected units (nmg-2016 §33).
 
 A ledger entry is the register's line for one record of a source (a finding, a clue, a
-transfer; rectification items when that domain registers itself, sources.py): its kind, the
+transfer, rectification item; sources.py): its kind, the
 record's id, the office, inspection (round) and target, and what the register shows of it. It
 shows no clue's person or content: those stay with the team (casework), the register counts
 and tracks them. Entries are compiled from the records (service.compile_ledger), so a list of

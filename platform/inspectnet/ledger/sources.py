@@ -2,7 +2,7 @@
 
 Each source names the kind of its entries, the model of its records (a model with office,
 inspection and target columns) and what the register shows of a record. Adding a source
-(rectification items, when that domain lands) is one line in ``SOURCES``.
+is one line in ``SOURCES``.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from inspectnet.casework.models import Clue, Finding
+from inspectnet.rectification.models import RectificationItem
 from inspectnet.transfers.models import Transfer
 
 
@@ -47,9 +48,15 @@ def _transfer(row: Transfer) -> Line:
     return Line(f"移交{row.receiver_name}", row.route, state)
 
 
+def _rectification_item(row: RectificationItem) -> Line:
+    # the measure is the target's own commitment, shown to the office that checks it
+    return Line(row.measure[:200], None, row.state.value)
+
+
 SOURCES: tuple[LedgerSource, ...] = (
     LedgerSource("finding", "问题", Finding, _finding),
     LedgerSource("clue", "问题线索", Clue, _clue),
     LedgerSource("transfer", "移交", Transfer, _transfer),
+    LedgerSource("rectification_item", "整改事项", RectificationItem, _rectification_item),
 )
 SOURCE_OF: dict[str, LedgerSource] = {s.kind: s for s in SOURCES}
