@@ -4,9 +4,11 @@ A source is ``async def f(session, actor, inspection) -> list[Member]``: the mat
 inspection that its domain keeps, read as the archiving actor reads it (through ``readable``:
 need-to-know fields such as the team's phones or a petitioner's identity stay out unless the
 archivist may read them). ``SOURCES`` names them ``"package.module:function"``; the lead adds
-one line per domain at merge (e.g. ``"inspectnet.casework.archive:clues"``). On main: the
-inspection itself, its transitions, its team and its preparation items (defined here, since
-the inspections domain keeps them).
+one line per domain. Here: the inspection itself, its transitions, its team and its
+preparation items (defined here, since the inspections domain keeps them); then intake's
+petitions (never who petitioned), casework and the rectification plan, each in its domain's
+``archive.py``. Casework is read in system scope there: nobody outside the team reads it
+until it reaches the office with the archive (qh-zrzyt §27).
 """
 
 from __future__ import annotations
@@ -49,6 +51,13 @@ SOURCES: list[str] = [
     "inspectnet.archive.sources:transitions",
     "inspectnet.archive.sources:team",
     "inspectnet.archive.sources:preparation",
+    "inspectnet.intake.archive:petitions",  # without identities
+    "inspectnet.casework.archive:interviews",
+    "inspectnet.casework.archive:activities",
+    "inspectnet.casework.archive:clues",
+    "inspectnet.casework.archive:findings",
+    "inspectnet.casework.archive:fix_proposals",
+    "inspectnet.rectification.archive:plan",
 ]
 
 

@@ -207,7 +207,8 @@ class CreateClueInput:
         default=None, description=described("Assessment (初步核实意见)", Clue.assessment)
     )
     source_ids: list[strawberry.ID] = strawberry.field(
-        default_factory=list, description="Where it came from: interviews, records (线索来源)"
+        default_factory=list,
+        description="Where it came from: interviews, records, petitions (线索来源)",
     )
 
 

@@ -19,6 +19,7 @@ from inspectnet.authz.checks import get_readable
 from inspectnet.casework.models import Activity, Clue, Interview
 from inspectnet.errors import ValidationFailed
 from inspectnet.ids import parse_global_id
+from inspectnet.intake.models import Petition
 
 
 @dataclass(frozen=True)
@@ -43,6 +44,9 @@ KINDS: tuple[LinkKind, ...] = (
     LinkKind("interview", "个别谈话", Interview, clue_source=True, evidence=True),
     LinkKind("activity", "工作记录", Activity, clue_source=True, evidence=True),
     LinkKind("clue", "问题线索", Clue, clue_source=False, evidence=True),
+    # A petition (intake) the team may read: its summary, never who sent it (that stays
+    # need to know behind the petition's own ``petitioner`` field).
+    LinkKind("petition", "来信来电来访", Petition, clue_source=True, evidence=True),
 )
 BY_NAME = {k.name: k for k in KINDS}
 BY_TYPE = {k.type_name: k for k in KINDS}

@@ -24,10 +24,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 NameSource = Callable[[AsyncSession, int, int], Awaitable[Iterable[str]]]
 
-# One line per domain holding protected names (the lead wires them at merge), e.g.
-# "inspectnet.intake.disclosure:petitioner_names" (信访举报人),
-# "inspectnet.casework.disclosure:clue_person_names" (问题线索涉及人员).
-SOURCES: list[str] = []
+# One line per domain holding protected names.
+SOURCES: list[str] = [
+    "inspectnet.intake.disclosure:petitioner_names",  # 信访举报人
+    "inspectnet.casework.disclosure:clue_person_names",  # 问题线索涉及人员
+]
 
 MIN_NAME_LENGTH = 2
 
