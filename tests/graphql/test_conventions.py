@@ -81,6 +81,7 @@ EXEMPT_FROM_NODE: set[str] = {
             "RectificationReport",
             "DisciplineOffence",
             "Approval",
+            "HandlingOutcome",
             "WorkMethod",
         )
     ),
@@ -92,6 +93,21 @@ EXEMPT_FROM_NODE: set[str] = {
     "InboxCount",  # an aggregate (status, count) of an inbox, never a row
     "Rollup",  # a subordinate's aggregates, never a row
     "Statistic",  # one aggregate inside a Rollup
+    "CaseworkSearchHit",  # one hit of a search, pointing at its node
+    "StaffPerformanceType",  # a staff member's aggregates drawn from the ledger, never a row
+}
+# Kind, state and outcome fields that are not enums, each with its reason.
+NOT_AN_ENUM: dict[str, str] = {
+    "Report.kind": "a rule id (report.*), the same concept in every ruleset",
+    "CreateReportInput.kind": "a rule id (report.*), the same concept in every ruleset",
+    "ReportFilter.kind": "a rule id (report.*), the same concept in every ruleset",
+    "Transfer.outcome": "a rule id (handling.*), the same concept in every ruleset",
+    "ReportTransferInput.outcome": "a rule id (handling.*), the same concept in every ruleset",
+    "LedgerEntry.kind": "debt: the ledger source's kind, one per line of ledger/sources.py",
+    "LedgerEntryFilter.kind": "debt: the ledger source's kind, one per line of ledger/sources.py",
+    "LedgerEntry.category": "a rule id (category.*), the same concept in every ruleset",
+    "LedgerEntry.state": "debt: the record's state in its own domain's enum, copied as text",
+    "LedgerEntryFilter.state": "debt: the record's state in its own domain's enum, copied as text",
 }
 CATEGORY_FIELD = re.compile(
     r"^(kind|state|status|role|outcome|category|pool)$|(Kind|Status|State)$"
@@ -263,6 +279,8 @@ def test_states_and_categories_are_enums() -> None:
         if not isinstance(type_, (GraphQLObjectType, GraphQLInputObjectType)):
             continue
         for name, field in type_.fields.items():
+            if f"{type_.name}.{name}" in NOT_AN_ENUM:
+                continue
             if CATEGORY_FIELD.search(name) and not isinstance(
                 get_named_type(field.type), GraphQLEnumType
             ):
@@ -380,6 +398,8 @@ NOT_A_LINK: dict[str, str] = {
     "RectificationDuty.ruleId": "a rule's string id, the same concept in every ruleset",
     "DisciplineRecord.ruleId": "a rule's string id, the same concept in every ruleset",
     "InspectionArchive.ruleId": "a rule's string id, the same concept in every ruleset",
+    "CaseworkSearchHit.recordId": "the hit's node id, given also when its type is not a node",
+    "LedgerEntry.recordId": "the register line's record, of one of several types",
     "RecusalCase.ruleId": "a rule's string id, the same concept in every ruleset",
 }
 
@@ -454,6 +474,7 @@ MADE_AND_UNDONE: dict[str, tuple[str, ...] | str] = {
     "createFinding": "a finding changes by updateFinding; withdrawing one is not built yet (issue 14)",
     "addFindingEvidence": "evidence stays part of the finding's working paper (底稿)",
     "proposeFix": ("answerFixProposal", "closeFixProposal"),
+    "createReport": "a report changes by reviseReport (a new version); withdrawing one is not built yet (issue 14)",
     "addRectificationItem": "an item of a draft plan: removing one is not built yet (issue 15)",
 }
 MAKES = re.compile(r"^(create|add|grant|link|propose|send|load|share|bind|break|seat)[A-Z]")
