@@ -50,6 +50,7 @@ from inspectnet.schema import build_schema
 from inspectnet.settings import Settings
 from inspectnet.targets import service as targets
 from inspectnet.targets.models import Target
+from tests.audit.hidden_rows import add_new_domain_rows
 from tests.conftest import (
     BACKENDS,
     FROZEN_AT,
@@ -185,6 +186,7 @@ async def _add_hidden_rows(session: AsyncSession, actor: Actor) -> None:
     await share_object(
         session, actor, obj=inspection, office_id=province.id, reason="移交测试：隐藏与不存在"
     )
+    await add_new_domain_rows(session, actor)
 
 
 async def pairs(session: AsyncSession, settings: Settings, policy: PolicyStore) -> list[Pair]:

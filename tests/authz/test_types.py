@@ -21,11 +21,8 @@ from inspectnet.authz.resources import parent_of, type_of
 from inspectnet.authz.rows import add_row
 from inspectnet.authz.scopes import readable_filter
 from inspectnet.authz.store import PolicyStore
-from inspectnet.bodies.models import BodyKind, Position
 from inspectnet.db import Base, Database
 from inspectnet.errors import Forbidden, NotFound
-from inspectnet.filings import service as filings
-from inspectnet.filings.models import Decision
 from inspectnet.ids import global_id, parse_global_id
 from inspectnet.inspections import preparation
 from inspectnet.inspections.models import PreparationBody, Stage
@@ -41,16 +38,13 @@ from inspectnet.people.models import (
 )
 from inspectnet.targets import service as targets
 from inspectnet.targets.models import Target
+from tests.audit.hidden_rows import add_casework_rows, add_fed_back_rows
 from tests.conftest import Api
 from tests.factories import (
-    make_body,
-    make_filed_plan,
-    make_filing_line,
     make_person,
     make_person_with_record,
     make_user,
 )
-from tests.filings.factories import actor_of
 from tests.inspections.factories import (
     make_assignment,
     make_inspection,
@@ -103,18 +97,19 @@ async def denied(api: Api, system: Any, policy: PolicyStore) -> dict[str, Any]:
     denied to the office's member by one policy row; person B with an interest tie whose row
     id equals A's. The office's admin is not named by the row."""
     session, system_actor = system
-    line = await make_filing_line(session, system_actor)
-    member = await make_user(session, system_actor, line.dnr, Role.OFFICE_MEMBER)
-    _, filing = await make_filed_plan(session, system_actor, line)
-    group = await actor_of(session, policy, line.group_member)
-    await filings.decide(session, group, filing_id=filing.id, decision=Decision.APPROVE)
-    await make_person_with_record(session, system_actor, line.dnr)  # a career not denied
-    await make_body(session, system_actor, line.dnr, BodyKind.PARTY_GROUP, (Position.SECRETARY,))
-    ids = await _deny_a(session, system_actor, line.dnr, line.target, member)
+    # A department's patrol fed back, its item closed, disclosed and archived: the office's
+    # rows of every after-site child model; its round plan's filing decided on the way.
+    case = await add_fed_back_rows(session, system_actor)
+    member = await make_user(session, system_actor, case.office, Role.OFFICE_MEMBER)
+    # The member on other offices' teams reads their casework, petitions and reports.
+    await add_casework_rows(session, system_actor, member)
+    await make_person_with_record(session, system_actor, case.office)  # a career not denied
+    # Its party group (厅党组), seated by the line, gives the body-member rows.
+    ids = await _deny_a(session, system_actor, case.office, case.target, member)
     await session.commit()
     await api.reload_policy()
     return ids | {
-        "admin": line.dnr_admin.username,
+        "admin": case.admin.username,
         "member": member.username,
         "member_id": member.id,
     }
