@@ -29,7 +29,7 @@ def _clue(team: Team, source: str) -> dict[str, Any]:
     return {
         "input": {
             "inspectionId": global_id("Inspection", team.inspection.id),
-            "category": "category.other",
+            "categoryRule": "category.other",
             "summary": "群众来信反映其违规收受礼金",
             "personName": "赵德汉",
             "personPost": "处长",
@@ -42,7 +42,7 @@ def _finding(team: Team, evidence: str) -> dict[str, Any]:
     return {
         "input": {
             "inspectionId": global_id("Inspection", team.inspection.id),
-            "category": "category.other",
+            "categoryRule": "category.other",
             "title": "违规收受礼金",
             "evidenceIds": [evidence],
         }
@@ -65,11 +65,11 @@ async def test_a_petition_of_the_inspection_is_a_source_and_evidence(api: Api, t
 
     assert clue["data"]["createClue"]["userErrors"] == []
     assert clue["data"]["createClue"]["clue"]["sources"]["nodes"] == [
-        {"kind": "petition", "label": "来信来电来访", "record": {"id": gid}}
+        {"kind": "PETITION", "label": "来信来电来访", "record": {"id": gid}}
     ]
     assert finding["data"]["createFinding"]["userErrors"] == []
     assert finding["data"]["createFinding"]["finding"]["evidence"]["nodes"] == [
-        {"kind": "petition", "record": {"id": gid}}
+        {"kind": "PETITION", "record": {"id": gid}}
     ]
 
 

@@ -18,8 +18,12 @@ import inspectnet.models  # noqa: F401 - every mapper on the metadata
 from inspectnet import clock
 from inspectnet.db import Base
 from inspectnet.ids import global_id
+from inspectnet.rectification.models import FedBackProblem, RectificationPlan
+from tests.casework.factories import make_clue, make_finding, make_team
 from tests.conftest import Api
 from tests.factories import make_person, make_region, make_target, make_user
+from tests.intake.factories import make_petition
+from tests.rectification.factories import make_fed_back_inspection
 
 CREATING = re.compile(r"^(create|add|propose)[A-Z]")
 
@@ -69,6 +73,87 @@ async def _ids(api: Api, system: Any) -> dict[str, str]:
         "person": global_id("Person", person.id),
         "target": global_id("Target", target.id),
         "code": league.code,
+    }
+
+
+async def _fieldwork_ids(api: Api, system: Any) -> dict[str, str]:
+    """A team's inspection with a clue, a ready finding and a petition (``team`` and
+    ``leader`` sign in), and a fed-back inspection whose target (``target_side``) plans its
+    rectification of ``problem`` in ``plan``; committed."""
+    session, actor = system
+    team = await make_team(session, actor)
+    clue = await make_clue(session, actor, team.inspection)
+    finding = await make_finding(session, actor, team.inspection, ready=True)
+    petition = await make_petition(session, actor, team.inspection)
+    case, feedback = await make_fed_back_inspection(session, actor)
+    plan = await session.scalar(
+        select(RectificationPlan).where(RectificationPlan.feedback_id == feedback.id)
+    )
+    problem = await session.scalar(
+        select(FedBackProblem).where(FedBackProblem.feedback_id == feedback.id).limit(1)
+    )
+    assert plan is not None and problem is not None
+    await session.commit()
+    await api.reload_policy()
+    return {
+        "team": team.member.username,
+        "target_side": case.target_user.username,
+        "inspection": global_id("Inspection", team.inspection.id),
+        "clue": global_id("Clue", clue.id),
+        "finding": global_id("Finding", finding.id),
+        "petition": global_id("Petition", petition.id),
+        "plan": global_id("RectificationPlan", plan.id),
+        "problem": global_id("FedBackProblem", problem.id),
+    }
+
+
+# Who sends the fieldwork mutations (the rest are sent by the league's administrator).
+FIELDWORK_SENDERS = {
+    "createClue": "team",
+    "addClueSources": "team",
+    "createFinding": "team",
+    "addFindingEvidence": "team",
+    "proposeFix": "team",
+    "createReport": "team",
+    "addRectificationItem": "target_side",
+}
+
+
+def _fieldwork_inputs(ids: dict[str, str]) -> dict[str, dict[str, Any]]:
+    return {
+        "createClue": {
+            "inspectionId": ids["inspection"],
+            "categoryRule": "category.other",
+            "summary": "反映其违规收受礼金（幂等）",
+            "personPost": "处长",
+            "personName": "赵德汉",
+        },
+        "addClueSources": {"clueId": ids["clue"], "sourceIds": [ids["petition"]]},
+        "createFinding": {
+            "inspectionId": ids["inspection"],
+            "categoryRule": "category.other",
+            "title": "违规发放津贴补贴（幂等）",
+        },
+        "addFindingEvidence": {"findingId": ids["finding"], "evidenceIds": [ids["petition"]]},
+        "proposeFix": {
+            "inspectionId": ids["inspection"],
+            "problem": "公务用车未按规定登记",
+            "proposal": "立即建立用车登记制度",
+        },
+        "createReport": {
+            "inspectionId": ids["inspection"],
+            "kind": "report.inspection",
+            "title": "关于巡察情况的报告（幂等）",
+            "findingIds": [ids["finding"]],
+        },
+        "addRectificationItem": {
+            "planId": ids["plan"],
+            "problemId": ids["problem"],
+            "measure": "补充整改措施（幂等）",
+            "ownerName": "责任人",
+            "supervisorName": "督办领导",
+            "dueOn": "2026-12-20",
+        },
     }
 
 
@@ -161,31 +246,11 @@ async def _send(api: Api, user: str, document: str, variables: dict[str, Any], k
 
 async def test_every_creating_mutation_has_inputs_here(api: Api, system: Any) -> None:
     ids = await _ids(api, system)
-    assert set(_creating_mutations(api)) == set(_inputs(ids))
+    assert set(_creating_mutations(api)) == set(_inputs(ids)) | set(FIELDWORK_SENDERS)
 
 
-@pytest.mark.parametrize(
-    "name",
-    [
-        "createOffice",
-        "proposeOfficeLink",
-        "createPerson",
-        "addEmploymentRecord",
-        "addInterestTie",
-        "addToPool",
-        "createTarget",
-        "addLeadershipPost",
-        "createPlan",
-        "createUserAccount",
-        "addPreparationItem",
-    ],
-)
-async def test_a_creating_mutation_retried_with_its_key_writes_once(
-    api: Api, system: Any, name: str
-) -> None:
-    # given a valid input and a key
-    field = _creating_mutations(api)[name]
-    document = _document(name, field)
+async def _administrative(api: Api, system: Any, name: str) -> tuple[str, dict[str, Any]]:
+    """The league's administrator and a valid input for ``name``, with what it needs made."""
     ids = await _ids(api, system)
     user = ids["admin"]
     if name == "createUserAccount":  # a person without an account yet
@@ -202,7 +267,37 @@ async def test_a_creating_mutation_retried_with_its_key_writes_once(
             user=user,
         )
         ids["inspection"] = made["data"]["createInspection"]["inspection"]["id"]
-    variables = _inputs(ids)[name]
+    return user, _inputs(ids)[name]
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "createOffice",
+        "proposeOfficeLink",
+        "createPerson",
+        "addEmploymentRecord",
+        "addInterestTie",
+        "addToPool",
+        "createTarget",
+        "addLeadershipPost",
+        "createPlan",
+        "createUserAccount",
+        "addPreparationItem",
+        *FIELDWORK_SENDERS,
+    ],
+)
+async def test_a_creating_mutation_retried_with_its_key_writes_once(
+    api: Api, system: Any, name: str
+) -> None:
+    # given a valid input and a key
+    field = _creating_mutations(api)[name]
+    document = _document(name, field)
+    if name in FIELDWORK_SENDERS:
+        ids = await _fieldwork_ids(api, system)
+        user, variables = ids[FIELDWORK_SENDERS[name]], _fieldwork_inputs(ids)[name]
+    else:
+        user, variables = await _administrative(api, system, name)
     before = await _row_counts(api)
 
     # when it is sent, then retried with the same key and body
