@@ -16,12 +16,27 @@ from inspectnet.settings import load_settings
 target_metadata = Base.metadata
 
 
+def _announce(ctx: Any, step: Any, heads: Any, run_args: Any) -> None:
+    """Hands each applied revision to the caller's ``after_each_revision`` (migrate.py)."""
+    if step.is_upgrade:
+        described = (
+            f"upgrade {','.join(step.source_revision_ids) or 'base'} → {step.up_revision_id}"
+        )
+    else:
+        described = (
+            f"downgrade {step.up_revision_id} → {','.join(step.destination_revision_ids) or 'base'}"
+        )
+    context.config.attributes["after_each_revision"](ctx.connection, described)
+
+
 def _run(connection: Connection) -> None:
+    announce = "after_each_revision" in context.config.attributes
     context.configure(
         connection=connection,
         target_metadata=target_metadata,
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
+        on_version_apply=[_announce] if announce else [],
     )
     with context.begin_transaction():
         context.run_migrations()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import lru_cache
 
 from alembic import command
@@ -24,12 +25,29 @@ def alembic_config(settings: Settings, connection: Connection | None = None) -> 
     return config
 
 
-def upgrade(settings: Settings, revision: str = "head") -> None:
-    command.upgrade(alembic_config(settings), revision)
+# Called inside the migration's transaction after each revision is applied, with its
+# connection and ``"upgrade A → B"`` / ``"downgrade B → A"``: one walk over every revision reads
+# the scripts once instead of once per revision.
+AfterEachRevision = Callable[[Connection, str], None]
 
 
-def downgrade(settings: Settings, revision: str) -> None:
-    command.downgrade(alembic_config(settings), revision)
+def _config(settings: Settings, after_each: AfterEachRevision | None) -> Config:
+    config = alembic_config(settings)
+    if after_each is not None:
+        config.attributes["after_each_revision"] = after_each
+    return config
+
+
+def upgrade(
+    settings: Settings, revision: str = "head", *, after_each: AfterEachRevision | None = None
+) -> None:
+    command.upgrade(_config(settings, after_each), revision)
+
+
+def downgrade(
+    settings: Settings, revision: str, *, after_each: AfterEachRevision | None = None
+) -> None:
+    command.downgrade(_config(settings, after_each), revision)
 
 
 def upgrade_connection(settings: Settings, connection: Connection, revision: str = "head") -> None:

@@ -9,6 +9,7 @@ back as their revision makes them. Then a fresh head is seeded again and matches
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +17,8 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import MetaData, select
+from sqlalchemy import inspect
+from sqlalchemy.engine import Connection
 
 import inspectnet.models  # noqa: F401 - every mapper on the metadata
 from inspectnet import migrate
@@ -67,22 +69,27 @@ def _revisions_newest_first(settings: Settings) -> list[tuple[str, str]]:
     ]
 
 
-async def _snapshot(settings: Settings) -> Snapshot:
-    """Every table's columns and rows (sorted), as the database holds them now."""
+def _snapshot(connection: Connection) -> Snapshot:
+    """Every table's columns and rows (sorted), as the connection sees them now."""
+    snapshot: Snapshot = {}
+    for table in inspect(connection).get_table_names():
+        if table == VERSION_TABLE:
+            continue
+        result = connection.exec_driver_sql(f'SELECT * FROM "{table}"')
+        names = list(result.keys())
+        columns = tuple(sorted(names))
+        order = [names.index(c) for c in columns]
+        rows = [tuple(row[i] for i in order) for row in result.fetchall()]
+        snapshot[table] = (columns, sorted(rows, key=repr))
+    return snapshot
+
+
+async def _snapshot_now(settings: Settings) -> Snapshot:
     database = Database(make_engine(settings))
     try:
         async with database.session() as session:
             connection = await session.connection()
-            metadata = MetaData()
-            await connection.run_sync(lambda sync: metadata.reflect(sync))
-            snapshot: Snapshot = {}
-            for table in metadata.sorted_tables:
-                if table.name == VERSION_TABLE:
-                    continue
-                columns = tuple(sorted(c.name for c in table.columns))
-                rows = (await session.execute(select(*(table.c[c] for c in columns)))).all()
-                snapshot[table.name] = (columns, sorted((tuple(r) for r in rows), key=repr))
-            return snapshot
+            return await connection.run_sync(_snapshot)
     finally:
         await database.dispose()
 
@@ -113,7 +120,7 @@ async def _seed(settings: Settings) -> Snapshot:
             await fill_empty_tables(session)
     finally:
         await database.dispose()
-    return await _snapshot(settings)
+    return await _snapshot_now(settings)
 
 
 async def test_every_revision_downgrades_and_upgrades_with_data_in_every_table(
@@ -125,22 +132,30 @@ async def test_every_revision_downgrades_and_upgrades_with_data_in_every_table(
     model_tables = {t.name for t in Base.metadata.sorted_tables}
     assert {t for t, (_, rows) in seeded.items() if rows} == model_tables
 
-    # when walking down to base one revision at a time
+    # when walking down to base one revision at a time (one Alembic run: each revision is
+    # checked in the run's transaction, right after it is applied)
     steps = _revisions_newest_first(settings)
     lost: set[str] = set()
-    for revision, down in steps:
-        before = set((await _snapshot(settings)).keys())
-        _in_thread(migrate.downgrade, settings, down)
-        now = await _snapshot(settings)
-        lost |= before - set(now)
+    walked: list[str] = []
+
+    def after_downgrade(connection: Connection, step: str) -> None:
+        now = _snapshot(connection)
+        lost.update(set(seeded) - set(now))
         # then every table still there keeps its rows
-        _assert_kept(seeded, now, lost, f"downgrade {revision} → {down}")
-    assert set(await _snapshot(settings)) == set()
+        _assert_kept(seeded, now, lost, step)
+        walked.append(step)
+
+    _in_thread(partial(migrate.downgrade, after_each=after_downgrade), settings, "base")
+    assert len(walked) == len(steps)
+    assert set(await _snapshot_now(settings)) == set()
 
     # and walking back up, each upgrade keeps the rows that survived
-    for revision, _ in reversed(steps):
-        _in_thread(migrate.upgrade, settings, revision)
-        _assert_kept(seeded, await _snapshot(settings), lost, f"upgrade to {revision}")
+    def after_upgrade(connection: Connection, step: str) -> None:
+        _assert_kept(seeded, _snapshot(connection), lost, step)
+        walked.append(step)
+
+    _in_thread(partial(migrate.upgrade, after_each=after_upgrade), settings, "head")
+    assert len(walked) == 2 * len(steps)
 
     # and at head again the schema is the models' (no drift), and a fresh seeding is the same
     database = Database(make_engine(settings))
