@@ -13,7 +13,6 @@ import re
 import unicodedata
 from typing import Any
 
-from pypinyin import Style, lazy_pinyin
 from sqlalchemy import ColumnElement, String, case, event
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -29,13 +28,22 @@ def normalise(text: str) -> str:
     return _SPACES.sub("", unicodedata.normalize("NFKC", text)).lower()
 
 
+def pinyin_of(plain: str, *, initials: bool = False) -> str:
+    """The pinyin of normalised text (or its initials); characters without a reading (Latin
+    letters, digits) pass through as themselves."""
+    # Imported here: pypinyin loads its phrase dictionary (about 0.4 s) on import, which every
+    # CLI command and worker paid at start even when it writes no name.
+    from pypinyin import Style, lazy_pinyin
+
+    style = Style.FIRST_LETTER if initials else Style.NORMAL
+    return "".join(lazy_pinyin(plain, style=style, errors=lambda chars: list(chars)))
+
+
 def search_key_of(name: str) -> str:
     """The key a name is found by: the name, its full pinyin and its initials."""
     plain = normalise(name)
-    # Characters without a reading (Latin letters, digits) pass through as themselves.
-    syllables = lazy_pinyin(plain, errors=lambda chars: list(chars))
-    initials = lazy_pinyin(plain, style=Style.FIRST_LETTER, errors=lambda chars: list(chars))
-    key = f"{plain}{PINYIN}{''.join(syllables)}{INITIALS}{''.join(initials)}"
+    syllables, initials = pinyin_of(plain), pinyin_of(plain, initials=True)
+    key = f"{plain}{PINYIN}{syllables}{INITIALS}{initials}"
     return key[:KEY_LENGTH]
 
 

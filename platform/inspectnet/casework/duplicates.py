@@ -8,14 +8,13 @@ compared: a clue the viewer cannot see is never hinted at.
 
 from __future__ import annotations
 
-from pypinyin import lazy_pinyin
 from rapidfuzz import fuzz
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from inspectnet.authz.actor import Actor
 from inspectnet.casework import repository
 from inspectnet.casework.models import Clue
-from inspectnet.search import normalise
+from inspectnet.search import normalise, pinyin_of
 
 # Scores out of 100 (docs/casework.md): a name is the same when its pinyin scores at least
 # NAME_SCORE; a post when its best matching part scores at least POST_SCORE.
@@ -23,15 +22,11 @@ NAME_SCORE = 90.0
 POST_SCORE = 80.0
 
 
-def _pinyin(name: str) -> str:
-    return "".join(lazy_pinyin(normalise(name), errors=lambda chars: list(chars)))
-
-
 def same_name(a: str, b: str) -> bool:
     """Whether two names as reported name the same person, by sound or by writing."""
     if normalise(a) == normalise(b):
         return True
-    return fuzz.ratio(_pinyin(a), _pinyin(b)) >= NAME_SCORE
+    return fuzz.ratio(pinyin_of(normalise(a)), pinyin_of(normalise(b))) >= NAME_SCORE
 
 
 def same_post(a: str, b: str) -> bool:

@@ -11,10 +11,6 @@ from collections.abc import Iterable, Sequence
 from io import BytesIO
 from typing import Any
 
-from openpyxl import Workbook
-from openpyxl.cell.cell import TYPE_STRING
-from openpyxl.styles import Alignment, Font
-
 # Characters a spreadsheet reads as the start of a formula (OWASP: = + - @, tab, CR).
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -34,6 +30,11 @@ def workbook(
     title: str, columns: Sequence[tuple[str, int]], rows: Iterable[Sequence[Any]]
 ) -> bytes:
     """One sheet: a bold frozen header, the columns' widths, every text cell a string."""
+    # Imported here: openpyxl costs every process about 0.2 s at start, and only exports use it.
+    from openpyxl import Workbook
+    from openpyxl.cell.cell import TYPE_STRING
+    from openpyxl.styles import Alignment, Font
+
     book = Workbook()
     sheet = book.active
     sheet.title = title
