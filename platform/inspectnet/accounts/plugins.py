@@ -13,6 +13,7 @@ from inspectnet.network.retirement import OpenWork
 
 
 def _active_accounts(office_id: int) -> Select[tuple[int]]:
+    # system scope: the roles held in an office are counted whatever the actor reads of them
     roles_there = select(RoleGrant.user_id).where(RoleGrant.office_id == office_id)
     # system scope: an office's active accounts are counted whatever the actor reads of them
     return (
