@@ -12,9 +12,9 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from inspectnet import domains
+from inspectnet import demo_work, domains
 from inspectnet.accounts import service as accounts
-from inspectnet.accounts.models import RoleGrant, UserAccount
+from inspectnet.accounts.models import RoleGrant, TargetBinding, UserAccount
 from inspectnet.authz.actor import Actor
 from inspectnet.demo_data import DEMO_USERS, PEOPLE, demo_offices, target_class
 from inspectnet.network import service as network
@@ -125,6 +125,9 @@ async def load_demo(session: AsyncSession, actor: Actor) -> int:
             )
             created += 1
         office = by_code[user.office]
+        if user.role is None:
+            created += await _bind(session, actor, account, office, user.target or "")
+            continue
         grant = await session.scalar(
             # system scope: the demo loader looks for what exists (idempotent), as the platform
             select(RoleGrant).where(
@@ -138,7 +141,24 @@ async def load_demo(session: AsyncSession, actor: Actor) -> int:
                 session, actor, user_id=account.id, office_id=office.id, role=user.role
             )
             created += 1
-    return created + await _domain_demos(session, actor)
+    created += await _domain_demos(session, actor)
+    return created + await demo_work.load(session, actor)
+
+
+async def _bind(
+    session: AsyncSession, actor: Actor, account: UserAccount, office: Office, target_name: str
+) -> int:
+    """Bind a target-side demo account to its target, unless it is bound already."""
+    # system scope: the demo loader looks for what exists (idempotent), as the platform
+    if await session.scalar(select(TargetBinding.id).where(TargetBinding.user_id == account.id)):
+        return 0
+    target = await session.scalar(
+        # system scope: the demo loader finds the demo's target by name, as the platform
+        select(Target).where(Target.office_id == office.id, Target.name == target_name)
+    )
+    assert target is not None, target_name  # demo_data names a target of the office
+    await accounts.bind_to_target(session, actor, user_id=account.id, target_id=target.id)
+    return 1
 
 
 async def _domain_demos(session: AsyncSession, actor: Actor) -> int:

@@ -43,9 +43,10 @@ def target_class(spec: DemoOffice, name: str) -> TargetClass | None:
 class DemoUser:
     username: str
     office: str  # code of the office where the role is held, which also keeps the person
-    role: Role
+    role: Role | None  # None: a target-side account, holding no office role
     person: str
     description: str
+    target: str | None = None  # the target (by name) a target-side account is bound to
 
     @property
     def sign_in_name(self) -> str:
@@ -190,6 +191,19 @@ DEMO_USERS = [
         "qh_province_admin", "qh.province", Role.OFFICE_ADMIN, "马海燕", "青海省委巡视办管理员"
     ),
     DemoUser("qh_dnr_admin", "qh.dnr", Role.OFFICE_ADMIN, "韩明", "自然资源厅党组巡察办管理员"),
+    # The region's inspection teams (demo_work.py): roles held in each inspection they are on.
+    DemoUser("team_leader", "nmg.region", Role.OFFICE_MEMBER, "苏日娜", "巡视组组长（各轮巡视）"),
+    DemoUser("team_member", "nmg.region", Role.OFFICE_MEMBER, "刘建军", "巡视组组员（各轮巡视）"),
+    DemoUser("intake_handler", "nmg.region", Role.OFFICE_MEMBER, "陈静", "巡视组信访受理人员"),
+    # 被巡视党组织: bound to the target fed back, it reads the notice, feedback and rectification.
+    DemoUser(
+        "tongliao_side",
+        "nmg.region",
+        None,
+        "包海龙",
+        "通辽市委办公室（被巡视党组织联系人）",
+        target="通辽市委领导班子",
+    ),
 ]
 
 # The people of each office, by code: (name, unit, rank, home region, expertise, pool).
@@ -211,6 +225,26 @@ PEOPLE: dict[str, list[tuple[str, str, str, str, list[Expertise], PoolKind]]] = 
             [Expertise.FINANCE_AUDIT],
             PoolKind.TALENT,
         ),
+        # Natives of Hohhot: no demo inspection is of Hohhot, so none of them is recused by
+        # region from a team (inspections/recusal).
+        ("苏日娜", "自治区党委巡视办", "正处级", "150100", [Expertise.DISCIPLINE], PoolKind.LEADER),
+        (
+            "刘建军",
+            "自治区审计厅",
+            "副处级",
+            "150100",
+            [Expertise.FINANCE_AUDIT],
+            PoolKind.TALENT,
+        ),
+        (
+            "陈静",
+            "自治区党委巡视办",
+            "正科级",
+            "150100",
+            [Expertise.PARTY_BUILDING],
+            PoolKind.TALENT,
+        ),
+        ("包海龙", "通辽市委办公室", "正科级", "150500", [Expertise.PERSONNEL], PoolKind.TALENT),
     ],
     "nmg.baotou": [
         (

@@ -22,7 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from inspectnet import clock, domains, migrate
 from inspectnet.accounts import service as accounts
-from inspectnet.accounts.models import BreakGlassGrant, Role, UserAccount
+from inspectnet.accounts.models import BreakGlassGrant, Role
 from inspectnet.accounts.signin import actor_for_token
 from inspectnet.accounts.tokens import issue_token
 from inspectnet.app import create_app
@@ -33,23 +33,21 @@ from inspectnet.authz.scopes import readable
 from inspectnet.authz.shares import share_object
 from inspectnet.authz.store import PolicyStore
 from inspectnet.db import Database, make_engine
-from inspectnet.demo import load_demo
 from inspectnet.filings import warnings
 from inspectnet.graphql.nodes import _NODES
 from inspectnet.ids import global_id
 from inspectnet.inspections import preparation
 from inspectnet.inspections.models import PreparationBody, Stage
 from inspectnet.network import service as network
-from inspectnet.network.models import LinkKind, Office
+from inspectnet.network.models import LinkKind
 from inspectnet.notifications import service as notifications
 from inspectnet.notifications.models import NotificationKind
 from inspectnet.observability.metrics import AUDIT_DENIALS_LOST
 from inspectnet.people import service as people
-from inspectnet.people.models import Person, TieKind
+from inspectnet.people.models import TieKind
 from inspectnet.schema import build_schema
 from inspectnet.settings import Settings
 from inspectnet.targets import service as targets
-from inspectnet.targets.models import Target
 from tests.audit.hidden_rows import add_new_domain_rows
 from tests.conftest import (
     BACKENDS,
@@ -60,7 +58,14 @@ from tests.conftest import (
     _pg_available,
     make_settings,
 )
-from tests.factories import make_user, sign_in_name_of
+from tests.factories import (
+    make_filed_plan,
+    make_filing_line,
+    make_office,
+    make_person_with_record,
+    make_user,
+    sign_in_name_of,
+)
 from tests.inspections.factories import (
     make_assignment,
     make_inspection,
@@ -71,9 +76,8 @@ from tests.sqlcount import count_statements
 from tests.support import skip_or_fail
 
 NODE = "query($id: ID!) { node(id: $id) { id } }"
-# On the demo plus _add_hidden_rows, in a committed database of its own: every Node type needs
-# a row hidden from the reader, and the demo's offices give most of them.
-READER = "baotou_member"
+# On build_world's rows (factories only, no demo), in the shared database and in a committed
+# one of its own: every Node type needs a row hidden from the reader.
 CONCURRENT = 20
 
 
@@ -96,23 +100,25 @@ class Pair:
     missing: int
 
 
-async def _add_hidden_rows(session: AsyncSession, actor: Actor) -> None:
-    """Rows of the types the demo network lacks, in an office the reader cannot see."""
-    qh = select(Office.id).where(Office.code.startswith("qh."))
-    person = await session.scalar(select(Person).where(Person.office_id.in_(qh)).limit(1))
-    target = await session.scalar(select(Target).where(Target.office_id.in_(qh)).limit(1))
-    assert person is not None and target is not None
-    await people.add_employment(
-        session,
-        actor,
-        person_id=person.id,
-        organisation="青海省自然资源厅",
-        post="处长",
-        started_on=date(2020, 1, 1),
-        ended_on=None,
-        region_code="630000",
-        target_id=None,
-    )
+@dataclass(frozen=True)
+class World:
+    """The reader (a member of an office of its own) and the rows hidden from it."""
+
+    reader: str
+
+
+async def build_world(session: AsyncSession, actor: Actor) -> World:
+    """A reader's office, and a row of every Node type in offices it cannot see: a filing
+    line's province and department (bodies, a plan filed, a warning setting, a proposed
+    guidance link), their people and targets with records, an inspection with its team and
+    workflow, and every newer domain's rows (hidden_rows)."""
+    own = await make_office(session, actor)
+    reader = await make_user(session, actor, own, Role.OFFICE_MEMBER)
+    line = await make_filing_line(session, actor)
+    province, department = line.province, line.dnr
+    await make_filed_plan(session, actor, line)
+    person = await make_person_with_record(session, actor, department)
+    target = line.target
     await people.add_interest_tie(
         session,
         actor,
@@ -131,9 +137,6 @@ async def _add_hidden_rows(session: AsyncSession, actor: Actor) -> None:
         started_on=date(2021, 1, 1),
         ended_on=None,
     )
-    province = await session.scalar(select(Office).where(Office.code == "qh.province"))
-    department = await session.scalar(select(Office).where(Office.code == "qh.dnr"))
-    assert province is not None and department is not None
     await network.propose_link(
         session,
         actor,
@@ -142,10 +145,7 @@ async def _add_hidden_rows(session: AsyncSession, actor: Actor) -> None:
         subordinate_id=department.id,
         proposer_id=department.id,
     )
-    qh_account = await session.scalar(
-        select(UserAccount.id).where(UserAccount.office_id == department.id).limit(1)
-    )
-    assert qh_account is not None
+    qh_account = line.dnr_admin.id
     await notifications.notify(
         session,
         actor,
@@ -187,15 +187,18 @@ async def _add_hidden_rows(session: AsyncSession, actor: Actor) -> None:
         session, actor, obj=inspection, office_id=province.id, reason="移交测试：隐藏与不存在"
     )
     await add_new_domain_rows(session, actor)
+    return World(reader.username)
 
 
-async def pairs(session: AsyncSession, settings: Settings, policy: PolicyStore) -> list[Pair]:
+async def pairs(
+    session: AsyncSession, settings: Settings, policy: PolicyStore, reader_name: str
+) -> list[Pair]:
     """For each Node type: an object the reader cannot see, and an id past every row."""
     reader = await actor_for_token(
         session,
         settings,
         policy,
-        f"Bearer {issue_token(settings, sign_in_name_of(READER), timedelta(hours=1))}",
+        f"Bearer {issue_token(settings, sign_in_name_of(reader_name), timedelta(hours=1))}",
         "probe",
     )
     found = []
@@ -207,7 +210,7 @@ async def pairs(session: AsyncSession, settings: Settings, policy: PolicyStore) 
         hidden = await session.scalar(
             select(model.id).where(model.id.not_in(visible_ids or {0})).order_by(model.id).limit(1)
         )
-        assert hidden is not None, f"no {name} is hidden from {READER}"
+        assert hidden is not None, f"no {name} is hidden from {reader_name}"
         office = await session.scalar(select(office_column(model)).where(model.id == hidden))
         top = await session.scalar(select(func.max(model.id)))
         found.append(Pair(name, hidden, office, int(top or 0) + 100_000))
@@ -227,18 +230,20 @@ async def test_a_hidden_read_and_a_missing_one_issue_the_same_statements_and_wri
     api: Api, db: Database, system: tuple[AsyncSession, Actor], policy: PolicyStore
 ) -> None:
     session, actor = system
-    await _add_hidden_rows(session, actor)
+    world = await build_world(session, actor)
     await session.commit()
     # Teams and bindings are grants: the service's policy catches up before anything is counted.
     await api.reload_policy()
     async with db.session() as reading:
-        found = await pairs(reading, api.settings, policy)
+        found = await pairs(reading, api.settings, policy, world.reader)
     engine = api.app.state.graphql.database.sync_engine
     for pair in found:
         seen = []
         for pk in (pair.hidden, pair.missing):
             with count_statements(engine) as statements:
-                response = await api.post(NODE, {"id": global_id(pair.type_name, pk)}, user=READER)
+                response = await api.post(
+                    NODE, {"id": global_id(pair.type_name, pk)}, user=world.reader
+                )
             assert response.json()["errors"][0]["extensions"]["code"] == "NOT_FOUND"
             seen.append(statements.sql)
         hidden, missing = seen
@@ -254,7 +259,7 @@ async def test_a_hidden_read_and_a_missing_one_issue_the_same_statements_and_wri
 @pytest.fixture(scope="module", params=BACKENDS)
 async def committed(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-) -> AsyncIterator[Settings]:
+) -> AsyncIterator[tuple[Settings, World]]:
     """A migrated database of its own (real commits, real concurrency), dropped afterwards."""
     dropped = None
     directory = tmp_path_factory.mktemp("hidden")
@@ -278,25 +283,24 @@ async def committed(
     database = Database(make_engine(settings))
     try:
         with clock.frozen(FROZEN_AT):
-            actor = Actor.system(domains.policy_store(settings.policy_dir).compiled, name="demo")
+            actor = Actor.system(domains.policy_store(settings.policy_dir).compiled, name="test")
             async with database.transaction() as session:
-                await load_demo(session, actor)
-                await _add_hidden_rows(session, actor)
+                world = await build_world(session, actor)
         await database.dispose()
-        yield settings
+        yield settings, world
     finally:
         await database.dispose()
         if dropped:
             await _pg_admin(f'DROP DATABASE IF EXISTS "{dropped}" WITH (FORCE)')
 
 
-async def _pairs_of(settings: Settings) -> list[Pair]:
+async def _pairs_of(settings: Settings, reader: str) -> list[Pair]:
     database = Database(make_engine(settings))
     try:
         policy = domains.policy_store(settings.policy_dir)
         async with database.session() as session:
             await policy.reload(session)
-            return await pairs(session, settings, policy)
+            return await pairs(session, settings, policy, reader)
     finally:
         await database.dispose()
 
@@ -314,14 +318,14 @@ async def _denials(settings: Settings, request_ids: set[str]) -> list[AuditEntry
 
 
 async def test_hidden_and_missing_answer_alike_under_concurrency_and_no_denial_is_lost(
-    committed: Settings,
+    committed: tuple[Settings, World],
 ) -> None:
-    settings = committed
-    found = await _pairs_of(settings)
+    settings, world = committed
+    found = await _pairs_of(settings, world.reader)
     lost_before = sum(
         AUDIT_DENIALS_LOST.labels(r)._value.get() for r in ("overflow", "write_failed", "crash")
     )
-    token = issue_token(settings, sign_in_name_of(READER), timedelta(hours=1))
+    token = issue_token(settings, sign_in_name_of(world.reader), timedelta(hours=1))
     app = create_app(settings, watch_policy=False)
     hidden_requests: dict[str, Pair] = {}
     answers: dict[str, dict[str, list[tuple[Any, ...]]]] = {}
@@ -370,7 +374,7 @@ async def test_hidden_and_missing_answer_alike_under_concurrency_and_no_denial_i
             Outcome.DENIED,
             global_id(pair.type_name, pair.hidden),
             pair.office_id,
-            READER,
+            world.reader,
         )
     lost_after = sum(
         AUDIT_DENIALS_LOST.labels(r)._value.get() for r in ("overflow", "write_failed", "crash")

@@ -85,6 +85,13 @@ CASES: list[tuple[str, str, str, str, Any]] = [
         lambda i: {"officeId": i["office"], "name": "改名机构"},
     ),
     (
+        "Office",
+        "office",
+        "retire",
+        "retireOffice",
+        lambda i: {"officeId": i["office"], "reason": "机构调整，撤销合并"},
+    ),
+    (
         "OfficeLinkProposal",
         "proposal",
         "accept",

@@ -132,8 +132,17 @@ async def _create_due_items(session: AsyncSession, actor: Actor, today: date) ->
     now = clock.now()
     rows: list[dict[str, Any]] = []
     plan: list[tuple[Office, int, FilingDutyRule]] = []
-    # system scope: the sweep acts for the platform over every office's duties
-    offices = (await session.execute(select(Office).order_by(Office.id))).scalars().all()
+    # system scope: the sweep acts for the platform over every office's duties; a retired
+    # office (network.retirement) has none any more
+    offices = (
+        (
+            await session.execute(
+                select(Office).where(Office.archived_at.is_(None)).order_by(Office.id)
+            )
+        )
+        .scalars()
+        .all()
+    )
     for office in offices:
         duties = [
             rule

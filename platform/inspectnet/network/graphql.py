@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
@@ -13,7 +14,14 @@ from inspectnet.graphql.can import viewer_can_field
 from inspectnet.graphql.context import Info
 from inspectnet.graphql.errors import UserError
 from inspectnet.graphql.labels import labelled_enum
-from inspectnet.graphql.lists import CreatedFilter, Sort, list_args, order_input
+from inspectnet.graphql.lists import (
+    ARCHIVED_DESCRIPTION,
+    CreatedFilter,
+    Sort,
+    archived,
+    list_args,
+    order_input,
+)
 from inspectnet.graphql.mutations import run_mutation
 from inspectnet.graphql.nodes import register_node
 from inspectnet.graphql.parts import SchemaPart
@@ -24,6 +32,7 @@ from inspectnet.network import repository, service
 from inspectnet.network.graph import Direction, within
 from inspectnet.network.graphql_can import OFFICE_CAN
 from inspectnet.network.graphql_links import LinkMutation, LinkQuery
+from inspectnet.network.graphql_retire import RetireMutation
 from inspectnet.network.loaders import office_by_id
 from inspectnet.network.models import (
     LinkKind,
@@ -68,6 +77,9 @@ class OfficeFilter(CreatedFilter):
         default=None,
         description="This office and every office below it on the leadership line (所辖范围)",
     )
+    archived: bool | None = strawberry.field(
+        default=False, description=f"Retired offices: {ARCHIVED_DESCRIPTION}"
+    )
 
     def own(self) -> list[ColumnElement[bool]]:
         found: list[ColumnElement[bool]] = []
@@ -82,7 +94,7 @@ class OfficeFilter(CreatedFilter):
         if self.within is not None:
             root = expect_global_id(self.within, "Office", field="filter.within")
             found.append(within(Office.id, root))
-        return found
+        return [*found, *archived(self.archived, Office.archived_at)]
 
 
 @strawberry.type(
@@ -94,6 +106,9 @@ class OfficeType(Node, Stamped):
     name: str = strawberry.field(description="Name (名称)")
     kind: OfficeKind = strawberry.field(description="Kind of office (机构类型)")
     region_code: str = strawberry.field(description="Administrative region code (行政区划代码)")
+    archived_at: datetime | None = strawberry.field(
+        description="When it was retired (retireOffice); null while in service (撤销时间)"
+    )
     ruleset_id: strawberry.Private[str]
     pk: strawberry.Private[int]
 
@@ -106,6 +121,7 @@ class OfficeType(Node, Stamped):
             name=row.name,
             kind=row.kind,
             region_code=row.region_code,
+            archived_at=row.archived_at,
             ruleset_id=row.ruleset_id,
             **stamps(row),
         )
@@ -139,7 +155,8 @@ class OfficeType(Node, Stamped):
             after=after,
             last=last,
             before=before,
-            **list_args(filter, order_by),
+            # The filter's defaults hold when none is given (retired offices stay out).
+            **list_args(filter if filter is not None else OfficeFilter(), order_by),
         )
 
     @strawberry.field(description="Offices below on a line, down to `depth` links (下级)")
@@ -170,7 +187,8 @@ class OfficeType(Node, Stamped):
             after=after,
             last=last,
             before=before,
-            **list_args(filter, order_by),
+            # The filter's defaults hold when none is given (retired offices stay out).
+            **list_args(filter if filter is not None else OfficeFilter(), order_by),
         )
         return OfficeTreeConnection(
             edges=[
@@ -311,12 +329,13 @@ class NetworkQuery(LinkQuery):
             after=after,
             last=last,
             before=before,
-            **list_args(filter, order_by),
+            # The filter's defaults hold when none is given (retired offices stay out).
+            **list_args(filter if filter is not None else OfficeFilter(), order_by),
         )
 
 
 @strawberry.type
-class NetworkMutation(LinkMutation):
+class NetworkMutation(LinkMutation, RetireMutation):
     @strawberry.mutation(description="Create an office under a superior (新建机构)")
     async def create_office(self, info: Info, input: CreateOfficeInput) -> CreateOfficePayload:
         ctx = info.context

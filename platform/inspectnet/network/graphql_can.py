@@ -6,8 +6,12 @@ from inspectnet.graphql.can import Ability
 from inspectnet.network.models import Office
 from inspectnet.network.repository import PROPOSE
 
-# updateOffice and setSecondFactorRequirement update the office (network/accounts services).
-OFFICE_CAN = (Ability("update", "May change it and its settings (可修改)", "update"),)
+# updateOffice and setSecondFactorRequirement update the office (network/accounts services);
+# retireOffice retires it (an office above it decides).
+OFFICE_CAN = (
+    Ability("update", "May change it and its settings (可修改)", "update"),
+    Ability("retire", "May retire it (可撤销)", "retire"),
+)
 
 # The addressed office answers; the proposing office withdraws (network/service.py).
 PROPOSAL_CAN = (

@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import CheckConstraint, Enum, ForeignKey, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from inspectnet.db import Base, Created, Timestamped, UTCDateTime
+from inspectnet.db import Archivable, Base, Created, Timestamped, UTCDateTime
 from inspectnet.search import Searchable
 from inspectnet.validation import CODE, NAME, REGION_CODE, text_kind
 
@@ -29,8 +29,9 @@ class LinkKind(enum.StrEnum):
     GUIDANCE = "GUIDANCE"  # 业务指导 (nmg-2016 §8(10), §16)
 
 
-class Office(Base, Timestamped, Searchable, Created):
-    """An inspection office: the tenant every owned row points at."""
+class Office(Base, Timestamped, Searchable, Created, Archivable):
+    """An inspection office: the tenant every owned row points at. A retired one
+    (``archived_at``, network.retirement) leaves lists but stays readable for history."""
 
     __tablename__ = "offices"
     # The NAME order of office lists pages off (name, id) (inspectnet.paging).

@@ -59,6 +59,18 @@ async def office_by_code(session: AsyncSession, code: str) -> Office | None:
     return await session.scalar(select(Office).where(Office.code == code))
 
 
+async def superior_ids(session: AsyncSession, office_id: int) -> list[int]:
+    """The offices directly above ``office_id`` on the leadership line (unscoped: for the audit
+    rows of a change they are told of)."""
+    # system scope: the offices an office's retirement is recorded in, after require()
+    found = await session.scalars(
+        select(OfficeLink.superior_id)
+        .where(OfficeLink.kind == LinkKind.LEADERSHIP, OfficeLink.subordinate_id == office_id)
+        .order_by(OfficeLink.superior_id)
+    )
+    return list(found)
+
+
 def proposals_filter(
     actor: Actor, *, incoming: bool = True, outgoing: bool = True
 ) -> ColumnElement[bool]:

@@ -24,9 +24,11 @@ from inspectnet.network.models import (
     OfficeLinkProposal,
     ProposalState,
 )
+from inspectnet.network.retirement import expect_in_service, refuse_if_open
 from inspectnet.rules.registry import registry as rulesets
 
 _CODE = re.compile(r"^[a-z0-9][a-z0-9.\-]{1,63}$")
+REASON_LENGTH = 500
 
 
 async def create_office(
@@ -61,6 +63,7 @@ async def create_office(
     if superior_id is not None:
         superior = await get_readable(session, actor, Office, superior_id)
         await require(session, actor, "create", superior)
+        expect_in_service(superior, "superiorId")
     else:
         # A new region's top office is the platform's to create (no office is above it): the
         # door decides in the platform domain, where no office role reaches.
@@ -90,6 +93,7 @@ async def update_office(
     """Rename an office or correct its region code."""
     office = await get_readable(session, actor, Office, office_id)
     await require(session, actor, "update", office)
+    expect_in_service(office)
     inputs = validation.Inputs()
     new_name = inputs.text(Office.name, name) if name is not None else office.name
     new_region = (
@@ -106,6 +110,35 @@ async def update_office(
     return office
 
 
+async def retire_office(
+    session: AsyncSession, actor: Actor, *, office_id: int, reason: str
+) -> Office:
+    """Retire an office made by mistake or whose work has ended: refused while it has open
+    work (network.retirement); it leaves the lists, keeps every row it owns and stays readable
+    for history. An office above it on the leadership line decides (a region's top office,
+    with none above it, is the platform's); audited in the office and in each one above."""
+    reason = validation.required(reason, "reason")
+    if len(reason) > REASON_LENGTH:
+        raise ValidationFailed(f"理由不能超过{REASON_LENGTH}个字", code="TOO_LONG", field="reason")
+    office = await get_readable(session, actor, Office, office_id)
+    await require(session, actor, "retire", office)
+    expect_in_service(office)
+    await refuse_if_open(session, office.id)
+    office.archived_at = clock.now()
+    await session.flush()
+    above = await repository.superior_ids(session, office.id)
+    for where in (office.id, *above):
+        await record(
+            session,
+            actor,
+            "office.retire",
+            office_id=where,
+            object_id=global_id_of(office),
+            detail={"reason": reason},
+        )
+    return office
+
+
 async def link_offices(
     session: AsyncSession, actor: Actor, *, kind: LinkKind, superior_id: int, subordinate_id: int
 ) -> OfficeLink:
@@ -114,6 +147,8 @@ async def link_offices(
     subordinate = await get_readable(session, actor, Office, subordinate_id)
     await require(session, actor, "link", superior)
     await require(session, actor, "link", subordinate)
+    expect_in_service(superior, "superiorId")
+    expect_in_service(subordinate, "subordinateId")
     link = await _add_link(session, actor, kind, superior.id, subordinate.id)
     await _audit(session, actor, "office.link", link)
     return link
@@ -141,6 +176,8 @@ async def propose_link(
         (superior, subordinate) if proposer_id == superior.id else (subordinate, superior)
     )
     await require(session, actor, repository.PROPOSE, proposer)
+    expect_in_service(superior, "superiorId")
+    expect_in_service(subordinate, "subordinateId")
     await _check_linkable(session, kind, superior.id, subordinate.id)
     if await repository.pending_proposal(session, kind, superior.id, subordinate.id):
         raise Conflict("这条联系已有待答复的申请", code="PROPOSAL_EXISTS", field="subordinateId")
