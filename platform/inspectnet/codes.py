@@ -219,6 +219,8 @@ CODES: dict[str, str] = {
     # discipline records (纪律与责任)
     "DISCIPLINE_RULE_UNKNOWN": "规定中没有该违纪情形",
     "DISCIPLINE_RECORD_ARCHIVED": "该违纪记录已归档",
+    "DISCIPLINE_RULE_NOT_STAFF": "对巡视巡察工作人员的反映，须按工作人员违纪情形认定",
+    "COMPLAINT_ALREADY_UPHELD": "该反映已认定并登记",
     # archive (归档)
     "HANDOVER_NOT_DUE": "反馈后、归档前方可移交材料",
     "MATERIALS_ALREADY_HANDED_OVER": "材料已移交",
