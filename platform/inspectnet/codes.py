@@ -219,6 +219,11 @@ CODES: dict[str, str] = {
     # discipline records (纪律与责任)
     "DISCIPLINE_RULE_UNKNOWN": "规定中没有该违纪情形",
     "DISCIPLINE_RECORD_ARCHIVED": "该违纪记录已归档",
+    # the opinion on a transfer's answer (qh-zrzyt §22)
+    "TRANSFER_OPINION_NOT_IN_RULESET": "本机构规定未设对办理情况提出处理意见并报决定的程序",
+    "TRANSFER_NOT_ANSWERED": "接收单位尚未反馈办理情况",
+    "TRANSFER_OPINION_ALREADY_SUBMITTED": "已提出处理意见",
+    "TRANSFER_OPINION_MISSING": "尚未提出处理意见",
     "DISCIPLINE_RULE_NOT_STAFF": "对巡视巡察工作人员的反映，须按工作人员违纪情形认定",
     "COMPLAINT_ALREADY_UPHELD": "该反映已认定并登记",
     # archive (归档)

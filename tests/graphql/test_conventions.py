@@ -86,6 +86,7 @@ EXEMPT_FROM_NODE: set[str] = {
         )
     ),
     "DisclosureApproval",  # the recorded approval inside its Disclosure, never read on its own
+    "TransferOpinion",  # the opinion on a transfer's answer inside its Transfer (qh-zrzyt §22)
     "RectificationThresholds",  # an office's current warning thresholds, one value per office
     "FieldChange",  # one difference between two filing versions, computed, never stored
     # the status of a filing the viewer may not read: an id would offer node(id) to its content
@@ -401,6 +402,7 @@ NOT_A_LINK: dict[str, str] = {
     "CaseworkSearchHit.recordId": "the hit's node id, given also when its type is not a node",
     "LedgerEntry.recordId": "the register line's record, of one of several types",
     "RecusalCase.ruleId": "a rule's string id, the same concept in every ruleset",
+    "TransferOpinion.ruleId": "a rule's string id, the same concept in every ruleset",
 }
 
 

@@ -177,6 +177,12 @@ async def decide(
         raise ValidationFailed(
             "听取汇报请用 recordHearing 登记", code="INVALID_CODE", field="matter"
         )
+    if matter is DecisionMatter.TRANSFER_ANSWER:  # decided on a transfer (transfers/opinions.py)
+        raise ValidationFailed(
+            "移交办理情况的处理意见请用 decideTransferOpinion 决定",
+            code="INVALID_CODE",
+            field="matter",
+        )
     rule = decision_rule(ruleset, matter, "matter")
     body = rule.params.decided_by.value
     await require_body(session, actor, body, inspection.office_id, "decide", PostSiteDecision)

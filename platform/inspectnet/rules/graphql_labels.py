@@ -114,6 +114,7 @@ labelled_enum(
         fmt.DecisionMatter.RESULTS: "成果运用",
         fmt.DecisionMatter.FEEDBACK_CONSENT: "同意反馈",
         fmt.DecisionMatter.CIRCULATION: "通报",
+        fmt.DecisionMatter.TRANSFER_ANSWER: "移交办理情况的处理意见或问责意见",
     },
     name="DecisionMatter",
     description="A step after the site and who takes it (巡后决策事项)",
