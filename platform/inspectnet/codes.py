@@ -193,6 +193,8 @@ CODES: dict[str, str] = {
     # after the site: hearing, decisions, feedback, rectification (rectification/)
     "DECISION_BEFORE_HEARING": "须先听取巡视巡察情况汇报",
     "DECISION_ALREADY_RECORDED": "此事项已作出决定",
+    "REPORT_NOT_REVISED": "巡察报告尚未按听取汇报的意见修改",
+    "RECTIFICATION_NOT_STARTED": "尚未反馈，整改尚未开始",
     "FEEDBACK_BEFORE_HEARING": "尚未听取巡视巡察情况汇报，不能反馈",
     "FEEDBACK_WITHOUT_CONSENT": "未经规定的机构同意，不能反馈",
     "FEEDBACK_ATTENDEES_MISSING": "参加反馈的人员不符合规定",

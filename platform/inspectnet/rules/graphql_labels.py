@@ -115,6 +115,8 @@ labelled_enum(
         fmt.DecisionMatter.FEEDBACK_CONSENT: "同意反馈",
         fmt.DecisionMatter.CIRCULATION: "通报",
         fmt.DecisionMatter.TRANSFER_ANSWER: "移交办理情况的处理意见或问责意见",
+        fmt.DecisionMatter.REVISED_REPORT: "修改后的巡察报告报厅党组",
+        fmt.DecisionMatter.RECTIFICATION_HEARING: "直接听取被巡视党组织整改情况汇报",
     },
     name="DecisionMatter",
     description="A step after the site and who takes it (巡后决策事项)",
