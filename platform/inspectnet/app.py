@@ -154,7 +154,9 @@ def create_app(
 
     downloads.register(app, service, download_routes())  # files the domains serve by GET
     app.state.public = public.register(app, service, public_routes())  # calls without sign-in
-    published.register(app, service, published_files())  # what the domains publish, no sign-in
+    app.state.published = published.register(
+        app, service, published_files()
+    )  # what the domains publish, no sign-in
 
     @app.get("/healthz")
     async def healthz() -> dict[str, str]:

@@ -197,6 +197,8 @@ CODES: dict[str, str] = {
     # after the site: hearing, decisions, feedback, rectification (rectification/)
     "DECISION_BEFORE_HEARING": "须先听取巡视巡察情况汇报",
     "DECISION_ALREADY_RECORDED": "此事项已作出决定",
+    "REPORT_NOT_REVISED": "巡察报告尚未按听取汇报的意见修改",
+    "RECTIFICATION_NOT_STARTED": "尚未反馈，整改尚未开始",
     "FEEDBACK_BEFORE_HEARING": "尚未听取巡视巡察情况汇报，不能反馈",
     "FEEDBACK_WITHOUT_CONSENT": "未经规定的机构同意，不能反馈",
     "FEEDBACK_ATTENDEES_MISSING": "参加反馈的人员不符合规定",
@@ -223,6 +225,13 @@ CODES: dict[str, str] = {
     # discipline records (纪律与责任)
     "DISCIPLINE_RULE_UNKNOWN": "规定中没有该违纪情形",
     "DISCIPLINE_RECORD_ARCHIVED": "该违纪记录已归档",
+    # the opinion on a transfer's answer (qh-zrzyt §22)
+    "TRANSFER_OPINION_NOT_IN_RULESET": "本机构规定未设对办理情况提出处理意见并报决定的程序",
+    "TRANSFER_NOT_ANSWERED": "接收单位尚未反馈办理情况",
+    "TRANSFER_OPINION_ALREADY_SUBMITTED": "已提出处理意见",
+    "TRANSFER_OPINION_MISSING": "尚未提出处理意见",
+    "DISCIPLINE_RULE_NOT_STAFF": "对巡视巡察工作人员的反映，须按工作人员违纪情形认定",
+    "COMPLAINT_ALREADY_UPHELD": "该反映已认定并登记",
     # archive (归档)
     "HANDOVER_NOT_DUE": "反馈后、归档前方可移交材料",
     "MATERIALS_ALREADY_HANDED_OVER": "材料已移交",

@@ -82,6 +82,12 @@ class Settings(BaseSettings):
         ge=1,
         description="Calls a minute to one scope of those routes (one inspection's announcement)",
     )
+    published_rate_per_address: int = Field(
+        default=60,
+        ge=1,
+        description="Reads a minute from one client address of the files published without "
+        "sign-in (public disclosures)",
+    )
     redis_url: str | None = Field(
         default=None,
         description="Redis (redis://…) for the sign-in rate limits every worker and replica "

@@ -10,7 +10,7 @@ from inspectnet.accounts.models import Role
 from inspectnet.authz.actor import Actor
 from inspectnet.bodies.models import BodyKind, Position
 from inspectnet.discipline import service
-from inspectnet.discipline.models import DisciplineRecord, RecordSource
+from inspectnet.discipline.models import DisciplineRecord
 from inspectnet.inspections.models import Inspection, Stage, TeamRole
 from tests.accounts.factories import Staff, make_staff, make_user
 from tests.bodies.factories import make_body
@@ -53,8 +53,6 @@ async def make_discipline_record(
     actor: Actor,
     inspection: Inspection,
     rule_id: str = "discipline.inspected.refusing_documents",
-    *,
-    source: RecordSource = RecordSource.OBSERVED,
 ) -> DisciplineRecord:
     return await service.record_breach(
         session,
@@ -64,5 +62,4 @@ async def make_discipline_record(
         respondent="某单位办公室主任",
         facts="拒绝按要求提供2025年度会议纪要",
         evidence="调取材料通知书及回执",
-        source=source,
     )

@@ -32,20 +32,20 @@ async def test_a_breach_is_recorded_under_the_article_it_breaches(system: Any) -
     world = await make_discipline_world(session, root)
 
     entry = await make_discipline_record(
-        session,
-        root,
-        world.inspection,
-        "discipline.staff.leak_secrets",
-        source=RecordSource.COMPLAINT,
+        session, root, world.inspection, "discipline.staff.leak_secrets"
     )
 
     assert (entry.article, entry.party, entry.conduct, entry.source) == (
         "nmg-2016 §36(3)",
         OffenderParty.STAFF,
         Conduct.LEAK_SECRETS,
-        RecordSource.COMPLAINT,
+        RecordSource.OBSERVED,  # a complaint's record comes only by upholding it (test_complaints)
     )
-    assert (entry.target_id, entry.referred_to) == (world.inspection.target_id, None)
+    assert (entry.target_id, entry.referred_to, entry.complaint_id) == (
+        world.inspection.target_id,
+        None,
+        None,
+    )
 
 
 async def test_a_rule_not_of_the_offices_ruleset_is_refused_and_nothing_written(

@@ -15,8 +15,10 @@ from inspectnet.db import Database
 from inspectnet.disclosure import names
 from inspectnet.disclosure.models import Disclosure, DisclosureState
 from inspectnet.ids import global_id
+from inspectnet.settings import Settings
 from tests.conftest import Api
 from tests.disclosure.factories import PROTECTED, SOURCE, make_disclosure, make_inspected_office
+from tests.http.apps import serve
 
 STEP = """mutation($input: DisclosureStepInput!) { %s(input: $input) {
   disclosure { state version publishedAt publicUrl approval { decidedAs article } }
@@ -147,3 +149,26 @@ async def test_what_is_not_published_is_not_at_the_public_endpoint(
     assert (await api.client.get("/public/disclosures/nonsense.json")).status_code == 404
     index = (await api.client.get("/public/disclosures/index.json")).json()
     assert gid not in [entry["id"] for entry in index]
+
+
+async def test_public_reads_are_rate_limited_per_address_with_retry_after(
+    db: Database, settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(names, "SOURCES", [SOURCE])
+    async with serve(db, settings, published_rate_per_address=3) as api:
+        async with db.transaction() as session:
+            root = Actor.system(api.app.state.graphql.policy.compiled, name="test")
+            world = await make_inspected_office(session, root)
+            shown = await make_disclosure(session, root, world.inspection, published=True)
+        url = f"/public/disclosures/{global_id('Disclosure', shown.id)}.json"
+        statuses = [(await api.client.get(url)).status_code for _ in range(3)]
+        assert statuses == [200] * 3
+        refused = await api.client.get(url)
+        assert refused.status_code == 429 and int(refused.headers["retry-after"]) >= 1
+        assert refused.json() == {"code": "RATE_LIMITED", "message": "请求过于频繁，请稍后再试"}
+        # an unknown name spends the same bucket: nobody probes names faster than the limit
+        assert (await api.client.get("/public/disclosures/nonsense.json")).status_code == 429
+        # the reads have buckets of their own: the public calls (intake) are not spent
+        assert await api.app.state.public.take("127.0.0.1", None) is None
+        # another address still reads
+        assert await api.app.state.published.take("10.1.2.3", None) is None

@@ -86,6 +86,7 @@ EXEMPT_FROM_NODE: set[str] = {
         )
     ),
     "DisclosureApproval",  # the recorded approval inside its Disclosure, never read on its own
+    "TransferOpinion",  # the opinion on a transfer's answer inside its Transfer (qh-zrzyt §22)
     "RectificationThresholds",  # an office's current warning thresholds, one value per office
     "FieldChange",  # one difference between two filing versions, computed, never stored
     # the status of a filing the viewer may not read: an id would offer node(id) to its content
@@ -401,6 +402,7 @@ NOT_A_LINK: dict[str, str] = {
     "CaseworkSearchHit.recordId": "the hit's node id, given also when its type is not a node",
     "LedgerEntry.recordId": "the register line's record, of one of several types",
     "RecusalCase.ruleId": "a rule's string id, the same concept in every ruleset",
+    "TransferOpinion.ruleId": "a rule's string id, the same concept in every ruleset",
 }
 
 
@@ -475,7 +477,7 @@ MADE_AND_UNDONE: dict[str, tuple[str, ...] | str] = {
     "addFindingEvidence": "evidence stays part of the finding's working paper (底稿)",
     "proposeFix": ("answerFixProposal", "closeFixProposal"),
     "createReport": "a report changes by reviseReport (a new version); withdrawing one is not built yet (issue 14)",
-    "addRectificationItem": "an item of a draft plan: removing one is not built yet (issue 15)",
+    "addRectificationItem": ("removeRectificationItem",),
 }
 MAKES = re.compile(r"^(create|add|grant|link|propose|send|load|share|bind|break|seat)[A-Z]")
 

@@ -38,6 +38,7 @@ from inspectnet.validation import described
 
 if TYPE_CHECKING:
     from inspectnet.inspections.graphql_types import InspectionType
+    from inspectnet.intake.graphql_conduct import InspectorComplaintType
 
 labelled_enum(
     RecordSource,
@@ -99,6 +100,7 @@ class DisciplineRecordType(Node, Stamped):
     version: int = strawberry.field(description="Version, for the next change (版本)")
     pk: strawberry.Private[int]
     inspection_pk: strawberry.Private[int]
+    complaint_pk: strawberry.Private[int | None]
     viewer_can: Any = viewer_can_field("DisciplineRecord", RECORD_CAN)
 
     @classmethod
@@ -107,6 +109,7 @@ class DisciplineRecordType(Node, Stamped):
             id=strawberry.ID(global_id("DisciplineRecord", row.id)),
             pk=row.id,
             inspection_pk=row.inspection_id,
+            complaint_pk=row.complaint_id,
             rule_id=row.rule_id,
             article=row.article,
             party=row.party,
@@ -128,6 +131,18 @@ class DisciplineRecordType(Node, Stamped):
     ) -> Annotated[InspectionType, strawberry.lazy("inspectnet.inspections.graphql_types")] | None:
         return await linked(info, "Inspection", self.inspection_pk)
 
+    @strawberry.field(
+        description="The complaint about an inspector it upholds, null if observed or hidden "
+        "(所认定的干部群众反映)"
+    )
+    async def complaint(
+        self, info: Info
+    ) -> (
+        Annotated[InspectorComplaintType, strawberry.lazy("inspectnet.intake.graphql_conduct")]
+        | None
+    ):
+        return await linked(info, "InspectorComplaint", self.complaint_pk)
+
 
 register_node("DisciplineRecord", DisciplineRecord, DisciplineRecordType.from_row)
 
@@ -147,8 +162,26 @@ class RecordDisciplineBreachInput:
     evidence: str = strawberry.field(
         description=described("The evidence (证据)", DisciplineRecord.evidence)
     )
-    source: RecordSource = strawberry.field(
-        default=RecordSource.OBSERVED, description="How it came to the office (来源)"
+
+
+@strawberry.input(
+    description="Uphold a complaint about an inspector as a discipline record (认定反映属实)"
+)
+class UpholdInspectorComplaintInput:
+    complaint_id: strawberry.ID = strawberry.field(description="The complaint (干部群众反映)")
+    rule_id: str = strawberry.field(
+        description="The staff discipline_offence rule it proves, e.g. discipline.staff.leak_secrets"
+    )
+    respondent: str = strawberry.field(
+        description=described("The inspector, as named (被反映人)", DisciplineRecord.respondent)
+    )
+    facts: str = strawberry.field(
+        description=described(
+            "What the verification established (核实情况)", DisciplineRecord.facts
+        )
+    )
+    evidence: str = strawberry.field(
+        description=described("The evidence (证据)", DisciplineRecord.evidence)
     )
 
 
@@ -212,10 +245,33 @@ class DisciplineMutation:
                 respondent=input.respondent,
                 facts=input.facts,
                 evidence=input.evidence,
-                source=input.source,
             )
 
         return await _run(info, "discipline.record", call)
+
+    @strawberry.mutation(
+        description="A complaint about an inspector found true becomes a discipline record that "
+        "cites it (认定反映属实并登记违纪情形)"
+    )
+    async def uphold_inspector_complaint(
+        self, info: Info, input: UpholdInspectorComplaintInput
+    ) -> DisciplineRecordPayload:
+        ctx = info.context
+
+        async def call() -> DisciplineRecord:
+            return await service.uphold_complaint(
+                ctx.session,
+                ctx.actor,
+                complaint_id=expect_global_id(
+                    input.complaint_id, "InspectorComplaint", field="complaintId"
+                ),
+                rule_id=input.rule_id,
+                respondent=input.respondent,
+                facts=input.facts,
+                evidence=input.evidence,
+            )
+
+        return await _run(info, "discipline.complaint.uphold", call)
 
     @strawberry.mutation(description="Record the referral made (登记移送)")
     async def record_discipline_referral(

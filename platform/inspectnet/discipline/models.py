@@ -27,7 +27,7 @@ class RecordSource(enum.StrEnum):
 
     OBSERVED = "observed"  # found by the office or the team in its work
     # 干部群众反映 (nmg-2016 §41, qh-zrzyt §33): a complaint about inspectors, received through
-    # the fieldwork channel, ends here as a record.
+    # the fieldwork channel (intake's InspectorComplaint), upheld: the record links to it.
     COMPLAINT = "complaint"
 
 
@@ -40,7 +40,11 @@ class DisciplineRecord(Base, OfficeScoped, Timestamped, Versioned, Archivable):
 
     __tablename__ = "discipline_records"
     __office_index__ = False
-    __table_args__ = (Index("ix_discipline_records_office_id_id", "office_id", "id"),)
+    __table_args__ = (
+        Index("ix_discipline_records_office_id_id", "office_id", "id"),
+        # A complaint is upheld once: at most one record cites it.
+        Index("ix_discipline_records_complaint_id", "complaint_id", unique=True),
+    )
     __authz_type__ = "discipline_record"
     # The inspected target: a recusal from it hides the record as it hides the target.
     __authz_target_column__ = "target_id"
@@ -63,3 +67,8 @@ class DisciplineRecord(Base, OfficeScoped, Timestamped, Versioned, Archivable):
     # The referral made (移送): to whom and when; none until it is made.
     referred_to: Mapped[str | None] = mapped_column(String(200), default=None, info=text_kind(NAME))
     referred_on: Mapped[date | None] = mapped_column(Date, default=None)
+    # The complaint about an inspector this record upholds (source ``complaint``): a link, not a
+    # copy; the complaint's text stays in intake, read through its own door.
+    complaint_id: Mapped[int | None] = mapped_column(
+        ForeignKey("inspector_complaints.id", ondelete="RESTRICT"), default=None
+    )

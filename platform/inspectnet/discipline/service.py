@@ -1,10 +1,12 @@
 """Use cases on discipline records (nmg-2016 §36–38, §41; qh-zrzyt §28–33): record a breach
-under the article it breaches, record the referral made, and archive a record (kept)."""
+under the article it breaches, uphold a complaint about an inspector as a record that cites it,
+record the referral made, and archive a record (kept)."""
 
 from __future__ import annotations
 
 from datetime import date
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from inspectnet import clock, validation
@@ -13,11 +15,12 @@ from inspectnet.authz.actor import Actor
 from inspectnet.authz.checks import get_readable, require, require_in
 from inspectnet.concurrency import expect_version
 from inspectnet.discipline.models import DisciplineRecord, RecordSource
-from inspectnet.errors import Conflict, RuleViolation, ValidationFailed
+from inspectnet.errors import Conflict, NotFound, RuleViolation, ValidationFailed
 from inspectnet.ids import global_id_of
 from inspectnet.inspections.models import Inspection
+from inspectnet.intake.models import InspectorComplaint
 from inspectnet.network.models import Office
-from inspectnet.rules.format import DisciplineOffenceRule
+from inspectnet.rules.format import DisciplineOffenceRule, OffenderParty
 from inspectnet.rules.registry import get_ruleset
 
 
@@ -45,14 +48,67 @@ async def record_breach(
     respondent: str,
     facts: str,
     evidence: str,
-    source: RecordSource = RecordSource.OBSERVED,
 ) -> DisciplineRecord:
-    """Record a breach of an inspection's discipline under the article it breaches."""
+    """Record a breach the office or the team found in its work, under the article it breaches."""
     inspection = await get_readable(session, actor, Inspection, inspection_id)
+    return await _record(
+        session, actor, inspection, rule_id, respondent, facts, evidence, complaint=None
+    )
+
+
+async def uphold_complaint(
+    session: AsyncSession,
+    actor: Actor,
+    *,
+    complaint_id: int,
+    rule_id: str,
+    respondent: str,
+    facts: str,
+    evidence: str,
+) -> DisciplineRecord:
+    """A complaint about an inspector (nmg-2016 §41, qh-zrzyt §33) found true becomes a record
+    under the staff offence it proves: the record links to the complaint (source ``complaint``),
+    it does not copy it; ``facts`` and ``evidence`` are what the verification established."""
+    try:
+        complaint = await get_readable(session, actor, InspectorComplaint, complaint_id)
+    except NotFound:
+        raise NotFound(field="complaintId") from None
+    upheld = await session.scalar(
+        # system scope: whether any record, readable or not, already cites the complaint
+        select(DisciplineRecord.id).where(DisciplineRecord.complaint_id == complaint.id)
+    )
+    if upheld is not None:
+        raise Conflict("该反映已认定并登记", code="COMPLAINT_ALREADY_UPHELD", field="complaintId")
+    # system scope: the complaint's inspection, read for its office and target only
+    inspection = await session.get(Inspection, complaint.inspection_id)
+    assert inspection is not None  # the foreign key holds it
+    return await _record(
+        session, actor, inspection, rule_id, respondent, facts, evidence, complaint=complaint
+    )
+
+
+async def _record(
+    session: AsyncSession,
+    actor: Actor,
+    inspection: Inspection,
+    rule_id: str,
+    respondent: str,
+    facts: str,
+    evidence: str,
+    *,
+    complaint: InspectorComplaint | None,
+) -> DisciplineRecord:
     await require_in(
         session, actor, "create", DisciplineRecord, inspection.office_id, inspection.target_id
     )
     rule = await _rule(session, inspection.office_id, rule_id)
+    if complaint is not None and rule.params.party is not OffenderParty.STAFF:
+        raise ValidationFailed(
+            "对巡视巡察工作人员的反映，须按工作人员违纪情形认定",
+            code="DISCIPLINE_RULE_NOT_STAFF",
+            field="ruleId",
+        )
+    source = RecordSource.OBSERVED if complaint is None else RecordSource.COMPLAINT
     inputs = validation.Inputs()
     entry = DisciplineRecord(
         office_id=inspection.office_id,
@@ -63,6 +119,7 @@ async def record_breach(
         party=rule.params.party,
         conduct=rule.params.conduct,
         source=source,
+        complaint_id=complaint and complaint.id,
         respondent=inputs.text(DisciplineRecord.respondent, respondent),
         facts=inputs.text(DisciplineRecord.facts, facts),
         evidence=inputs.text(DisciplineRecord.evidence, evidence),
@@ -70,13 +127,16 @@ async def record_breach(
     inputs.done()
     session.add(entry)
     await session.flush()
+    detail = {"rule": rule.id, "article": rule.article, "source": source.value}
+    if complaint is not None:
+        detail["complaint"] = global_id_of(complaint)
     await record(
         session,
         actor,
         "discipline.record",
         office_id=entry.office_id,
         object_id=global_id_of(entry),
-        detail={"rule": rule.id, "article": rule.article, "source": source.value},
+        detail=detail,
     )
     return entry
 

@@ -53,31 +53,43 @@ class PublicLimits:
     """The two buckets every public call draws from."""
 
     per_address: BudgetStore
-    per_scope: BudgetStore
+    per_scope: BudgetStore | None
 
     @classmethod
     def for_settings(cls, database: Database, settings: Settings) -> PublicLimits:
-        def store(capacity: int, prefix: str) -> BudgetStore:
-            rate = capacity / PER_MINUTE
-            if settings.redis_url:
-                return RedisBudgets(settings.redis_url, capacity, rate, prefix)
-            return DatabaseBudgets(database, capacity, rate, prefix)
-
+        """The limits of the calls (intake): per client address and per scope."""
         return cls(
-            per_address=store(settings.public_rate_per_address, "public:address:"),
-            per_scope=store(settings.public_rate_per_scope, "public:scope:"),
+            per_address=_store(
+                database, settings, settings.public_rate_per_address, "public:address:"
+            ),
+            per_scope=_store(database, settings, settings.public_rate_per_scope, "public:scope:"),
         )
+
+    @classmethod
+    def for_reads(cls, database: Database, settings: Settings) -> PublicLimits:
+        """The limits of the published files (``http/published.py``): per client address, in
+        buckets of their own, so reading a disclosure never spends an intake call."""
+        capacity = settings.published_rate_per_address
+        return cls(_store(database, settings, capacity, "published:address:"), None)
 
     async def take(self, address: str, scope: str | None) -> int | None:
         """None, or the whole seconds to wait."""
         buckets = [(self.per_address, address[:100])]
-        if scope is not None:
+        if scope is not None and self.per_scope is not None:
             buckets.append((self.per_scope, scope[:100]))
         for store, key in buckets:
             taken, throttle = await store.take(key, 1)
             if not taken:
                 return throttle.retry_after(1)
         return None
+
+
+def _store(database: Database, settings: Settings, capacity: int, prefix: str) -> BudgetStore:
+    """A bucket store of ``capacity`` a minute, shared by every worker and replica."""
+    rate = capacity / PER_MINUTE
+    if settings.redis_url:
+        return RedisBudgets(settings.redis_url, capacity, rate, prefix)
+    return DatabaseBudgets(database, capacity, rate, prefix)
 
 
 def _status(error: DomainError) -> int:

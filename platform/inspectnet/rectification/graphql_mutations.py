@@ -18,6 +18,7 @@ from inspectnet.rectification.graphql_rectification import (
     RectificationPlanType,
     RectificationReportType,
 )
+from inspectnet.rectification.graphql_removal import RectificationRemovalMutation
 from inspectnet.rectification.models import (
     CheckBasis,
     RectificationCheck,
@@ -190,7 +191,7 @@ def _item_payload(
 
 
 @strawberry.type
-class RectificationMutation:
+class RectificationMutation(RectificationRemovalMutation):
     @strawberry.mutation(description="Add a line to a draft plan (新增整改事项)")
     async def add_rectification_item(
         self, info: Info, input: AddRectificationItemInput

@@ -293,7 +293,7 @@ class RectificationItemType(Node, Stamped):
 
 
 PLAN_CAN = (
-    Ability("update", "May add items and submit it (可编制、报审)", "update"),
+    Ability("update", "May add and remove items and submit it (可编制、报审)", "update"),
     Ability("approve", "May approve it (可审定)", "approve"),
 )
 

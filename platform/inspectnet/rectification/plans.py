@@ -19,6 +19,7 @@ from inspectnet.audit.service import record
 from inspectnet.authz.actor import Actor
 from inspectnet.authz.checks import get_readable, require
 from inspectnet.authz.scopes import readable
+from inspectnet.changes import snapshot
 from inspectnet.concurrency import expect_version, transition
 from inspectnet.errors import Conflict, NotFound, RuleViolation, ValidationFailed
 from inspectnet.ids import global_id, global_id_of
@@ -50,11 +51,13 @@ def _plan_rule(ruleset: Ruleset) -> DeadlineRule | None:
     return rule if isinstance(rule, DeadlineRule) else None
 
 
-async def _draft(session: AsyncSession, actor: Actor, plan_id: int) -> RectificationPlan:
+async def _draft(
+    session: AsyncSession, actor: Actor, plan_id: int, field: str = "planId"
+) -> RectificationPlan:
     plan = await get_readable(session, actor, RectificationPlan, plan_id)
     await require(session, actor, "update", plan)
     if plan.state is not PlanState.DRAFT:
-        raise Conflict("整改方案已报审，不能再修改", code="PLAN_NOT_DRAFT", field="planId")
+        raise Conflict("整改方案已报审，不能再修改", code="PLAN_NOT_DRAFT", field=field)
     return plan
 
 
@@ -106,6 +109,27 @@ async def add_item(
         object_id=global_id_of(item),
     )
     return item
+
+
+async def remove_item(
+    session: AsyncSession, actor: Actor, *, item_id: int
+) -> tuple[RectificationItem, RectificationPlan]:
+    """Remove a line from a plan still in draft (the undo of ``add_item``), by whoever may add
+    one; once the plan is submitted its lists stand. The audit entry keeps what it held."""
+    item = await get_readable(session, actor, RectificationItem, item_id)
+    plan = await _draft(session, actor, item.plan_id, "itemId")
+    kept = snapshot(item)
+    await session.delete(item)
+    await session.flush()
+    await record(
+        session,
+        actor,
+        "rectification.item.remove",
+        office_id=plan.office_id,
+        object_id=global_id("RectificationItem", item_id),
+        detail={"removed": kept, "plan": global_id_of(plan)},
+    )
+    return item, plan
 
 
 async def submit_plan(

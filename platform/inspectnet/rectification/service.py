@@ -25,6 +25,7 @@ from inspectnet.inspections import stages
 from inspectnet.inspections.models import Inspection, InspectionTransition, Stage
 from inspectnet.network.models import Office
 from inspectnet.rectification.models import Hearing, PostSiteDecision
+from inspectnet.reports.models import ReportVersion
 from inspectnet.rules.deadlines import Deadline, compute_deadline
 from inspectnet.rules.format import DecisionMatter, DecisionRule, FilingDutyRule, Ruleset
 from inspectnet.rules.registry import get_ruleset
@@ -136,6 +137,44 @@ async def record_hearing(
     return hearing
 
 
+AFTER_FEEDBACK = frozenset({Stage.FED_BACK, Stage.ARCHIVED})
+
+
+async def _ready_for(
+    session: AsyncSession, inspection: Inspection, matter: DecisionMatter, rule: DecisionRule
+) -> None:
+    """What a matter waits for besides the hearing: the report revised after it (qh-zrzyt §17)
+    before it goes to the party group; rectification under way (feedback delivered) before
+    the leading group hears the target on it (nmg-2016 §34)."""
+    if matter is DecisionMatter.REVISED_REPORT:
+        revised = await session.scalar(
+            # system scope: whether the team drafted a version after the hearing, not its text
+            select(ReportVersion.id)
+            .where(
+                ReportVersion.inspection_id == inspection.id,
+                ReportVersion.after_hearing.is_(True),
+            )
+            .limit(1)
+        )
+        if revised is None:
+            raise RuleViolation(
+                f"须先按听取汇报的意见修改巡察报告（新版本），再报{BODY_ZH[rule.params.decided_by.value]}"
+                f"（{rule.article}）",
+                code="REPORT_NOT_REVISED",
+                field="matter",
+                rule_id=rule.id,
+                article=rule.article,
+            )
+    if matter is DecisionMatter.RECTIFICATION_HEARING and inspection.stage not in AFTER_FEEDBACK:
+        raise RuleViolation(
+            f"反馈后、整改开始方可听取被巡视党组织整改情况汇报（{rule.article}）",
+            code="RECTIFICATION_NOT_STARTED",
+            field="matter",
+            rule_id=rule.id,
+            article=rule.article,
+        )
+
+
 async def hearing_deadline(session: AsyncSession, hearing: Hearing) -> Deadline | None:
     """The hearing's deadline where the ruleset sets one (qh-zrzyt §17: 1 month after the
     site), met on the day it was held; None where it says only 及时 (nmg-2016 §27)."""
@@ -177,6 +216,12 @@ async def decide(
         raise ValidationFailed(
             "听取汇报请用 recordHearing 登记", code="INVALID_CODE", field="matter"
         )
+    if matter is DecisionMatter.TRANSFER_ANSWER:  # decided on a transfer (transfers/opinions.py)
+        raise ValidationFailed(
+            "移交办理情况的处理意见请用 decideTransferOpinion 决定",
+            code="INVALID_CODE",
+            field="matter",
+        )
     rule = decision_rule(ruleset, matter, "matter")
     body = rule.params.decided_by.value
     await require_body(session, actor, body, inspection.office_id, "decide", PostSiteDecision)
@@ -194,6 +239,7 @@ async def decide(
             rule_id=heard.id,
             article=heard.article,
         )
+    await _ready_for(session, inspection, matter, rule)
     existing = await session.scalar(
         # system scope: one decision a matter per inspection, whoever may read the first
         select(PostSiteDecision.id).where(

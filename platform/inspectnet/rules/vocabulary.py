@@ -130,6 +130,14 @@ class DecisionMatter(StrEnum):
     RESULTS = "results"  # 巡视（巡察）成果运用 / 处理意见
     FEEDBACK_CONSENT = "feedback_consent"  # 同意反馈
     CIRCULATION = "circulation"  # 通报有关领导和部门
+    # 巡察办根据（移交问题线索办理情况的）反馈情况提出处理意见或者问责意见，报厅党组讨论决定
+    # (qh-zrzyt §22): decided on one transfer's answer, not on the inspection.
+    TRANSFER_ANSWER = "transfer_answer"
+    # 指导进一步修改巡察报告并报厅党组 (qh-zrzyt §17): the party group receives the report as
+    # revised after the hearing, a new version of it.
+    REVISED_REPORT = "revised_report"
+    # 领导小组可以直接听取被巡视党组织有关整改情况的汇报 (nmg-2016 §34 ¶2), once rectification runs.
+    RECTIFICATION_HEARING = "rectification_hearing"
 
 
 class Attendee(StrEnum):

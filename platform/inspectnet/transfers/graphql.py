@@ -24,6 +24,7 @@ from inspectnet.graphql.stamps import Stamped, stamps
 from inspectnet.ids import expect_global_id, global_id, parse_global_id
 from inspectnet.rules.format import Receiver
 from inspectnet.transfers import repository, service
+from inspectnet.transfers.graphql_opinions import TransferOpinion, TransferOpinionMutation
 from inspectnet.transfers.models import Transfer, TransferFailure, TransferState
 from inspectnet.validation import described
 
@@ -103,6 +104,9 @@ class TransferType(Node, Stamped):
     failure: TransferFailure | None = strawberry.field(
         description="Not accepted or handled late, nmg-2016 §38(3) (办理失职)"
     )
+    opinion: TransferOpinion | None = strawberry.field(
+        description="The opinion on the answer and its decision, qh-zrzyt §22 (处理意见及决定)"
+    )
     version: int = strawberry.field(description="Version, for optimistic locking (版本)")
     clue_pk: strawberry.Private[int | None]
     finding_pk: strawberry.Private[int | None]
@@ -129,6 +133,7 @@ class TransferType(Node, Stamped):
             report=row.report,
             reported_at=row.reported_at,
             failure=row.failure,
+            opinion=TransferOpinion.from_row(row),
             version=row.version,
             **stamps(row),
         )
@@ -224,7 +229,7 @@ def _subject(value: strawberry.ID) -> dict[str, Any]:
 
 
 @strawberry.type
-class TransferMutation:
+class TransferMutation(TransferOpinionMutation):
     @strawberry.mutation(description="Transfer a clue or problem along a route (移交问题线索)")
     async def transfer(self, info: Info, input: TransferInput) -> TransferPayload:
         ctx = info.context

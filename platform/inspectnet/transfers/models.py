@@ -42,6 +42,13 @@ class TransferFailure(enum.StrEnum):
     LATE = "late"  # 研究办理不及时
 
 
+class OpinionKind(enum.StrEnum):
+    """What 巡察办 proposes on a transfer's answer (qh-zrzyt §22)."""
+
+    HANDLING = "handling"  # 处理意见
+    ACCOUNTABILITY = "accountability"  # 问责意见
+
+
 class Transfer(Base, OfficeScoped, Timestamped, Created, Versioned):
     """One clue or finding transferred to a receiver: who decided, who signed, what was done."""
 
@@ -94,3 +101,23 @@ class Transfer(Base, OfficeScoped, Timestamped, Created, Versioned):
     reported_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
     reported_by: Mapped[int | None] = mapped_column(Integer, default=None)
     failure: Mapped[TransferFailure | None] = mapped_column(_enum(TransferFailure), default=None)
+    # On the answer (qh-zrzyt §22): the sending office's proposal (处理意见或者问责意见) and the
+    # decision of the body the ruleset's decision.transfer_answer rule names (厅党组).
+    opinion_kind: Mapped[OpinionKind | None] = mapped_column(_enum(OpinionKind), default=None)
+    opinion: Mapped[str | None] = mapped_column(
+        String(REPORT_LENGTH), default=None, info=text_kind(FREE_TEXT)
+    )
+    opinion_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
+    opinion_by: Mapped[int | None] = mapped_column(Integer, default=None)
+    opinion_decision: Mapped[str | None] = mapped_column(
+        String(REPORT_LENGTH), default=None, info=text_kind(FREE_TEXT)
+    )
+    opinion_decided_as: Mapped[str | None] = mapped_column(
+        String(40), default=None, info=text_kind(CODE)
+    )
+    opinion_decided_by: Mapped[int | None] = mapped_column(Integer, default=None)
+    opinion_decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
+    opinion_rule: Mapped[str | None] = mapped_column(String(80), default=None, info=text_kind(CODE))
+    opinion_article: Mapped[str | None] = mapped_column(
+        String(40), default=None, info=text_kind(NAME)
+    )

@@ -139,7 +139,7 @@ async def transfer(
     )
     session.add(row)
     await session.flush()
-    await _audit(session, actor, "transfer.create", row, {"route": rule.id, "body": body})
+    await audit(session, actor, "transfer.create", row, {"route": rule.id, "body": body})
     return row
 
 
@@ -171,7 +171,7 @@ async def sign_transfer(
     row.state, row.signed_at, row.signed_by = TransferState.SIGNED, now, actor.user_id
     row.due_on = deadline.due_on
     await session.flush()
-    await _audit(session, actor, "transfer.sign", row, {"due_on": str(row.due_on)})
+    await audit(session, actor, "transfer.sign", row, {"due_on": str(row.due_on)})
     return row
 
 
@@ -209,7 +209,7 @@ async def report_handling(
     if row.due_on is not None and clock.today_in_china() > row.due_on:
         row.failure = TransferFailure.LATE
     await session.flush()
-    await _audit(session, actor, "transfer.report", row, {"outcome": outcome})
+    await audit(session, actor, "transfer.report", row, {"outcome": outcome})
     # 巡察办 proposes handling or accountability on the answer (qh-zrzyt §22): it is told.
     await shares.tell(
         session, actor, row.office_id, row, NotificationKind.TRANSFER_REPORTED, "移交办理情况已反馈"
@@ -234,7 +234,7 @@ async def refuse_transfer(
     )
     row.reported_at, row.reported_by = clock.now(), actor.user_id
     await session.flush()
-    await _audit(session, actor, "transfer.refuse", row, {})
+    await audit(session, actor, "transfer.refuse", row, {})
     await shares.tell(
         session, actor, row.office_id, row, NotificationKind.TRANSFER_REPORTED, "移交未被受理"
     )
@@ -247,7 +247,7 @@ def _expect(row: Transfer, version: int | None, state: TransferState) -> None:
         raise Conflict("移交当前状态不允许此操作", code="TRANSFER_STATE", field="transferId")
 
 
-async def _audit(
+async def audit(
     session: AsyncSession, actor: Actor, action: str, row: Transfer, detail: dict[str, Any]
 ) -> None:
     # Both ends' auditors see what happened to a transfer, as for the share it rides on.
