@@ -236,6 +236,7 @@ CODES: dict[str, str] = {
     "MERGE_INTO_ITSELF": "线索不能并入自身",
     "MERGE_OTHER_OFFICE": "只能合并同一机构的线索",
     "FINDING_WITHDRAWN": "该问题已撤销",
+    "FINDING_IN_REPORT": "该问题已写入报告，须先修改报告将其移出",
     "FINDING_PAPER_INCOMPLETE": "问题底稿不完整：须有事实、定性依据和证据材料",
     "INTERVIEWER_NOT_ON_TEAM": "谈话人须为本巡视巡察组成员",
     "INTERVIEW_SIGNED": "谈话记录已签字，不能修改",

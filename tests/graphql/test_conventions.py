@@ -471,7 +471,7 @@ MADE_AND_UNDONE: dict[str, tuple[str, ...] | str] = {
     "breakGlass": "a break-glass grant ends by itself within hours (accounts/service.py)",
     "createClue": ("updateClue", "closeClue", "mergeClue"),
     "addClueSources": "a source stays part of the clue's record; the clue itself is closed or merged",
-    "createFinding": "a finding changes by updateFinding; withdrawing one is not built yet (issue 14)",
+    "createFinding": ("updateFinding", "withdrawFinding"),
     "addFindingEvidence": "evidence stays part of the finding's working paper (底稿)",
     "proposeFix": ("answerFixProposal", "closeFixProposal"),
     "createReport": "a report changes by reviseReport (a new version); withdrawing one is not built yet (issue 14)",
