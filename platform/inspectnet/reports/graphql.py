@@ -229,10 +229,10 @@ class ReportMutation:
 
 async def serve_version(session: AsyncSession, actor: Actor, token: str) -> Served:
     """A version's DOCX (``GET /reports/<version id>``), read through the door like its report."""
-    row = await service.version_file(
+    row, content = await service.version_file(
         session, actor, expect_global_id(token, "ReportVersion", field="token")
     )
-    return Served(row.content, DOCX, f"report-{row.report_id}-v{row.number}.docx")
+    return Served(content, DOCX, f"report-{row.report_id}-v{row.number}.docx")
 
 
 SCHEMA = SchemaPart(

@@ -39,7 +39,10 @@ class Report(Base, InspectionPart, OfficeScoped, Timestamped, Created, Versioned
 class ReportVersion(Base, InspectionPart, OfficeScoped, Timestamped, Created):
     """One generated draft of a report, as a DOCX.
 
-    The bytes live in the row until the shared attachment store is merged (issue 14 item 8).
+    The bytes live in the evidence store (inspectnet/evidence.py) under ``storage_key``, with
+    their size and SHA-256 here, like every other file the team keeps: the archive takes them
+    from there and the store is scanned with the database. A version drafted before
+    20261203_0230 keeps its bytes in ``content`` (exactly one of the two is set).
     """
 
     __tablename__ = "report_versions"
@@ -56,7 +59,8 @@ class ReportVersion(Base, InspectionPart, OfficeScoped, Timestamped, Created):
     # Drafted after the leading group heard the team (修改巡察报告, qh-zrzyt §17).
     after_hearing: Mapped[bool] = mapped_column(Boolean, default=False)
     note: Mapped[str | None] = mapped_column(String(2000), default=None, info=text_kind(FREE_TEXT))
-    content: Mapped[bytes] = mapped_column(LargeBinary)
+    content: Mapped[bytes | None] = mapped_column(LargeBinary, default=None)
+    storage_key: Mapped[str | None] = mapped_column(String(64), default=None, info=text_kind(CODE))
     size: Mapped[int] = mapped_column(Integer)
     sha256: Mapped[str] = mapped_column(String(64), info=text_kind(CODE))
 
