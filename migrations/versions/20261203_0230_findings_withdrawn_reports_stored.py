@@ -1,5 +1,5 @@
 """A finding withdrawn (撤销) keeps why and by whom; a report version's DOCX is kept in the
-evidence store (issue 14).
+evidence store; a report's approval (审定) is recorded on it (issue 14).
 
 ``findings.withdrawn_reason`` and ``findings.withdrawn_by``: nullable without default, which
 PostgreSQL adds without rewriting or scanning the table and SQLite adds in place. A finding
@@ -10,6 +10,10 @@ already withdrawn before this revision keeps a null reason ("not recorded").
 (PostgreSQL drops NOT NULL without a scan; SQLite rebuilds the table, one row per draft). A
 version drafted before this revision keeps its bytes in the row and is served from there; no
 bytes are moved on upgrade.
+
+``reports.approver``, ``approved_version``, ``approved_at``, ``approved_by``: nullable without
+default, added in place as above. A report drafted before this revision has no approver
+recorded; its approval asks the body its office's ruleset names then.
 
 Downgrade brings each stored version's bytes back into its row (batches of 100 by id, read from
 the evidence store the settings name; a file missing from the store stops the downgrade rather
@@ -27,6 +31,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
+from inspectnet.db import UTCDateTime
+
 revision = "20261203_0230"
 down_revision = "20261202_0170"
 branch_labels = None
@@ -41,6 +47,10 @@ def upgrade() -> None:
     op.add_column("report_versions", sa.Column("storage_key", sa.String(length=64), nullable=True))
     with op.batch_alter_table("report_versions") as batch:
         batch.alter_column("content", existing_type=sa.LargeBinary(), nullable=True)
+    op.add_column("reports", sa.Column("approver", sa.String(length=40), nullable=True))
+    op.add_column("reports", sa.Column("approved_version", sa.Integer(), nullable=True))
+    op.add_column("reports", sa.Column("approved_at", UTCDateTime(), nullable=True))
+    op.add_column("reports", sa.Column("approved_by", sa.Integer(), nullable=True))
 
 
 def _bring_back_stored_versions() -> None:
@@ -74,6 +84,9 @@ def _bring_back_stored_versions() -> None:
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("reports") as batch:
+        for column in ("approved_by", "approved_at", "approved_version", "approver"):
+            batch.drop_column(column)
     _bring_back_stored_versions()
     with op.batch_alter_table("report_versions") as batch:
         batch.drop_column("storage_key")

@@ -252,6 +252,9 @@ CODES: dict[str, str] = {
     "FINDING_NOT_READY": "问题底稿未确认，不能写入报告",
     "CLUE_MERGED": "线索已并入其他线索或已撤销",
     "REPORT_WITHDRAWN": "该报告已撤销",
+    "REPORT_APPROVAL_NOT_IN_RULESET": "本机构规定未规定报告的审定",
+    "REPORT_ALREADY_APPROVED": "该报告当前版本已审定",
+    "REPORT_NOT_APPROVED": "巡视巡察报告须经审定后方可使用",
     # transfers 移交 and handling reports (issue 16)
     "TRANSFER_ROUTE_NOT_IN_RULESET": "移交渠道不在本机构规定之列",
     "TRANSFER_RECEIVER_NOT_ON_ROUTE": "接收单位不属于该移交渠道",

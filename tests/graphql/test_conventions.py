@@ -474,7 +474,7 @@ MADE_AND_UNDONE: dict[str, tuple[str, ...] | str] = {
     "createFinding": ("updateFinding", "withdrawFinding"),
     "addFindingEvidence": "evidence stays part of the finding's working paper (底稿)",
     "proposeFix": ("answerFixProposal", "closeFixProposal"),
-    "createReport": "a report changes by reviseReport (a new version); withdrawing one is not built yet (issue 14)",
+    "createReport": "a report changes by reviseReport (a new version) and is made final by approveReport; withdrawing one is not built yet (issue 14)",
     "addRectificationItem": "an item of a draft plan: removing one is not built yet (issue 15)",
 }
 MAKES = re.compile(r"^(create|add|grant|link|propose|send|load|share|bind|break|seat)[A-Z]")

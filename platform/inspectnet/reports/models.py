@@ -9,12 +9,14 @@ and none is target-side: the inspected organisation never reads a report or the 
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlalchemy import Boolean, ForeignKey, Index, Integer, LargeBinary, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from inspectnet.casework.models import InspectionPart
 from inspectnet.concurrency import Versioned
-from inspectnet.db import Archivable, Base, Created, OfficeScoped, Timestamped
+from inspectnet.db import Archivable, Base, Created, OfficeScoped, Timestamped, UTCDateTime
 from inspectnet.validation import CODE, FREE_TEXT, NAME, text_kind
 
 
@@ -34,6 +36,14 @@ class Report(Base, InspectionPart, OfficeScoped, Timestamped, Created, Versioned
     )
     # The number of its newest version (1 for the first draft).
     current_version: Mapped[int] = mapped_column(Integer, default=1)
+    # The body that approves it, from the ruleset's ``approval.report`` when drafted (nmg-2016
+    # §27 the leading group, qh-zrzyt §17 the party group); null when the ruleset names none.
+    approver: Mapped[str | None] = mapped_column(String(40), default=None, info=text_kind(CODE))
+    # The approval, a recorded decision of that body: the version approved, who, when. The
+    # report is final while the approved version is its current one (a revision reopens it).
+    approved_version: Mapped[int | None] = mapped_column(Integer, default=None)
+    approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
+    approved_by: Mapped[int | None] = mapped_column(Integer, default=None)
 
 
 class ReportVersion(Base, InspectionPart, OfficeScoped, Timestamped, Created):

@@ -24,7 +24,7 @@ from inspectnet.ids import expect_global_id, global_id_of
 from inspectnet.inspections.models import Inspection, Stage
 from inspectnet.reports import document, drafting
 from inspectnet.reports.models import Report, ReportItem, ReportVersion
-from inspectnet.rules.format import ReportKindRule, Ruleset
+from inspectnet.rules.format import ApprovalMatter, ReportKindRule, Ruleset
 from inspectnet.targets.models import Target
 
 FINDING, CLUE = "finding", "clue"
@@ -183,11 +183,13 @@ async def create_report(
     inputs = validation.Inputs()
     named = inputs.text(Report.title, title)
     proposed = inputs.text(Report.suggestions, suggestions)
+    ruleset = await casework.ruleset_for(session, inspection.office_id)
     try:
-        kind_of(await casework.ruleset_for(session, inspection.office_id), kind)
+        kind_of(ruleset, kind)
     except ValidationFailed as problem:
         inputs.add(problem)
     inputs.done()
+    approval = ruleset.approval(ApprovalMatter.REPORT)
     findings = await _placed_findings(
         session, actor, _ids(finding_ids, "Finding", "findingIds"), inspection
     )
@@ -200,6 +202,7 @@ async def create_report(
         title=named,
         suggestions=proposed,
         current_version=1,
+        approver=approval.params.decided_by.value if approval else None,
     )
     session.add(report)
     await session.flush()
