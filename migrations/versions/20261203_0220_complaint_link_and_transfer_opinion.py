@@ -9,7 +9,7 @@ complaints, and existing transfers have no opinion yet; PostgreSQL adds them wit
 the tables. SQLite rebuilds the small discipline table in a batch to add the foreign key.
 
 Revision ID: 20261203_0220
-Revises: 20261202_0170
+Revises: 20261202_0196
 Create Date: 2026-12-03
 """
 
@@ -21,7 +21,7 @@ from alembic import op
 from inspectnet.db import UTCDateTime
 
 revision = "20261203_0220"
-down_revision = "20261202_0170"
+down_revision: str | None = "20261202_0196"
 branch_labels = None
 depends_on = None
 

@@ -249,6 +249,7 @@ CODES: dict[str, str] = {
     "MERGE_INTO_ITSELF": "线索不能并入自身",
     "MERGE_OTHER_OFFICE": "只能合并同一机构的线索",
     "FINDING_WITHDRAWN": "该问题已撤销",
+    "FINDING_IN_REPORT": "该问题已写入报告，须先修改报告将其移出",
     "FINDING_PAPER_INCOMPLETE": "问题底稿不完整：须有事实、定性依据和证据材料",
     "INTERVIEWER_NOT_ON_TEAM": "谈话人须为本巡视巡察组成员",
     "INTERVIEW_SIGNED": "谈话记录已签字，不能修改",
@@ -264,6 +265,9 @@ CODES: dict[str, str] = {
     "FINDING_NOT_READY": "问题底稿未确认，不能写入报告",
     "CLUE_MERGED": "线索已并入其他线索或已撤销",
     "REPORT_WITHDRAWN": "该报告已撤销",
+    "REPORT_APPROVAL_NOT_IN_RULESET": "本机构规定未规定报告的审定",
+    "REPORT_ALREADY_APPROVED": "该报告当前版本已审定",
+    "REPORT_NOT_APPROVED": "巡视巡察报告须经审定后方可使用",
     # transfers 移交 and handling reports (issue 16)
     "TRANSFER_ROUTE_NOT_IN_RULESET": "移交渠道不在本机构规定之列",
     "TRANSFER_RECEIVER_NOT_ON_ROUTE": "接收单位不属于该移交渠道",

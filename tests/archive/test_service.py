@@ -99,6 +99,7 @@ async def test_the_record_lists_every_source_with_a_signed_manifest(system: Any)
         "casework/clues.json",
         "casework/findings.json",
         "casework/fix_proposals.json",
+        "reports/reports.json",
         "rectification/plan.json",
     ]
     for item in items:

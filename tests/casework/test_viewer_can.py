@@ -35,6 +35,13 @@ CASES: list[tuple[str, str, str, str, Any]] = [
     ),
     ("Finding", "finding", "markReady", "markFindingReady", lambda i: {"findingId": i["finding"]}),
     (
+        "Finding",
+        "finding",
+        "withdraw",
+        "withdrawFinding",
+        lambda i: {"findingId": i["finding"], "reason": "经核实与事实不符"},
+    ),
+    (
         "Interview",
         "interview",
         "update",
@@ -130,6 +137,7 @@ async def test_viewer_can_is_the_outcome_of_the_mutation(
         ("leader", "clue", "merge"): True,
         ("leader", "finding", "update"): True,
         ("leader", "finding", "markReady"): True,
+        ("leader", "finding", "withdraw"): True,
         ("leader", "interview", "update"): True,
         ("leader", "interview", "sign"): True,
         ("leader", "activity", "update"): True,
@@ -140,6 +148,7 @@ async def test_viewer_can_is_the_outcome_of_the_mutation(
     assert {k[1:] for k, v in seen.items() if k[0] == "member" and not v[0]} == {
         ("clue", "merge"),
         ("finding", "markReady"),
+        ("finding", "withdraw"),
         ("proposal", "answer"),
     }
     assert not any(v[0] for k, v in seen.items() if k[0] in ("admin", "sibling"))

@@ -473,10 +473,10 @@ MADE_AND_UNDONE: dict[str, tuple[str, ...] | str] = {
     "breakGlass": "a break-glass grant ends by itself within hours (accounts/service.py)",
     "createClue": ("updateClue", "closeClue", "mergeClue"),
     "addClueSources": "a source stays part of the clue's record; the clue itself is closed or merged",
-    "createFinding": "a finding changes by updateFinding; withdrawing one is not built yet (issue 14)",
+    "createFinding": ("updateFinding", "withdrawFinding"),
     "addFindingEvidence": "evidence stays part of the finding's working paper (底稿)",
     "proposeFix": ("answerFixProposal", "closeFixProposal"),
-    "createReport": "a report changes by reviseReport (a new version); withdrawing one is not built yet (issue 14)",
+    "createReport": "a report changes by reviseReport (a new version) and is made final by approveReport; withdrawing one is not built yet (issue 14)",
     "addRectificationItem": ("removeRectificationItem",),
 }
 MAKES = re.compile(r"^(create|add|grant|link|propose|send|load|share|bind|break|seat)[A-Z]")

@@ -339,6 +339,7 @@ ELSEWHERE = {
     ("Clue", "merge"),
     ("Finding", "update"),
     ("Finding", "markReady"),
+    ("Finding", "withdraw"),
     ("Interview", "update"),
     ("Interview", "sign"),
     ("Activity", "update"),
@@ -353,8 +354,10 @@ ELSEWHERE = {
     # tests/inspections/test_site_work.py: decideSiteMethod / answerInstructionRequest
     ("SiteMethodUse", "decide"),
     ("InstructionRequest", "answer"),
-    # tests/reports/test_viewer_can.py: the team's roles on an inspection's reports
+    # tests/reports/test_viewer_can.py: the team's roles on an inspection's reports, and the
+    # office's bodies on approving one
     ("Report", "update"),
+    ("Report", "approve"),
     # tests/transfers/test_viewer_can.py and tests/ledger/test_viewer_can.py: the receiving
     # office's hints on a transfer, the office's on an opinion request
     ("Transfer", "sign"),

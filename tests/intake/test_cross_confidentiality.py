@@ -2,25 +2,38 @@
 sibling office's admin, a recused team member and a former member after the archive get nothing
 for a petition, an interview or a clue, by node, by the inspection's lists or their counts; and
 a petitioner's name written once never comes out again: not in any GraphQL response of anyone
-but an intake handler, not in a log line, not in a raw dump of any table (sealed column)."""
+but an intake handler, not in a log line, not in a raw dump of any table (sealed column), not in
+a file the evidence store keeps (a report's DOCX among them) nor in any file exported (the
+report's DOCX, the archive package and the ledger), each opened down to its last zip member."""
 
 from __future__ import annotations
 
+import html
+import io
 import logging
+import zipfile
+from pathlib import Path
 from typing import Any
 
 import pytest
 from sqlalchemy import select
 
+from inspectnet import evidence
 from inspectnet.accounts.models import UserAccount
+from inspectnet.casework.models import Clue
 from inspectnet.db import Base
-from inspectnet.ids import global_id_of
+from inspectnet.ids import expect_global_id, global_id, global_id_of
 from inspectnet.inspections.models import Inspection, Stage
+from inspectnet.intake.models import Petition
+from inspectnet.ledger import service as ledger
+from inspectnet.reports.models import ReportVersion
 from tests.archive.factories import make_archive
-from tests.casework.factories import Team, make_clue, make_interview
+from tests.casework.conftest import arrange
+from tests.casework.factories import Team, make_clue, make_finding, make_interview
 from tests.conftest import Api
 from tests.inspections.factories import move_to
 from tests.intake.factories import IntakeTeam, make_intake_team, make_petition
+from tests.reports.factories import make_report
 
 MARKER = "机密标记欧阳"  # the petitioner's name: must never come out in the clear
 NODE = """query($id: ID!) { node(id: $id) { id
@@ -141,3 +154,76 @@ async def test_no_table_holds_the_petitioners_name_in_the_clear(api: Api, system
     # the dump is real: the clue's person, stored in the clear, is in it
     assert "petitioner_identities" in text and "王建国" in text
     assert MARKER not in text and "13800001111" not in text
+
+
+def _bearer(api: Api, user: str) -> dict[str, str]:
+    return {"authorization": f"Bearer {api.token(user)}"}
+
+
+def _stored(directory: Path) -> list[bytes]:
+    return [p.read_bytes() for p in directory.rglob("*") if p.is_file()]
+
+
+def _texts(blob: bytes) -> list[str]:
+    """A file as text, and, when it is a zip (DOCX, XLSX, an archive package), every member's
+    text too, down to the last nested one, with XML character references resolved (the XLSX
+    writer stores 王 as &#29579;): compressed or escaped bytes hide nothing from the scan."""
+    found = [html.unescape(blob.decode("utf-8", errors="replace"))]
+    if zipfile.is_zipfile(io.BytesIO(blob)):
+        with zipfile.ZipFile(io.BytesIO(blob)) as package:
+            for name in package.namelist():
+                found.extend(_texts(package.read(name)))
+    return found
+
+
+async def test_no_kept_or_exported_file_holds_the_petitioners_name(
+    api: Api, system: Any, tmp_path: Path
+) -> None:
+    # Given the world, a ready finding resting on the petition, a report drafted from it and the
+    # clue (its DOCX in the evidence store), the inspection archived and the ledger compiled
+    evidence.install(evidence.configured(tmp_path, max_bytes=1024 * 1024))
+    team, ids = await _world(system, api)
+    root = system[1]
+
+    async def build(session: Any, system: Any) -> str:
+        inspection = await session.get(Inspection, team.inspection.id)
+        petition = await session.get(Petition, expect_global_id(ids["petition"], "Petition"))
+        clue = await session.get(Clue, expect_global_id(ids["clue"], "Clue"))
+        finding = await make_finding(session, system, inspection, ready=True, evidence=[petition])
+        report = await make_report(session, system, inspection, findings=[finding], clues=[clue])
+        version = await session.scalar(
+            select(ReportVersion.id).where(ReportVersion.report_id == report.id)
+        )
+        return global_id("ReportVersion", version)
+
+    version = await arrange(api, build)
+    drafted = await api.client.get(f"/reports/{version}", headers=_bearer(api, team.leader))
+    assert drafted.status_code == 200
+    async with api.app.state.graphql.database.transaction() as later:
+        inspection = await later.get(Inspection, team.inspection.id)
+        archive = await make_archive(
+            later, root, await move_to(later, root, inspection, Stage.FED_BACK)
+        )
+        await ledger.compile_ledger(later, root, office_id=team.office.id)
+    await api.reload_policy()
+    packaged = await api.client.get(
+        f"/archives/{global_id_of(archive)}", headers=_bearer(api, team.admin)
+    )
+    listed = await api.client.get(
+        f"/ledger/{global_id('Office', team.office.id)}", headers=_bearer(api, team.admin)
+    )
+    assert (packaged.status_code, listed.status_code) == (200, 200)
+
+    # When every file the store keeps and every file exported is read to its last member
+    stored = _stored(tmp_path)
+    kept = [t for blob in stored for t in _texts(blob)]
+    exported = [t for r in (drafted, packaged, listed) for t in _texts(r.content)]
+
+    # Then the scan is real (the report names the clue's person, in the store and exported;
+    # the package holds the report's DOCX) and the petitioner's name is nowhere
+    assert len(stored) == 1 and any("王建国" in t for t in kept)
+    assert any("王建国" in t for t in _texts(drafted.content))
+    names = zipfile.ZipFile(io.BytesIO(packaged.content)).namelist()
+    assert any(n.startswith("reports/") and n.endswith(".docx") for n in names), names
+    assert any("违规发放津贴补贴" in t for t in _texts(listed.content))
+    assert not [t for t in kept + exported if MARKER in t or "13800001111" in t]

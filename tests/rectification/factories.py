@@ -37,6 +37,8 @@ from inspectnet.rectification.models import (
     RectificationItem,
     RectificationPlan,
 )
+from inspectnet.reports import approval
+from inspectnet.reports import service as reports
 from inspectnet.rules.format import DecisionMatter
 from inspectnet.targets.models import Target
 from tests.accounts.factories import make_target_side_user, make_user
@@ -100,10 +102,16 @@ async def _site(
 
 
 async def make_reported_inspection(
-    session: AsyncSession, actor: Actor, *, ruleset_id: str = NMG, office: Office | None = None
+    session: AsyncSession,
+    actor: Actor,
+    *,
+    ruleset_id: str = NMG,
+    office: Office | None = None,
+    approved_report: bool = True,
 ) -> AfterSite:
     """An inspection moved to ``reported``, its office's bodies seated, a team leader and a
-    target-side account; of ``office`` when given (an nmg-2016 one, e.g. a region's county)."""
+    target-side account; of ``office`` when given (an nmg-2016 one, e.g. a region's county);
+    with its inspection report approved (nmg-2016 §27, qh-zrzyt §17) unless told not to."""
     office, target, inspection = await _site(session, actor, ruleset_id, office)
     admin = await make_user(session, actor, office, Role.OFFICE_ADMIN)
     results_kind = BodyKind.FIVE_PERSON_GROUP if ruleset_id == NMG else BodyKind.PARTY_GROUP
@@ -126,6 +134,11 @@ async def make_reported_inspection(
         inspection = await stages.advance_inspection(
             session, actor, inspection_id=inspection.id, stage=stage, decision=decision
         )
+    if approved_report:
+        report = await reports.create_report(
+            session, actor, inspection_id=inspection.id, kind="report.inspection", title="巡视报告"
+        )
+        await approval.approve_report(session, actor, report_id=report.id)
     return AfterSite(
         office, target, inspection, admin, results.members[0], consent_member, leader, side
     )

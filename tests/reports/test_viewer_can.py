@@ -1,13 +1,16 @@
 """``viewerCan`` on a report equals the outcome of revising it, for the team's leader and
-member, the office's admin (not on the team) and a member of a sibling office."""
+member, the office's admin (not on the team) and a member of a sibling office; and of approving
+it, for the team's leader and a member of each of the office's two bodies."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from inspectnet.accounts.models import Role
+from inspectnet.bodies.models import BodyKind
 from inspectnet.db import Database
 from inspectnet.ids import global_id
+from tests.bodies.factories import make_body
 from tests.casework.conftest import arrange
 from tests.casework.factories import Team, make_finding
 from tests.conftest import Api
@@ -45,4 +48,34 @@ async def test_viewer_can_update_is_the_outcome_of_revising(
         "member": (True, True),
         "admin": (False, False),
         "sibling": (False, False),
+    }
+
+
+async def test_viewer_can_approve_is_the_outcome_of_approving(
+    api: Api, db: Database, team: Team
+) -> None:
+    async def build(session: Any, system: Any) -> dict[str, Any]:
+        party = await make_body(session, system, team.office, BodyKind.PARTY_GROUP)
+        group = await make_body(session, system, team.office, BodyKind.LEADING_GROUP)
+        report = await make_report(session, system, team.inspection)
+        return {
+            "users": {
+                "leader": team.leader.username,
+                "party": party.members[0].username,
+                "group": group.members[0].username,
+            },
+            "report": global_id("Report", report.id),
+        }
+
+    world = await arrange(api, build)
+    seen = {}
+    for role, user in world["users"].items():
+        hint = await _viewer_can(api, user, "Report", "approve", world["report"])
+        outcome = await _allowed(api, db, user, "approveReport", {"reportId": world["report"]})
+        seen[role] = (hint, outcome)
+    # qh-zrzyt §17: the report goes to the party group, not the leading group nor the team
+    assert seen == {
+        "leader": (False, False),
+        "party": (True, True),
+        "group": (False, False),
     }

@@ -57,6 +57,7 @@ SOURCES: list[str] = [
     "inspectnet.casework.archive:clues",
     "inspectnet.casework.archive:findings",
     "inspectnet.casework.archive:fix_proposals",
+    "inspectnet.reports.archive:reports",  # each version's DOCX from the evidence store
     "inspectnet.rectification.archive:plan",
 ]
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from inspectnet import clock, validation
@@ -19,6 +20,7 @@ from inspectnet.casework.models import Finding, FindingEvidence
 from inspectnet.concurrency import expect_version
 from inspectnet.errors import Conflict, RuleViolation, ValidationFailed
 from inspectnet.ids import global_id_of
+from inspectnet.reports.models import Report, ReportItem
 from inspectnet.rules.format import ReportKindRule, Ruleset
 
 # What a change to these means for a finding marked ready: its paper is to be confirmed again.
@@ -231,5 +233,66 @@ async def mark_finding_ready(
         "finding.ready",
         office_id=finding.office_id,
         object_id=global_id_of(finding),
+    )
+    return finding
+
+
+async def _citing_reports(session: AsyncSession, finding: Finding) -> list[str]:
+    """The titles of the reports in force whose current version places the finding."""
+    # system scope: whether any report places the finding, asked for the one finding the
+    # actor may withdraw; only the titles of those reports are named back to the team
+    titles = await session.scalars(
+        select(Report.title)
+        .join(ReportItem, ReportItem.report_id == Report.id)
+        .where(
+            ReportItem.kind == "finding",
+            ReportItem.ref_id == finding.id,
+            Report.archived_at.is_(None),
+        )
+        .order_by(Report.id)
+    )
+    return list(titles)
+
+
+async def withdraw_finding(
+    session: AsyncSession,
+    actor: Actor,
+    *,
+    finding_id: int,
+    reason: str,
+    version: int | None = None,
+) -> Finding:
+    """Withdraw a finding (撤销) with the reason: it stays as evidence but no report or
+    ledger counts it. Refused (FINDING_IN_REPORT) while a report's current version places it:
+    the report is revised without it first (a new version, qh-zrzyt §17), the earlier
+    versions staying as what was reported then."""
+    finding = await get_readable(session, actor, Finding, finding_id)
+    await require(session, actor, "withdraw", finding)
+    if finding.archived_at is not None:
+        raise Conflict("该问题已撤销", code="FINDING_WITHDRAWN", field="findingId")
+    expect_version(finding, version)
+    inputs = validation.Inputs()
+    why = inputs.text(Finding.withdrawn_reason, reason)
+    inputs.done()
+    if why is None:
+        raise ValidationFailed("请填写撤销理由", code="REQUIRED", field="reason")
+    citing = await _citing_reports(session, finding)
+    if citing:
+        raise Conflict(
+            f"该问题已写入报告，须先修改报告将其移出：{'、'.join(citing)}",
+            code="FINDING_IN_REPORT",
+            field="findingId",
+        )
+    finding.archived_at = clock.now()
+    finding.withdrawn_reason = why
+    finding.withdrawn_by = actor.user_id
+    await session.flush()
+    await record(
+        session,
+        actor,
+        "finding.withdraw",
+        office_id=finding.office_id,
+        object_id=global_id_of(finding),
+        detail={"reason": why},
     )
     return finding

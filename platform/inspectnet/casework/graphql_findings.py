@@ -36,6 +36,7 @@ from inspectnet.validation import described
 FINDING_CAN = (
     UPDATE,
     Ability("mark_ready", "May mark it ready for a report (可确认底稿)", "mark_ready"),
+    Ability("withdraw", "May withdraw it (可撤销)", "withdraw"),
 )
 
 
@@ -84,6 +85,9 @@ class FindingType(Node, Stamped):
     ready_at: datetime | None = strawberry.field(description="When it was marked ready (确认时间)")
     version: int = strawberry.field(description="Version, for optimistic locking (版本)")
     archived: bool = strawberry.field(description="Withdrawn (已撤销)")
+    withdrawn_reason: str | None = strawberry.field(
+        description="Why it was withdrawn, when it was (撤销理由)"
+    )
     pk: strawberry.Private[int]
     viewer_can = viewer_can_field("Finding", FINDING_CAN)
 
@@ -100,6 +104,7 @@ class FindingType(Node, Stamped):
             ready_at=row.ready_at,
             version=row.version,
             archived=row.archived_at is not None,
+            withdrawn_reason=row.withdrawn_reason,
             **stamps(row),
         )
 
@@ -162,6 +167,17 @@ class AddFindingEvidenceInput:
 @strawberry.input(description="Mark a finding ready for a report (确认问题底稿)")
 class MarkFindingReadyInput:
     finding_id: strawberry.ID = strawberry.field(description="The finding (问题)")
+    version: int | None = strawberry.field(
+        default=None, description="The version last read; CONFLICT if it moved since (版本)"
+    )
+
+
+@strawberry.input(description="Withdraw a finding, with the reason (撤销问题)")
+class WithdrawFindingInput:
+    finding_id: strawberry.ID = strawberry.field(description="The finding (问题)")
+    reason: str = strawberry.field(
+        description=described("Why it is withdrawn (撤销理由)", Finding.withdrawn_reason)
+    )
     version: int | None = strawberry.field(
         default=None, description="The version last read; CONFLICT if it moved since (版本)"
     )
@@ -250,3 +266,21 @@ class FindingMutation:
             )
 
         return _payload(*await run_mutation(info, "finding.ready", call))
+
+    @strawberry.mutation(
+        description="Withdraw a finding with the reason: kept as evidence, no longer counted by "
+        "reports or the ledger; refused while a report's current version places it (撤销问题)"
+    )
+    async def withdraw_finding(self, info: Info, input: WithdrawFindingInput) -> FindingPayload:
+        ctx = info.context
+
+        async def call() -> Finding:
+            return await findings.withdraw_finding(
+                ctx.session,
+                ctx.actor,
+                finding_id=_finding(input.finding_id),
+                reason=input.reason,
+                version=input.version,
+            )
+
+        return _payload(*await run_mutation(info, "finding.withdraw", call))

@@ -188,6 +188,11 @@ class Finding(Base, InspectionPart, OfficeScoped, Timestamped, Created, Versione
     # Ready for a report (底稿 complete, qh-zrzyt §16): who marked it, when.
     ready_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
     ready_by: Mapped[int | None] = mapped_column(Integer, default=None)
+    # Withdrawn (撤销): why and by whom; ``archived_at`` says when. It is kept as evidence.
+    withdrawn_reason: Mapped[str | None] = mapped_column(
+        String(2000), default=None, info=text_kind(FREE_TEXT)
+    )
+    withdrawn_by: Mapped[int | None] = mapped_column(Integer, default=None)
 
 
 class FindingEvidence(Base, InspectionPart, OfficeScoped, Timestamped, Link):

@@ -22,6 +22,8 @@ from inspectnet.network.models import Office
 
 # Weight of one ledger entry of each kind in the score (platform defaults, docs/ledger.md).
 WEIGHTS: dict[str, int] = {"finding": 3, "transfer": 2, "clue": 1}
+# A withdrawn finding (撤销) stays in the register, marked so, and counts for nobody.
+WITHDRAWN = "withdrawn"
 
 
 @dataclass(frozen=True)
@@ -45,7 +47,7 @@ async def staff_performance(
     counted = await session.execute(
         readable(actor, LedgerEntry)
         .with_only_columns(LedgerEntry.inspection_id, LedgerEntry.kind, func.count())
-        .where(LedgerEntry.office_id == office.id)
+        .where(LedgerEntry.office_id == office.id, LedgerEntry.state != WITHDRAWN)
         .group_by(LedgerEntry.inspection_id, LedgerEntry.kind)
     )
     for inspection_id, kind, n in counted.all():

@@ -42,6 +42,7 @@ from inspectnet.rectification.service import (
     not_in_future,
     ruleset_of,
 )
+from inspectnet.reports.approval import require_final
 from inspectnet.rules.deadlines import compute_deadline
 from inspectnet.rules.format import (
     AttendanceRule,
@@ -95,6 +96,8 @@ async def _require_preconditions(
             rule_id=consent.id,
             article=consent.article,
         )
+    # 经厅党组同意后反馈 on the report the party group approved (qh-zrzyt §17–18; nmg-2016 §27)
+    await require_final(session, inspection, ruleset)
     attendance = ruleset.find(ATTENDANCE_RULE)
     if isinstance(attendance, AttendanceRule):
         present = {p.role.value for p in parties}

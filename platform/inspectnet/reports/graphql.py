@@ -3,12 +3,14 @@ revising it, and its DOCX served by GET (``/reports/<version id>``) to whoever r
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import strawberry
 from sqlalchemy import ColumnElement
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from inspectnet.authz.actor import Actor
-from inspectnet.graphql.can import UPDATE, viewer_can_field
+from inspectnet.graphql.can import UPDATE, Ability, viewer_can_field
 from inspectnet.graphql.context import Info
 from inspectnet.graphql.errors import UserError
 from inspectnet.graphql.fields import connection_field
@@ -19,7 +21,7 @@ from inspectnet.graphql.parts import DownloadRoute, SchemaPart, Served, TypeFiel
 from inspectnet.graphql.relay import Node
 from inspectnet.graphql.stamps import Stamped, stamps
 from inspectnet.ids import expect_global_id, global_id
-from inspectnet.reports import repository, service
+from inspectnet.reports import approval, repository, service
 from inspectnet.reports.graphql_search import SEARCH_FIELD, CaseworkSearchHit
 from inspectnet.reports.models import Report, ReportVersion
 from inspectnet.validation import described
@@ -89,6 +91,11 @@ class ReportFilter:
 
 
 ReportOrder = order_input("Report")
+REPORT_CAN = (
+    UPDATE,
+    # As the body the ruleset names (approve_as_<body>: nmg-2016 §27, qh-zrzyt §17).
+    Ability("approve", "May approve it as the body it goes to (可审定)", approval.approve_action),
+)
 
 
 @strawberry.type(name="Report", description="A report of the inspection (巡视巡察报告)")
@@ -99,8 +106,15 @@ class ReportType(Node, Stamped):
     current_version: int = strawberry.field(description="Newest version number (当前版本)")
     version: int = strawberry.field(description="Version, for optimistic locking (版本)")
     archived: bool = strawberry.field(description="Withdrawn (已撤销)")
+    approved: bool = strawberry.field(
+        description="Final: its current version approved by the body the ruleset names (已审定)"
+    )
+    approved_version: int | None = strawberry.field(
+        description="The version last approved, if any (审定版本)"
+    )
+    approved_at: datetime | None = strawberry.field(description="When it was approved (审定时间)")
     pk: strawberry.Private[int]
-    viewer_can = viewer_can_field("Report", (UPDATE,))
+    viewer_can = viewer_can_field("Report", REPORT_CAN)
 
     @classmethod
     def from_row(cls, row: Report) -> ReportType:
@@ -113,6 +127,9 @@ class ReportType(Node, Stamped):
             current_version=row.current_version,
             version=row.version,
             archived=row.archived_at is not None,
+            approved=approval.is_final(row),
+            approved_version=row.approved_version,
+            approved_at=row.approved_at,
             **stamps(row),
         )
 
@@ -164,6 +181,14 @@ class ReviseReportInput:
     )
     note: str | None = strawberry.field(
         default=None, description=described("What changed (修改说明)", ReportVersion.note)
+    )
+
+
+@strawberry.input(description="Approve a report's current version (审定报告)")
+class ApproveReportInput:
+    report_id: strawberry.ID = strawberry.field(description="The report (报告)")
+    version: int | None = strawberry.field(
+        default=None, description="The version last read; CONFLICT if it moved since (版本)"
     )
 
 
@@ -226,13 +251,30 @@ class ReportMutation:
 
         return _payload(*await run_mutation(info, "report.revise", call))
 
+    @strawberry.mutation(
+        description="Approve a report's current version as the body the ruleset names "
+        "(nmg-2016 §27 leading group, qh-zrzyt §17 party group); a revision reopens it (审定报告)"
+    )
+    async def approve_report(self, info: Info, input: ApproveReportInput) -> ReportPayload:
+        ctx = info.context
+
+        async def call() -> Report:
+            return await approval.approve_report(
+                ctx.session,
+                ctx.actor,
+                report_id=expect_global_id(input.report_id, "Report", field="reportId"),
+                version=input.version,
+            )
+
+        return _payload(*await run_mutation(info, "report.approve", call))
+
 
 async def serve_version(session: AsyncSession, actor: Actor, token: str) -> Served:
     """A version's DOCX (``GET /reports/<version id>``), read through the door like its report."""
-    row = await service.version_file(
+    row, content = await service.version_file(
         session, actor, expect_global_id(token, "ReportVersion", field="token")
     )
-    return Served(row.content, DOCX, f"report-{row.report_id}-v{row.number}.docx")
+    return Served(content, DOCX, f"report-{row.report_id}-v{row.number}.docx")
 
 
 SCHEMA = SchemaPart(

@@ -9,12 +9,14 @@ and none is target-side: the inspected organisation never reads a report or the 
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlalchemy import Boolean, ForeignKey, Index, Integer, LargeBinary, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from inspectnet.casework.models import InspectionPart
 from inspectnet.concurrency import Versioned
-from inspectnet.db import Archivable, Base, Created, OfficeScoped, Timestamped
+from inspectnet.db import Archivable, Base, Created, OfficeScoped, Timestamped, UTCDateTime
 from inspectnet.validation import CODE, FREE_TEXT, NAME, text_kind
 
 
@@ -34,12 +36,23 @@ class Report(Base, InspectionPart, OfficeScoped, Timestamped, Created, Versioned
     )
     # The number of its newest version (1 for the first draft).
     current_version: Mapped[int] = mapped_column(Integer, default=1)
+    # The body that approves it, from the ruleset's ``approval.report`` when drafted (nmg-2016
+    # §27 the leading group, qh-zrzyt §17 the party group); null when the ruleset names none.
+    approver: Mapped[str | None] = mapped_column(String(40), default=None, info=text_kind(CODE))
+    # The approval, a recorded decision of that body: the version approved, who, when. The
+    # report is final while the approved version is its current one (a revision reopens it).
+    approved_version: Mapped[int | None] = mapped_column(Integer, default=None)
+    approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
+    approved_by: Mapped[int | None] = mapped_column(Integer, default=None)
 
 
 class ReportVersion(Base, InspectionPart, OfficeScoped, Timestamped, Created):
     """One generated draft of a report, as a DOCX.
 
-    The bytes live in the row until the shared attachment store is merged (issue 14 item 8).
+    The bytes live in the evidence store (inspectnet/evidence.py) under ``storage_key``, with
+    their size and SHA-256 here, like every other file the team keeps: the archive takes them
+    from there and the store is scanned with the database. A version drafted before
+    20261203_0230 keeps its bytes in ``content`` (exactly one of the two is set).
     """
 
     __tablename__ = "report_versions"
@@ -56,7 +69,8 @@ class ReportVersion(Base, InspectionPart, OfficeScoped, Timestamped, Created):
     # Drafted after the leading group heard the team (修改巡察报告, qh-zrzyt §17).
     after_hearing: Mapped[bool] = mapped_column(Boolean, default=False)
     note: Mapped[str | None] = mapped_column(String(2000), default=None, info=text_kind(FREE_TEXT))
-    content: Mapped[bytes] = mapped_column(LargeBinary)
+    content: Mapped[bytes | None] = mapped_column(LargeBinary, default=None)
+    storage_key: Mapped[str | None] = mapped_column(String(64), default=None, info=text_kind(CODE))
     size: Mapped[int] = mapped_column(Integer)
     sha256: Mapped[str] = mapped_column(String(64), info=text_kind(CODE))
 

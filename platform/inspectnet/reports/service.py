@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from inspectnet import clock, validation
+from inspectnet import clock, evidence, validation
 from inspectnet.audit.service import record
 from inspectnet.authz.actor import Actor
 from inspectnet.authz.checks import get_readable, require
@@ -24,7 +24,7 @@ from inspectnet.ids import expect_global_id, global_id_of
 from inspectnet.inspections.models import Inspection, Stage
 from inspectnet.reports import document, drafting
 from inspectnet.reports.models import Report, ReportItem, ReportVersion
-from inspectnet.rules.format import ReportKindRule, Ruleset
+from inspectnet.rules.format import ApprovalMatter, ReportKindRule, Ruleset
 from inspectnet.targets.models import Target
 
 FINDING, CLUE = "finding", "clue"
@@ -148,6 +148,7 @@ def _items(report: Report, findings: Sequence[Finding], clues: Sequence[Clue]) -
 def _version(
     report: Report, number: int, content: bytes, *, after_hearing: bool, note: str | None
 ) -> ReportVersion:
+    """The version's row; its DOCX goes to the evidence store, the row keeps where and what."""
     return ReportVersion(
         office_id=report.office_id,
         inspection_id=report.inspection_id,
@@ -156,7 +157,7 @@ def _version(
         number=number,
         after_hearing=after_hearing,
         note=note,
-        content=content,
+        storage_key=evidence.active().store.put(content),
         size=len(content),
         sha256=hashlib.sha256(content).hexdigest(),
     )
@@ -182,11 +183,13 @@ async def create_report(
     inputs = validation.Inputs()
     named = inputs.text(Report.title, title)
     proposed = inputs.text(Report.suggestions, suggestions)
+    ruleset = await casework.ruleset_for(session, inspection.office_id)
     try:
-        kind_of(await casework.ruleset_for(session, inspection.office_id), kind)
+        kind_of(ruleset, kind)
     except ValidationFailed as problem:
         inputs.add(problem)
     inputs.done()
+    approval = ruleset.approval(ApprovalMatter.REPORT)
     findings = await _placed_findings(
         session, actor, _ids(finding_ids, "Finding", "findingIds"), inspection
     )
@@ -199,6 +202,7 @@ async def create_report(
         title=named,
         suggestions=proposed,
         current_version=1,
+        approver=approval.params.decided_by.value if approval else None,
     )
     session.add(report)
     await session.flush()
@@ -297,6 +301,25 @@ async def revise_report(
     return report
 
 
-async def version_file(session: AsyncSession, actor: Actor, version_id: int) -> ReportVersion:
-    """A version's DOCX, for whoever reads the report it belongs to."""
-    return await get_readable(session, actor, ReportVersion, version_id)
+def content_of(version: ReportVersion) -> bytes:
+    """A version's DOCX bytes, from the evidence store (or its row, for a version drafted
+    before the store kept them); EVIDENCE_CHECKSUM_MISMATCH when they are not what was
+    drafted."""
+    if version.storage_key is None:
+        content = version.content or b""
+    else:
+        try:
+            content = evidence.active().store.get(version.storage_key)
+        except FileNotFoundError:
+            content = b""
+    if hashlib.sha256(content).hexdigest() != version.sha256:
+        raise Conflict("报告文件校验值不符", code="EVIDENCE_CHECKSUM_MISMATCH")
+    return content
+
+
+async def version_file(
+    session: AsyncSession, actor: Actor, version_id: int
+) -> tuple[ReportVersion, bytes]:
+    """A version and its DOCX, for whoever reads the report it belongs to."""
+    version = await get_readable(session, actor, ReportVersion, version_id)
+    return version, content_of(version)

@@ -195,6 +195,7 @@ labelled_enum(
         fmt.ApprovalMatter.OTHER_SITE_METHOD: "批准其他了解方式",
         fmt.ApprovalMatter.INSTRUCTION_REQUEST: "请示报告",
         fmt.ApprovalMatter.DIRECT_REPORT: "特殊情况下直接报告",
+        fmt.ApprovalMatter.REPORT: "审定巡视巡察报告",
     },
     name="ApprovalMatter",
     description="A matter of an inspection's team a named body approves (审批事项)",

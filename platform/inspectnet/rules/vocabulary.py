@@ -181,6 +181,7 @@ class ApprovalMatter(StrEnum):
     OTHER_SITE_METHOD = "other_site_method"  # 批准的其他方式
     INSTRUCTION_REQUEST = "instruction_request"  # 请示报告的对象
     DIRECT_REPORT = "direct_report"  # 特殊情况下直接报告的对象
+    REPORT = "report"  # 巡视巡察报告报送审定 (nmg-2016 §27, qh-zrzyt §17)
 
 
 class PoolKind(StrEnum):
