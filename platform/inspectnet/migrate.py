@@ -18,7 +18,8 @@ def alembic_config(settings: Settings, connection: Connection | None = None) -> 
     config = Config()
     config.set_main_option("script_location", str(settings.migrations_dir))
     config.set_main_option("path_separator", "os")
-    config.attributes["database_url"] = settings.database_url
+    # Migrations own the tables and the wall's policies: they run as the owner role.
+    config.attributes["database_url"] = settings.admin_database_url
     if connection is not None:
         config.attributes["connection"] = connection
     return config
