@@ -51,9 +51,6 @@ TABLES: dict[str, Columns] = {
     "findings": _inspection_row("finding"),
     "fix_proposals": _inspection_row("fix_proposal", target_side=True),
     "gift_refusals": _inspection_row("gift_refusal"),
-    "inspector_complaints": Columns(
-        type="inspector_complaint", office="office_id", target="target_id"
-    ),
     "interviewers": _inspection_row("interviewer"),
     "interviews": _inspection_row("interview"),
     "mid_term_reports": _inspection_row("mid_term_report"),

@@ -11,7 +11,6 @@ under ``.ci/run`` (``skip_or_fail``).
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -19,7 +18,6 @@ from typing import Any
 
 import httpx
 import pytest
-from sqlalchemy import text
 
 from inspectnet import clock, domains, migrate
 from inspectnet.accounts.models import Role
@@ -44,15 +42,7 @@ from tests.intake.factories import make_petition
 from tests.network.factories import make_office
 from tests.reports.factories import make_report
 from tests.support import skip_or_fail
-
-HOST = "127.0.0.1:5432"
-# What the chart's role job grants the application's role (helm/inspectnet/templates/
-# database-roles-job.yaml): rows of every table, its sequences; no DDL, no ownership.
-APP_GRANTS = (
-    "GRANT USAGE ON SCHEMA public TO {app}",
-    "GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {app}",
-    "GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {app}",
-)
+from tests.walls import grant_app, new_roles
 
 
 @dataclass
@@ -143,22 +133,21 @@ async def _arrange(session: Any, actor: Actor, walled: Walled) -> None:
 async def walled() -> AsyncIterator[Walled]:
     """The migrated database with the demo network and the sibling offices' world."""
     if not await _pg_available():
-        skip_or_fail(f"PostgreSQL is not reachable on {HOST}")
-    tag = uuid.uuid4().hex[:10]
-    name, owner, app = f"inspectnet_rls_{tag}", f"inspectnet_owner_{tag}", f"inspectnet_app_{tag}"
-    await _pg_admin(f"CREATE ROLE {owner} LOGIN PASSWORD '{tag}' NOSUPERUSER NOBYPASSRLS")
-    await _pg_admin(f"CREATE ROLE {app} LOGIN PASSWORD '{tag}' NOSUPERUSER NOBYPASSRLS")
-    await _pg_admin(f'CREATE DATABASE "{name}" OWNER {owner}')
-    owner_url = f"postgresql+asyncpg://{owner}:{tag}@{HOST}/{name}"
-    app_url = f"postgresql+asyncpg://{app}:{tag}@{HOST}/{name}"
-    walled = Walled(name, owner_url, app_url, make_settings(app_url, database_admin_url=owner_url))
+        skip_or_fail("PostgreSQL is not reachable on 127.0.0.1:5432")
+    roles = new_roles("inspectnet_rls")
+    for sql in roles.create_sql():
+        await _pg_admin(sql)
+    walled = Walled(
+        roles.database,
+        roles.owner_url,
+        roles.app_url,
+        make_settings(roles.app_url, database_admin_url=roles.owner_url),
+    )
     try:
         _in_thread(migrate.upgrade, walled.settings)  # as the owner, through the admin URL
+        await grant_app(walled.settings, roles)
         database = Database(make_engine(walled.owner_settings))
         try:
-            async with database.transaction() as session:
-                for grant in APP_GRANTS:
-                    await session.execute(text(grant.format(app=app)))
             with clock.frozen(FROZEN_AT):
                 store = domains.policy_store(walled.settings.policy_dir)
                 async with database.transaction() as session:
@@ -170,9 +159,8 @@ async def walled() -> AsyncIterator[Walled]:
             await database.dispose()
         yield walled
     finally:
-        await _pg_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        await _pg_admin(f"DROP ROLE IF EXISTS {app}")
-        await _pg_admin(f"DROP ROLE IF EXISTS {owner}")
+        for sql in roles.drop_sql():
+            await _pg_admin(sql)
 
 
 class Client:
