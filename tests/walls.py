@@ -9,19 +9,10 @@ import os
 import uuid
 from dataclasses import dataclass
 
-from sqlalchemy import text
-
-from inspectnet.db import Database, make_engine
+from inspectnet import migrate
 from inspectnet.settings import Settings
 
 HOST = "127.0.0.1:5432"
-# What the chart's role job grants the application's role (helm/inspectnet/templates/
-# database-roles-job.yaml): rows of every table and its sequences; no DDL, no ownership.
-APP_GRANTS = (
-    "GRANT USAGE ON SCHEMA public TO {app}",
-    "GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {app}",
-    "GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {app}",
-)
 
 
 def whole_suite_walled() -> bool:
@@ -67,11 +58,6 @@ def new_roles(prefix: str) -> Roles:
 
 
 async def grant_app(settings: Settings, roles: Roles) -> None:
-    """As the owner, after the migrations: the application's role may use every row."""
-    database = Database(make_engine(settings.as_owner()))
-    try:
-        async with database.transaction() as session:
-            for grant in APP_GRANTS:
-                await session.execute(text(grant.format(app=roles.app)))
-    finally:
-        await database.dispose()
+    """As the owner, after the migrations, what `inspectnet db upgrade` grants the
+    application's role: the rows of every table."""
+    assert await migrate.grant_app_role(settings, roles.app)

@@ -29,6 +29,35 @@ def upgrade(settings: Settings, revision: str = "head") -> None:
     command.upgrade(alembic_config(settings), revision)
 
 
+# What the application's role may do (docs/deploy.md, "The second wall"): use the rows of
+# every table and sequence, as row-level security lets it; never DDL, never ownership.
+APP_GRANTS = (
+    "GRANT USAGE ON SCHEMA public TO {role}",
+    "GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {role}",
+    "GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {role}",
+)
+
+
+async def grant_app_role(settings: Settings, role: str | None = None) -> bool:
+    """As the owner, grant the application's role the rows of every table (after each
+    upgrade, so a table a migration adds is granted too); False when there is none to grant."""
+    from sqlalchemy import text
+
+    from inspectnet.db import make_engine
+
+    role = role or settings.database_app_role
+    if role is None or settings.is_sqlite:
+        return False
+    engine = make_engine(settings.as_owner(), statement_timeout=False)
+    try:
+        async with engine.begin() as connection:
+            for grant in APP_GRANTS:
+                await connection.execute(text(grant.format(role=role)))
+    finally:
+        await engine.dispose()
+    return True
+
+
 def downgrade(settings: Settings, revision: str) -> None:
     command.downgrade(alembic_config(settings), revision)
 

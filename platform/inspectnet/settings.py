@@ -32,6 +32,12 @@ class Settings(BaseSettings):
         description="The owner role's URL (migrations, the command line, the sweeps), which "
         "PostgreSQL's row-level security does not hold; empty: database_url (docs/deploy.md)",
     )
+    database_app_role: str | None = Field(
+        default=None,
+        pattern=r"^[a-z_][a-z0-9_]{0,62}$",
+        description="The role database_url connects as, when it is not the owner: "
+        "`db upgrade` grants it the rows of every table and sequence (never DDL)",
+    )
     db_pool_size: int = Field(default=5, ge=1, le=200)
     db_max_overflow: int = Field(default=10, ge=0, le=500)
     db_pool_timeout: float = Field(default=30.0, gt=0)

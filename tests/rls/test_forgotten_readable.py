@@ -10,11 +10,12 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import Select, select
+from sqlalchemy import Select, func, select
 
 from inspectnet import domains
 from inspectnet.accounts.signin import actor_for_subject
 from inspectnet.accounts.tokens import issue_token
+from inspectnet.authz import wall
 from inspectnet.casework import repository as casework
 from inspectnet.db import Database, make_engine
 from inspectnet.ids import global_id
@@ -121,3 +122,41 @@ async def test_a_single_read_without_the_door_is_not_found_through_the_api(
         walled_off = await _petition_answer(walled_api, b.admin, pk)
         assert walled_off["data"]["petition"] is None
         assert walled_off["errors"][0]["extensions"]["code"] == "NOT_FOUND"
+
+
+async def _envelope_of(settings: Settings, user: str) -> wall.Envelope:
+    database = Database(make_engine(settings))
+    policy = domains.policy_store(settings.policy_dir)
+    try:
+        async with database.session() as session:
+            await policy.reload(session)
+
+        async def sign_in(session: Any) -> Any:
+            return await actor_for_subject(session, policy, sign_in_name_of(user), "rls")
+
+        async with unit_of_work(database, policy, sign_in, lambda _: None, write=False) as work:
+            set_now = await work.session.scalar(select(func.current_setting("inspectnet.offices")))
+            envelope = wall.envelope(work.actor)
+            assert set_now == envelope.settings()["offices"]  # what the transaction holds
+            return envelope
+    finally:
+        await database.dispose()
+
+
+async def test_the_envelope_is_the_readers_tenant(walled: Walled) -> None:
+    """Each sibling's readers hold their own office and inspection, never the other's; the
+    recused member's target is denied; the office above holds both offices."""
+    a, b = walled.offices
+    for sibling, other in ((a, b), (b, a)):
+        for reader in (sibling.admin, sibling.leader, sibling.handler):
+            envelope = await _envelope_of(walled.settings, reader)
+            assert sibling.office.id in envelope.offices, reader
+            assert other.office.id not in envelope.offices, reader
+            assert other.inspection_id not in envelope.inspections, reader
+        leader = await _envelope_of(walled.settings, sibling.leader)
+        assert sibling.inspection_id in leader.inspections
+        recused = await _envelope_of(walled.settings, sibling.recused)
+        assert recused.denied_targets, "the recusal reaches the wall"
+        assert not leader.denied_targets
+    top = await _envelope_of(walled.settings, walled.top)
+    assert {a.office.id, b.office.id} <= top.offices
