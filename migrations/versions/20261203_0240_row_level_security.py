@@ -1,5 +1,5 @@
 """The second wall (issue 17 item 7): row-level security on the confidential tables of
-intake, casework and reports, keyed on the actor's envelope set per transaction
+intake, casework, reports, disclosure, discipline, archive and the ledger, keyed on the actor's envelope set per transaction
 (``inspectnet.authz.wall``).
 
 Revision ID: 20261203_0240
@@ -45,14 +45,25 @@ def _inspection_row(typ: str, *, target_side: bool = False) -> Columns:
 
 TABLES: dict[str, Columns] = {
     "activities": _inspection_row("activity"),
+    "archive_items": Columns(type="archive_item", office="office_id", target="target_id"),
     "clue_sources": _inspection_row("clue_source"),
     "clues": _inspection_row("clue"),
+    "discipline_records": Columns(type="discipline_record", office="office_id", target="target_id"),
+    "disclosure_approvals": Columns(
+        type="disclosure_approval", office="office_id", target="target_id"
+    ),
+    "disclosures": Columns(type="disclosure", office="office_id", target="target_id"),
     "finding_evidence": _inspection_row("finding_evidence"),
     "findings": _inspection_row("finding"),
     "fix_proposals": _inspection_row("fix_proposal", target_side=True),
     "gift_refusals": _inspection_row("gift_refusal"),
+    "inspection_archives": Columns(
+        type="inspection_archive", office="office_id", target="target_id"
+    ),
     "interviewers": _inspection_row("interviewer"),
     "interviews": _inspection_row("interview"),
+    "ledger_entries": _inspection_row("ledger_entry"),
+    "material_handovers": _inspection_row("material_handover"),
     "mid_term_reports": _inspection_row("mid_term_report"),
     "petition_attachments": _inspection_row("petition_attachment"),
     "petition_materials": _inspection_row("petition_material"),
