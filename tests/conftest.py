@@ -33,6 +33,7 @@ from inspectnet.demo import load_demo
 from inspectnet.settings import Settings
 from tests.factories import sign_in_name_of
 from tests.support import skip_or_fail
+from tests.walls import Roles, grant_app, new_roles, whole_suite_walled
 
 PG_ADMIN_URL = "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres"
 BACKENDS = ["sqlite", "postgresql"]
@@ -122,16 +123,27 @@ def sqlite_url(tmp_path_factory: pytest.TempPathFactory) -> str:
 async def backend(request: pytest.FixtureRequest, sqlite_url: str) -> AsyncIterator[Backend]:
     """A migrated database holding the demo network, for each backend."""
     dropped: str | None = None
+    roles: Roles | None = None
+    overrides: dict[str, Any] = {}
     if request.param == "sqlite":
         url = sqlite_url
     else:
         if not await _pg_available():
             skip_or_fail("PostgreSQL is not reachable on 127.0.0.1:5432")
-        dropped = f"inspectnet_test_{uuid.uuid4().hex[:12]}"
-        await _pg_admin(f'CREATE DATABASE "{dropped}"')
-        url = f"postgresql+asyncpg://postgres@127.0.0.1:5432/{dropped}"
-    settings = make_settings(url)
+        if whole_suite_walled():
+            # INSPECTNET_TEST_WALL=1: the app connects as the role the second wall holds.
+            roles = new_roles("inspectnet_test")
+            for sql in roles.create_sql():
+                await _pg_admin(sql)
+            url, overrides = roles.app_url, {"database_admin_url": roles.owner_url}
+        else:
+            dropped = f"inspectnet_test_{uuid.uuid4().hex[:12]}"
+            await _pg_admin(f'CREATE DATABASE "{dropped}"')
+            url = f"postgresql+asyncpg://postgres@127.0.0.1:5432/{dropped}"
+    settings = make_settings(url, **overrides)
     _in_thread(migrate.upgrade, settings)
+    if roles is not None:
+        await grant_app(settings, roles)
     engine = make_engine(settings)
     database = Database(engine)
     with clock.frozen(FROZEN_AT):
@@ -144,6 +156,8 @@ async def backend(request: pytest.FixtureRequest, sqlite_url: str) -> AsyncItera
         await engine.dispose()
         if dropped:
             await _pg_admin(f'DROP DATABASE IF EXISTS "{dropped}" WITH (FORCE)')
+        for sql in roles.drop_sql() if roles is not None else ():
+            await _pg_admin(sql)
 
 
 @pytest.fixture

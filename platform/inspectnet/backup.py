@@ -38,7 +38,8 @@ def sqlite_path(settings: Settings) -> Path:
 
 def libpq_url(settings: Settings) -> str:
     """The PostgreSQL URL as libpq tools take it (no ``+asyncpg`` driver suffix)."""
-    parts = urlsplit(settings.database_url)
+    # The owner's: a dump as the application's role would meet the second wall.
+    parts = urlsplit(settings.admin_database_url)
     return urlunsplit(parts._replace(scheme="postgresql"))
 
 

@@ -138,6 +138,22 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+# Connection info: whether the connection's role passes PostgreSQL's row-level security by
+# itself (a superuser, BYPASSRLS): the second wall (authz/wall.py) sets no envelope for it.
+BYPASSES_RLS = "inspectnet.bypasses_rls"
+
+
+def _note_bypass(dbapi_connection: Any, record: Any) -> None:
+    # Once a connection, when the pool opens it: never a statement of a request.
+    record.info[BYPASSES_RLS] = bool(
+        dbapi_connection.run_async(
+            lambda c: c.fetchval(
+                "SELECT rolsuper OR rolbypassrls FROM pg_roles WHERE rolname = current_user"
+            )
+        )
+    )
+
+
 # Execution option marking a write transaction: on SQLite it begins ``BEGIN IMMEDIATE``.
 WRITE = "inspectnet_write"
 
@@ -173,6 +189,8 @@ def make_engine(settings: Settings, *, statement_timeout: bool = True) -> AsyncE
     if settings.is_sqlite:
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         event.listen(engine.sync_engine, "begin", _sqlite_begin)
+    else:
+        event.listen(engine.sync_engine, "connect", _note_bypass)
     return engine
 
 

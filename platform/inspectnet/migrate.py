@@ -19,7 +19,8 @@ def alembic_config(settings: Settings, connection: Connection | None = None) -> 
     config = Config()
     config.set_main_option("script_location", str(settings.migrations_dir))
     config.set_main_option("path_separator", "os")
-    config.attributes["database_url"] = settings.database_url
+    # Migrations own the tables and the wall's policies: they run as the owner role.
+    config.attributes["database_url"] = settings.admin_database_url
     if connection is not None:
         config.attributes["connection"] = connection
     return config
@@ -48,6 +49,35 @@ def downgrade(
     settings: Settings, revision: str, *, after_each: AfterEachRevision | None = None
 ) -> None:
     command.downgrade(_config(settings, after_each), revision)
+
+
+# What the application's role may do (docs/deploy.md, "The second wall"): use the rows of
+# every table and sequence, as row-level security lets it; never DDL, never ownership.
+APP_GRANTS = (
+    "GRANT USAGE ON SCHEMA public TO {role}",
+    "GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {role}",
+    "GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {role}",
+)
+
+
+async def grant_app_role(settings: Settings, role: str | None = None) -> bool:
+    """As the owner, grant the application's role the rows of every table (after each
+    upgrade, so a table a migration adds is granted too); False when there is none to grant."""
+    from sqlalchemy import text
+
+    from inspectnet.db import make_engine
+
+    role = role or settings.database_app_role
+    if role is None or settings.is_sqlite:
+        return False
+    engine = make_engine(settings.as_owner(), statement_timeout=False)
+    try:
+        async with engine.begin() as connection:
+            for grant in APP_GRANTS:
+                await connection.execute(text(grant.format(role=role)))
+    finally:
+        await engine.dispose()
+    return True
 
 
 def upgrade_connection(settings: Settings, connection: Connection, revision: str = "head") -> None:

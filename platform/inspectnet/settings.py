@@ -27,6 +27,17 @@ class Settings(BaseSettings):
         default="sqlite+aiosqlite:///./var/inspectnet.db",
         description="SQLAlchemy async URL: sqlite+aiosqlite:///… or postgresql+asyncpg://…",
     )
+    database_admin_url: str | None = Field(
+        default=None,
+        description="The owner role's URL (migrations, the command line, the sweeps), which "
+        "PostgreSQL's row-level security does not hold; empty: database_url (docs/deploy.md)",
+    )
+    database_app_role: str | None = Field(
+        default=None,
+        pattern=r"^[a-z_][a-z0-9_]{0,62}$",
+        description="The role database_url connects as, when it is not the owner: "
+        "`db upgrade` grants it the rows of every table and sequence (never DDL)",
+    )
     db_pool_size: int = Field(default=5, ge=1, le=200)
     db_max_overflow: int = Field(default=10, ge=0, le=500)
     db_pool_timeout: float = Field(default=30.0, gt=0)
@@ -246,6 +257,19 @@ class Settings(BaseSettings):
     @property
     def is_sqlite(self) -> bool:
         return self.database_url.startswith("sqlite")
+
+    @property
+    def admin_database_url(self) -> str:
+        """Where the owner connects: migrations, commands acting as the platform, sweeps."""
+        return self.database_admin_url or self.database_url
+
+    def as_owner(self) -> Settings:
+        """These settings connecting as the owner role (the second wall does not hold it)."""
+        if self.database_admin_url is None or self.database_admin_url == self.database_url:
+            return self
+        return self.model_copy(
+            update={"database_url": self.database_admin_url, "database_admin_url": None}
+        )
 
 
 class ConfigurationError(SystemExit):

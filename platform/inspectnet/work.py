@@ -5,6 +5,8 @@ read with the rest) and where refusals go (``refusals``: the API's background ou
 command's outbox flushed before it exits). Everything else is here, once:
 
 - one session and one transaction, committed when the block ends, rolled back if it raises;
+- the actor's envelope set for the transaction (``authz.wall``: PostgreSQL's row-level
+  security behind ``readable``);
 - a savepoint per mutation (``attempt``): a refused or failed mutation changes nothing and
   leaves a refusal entry saying what was refused and why, in the chain of the office it concerned;
 - every refusal of the unit (reads the door refused, refused mutations) handed to ``refusals``
@@ -28,6 +30,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from inspectnet.audit.models import Outcome
 from inspectnet.audit.refusals import Pending, refused_action, take, take_concern
+from inspectnet.authz import wall
 from inspectnet.authz.actor import Actor
 from inspectnet.authz.store import PolicyStore
 from inspectnet.db import Database, act_as
@@ -66,6 +69,8 @@ async def unit_of_work(
             async with session.begin():
                 actor = await sign_in(session)
                 act_as(session, actor.user_id)
+                # The second wall: the actor's envelope, for PostgreSQL's row-level security.
+                await wall.enter(session, actor)
                 yield Work(session, actor)
         finally:
             if actor is not None:

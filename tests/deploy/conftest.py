@@ -66,9 +66,21 @@ VALUE_SETS: dict[str, dict[str, Any]] = {
         "config": {"corsOrigins": ["https://console.example.org", "http://localhost:5173"]},
         "metrics": {"serviceMonitor": {"enabled": True, "labels": {"release": "prometheus"}}},
     },
+    "two-roles": {
+        "secrets": {
+            "databaseAdminUrl": "postgresql+asyncpg://inspectnet_owner:pw@db.example.internal:5432/inspectnet"
+        },
+        "config": {"db": {"appRole": "inspectnet_app"}},
+    },
     "trial-postgresql": {
         "secrets": {"databaseUrl": ""},
-        "postgresql": {"enabled": True, "auth": {"password": "trial-password-not-secret"}},
+        "postgresql": {
+            "enabled": True,
+            "auth": {
+                "password": "trial-password-not-secret",
+                "appPassword": "trial-app-password-not-secret",
+            },
+        },
     },
     "rs256-digest": {
         "image": {"digest": "sha256:" + "ab" * 32, "pullPolicy": "IfNotPresent"},

@@ -157,13 +157,23 @@ def test_bare_defaults_refuse_to_render_without_a_database(chart: Any, helm: Mod
         (
             {
                 "secrets": {"existingSecret": "s", "databaseUrl": ""},
-                "postgresql": {"enabled": True, "auth": {"password": "long-enough-password"}},
+                "postgresql": {
+                    "enabled": True,
+                    "auth": {"password": "long-enough-password", "appPassword": "long-enough-too"},
+                },
             },
             r"mutually exclusive",
         ),
         (
             {"secrets": {"databaseUrl": ""}, "postgresql": {"enabled": True}},
             r"/postgresql/auth/password",  # the schema catches it before the template does
+        ),
+        (
+            {
+                "secrets": {"databaseUrl": ""},
+                "postgresql": {"enabled": True, "auth": {"password": "long-enough-password"}},
+            },
+            r"/postgresql/auth/appPassword",  # the application's role needs its own
         ),
         ({"serviceAccount": {"create": False, "name": ""}}, r"serviceAccount\.name is required"),
         (
@@ -180,6 +190,7 @@ def test_bare_defaults_refuse_to_render_without_a_database(chart: Any, helm: Mod
         "rs256-without-jwks",
         "trial-db-and-existing-secret",
         "trial-db-without-password",
+        "trial-db-without-app-password",
         "no-serviceaccount-name",
         "keyring-missing-a-purpose",
         "service-monitor-without-token",
@@ -540,11 +551,36 @@ def test_chart_secret_holds_the_database_url(rendered: dict[str, Rendered]) -> N
     assert data["jwt-secret"] == REQUIRED["secrets"]["jwtSecret"]
 
     trial = rendered["trial-postgresql"].one("Secret", f"{RELEASE}-secrets")
-    url = base64.b64decode(trial["data"]["database-url"]).decode()
-    assert url == (
+    trial_data = {k: base64.b64decode(v).decode() for k, v in trial["data"].items()}
+    # The server connects as the application's role; the owner's URL is the admin one.
+    assert trial_data["database-url"] == (
+        f"postgresql+asyncpg://inspectnet_app:trial-app-password-not-secret@"
+        f"{RELEASE}-postgresql:5432/inspectnet"
+    )
+    assert trial_data["database-admin-url"] == (
         f"postgresql+asyncpg://inspectnet:trial-password-not-secret@"
         f"{RELEASE}-postgresql:5432/inspectnet"
     )
+    assert trial_data["postgres-app-password"] == "trial-app-password-not-secret"
+    assert "database-admin-url" not in data  # none given: everything uses database-url
+
+
+def test_only_the_owners_pods_get_the_owners_url(rendered: dict[str, Rendered]) -> None:
+    """The second wall (docs/deploy.md): the migration Job and the sweeps connect as the
+    owner and grant the application's role; the server never sees the owner's URL."""
+    result = rendered["two-roles"]
+    server = result.one("Deployment", RELEASE)["spec"]["template"]["spec"]["containers"][0]
+    assert "INSPECTNET_DATABASE_ADMIN_URL" not in env_of(server)
+    job_env = env_of(migrate_job(result)["spec"]["template"]["spec"]["containers"][0])
+    assert job_env["INSPECTNET_DATABASE_ADMIN_URL"]["valueFrom"]["secretKeyRef"]["key"] == (
+        "database-admin-url"
+    )
+    assert job_env["INSPECTNET_DATABASE_APP_ROLE"]["value"] == "inspectnet_app"
+    trial = rendered["trial-postgresql"]
+    script = trial.one("ConfigMap", f"{RELEASE}-postgresql-initdb")["data"]["10-app-role.sh"]
+    assert "NOSUPERUSER NOBYPASSRLS" in script
+    trial_env = env_of(migrate_job(trial)["spec"]["template"]["spec"]["containers"][0])
+    assert trial_env["INSPECTNET_DATABASE_APP_ROLE"]["value"] == "inspectnet_app"
 
 
 def test_existing_secret_is_referenced_not_created(rendered: dict[str, Rendered]) -> None:

@@ -94,10 +94,29 @@ postgresql.enabled, else secrets.databaseUrl (required).
 {{- if .Values.postgresql.enabled }}
 {{- $pg := .Values.postgresql }}
 {{- $password := required "postgresql.auth.password is required when postgresql.enabled is true" $pg.auth.password }}
-{{- printf "postgresql+asyncpg://%s:%s@%s:%d/%s" $pg.auth.username (urlquery $password) (include "inspectnet.postgresqlName" .) (int $pg.service.port) $pg.auth.database }}
+{{- $appPassword := required "postgresql.auth.appPassword is required when postgresql.enabled is true" $pg.auth.appPassword }}
+{{- printf "postgresql+asyncpg://%s:%s@%s:%d/%s" $pg.auth.appUsername (urlquery $appPassword) (include "inspectnet.postgresqlName" .) (int $pg.service.port) $pg.auth.database }}
 {{- else }}
 {{- required "secrets.databaseUrl is required (postgresql+asyncpg://user:password@host:5432/inspectnet) unless secrets.existingSecret or postgresql.enabled is set" .Values.secrets.databaseUrl }}
 {{- end }}
+{{- end }}
+
+{{/*
+The owner's URL (migrations, sweeps), which the second wall does not hold: the trial
+PostgreSQL's owner when postgresql.enabled, else secrets.databaseAdminUrl (may be empty).
+*/}}
+{{- define "inspectnet.databaseAdminUrl" -}}
+{{- if .Values.postgresql.enabled }}
+{{- $pg := .Values.postgresql }}
+{{- printf "postgresql+asyncpg://%s:%s@%s:%d/%s" $pg.auth.username (urlquery $pg.auth.password) (include "inspectnet.postgresqlName" .) (int $pg.service.port) $pg.auth.database }}
+{{- else }}
+{{- .Values.secrets.databaseAdminUrl }}
+{{- end }}
+{{- end }}
+
+{{/* The application's role the migration Job grants rows to (empty: none). */}}
+{{- define "inspectnet.appRole" -}}
+{{- if .Values.postgresql.enabled }}{{ .Values.postgresql.auth.appUsername }}{{ else }}{{ .Values.config.db.appRole }}{{ end }}
 {{- end }}
 
 {{/* Fail early on combinations the schema cannot express. */}}
@@ -125,7 +144,8 @@ postgresql.enabled, else secrets.databaseUrl (required).
 
 {{/*
 Environment shared by the server and the migration Job. Secrets come from a Secret by reference,
-never inline. Call with (dict "ctx" $ "secretName" "…").
+never inline. Call with (dict "ctx" $ "secretName" "…"), and "admin" true for the pods that act
+as the owner (the migration Job, the sweeps).
 */}}
 {{- define "inspectnet.env" -}}
 {{- $v := .ctx.Values -}}
@@ -134,6 +154,19 @@ never inline. Call with (dict "ctx" $ "secretName" "…").
     secretKeyRef:
       name: {{ .secretName }}
       key: {{ $v.secrets.keys.databaseUrl }}
+{{- if .admin }}
+{{- /* The owner's URL: the migration Job and the sweeps only, never the server. */}}
+- name: INSPECTNET_DATABASE_ADMIN_URL
+  valueFrom:
+    secretKeyRef:
+      name: {{ .secretName }}
+      key: {{ $v.secrets.keys.databaseAdminUrl }}
+      optional: true
+{{- with (include "inspectnet.appRole" .ctx) }}
+- name: INSPECTNET_DATABASE_APP_ROLE
+  value: {{ . | quote }}
+{{- end }}
+{{- end }}
 - name: INSPECTNET_DEVELOPMENT
   value: "false"
 - name: INSPECTNET_LOG_LEVEL

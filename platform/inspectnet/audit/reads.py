@@ -20,7 +20,9 @@ from inspectnet.audit.service import Draft
 from inspectnet.authz.actor import Actor
 from inspectnet.ids import global_id
 
-_SEEN = "inspectnet.audit.reads"
+# Not refusals.py's batches of need-to-know reads ("inspectnet.audit.reads"): a request reading
+# both a clue and a petitioner's identity would find the other's value under one key.
+_SEEN = "inspectnet.audit.reads.seen"
 
 
 def confidential_read(

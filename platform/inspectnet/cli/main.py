@@ -163,6 +163,8 @@ def db_upgrade(revision: Annotated[str, typer.Argument()] = "head") -> None:
     _ensure_sqlite_dir(settings.database_url)
     migrate.upgrade(settings, revision)
     console.print(f"database at {revision}")
+    if asyncio.run(migrate.grant_app_role(settings)):
+        console.print(f"rows of every table granted to {settings.database_app_role}")
 
 
 @db_app.command("downgrade")

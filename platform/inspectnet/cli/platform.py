@@ -33,7 +33,9 @@ DatabaseOption = Annotated[
 async def _change(user: str, database_url: str | None, *, grant: bool) -> str:
     settings = load_settings()
     if database_url:
-        settings = settings.model_copy(update={"database_url": database_url})
+        settings = settings.model_copy(
+            update={"database_url": database_url, "database_admin_url": None}
+        )
     async with runtime(settings) as rt:
         return await change_operator(rt, user, grant=grant)
 

@@ -87,7 +87,9 @@ async def _load(path: Path, database_url: str | None, replace: bool) -> Calendar
     data: CalendarYearData = read_calendar_file(path)
     settings = load_settings()
     if database_url:
-        settings = settings.model_copy(update={"database_url": database_url})
+        settings = settings.model_copy(
+            update={"database_url": database_url, "database_admin_url": None}
+        )
     async with runtime(settings) as rt:
         return await load_year(rt, data, replace=replace)
 
@@ -149,7 +151,9 @@ def load(
 async def _unload(year: int, database_url: str | None) -> CalendarDiff:
     settings = load_settings()
     if database_url:
-        settings = settings.model_copy(update={"database_url": database_url})
+        settings = settings.model_copy(
+            update={"database_url": database_url, "database_admin_url": None}
+        )
     async with runtime(settings) as rt, system_work(rt, "calendar") as work:
         return await work.attempt(
             "calendar.unload", lambda: unload_calendar_year(work.session, work.actor, year=year)

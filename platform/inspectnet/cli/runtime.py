@@ -45,7 +45,9 @@ async def runtime(settings: Settings | None = None) -> AsyncIterator[Runtime]:
     settings = settings or get_settings()
     keyring.install(keyring.Keyring.load(settings.keys_dir, development=settings.development))
     configure_rulesets(settings.rulesets_dir)
-    database = Database(make_engine(settings))
+    # A command acts as the platform: it connects as the owner, whom the second wall
+    # (authz/wall.py) does not hold.
+    database = Database(make_engine(settings.as_owner()))
     policy = domains.policy_store(settings.policy_dir)
     try:
         async with database.session() as session:
