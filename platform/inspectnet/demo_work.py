@@ -37,6 +37,7 @@ from inspectnet.intake import service as intake
 from inspectnet.intake.models import Channel, Subject
 from inspectnet.ledger import service as ledger
 from inspectnet.network.models import Office
+from inspectnet.reports import approval
 from inspectnet.reports import service as reports
 from inspectnet.targets.models import Target
 
@@ -86,12 +87,12 @@ async def load(session: AsyncSession, actor: Actor) -> int:
     chifeng = await _inspection(session, actor, office, "赤峰市委领导班子", team)
     await _reported(session, actor, chifeng, team, "赤峰市某旗自然资源局")
     tongliao = await _inspection(session, actor, office, "通辽市委领导班子", team)
-    work = await _reported(session, actor, tongliao, team, "通辽市某县住建局")
+    work = await _reported(session, actor, tongliao, team, "通辽市某县住建局", approved=True)
     created += await feed_back(
         session, actor, tongliao, team["tongliao_side"], transfer=work.clue, publish=True
     )
     ordos = await _inspection(session, actor, office, "鄂尔多斯市委领导班子", team)
-    await _reported(session, actor, ordos, team, "鄂尔多斯市某旗能源局")
+    await _reported(session, actor, ordos, team, "鄂尔多斯市某旗能源局", approved=True)
     created += await feed_back(session, actor, ordos, None, transfer=None, publish=False)
     await archive.hand_over_materials(
         session, actor, inspection_id=ordos.id, note="巡视工作底稿、谈话记录、问题线索等材料"
@@ -274,12 +275,15 @@ async def _reported(
     inspection: Inspection,
     team: dict[str, UserAccount],
     unit: str,
+    *,
+    approved: bool = False,
 ) -> Casework:
-    """On site with its casework, the site left, the report drafted, and reported."""
+    """On site with its casework, the site left, the report drafted (and approved by the body
+    the ruleset names, as the feedback needs: nmg-2016 §27), and reported."""
     inspection = await _on_site(session, actor, inspection)
     work = await _casework(session, actor, inspection, team, unit)
     inspection = await _advance(session, actor, inspection, Stage.LEFT_SITE)
-    await reports.create_report(
+    report = await reports.create_report(
         session,
         actor,
         inspection_id=inspection.id,
@@ -288,5 +292,7 @@ async def _reported(
         finding_ids=[global_id_of(work.finding)],
         clue_ids=[global_id_of(work.clue)],
     )
+    if approved:
+        await approval.approve_report(session, actor, report_id=report.id)
     await _advance(session, actor, inspection, Stage.REPORTED)
     return work
