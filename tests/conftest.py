@@ -149,7 +149,11 @@ async def backend(request: pytest.FixtureRequest, sqlite_url: str) -> AsyncItera
     with clock.frozen(FROZEN_AT):
         store = domains.policy_store(settings.policy_dir)
         async with database.transaction() as session:
-            await load_demo(session, Actor.system(store.compiled, name="demo"))
+            # The network only: the round of inspections (rectification items that sweeps
+            # find, reports, petitions) would be in every test's tables; tests/test_demo.py
+            # loads it in its own tests.
+            actor = Actor.system(store.compiled, name="demo")
+            await load_demo(session, actor, with_round=False)
     try:
         yield Backend(request.param, settings, engine)
     finally:

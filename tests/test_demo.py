@@ -1,5 +1,6 @@
-"""The demo ``make run`` shows (loaded in the shared database by conftest): the region's round
-with an inspection at each stage, and the new roles' accounts reading what their roles give.
+"""The demo ``make run`` shows: the region's round with an inspection at each stage (loaded in
+each test's transaction over the shared database's demo network), and the new roles' accounts
+reading what their roles give.
 
 Only this file and the ``demo load`` CLI test read the demo; every other test builds its own
 rows with factories.
@@ -7,8 +8,12 @@ rows with factories.
 
 from __future__ import annotations
 
+from typing import Any
+
+import pytest
 from sqlalchemy import func, select
 
+from inspectnet import demo_work
 from inspectnet.casework.models import Clue, Finding
 from inspectnet.db import Database
 from inspectnet.demo import DEMO_USERS
@@ -31,6 +36,17 @@ STAGES = {
     "通辽市委领导班子": Stage.FED_BACK,
     "鄂尔多斯市委领导班子": Stage.ARCHIVED,
 }
+
+
+@pytest.fixture(autouse=True)
+async def demo_round(system: Any, api: Api) -> None:
+    """The round, as ``make run`` loads it after the network."""
+    session, actor = system
+    assert await demo_work.load(session, actor) > 0
+    await session.commit()
+    await api.reload_policy()
+
+
 READ = "query($id: ID!) { node(id: $id) { ... on Inspection { stage } } }"
 PETITIONER = "query($id: ID!) { node(id: $id) { ... on Petition { petitioner { name } } } }"
 

@@ -27,8 +27,10 @@ from inspectnet.targets.models import Target
 __all__ = ["DEMO_USERS", "load_demo"]
 
 
-async def load_demo(session: AsyncSession, actor: Actor) -> int:
-    """Create whatever of the demo network is missing; the number of objects created."""
+async def load_demo(session: AsyncSession, actor: Actor, *, with_round: bool = True) -> int:
+    """Create whatever of the demo network is missing, and with it the region's round of
+    inspections at every stage (demo_work.py) unless ``with_round`` is false; the number of
+    objects created."""
     created = 0
     by_code: dict[str, Office] = {
         # system scope: the demo loader looks for what exists (idempotent), as the platform
@@ -142,7 +144,7 @@ async def load_demo(session: AsyncSession, actor: Actor) -> int:
             )
             created += 1
     created += await _domain_demos(session, actor)
-    return created + await demo_work.load(session, actor)
+    return created + (await demo_work.load(session, actor) if with_round else 0)
 
 
 async def _bind(

@@ -114,6 +114,7 @@ async def test_the_party_group_approves_the_report_and_a_revision_reopens_it(
                 select(AuditEntry.detail).where(
                     AuditEntry.action == "report.approve",
                     AuditEntry.outcome == Outcome.SUCCESS,
+                    AuditEntry.office_id == team.office.id,
                 )
             )
         ).all()
