@@ -10,6 +10,7 @@ from tests.conftest import Api
 from tests.matrix.engine import catalogue, node_types, own_rows
 from tests.matrix.expectations import NOT_SEEDED, READ, ROLES
 from tests.matrix.run import Matrix, report, unknown_types
+from tests.matrix.scan import hidden_and_missing, leaks
 from tests.matrix.world import World
 
 
@@ -47,3 +48,15 @@ async def test_every_role_reads_on_every_path_exactly_what_the_table_allows(
     print(f"\nauthorization matrix: {len(matrix.out.cases)} (role, path) cases checked")
     print(f"in {time.monotonic() - started:.1f}s")
     assert matrix.out.violations == [], report(matrix.out)
+    # The leak scan: every answer the matrix received, for the world's markers.
+    assert leaks(matrix.out) == []
+
+
+async def test_a_hidden_row_and_a_missing_one_answer_alike_for_every_node_type(
+    matrix_api: Api, world: World, db: Database
+) -> None:
+    matrix = await _matrix(matrix_api, world, db)
+    cases, differences = await hidden_and_missing(matrix, list(ROLES))
+    print(f"\nhidden and missing compared: {cases} cases")
+    assert cases > 500
+    assert differences == []
