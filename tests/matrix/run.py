@@ -69,6 +69,7 @@ class Matrix:
         self.nodes = set(node_types(self.schema))
         self.by_gid = cat.by_gid()
         self.out = Outcome()
+        self.first_failure = False  # stop at the first violation (a run expected to fail)
 
     def expected(self, role: str, row: Row, own: bool = False) -> bool | None:
         """Whether ``role`` reads ``row`` (None: a neighbour's row, not judged here); ``own``:
@@ -111,6 +112,8 @@ class Matrix:
                 self.out.cases.update((role, p) for p in ask.paths)
             for batch in batches:
                 await self._batch(role, batch)
+                if self.first_failure and self.out.violations:
+                    return
 
     async def _batch(self, role: str, asks: list[Ask]) -> None:
         query = " ".join(f"a{i}: {ask.text}" for i, ask in enumerate(asks))
