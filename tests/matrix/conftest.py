@@ -14,6 +14,14 @@ from inspectnet.settings import Settings
 from tests.conftest import Api
 from tests.matrix.world import World, build_world
 
+# What the matrix checked, by backend: shown at the end of the run even when output is captured.
+SUMMARY: list[str] = []
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    for line in SUMMARY:
+        terminalreporter.write_line(line)
+
 
 @pytest.fixture
 async def matrix_api(db: Database, settings: Settings) -> AsyncIterator[Api]:
