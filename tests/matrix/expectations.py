@@ -144,6 +144,7 @@ VALUE_TYPES: dict[str, str] = {
     "SearchResults": "parent",
     "SiteClock": "parent",
     "StaffPerformanceType": "parent",
+    "TransferOpinion": "parent",
     "Statistic": "parent",
     "Viewer": "parent",
     "ViewerCan": "parent",

@@ -33,7 +33,7 @@ from inspectnet.people.models import TieKind
 from inspectnet.targets import service as targets
 from tests.accounts.factories import make_target_side_user
 from tests.audit.hidden_rows import _conduct_rows, _petition_rows
-from tests.audit.test_hidden_and_missing import _add_hidden_rows as add_hidden_rows
+from tests.audit.test_hidden_and_missing import build_world as add_hidden_rows
 from tests.casework.factories import Team, make_activity, make_clue, make_interview, make_team
 from tests.conftest import FROZEN_AT
 from tests.discipline.factories import make_discipline_record
