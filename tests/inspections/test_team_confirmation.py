@@ -161,3 +161,24 @@ async def test_a_team_without_one_proposed_leader_cannot_be_confirmed(
         (["input", "matter"], "INVALID_CODE")
     ]
     assert await _confirmations(api, inspection.id) == 0
+
+
+async def test_under_nmg_the_region_committee_names_the_leader(api: Api, system: Any) -> None:
+    """nmg-2016 §9: 自治区党委…从巡视组组长库中确定巡视组组长、副组长 — the party committee."""
+    session, root = system
+    office = await make_office(session, root)
+    inspection = await make_inspection(session, root, (await make_target(session, root, office)).id)
+    group = await make_body(session, root, office, BodyKind.LEADING_GROUP)
+    committee = await make_body(session, root, office, BodyKind.PARTY_COMMITTEE)
+    leader = await make_user(session, root, office, Role.OFFICE_MEMBER)
+    await make_assignment(session, root, inspection, leader.id, TeamRole.LEADER)
+    await session.commit()
+    await api.reload_policy()
+    gid = global_id("Inspection", inspection.id)
+
+    refused = await api.gql(CONFIRM, _confirm(gid, "TEAM_LEADER"), user=group.members[0].username)
+    assert [e["code"] for e in refused["data"]["confirmTeam"]["userErrors"]] == ["FORBIDDEN"]
+    assert await _confirmations(api, inspection.id) == 0
+    done = await api.gql(CONFIRM, _confirm(gid, "TEAM_LEADER"), user=committee.members[0].username)
+    confirmed = done["data"]["confirmTeam"]["confirmation"]
+    assert (confirmed["decidedBy"], confirmed["article"]) == ("PARTY_COMMITTEE", "nmg-2016 §9")

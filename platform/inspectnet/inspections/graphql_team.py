@@ -276,7 +276,7 @@ class TeamMutation:
 
         found, errors = await run_mutation(info, "inspection.team.confirm", call)
         return ConfirmTeamPayload(
-            confirmation=found and TeamConfirmationType.of(found), user_errors=errors
+            confirmation=found and TeamConfirmationType.from_row(found), user_errors=errors
         )
 
     @strawberry.mutation(
