@@ -8,17 +8,21 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from sqlalchemy import func, select
 
 from inspectnet import clock
 from inspectnet.accounts.models import Role
+from inspectnet.authz.recusals import record_recusal
 from inspectnet.bodies.models import BodyKind
+from inspectnet.errors import RuleViolation
 from inspectnet.ids import global_id
-from inspectnet.inspections.models import Inspection, TeamConfirmation, TeamRole
+from inspectnet.inspections import stages
+from inspectnet.inspections.models import Inspection, Stage, TeamConfirmation, TeamRole
 from inspectnet.network.models import Office
 from tests.conftest import Api
 from tests.factories import make_body, make_office, make_target, make_user
-from tests.inspections.factories import make_assignment, make_inspection
+from tests.inspections.factories import confirm_team, make_assignment, make_inspection
 
 CONFIRM = """mutation($input: ConfirmTeamInput!) { confirmTeam(input: $input) {
   confirmation { matter decidedBy ruleId article decidedOn teamSize }
@@ -182,3 +186,27 @@ async def test_under_nmg_the_region_committee_names_the_leader(api: Api, system:
     done = await api.gql(CONFIRM, _confirm(gid, "TEAM_LEADER"), user=committee.members[0].username)
     confirmed = done["data"]["confirmTeam"]["confirmation"]
     assert (confirmed["decidedBy"], confirmed["article"]) == ("PARTY_COMMITTEE", "nmg-2016 §9")
+
+
+async def test_no_one_recused_is_ever_on_a_team_formed(system: Any) -> None:
+    """A recusal recorded after the assignment and its confirmation still bars the team."""
+    session, root = system
+    office = await make_office(session, root)
+    target = await make_target(session, root, office)
+    inspection = await make_inspection(session, root, target.id)
+    leader = await make_user(session, root, office, Role.OFFICE_MEMBER)
+    await make_assignment(session, root, inspection, leader.id, TeamRole.LEADER)
+    await confirm_team(session, root, inspection)
+    await record_recusal(
+        session, root, person_id=leader.person_id, target_id=target.id, reason="本人申报回避"
+    )
+
+    with pytest.raises(RuleViolation) as refused:
+        await stages.advance_inspection(
+            session, root, inspection_id=inspection.id, stage=Stage.TEAM_FORMED
+        )
+    assert refused.value.code == "RECUSED"
+    await session.refresh(inspection)
+    assert inspection.stage is Stage.PLANNED
+    with pytest.raises(RuleViolation):
+        await confirm_team(session, root, inspection)

@@ -13,11 +13,14 @@ from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from inspectnet import clock, validation
+from inspectnet.accounts.models import UserAccount
 from inspectnet.audit.service import record
 from inspectnet.authz.actor import Actor
 from inspectnet.authz.checks import get_readable, require_body
+from inspectnet.authz.recusals import identity_of
 from inspectnet.errors import Conflict, RuleViolation, ValidationFailed
 from inspectnet.ids import global_id_of
+from inspectnet.inspections import repository
 from inspectnet.inspections.models import (
     Inspection,
     Stage,
@@ -59,6 +62,27 @@ async def roster_of(session: AsyncSession, inspection_id: int) -> Roster:
     return [[user, TeamRole(role).value] for user, role in rows]
 
 
+async def require_none_recused(
+    session: AsyncSession, inspection: Inspection, roster: Roster
+) -> None:
+    """Refuse a team on which anyone is recused from the target now (回避, nmg-2016 §12,
+    qh-zrzyt §27): a recusal recorded after the assignment bars the team too."""
+    users = [int(str(user)) for user, _role in roster]
+    # system scope: the accounts on the team, to weigh each human's recusal
+    rows = await session.execute(
+        select(UserAccount.id, UserAccount.person_id).where(UserAccount.id.in_(users))
+    )
+    for _user, person in rows:
+        if person is not None and await repository.recused(
+            session, await identity_of(session, person), inspection.target_id
+        ):
+            raise RuleViolation(
+                "巡视（巡察）组中有须对该对象回避的人员，须先调整人选",
+                code="RECUSED",
+                field="inspectionId",
+            )
+
+
 def team_rules(ruleset: Ruleset) -> list[ApprovalRule]:
     """The ruleset's rules naming who confirms the team and who authorises its leader."""
     return [rule for m in TEAM_MATTERS if (rule := ruleset.approval(m)) is not None]
@@ -82,8 +106,10 @@ async def _latest(
 async def require_confirmed(
     session: AsyncSession, inspection: Inspection, ruleset: Ruleset
 ) -> None:
-    """Refuse ``team_formed`` until each named body confirmed the team as it now stands."""
+    """Refuse ``team_formed`` until each named body confirmed the team as it now stands, no
+    one on it recused."""
     roster = await roster_of(session, inspection.id)
+    await require_none_recused(session, inspection, roster)
     for rule in team_rules(ruleset):
         body = BODY_ZH[rule.params.decided_by.value]
         found_matter = rule.params.matter.value
@@ -138,6 +164,7 @@ async def confirm_team(
     if inspection.stage is not Stage.PLANNED:
         raise Conflict("巡视（巡察）组已组建", code="TEAM_ALREADY_FORMED", field="inspectionId")
     roster = await roster_of(session, inspection.id)
+    await require_none_recused(session, inspection, roster)
     if sum(role == TeamRole.LEADER.value for _user, role in roster) != 1:
         # 巡察办提出巡察组组长人选 (qh-zrzyt §8(2)); one leader, 组长负责制 (nmg-2016 §10).
         leader = ruleset.find("role.leader")
