@@ -205,7 +205,7 @@ async def test_no_one_recused_is_ever_on_a_team_formed(system: Any) -> None:
         await stages.advance_inspection(
             session, root, inspection_id=inspection.id, stage=Stage.TEAM_FORMED
         )
-    assert refused.value.code == "RECUSED"
+    assert (refused.value.code, refused.value.article) == ("RECUSED", "nmg-2016 §12")
     await session.refresh(inspection)
     assert inspection.stage is Stage.PLANNED
     with pytest.raises(RuleViolation):

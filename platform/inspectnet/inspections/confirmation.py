@@ -29,7 +29,7 @@ from inspectnet.inspections.models import (
     TeamRole,
 )
 from inspectnet.network.models import Office
-from inspectnet.rules.format import ApprovalMatter, ApprovalRule, Ruleset
+from inspectnet.rules.format import ApprovalMatter, ApprovalRule, RecusalGroundRule, Ruleset
 from inspectnet.rules.registry import get_ruleset
 
 # The matters a team waits for before it is formed, in the order they are shown.
@@ -63,7 +63,7 @@ async def roster_of(session: AsyncSession, inspection_id: int) -> Roster:
 
 
 async def require_none_recused(
-    session: AsyncSession, inspection: Inspection, roster: Roster
+    session: AsyncSession, inspection: Inspection, ruleset: Ruleset, roster: Roster
 ) -> None:
     """Refuse a team on which anyone is recused from the target now (回避, nmg-2016 §12,
     qh-zrzyt §27): a recusal recorded after the assignment bars the team too."""
@@ -76,10 +76,14 @@ async def require_none_recused(
         if person is not None and await repository.recused(
             session, await identity_of(session, person), inspection.target_id
         ):
+            grounds = ruleset.of_type(RecusalGroundRule)
+            article = grounds[0].article if grounds else None
             raise RuleViolation(
-                "巡视（巡察）组中有须对该对象回避的人员，须先调整人选",
+                f"巡视（巡察）组中有须对该对象回避的人员，须先调整人选（{article}）",
                 code="RECUSED",
                 field="inspectionId",
+                rule_id=grounds[0].id if grounds else None,
+                article=article,
             )
 
 
@@ -109,7 +113,7 @@ async def require_confirmed(
     """Refuse ``team_formed`` until each named body confirmed the team as it now stands, no
     one on it recused."""
     roster = await roster_of(session, inspection.id)
-    await require_none_recused(session, inspection, roster)
+    await require_none_recused(session, inspection, ruleset, roster)
     for rule in team_rules(ruleset):
         body = BODY_ZH[rule.params.decided_by.value]
         found_matter = rule.params.matter.value
@@ -164,7 +168,7 @@ async def confirm_team(
     if inspection.stage is not Stage.PLANNED:
         raise Conflict("巡视（巡察）组已组建", code="TEAM_ALREADY_FORMED", field="inspectionId")
     roster = await roster_of(session, inspection.id)
-    await require_none_recused(session, inspection, roster)
+    await require_none_recused(session, inspection, ruleset, roster)
     if sum(role == TeamRole.LEADER.value for _user, role in roster) != 1:
         # 巡察办提出巡察组组长人选 (qh-zrzyt §8(2)); one leader, 组长负责制 (nmg-2016 §10).
         leader = ruleset.find("role.leader")
