@@ -28,6 +28,8 @@ LISTS = """query($id: ID!) { node(id: $id) { ... on Inspection {
 async def _world(session: Any, system: Any) -> dict[str, Any]:
     # nmg-2016: the inspection can be moved on to its archive without a plan's approval
     team = await make_team(session, system, ruleset_id="nmg-2016")
+    # On site, the team formed (no recused person is on a team when it is formed)
+    await move_to(session, system, team.inspection, Stage.ON_SITE)
     interview = await make_interview(session, system, team)
     clue = await make_clue(session, system, team.inspection, sources=[interview])
     finding = await make_finding(session, system, team.inspection, ready=True, evidence=[clue])

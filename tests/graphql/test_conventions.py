@@ -53,6 +53,7 @@ EXEMPT_FROM_NODE: set[str] = {
     "TeamDraw",  # one draw from the pools, computed per request and returned in its payload
     "DrawnCandidate",  # a person in a draw: the person is the Node
     "ExcludedCandidate",  # a person a draw left out, with the conflicts that say why
+    "UnfilledPosition",  # a place a draw left empty, computed per request with its reason
     "RecusalConflict",  # computed by the recusal engine from the records it names
     "SiteClock",  # computed from an inspection's entry and departure on the working-day calendar
     # casework's typed links: the record each names is the Node (casework/links.py)
@@ -165,6 +166,8 @@ NOT_A_LIST = {
     "Query.nodes",  # the objects of ids the client names, at most 100, in its order
     # computed per viewer: the office's open clues naming the same person (casework/duplicates.py)
     "Clue.possibleDuplicates",
+    # who of the team attended one meeting (组务会): a few accounts of one team, never paged
+    "TeamMeeting.attendees",
 }
 
 
@@ -392,6 +395,8 @@ NOT_A_LINK: dict[str, str] = {
     "OversightItem.ruleId": "a rule's string id, the same concept in every ruleset",
     "InspectionTransition.ruleId": "a rule's string id, the same concept in every ruleset",
     "RecusalConflict.ruleId": "a rule's string id, the same concept in every ruleset",
+    "UnfilledPosition.ruleId": "a rule's string id, the same concept in every ruleset",
+    "TeamConfirmation.ruleId": "a rule's string id, the same concept in every ruleset",
     "Disclosure.ruleId": "a rule's string id, the same concept in every ruleset",
     "Feedback.ruleId": "a rule's string id, the same concept in every ruleset",
     "Hearing.ruleId": "a rule's string id, the same concept in every ruleset",

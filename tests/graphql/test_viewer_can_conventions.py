@@ -35,6 +35,9 @@ EXEMPT: dict[str, str] = {
     "GiftRefusal": "a declared refusal (qh-zrzyt §28): a record, never changed",
     "PetitionAttachment": "an evidence file as handed in: never changed",
     "MaterialHandover": "a recorded hand-over of the team's materials (qh-zrzyt §27): final",
+    "TeamConfirmation": "a body's recorded confirmation (qh-zrzyt §6(3), §9): a new team is "
+    "confirmed anew, the record never changed; confirmTeam acts on Inspection",
+    "TeamMeeting": "a recorded meeting of the team (组务会, nmg-2016 §10): never changed",
     "InspectionArchive": "an archive record is signed once; archiveInspection acts on Inspection",
     "ArchiveItem": "an archived material with its checksum: never changed",
 }

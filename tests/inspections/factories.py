@@ -6,8 +6,19 @@ from datetime import date, datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from inspectnet import clock
+from inspectnet.accounts.models import Role
+from inspectnet.archive import service as archive
 from inspectnet.authz.actor import Actor
-from inspectnet.inspections import notices, recusal_cases, service, site_work, stages
+from inspectnet.inspections import (
+    confirmation,
+    meetings,
+    notices,
+    recusal_cases,
+    service,
+    site_work,
+    stages,
+)
 from inspectnet.inspections.models import (
     ApprovalStatus,
     Inspection,
@@ -20,7 +31,15 @@ from inspectnet.inspections.models import (
     TeamRole,
 )
 from inspectnet.inspections.repository import notice_of
-from inspectnet.rules.format import RecusalGround
+from inspectnet.network.models import Office
+from inspectnet.rectification import feedback
+from inspectnet.rectification import service as hearings
+from inspectnet.rectification.feedback import Party
+from inspectnet.rectification.models import PartyRole
+from inspectnet.reports import service as reports
+from inspectnet.rules.format import AttendanceRule, DecisionMatter, RecusalGround
+from inspectnet.rules.registry import get_ruleset
+from tests.accounts.factories import make_user
 
 
 async def make_inspection(
@@ -32,17 +51,117 @@ async def make_inspection(
 async def move_to(
     session: AsyncSession, actor: Actor, inspection: Inspection, stage: Stage
 ) -> Inspection:
-    """Advance one stage at a time up to ``stage``, recording the written notice the notice
-    stage needs (qh-zrzyt §13) when none is recorded yet."""
+    """Advance one stage at a time up to ``stage``, recording first what the stage machine's
+    guard table wants (inspections/gates.py): the bodies' confirmation of the team, the written
+    notice, the report, the hearing, the consent and the feedback, the handover."""
     order = list(Stage)
     while inspection.stage is not stage:
         following = order[order.index(inspection.stage) + 1]
-        if following is Stage.NOTIFIED and await notice_of(session, inspection.id) is None:
-            await make_notice(session, actor, inspection)
-        inspection = await stages.advance_inspection(
-            session, actor, inspection_id=inspection.id, stage=following
-        )
+        if following is Stage.HEARD:
+            await hear(session, actor, inspection)
+        elif following is Stage.FED_BACK:
+            await feed_back(session, actor, inspection)
+        else:
+            await prepare_stage(session, actor, inspection, following)
+            await stages.advance_inspection(
+                session, actor, inspection_id=inspection.id, stage=following
+            )
+        found = await session.get(Inspection, inspection.id, populate_existing=True)
+        assert found is not None
+        inspection = found
     return inspection
+
+
+def _as_system(actor: Actor) -> Actor:
+    """The bodies and the office's records a stage needs, made by the system whoever moves."""
+    return actor if actor.is_system else Actor.system(actor.policy, name="factory")
+
+
+async def confirm_team(session: AsyncSession, actor: Actor, inspection: Inspection) -> None:
+    """The named bodies confirm the team as it stands (qh-zrzyt §6(3), §9), as the system; a
+    leader proposed first when the team has none (组长负责制, nmg-2016 §10)."""
+    actor = _as_system(actor)
+    roster = await confirmation.roster_of(session, inspection.id)
+    if not any(role == TeamRole.LEADER.value for _user, role in roster):
+        office = await session.get(Office, inspection.office_id)
+        assert office is not None
+        leader = await make_user(session, actor, office, Role.OFFICE_MEMBER)
+        await make_assignment(session, actor, inspection, leader.id, TeamRole.LEADER)
+    for matter in confirmation.TEAM_MATTERS:
+        await confirmation.confirm_team(
+            session,
+            actor,
+            inspection_id=inspection.id,
+            matter=matter,
+            decided_on=clock.today_in_china(),
+        )
+
+
+async def prepare_stage(
+    session: AsyncSession, actor: Actor, inspection: Inspection, stage: Stage
+) -> None:
+    """Record what entering ``stage`` by ``advance_inspection`` needs, if not yet recorded."""
+    if stage is Stage.TEAM_FORMED:
+        await confirm_team(session, actor, inspection)
+    elif stage is Stage.NOTIFIED and await notice_of(session, inspection.id) is None:
+        await make_notice(session, actor, inspection)
+    elif stage is Stage.REPORTED:
+        await reports.create_report(
+            session,
+            _as_system(actor),
+            inspection_id=inspection.id,
+            kind="report.inspection",
+            title=f"关于{inspection.name}情况的报告",
+        )
+    elif stage is Stage.ARCHIVED:
+        await archive.hand_over_materials(
+            session, _as_system(actor), inspection_id=inspection.id, note="巡察组全部工作材料"
+        )
+
+
+async def hear(session: AsyncSession, actor: Actor, inspection: Inspection) -> None:
+    """The named body hears the team (recordHearing moves the stage to ``heard``)."""
+    actor = _as_system(actor)
+    await hearings.record_hearing(
+        session,
+        actor,
+        inspection_id=inspection.id,
+        held_on=clock.today_in_china(),
+        proposals="责成被巡视党组织认真整改，问题线索按规定移交",
+    )
+
+
+async def feed_back(session: AsyncSession, actor: Actor, inspection: Inspection) -> None:
+    """The body consents and the team feeds back with whoever the ruleset wants present."""
+    actor = _as_system(actor)
+    today = clock.today_in_china()
+    await hearings.decide(
+        session,
+        actor,
+        inspection_id=inspection.id,
+        matter=DecisionMatter.FEEDBACK_CONSENT,
+        decided_on=today,
+        text="同意向被巡视党组织反馈",
+    )
+    office = await session.get(Office, inspection.office_id)
+    assert office is not None
+    attendance = get_ruleset(office.ruleset_id).of_type(AttendanceRule)
+    parties = [
+        Party(PartyRole(attendee.value), f"参加反馈人员{n}")
+        for rule in attendance
+        for n, attendee in enumerate(rule.params.attendees, start=1)
+    ]
+    await feedback.deliver_feedback(
+        session,
+        actor,
+        inspection_id=inspection.id,
+        to_leadership_on=today,
+        to_principal_on=today,
+        signed_on=today,
+        principal_name="张书记",
+        problems=["落实全面从严治党主体责任不到位"],
+        parties=parties,
+    )
 
 
 async def make_assignment(
@@ -99,7 +218,7 @@ async def make_workflow_rows(
     session: AsyncSession, actor: Actor, inspection: Inspection, person_id: int
 ) -> None:
     """A row of each record an inspection's workflow keeps (notice, recusal case, method used
-    on site, request for instruction), for the tests that need every model to hold rows;
+    on site, request for instruction, team meeting), for the tests that need every model to hold rows;
     ``person_id`` is on the team or in a pool. The inspection keeps its stage."""
     await make_notice(session, actor, inspection)
     await recusal_cases.raise_case(
@@ -133,3 +252,12 @@ async def make_workflow_rows(
         )
     )
     await session.flush()
+    # A meeting of the team as it stands (组务会, nmg-2016 §10).
+    await meetings.record_meeting(
+        session,
+        actor,
+        inspection_id=inspection.id,
+        held_on=clock.today_in_china(),
+        attendee_ids=[user for user, _role in await confirmation.roster_of(session, inspection.id)],
+        decisions="研究确定个别谈话名单和调阅资料清单",
+    )

@@ -20,7 +20,7 @@ from inspectnet.inspections import stages
 from inspectnet.inspections.models import InspectionNotice, InspectionTransition, Stage
 from tests.conftest import Api
 from tests.factories import make_office, make_target, make_user
-from tests.inspections.factories import make_inspection, make_notice, move_to
+from tests.inspections.factories import confirm_team, make_inspection, make_notice, move_to
 
 RECORD = """mutation($input: RecordInspectionNoticeInput!) { recordInspectionNotice(input: $input) {
   notice { id noticeOn siteFrom siteUntil phone onlineAddress announcementUrl version }
@@ -53,6 +53,7 @@ async def test_no_notice_stage_and_no_entry_without_the_written_notice(system: A
     session, root = system
     office = await make_office(session, root)
     inspection = await make_inspection(session, root, (await make_target(session, root, office)).id)
+    await confirm_team(session, root, inspection)
     await stages.advance_inspection(
         session, root, inspection_id=inspection.id, stage=Stage.TEAM_FORMED
     )

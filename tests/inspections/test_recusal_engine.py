@@ -10,14 +10,14 @@ import pytest
 from sqlalchemy import func, select
 
 from inspectnet.audit.models import AuditEntry
-from inspectnet.errors import RuleViolation, ValidationFailed
+from inspectnet.errors import Conflict, RuleViolation, ValidationFailed
 from inspectnet.inspections import draw, recusal, service, stages
 from inspectnet.inspections.models import Stage, TeamAssignment, TeamRole
 from inspectnet.people import service as people
 from inspectnet.people.models import TieKind
 from inspectnet.rules.format import RecusalGround
 from tests.factories import make_office, make_target_with_posts, make_user
-from tests.inspections.factories import make_inspection
+from tests.inspections.factories import confirm_team, make_inspection
 
 
 async def _assignments(session: Any, inspection_id: int) -> int:
@@ -155,10 +155,18 @@ async def test_forming_a_team_refuses_bad_input_whole_and_writes_nothing(system:
     assert inspection.stage is Stage.PLANNED
     assert await session.scalar(select(func.count()).select_from(AuditEntry)) == audited
 
-    # A well-formed team of six is formed and the inspection enters team_formed
-    formed = await draw.form_team(session, root, inspection_id=inspection.id, members=team[:6])
-    assert formed.stage is Stage.TEAM_FORMED
+    # A well-formed team of six is proposed; it enters team_formed once the bodies confirm it
+    proposed = await draw.form_team(session, root, inspection_id=inspection.id, members=team[:6])
+    assert proposed.stage is Stage.PLANNED
     assert await _assignments(session, inspection.id) == 6
+    with pytest.raises(Conflict) as again:
+        await draw.form_team(session, root, inspection_id=inspection.id, members=team[:6])
+    assert again.value.code == "TEAM_ALREADY_FORMED"
+    await confirm_team(session, root, inspection)
+    formed = await stages.advance_inspection(
+        session, root, inspection_id=inspection.id, stage=Stage.TEAM_FORMED
+    )
+    assert formed.stage is Stage.TEAM_FORMED
     # Forming again is out of order
     with pytest.raises(stages.StageOutOfOrder):
         await draw.form_team(session, root, inspection_id=inspection.id, members=team[:6])

@@ -21,7 +21,7 @@ from inspectnet.ids import global_id
 from inspectnet.inspections.models import Inspection, InspectionTransition, Stage
 from tests.conftest import Backend
 from tests.factories import make_office, make_target, make_user, sign_in_name_of
-from tests.inspections.factories import make_inspection
+from tests.inspections.factories import confirm_team, make_inspection
 from tests.network.conftest import empty_database, system_actor
 
 ADVANCE = """mutation($input: AdvanceInspectionInput!) { advanceInspection(input: $input) {
@@ -46,6 +46,7 @@ async def test_fifty_concurrent_moves_of_one_inspection_give_one_step_and_49_con
             session, actor, (await make_target(session, actor, office)).id
         )
         admin = await make_user(session, actor, office)
+        await confirm_team(session, actor, inspection)
     app = create_app(committed_pg.settings, database=database, watch_policy=False)
     async with database.session() as session:
         await app.state.graphql.policy.reload(session)

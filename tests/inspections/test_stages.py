@@ -21,7 +21,7 @@ from inspectnet.planning.models import PlanKind
 from tests.conftest import Api
 from tests.factories import make_office, make_staff, make_target
 from tests.filings.factories import actor_of, make_filing_line
-from tests.inspections.factories import make_inspection, move_to
+from tests.inspections.factories import confirm_team, make_inspection, move_to
 
 NMG_STEPS = [
     (Stage.PLANNED, Stage.TEAM_FORMED, "stage.team_formed", "nmg-2016 §9"),
@@ -96,6 +96,7 @@ async def test_a_move_from_a_version_no_longer_current_is_a_conflict(system: Any
     session, root = system
     office = await make_office(session, root)
     inspection = await make_inspection(session, root, (await make_target(session, root, office)).id)
+    await confirm_team(session, root, inspection)
     await stages.advance_inspection(
         session, root, inspection_id=inspection.id, stage=Stage.TEAM_FORMED, version=1
     )
@@ -116,6 +117,7 @@ async def test_a_departmental_inspection_enters_only_under_its_approved_round_pl
     dnr = await actor_of(session, policy, line.dnr_admin)
     group = await actor_of(session, policy, line.group_member)
     bare = await make_inspection(session, dnr, line.target.id)
+    await confirm_team(session, root, bare)
     await stages.advance_inspection(session, dnr, inspection_id=bare.id, stage=Stage.TEAM_FORMED)
 
     # Given no plan named: the written notice is refused under qh-zrzyt §3, nothing written
@@ -146,6 +148,7 @@ async def test_a_departmental_inspection_enters_only_under_its_approved_round_pl
     planned = await service.create_inspection(
         session, dnr, target_id=line.target.id, name="2027年第一轮巡察", plan_id=plan.id
     )
+    await confirm_team(session, root, planned)
     await stages.advance_inspection(session, dnr, inspection_id=planned.id, stage=Stage.TEAM_FORMED)
     with pytest.raises(RuleViolation) as pending:
         await stages.advance_inspection(
@@ -204,6 +207,7 @@ async def test_the_office_advances_over_graphql_and_reads_the_steps(api: Api, sy
     office = await make_office(session, root)
     staff = await make_staff(session, root, office)
     inspection = await make_inspection(session, root, (await make_target(session, root, office)).id)
+    await confirm_team(session, root, inspection)
     await session.commit()
     await api.reload_policy()
     gid = global_id("Inspection", inspection.id)

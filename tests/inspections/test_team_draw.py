@@ -26,12 +26,13 @@ from inspectnet.targets import service as targets
 from tests.conftest import Api
 from tests.factories import make_office, make_user
 from tests.inspections.factories import make_inspection
+from tests.inspections.test_team_confirmation import confirm_over_graphql, seat_bodies
 
 EXPERTISE = list(Expertise)
 DRAW = """mutation($input: DrawTeamInput!) { drawTeam(input: $input) {
-  draw { size shortfall sizeArticle
+  draw { size shortfall sizeArticle unfilled { role article reason }
     members { role pool person { id } }
-    excluded { name person { id } conflicts { ground ruleId article evidence reason } } }
+    excluded { name reasons person { id } conflicts { ground ruleId article evidence reason } } }
   userErrors { field code message } } }"""
 ASSIGN = """mutation($input: AssignTeamRoleInput!) { assignTeamRole(input: $input) {
   assignment { id } userErrors { field code message } } }"""
@@ -85,6 +86,7 @@ async def round_(api: Api, system: Any) -> dict[str, Any]:
     ]
     rounds = [await make_inspection(session, root, unit.id) for unit in units]
     clerk = await make_user(session, root, dnr, Role.OFFICE_ADMIN)
+    bodies = await seat_bodies(session, root, dnr)
     leader = await _pooled(session, root, dnr, PoolKind.LEADER, 0, role=Role.OFFICE_MEMBER)
     talent = [
         await _pooled(session, root, dnr, PoolKind.TALENT, n, role=Role.OFFICE_MEMBER)
@@ -109,6 +111,7 @@ async def round_(api: Api, system: Any) -> dict[str, Any]:
         "units": [u.id for u in units],
         "rounds": [r.id for r in rounds],
         "clerk": clerk,
+        "bodies": bodies,
         "leader": leader,
         "talent": talent,
         "worked": worked,
@@ -133,19 +136,25 @@ async def test_the_draw_leaves_out_the_member_who_worked_at_the_unit_and_keeps_t
     first = global_id("Inspection", round_["rounds"][0])
     worked = round_["worked"]
 
-    # The draw: 1 leader + 6 from the talent pool, the official who worked there left out
+    # The draw: the leader from the leader pool, a deputy and 5 members from the talent pool
+    # (qh-zrzyt §9 names leader, deputy and staff), the official who worked there left out
     drawn = await api.gql(
         DRAW, {"input": {"inspectionId": first, "size": 7}}, user=round_["clerk"].username
     )
     draw = drawn["data"]["drawTeam"]["draw"]
     assert drawn["data"]["drawTeam"]["userErrors"] == []
     assert (draw["size"], draw["shortfall"], draw["sizeArticle"]) == (7, 0, "qh-zrzyt §9")
-    assert [m["role"] for m in draw["members"]] == ["LEADER"] + ["MEMBER"] * 6
+    assert [m["role"] for m in draw["members"]] == ["LEADER", "DEPUTY"] + ["MEMBER"] * 5
+    assert [m["pool"] for m in draw["members"]] == ["LEADER"] + ["TALENT"] * 6
+    assert draw["unfilled"] == []
     in_team = {m["person"]["id"] for m in draw["members"]}
     assert global_id("Person", worked.person_id) not in in_team
     assert draw["excluded"] == [
         {
             "name": draw["excluded"][0]["name"],
+            "reasons": [
+                "任职回避（qh-zrzyt §27）：2019-03-01至2024-11-01在青海省第一地质勘查院任职"
+            ],
             "person": {"id": global_id("Person", worked.person_id)},
             "conflicts": [
                 {
@@ -214,13 +223,14 @@ async def test_the_draw_leaves_out_the_member_who_worked_at_the_unit_and_keeps_t
     }
     await api.reload_policy()
 
-    # The drawn team is formed; the inspection enters team_formed
+    # 巡察办 proposes the drawn team; it stays planned until the bodies confirm it
     formed = await api.gql(
         FORM, {"input": {"inspectionId": first, "members": members}}, user=round_["clerk"].username
     )
     assert formed["data"]["formTeam"]["userErrors"] == []
-    assert formed["data"]["formTeam"]["inspection"]["stage"] == "TEAM_FORMED"
+    assert formed["data"]["formTeam"]["inspection"]["stage"] == "PLANNED"
     assert formed["data"]["formTeam"]["inspection"]["team"]["totalCount"] == 7
+    await confirm_over_graphql(api, first, round_["bodies"], round_["clerk"].username)
     await api.reload_policy()
 
     # The recused official, office admin of the DNR, reads nothing of that inspection

@@ -79,14 +79,16 @@ async def make_intake_team(
         user = await make_user(session, actor, office, Role.OFFICE_MEMBER)
         await make_assignment(session, actor, inspection, user.id, role)
         team.setdefault(role, []).append(user)
-    recused = team[TeamRole.MEMBER][1]
-    await record_recusal(
-        session, actor, person_id=recused.person_id, target_id=target.id, reason="曾在该单位任职"
-    )
     # A member of an unrelated office, bound to the target as its side (被巡视巡察单位).
     bound = await make_user(session, actor, await make_office(session, actor), Role.OFFICE_MEMBER)
     await accounts.bind_to_target(session, actor, user_id=bound.id, target_id=target.id)
     inspection = await move_to(session, actor, inspection, stage)
+    # A member found to be recused once the team is at work (no recused person is on a team
+    # when it is formed): the door's deny bars them from the target from then on.
+    recused = team[TeamRole.MEMBER][1]
+    await record_recusal(
+        session, actor, person_id=recused.person_id, target_id=target.id, reason="曾在该单位任职"
+    )
     return IntakeTeam(
         office=office,
         target=target,

@@ -44,7 +44,7 @@ from inspectnet.targets.models import Target
 from tests.accounts.factories import make_target_side_user, make_user
 from tests.bodies.factories import make_body
 from tests.filings.factories import make_filing_line, make_plan
-from tests.inspections.factories import make_assignment, make_notice
+from tests.inspections.factories import make_assignment, prepare_stage
 from tests.network.factories import make_office
 from tests.targets.factories import make_target
 
@@ -129,8 +129,9 @@ async def make_reported_inspection(
     for stage in list(Stage)[1 : list(Stage).index(Stage.REPORTED) + 1]:
         # qh-zrzyt §11's 20–40 working days: the office decides the short stay of a test.
         decision = "巡察办决定：按测试安排结束现场巡察" if stage is Stage.LEFT_SITE else None
-        if stage is Stage.NOTIFIED:  # the written notice comes first (nmg-2016 §25)
-            await make_notice(session, actor, inspection)
+        # What the stage machine's table wants first: the bodies' confirmation of the team, the
+        # written notice (nmg-2016 §25), the report (nmg-2016 §26).
+        await prepare_stage(session, actor, inspection, stage)
         inspection = await stages.advance_inspection(
             session, actor, inspection_id=inspection.id, stage=stage, decision=decision
         )

@@ -37,6 +37,7 @@ from inspectnet.rectification.models import (
 )
 from tests.accounts.factories import make_user
 from tests.filings.factories import actor_of
+from tests.inspections.factories import prepare_stage
 from tests.network.factories import make_region
 from tests.rectification.factories import make_fed_back_inspection, make_items
 
@@ -101,6 +102,8 @@ async def test_rectification_goes_on_after_the_inspection_is_archived(
     case, feedback = await make_fed_back_inspection(session, root, problems=["问题一"])
     side = await actor_of(session, policy, case.target_user)
     (item,) = await make_items(session, side, feedback)
+    # The team hands its material over first (the stage machine's table, qh-zrzyt §27)
+    await prepare_stage(session, root, case.inspection, Stage.ARCHIVED)
     await stages.advance_inspection(
         session, root, inspection_id=case.inspection.id, stage=Stage.ARCHIVED
     )

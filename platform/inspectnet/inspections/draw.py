@@ -15,14 +15,23 @@ from inspectnet.audit.service import record
 from inspectnet.authz.actor import Actor
 from inspectnet.authz.checks import get_readable, require_in
 from inspectnet.authz.recusals import identity_of
-from inspectnet.errors import RuleViolation, ValidationFailed
+from inspectnet.errors import Conflict, RuleViolation, ValidationFailed
 from inspectnet.ids import global_id_of
 from inspectnet.inspections import repository, service, stages
+from inspectnet.inspections.confirmation import roster_of
 from inspectnet.inspections.conflicts import RecusalConflict
 from inspectnet.inspections.models import Inspection, Stage, TeamAssignment, TeamRole
+from inspectnet.inspections.positions import fill, member_position, named_positions
 from inspectnet.inspections.recusal import conflicts_with, refusal
+from inspectnet.inspections.repository import Pooled
 from inspectnet.network.models import Office
-from inspectnet.rules.format import PoolKind, Ruleset, TeamRoleRule, TeamSizeRule
+from inspectnet.rules.format import (
+    PoolKind,
+    RecusalGroundRule,
+    Ruleset,
+    TeamRoleRule,
+    TeamSizeRule,
+)
 
 
 @dataclass(frozen=True)
@@ -39,11 +48,22 @@ class Drawn:
 
 @dataclass(frozen=True)
 class Excluded:
-    """A pooled person the draw leaves out, and every conflict that says why."""
+    """A pooled person the draw leaves out, every conflict and every stated reason why."""
 
     person_id: int
     name: str
     conflicts: tuple[RecusalConflict, ...]
+    reasons: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Unfilled:
+    """A place the ruleset names that no eligible person was left for, and why."""
+
+    role: TeamRole
+    rule_id: str
+    article: str
+    reason: str
 
 
 @dataclass(frozen=True)
@@ -53,6 +73,7 @@ class TeamDraw:
     excluded: tuple[Excluded, ...]
     shortfall: int  # places no eligible person was left for
     rule: TeamSizeRule | None
+    unfilled: tuple[Unfilled, ...] = ()
 
 
 def size_rule(ruleset: Ruleset) -> TeamSizeRule | None:
@@ -78,21 +99,6 @@ def require_size(ruleset: Ruleset, size: int, *, field: str) -> TeamSizeRule | N
     return rule
 
 
-def _rank(pool: Sequence[repository.Pooled], count: int, covered: set[str]) -> list[int]:
-    """Greedy by expertise coverage (qh-zrzyt §9): the most new fields first, then breadth."""
-    chosen: list[int] = []
-    left = list(pool)
-    while left and len(chosen) < count:
-        best = max(
-            left,
-            key=lambda p: (len(set(p.expertise) - covered), len(p.expertise), -p.person_id),
-        )
-        chosen.append(best.person_id)
-        covered |= set(best.expertise)
-        left.remove(best)
-    return chosen
-
-
 async def _office_of(session: AsyncSession, inspection: Inspection) -> Office:
     # system scope: the office an inspection belongs to binds it to its ruleset
     office = await session.get(Office, inspection.office_id)
@@ -114,29 +120,27 @@ async def draw_team(
         inspection.target_id,
         inspection_id=inspection.id,
     )
-    rule = require_size(
-        stages.ruleset_of(await _office_of(session, inspection)), size, field="size"
-    )
+    ruleset = stages.ruleset_of(await _office_of(session, inspection))
+    rule = require_size(ruleset, size, field="size")
     pooled = await repository.pooled(session, actor, inspection.office_id)
-    conflicts = await conflicts_with(session, inspection, {p.person_id for p in pooled})
-    excluded = {pk: tuple(found) for pk, found in conflicts.items() if found}
+    excluded = await _excluded(session, inspection, ruleset, pooled)
     eligible = [p for p in pooled if p.person_id not in excluded]
-    leaders = [p for p in eligible if p.pool is PoolKind.LEADER]
-    lead = _rank(leaders, 1, set())
-    covered = {e for p in eligible if p.person_id in lead for e in p.expertise}
-    talent = [p for p in eligible if p.pool is PoolKind.TALENT and p.person_id not in lead]
-    rest = _rank(talent, size - len(lead), covered)
-    by_pk = {(p.person_id, p.pool): p for p in pooled}
-    members = [_drawn(by_pk[(pk, PoolKind.LEADER)], TeamRole.LEADER) for pk in lead] + [
-        _drawn(by_pk[(pk, PoolKind.TALENT)], TeamRole.MEMBER) for pk in rest
-    ]
-    names = {p.person_id: p.name for p in pooled}
+    named = named_positions(ruleset)[:size]
+    wanted = named + [member_position(ruleset)] * (size - len(named))
+    chosen, empty = fill(wanted, eligible)
+    members = [_drawn(person, position.role) for position, person in chosen]
     draw = TeamDraw(
         size=size,
         members=tuple(members),
-        excluded=tuple(Excluded(pk, names[pk], found) for pk, found in sorted(excluded.items())),
+        excluded=tuple(excluded[pk] for pk in sorted(excluded)),
         shortfall=size - len(members),
         rule=rule,
+        # Each named place left empty, and the members' place once however many it lacks.
+        unfilled=tuple(
+            Unfilled(p.role, p.rule_id, p.article, p.missing())
+            for at, p in enumerate(empty)
+            if p not in empty[:at]
+        ),
     )
     await record(
         session,
@@ -147,13 +151,35 @@ async def draw_team(
         detail={
             "size": size,
             "drawn": [m.person_id for m in members],
-            "excluded": {str(e.person_id): [c.rule_id for c in e.conflicts] for e in draw.excluded},
+            "excluded": {str(e.person_id): list(e.reasons) for e in draw.excluded},
+            "unfilled": [u.role.value for u in draw.unfilled],
         },
     )
     return draw
 
 
-def _drawn(pooled: repository.Pooled, role: TeamRole) -> Drawn:
+async def _excluded(
+    session: AsyncSession, inspection: Inspection, ruleset: Ruleset, pooled: Sequence[Pooled]
+) -> dict[int, Excluded]:
+    """Everyone recused from the target, by a recorded recusal or a conflict the engine finds,
+    each with every reason stated (nmg-2016 §12, qh-zrzyt §27)."""
+    people = {p.person_id: p.name for p in pooled}
+    conflicts = await conflicts_with(session, inspection, set(people))
+    grounds = ruleset.of_type(RecusalGroundRule)
+    article = grounds[0].article if grounds else None
+    found: dict[int, Excluded] = {}
+    for pk, name in people.items():
+        reasons = [c.reason for c in conflicts.get(pk, [])]
+        if await repository.recused(session, await identity_of(session, pk), inspection.target_id):
+            reasons.insert(
+                0, f"已决定对该对象回避（{article}）" if article else "已决定对该对象回避"
+            )
+        if reasons:
+            found[pk] = Excluded(pk, name, tuple(conflicts.get(pk, [])), tuple(reasons))
+    return found
+
+
+def _drawn(pooled: Pooled, role: TeamRole) -> Drawn:
     return Drawn(
         pooled.person_id, pooled.name, role, pooled.pool, tuple(pooled.expertise), pooled.user_id
     )
@@ -166,7 +192,9 @@ async def form_team(
     inspection_id: int,
     members: Sequence[tuple[int, TeamRole]],
 ) -> Inspection:
-    """Form a planned inspection's team in one go and enter ``team_formed``; all or nothing."""
+    """巡察办 proposes a planned inspection's whole team, leader included (qh-zrzyt §8(2)), in
+    one go, all or nothing; it enters ``team_formed`` once the named bodies confirm it
+    (confirmation.confirm_team, qh-zrzyt §6(3), §9)."""
     inspection = await get_readable(session, actor, Inspection, inspection_id)
     await require_in(
         session,
@@ -179,6 +207,12 @@ async def form_team(
     )
     if inspection.stage is not Stage.PLANNED:
         raise stages.StageOutOfOrder(inspection.stage, Stage.TEAM_FORMED)
+    if await roster_of(session, inspection.id):
+        raise Conflict(
+            "该巡视（巡察）组已提出人选，变更须逐人调整并重新审定",
+            code="TEAM_ALREADY_FORMED",
+            field="inspectionId",
+        )
     ruleset = stages.ruleset_of(await _office_of(session, inspection))
     require_size(ruleset, len(members), field="members")
     users = [user for user, _role in members]
@@ -217,6 +251,4 @@ async def form_team(
         await service.assign_team_role(
             session, actor, inspection_id=inspection.id, user_id=user, role=role
         )
-    return await stages.advance_inspection(
-        session, actor, inspection_id=inspection.id, stage=Stage.TEAM_FORMED
-    )
+    return inspection

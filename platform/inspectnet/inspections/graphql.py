@@ -13,6 +13,12 @@ from inspectnet.graphql.mutations import run_mutation
 from inspectnet.graphql.parts import DownloadRoute, SchemaPart, TypeField
 from inspectnet.ids import expect_global_id
 from inspectnet.inspections import repository, service, stages
+from inspectnet.inspections.graphql_meetings import (
+    MeetingMutation,
+    TeamMeetingFilter,
+    TeamMeetingOrder,
+    TeamMeetingType,
+)
 from inspectnet.inspections.graphql_notice import (
     ANNOUNCEMENTS,
     InspectionNoticeType,
@@ -136,7 +142,12 @@ class TeamAssignmentPayload:
 
 @strawberry.type
 class InspectionsMutation(
-    TeamMutation, PreparationMutation, RecusalMutation, NoticeMutation, SiteWorkMutation
+    TeamMutation,
+    PreparationMutation,
+    RecusalMutation,
+    NoticeMutation,
+    SiteWorkMutation,
+    MeetingMutation,
 ):
     @strawberry.mutation(description="Plan an inspection of a target (新建巡视巡察)")
     async def create_inspection(
@@ -247,6 +258,7 @@ SCHEMA = SchemaPart(
         InspectionNoticeType,
         SiteMethodUseType,
         InstructionRequestType,
+        TeamMeetingType,
     ),
     # The announcement as DOCX, for whoever reads the notice (the target's side included).
     downloads=(
@@ -314,6 +326,18 @@ SCHEMA = SchemaPart(
                 description="Requests for instruction up the line, with due dates (请示报告)",
                 filter=InstructionRequestFilter,
                 order=InstructionRequestOrder,
+            ),
+        ),
+        TypeField(
+            "Inspection",
+            "teamMeetings",
+            connection_field(
+                repository.meetings_of,
+                TeamMeetingType,
+                description="Meetings of the team and their decisions, for the team only "
+                "(组务会, nmg-2016 §10)",
+                filter=TeamMeetingFilter,
+                order=TeamMeetingOrder,
             ),
         ),
         TypeField(

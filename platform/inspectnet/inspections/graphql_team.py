@@ -3,6 +3,7 @@ the draw from the pools, forming the team in one go, confirming a recusal, the l
 
 from __future__ import annotations
 
+from datetime import date
 from typing import TYPE_CHECKING, Annotated
 
 import strawberry
@@ -11,12 +12,20 @@ from inspectnet.graphql.context import Info
 from inspectnet.graphql.errors import UserError
 from inspectnet.graphql.links import linked
 from inspectnet.graphql.mutations import run_mutation
-from inspectnet.ids import expect_global_id
-from inspectnet.inspections import draw, recusal
+from inspectnet.graphql.nodes import register_node
+from inspectnet.graphql.relay import Node
+from inspectnet.graphql.stamps import Stamped, stamps
+from inspectnet.ids import expect_global_id, global_id
+from inspectnet.inspections import confirmation, draw, recusal
 from inspectnet.inspections.conflicts import RecusalConflict
 from inspectnet.inspections.graphql_types import InspectionType
-from inspectnet.inspections.models import Inspection, RecusalSetting, TeamRole
-from inspectnet.rules.format import PoolKind, RecusalGround
+from inspectnet.inspections.models import (
+    Inspection,
+    RecusalSetting,
+    TeamConfirmation,
+    TeamRole,
+)
+from inspectnet.rules.format import ApprovalMatter, DecisionBody, PoolKind, RecusalGround
 
 if TYPE_CHECKING:
     from inspectnet.people.graphql import PersonType
@@ -62,11 +71,22 @@ class DrawnCandidate:
 class ExcludedCandidate:
     name: str = strawberry.field(description="Name (姓名)")
     conflicts: list[RecusalConflictOut] = strawberry.field(description="Why (回避情形)")
+    reasons: list[str] = strawberry.field(
+        description="Every reason stated, a recorded recusal first (排除理由)"
+    )
     person_pk: strawberry.Private[int]
 
     @strawberry.field(description="The person, null if hidden (干部)")
     async def person(self, info: Info) -> Annotated[PersonType, PERSON] | None:
         return await linked(info, "Person", self.person_pk)
+
+
+@strawberry.type(description="A place the ruleset names that the draw left empty (未补职位)")
+class UnfilledPosition:
+    role: TeamRole = strawberry.field(description="The place (职务)")
+    rule_id: str = strawberry.field(description="The rule naming it (规则)")
+    article: str = strawberry.field(description="The rule's article (条款)")
+    reason: str = strawberry.field(description="Why no one was drawn (理由)")
 
 
 @strawberry.type(description="One draw of a team from the office's pools (抽选巡视组)")
@@ -76,6 +96,9 @@ class TeamDraw:
     excluded: list[ExcludedCandidate] = strawberry.field(description="Left out (回避排除)")
     shortfall: int = strawberry.field(description="Places no eligible person was left for (缺额)")
     size_article: str | None = strawberry.field(description="The size rule's article (条款)")
+    unfilled: list[UnfilledPosition] = strawberry.field(
+        description="Places named by the ruleset left empty, with why (未补职位)"
+    )
 
     @classmethod
     def of(cls, found: draw.TeamDraw) -> TeamDraw:
@@ -95,12 +118,17 @@ class TeamDraw:
                 ExcludedCandidate(
                     name=e.name,
                     conflicts=[RecusalConflictOut.of(c) for c in e.conflicts],
+                    reasons=list(e.reasons),
                     person_pk=e.person_id,
                 )
                 for e in found.excluded
             ],
             shortfall=found.shortfall,
             size_article=found.rule.article if found.rule else None,
+            unfilled=[
+                UnfilledPosition(role=u.role, rule_id=u.rule_id, article=u.article, reason=u.reason)
+                for u in found.unfilled
+            ],
         )
 
 
@@ -162,6 +190,54 @@ class SetRecusalLookBackPayload:
     user_errors: list[UserError] = strawberry.field(description="Why it was refused (输入错误)")
 
 
+@strawberry.input(description="A body confirms the proposed team or its leader (审定/授权)")
+class ConfirmTeamInput:
+    inspection_id: strawberry.ID = strawberry.field(description="The inspection (巡视巡察)")
+    matter: ApprovalMatter = strawberry.field(
+        description="TEAM_COMPOSITION (审定组成人员) or TEAM_LEADER (确定并授权组长)"
+    )
+    decided_on: date = strawberry.field(description="Date of the decision (决定日期)")
+
+
+@strawberry.type(
+    name="TeamConfirmation",
+    description="A body's confirmation of a team or authorisation of its leader (审定巡视巡察组)",
+)
+class TeamConfirmationType(Node, Stamped):
+    matter: ApprovalMatter = strawberry.field(description="What was confirmed (审批事项)")
+    decided_by: DecisionBody = strawberry.field(description="The body (决定机构)")
+    rule_id: str = strawberry.field(description="The rule (规则)")
+    article: str = strawberry.field(description="The rule's article (条款)")
+    decided_on: date = strawberry.field(description="Date of the decision (决定日期)")
+    team_size: int = strawberry.field(description="Members confirmed (确认人数)")
+    pk: strawberry.Private[int]
+
+    @classmethod
+    def from_row(cls, row: TeamConfirmation) -> TeamConfirmationType:
+        return cls(
+            id=strawberry.ID(global_id("TeamConfirmation", row.id)),
+            pk=row.id,
+            matter=ApprovalMatter(row.matter),
+            decided_by=DecisionBody(row.decided_by),
+            rule_id=row.rule_id,
+            article=row.article,
+            decided_on=row.decided_on,
+            team_size=len(row.roster),
+            **stamps(row),
+        )
+
+
+register_node("TeamConfirmation", TeamConfirmation, TeamConfirmationType.from_row)
+
+
+@strawberry.type(description="Result of confirmTeam (审定巡视巡察组结果)")
+class ConfirmTeamPayload:
+    confirmation: TeamConfirmationType | None = strawberry.field(
+        description="The confirmation, unless refused (审定结果)"
+    )
+    user_errors: list[UserError] = strawberry.field(description="Why it was refused (输入错误)")
+
+
 def _inspection(value: strawberry.ID) -> int:
     return expect_global_id(value, "Inspection", field="inspectionId")
 
@@ -183,7 +259,29 @@ class TeamMutation:
         found, errors = await run_mutation(info, "inspection.team.draw", call)
         return DrawTeamPayload(draw=found and TeamDraw.of(found), user_errors=errors)
 
-    @strawberry.mutation(description="Form a planned inspection's team in one go (组建巡视组)")
+    @strawberry.mutation(
+        description="The named body confirms the proposed team or authorises its leader (审定)"
+    )
+    async def confirm_team(self, info: Info, input: ConfirmTeamInput) -> ConfirmTeamPayload:
+        ctx = info.context
+
+        async def call() -> TeamConfirmation:
+            return await confirmation.confirm_team(
+                ctx.session,
+                ctx.actor,
+                inspection_id=_inspection(input.inspection_id),
+                matter=input.matter,
+                decided_on=input.decided_on,
+            )
+
+        found, errors = await run_mutation(info, "inspection.team.confirm", call)
+        return ConfirmTeamPayload(
+            confirmation=found and TeamConfirmationType.from_row(found), user_errors=errors
+        )
+
+    @strawberry.mutation(
+        description="巡察办 proposes a planned inspection's whole team (提出组成人员)"
+    )
     async def form_team(self, info: Info, input: FormTeamInput) -> FormTeamPayload:
         ctx = info.context
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime
 
-from sqlalchemy import Date, Enum, ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy import JSON, Date, Enum, ForeignKey, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from inspectnet.concurrency import Versioned
@@ -15,7 +15,6 @@ from inspectnet.validation import CODE, FREE_TEXT, NAME, text_kind
 
 # The stages are named by the rulesets' ``stage.*`` rules (rules/vocabulary.py): one enum.
 Stage = InspectionStage
-
 STAGES = tuple(Stage)
 
 
@@ -357,3 +356,45 @@ class InstructionRequest(Base, OfficeScoped, Timestamped, Created, Versioned):
     answered_by: Mapped[int | None] = mapped_column(
         ForeignKey("user_accounts.id", ondelete="SET NULL"), default=None
     )
+
+
+class TeamConfirmation(Base, OfficeScoped, Timestamped, Created):
+    """A body's confirmation of the proposed team or authorisation of its leader (qh-zrzyt §6(3),
+    §9; nmg-2016 §9), with the roster confirmed as (user, role)."""
+
+    __tablename__ = "team_confirmations"
+    __office_index__ = False
+    __table_args__ = (Index("ix_team_confirmations_inspection_id_id", "inspection_id", "id"),)
+    __authz_type__ = "team_confirmation"
+    __authz_target_column__ = "target_id"
+    __authz_inspection_column__ = "inspection_id"
+    __authz_parent__ = ("inspection_id", Inspection)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    inspection_id: Mapped[int] = mapped_column(ForeignKey("inspections.id", ondelete="CASCADE"))
+    target_id: Mapped[int] = mapped_column(ForeignKey("targets.id", ondelete="RESTRICT"))
+    matter: Mapped[str] = mapped_column(String(40), info=text_kind(CODE))  # ApprovalMatter
+    decided_by: Mapped[str] = mapped_column(String(40), info=text_kind(CODE))  # DecisionBody
+    rule_id: Mapped[str] = mapped_column(String(80), info=text_kind(CODE))
+    article: Mapped[str] = mapped_column(String(40), info=text_kind(NAME))
+    decided_on: Mapped[date] = mapped_column(Date)
+    roster: Mapped[list[list[object]]] = mapped_column(JSON, default=list)
+
+
+class TeamMeeting(Base, OfficeScoped, Timestamped, Created):
+    """A meeting of the team (组务会, nmg-2016 §10): its date, who attended, what it decided."""
+
+    __tablename__ = "team_meetings"
+    __office_index__ = False
+    __table_args__ = (Index("ix_team_meetings_inspection_id_id", "inspection_id", "id"),)
+    __authz_type__ = "team_meeting"
+    __authz_target_column__ = "target_id"
+    __authz_inspection_column__ = "inspection_id"
+    __authz_parent__ = ("inspection_id", Inspection)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    inspection_id: Mapped[int] = mapped_column(ForeignKey("inspections.id", ondelete="CASCADE"))
+    target_id: Mapped[int] = mapped_column(ForeignKey("targets.id", ondelete="RESTRICT"))
+    held_on: Mapped[date] = mapped_column(Date)
+    attendees: Mapped[list[int]] = mapped_column(JSON, default=list)  # accounts on the team
+    decisions: Mapped[str] = mapped_column(String(4000), info=text_kind(FREE_TEXT))

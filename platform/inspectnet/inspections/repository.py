@@ -26,6 +26,7 @@ from inspectnet.inspections.models import (
     SiteMethodUse,
     Stage,
     TeamAssignment,
+    TeamMeeting,
 )
 from inspectnet.network.models import Office
 from inspectnet.paging import Children, children
@@ -100,6 +101,15 @@ def methods_of(actor: Actor, inspection_ids: list[int]) -> Children:
         readable(actor, SiteMethodUse).where(SiteMethodUse.inspection_id.in_(inspection_ids)),
         SiteMethodUse,
         SiteMethodUse.inspection_id,
+    )
+
+
+def meetings_of(actor: Actor, inspection_ids: list[int]) -> Children:
+    """Readable meetings of each inspection's team (组务会): rows of (meeting, inspection id)."""
+    return children(
+        readable(actor, TeamMeeting).where(TeamMeeting.inspection_id.in_(inspection_ids)),
+        TeamMeeting,
+        TeamMeeting.inspection_id,
     )
 
 
@@ -234,6 +244,7 @@ class Pooled:
     pool: PoolKind
     expertise: tuple[str, ...]
     user_id: int | None
+    rank: str = ""  # 职级, weighed against a position's levels (nmg-2016 §9, §14)
 
 
 async def pooled(session: AsyncSession, actor: Actor, office_id: int) -> list[Pooled]:
@@ -252,19 +263,22 @@ async def pooled(session: AsyncSession, actor: Actor, office_id: int) -> list[Po
             readable(actor, Person).where(Person.id.in_(ids), Person.archived_at.is_(None))
         )
     }
-    found = [
-        (m, persons[m.person_id].name, persons[m.person_id].expertise)
-        for m in memberships
-        if m.person_id in persons
-    ]
+    found = [(m, persons[m.person_id]) for m in memberships if m.person_id in persons]
     # system scope: an account is named only to say which person can hold a role
     users = await session.execute(
         select(UserAccount.person_id, UserAccount.id).where(UserAccount.person_id.in_(ids))
     )
     account = {person: user for person, user in users}
     return [
-        Pooled(m.person_id, name, m.pool, tuple(expertise or ()), account.get(m.person_id))
-        for m, name, expertise in found
+        Pooled(
+            m.person_id,
+            p.name,
+            m.pool,
+            tuple(p.expertise or ()),
+            account.get(m.person_id),
+            p.rank,
+        )
+        for m, p in found
     ]
 
 

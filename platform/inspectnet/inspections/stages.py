@@ -2,9 +2,9 @@
 office's ruleset, each step recorded (who, when, which rule) and decided by one conditional
 UPDATE, so of any number of concurrent moves exactly one wins and the rest get CONFLICT.
 
-Entering the site (the written notice and the entry itself) of an office whose ruleset makes a
-round wait for its plan's approval calls that gate (厅党组巡察工作报请…批准后方可开展,
-qh-zrzyt §3): the inspection must name its round plan and the plan must be approved.
+What must be on record before each stage (the bodies' confirmation of the team, the plan's
+approval and the written notice, the report, the hearing, the feedback, the handover) is the
+guard table of gates.py, weighed on every move whoever makes it.
 """
 
 from __future__ import annotations
@@ -13,22 +13,19 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from inspectnet import clock, validation
+from inspectnet import validation
 from inspectnet.audit.service import record
 from inspectnet.authz.actor import Actor
 from inspectnet.authz.changes import policy_changed
 from inspectnet.authz.checks import get_readable, require
 from inspectnet.concurrency import expect_version, transition
 from inspectnet.errors import Conflict, RuleViolation
-from inspectnet.filings.service import require_plan_approved, round_gates
 from inspectnet.ids import global_id_of
-from inspectnet.inspections import repository
+from inspectnet.inspections import gates
 from inspectnet.inspections.models import STAGES, Inspection, InspectionTransition, Stage
-from inspectnet.inspections.site_clock import clock_of
 from inspectnet.network.models import Office
 from inspectnet.rules.format import STAGE_ZH, Ruleset, StageRule
 from inspectnet.rules.registry import get_ruleset
-from inspectnet.rules.service import calendar_from_db
 
 # The one order of the stages (DOMAIN.md "The life of one inspection"); a follow-up 回头看 is a
 # new inspection naming the first, never a way back.
@@ -36,8 +33,6 @@ NEXT: dict[Stage, tuple[Stage, ...]] = {
     stage: STAGES[at + 1 : at + 2] for at, stage in enumerate(STAGES)
 }
 PREVIOUS: dict[Stage, Stage] = {after: stage for stage, nexts in NEXT.items() for after in nexts}
-# The written notice and the entry: the work has started at the target.
-ENTRY = (Stage.NOTIFIED, Stage.ON_SITE)
 
 
 class StageOutOfOrder(Conflict):
@@ -76,60 +71,6 @@ def stage_rule(ruleset: Ruleset, stage: Stage) -> StageRule:
     return rule
 
 
-async def _require_entry_allowed(
-    session: AsyncSession, actor: Actor, inspection: Inspection, ruleset: Ruleset
-) -> None:
-    gates = round_gates(ruleset)
-    if not gates:
-        return
-    if inspection.plan_id is None:
-        gate = gates[0]
-        raise RuleViolation(
-            f"巡察未指明经{gate.params.recipient_zh}批准的巡察计划，不能开展（{gate.article}）",
-            code="PLAN_NOT_APPROVED",
-            field="planId",
-            rule_id=gate.id,
-            article=gate.article,
-        )
-    await require_plan_approved(session, actor, plan_id=inspection.plan_id)
-
-
-async def _require_notice(
-    session: AsyncSession, inspection: Inspection, rule: StageRule | None
-) -> None:
-    """Refuse the notice stage and the entry until the written notice is recorded."""
-    if await repository.notice_of(session, inspection.id) is not None:
-        return
-    article = rule.article if rule else None
-    raise RuleViolation(
-        f"尚未登记向被巡视（巡察）党组织发出的书面通知，不能通知或进驻（{article}）",
-        code="NOTICE_NOT_RECORDED",
-        field="stage",
-        rule_id=rule.id if rule else None,
-        article=article,
-    )
-
-
-async def _require_stay_within_bounds(
-    session: AsyncSession, inspection: Inspection, ruleset: Ruleset
-) -> None:
-    steps = await repository.site_steps(session, None, [inspection.id])
-    today = clock.today_in_china()
-    events = [*steps[inspection.id], (Stage.LEFT_SITE, clock.now())]
-    found = clock_of(events, ruleset, await calendar_from_db(session), today)
-    if found is None or not found.outside or found.rule is None:
-        return
-    raise RuleViolation(
-        f"现场巡察{found.working_days}个工作日（{found.convention}），不在"
-        f"{found.min_days}～{found.max_days}个工作日之内，须记录巡察办的决定"
-        f"（{found.rule.article}：视具体情况由巡察办决定）",
-        code="SITE_STAY_NEEDS_DECISION",
-        field="decision",
-        rule_id=found.rule.id,
-        article=found.rule.article,
-    )
-
-
 async def advance_inspection(
     session: AsyncSession,
     actor: Actor,
@@ -152,15 +93,13 @@ async def advance_inspection(
     assert office is not None  # the foreign key holds it
     ruleset = ruleset_of(office)
     rule = stage_rule(ruleset, stage)
-    if stage in ENTRY:
-        await _require_entry_allowed(session, actor, inspection, ruleset)
-        # No notice stage and no entry without the written notice (qh-zrzyt §13, nmg-2016 §25).
-        await _require_notice(session, inspection, ruleset.stage_rule(Stage.NOTIFIED))
     inputs = validation.Inputs()
     recorded = None if decision is None else inputs.text(InspectionTransition.decision, decision)
     inputs.done()
-    if stage is Stage.LEFT_SITE and recorded is None:
-        await _require_stay_within_bounds(session, inspection, ruleset)
+    # The guard table (gates.py): what the stage's workflow must have put on record first.
+    await gates.check(
+        session, actor, inspection, ruleset, stage, rule, decided=recorded is not None
+    )
     office_id, target_id = inspection.office_id, inspection.target_id
     # One conditional UPDATE decides: a concurrent move that won first leaves this one CONFLICT.
     await transition(

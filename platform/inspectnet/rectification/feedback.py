@@ -185,9 +185,6 @@ async def deliver_feedback(
     )
     await _require_preconditions(session, inspection, ruleset, parties)
     consent = decision_rule(ruleset, DecisionMatter.FEEDBACK_CONSENT, "inspectionId")
-    await stages.advance_inspection(
-        session, actor, inspection_id=inspection.id, stage=Stage.FED_BACK
-    )
     scoped = {"office_id": office_id, "inspection_id": inspection_id, "target_id": target_id}
     feedback = Feedback(
         **scoped,
@@ -201,6 +198,10 @@ async def deliver_feedback(
     )
     session.add(feedback)
     await session.flush()
+    # The stage machine's table wants the feedback on record before the stage moves.
+    await stages.advance_inspection(
+        session, actor, inspection_id=inspection.id, stage=Stage.FED_BACK
+    )
     session.add_all(
         FedBackProblem(**scoped, feedback_id=feedback.id, position=n, summary=summary)
         for n, summary in enumerate(summaries, start=1)

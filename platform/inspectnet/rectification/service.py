@@ -98,8 +98,9 @@ async def record_hearing(
     text = inputs.text(Hearing.proposals, proposals)
     not_in_future(inputs, held_on, "heldOn")
     inputs.done()
-    # The stage machine refuses a hearing before the report (STAGE_OUT_OF_ORDER).
-    await stages.advance_inspection(session, actor, inspection_id=inspection.id, stage=Stage.HEARD)
+    # A hearing comes after the report (STAGE_OUT_OF_ORDER), checked before anything is written.
+    if inspection.stage is not Stage.REPORTED:
+        raise stages.StageOutOfOrder(inspection.stage, Stage.HEARD)
     hearing = Hearing(
         office_id=inspection.office_id,
         inspection_id=inspection.id,
@@ -112,6 +113,8 @@ async def record_hearing(
     )
     session.add(hearing)
     await session.flush()
+    # The stage machine's table wants the hearing on record before the stage moves.
+    await stages.advance_inspection(session, actor, inspection_id=inspection.id, stage=Stage.HEARD)
     speech = ruleset.find(SPEECH_FILING)
     if isinstance(speech, FilingDutyRule):
         # The secretary's speech goes to the superior office for record: a due item in its
