@@ -2,7 +2,7 @@
 nmg-2016 §9) and the team's meetings (组务会, nmg-2016 §10) (issue 13 item 3).
 
 Revision ID: 20261203_0210
-Revises: 20261202_0170
+Revises: 20261203_0240
 Create Date: 2026-12-03
 
 New, empty tables and their indexes: nothing existing is locked or rewritten.
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "20261203_0210"
-down_revision = "20261202_0170"
+down_revision = "20261203_0240"
 branch_labels = None
 depends_on = None
 
