@@ -101,22 +101,9 @@ BY_KIND: tuple[tuple[type[fmt.RuleBase], str, str, str], ...] = (
 BY_MATTER: dict[type[fmt.RuleBase], str] = {fmt.ApprovalRule: "ApprovalMatter"}
 
 # Named debt: (ruleset, rule id) -> why no workflow uses it yet. Each entry is a gap to close.
-# (role.leader passes check 1 only because inspections/draw.py names it for its article; its
-# params are not enforced either, for the same reason as the roles below.)
+# (The team-role rules are reached by the draw, inspections/positions.py, which fills each place
+# from the pool and at the levels the rule names.)
 DEBT: dict[tuple[str, str], str] = {
-    **{
-        (ruleset, f"role.{role}"): (
-            "team roles: assignTeamRole takes the platform's TeamRole enum and does not look up "
-            "the ruleset's role rule, so max_per_team (one leader, 组长负责制), from_pool (组长库) "
-            "and levels_zh (副厅级、处级) are not enforced; wiring it changes every team "
-            "factory and test (issue 16, next session)"
-        )
-        for ruleset, roles in (
-            ("nmg-2016", ("deputy_leader", "commissioner", "member", "liaison")),
-            ("qh-zrzyt", ("deputy_leader", "member")),
-        )
-        for role in roles
-    },
     ("nmg-2016", "filing.central_report"): (
         "nmg-2016 §28 ¶2: the five-person group's report to the central leading group goes "
         "outside the network; filings refuse such duties (RECIPIENT_OUTSIDE_NETWORK) and no "
