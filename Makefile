@@ -52,7 +52,7 @@ test: $(STAMP) $(DEPLOY_STAMP) $(CHECKOV_STAMP) $(NODE_STAMP)
 	$(BIN)/ruff check platform tests bench migrations
 	$(BIN)/lint-imports
 	cd $(NODE_TOOLS) && npm run --silent check
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q -n auto --dist loadfile
 
 lint: $(STAMP)
 	$(BIN)/ruff check platform tests bench migrations

@@ -13,6 +13,7 @@ import functools
 import tempfile
 import uuid
 from collections.abc import AsyncIterator, Iterator
+from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -119,13 +120,13 @@ def sqlite_url(tmp_path_factory: pytest.TempPathFactory) -> str:
     return f"sqlite+aiosqlite:///{path}"
 
 
-@pytest.fixture(scope="session", params=BACKENDS)
-async def backend(request: pytest.FixtureRequest, sqlite_url: str) -> AsyncIterator[Backend]:
-    """A migrated database holding the demo network, for each backend."""
+@asynccontextmanager
+async def _opened(name: str, sqlite_url: str) -> AsyncIterator[Backend]:
+    """A migrated database holding the demo network, on backend ``name``."""
     dropped: str | None = None
     roles: Roles | None = None
     overrides: dict[str, Any] = {}
-    if request.param == "sqlite":
+    if name == "sqlite":
         url = sqlite_url
     else:
         if not await _pg_available():
@@ -155,13 +156,43 @@ async def backend(request: pytest.FixtureRequest, sqlite_url: str) -> AsyncItera
             actor = Actor.system(store.compiled, name="demo")
             await load_demo(session, actor, with_round=False)
     try:
-        yield Backend(request.param, settings, engine)
+        yield Backend(name, settings, engine)
     finally:
         await engine.dispose()
         if dropped:
             await _pg_admin(f'DROP DATABASE IF EXISTS "{dropped}" WITH (FORCE)')
         for sql in roles.drop_sql() if roles is not None else ():
             await _pg_admin(sql)
+
+
+class Backends:
+    """Each backend's database, opened on first use and kept for the whole run.
+
+    A session-scoped fixture parametrized by backend would be torn down and built again each
+    time the run switches backend, which pytest-xdist's per-file distribution does at every
+    file: a migration and a demo load each time.
+    """
+
+    def __init__(self, sqlite_url: str, stack: AsyncExitStack) -> None:
+        self.sqlite_url, self.stack = sqlite_url, stack
+        self.opened: dict[str, Backend] = {}
+
+    async def get(self, name: str) -> Backend:
+        if name not in self.opened:
+            self.opened[name] = await self.stack.enter_async_context(_opened(name, self.sqlite_url))
+        return self.opened[name]
+
+
+@pytest.fixture(scope="session")
+async def backends(sqlite_url: str) -> AsyncIterator[Backends]:
+    async with AsyncExitStack() as stack:
+        yield Backends(sqlite_url, stack)
+
+
+@pytest.fixture(params=BACKENDS)
+async def backend(request: pytest.FixtureRequest, backends: Backends) -> Backend:
+    """The test's backend: SQLite and PostgreSQL each run every test that asks for it."""
+    return await backends.get(request.param)
 
 
 @pytest.fixture
