@@ -30,7 +30,7 @@ from inspectnet.casework import clues, findings, interviews
 from inspectnet.casework.models import Clue, Finding
 from inspectnet.demo_work_after import feed_back
 from inspectnet.ids import global_id_of
-from inspectnet.inspections import notices, stages
+from inspectnet.inspections import confirmation, notices, stages
 from inspectnet.inspections import service as inspections
 from inspectnet.inspections.models import Inspection, Stage, TeamRole
 from inspectnet.intake import service as intake
@@ -151,10 +151,20 @@ async def _inspection(
 async def _advance(
     session: AsyncSession, actor: Actor, inspection: Inspection, stage: Stage
 ) -> Inspection:
-    """One stage at a time up to ``stage``, the written notice recorded before the notice."""
+    """One stage at a time up to ``stage``: the team confirmed by the bodies the ruleset names
+    before it is formed, the written notice recorded before the notice."""
     order = list(Stage)
     while inspection.stage is not stage:
         following = order[order.index(inspection.stage) + 1]
+        if following is Stage.TEAM_FORMED:
+            for matter in confirmation.TEAM_MATTERS:
+                await confirmation.confirm_team(
+                    session,
+                    actor,
+                    inspection_id=inspection.id,
+                    matter=matter,
+                    decided_on=date(2026, 10, 28),
+                )
         if following is Stage.NOTIFIED:
             await notices.record_notice(
                 session,
