@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from inspectnet import clock
@@ -36,7 +37,9 @@ from inspectnet.rectification import feedback
 from inspectnet.rectification import service as hearings
 from inspectnet.rectification.feedback import Party
 from inspectnet.rectification.models import PartyRole
+from inspectnet.reports import approval
 from inspectnet.reports import service as reports
+from inspectnet.reports.models import Report
 from inspectnet.rules.format import AttendanceRule, DecisionMatter, RecusalGround
 from inspectnet.rules.registry import get_ruleset
 from tests.accounts.factories import make_user
@@ -106,13 +109,25 @@ async def prepare_stage(
     elif stage is Stage.NOTIFIED and await notice_of(session, inspection.id) is None:
         await make_notice(session, actor, inspection)
     elif stage is Stage.REPORTED:
-        await reports.create_report(
-            session,
-            _as_system(actor),
-            inspection_id=inspection.id,
-            kind="report.inspection",
-            title=f"关于{inspection.name}情况的报告",
+        # system scope: the factory looks for the inspection report the test may have drafted
+        report = await session.scalar(
+            select(Report).where(
+                Report.inspection_id == inspection.id,
+                Report.kind == "report.inspection",
+                Report.archived_at.is_(None),
+            )
         )
+        if report is None:
+            report = await reports.create_report(
+                session,
+                _as_system(actor),
+                inspection_id=inspection.id,
+                kind="report.inspection",
+                title=f"关于{inspection.name}情况的报告",
+            )
+        if report.approved_version != report.current_version:
+            # approved by the body the ruleset names, as the feedback after it needs (nmg §27)
+            await approval.approve_report(session, _as_system(actor), report_id=report.id)
     elif stage is Stage.ARCHIVED:
         await archive.hand_over_materials(
             session, _as_system(actor), inspection_id=inspection.id, note="巡察组全部工作材料"
