@@ -32,6 +32,8 @@ from sqlalchemy.orm import Mapped, mapped_column
 from inspectnet.db import Base
 
 GRAM = 2
+# Grams deleted per statement at most (a bound parameter each).
+CHUNK = 1000
 
 
 class CaseworkSearchGram(Base):
@@ -90,9 +92,10 @@ def _write(connection: Connection, model: type[Any], row_id: int, row: Any | Non
         # Left by a record deleted outside the ORM whose id SQLite gave out again.
         connection.execute(delete(table).where(*of_record))
         stored = {}
-    gone = set(stored) - wanted
-    if gone:
-        connection.execute(delete(table).where(*of_record, table.c.gram.in_(sorted(gone))))
+    gone = sorted(set(stored) - wanted)
+    for start in range(0, len(gone), CHUNK):  # a long record rewritten: bounded statements
+        chunk = gone[start : start + CHUNK]
+        connection.execute(delete(table).where(*of_record, table.c.gram.in_(chunk)))
     new = wanted - set(stored)
     if new and row is not None:
         connection.execute(

@@ -218,3 +218,22 @@ async def test_a_hidden_record_is_not_found_though_indexed(api: Api, team: Team)
     assert len(mine) == 1 and len(theirs) == 1 and mine != theirs
     assert await _found(api, other, team.member.username, "王强") in (None, [])
     assert await _found(api, team, other.member.username, "王强") in (None, [])
+
+
+async def test_a_long_record_rewritten_keeps_exactly_its_new_grams(api: Api, team: Team) -> None:
+    # Given a finding whose facts hold 2,499 distinct bigrams (more than one delete's chunk)
+    long_facts = "".join(chr(0x4E00 + i) for i in range(2500))
+    finding = await arrange(api, lambda s, system: _finding(s, system, team, long_facts))
+    assert len(await _grams(api, finding)) == len(_expected(finding)) > 2499
+
+    # When its facts are rewritten to a short text
+    async def rewrite(session: AsyncSession, system: Actor) -> Finding:
+        return await findings.update_finding(
+            session, system, finding_id=finding.id, facts="经查，王强违规"
+        )
+
+    rewritten = await arrange(api, rewrite)
+
+    # Then only the new text's bigrams remain
+    assert await _grams(api, rewritten) == _expected(rewritten)
+    assert await _found(api, team, team.member.username, long_facts[100:110]) == []
