@@ -1,8 +1,9 @@
 """Search within one inspection for its team (issue 14 item 10): the Chinese text of its
 petitions, interviews, clues and findings, always through ``readable``.
 
-The searched sources are a registry, one line per source: a source names its model and the
-columns searched. Only columns every reader of the row sees are listed; a need-to-know field
+The searched sources are a registry, one line per source: a source names its model, whose
+``__search_grams__`` lists the columns searched (and bigram-indexed). Only columns every reader
+of the row sees are listed; a need-to-know field
 (a petitioner's identity) lives in its own table with its own authz type, so it would join as
 its own line, searched through ``readable`` of that type, and a reader the policy does not give
 that type can never match on it (no field is matched that the searcher would see redacted).
