@@ -17,6 +17,7 @@ from sqlalchemy.orm import Mapped, declared_attr, mapped_column
 from sqlalchemy.orm.exc import StaleDataError
 from sqlalchemy.orm.util import identity_key
 
+from inspectnet import grams
 from inspectnet.errors import Conflict
 
 
@@ -109,6 +110,8 @@ async def transition(
     if loaded is not None:
         # The row changed under the ORM's feet: the next read of it must come from the database.
         session.expire(loaded)
+    if grams.touches(model, changes):  # its search index follows (a merged clue has none)
+        await grams.reindex_in(session, model, pk)
     return int(won)
 
 

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from inspectnet.concurrency import Versioned
 from inspectnet.db import Archivable, Base, Created, OfficeScoped, Timestamped, UTCDateTime
+from inspectnet.grams import GramIndexed
 from inspectnet.validation import CODE, FREE_TEXT, NAME, text_kind
 
 # Long texts (an interview's record, a finding's facts) stay within one String column.
@@ -46,7 +47,9 @@ class InterviewState(enum.StrEnum):
     SIGNED = "signed"  # 已签字确认
 
 
-class Interview(Base, InspectionPart, OfficeScoped, Timestamped, Created, Versioned, Archivable):
+class Interview(
+    Base, InspectionPart, OfficeScoped, Timestamped, Created, Versioned, Archivable, GramIndexed
+):
     """An individual interview 个别谈话 (nmg-2016 §20(2), qh-zrzyt §14(2)) and its record."""
 
     __tablename__ = "interviews"
@@ -55,6 +58,7 @@ class Interview(Base, InspectionPart, OfficeScoped, Timestamped, Created, Versio
         Index("ix_interviews_inspection_id_scheduled_at_id", "inspection_id", "scheduled_at", "id"),
     )
     __authz_type__ = "interview"
+    __search_grams__ = ("interviewee_name", "interviewee_post", "interviewee_unit", "record")
 
     id: Mapped[int] = mapped_column(primary_key=True)
     scheduled_at: Mapped[datetime] = mapped_column(UTCDateTime)
@@ -114,7 +118,9 @@ class ClueState(enum.StrEnum):
     MERGED = "merged"  # 已并入其他线索
 
 
-class Clue(Base, InspectionPart, OfficeScoped, Timestamped, Created, Versioned, Archivable):
+class Clue(
+    Base, InspectionPart, OfficeScoped, Timestamped, Created, Versioned, Archivable, GramIndexed
+):
     """A problem clue 问题线索 about a cadre: who it concerns, its category and assessment."""
 
     __tablename__ = "clues"
@@ -126,6 +132,7 @@ class Clue(Base, InspectionPart, OfficeScoped, Timestamped, Created, Versioned, 
         Index("ix_clues_merged_into_id_id", "merged_into_id", "id"),
     )
     __authz_type__ = "clue"
+    __search_grams__ = ("person_name", "person_post", "summary", "assessment")
 
     id: Mapped[int] = mapped_column(primary_key=True)
     # The person concerned: a people record when known, else the name and post as reported.
@@ -171,12 +178,15 @@ class ClueSource(Base, InspectionPart, OfficeScoped, Timestamped, Link):
     clue_id: Mapped[int] = mapped_column(ForeignKey("clues.id", ondelete="CASCADE"))
 
 
-class Finding(Base, InspectionPart, OfficeScoped, Timestamped, Created, Versioned, Archivable):
+class Finding(
+    Base, InspectionPart, OfficeScoped, Timestamped, Created, Versioned, Archivable, GramIndexed
+):
     """A problem found 问题: category, facts, qualifying basis 定性依据, evidence (底稿)."""
 
     __tablename__ = "findings"
     __table_args__ = (Index("ix_findings_inspection_id_id", "inspection_id", "id"),)
     __authz_type__ = "finding"
+    __search_grams__ = ("title", "facts", "basis")
 
     id: Mapped[int] = mapped_column(primary_key=True)
     category: Mapped[str] = mapped_column(String(80), info=text_kind(CODE))

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from inspectnet.concurrency import Versioned
 from inspectnet.db import Base, Created, OfficeScoped, Timestamped
+from inspectnet.grams import GramIndexed
 from inspectnet.validation import CODE, FREE_TEXT, NAME, text_kind
 
 
@@ -47,7 +48,7 @@ def _enum(kind: type[enum.Enum]) -> Enum:
     return Enum(kind, native_enum=False, length=40, values_callable=lambda e: [m.value for m in e])
 
 
-class Petition(Base, OfficeScoped, Timestamped, Versioned, Created):
+class Petition(Base, OfficeScoped, Timestamped, Versioned, Created, GramIndexed):
     """One letter, call, visit or online petition recorded against an inspection."""
 
     __tablename__ = "petitions"
@@ -64,6 +65,8 @@ class Petition(Base, OfficeScoped, Timestamped, Versioned, Created):
     # the inspection's record (which only the office changes). The inspection column puts it
     # in the inspection's scope, so the team's grants reach it through the phase relations.
     __authz_inspection_column__ = "inspection_id"
+    # The summary only: the petitioner's identity is sealed in its own table, never indexed.
+    __search_grams__ = ("summary",)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     inspection_id: Mapped[int] = mapped_column(ForeignKey("inspections.id", ondelete="CASCADE"))
