@@ -29,8 +29,9 @@ WORKDIR /src
 
 # Dependencies first, from pyproject.toml alone, so this layer is reused until they change.
 # --only-binary: every dependency must come as a wheel, so the image never needs a compiler.
+# The s3 extra (boto3) too, so the chart's evidence.backend=s3 works with the same image.
 COPY pyproject.toml ./
-RUN python -c "import tomllib; print('\n'.join(tomllib.load(open('pyproject.toml', 'rb'))['project']['dependencies']))" > /tmp/requirements.txt \
+RUN python -c "import tomllib; p = tomllib.load(open('pyproject.toml', 'rb'))['project']; print('\n'.join(p['dependencies'] + p['optional-dependencies']['s3']))" > /tmp/requirements.txt \
     && pip install --no-cache-dir --only-binary=:all: -r /tmp/requirements.txt
 
 # Then the package itself (.dockerignore admits only what the image needs).

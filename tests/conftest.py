@@ -36,6 +36,9 @@ from tests.factories import sign_in_name_of
 from tests.support import skip_or_fail
 from tests.walls import Roles, grant_app, new_roles, whole_suite_walled
 
+# The evidence store of each backend (local directory, S3 in moto): the evidence_backend fixture.
+pytest_plugins = ["tests.evidence_stores"]
+
 PG_ADMIN_URL = "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres"
 BACKENDS = ["sqlite", "postgresql"]
 FROZEN_AT = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)

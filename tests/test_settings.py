@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from inspectnet import keyring
+from inspectnet import evidence, keyring
 from inspectnet.app import create_app
 from inspectnet.keyring import Purpose
 from inspectnet.settings import (
@@ -36,6 +36,20 @@ from tests.keys import keyring_restored, production_keys_dir
         ),
         ({"INSPECTNET_JWT_ALGORITHM": "RS256"}, "INSPECTNET_JWT_JWKS_URL: required"),
         ({"INSPECTNET_LOG_LEVEL": "LOUD"}, "INSPECTNET_LOG_LEVEL: Input should be"),
+        ({"INSPECTNET_EVIDENCE_BACKEND": "nfs"}, "INSPECTNET_EVIDENCE_BACKEND: Input should be"),
+        ({"INSPECTNET_EVIDENCE_BACKEND": "s3"}, "INSPECTNET_EVIDENCE_S3_BUCKET: required"),
+        (
+            {
+                "INSPECTNET_EVIDENCE_BACKEND": "s3",
+                "INSPECTNET_EVIDENCE_S3_BUCKET": "evidence",
+                "INSPECTNET_EVIDENCE_S3_ACCESS_KEY_ID": "AKIAEXAMPLE",
+            },
+            "INSPECTNET_EVIDENCE_S3_SECRET_ACCESS_KEY: the access key id and the secret",
+        ),
+        (
+            {"INSPECTNET_EVIDENCE_S3_ENDPOINT_URL": "minio:9000"},
+            "INSPECTNET_EVIDENCE_S3_ENDPOINT_URL: String should match",
+        ),
     ],
 )
 def test_a_bad_value_names_the_variable(
@@ -186,6 +200,32 @@ def test_the_asgi_entry_refuses_development_defaults() -> None:
     [line] = result.stderr.strip().splitlines()
     assert line.startswith("configuration error: INSPECTNET_JWT_SECRET: "), line
     assert "; INSPECTNET_KEYS_DIR: no key for audit, identity, links, ids" in line
+
+
+def test_evidence_stays_in_a_local_directory_unless_s3_is_chosen(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.delenv("INSPECTNET_EVIDENCE_BACKEND", raising=False)
+    monkeypatch.setenv("INSPECTNET_EVIDENCE_DIR", str(tmp_path))
+    settings = load_settings()
+    assert settings.evidence_backend == "local"
+    store = evidence.configured(settings).store
+    assert isinstance(store, evidence.LocalStore) and store.directory == tmp_path
+
+
+def test_the_s3_secret_key_is_kept_out_of_the_settings_repr(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    for name, value in {
+        "INSPECTNET_EVIDENCE_BACKEND": "s3",
+        "INSPECTNET_EVIDENCE_S3_BUCKET": "evidence",
+        "INSPECTNET_EVIDENCE_S3_ACCESS_KEY_ID": "AKIAEXAMPLE",
+        "INSPECTNET_EVIDENCE_S3_SECRET_ACCESS_KEY": "secret-key-never-shown",
+    }.items():
+        monkeypatch.setenv(name, value)
+    settings = load_settings()
+    assert settings.evidence_s3_secret_access_key == "secret-key-never-shown"
+    assert "secret-key-never-shown" not in repr(settings)
 
 
 # --- operations settings --------------------------------------------------------------------------

@@ -62,23 +62,24 @@ def _bring_back_stored_versions() -> None:
         sa.column("id", sa.Integer()),
         sa.column("content", sa.LargeBinary()),
         sa.column("storage_key", sa.String()),
+        sa.column("sha256", sa.String()),
     )
     store = evidence.active().store
     last = 0
     while True:
         rows = bind.execute(
-            sa.select(versions.c.id, versions.c.storage_key)
+            sa.select(versions.c.id, versions.c.storage_key, versions.c.sha256)
             .where(versions.c.content.is_(None), versions.c.id > last)
             .order_by(versions.c.id)
             .limit(BATCH)
         ).all()
         if not rows:
             return
-        for pk, key in rows:
+        for pk, key, sha256 in rows:
             if key is None:
                 raise RuntimeError(f"report_versions {pk} has neither content nor a stored file")
             bind.execute(
-                versions.update().where(versions.c.id == pk).values(content=store.get(key))
+                versions.update().where(versions.c.id == pk).values(content=store.get(key, sha256))
             )
         last = rows[-1][0]
 

@@ -73,7 +73,7 @@ def create_app(
         raise ConfigurationError(f"configuration error: INSPECTNET_KEYS_DIR: {error}") from None
     refuse_development_defaults(settings, ring)
     keyring.install(ring)
-    evidence.install(evidence.configured(settings.evidence_dir, settings.evidence_max_bytes))
+    evidence.install(evidence.configured(settings))
     configure_rulesets(settings.rulesets_dir)  # a broken ruleset file stops start-up here
     database = database or Database(make_engine(settings))
     metrics.POOLS.register("primary", database.sync_engine.pool)

@@ -175,6 +175,31 @@ class Settings(BaseSettings):
         default=Path("./var/evidence"),
         description="Evidence files (petition material), stored outside the database rows",
     )
+    evidence_backend: Literal["local", "s3"] = Field(
+        default="local",
+        description="Where evidence files go: the directory evidence_dir, or an S3-compatible "
+        "bucket (needs the s3 extra: pip install 'inspectnet[s3]')",
+    )
+    evidence_s3_bucket: str | None = Field(
+        default=None, min_length=3, max_length=63, description="The bucket (backend s3)"
+    )
+    evidence_s3_prefix: str = Field(
+        default="", max_length=200, description="Prefix of every object name in the bucket"
+    )
+    evidence_s3_endpoint_url: str | None = Field(
+        default=None,
+        pattern=r"^https?://",
+        description="Endpoint of an S3-compatible service (MinIO, Ceph, a cloud's OSS); empty: AWS",
+    )
+    evidence_s3_region: str | None = Field(default=None, description="The bucket's region")
+    evidence_s3_access_key_id: str | None = Field(
+        default=None,
+        description="Access key; empty: boto3's own chain (AWS_* variables, a web identity, "
+        "an instance role)",
+    )
+    evidence_s3_secret_access_key: str | None = Field(
+        default=None, repr=False, description="Secret key paired with evidence_s3_access_key_id"
+    )
     evidence_max_bytes: int = Field(
         default=20 * 1024 * 1024,
         ge=1,
@@ -252,6 +277,13 @@ class Settings(BaseSettings):
             raise ValueError("INSPECTNET_GRAPHQL_MAX_QUERY_COST: must not exceed the cost budget")
         if self.graphql_persisted_only and self.graphql_persisted_manifest is None:
             raise ValueError("INSPECTNET_GRAPHQL_PERSISTED_MANIFEST: required when persisted-only")
+        if self.evidence_backend == "s3" and not self.evidence_s3_bucket:
+            raise ValueError("INSPECTNET_EVIDENCE_S3_BUCKET: required when the backend is s3")
+        if (self.evidence_s3_access_key_id is None) != (self.evidence_s3_secret_access_key is None):
+            raise ValueError(
+                "INSPECTNET_EVIDENCE_S3_SECRET_ACCESS_KEY: the access key id and the secret "
+                "access key are set together or not at all"
+            )
         return self
 
     @property

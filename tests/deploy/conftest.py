@@ -82,6 +82,28 @@ VALUE_SETS: dict[str, dict[str, Any]] = {
             },
         },
     },
+    # Evidence in an S3-compatible bucket (MinIO in the cluster), its keys from a Secret, and
+    # the egress to it that the NetworkPolicy otherwise refuses.
+    "evidence-s3": {
+        "evidence": {
+            "backend": "s3",
+            "s3": {
+                "bucket": "inspectnet-evidence",
+                "prefix": "evidence/",
+                "endpointUrl": "https://minio.storage.svc:9000",
+                "region": "cn-north-1",
+                "existingSecret": "inspectnet-evidence-s3",
+            },
+        },
+        "networkPolicy": {
+            "extraEgress": [
+                {
+                    "to": [{"namespaceSelector": {"matchLabels": {"name": "storage"}}}],
+                    "ports": [{"port": 9000, "protocol": "TCP"}],
+                }
+            ]
+        },
+    },
     "rs256-digest": {
         "image": {"digest": "sha256:" + "ab" * 32, "pullPolicy": "IfNotPresent"},
         "config": {"jwt": {"algorithm": "RS256", "jwksUrl": "https://sso.example.com/jwks.json"}},

@@ -181,7 +181,7 @@ async def test_no_kept_or_exported_file_holds_the_petitioners_name(
 ) -> None:
     # Given the world, a ready finding resting on the petition, a report drafted from it and the
     # clue (its DOCX in the evidence store), the inspection archived and the ledger compiled
-    evidence.install(evidence.configured(tmp_path, max_bytes=1024 * 1024))
+    evidence.install(evidence.local(tmp_path, max_bytes=1024 * 1024))
     team, ids = await _world(system, api)
     root = system[1]
 

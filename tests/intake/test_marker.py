@@ -5,16 +5,15 @@ from __future__ import annotations
 
 import base64
 import logging
-from pathlib import Path
 from typing import Any
 
 import pytest
 from sqlalchemy import select
 
-from inspectnet import evidence
 from inspectnet.db import Base
 from inspectnet.ids import global_id
 from tests.conftest import Api
+from tests.evidence_stores import Backend
 from tests.factories import make_intake_team
 
 MARKER = "标记人甲乙"
@@ -26,15 +25,10 @@ REPLY = """mutation($input: ReplyToPetitionInput!) { replyToPetition(input: $inp
   reply { body } userErrors { code message } } }"""
 
 
-def _stored(directory: Path) -> list[bytes]:
-    return [p.read_bytes() for p in directory.rglob("*") if p.is_file()]
-
-
 async def test_the_marker_appears_only_in_the_intake_handlers_answer(
-    api: Api, system: Any, tmp_path: Path, caplog: pytest.LogCaptureFixture
+    api: Api, system: Any, evidence_backend: Backend, caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level(logging.DEBUG)
-    evidence.install(evidence.configured(tmp_path, max_bytes=1024))
     session, root = system
     team = await make_intake_team(session, root)
     await session.commit()
@@ -84,6 +78,6 @@ async def test_the_marker_appears_only_in_the_intake_handlers_answer(
         for table in Base.metadata.sorted_tables:
             rows = (await reader.execute(select(table))).all()
             assert MARKER not in repr(rows), table.name
-    stored = _stored(tmp_path)
+    stored = evidence_backend.contents()
     assert stored == [PNG]
     assert all(MARKER.encode() not in content for content in stored)

@@ -137,6 +137,9 @@ PostgreSQL's owner when postgresql.enabled, else secrets.databaseAdminUrl (may b
 {{- end }}
 {{- end }}
 {{- end }}
+{{- if and (eq .Values.evidence.backend "s3") (not .Values.evidence.s3.bucket) }}
+{{- fail "evidence.s3.bucket is required when evidence.backend is s3" }}
+{{- end }}
 {{- if and .Values.metrics.serviceMonitor.enabled (not .Values.secrets.existingSecret) (not .Values.secrets.metricsToken) }}
 {{- fail "metrics.serviceMonitor.enabled needs secrets.metricsToken (or its key in secrets.existingSecret): /metrics is not served without a token" }}
 {{- end }}
@@ -196,6 +199,47 @@ as the owner (the migration Job, the sweeps).
 {{- end }}
 {{- with $v.extraEnv }}
 {{ toYaml . }}
+{{- end }}
+{{- end }}
+
+{{/*
+Where the server keeps evidence files (inspectnet/evidence.py): the mounted directory, or an
+S3-compatible bucket whose access keys, when given, come from a Secret by reference.
+*/}}
+{{- define "inspectnet.evidenceEnv" -}}
+{{- $e := .Values.evidence -}}
+{{- if eq $e.backend "s3" -}}
+- name: INSPECTNET_EVIDENCE_BACKEND
+  value: s3
+- name: INSPECTNET_EVIDENCE_S3_BUCKET
+  value: {{ $e.s3.bucket | quote }}
+{{- with $e.s3.prefix }}
+- name: INSPECTNET_EVIDENCE_S3_PREFIX
+  value: {{ . | quote }}
+{{- end }}
+{{- with $e.s3.endpointUrl }}
+- name: INSPECTNET_EVIDENCE_S3_ENDPOINT_URL
+  value: {{ . | quote }}
+{{- end }}
+{{- with $e.s3.region }}
+- name: INSPECTNET_EVIDENCE_S3_REGION
+  value: {{ . | quote }}
+{{- end }}
+{{- with $e.s3.existingSecret }}
+- name: INSPECTNET_EVIDENCE_S3_ACCESS_KEY_ID
+  valueFrom:
+    secretKeyRef:
+      name: {{ . }}
+      key: {{ $e.s3.keys.accessKeyId }}
+- name: INSPECTNET_EVIDENCE_S3_SECRET_ACCESS_KEY
+  valueFrom:
+    secretKeyRef:
+      name: {{ . }}
+      key: {{ $e.s3.keys.secretAccessKey }}
+{{- end }}
+{{- else -}}
+- name: INSPECTNET_EVIDENCE_DIR
+  value: /var/lib/inspectnet/evidence
 {{- end }}
 {{- end }}
 

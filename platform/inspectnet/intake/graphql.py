@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import hashlib
 from datetime import date
 from typing import Any
 
@@ -15,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from inspectnet import evidence
 from inspectnet.authz.actor import Actor
 from inspectnet.authz.checks import get_readable
-from inspectnet.errors import Conflict, ValidationFailed
+from inspectnet.errors import ValidationFailed
 from inspectnet.graphql.context import Info
 from inspectnet.graphql.errors import UserError
 from inspectnet.graphql.fields import connection_field
@@ -266,10 +265,8 @@ async def serve_attachment(session: AsyncSession, actor: Actor, token: str) -> S
     found = await get_readable(
         session, actor, PetitionAttachment, expect_global_id(token, "PetitionAttachment")
     )
-    content = evidence.active().store.get(found.storage_key)
-    if hashlib.sha256(content).hexdigest() != found.sha256:
-        # A file changed behind the database's back is not evidence any more: say so.
-        raise Conflict("证据文件校验值不符", code="EVIDENCE_CHECKSUM_MISMATCH")
+    # A file gone or changed behind the database's back is not evidence any more: say so.
+    content = evidence.active().read(found.storage_key, found.sha256, "证据文件校验值不符")
     extension = evidence.ALLOWED_TYPES.get(found.media_type, "bin")
     return Served(content, found.media_type, f"evidence-{found.id}.{extension}")
 

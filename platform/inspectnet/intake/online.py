@@ -188,7 +188,8 @@ async def add_material(
     session.add(material)
     await session.flush()
     if checked is not None:
-        attach(session, petition, checked, store.store.put(checked.content), material.id)
+        key = store.store.put(checked.content, checked.sha256)
+        attach(session, petition, checked, key, material.id)
         await session.flush()
     await record(
         session,

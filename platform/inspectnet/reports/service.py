@@ -149,6 +149,7 @@ def _version(
     report: Report, number: int, content: bytes, *, after_hearing: bool, note: str | None
 ) -> ReportVersion:
     """The version's row; its DOCX goes to the evidence store, the row keeps where and what."""
+    sha256 = hashlib.sha256(content).hexdigest()
     return ReportVersion(
         office_id=report.office_id,
         inspection_id=report.inspection_id,
@@ -157,9 +158,9 @@ def _version(
         number=number,
         after_hearing=after_hearing,
         note=note,
-        storage_key=evidence.active().store.put(content),
+        storage_key=evidence.active().store.put(content, sha256),
         size=len(content),
-        sha256=hashlib.sha256(content).hexdigest(),
+        sha256=sha256,
     )
 
 
@@ -305,13 +306,9 @@ def content_of(version: ReportVersion) -> bytes:
     """A version's DOCX bytes, from the evidence store (or its row, for a version drafted
     before the store kept them); EVIDENCE_CHECKSUM_MISMATCH when they are not what was
     drafted."""
-    if version.storage_key is None:
-        content = version.content or b""
-    else:
-        try:
-            content = evidence.active().store.get(version.storage_key)
-        except FileNotFoundError:
-            content = b""
+    if version.storage_key is not None:
+        return evidence.active().read(version.storage_key, version.sha256, "报告文件校验值不符")
+    content = version.content or b""
     if hashlib.sha256(content).hexdigest() != version.sha256:
         raise Conflict("报告文件校验值不符", code="EVIDENCE_CHECKSUM_MISMATCH")
     return content
