@@ -21,14 +21,14 @@ from inspectnet.inspections.models import Inspection, Stage, TeamAssignment
 from inspectnet.network.models import Office, OfficeKind
 from inspectnet.people import changes as person_changes
 from inspectnet.people import service as people
-from inspectnet.people.models import Expertise, PoolKind
+from inspectnet.people.models import PoolKind
 from inspectnet.targets import service as targets
 from tests.conftest import Api
-from tests.factories import make_office, make_user
+from tests.factories import expertise_fields, make_office, make_user
 from tests.inspections.factories import make_inspection
 from tests.inspections.test_team_confirmation import confirm_over_graphql, seat_bodies
 
-EXPERTISE = list(Expertise)
+EXPERTISE = expertise_fields("qh-zrzyt")  # the six fields of qh-zrzyt §9
 DRAW = """mutation($input: DrawTeamInput!) { drawTeam(input: $input) {
   draw { size shortfall sizeArticle unfilled { role article reason }
     members { role pool person { id } }
