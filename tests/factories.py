@@ -102,7 +102,6 @@ async def build_in(settings: Settings, build: Callable[[AsyncSession, Actor], Aw
 
 __all__ = [
     "TODAY",
-    "expertise_fields",
     "AfterSite",
     "DisciplineWorld",
     "FilingLine",
@@ -116,6 +115,7 @@ __all__ = [
     "TeamedInspection",
     "TransferSetting",
     "build_in",
+    "expertise_fields",
     "make_activity",
     "make_archive",
     "make_body",
