@@ -108,7 +108,13 @@ async def test_a_renamed_person_is_found_by_the_new_name_in_pinyin(api: Api, sys
             api,
             user,
             UPDATE,
-            {"input": {"personId": world["person"], "name": "钱七", "expertise": ["expertise.policy_law"]}},
+            {
+                "input": {
+                    "personId": world["person"],
+                    "name": "钱七",
+                    "expertise": ["expertise.policy_law"],
+                }
+            },
         )
     )["updatePerson"]
     assert payload == {
