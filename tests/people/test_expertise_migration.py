@@ -10,8 +10,10 @@ from types import ModuleType
 import sqlalchemy as sa
 from alembic.migration import MigrationContext
 from alembic.operations import Operations
+from sqlalchemy.ext.asyncio import create_async_engine
 
 from tests.people.factories import expertise_fields
+from tests.reliability.conftest import PG, drop_pg_database, new_pg_database
 
 REVISION = (
     Path(__file__).resolve().parents[2]
@@ -48,9 +50,8 @@ def test_every_enum_value_lands_on_a_field_of_the_office_s_ruleset_where_it_has_
     ]
 
 
-def test_upgrade_converts_each_person_by_office_and_downgrade_converts_back() -> None:
+def _convert_and_back(connection: sa.Connection) -> None:
     module = revision()
-    engine = sa.create_engine("sqlite://")
     meta = sa.MetaData()
     offices = sa.Table(
         "offices",
@@ -71,37 +72,53 @@ def test_upgrade_converts_each_person_by_office_and_downgrade_converts_back() ->
         3: (2, ["FINANCE_AUDIT"]),
         4: (1, []),
     }
+    meta.create_all(connection)
+    connection.execute(
+        offices.insert(),
+        [{"id": 1, "ruleset_id": "qh-zrzyt"}, {"id": 2, "ruleset_id": "nmg-2016"}],
+    )
+    connection.execute(
+        persons.insert(),
+        [{"id": pk, "office_id": o, "expertise": e} for pk, (o, e) in before.items()],
+    )
+
+    def stored() -> dict[int, list[str]]:
+        return dict(connection.execute(sa.select(persons.c.id, persons.c.expertise)).all())
+
+    context = MigrationContext.configure(connection)
+    with Operations.context(context):
+        module.upgrade()
+    assert stored() == {
+        1: ["expertise.finance_audit", "expertise.natural_resources"],
+        2: ["expertise.party_affairs", "expertise.policy_law"],
+        3: ["expertise.finance_audit"],
+        4: [],
+    }
+    with Operations.context(context):
+        module.downgrade()
+    # Back to the enum; nmg's party affairs comes back as PARTY_BUILDING (the docstring says
+    # which of the three it was is not restored).
+    assert stored() == {
+        1: ["FINANCE_AUDIT", "NATURAL_RESOURCES"],
+        2: ["PARTY_BUILDING", "POLICY_LAW"],
+        3: ["FINANCE_AUDIT"],
+        4: [],
+    }
+
+
+def test_upgrade_converts_each_person_by_office_and_downgrade_converts_back() -> None:
+    engine = sa.create_engine("sqlite://")
     with engine.begin() as connection:
-        meta.create_all(connection)
-        connection.execute(
-            offices.insert(),
-            [{"id": 1, "ruleset_id": "qh-zrzyt"}, {"id": 2, "ruleset_id": "nmg-2016"}],
-        )
-        connection.execute(
-            persons.insert(),
-            [{"id": pk, "office_id": o, "expertise": e} for pk, (o, e) in before.items()],
-        )
-
-        def stored() -> dict[int, list[str]]:
-            return dict(connection.execute(sa.select(persons.c.id, persons.c.expertise)).all())
-
-        context = MigrationContext.configure(connection)
-        with Operations.context(context):
-            module.upgrade()
-        assert stored() == {
-            1: ["expertise.finance_audit", "expertise.natural_resources"],
-            2: ["expertise.party_affairs", "expertise.policy_law"],
-            3: ["expertise.finance_audit"],
-            4: [],
-        }
-        with Operations.context(context):
-            module.downgrade()
-        # Back to the enum; nmg's party affairs comes back as PARTY_BUILDING (the docstring says
-        # which of the three it was is not restored).
-        assert stored() == {
-            1: ["FINANCE_AUDIT", "NATURAL_RESOURCES"],
-            2: ["PARTY_BUILDING", "POLICY_LAW"],
-            3: ["FINANCE_AUDIT"],
-            4: [],
-        }
+        _convert_and_back(connection)
     engine.dispose()
+
+
+async def test_the_same_conversion_on_postgresql() -> None:
+    name = await new_pg_database("inspectnet_expertise")
+    engine = create_async_engine(f"{PG}/{name}")
+    try:
+        async with engine.begin() as connection:
+            await connection.run_sync(_convert_and_back)
+    finally:
+        await engine.dispose()
+        await drop_pg_database(name)
