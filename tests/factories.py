@@ -72,7 +72,7 @@ from tests.disclosure.factories import InspectedOffice, make_disclosure, make_in
 from tests.filings.factories import FilingLine, make_filed_plan, make_filing_line, make_plan
 from tests.intake.factories import IntakeTeam, make_intake_team, make_petition
 from tests.network.factories import Region, make_network, make_office, make_region
-from tests.people.factories import make_person, make_person_with_record
+from tests.people.factories import expertise_fields, make_person, make_person_with_record
 from tests.rectification.factories import (
     AfterSite,
     make_fed_back_inspection,
@@ -115,6 +115,7 @@ __all__ = [
     "TeamedInspection",
     "TransferSetting",
     "build_in",
+    "expertise_fields",
     "make_activity",
     "make_archive",
     "make_body",

@@ -50,6 +50,7 @@ CODES: dict[str, str] = {
     "REASON_INVALID": "理由无效",
     # people and recusal
     "ALREADY_IN_POOL": "已在库中",
+    "EXPERTISE_NOT_IN_RULESET": "专业领域不在本机构规定所列领域之中",
     "ALREADY_RECUSED": "已回避",
     "RECUSAL_ENDED": "回避已结束",
     "IDENTITY_ALREADY_LINKED": "身份已关联",

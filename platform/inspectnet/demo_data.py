@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from inspectnet.accounts.models import Role
 from inspectnet.accounts.names import sign_in_name
 from inspectnet.network.models import OfficeKind
-from inspectnet.people.models import Expertise, PoolKind
+from inspectnet.people.models import PoolKind
 from inspectnet.targets.models import TargetClass
 
 
@@ -206,15 +206,16 @@ DEMO_USERS = [
     ),
 ]
 
-# The people of each office, by code: (name, unit, rank, home region, expertise, pool).
-PEOPLE: dict[str, list[tuple[str, str, str, str, list[Expertise], PoolKind]]] = {
+# The people of each office, by code: (name, unit, rank, home region, expertise, pool). The
+# expertise names expertise.* rules of the office's ruleset (nmg-2016 §11(4), qh-zrzyt §9).
+PEOPLE: dict[str, list[tuple[str, str, str, str, list[str], PoolKind]]] = {
     "nmg.region": [
         (
             "乌云其木格",
             "自治区党委巡视办",
             "正厅级",
             "150100",
-            [Expertise.DISCIPLINE],
+            ["expertise.party_affairs", "expertise.policy_law"],
             PoolKind.LEADER,
         ),
         (
@@ -222,18 +223,25 @@ PEOPLE: dict[str, list[tuple[str, str, str, str, list[Expertise], PoolKind]]] = 
             "自治区党委巡视办",
             "正处级",
             "150200",
-            [Expertise.FINANCE_AUDIT],
+            ["expertise.policy_law"],
             PoolKind.TALENT,
         ),
         # Natives of Hohhot: no demo inspection is of Hohhot, so none of them is recused by
         # region from a team (inspections/recusal).
-        ("苏日娜", "自治区党委巡视办", "正处级", "150100", [Expertise.DISCIPLINE], PoolKind.LEADER),
+        (
+            "苏日娜",
+            "自治区党委巡视办",
+            "正处级",
+            "150100",
+            ["expertise.party_affairs"],
+            PoolKind.LEADER,
+        ),
         (
             "刘建军",
             "自治区审计厅",
             "副处级",
             "150100",
-            [Expertise.FINANCE_AUDIT],
+            ["expertise.policy_law"],
             PoolKind.TALENT,
         ),
         (
@@ -241,10 +249,17 @@ PEOPLE: dict[str, list[tuple[str, str, str, str, list[Expertise], PoolKind]]] = 
             "自治区党委巡视办",
             "正科级",
             "150100",
-            [Expertise.PARTY_BUILDING],
+            ["expertise.party_affairs"],
             PoolKind.TALENT,
         ),
-        ("包海龙", "通辽市委办公室", "正科级", "150500", [Expertise.PERSONNEL], PoolKind.TALENT),
+        (
+            "包海龙",
+            "通辽市委办公室",
+            "正科级",
+            "150500",
+            ["expertise.party_affairs"],
+            PoolKind.TALENT,
+        ),
     ],
     "nmg.baotou": [
         (
@@ -252,15 +267,36 @@ PEOPLE: dict[str, list[tuple[str, str, str, str, list[Expertise], PoolKind]]] = 
             "包头市纪委监委",
             "副厅级",
             "150200",
-            [Expertise.DISCIPLINE, Expertise.PERSONNEL],
+            ["expertise.party_affairs", "expertise.policy_law"],
             PoolKind.LEADER,
         ),
-        ("张丽华", "包头市委组织部", "正科级", "150203", [Expertise.PERSONNEL], PoolKind.TALENT),
-        ("高志远", "包头市委巡察办", "正处级", "150202", [Expertise.DISCIPLINE], PoolKind.LEADER),
+        (
+            "张丽华",
+            "包头市委组织部",
+            "正科级",
+            "150203",
+            ["expertise.party_affairs"],
+            PoolKind.TALENT,
+        ),
+        (
+            "高志远",
+            "包头市委巡察办",
+            "正处级",
+            "150202",
+            ["expertise.party_affairs"],
+            PoolKind.LEADER,
+        ),
     ],
     "nmg.chifeng": [
-        ("巴特尔", "赤峰市纪委监委", "副厅级", "150400", [Expertise.DISCIPLINE], PoolKind.LEADER),
-        ("刘秀英", "赤峰市审计局", "正科级", "150402", [Expertise.FINANCE_AUDIT], PoolKind.TALENT),
+        (
+            "巴特尔",
+            "赤峰市纪委监委",
+            "副厅级",
+            "150400",
+            ["expertise.party_affairs"],
+            PoolKind.LEADER,
+        ),
+        ("刘秀英", "赤峰市审计局", "正科级", "150402", ["expertise.policy_law"], PoolKind.TALENT),
     ],
     "qh.province": [
         (
@@ -268,7 +304,7 @@ PEOPLE: dict[str, list[tuple[str, str, str, str, list[Expertise], PoolKind]]] = 
             "青海省委巡视办",
             "正处级",
             "630100",
-            [Expertise.PARTY_BUILDING],
+            ["expertise.party_building"],
             PoolKind.TALENT,
         )
     ],
@@ -278,7 +314,7 @@ PEOPLE: dict[str, list[tuple[str, str, str, str, list[Expertise], PoolKind]]] = 
             "青海省自然资源厅直属机关纪委",
             "正处级",
             "630100",
-            [Expertise.NATURAL_RESOURCES, Expertise.DISCIPLINE],
+            ["expertise.natural_resources", "expertise.discipline"],
             PoolKind.LEADER,
         ),
         (
@@ -286,7 +322,7 @@ PEOPLE: dict[str, list[tuple[str, str, str, str, list[Expertise], PoolKind]]] = 
             "青海省自然资源厅财务处",
             "副处级",
             "632200",
-            [Expertise.FINANCE_AUDIT],
+            ["expertise.finance_audit"],
             PoolKind.TALENT,
         ),
         (
@@ -294,7 +330,7 @@ PEOPLE: dict[str, list[tuple[str, str, str, str, list[Expertise], PoolKind]]] = 
             "青海省自然资源厅法规处",
             "四级调研员",
             "630100",
-            [Expertise.POLICY_LAW],
+            ["expertise.policy_law"],
             PoolKind.TALENT,
         ),
     ],

@@ -28,7 +28,7 @@ def _person_input(office: int, **overrides: object) -> dict[str, object]:
             "unit": "包头市纪委监委",
             "rank": "正科级",
             "homeRegionCode": "150200",
-            "expertise": ["DISCIPLINE"],
+            "expertise": ["expertise.party_affairs"],
             **overrides,
         }
     }

@@ -84,6 +84,7 @@ EXEMPT_FROM_NODE: set[str] = {
             "Approval",
             "HandlingOutcome",
             "WorkMethod",
+            "Expertise",
         )
     ),
     "DisclosureApproval",  # the recorded approval inside its Disclosure, never read on its own

@@ -14,15 +14,16 @@ from inspectnet.inspections import draw
 from inspectnet.inspections.models import TeamRole
 from inspectnet.people import changes as person_changes
 from inspectnet.people import service as people
-from inspectnet.people.models import Expertise, PoolKind
+from inspectnet.people.models import PoolKind
 from tests.factories import make_office, make_target, make_user
 from tests.inspections.factories import make_inspection
 
-E = Expertise
+# The fields of expertise of nmg-2016 §11(4), the ruleset of these tests' offices.
+PARTY_AFFAIRS, POLICY_LAW = "expertise.party_affairs", "expertise.policy_law"
 
 
 async def _pooled(
-    session: Any, root: Any, office: Any, pool: PoolKind, rank: str, *fields: Expertise
+    session: Any, root: Any, office: Any, pool: PoolKind, rank: str, *fields: str
 ) -> int:
     account = await make_user(session, root, office, Role.OFFICE_MEMBER)
     await people.add_to_pool(
@@ -44,18 +45,14 @@ async def test_the_draw_fills_every_named_place_and_says_why_it_left_anyone_out(
     office = await make_office(session, root)  # nmg-2016
     target = await make_target(session, root, office)
     inspection = await make_inspection(session, root, target.id)
-    leader = await _pooled(session, root, office, PoolKind.LEADER, "正厅级", E.PARTY_BUILDING)
-    deputy = await _pooled(session, root, office, PoolKind.LEADER, "副厅级", E.DISCIPLINE)
-    senior = await _pooled(session, root, office, PoolKind.TALENT, "副厅级", E.PERSONNEL)
-    division = await _pooled(session, root, office, PoolKind.TALENT, "正处级", E.FINANCE_AUDIT)
-    liaison = await _pooled(session, root, office, PoolKind.TALENT, "副处级", E.PERSONNEL)
-    broad = await _pooled(
-        session, root, office, PoolKind.TALENT, "科员", E.NATURAL_RESOURCES, E.POLICY_LAW
-    )
-    narrow = await _pooled(session, root, office, PoolKind.TALENT, "科员", E.PARTY_BUILDING)
-    recused = await _pooled(
-        session, root, office, PoolKind.TALENT, "正处级", E.NATURAL_RESOURCES, E.POLICY_LAW
-    )
+    leader = await _pooled(session, root, office, PoolKind.LEADER, "正厅级", PARTY_AFFAIRS)
+    deputy = await _pooled(session, root, office, PoolKind.LEADER, "副厅级", PARTY_AFFAIRS)
+    senior = await _pooled(session, root, office, PoolKind.TALENT, "副厅级", PARTY_AFFAIRS)
+    division = await _pooled(session, root, office, PoolKind.TALENT, "正处级", PARTY_AFFAIRS)
+    liaison = await _pooled(session, root, office, PoolKind.TALENT, "副处级")
+    narrow = await _pooled(session, root, office, PoolKind.TALENT, "科员", PARTY_AFFAIRS)
+    broad = await _pooled(session, root, office, PoolKind.TALENT, "科员", PARTY_AFFAIRS, POLICY_LAW)
+    recused = await _pooled(session, root, office, PoolKind.TALENT, "正处级", POLICY_LAW)
     await record_recusal(
         session, root, person_id=recused, target_id=target.id, reason="本人申报：配偶在该单位任职"
     )
@@ -68,7 +65,8 @@ async def test_the_draw_fills_every_named_place_and_says_why_it_left_anyone_out(
         (TeamRole.COMMISSIONER, senior),  # 副厅级巡视专员
         (TeamRole.COMMISSIONER, division),  # 处级巡视专员
         (TeamRole.LIAISON, liaison),  # 厅级或者处级 (nmg-2016 §14)
-        # members by expertise coverage: two new fields before one already covered
+        # members by expertise coverage: a new field (政策法规) before one already covered,
+        # though recorded later
         (TeamRole.MEMBER, broad),
         (TeamRole.MEMBER, narrow),
     ]
@@ -83,10 +81,10 @@ async def test_a_place_no_one_qualifies_for_is_named_with_its_reason(system: Any
     session, root = system
     office = await make_office(session, root)
     inspection = await make_inspection(session, root, (await make_target(session, root, office)).id)
-    leader = await _pooled(session, root, office, PoolKind.LEADER, "正厅级", E.PARTY_BUILDING)
+    leader = await _pooled(session, root, office, PoolKind.LEADER, "正厅级", PARTY_AFFAIRS)
     clerks = [
         await _pooled(session, root, office, PoolKind.TALENT, "科员", field)
-        for field in (E.DISCIPLINE, E.PERSONNEL, E.FINANCE_AUDIT)
+        for field in (POLICY_LAW, POLICY_LAW, PARTY_AFFAIRS)
     ]
 
     found = await draw.draw_team(session, root, inspection_id=inspection.id, size=6)

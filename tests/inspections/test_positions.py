@@ -11,12 +11,12 @@ from hypothesis import strategies as st
 from inspectnet.inspections.models import TeamRole
 from inspectnet.inspections.positions import fill, member_position, named_positions
 from inspectnet.inspections.repository import Pooled
-from inspectnet.people.models import Expertise
 from inspectnet.rules.format import PoolKind
 from inspectnet.rules.registry import get_ruleset
+from tests.people.factories import expertise_fields
 
 RANKS = ["正厅级", "副厅级", "正处级", "副处级", "科员", ""]
-FIELDS = [e.value for e in Expertise]
+FIELDS = expertise_fields("qh-zrzyt")  # the six fields of qh-zrzyt §9
 
 
 @st.composite

@@ -21,17 +21,17 @@ from inspectnet.inspections.models import Inspection, Stage, TeamAssignment
 from inspectnet.network.models import Office, OfficeKind
 from inspectnet.people import changes as person_changes
 from inspectnet.people import service as people
-from inspectnet.people.models import Expertise, PoolKind
+from inspectnet.people.models import PoolKind
 from inspectnet.targets import service as targets
 from tests.conftest import Api
-from tests.factories import make_office, make_user
+from tests.factories import expertise_fields, make_office, make_user
 from tests.inspections.factories import make_inspection
 from tests.inspections.test_team_confirmation import confirm_over_graphql, seat_bodies
 
-EXPERTISE = list(Expertise)
+EXPERTISE = expertise_fields("qh-zrzyt")  # the six fields of qh-zrzyt §9
 DRAW = """mutation($input: DrawTeamInput!) { drawTeam(input: $input) {
   draw { size shortfall sizeArticle unfilled { role article reason }
-    members { role pool person { id } }
+    members { role pool person { id } expertise expertiseRules { id name article } }
     excluded { name reasons person { id } conflicts { ground ruleId article evidence reason } } }
   userErrors { field code message } } }"""
 ASSIGN = """mutation($input: AssignTeamRoleInput!) { assignTeamRole(input: $input) {
@@ -147,6 +147,21 @@ async def test_the_draw_leaves_out_the_member_who_worked_at_the_unit_and_keeps_t
     assert [m["role"] for m in draw["members"]] == ["LEADER", "DEPUTY"] + ["MEMBER"] * 5
     assert [m["pool"] for m in draw["members"]] == ["LEADER"] + ["TALENT"] * 6
     assert draw["unfilled"] == []
+    # Each member's fields are rules of qh-zrzyt §9, named as the ruleset names them.
+    names = dict(
+        zip(
+            EXPERTISE,
+            ["基层党建", "纪检监察", "组织人事", "财务审计", "自然资源管理", "相关政策法规"],
+            strict=True,
+        )
+    )
+    for member in draw["members"]:
+        assert len(member["expertise"]) == 2
+        assert member["expertiseRules"] == [
+            {"id": f, "name": names[f], "article": "qh-zrzyt §9"}
+            for f in EXPERTISE
+            if f in member["expertise"]
+        ]
     in_team = {m["person"]["id"] for m in draw["members"]}
     assert global_id("Person", worked.person_id) not in in_team
     assert draw["excluded"] == [

@@ -10,9 +10,16 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from inspectnet.authz.actor import Actor
 from inspectnet.network.models import Office
 from inspectnet.people import service
-from inspectnet.people.models import Expertise, Person, PoolKind
+from inspectnet.people.models import Person, PoolKind
+from inspectnet.rules.format import ExpertiseRule
+from inspectnet.rules.registry import get_ruleset
 
 _serial = itertools.count(1)
+
+
+def expertise_fields(ruleset_id: str) -> list[str]:
+    """The ruleset's fields of expertise (its ``expertise.*`` rule ids), in its order."""
+    return [rule.id for rule in get_ruleset(ruleset_id).of_type(ExpertiseRule)]
 
 
 async def make_person(
@@ -21,7 +28,7 @@ async def make_person(
     office: Office,
     name: str | None = None,
     *,
-    expertise: tuple[Expertise, ...] = (),
+    expertise: tuple[str, ...] = (),
     home_region_code: str = "150100",
 ) -> Person:
     """A person in ``office``'s files, with no record beyond the name."""
@@ -45,9 +52,12 @@ async def make_person_with_record(
     *,
     pool: PoolKind = PoolKind.TALENT,
     organisation: str = "测试单位",
-    expertise: tuple[Expertise, ...] = (Expertise.DISCIPLINE,),
+    expertise: tuple[str, ...] | None = None,
 ) -> Person:
-    """A person with a record: an employment since 2018 and a place in ``pool``."""
+    """A person with a record: an employment since 2018 and a place in ``pool``; their
+    expertise is the first field the office's ruleset lists unless ``expertise`` is given."""
+    if expertise is None:
+        expertise = tuple(expertise_fields(office.ruleset_id)[:1])
     person = await make_person(session, actor, office, name, expertise=expertise)
     await service.add_employment(
         session,

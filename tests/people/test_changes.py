@@ -108,11 +108,17 @@ async def test_a_renamed_person_is_found_by_the_new_name_in_pinyin(api: Api, sys
             api,
             user,
             UPDATE,
-            {"input": {"personId": world["person"], "name": "钱七", "expertise": ["POLICY_LAW"]}},
+            {
+                "input": {
+                    "personId": world["person"],
+                    "name": "钱七",
+                    "expertise": ["expertise.policy_law"],
+                }
+            },
         )
     )["updatePerson"]
     assert payload == {
-        "person": {"name": "钱七", "unit": "包钢集团", "expertise": ["POLICY_LAW"]},
+        "person": {"name": "钱七", "unit": "包钢集团", "expertise": ["expertise.policy_law"]},
         "userErrors": [],
     }
     found = (await _data(api, user, SEARCH, {"q": "qianqi"}))["search"]["hits"]

@@ -91,6 +91,12 @@ BY_KIND: tuple[tuple[type[fmt.RuleBase], str, str, str], ...] = (
     ),
     (fmt.TeamSizeRule, "inspections/draw.py", r"of_type\(TeamSizeRule\)", "the team's size"),
     (
+        fmt.ExpertiseRule,
+        "people/expertise.py",
+        r"isinstance\(ruleset\.find\(rule_id\), ExpertiseRule\)",
+        "a person's expertise names them; the draw counts them (inspections/positions.py)",
+    ),
+    (
         fmt.DecisionRule,
         "rectification/service.py",
         r'ruleset\.find\(f"decision\.\{matter\.value\}"\)',

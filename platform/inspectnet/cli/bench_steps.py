@@ -39,7 +39,9 @@ from inspectnet.cli.bench_plan import (
 from inspectnet.keyring import Purpose
 from inspectnet.network.graph import recompute_line
 from inspectnet.network.models import LinkKind, Office, OfficeKind, OfficeLink
-from inspectnet.people.models import EmploymentRecord, Expertise, InterestTie, Person, TieKind
+from inspectnet.people.models import EmploymentRecord, InterestTie, Person, TieKind
+from inspectnet.rules.format import ExpertiseRule
+from inspectnet.rules.registry import get_ruleset
 from inspectnet.targets.models import LeadershipPost, Target
 
 
@@ -129,7 +131,8 @@ async def persons_step(session: AsyncSession, plan: Plan, progress: Progress) ->
     """Persons with careers (任职经历) and kin or interest ties (利害关系)."""
     total = plan.volumes["persons"]
     owners = _spread(plan, total)
-    expertise = list(Expertise)
+    # the bench's offices work under nmg-2016: its fields of expertise (§11(4))
+    expertise = [rule.id for rule in get_ruleset("nmg-2016").of_type(ExpertiseRule)]
     rng = plan.rng
     for pk, owner in enumerate(owners, start=1):
         plan.persons_by_office.setdefault(owner, []).append(pk)

@@ -21,7 +21,7 @@ from inspectnet.inspections import repository, service, stages
 from inspectnet.inspections.confirmation import roster_of
 from inspectnet.inspections.conflicts import RecusalConflict
 from inspectnet.inspections.models import Inspection, Stage, TeamAssignment, TeamRole
-from inspectnet.inspections.positions import fill, member_position, named_positions
+from inspectnet.inspections.positions import counted, fill, member_position, named_positions
 from inspectnet.inspections.recusal import conflicts_with, refusal
 from inspectnet.inspections.repository import Pooled
 from inspectnet.network.models import Office
@@ -73,6 +73,7 @@ class TeamDraw:
     excluded: tuple[Excluded, ...]
     shortfall: int  # places no eligible person was left for
     rule: TeamSizeRule | None
+    ruleset_id: str  # whose expertise.* rules the members' fields name
     unfilled: tuple[Unfilled, ...] = ()
 
 
@@ -124,7 +125,7 @@ async def draw_team(
     rule = require_size(ruleset, size, field="size")
     pooled = await repository.pooled(session, actor, inspection.office_id)
     excluded = await _excluded(session, inspection, ruleset, pooled)
-    eligible = [p for p in pooled if p.person_id not in excluded]
+    eligible = counted(ruleset, [p for p in pooled if p.person_id not in excluded])
     named = named_positions(ruleset)[:size]
     wanted = named + [member_position(ruleset)] * (size - len(named))
     chosen, empty = fill(wanted, eligible)
@@ -135,6 +136,7 @@ async def draw_team(
         excluded=tuple(excluded[pk] for pk in sorted(excluded)),
         shortfall=size - len(members),
         rule=rule,
+        ruleset_id=ruleset.id,
         # Each named place left empty, and the members' place once however many it lacks.
         unfilled=tuple(
             Unfilled(p.role, p.rule_id, p.article, p.missing())

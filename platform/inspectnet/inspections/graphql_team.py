@@ -25,7 +25,9 @@ from inspectnet.inspections.models import (
     TeamConfirmation,
     TeamRole,
 )
+from inspectnet.people.expertise import expertise_rules
 from inspectnet.rules.format import ApprovalMatter, DecisionBody, PoolKind, RecusalGround
+from inspectnet.rules.graphql import RuleType, rule_type
 
 if TYPE_CHECKING:
     from inspectnet.people.graphql import PersonType
@@ -58,7 +60,12 @@ class RecusalConflictOut:
 class DrawnCandidate:
     role: TeamRole = strawberry.field(description="Role proposed (拟任职务)")
     pool: PoolKind = strawberry.field(description="The pool drawn from (人员库)")
-    expertise: list[str] = strawberry.field(description="Expertise (专业领域)")
+    expertise: list[str] = strawberry.field(
+        description="Fields of expertise the draw counted: expertise.* rule ids (专业领域)"
+    )
+    expertise_rules: list[RuleType] = strawberry.field(
+        description="Those fields as the ruleset names and cites them (专业领域及条款依据)"
+    )
     has_account: bool = strawberry.field(description="Whether they can hold a role now (有账号)")
     person_pk: strawberry.Private[int]
 
@@ -109,6 +116,9 @@ class TeamDraw:
                     role=m.role,
                     pool=m.pool,
                     expertise=list(m.expertise),
+                    expertise_rules=[
+                        rule_type(r) for r in expertise_rules(found.ruleset_id, m.expertise)
+                    ],
                     has_account=m.user_id is not None,
                     person_pk=m.person_id,
                 )

@@ -11,11 +11,11 @@ A position's level is weighed against the person's recorded rank (职级, free t
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from inspectnet.inspections.models import TeamRole
 from inspectnet.inspections.repository import Pooled
-from inspectnet.rules.format import PoolKind, Ruleset, TeamRoleRule
+from inspectnet.rules.format import ExpertiseRule, PoolKind, Ruleset, TeamRoleRule
 
 # The rule id of each position the rulesets name (role.* rules, same id in every ruleset).
 ROLE_OF_RULE: dict[str, TeamRole] = {
@@ -78,9 +78,17 @@ def member_position(ruleset: Ruleset) -> Position:
     return Position(TeamRole.MEMBER, PoolKind.TALENT, (), "role.member", article)
 
 
+def counted(ruleset: Ruleset, pooled: Sequence[Pooled]) -> list[Pooled]:
+    """The pooled people with only the fields of expertise the ruleset lists (its
+    ``expertise.*`` rules, in its order): the fields the draw's coverage counts."""
+    fields = [rule.id for rule in ruleset.of_type(ExpertiseRule)]
+    return [replace(p, expertise=tuple(f for f in fields if f in p.expertise)) for p in pooled]
+
+
 def best(candidates: Sequence[Pooled], covered: set[str]) -> Pooled | None:
-    """The candidate adding the most expertise not yet covered (qh-zrzyt §9), then the
-    broadest, then the first recorded."""
+    """The candidate adding the most fields of expertise not yet covered (qh-zrzyt §9,
+    nmg-2016 §11(4); ``counted`` keeps the ruleset's), then the broadest, then the first
+    recorded."""
     if not candidates:
         return None
     return max(

@@ -14,7 +14,9 @@ from inspectnet.authz.checks import get_readable, require
 from inspectnet.changes import apply, snapshot
 from inspectnet.errors import Conflict
 from inspectnet.ids import global_id_of
+from inspectnet.network.models import Office
 from inspectnet.people import repository
+from inspectnet.people.expertise import checked_expertise
 from inspectnet.people.models import EmploymentRecord, InterestTie, Person, PoolMembership
 from inspectnet.targets.models import Target
 
@@ -51,7 +53,10 @@ async def update_person(
     checked = inputs.changes(Person, changes)
     inputs.done()
     if "expertise" in checked:
-        checked["expertise"] = sorted({e.value for e in checked["expertise"]})
+        # system scope: the ruleset of the office keeping the record, read after require()
+        office = await session.get(Office, person.office_id)
+        assert office is not None  # a person's office is never removed
+        checked["expertise"] = checked_expertise(office.ruleset_id, checked["expertise"])
     changed = apply(person, checked)
     await session.flush()
     await _audit(session, actor, "person.update", person, {"changed": changed})

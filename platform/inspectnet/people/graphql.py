@@ -27,7 +27,6 @@ from inspectnet.people.graphql_types import (
 )
 from inspectnet.people.models import (
     EmploymentRecord,
-    Expertise,
     InterestTie,
     Person,
     PoolKind,
@@ -48,8 +47,9 @@ class CreatePersonInput:
     home_region_code: str = strawberry.field(
         description=described("Home region code (籍贯)", Person.home_region_code)
     )
-    expertise: list[Expertise] = strawberry.field(
-        default_factory=list, description="Expertise (专业领域)"
+    expertise: list[str] = strawberry.field(
+        default_factory=list,
+        description="Fields of expertise: expertise.* rule ids of the office's ruleset (专业领域)",
     )
 
 

@@ -18,7 +18,6 @@ from inspectnet.ids import expect_global_id, parse_global_id
 from inspectnet.people import changes, graphql_lists
 from inspectnet.people.models import (
     EmploymentRecord,
-    Expertise,
     InterestTie,
     Person,
     PoolKind,
@@ -59,7 +58,9 @@ class UpdatePersonInput:
     unit: str | None = unset("Unit (工作单位)")
     rank: str | None = unset("Rank (职级)")
     home_region_code: str | None = unset("Home region code (籍贯)")
-    expertise: list[Expertise] | None = unset("Expertise (专业领域)")
+    expertise: list[str] | None = unset(
+        "Fields of expertise: expertise.* rule ids of the office's ruleset (专业领域)"
+    )
 
 
 @strawberry.input(description="A person's record to archive (归档干部信息)")

@@ -17,7 +17,6 @@ from inspectnet.graphql.lists import (
 )
 from inspectnet.people.models import (
     EmploymentRecord,
-    Expertise,
     InterestTie,
     Person,
     PoolKind,
@@ -25,17 +24,6 @@ from inspectnet.people.models import (
     TieKind,
 )
 
-EXPERTISE_LABELS = {
-    Expertise.PARTY_BUILDING: "基层党建",
-    Expertise.DISCIPLINE: "纪检监察",
-    Expertise.PERSONNEL: "组织人事",
-    Expertise.FINANCE_AUDIT: "财务审计",
-    Expertise.NATURAL_RESOURCES: "自然资源管理",
-    Expertise.POLICY_LAW: "相关政策法规",
-}
-ExpertiseEnum = labelled_enum(
-    Expertise, EXPERTISE_LABELS, name="Expertise", description="Expertise (专业领域, qh-zrzyt §9)"
-)
 TIE_KIND_LABELS = {TieKind.KIN: "亲属关系", TieKind.INTEREST: "其他利害关系"}
 TieKindEnum = labelled_enum(
     TieKind, TIE_KIND_LABELS, name="TieKind", description="Kind of tie (亲属或利害关系)"

@@ -18,6 +18,7 @@ from inspectnet.graphql.stamps import Stamped, stamps
 from inspectnet.ids import global_id
 from inspectnet.network.loaders import office_by_id
 from inspectnet.people import repository
+from inspectnet.people.expertise import expertise_rules
 from inspectnet.people.graphql_can import PERSON_CAN, RECORD_CAN
 from inspectnet.people.graphql_lists import (
     EmploymentRecordFilter,
@@ -29,13 +30,13 @@ from inspectnet.people.graphql_lists import (
 )
 from inspectnet.people.models import (
     EmploymentRecord,
-    Expertise,
     InterestTie,
     Person,
     PoolKind,
     PoolMembership,
     TieKind,
 )
+from inspectnet.rules.graphql import RuleType, rule_type
 
 if TYPE_CHECKING:
     from inspectnet.network.graphql import OfficeType
@@ -136,7 +137,9 @@ class PersonType(Node, Stamped):
     unit: str = strawberry.field(description="Unit (工作单位)")
     rank: str = strawberry.field(description="Rank (职级)")
     home_region_code: str = strawberry.field(description="Home region code (籍贯)")
-    expertise: list[Expertise] = strawberry.field(description="Expertise (专业领域)")
+    expertise: list[str] = strawberry.field(
+        description="Fields of expertise: expertise.* rule ids of the office's ruleset (专业领域)"
+    )
     archived_at: datetime | None = strawberry.field(
         description="When the record was archived, null while current (归档时间)"
     )
@@ -153,7 +156,7 @@ class PersonType(Node, Stamped):
             unit=row.unit,
             rank=row.rank,
             home_region_code=row.home_region_code,
-            expertise=[Expertise(e) for e in row.expertise],
+            expertise=list(row.expertise),
             archived_at=row.archived_at,
             **stamps(row),
         )
@@ -163,6 +166,16 @@ class PersonType(Node, Stamped):
         self, info: Info
     ) -> Annotated[OfficeType, strawberry.lazy("inspectnet.network.graphql")] | None:
         return await office_by_id(info, self.office_pk)
+
+    @strawberry.field(
+        description="The fields of expertise as the office's ruleset names and cites them, in "
+        "its order; empty when the office is hidden (专业领域及条款依据)"
+    )
+    async def expertise_rules(self, info: Info) -> list[RuleType]:
+        office = await office_by_id(info, self.office_pk)
+        if office is None:
+            return []
+        return [rule_type(r) for r in expertise_rules(office.ruleset_id, self.expertise)]
 
     employment = connection_field(
         repository.employment_of,

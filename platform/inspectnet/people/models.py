@@ -14,17 +14,6 @@ from inspectnet.search import Searchable
 from inspectnet.validation import NAME, REGION_CODE, text_kind
 
 
-class Expertise(enum.StrEnum):
-    """Expertise a pool draws on (qh-zrzyt §9)."""
-
-    PARTY_BUILDING = "PARTY_BUILDING"  # 基层党建
-    DISCIPLINE = "DISCIPLINE"  # 纪检监察
-    PERSONNEL = "PERSONNEL"  # 组织人事
-    FINANCE_AUDIT = "FINANCE_AUDIT"  # 财务审计
-    NATURAL_RESOURCES = "NATURAL_RESOURCES"  # 自然资源管理
-    POLICY_LAW = "POLICY_LAW"  # 相关政策法规
-
-
 class TieKind(enum.StrEnum):
     KIN = "KIN"  # 亲属关系
     INTEREST = "INTEREST"  # 其他利害关系
@@ -49,6 +38,7 @@ class Person(Base, OfficeScoped, Timestamped, Searchable, Archivable, Created):
     unit: Mapped[str] = mapped_column(String(200), info=text_kind(NAME))
     rank: Mapped[str] = mapped_column(String(40), info=text_kind(NAME))
     home_region_code: Mapped[str] = mapped_column(String(12), info=text_kind(REGION_CODE))
+    # expertise.* rule ids of the office's ruleset (qh-zrzyt §9; people/expertise.py checks them)
     expertise: Mapped[list[str]] = mapped_column(JSON, default=list)
 
 

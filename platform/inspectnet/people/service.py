@@ -14,9 +14,9 @@ from inspectnet.errors import Conflict, ValidationFailed
 from inspectnet.ids import global_id_of
 from inspectnet.network.models import Office
 from inspectnet.people import repository
+from inspectnet.people.expertise import checked_expertise
 from inspectnet.people.models import (
     EmploymentRecord,
-    Expertise,
     InterestTie,
     Person,
     PoolKind,
@@ -35,9 +35,10 @@ async def create_person(
     unit: str,
     rank: str,
     home_region_code: str,
-    expertise: list[Expertise],
+    expertise: list[str],
 ) -> Person:
-    """Record a person in an office's files."""
+    """Record a person in an office's files; ``expertise`` names ``expertise.*`` rules of the
+    office's ruleset (qh-zrzyt §9, nmg-2016 §11(4))."""
     office = await get_readable(session, actor, Office, office_id)
     await require_in(session, actor, "create", Person, office.id)
     inputs = validation.Inputs()
@@ -47,9 +48,9 @@ async def create_person(
         unit=inputs.text(Person.unit, unit),
         rank=inputs.text(Person.rank, rank),
         home_region_code=inputs.text(Person.home_region_code, home_region_code),
-        expertise=sorted({e.value for e in expertise}),
     )
     inputs.done()
+    person.expertise = checked_expertise(office.ruleset_id, expertise)
     session.add(person)
     await session.flush()
     await record(

@@ -47,6 +47,7 @@ RULE_KIND_LABELS = {
     RuleKind.WORK_METHOD: "巡视工作方式",
     RuleKind.APPROVAL: "审批事项",
     RuleKind.HANDLING_OUTCOME: "移交办理方式",
+    RuleKind.EXPERTISE: "专业领域",
 }
 RuleKindEnum = labelled_enum(
     RuleKind, RULE_KIND_LABELS, name="RuleKind", description="Kind of rule (规则类别)"

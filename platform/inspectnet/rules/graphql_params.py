@@ -172,6 +172,11 @@ class HandlingOutcomeParams:
     position: int = strawberry.field(description="Order in the article's list (序号)")
 
 
+@strawberry.type(description="Parameters of a field of expertise (专业领域参数)")
+class ExpertiseParams:
+    position: int = strawberry.field(description="Order in the article's list (序号)")
+
+
 RuleParams = Annotated[
     DeadlineParams
     | CategoryParams
@@ -191,7 +196,8 @@ RuleParams = Annotated[
     | DisciplineOffenceParams
     | WorkMethodParams
     | ApprovalParams
-    | HandlingOutcomeParams,
+    | HandlingOutcomeParams
+    | ExpertiseParams,
     strawberry.union("RuleParams", description="Typed parameters of a rule's kind (规则参数)"),
 ]
 
@@ -215,6 +221,7 @@ _TYPES: dict[type, type] = {
     fmt.WorkMethodParams: WorkMethodParams,
     fmt.ApprovalParams: ApprovalParams,
     fmt.HandlingOutcomeParams: HandlingOutcomeParams,
+    fmt.ExpertiseParams: ExpertiseParams,
 }
 
 

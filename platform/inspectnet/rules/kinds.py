@@ -17,6 +17,7 @@ from inspectnet.rules.params import (
     DecisionParams,
     DisciplineOffenceParams,
     DisclosurePointParams,
+    ExpertiseParams,
     FilingDutyParams,
     HandlingOutcomeParams,
     ModeParams,
@@ -195,6 +196,13 @@ class HandlingOutcomeRule(RuleBase):
     params: HandlingOutcomeParams
 
 
+class ExpertiseRule(RuleBase):
+    """A field of expertise (专业领域) a person may hold and the draw covers."""
+
+    kind: Literal["expertise"]
+    params: ExpertiseParams
+
+
 Rule = Annotated[
     DeadlineRule
     | ProblemCategoryRule
@@ -214,6 +222,7 @@ Rule = Annotated[
     | DisciplineOffenceRule
     | WorkMethodRule
     | ApprovalRule
-    | HandlingOutcomeRule,
+    | HandlingOutcomeRule
+    | ExpertiseRule,
     Field(discriminator="kind"),
 ]

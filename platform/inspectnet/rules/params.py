@@ -89,6 +89,12 @@ class HandlingOutcomeParams(_Model):
     position: int = Field(ge=1, description="order in the article's list")
 
 
+class ExpertiseParams(_Model):
+    """A field of expertise the pools draw on; the draw ranks members by the fields they add."""
+
+    position: int = Field(ge=1, description="order in the article's list")
+
+
 class ModeParams(_Model):
     revisit: bool = Field(default=False, description="回头看: re-inspects an inspected target")
 

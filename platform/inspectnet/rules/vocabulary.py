@@ -40,6 +40,7 @@ class RuleKind(StrEnum):
     WORK_METHOD = "work_method"
     APPROVAL = "approval"
     HANDLING_OUTCOME = "handling_outcome"
+    EXPERTISE = "expertise"
 
 
 ID_PREFIX: dict[RuleKind, str] = {
@@ -62,6 +63,7 @@ ID_PREFIX: dict[RuleKind, str] = {
     RuleKind.WORK_METHOD: "method.",
     RuleKind.APPROVAL: "approval.",
     RuleKind.HANDLING_OUTCOME: "handling.",
+    RuleKind.EXPERTISE: "expertise.",
 }
 
 
