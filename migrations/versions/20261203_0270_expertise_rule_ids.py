@@ -2,7 +2,7 @@
 values of the retired ``Expertise`` enum (issue 13 item 3: expertise as rule data).
 
 Revision ID: 20261203_0270
-Revises: 20261203_0210
+Revises: 20261203_0260
 Create Date: 2026-12-03
 
 The column stays a JSON list of strings; only its values change, in batches of ``BATCH``
@@ -31,7 +31,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "20261203_0270"
-down_revision = "20261203_0210"
+down_revision = "20261203_0260"
 branch_labels = None
 depends_on = None
 
