@@ -13,7 +13,8 @@ common shapes are one line each, in the test's own transaction (``system``):
 - ``await make_user(session, actor, office, Role.AUDITOR, also=[(other, Role.OFFICE_MEMBER)])``:
   an account with its roles;
 - ``await make_person_with_record(session, actor, office)``: a person with an employment and a
-  place in a pool;
+  place in a pool; ``make_training`` / ``make_rotation`` add a training (qh-zrzyt §8(3)) or a
+  rotation (nmg-2016 §12) to a person's record;
 - ``await make_target_with_posts(session, actor, office, ("书记", "副书记"))``: a target and
   its leadership roster;
 - ``await make_body(session, actor, office, BodyKind.LEADING_GROUP, (Position.HEAD,))``: a
@@ -72,7 +73,13 @@ from tests.disclosure.factories import InspectedOffice, make_disclosure, make_in
 from tests.filings.factories import FilingLine, make_filed_plan, make_filing_line, make_plan
 from tests.intake.factories import IntakeTeam, make_intake_team, make_petition
 from tests.network.factories import Region, make_network, make_office, make_region
-from tests.people.factories import expertise_fields, make_person, make_person_with_record
+from tests.people.factories import (
+    expertise_fields,
+    make_person,
+    make_person_with_record,
+    make_rotation,
+    make_training,
+)
 from tests.rectification.factories import (
     AfterSite,
     make_fed_back_inspection,
@@ -141,12 +148,14 @@ __all__ = [
     "make_region",
     "make_report",
     "make_reported_inspection",
+    "make_rotation",
     "make_staff",
     "make_staffed_region",
     "make_target",
     "make_target_with_posts",
     "make_team",
     "make_teamed_inspection",
+    "make_training",
     "make_transfer",
     "make_transfer_setting",
     "make_user",

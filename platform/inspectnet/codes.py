@@ -144,6 +144,7 @@ CODES: dict[str, str] = {
     "STAGE_OUT_OF_ORDER": "巡视巡察阶段顺序不符",
     "PLAN_OF_OTHER_OFFICE": "巡察计划不属于该机构",
     "TIE_TO_SELF": "不能申报与本人的关系",
+    "SAME_POST": "轮岗交流前后的岗位不能相同",
     "RECUSAL_CONFLICT": "存在回避情形",
     "NO_RECUSAL_GROUND": "未发现回避情形",
     "LOOK_BACK_OUT_OF_RANGE": "回避追溯年限超出范围",

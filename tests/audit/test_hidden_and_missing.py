@@ -63,6 +63,8 @@ from tests.factories import (
     make_filing_line,
     make_office,
     make_person_with_record,
+    make_rotation,
+    make_training,
     make_user,
     sign_in_name_of,
 )
@@ -118,6 +120,8 @@ async def build_world(session: AsyncSession, actor: Actor) -> World:
     province, department = line.province, line.dnr
     await make_filed_plan(session, actor, line)
     person = await make_person_with_record(session, actor, department)
+    await make_training(session, actor, person)
+    await make_rotation(session, actor, person)
     target = line.target
     await people.add_interest_tie(
         session,

@@ -459,6 +459,9 @@ MADE_AND_UNDONE: dict[str, tuple[str, ...] | str] = {
     "addEmploymentRecord": ("updateEmploymentRecord", "removePersonRecord"),
     "addInterestTie": ("updateInterestTie", "removePersonRecord"),
     "addToPool": ("updatePoolMembership", "removePersonRecord"),
+    # A training or a rotation is a fact recorded, not corrected: a mistake is removed.
+    "addTrainingRecord": ("removePersonRecord",),
+    "addRotationRecord": ("removePersonRecord",),
     "createTarget": ("updateTarget", "archiveTarget"),
     "addLeadershipPost": ("updateLeadershipPost", "removeLeadershipPost"),
     "createUserAccount": ("resetPassword", "deactivateAccount", "reactivateAccount"),

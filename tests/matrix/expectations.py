@@ -80,6 +80,8 @@ READ: dict[str, frozenset[str]] = {
     "EmploymentRecord": OFFICE_PEOPLE,
     "InterestTie": OFFICE_PEOPLE,
     "PoolMembership": OFFICE_PEOPLE,
+    "TrainingRecord": OFFICE_PEOPLE,
+    "RotationRecord": OFFICE_PEOPLE,
     "Office": OFFICE_PEOPLE | SUPERIOR | {"auditor", "superior_auditor"},
     # Accounts and roles: the office's admin, and the superior's (it appoints auditors).
     "UserAccount": ADMINS,

@@ -41,7 +41,7 @@ from tests.factories import make_staffed_region, make_user
 from tests.inspections.factories import make_assignment, make_workflow_rows, move_to
 from tests.intake.factories import make_petition
 from tests.network.factories import make_office
-from tests.people.factories import make_person_with_record
+from tests.people.factories import make_person_with_record, make_rotation, make_training
 from tests.reports.factories import make_report
 
 # Unique strings written into the confidential text of the world's rows: one must never
@@ -109,6 +109,8 @@ async def _office_rows(
     notification to the team member and a break-glass grant to the superior's admin."""
     office, inspection = team.office, team.inspection
     person = await make_person_with_record(session, actor, office)
+    await make_training(session, actor, person)
+    await make_rotation(session, actor, person)
     await people.add_interest_tie(
         session,
         actor,

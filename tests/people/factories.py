@@ -10,7 +10,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from inspectnet.authz.actor import Actor
 from inspectnet.network.models import Office
 from inspectnet.people import service
-from inspectnet.people.models import Person, PoolKind
+from inspectnet.people.models import (
+    Person,
+    PoolKind,
+    RotationRecord,
+    TrainingKind,
+    TrainingRecord,
+)
 from inspectnet.rules.format import ExpertiseRule
 from inspectnet.rules.registry import get_ruleset
 
@@ -74,3 +80,45 @@ async def make_person_with_record(
         session, actor, person_id=person.id, pool=pool, since=date(2024, 1, 1)
     )
     return person
+
+
+async def make_training(
+    session: AsyncSession,
+    actor: Actor,
+    person: Person,
+    *,
+    kind: TrainingKind = TrainingKind.POLITICAL_THEORY,
+    course: str = "巡察工作政治理论培训班",
+    held_on: date = date(2025, 3, 10),
+    hours: int = 16,
+) -> TrainingRecord:
+    """A training ``person`` attended (qh-zrzyt §8(3))."""
+    return await service.add_training(
+        session,
+        actor,
+        person_id=person.id,
+        kind=kind,
+        course=course,
+        held_on=held_on,
+        hours=hours,
+    )
+
+
+async def make_rotation(
+    session: AsyncSession,
+    actor: Actor,
+    person: Person,
+    *,
+    from_post: str = "巡察办综合科科员",
+    to_post: str = "巡察组联络员",
+    rotated_on: date = date(2024, 6, 1),
+) -> RotationRecord:
+    """A rotation of ``person`` between posts (nmg-2016 §12)."""
+    return await service.add_rotation(
+        session,
+        actor,
+        person_id=person.id,
+        from_post=from_post,
+        to_post=to_post,
+        rotated_on=rotated_on,
+    )

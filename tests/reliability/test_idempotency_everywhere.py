@@ -194,6 +194,19 @@ def _inputs(ids: dict[str, str]) -> dict[str, dict[str, Any]]:
             "relation": "配偶",
         },
         "addToPool": {"personId": ids["person"], "pool": "TALENT", "since": "2026-01-01"},
+        "addTrainingRecord": {
+            "personId": ids["person"],
+            "kind": "PROFESSIONAL",
+            "course": "巡察业务培训班",
+            "heldOn": "2026-03-01",
+            "hours": 24,
+        },
+        "addRotationRecord": {
+            "personId": ids["person"],
+            "fromPost": "巡察办综合科科员",
+            "toPost": "巡察组联络员",
+            "rotatedOn": "2026-04-01",
+        },
         "createTarget": {"officeId": ids["league"], "name": "幂等对象党组", "regionCode": "150200"},
         "createPlan": {
             "officeId": ids["league"],
@@ -279,6 +292,8 @@ async def _administrative(api: Api, system: Any, name: str) -> tuple[str, dict[s
         "addEmploymentRecord",
         "addInterestTie",
         "addToPool",
+        "addTrainingRecord",
+        "addRotationRecord",
         "createTarget",
         "addLeadershipPost",
         "createPlan",

@@ -76,6 +76,8 @@ NOT_YET: dict[str, str] = {
     "employment_records": "recusal weighs a person's career across offices",
     "interest_ties": "recusal weighs the ties a person declared across offices",
     "pool_memberships": "a pool member may be drawn by another office",
+    "training_records": "follows persons",
+    "rotation_records": "follows persons",
     "targets": "planning and transfers name targets of other offices",
     "leadership_posts": "a target's roster is read with the target",
     "inspections": "public announcements and the policy's team grants read them by id",

@@ -17,10 +17,19 @@ from inspectnet.ids import global_id_of
 from inspectnet.network.models import Office
 from inspectnet.people import repository
 from inspectnet.people.expertise import checked_expertise
-from inspectnet.people.models import EmploymentRecord, InterestTie, Person, PoolMembership
+from inspectnet.people.models import (
+    EmploymentRecord,
+    InterestTie,
+    Person,
+    PoolMembership,
+    RotationRecord,
+    TrainingRecord,
+)
 from inspectnet.targets.models import Target
 
-Part = TypeVar("Part", EmploymentRecord, InterestTie, PoolMembership)
+Part = TypeVar(
+    "Part", EmploymentRecord, InterestTie, PoolMembership, TrainingRecord, RotationRecord
+)
 
 
 async def _editable(session: AsyncSession, actor: Actor, person_id: int) -> Person:
@@ -133,7 +142,8 @@ async def update_pool_membership(
 async def remove_part(
     session: AsyncSession, actor: Actor, *, model: type[Part], pk: int, action: str
 ) -> Part:
-    """Remove a post, tie or pool membership entered by mistake; the audit entry keeps it."""
+    """Remove a post, tie, pool membership, training or rotation entered by mistake; the audit
+    entry keeps it."""
     part = await _part(session, actor, model, pk)
     kept = snapshot(part)
     await session.delete(part)

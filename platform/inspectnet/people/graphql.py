@@ -24,6 +24,8 @@ from inspectnet.people.graphql_types import (
     InterestTieType,
     PersonType,
     PoolMembershipType,
+    RotationRecordType,
+    TrainingRecordType,
 )
 from inspectnet.people.models import (
     EmploymentRecord,
@@ -31,7 +33,10 @@ from inspectnet.people.models import (
     Person,
     PoolKind,
     PoolMembership,
+    RotationRecord,
     TieKind,
+    TrainingKind,
+    TrainingRecord,
 )
 from inspectnet.validation import described
 
@@ -132,6 +137,49 @@ class AddToPoolPayload:
     user_errors: list[UserError] = strawberry.field(description="Why it was refused (输入错误)")
 
 
+@strawberry.input(
+    description="A training attended: 政治理论和业务培训 (增加培训记录, qh-zrzyt §8(3))"
+)
+class AddTrainingRecordInput:
+    person_id: strawberry.ID = strawberry.field(description="The person trained (干部)")
+    kind: TrainingKind = strawberry.field(
+        description="Political theory or professional training (政治理论培训/业务培训)"
+    )
+    course: str = strawberry.field(
+        description=described("Course or class (培训项目)", TrainingRecord.course)
+    )
+    held_on: date = strawberry.field(description="Date held (培训日期)")
+    hours: int = strawberry.field(description="Class hours, 1 to 1000 (学时)")
+
+
+@strawberry.type(description="Result of addTrainingRecord (增加培训记录结果)")
+class AddTrainingRecordPayload:
+    record: TrainingRecordType | None = strawberry.field(
+        description="The new training record, unless refused (培训记录)"
+    )
+    user_errors: list[UserError] = strawberry.field(description="Why it was refused (输入错误)")
+
+
+@strawberry.input(description="A rotation between posts (增加轮岗交流记录, nmg-2016 §12)")
+class AddRotationRecordInput:
+    person_id: strawberry.ID = strawberry.field(description="The person rotated (干部)")
+    from_post: str = strawberry.field(
+        description=described("Post left (原岗位)", RotationRecord.from_post)
+    )
+    to_post: str = strawberry.field(
+        description=described("Post taken up (新岗位)", RotationRecord.to_post)
+    )
+    rotated_on: date = strawberry.field(description="Date of the rotation (轮岗交流日期)")
+
+
+@strawberry.type(description="Result of addRotationRecord (增加轮岗交流记录结果)")
+class AddRotationRecordPayload:
+    record: RotationRecordType | None = strawberry.field(
+        description="The new rotation record, unless refused (轮岗交流记录)"
+    )
+    user_errors: list[UserError] = strawberry.field(description="Why it was refused (输入错误)")
+
+
 def _optional_target(value: strawberry.ID | None) -> int | None:
     return expect_global_id(value, "Target", field="targetId") if value else None
 
@@ -205,6 +253,54 @@ class PeopleMutation(PeopleChangeMutation):
         tie, errors = await run_mutation(info, "person.tie.add", call)
         return AddInterestTiePayload(tie=tie and InterestTieType.from_row(tie), user_errors=errors)
 
+    @strawberry.mutation(
+        description="Record a political theory or professional training (增加培训记录, "
+        "qh-zrzyt §8(3))"
+    )
+    async def add_training_record(
+        self, info: Info, input: AddTrainingRecordInput
+    ) -> AddTrainingRecordPayload:
+        ctx = info.context
+
+        async def call() -> TrainingRecord:
+            return await service.add_training(
+                ctx.session,
+                ctx.actor,
+                person_id=expect_global_id(input.person_id, "Person", field="personId"),
+                kind=input.kind,
+                course=input.course,
+                held_on=input.held_on,
+                hours=input.hours,
+            )
+
+        record, errors = await run_mutation(info, "person.training.add", call)
+        return AddTrainingRecordPayload(
+            record=record and TrainingRecordType.from_row(record), user_errors=errors
+        )
+
+    @strawberry.mutation(
+        description="Record a rotation between posts (增加轮岗交流记录, nmg-2016 §12)"
+    )
+    async def add_rotation_record(
+        self, info: Info, input: AddRotationRecordInput
+    ) -> AddRotationRecordPayload:
+        ctx = info.context
+
+        async def call() -> RotationRecord:
+            return await service.add_rotation(
+                ctx.session,
+                ctx.actor,
+                person_id=expect_global_id(input.person_id, "Person", field="personId"),
+                from_post=input.from_post,
+                to_post=input.to_post,
+                rotated_on=input.rotated_on,
+            )
+
+        record, errors = await run_mutation(info, "person.rotation.add", call)
+        return AddRotationRecordPayload(
+            record=record and RotationRecordType.from_row(record), user_errors=errors
+        )
+
     @strawberry.mutation(description="Put a person in a leader or talent pool (入库)")
     async def add_to_pool(self, info: Info, input: AddToPoolInput) -> AddToPoolPayload:
         ctx = info.context
@@ -226,7 +322,14 @@ class PeopleMutation(PeopleChangeMutation):
 
 SCHEMA = SchemaPart(
     mutation=PeopleMutation,
-    types=(PersonType, EmploymentRecordType, InterestTieType, PoolMembershipType),
+    types=(
+        PersonType,
+        EmploymentRecordType,
+        InterestTieType,
+        PoolMembershipType,
+        TrainingRecordType,
+        RotationRecordType,
+    ),
     fields=(
         TypeField(
             "Office",

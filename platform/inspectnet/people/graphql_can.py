@@ -15,3 +15,5 @@ RECORD_CAN = (
     Ability("update", "May change it (可修改)", "update", on=("person_id", Person)),
     Ability("remove", "May remove it (可删除)", "update", on=("person_id", Person)),
 )
+# Trainings and rotations are recorded and removed, not corrected (people/graphql_changes.py).
+REMOVABLE_CAN = (Ability("remove", "May remove it (可删除)", "update", on=("person_id", Person)),)

@@ -22,7 +22,9 @@ from inspectnet.people.models import (
     Person,
     PoolKind,
     PoolMembership,
+    RotationRecord,
     TieKind,
+    TrainingRecord,
 )
 
 if TYPE_CHECKING:
@@ -130,7 +132,8 @@ class UpdatePoolMembershipPayload:
 @strawberry.input(description="A part of a person's record entered by mistake (删除记录)")
 class RemovePersonRecordInput:
     id: strawberry.ID = strawberry.field(
-        description="The post, tie or pool membership to remove (任职经历/亲属及利害关系/入库)"
+        description="The post, tie, pool membership, training or rotation to remove "
+        "(任职经历/亲属及利害关系/入库/培训记录/轮岗交流记录)"
     )
 
 
@@ -149,6 +152,8 @@ _PARTS: dict[str, tuple[type[Any], str]] = {
     "EmploymentRecord": (EmploymentRecord, "person.employment.remove"),
     "InterestTie": (InterestTie, "person.tie.remove"),
     "PoolMembership": (PoolMembership, "person.pool.remove"),
+    "TrainingRecord": (TrainingRecord, "person.training.remove"),
+    "RotationRecord": (RotationRecord, "person.rotation.remove"),
 }
 
 
@@ -162,7 +167,9 @@ def _part_of(value: str) -> tuple[str, int]:
     type_name, pk = parse_global_id(value, field="id")
     if type_name not in _PARTS:
         raise ValidationFailed(
-            "对象标识应指向任职经历、亲属及利害关系或入库记录", code="INVALID_ID", field="id"
+            "对象标识应指向任职经历、亲属及利害关系、入库、培训或轮岗交流记录",
+            code="INVALID_ID",
+            field="id",
         )
     return type_name, pk
 
@@ -253,8 +260,9 @@ class PeopleChangeMutation:
 
     @strawberry.mutation(
         description=(
-            "Remove a post, tie or pool membership entered by mistake; the audit log keeps "
-            "what it held (删除任职经历、亲属及利害关系或入库记录)"
+            "Remove a post, tie, pool membership, training or rotation entered by mistake; "
+            "the audit log keeps what it held "
+            "(删除任职经历、亲属及利害关系、入库、培训或轮岗交流记录)"
         )
     )
     async def remove_person_record(

@@ -21,7 +21,10 @@ from inspectnet.people.models import (
     Person,
     PoolKind,
     PoolMembership,
+    RotationRecord,
     TieKind,
+    TrainingKind,
+    TrainingRecord,
 )
 
 TIE_KIND_LABELS = {TieKind.KIN: "亲属关系", TieKind.INTEREST: "其他利害关系"}
@@ -36,11 +39,26 @@ PoolKindEnum = labelled_enum(
     description="Leader pool (组长库) or talent pool (人才库)",
 )
 
+TRAINING_KIND_LABELS = {
+    TrainingKind.POLITICAL_THEORY: "政治理论培训",
+    TrainingKind.PROFESSIONAL: "业务培训",
+}
+TrainingKindEnum = labelled_enum(
+    TrainingKind,
+    TRAINING_KIND_LABELS,
+    name="TrainingKind",
+    description="Political theory or professional training (政治理论和业务培训, qh-zrzyt §8(3))",
+)
+
 PersonOrder = order_input("Person", Sort("NAME", "姓名", ("name",)))
 EmploymentRecordOrder = order_input(
     "EmploymentRecord", Sort("STARTED_ON", "起始日期", ("started_on",))
 )
 InterestTieOrder = order_input("InterestTie")
+TrainingRecordOrder = order_input("TrainingRecord", Sort("HELD_ON", "培训日期", ("held_on",)))
+RotationRecordOrder = order_input(
+    "RotationRecord", Sort("ROTATED_ON", "轮岗交流日期", ("rotated_on",))
+)
 PoolMembershipOrder = order_input("PoolMembership", Sort("SINCE", "入库日期", ("since",)))
 
 
@@ -109,4 +127,33 @@ class PoolMembershipFilter(CreatedFilter):
         found = [PoolMembership.pool == self.pool] if self.pool is not None else []
         if self.since is not None:
             found += self.since.on(PoolMembership.since, "since")
+        return found
+
+
+@strawberry.input(description="Which trainings to list (培训记录筛选)")
+class TrainingRecordFilter(CreatedFilter):
+    created_model = TrainingRecord
+    kind: TrainingKind | None = strawberry.field(
+        default=None, description="Political theory or professional (类别)"
+    )
+    held_on: DateRange | None = strawberry.field(default=None, description="Held within (培训日期)")
+
+    def own(self) -> list[ColumnElement[bool]]:
+        found = [TrainingRecord.kind == self.kind] if self.kind is not None else []
+        if self.held_on is not None:
+            found += self.held_on.on(TrainingRecord.held_on, "heldOn")
+        return found
+
+
+@strawberry.input(description="Which rotations to list (轮岗交流记录筛选)")
+class RotationRecordFilter(CreatedFilter):
+    created_model = RotationRecord
+    rotated_on: DateRange | None = strawberry.field(
+        default=None, description="Rotated within (轮岗交流日期)"
+    )
+
+    def own(self) -> list[ColumnElement[bool]]:
+        found: list[ColumnElement[bool]] = []
+        if self.rotated_on is not None:
+            found += self.rotated_on.on(RotationRecord.rotated_on, "rotatedOn")
         return found

@@ -19,7 +19,7 @@ from inspectnet.ids import global_id
 from inspectnet.network.loaders import office_by_id
 from inspectnet.people import repository
 from inspectnet.people.expertise import expertise_rules
-from inspectnet.people.graphql_can import PERSON_CAN, RECORD_CAN
+from inspectnet.people.graphql_can import PERSON_CAN, RECORD_CAN, REMOVABLE_CAN
 from inspectnet.people.graphql_lists import (
     EmploymentRecordFilter,
     EmploymentRecordOrder,
@@ -27,6 +27,10 @@ from inspectnet.people.graphql_lists import (
     InterestTieOrder,
     PoolMembershipFilter,
     PoolMembershipOrder,
+    RotationRecordFilter,
+    RotationRecordOrder,
+    TrainingRecordFilter,
+    TrainingRecordOrder,
 )
 from inspectnet.people.models import (
     EmploymentRecord,
@@ -34,7 +38,10 @@ from inspectnet.people.models import (
     Person,
     PoolKind,
     PoolMembership,
+    RotationRecord,
     TieKind,
+    TrainingKind,
+    TrainingRecord,
 )
 from inspectnet.rules.graphql import RuleType, rule_type
 
@@ -104,6 +111,51 @@ class InterestTieType(Node, Stamped):
     )
     async def target(self, info: Info) -> Annotated[TargetType, TARGET] | None:
         return await linked(info, "Target", self.target_pk)
+
+
+@strawberry.type(
+    name="TrainingRecord",
+    description="A training attended: political theory or professional (培训记录, qh-zrzyt §8(3))",
+)
+class TrainingRecordType(Node, Stamped):
+    viewer_can: Any = viewer_can_field("TrainingRecord", REMOVABLE_CAN)
+    kind: TrainingKind = strawberry.field(
+        description="Political theory or professional training (政治理论培训/业务培训)"
+    )
+    course: str = strawberry.field(description="Course or class (培训项目)")
+    held_on: date = strawberry.field(description="Date held (培训日期)")
+    hours: int = strawberry.field(description="Class hours (学时)")
+
+    @classmethod
+    def from_row(cls, row: TrainingRecord) -> TrainingRecordType:
+        return cls(
+            id=strawberry.ID(global_id("TrainingRecord", row.id)),
+            kind=row.kind,
+            course=row.course,
+            held_on=row.held_on,
+            hours=row.hours,
+            **stamps(row),
+        )
+
+
+@strawberry.type(
+    name="RotationRecord", description="A rotation between posts (轮岗交流记录, nmg-2016 §12)"
+)
+class RotationRecordType(Node, Stamped):
+    viewer_can: Any = viewer_can_field("RotationRecord", REMOVABLE_CAN)
+    from_post: str = strawberry.field(description="Post left (原岗位)")
+    to_post: str = strawberry.field(description="Post taken up (新岗位)")
+    rotated_on: date = strawberry.field(description="Date of the rotation (轮岗交流日期)")
+
+    @classmethod
+    def from_row(cls, row: RotationRecord) -> RotationRecordType:
+        return cls(
+            id=strawberry.ID(global_id("RotationRecord", row.id)),
+            from_post=row.from_post,
+            to_post=row.to_post,
+            rotated_on=row.rotated_on,
+            **stamps(row),
+        )
 
 
 @strawberry.type(
@@ -193,6 +245,22 @@ class PersonType(Node, Stamped):
         order=InterestTieOrder,
     )
 
+    training_records = connection_field(
+        repository.trainings_of,
+        TrainingRecordType,
+        description="Trainings attended (培训记录, qh-zrzyt §8(3))",
+        filter=TrainingRecordFilter,
+        order=TrainingRecordOrder,
+    )
+
+    rotation_records = connection_field(
+        repository.rotations_of,
+        RotationRecordType,
+        description="Rotations between posts (轮岗交流记录, nmg-2016 §12)",
+        filter=RotationRecordFilter,
+        order=RotationRecordOrder,
+    )
+
     pools = connection_field(
         repository.pools_of,
         PoolMembershipType,
@@ -207,5 +275,7 @@ for _name, _model, _type in (
     ("EmploymentRecord", EmploymentRecord, EmploymentRecordType),
     ("InterestTie", InterestTie, InterestTieType),
     ("PoolMembership", PoolMembership, PoolMembershipType),
+    ("TrainingRecord", TrainingRecord, TrainingRecordType),
+    ("RotationRecord", RotationRecord, RotationRecordType),
 ):
     register_node(_name, _model, _type.from_row)

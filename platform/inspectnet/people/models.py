@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from datetime import date
 
-from sqlalchemy import JSON, Date, Enum, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import JSON, Date, Enum, ForeignKey, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from inspectnet.db import Archivable, Base, Created, OfficeScoped, Timestamped
@@ -17,6 +17,13 @@ from inspectnet.validation import NAME, REGION_CODE, text_kind
 class TieKind(enum.StrEnum):
     KIN = "KIN"  # 亲属关系
     INTEREST = "INTEREST"  # 其他利害关系
+
+
+class TrainingKind(enum.StrEnum):
+    """The two trainings of qh-zrzyt §8(3): 政治理论和业务培训."""
+
+    POLITICAL_THEORY = "POLITICAL_THEORY"  # 政治理论培训
+    PROFESSIONAL = "PROFESSIONAL"  # 业务培训
 
 
 class Person(Base, OfficeScoped, Timestamped, Searchable, Archivable, Created):
@@ -112,3 +119,49 @@ class PoolMembership(Base, OfficeScoped, Timestamped, Created):
     person_id: Mapped[int] = mapped_column(ForeignKey("persons.id", ondelete="CASCADE"))
     pool: Mapped[PoolKind] = mapped_column(Enum(PoolKind, native_enum=False, length=20))
     since: Mapped[date] = mapped_column(Date)
+
+
+class TrainingRecord(Base, OfficeScoped, Timestamped, Created):
+    """A training attended (培训记录): 对巡察组成人员进行政治理论和业务培训 (qh-zrzyt §8(3);
+    nmg-2016 §6(7))."""
+
+    __tablename__ = "training_records"
+    # Listed by its parent only: an office_id index would compete with (parent, id).
+    __office_index__ = False
+    # Keyset pages of a parent's rows read this index in key order (inspectnet.paging); it
+    # serves lookups by the parent too, so the parent column has no index of its own.
+    __table_args__ = (
+        Index("ix_training_records_person_id_id", "person_id", "id"),
+        Index("ix_training_records_person_id_held_on_id", "person_id", "held_on", "id"),
+    )
+    __authz_type__ = "training_record"
+    __authz_parent__ = ("person_id", Person)  # part of the person's record
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("persons.id", ondelete="CASCADE"))
+    kind: Mapped[TrainingKind] = mapped_column(Enum(TrainingKind, native_enum=False, length=20))
+    course: Mapped[str] = mapped_column(String(200), info=text_kind(NAME))
+    held_on: Mapped[date] = mapped_column(Date)
+    hours: Mapped[int] = mapped_column(Integer)
+
+
+class RotationRecord(Base, OfficeScoped, Timestamped, Created):
+    """A rotation (轮岗交流记录): 巡视工作人员应当按照规定进行轮岗交流 (nmg-2016 §12)."""
+
+    __tablename__ = "rotation_records"
+    # Listed by its parent only: an office_id index would compete with (parent, id).
+    __office_index__ = False
+    # Keyset pages of a parent's rows read this index in key order (inspectnet.paging); it
+    # serves lookups by the parent too, so the parent column has no index of its own.
+    __table_args__ = (
+        Index("ix_rotation_records_person_id_id", "person_id", "id"),
+        Index("ix_rotation_records_person_id_rotated_on_id", "person_id", "rotated_on", "id"),
+    )
+    __authz_type__ = "rotation_record"
+    __authz_parent__ = ("person_id", Person)  # part of the person's record
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("persons.id", ondelete="CASCADE"))
+    from_post: Mapped[str] = mapped_column(String(100), info=text_kind(NAME))
+    to_post: Mapped[str] = mapped_column(String(100), info=text_kind(NAME))
+    rotated_on: Mapped[date] = mapped_column(Date)

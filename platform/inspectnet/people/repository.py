@@ -14,6 +14,8 @@ from inspectnet.people.models import (
     Person,
     PoolKind,
     PoolMembership,
+    RotationRecord,
+    TrainingRecord,
 )
 
 
@@ -37,6 +39,22 @@ def ties_of(actor: Actor, person_ids: list[int]) -> Children:
         readable(actor, InterestTie).where(InterestTie.person_id.in_(person_ids)),
         InterestTie,
         InterestTie.person_id,
+    )
+
+
+def trainings_of(actor: Actor, person_ids: list[int]) -> Children:
+    return children(
+        readable(actor, TrainingRecord).where(TrainingRecord.person_id.in_(person_ids)),
+        TrainingRecord,
+        TrainingRecord.person_id,
+    )
+
+
+def rotations_of(actor: Actor, person_ids: list[int]) -> Children:
+    return children(
+        readable(actor, RotationRecord).where(RotationRecord.person_id.in_(person_ids)),
+        RotationRecord,
+        RotationRecord.person_id,
     )
 
 

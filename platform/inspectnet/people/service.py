@@ -21,7 +21,10 @@ from inspectnet.people.models import (
     Person,
     PoolKind,
     PoolMembership,
+    RotationRecord,
     TieKind,
+    TrainingKind,
+    TrainingRecord,
 )
 from inspectnet.targets.models import Target
 
@@ -151,6 +154,88 @@ async def add_interest_tie(
         session, actor, "person.tie.add", office_id=person.office_id, object_id=global_id_of(person)
     )
     return tie
+
+
+# A storage bound on one training's class hours, not a rule: the seeds set no number of hours.
+MAX_TRAINING_HOURS = 1000
+
+
+async def add_training(
+    session: AsyncSession,
+    actor: Actor,
+    *,
+    person_id: int,
+    kind: TrainingKind,
+    course: str,
+    held_on: date,
+    hours: int,
+) -> TrainingRecord:
+    """Record a training attended: 对巡察组成人员进行政治理论和业务培训 (qh-zrzyt §8(3);
+    nmg-2016 §6(7))."""
+    person = await _editable_person(session, actor, person_id)
+    inputs = validation.Inputs()
+    entry = TrainingRecord(
+        office_id=person.office_id,
+        person_id=person.id,
+        kind=kind,
+        course=inputs.text(TrainingRecord.course, course),
+        held_on=held_on,
+        hours=hours,
+    )
+    inputs.date(held_on, "heldOn")
+    if not 1 <= hours <= MAX_TRAINING_HOURS:
+        inputs.add(
+            ValidationFailed(
+                f"学时应在1到{MAX_TRAINING_HOURS}之间", code="OUT_OF_RANGE", field="hours"
+            )
+        )
+    inputs.done()
+    session.add(entry)
+    await session.flush()
+    await record(
+        session,
+        actor,
+        "person.training.add",
+        office_id=person.office_id,
+        object_id=global_id_of(person),
+        detail={"kind": kind.value},
+    )
+    return entry
+
+
+async def add_rotation(
+    session: AsyncSession,
+    actor: Actor,
+    *,
+    person_id: int,
+    from_post: str,
+    to_post: str,
+    rotated_on: date,
+) -> RotationRecord:
+    """Record a rotation: 巡视工作人员应当按照规定进行轮岗交流 (nmg-2016 §12)."""
+    person = await _editable_person(session, actor, person_id)
+    inputs = validation.Inputs()
+    entry = RotationRecord(
+        office_id=person.office_id,
+        person_id=person.id,
+        from_post=inputs.text(RotationRecord.from_post, from_post),
+        to_post=inputs.text(RotationRecord.to_post, to_post),
+        rotated_on=rotated_on,
+    )
+    inputs.date(rotated_on, "rotatedOn")
+    if entry.from_post and entry.from_post == entry.to_post:
+        inputs.add(ValidationFailed("轮岗交流前后的岗位不能相同", code="SAME_POST", field="toPost"))
+    inputs.done()
+    session.add(entry)
+    await session.flush()
+    await record(
+        session,
+        actor,
+        "person.rotation.add",
+        office_id=person.office_id,
+        object_id=global_id_of(person),
+    )
+    return entry
 
 
 async def add_to_pool(
