@@ -43,6 +43,8 @@ from tests.conftest import Api
 from tests.factories import (
     make_person,
     make_person_with_record,
+    make_rotation,
+    make_training,
     make_user,
 )
 from tests.inspections.factories import (
@@ -103,7 +105,10 @@ async def denied(api: Api, system: Any, policy: PolicyStore) -> dict[str, Any]:
     member = await make_user(session, system_actor, case.office, Role.OFFICE_MEMBER)
     # The member on other offices' teams reads their casework, petitions and reports.
     await add_casework_rows(session, system_actor, member)
-    await make_person_with_record(session, system_actor, case.office)  # a career not denied
+    # A career, a training and a rotation not denied.
+    undenied = await make_person_with_record(session, system_actor, case.office)
+    await make_training(session, system_actor, undenied)
+    await make_rotation(session, system_actor, undenied)
     # Its party group (厅党组), seated by the line, gives the body-member rows.
     ids = await _deny_a(session, system_actor, case.office, case.target, member)
     await session.commit()
