@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import re
 from typing import Any
 
 import pytest
@@ -88,7 +89,10 @@ async def test_the_record_lists_every_source_with_a_signed_manifest(system: Any)
             select(ArchiveItem).where(ArchiveItem.archive_id == archive.id).order_by(ArchiveItem.id)
         )
     ).all()
-    assert [i.path for i in items] == [
+    paths = [i.path for i in items]
+    # the inspection report drafted on the way to feedback is packed as its version's DOCX
+    assert re.fullmatch(r"reports/report-\d+-v1\.docx", paths.pop(11))
+    assert paths == [
         "inspection/inspection.json",
         "inspection/transitions.json",
         "inspection/team.json",
@@ -184,7 +188,8 @@ async def test_archiving_ends_the_teams_access_over_graphql(api: Api, db: Databa
     archive = done["data"]["archiveInspection"]["archive"]
     assert done["data"]["archiveInspection"]["userErrors"] == []
     assert (
-        archive["items"]["totalCount"] == len(sources.SOURCES)
+        # every source, and the DOCX of the inspection report's one version
+        archive["items"]["totalCount"] == len(sources.SOURCES) + 1
         and archive["article"] == "nmg-2016 §9"
     )
     await api.reload_policy()

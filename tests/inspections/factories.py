@@ -101,9 +101,15 @@ async def confirm_team(session: AsyncSession, actor: Actor, inspection: Inspecti
 
 
 async def prepare_stage(
-    session: AsyncSession, actor: Actor, inspection: Inspection, stage: Stage
+    session: AsyncSession,
+    actor: Actor,
+    inspection: Inspection,
+    stage: Stage,
+    *,
+    approve_report: bool = True,
 ) -> None:
-    """Record what entering ``stage`` by ``advance_inspection`` needs, if not yet recorded."""
+    """Record what entering ``stage`` by ``advance_inspection`` needs, if not yet recorded; the
+    inspection report is also approved, as the feedback later needs, unless told not to."""
     if stage is Stage.TEAM_FORMED:
         await confirm_team(session, actor, inspection)
     elif stage is Stage.NOTIFIED and await notice_of(session, inspection.id) is None:
@@ -125,7 +131,7 @@ async def prepare_stage(
                 kind="report.inspection",
                 title=f"关于{inspection.name}情况的报告",
             )
-        if report.approved_version != report.current_version:
+        if approve_report and report.approved_version != report.current_version:
             # approved by the body the ruleset names, as the feedback after it needs (nmg §27)
             await approval.approve_report(session, _as_system(actor), report_id=report.id)
     elif stage is Stage.ARCHIVED:

@@ -71,6 +71,9 @@ READ: dict[str, frozenset[str]] = {
     "PreparationItem": OFFICE,
     "SiteMethodUse": OFFICE,
     "TeamAssignment": OFFICE,
+    # The bodies' confirmation of the team is the office's record; 组务会 is the team's own.
+    "TeamConfirmation": OFFICE,
+    "TeamMeeting": TEAM,
     # The target and its roster: the office and the superior's roll-ups (nmg-2016 §2); the
     # recusal is keyed to the target, so the recused member loses them.
     "Target": OFFICE | SUPERIOR,

@@ -172,9 +172,6 @@ async def build_world(session: AsyncSession, actor: Actor) -> World:
     users["intake_handler"] = handler.username
     recused = await make_user(session, actor, mine, Role.OFFICE_MEMBER)
     await make_assignment(session, actor, inspection, recused.id, TeamRole.MEMBER)
-    await record_recusal(
-        session, actor, person_id=recused.person_id, target_id=target.id, reason="曾在该单位任职"
-    )
     users["recused_member"] = recused.username
     former = await make_user(session, actor, mine, Role.OFFICE_MEMBER)
     # A member whose term on the team ended before today (一次一授权): its grant is over.
@@ -214,6 +211,11 @@ async def build_world(session: AsyncSession, actor: Actor) -> World:
     assert top_admin_id is not None
     await _office_rows(session, actor, team, top_admin_id)
     inspection = await move_to(session, actor, inspection, Stage.ON_SITE)
+    # Recused once the mission is under way (a team is confirmed without anyone recused,
+    # nmg-2016 §12): the recusal overrides the role the member still holds.
+    await record_recusal(
+        session, actor, person_id=recused.person_id, target_id=target.id, reason="曾在该单位任职"
+    )
     await _casework(session, actor, team)
     await make_petition(
         session,

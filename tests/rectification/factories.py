@@ -37,8 +37,6 @@ from inspectnet.rectification.models import (
     RectificationItem,
     RectificationPlan,
 )
-from inspectnet.reports import approval
-from inspectnet.reports import service as reports
 from inspectnet.rules.format import DecisionMatter
 from inspectnet.targets.models import Target
 from tests.accounts.factories import make_target_side_user, make_user
@@ -131,15 +129,10 @@ async def make_reported_inspection(
         decision = "巡察办决定：按测试安排结束现场巡察" if stage is Stage.LEFT_SITE else None
         # What the stage machine's table wants first: the bodies' confirmation of the team, the
         # written notice (nmg-2016 §25), the report (nmg-2016 §26).
-        await prepare_stage(session, actor, inspection, stage)
+        await prepare_stage(session, actor, inspection, stage, approve_report=approved_report)
         inspection = await stages.advance_inspection(
             session, actor, inspection_id=inspection.id, stage=stage, decision=decision
         )
-    if approved_report:
-        report = await reports.create_report(
-            session, actor, inspection_id=inspection.id, kind="report.inspection", title="巡视报告"
-        )
-        await approval.approve_report(session, actor, report_id=report.id)
     return AfterSite(
         office, target, inspection, admin, results.members[0], consent_member, leader, side
     )

@@ -62,6 +62,8 @@ SETTINGS = ("wall", "offices", "inspections", "targets", "shared", "denied_targe
 # requests read or write rows of other offices on purpose (``# system scope:``) inside the
 # actor's transaction, so a policy needs those reads moved out of the actor's envelope first.
 NOT_YET: dict[str, str] = {
+    "team_confirmations": "added after the wall's revision: its policy waits for a revision of its own",
+    "team_meetings": "added after the wall's revision: its policy waits for a revision of its own",
     "offices": "superiors, link partners and code uniqueness are read across offices",
     "office_link_proposals": "a proposal is looked for from either end of the link",
     "user_accounts": "sign-in and notices read other offices' accounts",

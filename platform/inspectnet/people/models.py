@@ -11,7 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from inspectnet.db import Archivable, Base, Created, OfficeScoped, Timestamped
 from inspectnet.rules.format import PoolKind
 from inspectnet.search import Searchable
-from inspectnet.validation import NAME, REGION_CODE, text_kind
+from inspectnet.validation import CODE, NAME, REGION_CODE, text_kind
 
 
 class TieKind(enum.StrEnum):
@@ -46,7 +46,7 @@ class Person(Base, OfficeScoped, Timestamped, Searchable, Archivable, Created):
     rank: Mapped[str] = mapped_column(String(40), info=text_kind(NAME))
     home_region_code: Mapped[str] = mapped_column(String(12), info=text_kind(REGION_CODE))
     # expertise.* rule ids of the office's ruleset (qh-zrzyt §9; people/expertise.py checks them)
-    expertise: Mapped[list[str]] = mapped_column(JSON, default=list)
+    expertise: Mapped[list[str]] = mapped_column(JSON, default=list, info=text_kind(CODE))
 
 
 class EmploymentRecord(Base, OfficeScoped, Timestamped, Created):
