@@ -27,7 +27,9 @@ from inspectnet.planning.models import PlanItem, PlanKind
 from tests.factories import (
     make_person_with_record,
     make_region,
+    make_rotation,
     make_target_with_posts,
+    make_training,
     make_user,
 )
 
@@ -124,6 +126,8 @@ async def build(session: AsyncSession, root: Actor) -> dict[str, Any]:
         office_id=mine.id,
         title="请于本周内报送年度计划",
     )
+    training = await make_training(session, root, person)
+    rotation = await make_rotation(session, root, person)
     await session.flush()
 
     async def one(model: Any, *where: Any) -> int:
@@ -136,6 +140,8 @@ async def build(session: AsyncSession, root: Actor) -> dict[str, Any]:
             "EmploymentRecord", await one(EmploymentRecord, EmploymentRecord.person_id == person.id)
         ),
         "tie": global_id("InterestTie", tie.id),
+        "training": global_id("TrainingRecord", training.id),
+        "rotation": global_id("RotationRecord", rotation.id),
         "pool": global_id(
             "PoolMembership", await one(PoolMembership, PoolMembership.person_id == person.id)
         ),

@@ -48,6 +48,8 @@ CASES: list[tuple[str, str, str, str, Any]] = [
         lambda i: {"interestTieId": i["tie"], "relation": "子女"},
     ),
     ("InterestTie", "tie", "remove", "removePersonRecord", lambda i: {"id": i["tie"]}),
+    ("TrainingRecord", "training", "remove", "removePersonRecord", lambda i: {"id": i["training"]}),
+    ("RotationRecord", "rotation", "remove", "removePersonRecord", lambda i: {"id": i["rotation"]}),
     (
         "PoolMembership",
         "pool",
