@@ -17,6 +17,7 @@ from inspectnet.intake.models import PetitionAttachment, PetitionMaterial
 from tests.conftest import Api
 from tests.evidence_stores import Backend
 from tests.factories import make_intake_team
+from tests.intake.factories import IntakeTeam
 
 PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + b"\x00" * 64
 LIST = """query($id: ID!) { node(id: $id) { ... on Inspection { petitions(first: 5) {
@@ -41,9 +42,8 @@ async def _receipt(api: Api, team: Any) -> str:
     return str(sent.json()["receiptCode"])
 
 
-async def test_a_file_is_stored_with_its_checksum_and_served_to_the_petitions_readers_only(
-    api: Api, system: Any, evidence_backend: Backend
-) -> None:
+async def _team_with_a_photo(api: Api, system: Any) -> IntakeTeam:
+    """An intake team on site whose petitioner added a photo through the public route."""
     session, root = system
     team = await make_intake_team(session, root)
     await session.commit()
@@ -54,6 +54,13 @@ async def test_a_file_is_stored_with_its_checksum_and_served_to_the_petitions_re
         json={"code": code, "text": "照片一张", "file": base64.b64encode(PNG).decode()},
     )
     assert added.status_code == 200, added.text
+    return team
+
+
+async def test_a_file_is_stored_with_its_checksum_and_served_to_the_petitions_readers_only(
+    api: Api, system: Any, evidence_backend: Backend
+) -> None:
+    team = await _team_with_a_photo(api, system)
 
     listed = await api.gql(
         LIST, {"id": global_id("Inspection", team.inspection.id)}, user=team.member
@@ -153,16 +160,7 @@ def test_a_changed_file_is_refused_by_its_checksum(evidence_backend: Backend) ->
 async def test_a_changed_attachment_is_not_served(
     api: Api, system: Any, evidence_backend: Backend
 ) -> None:
-    session, root = system
-    team = await make_intake_team(session, root)
-    await session.commit()
-    await api.reload_policy()
-    code = await _receipt(api, team)
-    added = await api.client.post(
-        "/public/intake/material",
-        json={"code": code, "text": "照片一张", "file": base64.b64encode(PNG).decode()},
-    )
-    assert added.status_code == 200, added.text
+    team = await _team_with_a_photo(api, system)
     listed = await api.gql(
         LIST, {"id": global_id("Inspection", team.inspection.id)}, user=team.handler
     )
